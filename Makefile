@@ -1,0 +1,46 @@
+# Front door of the adjit build. See README.md.
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+JOBS ?= 2
+LLVM_PREFIX ?= /usr/lib/llvm-22
+
+CMAKE_FLAGS = -G Ninja \
+  -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+  -DMLIR_DIR=$(LLVM_PREFIX)/lib/cmake/mlir \
+  -DLLVM_DIR=$(LLVM_PREFIX)/lib/cmake/llvm \
+  -DLLVM_EXTERNAL_LIT=$(LLVM_PREFIX)/bin/lit
+
+.PHONY: all deps configure build test check-lit check-unit demo bench docs format clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja: | deps
+	cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS)
+
+configure: deps $(BUILD_DIR)/build.ninja
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+## Runs every test layer: lit/FileCheck (incl. integration) and GoogleTest.
+test: build
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target check-adjit
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+demo: build
+	@bash scripts/demo.sh $(BUILD_DIR)
+
+bench: build
+	@bash scripts/bench.sh $(BUILD_DIR)
+
+docs: configure
+	cmake --build $(BUILD_DIR) --target adjit-doc
+
+format:
+	git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR)
