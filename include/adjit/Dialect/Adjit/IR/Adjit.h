@@ -1,0 +1,47 @@
+//===- Adjit.h - adjit dialect and operations -------------------*- C++ -*-===//
+
+#ifndef ADJIT_DIALECT_ADJIT_IR_ADJIT_H
+#define ADJIT_DIALECT_ADJIT_IR_ADJIT_H
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "adjit/Dialect/Adjit/IR/AdjitEnums.h.inc"
+#include "adjit/Dialect/Adjit/IR/AdjitOpsDialect.h.inc"
+
+namespace mlir::adjit::detail {
+
+/// Parses the form shared by the elementwise ops,
+/// `%a, %b attr-dict : tensor<...>`, in which all `numOperands` operands and
+/// the result have the one type after the colon.
+ParseResult parseElementwiseOp(OpAsmParser &parser, OperationState &result,
+                               unsigned numOperands);
+
+/// Prints an elementwise op in the form that `parseElementwiseOp` reads.
+void printElementwiseOp(OpAsmPrinter &printer, Operation *op);
+
+/// Infers the result type of an elementwise op: the common type of all
+/// operands. Emits a diagnostic at `location` naming `opName` and both types
+/// when the operand types differ.
+LogicalResult inferElementwiseResultType(std::optional<Location> location,
+                                         StringRef opName, ValueRange operands,
+                                         SmallVectorImpl<Type> &types);
+
+/// Infers the result type of a reduction of `operandType` over `dims`, which
+/// must be strictly increasing and within the operand's rank.
+LogicalResult inferReductionResultType(std::optional<Location> location,
+                                       StringRef opName, Type operandType,
+                                       ArrayRef<int64_t> dims,
+                                       SmallVectorImpl<Type> &types);
+
+} // namespace mlir::adjit::detail
+
+#define GET_OP_CLASSES
+#include "adjit/Dialect/Adjit/IR/AdjitOps.h.inc"
+
+#endif // ADJIT_DIALECT_ADJIT_IR_ADJIT_H

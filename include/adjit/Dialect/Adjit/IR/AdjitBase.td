@@ -1,0 +1,48 @@
+//===- AdjitBase.td - adjit dialect definition and types ----*- tablegen -*-===//
+
+#ifndef ADJIT_DIALECT_ADJIT_IR_ADJITBASE_TD
+#define ADJIT_DIALECT_ADJIT_IR_ADJITBASE_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/EnumAttr.td"
+
+def Adjit_Dialect : Dialect {
+  let name = "adjit";
+  let cppNamespace = "::mlir::adjit";
+  let summary = "Value-semantics tensor operations for differentiable programs";
+  let description = [{
+    The `adjit` dialect holds the programs that adjit traces from eager tensor
+    code and the adjoint programs its autodiff pass derives from them. Every
+    op works on statically shaped, ranked tensors of `f32` or `f64` (`i1` for
+    masks) with value semantics. Shapes never change implicitly: binary
+    elementwise ops require operands of identical type, and broadcasting is
+    always spelled out with `adjit.broadcast`, so later passes never guess.
+  }];
+  let hasConstantMaterializer = 1;
+  let dependentDialects = [];
+}
+
+//===----------------------------------------------------------------------===//
+// Type constraints
+//===----------------------------------------------------------------------===//
+
+def Adjit_FloatTensor : StaticShapeTensorOf<[F32, F64]>;
+def Adjit_MaskTensor : StaticShapeTensorOf<[I1]>;
+def Adjit_AnyTensor : StaticShapeTensorOf<[F32, F64, I1]>;
+
+//===----------------------------------------------------------------------===//
+// Enums
+//===----------------------------------------------------------------------===//
+
+def Adjit_ComparePredicate : I64EnumAttr<"ComparePredicate",
+    "comparison predicate of adjit.compare", [
+      I64EnumAttrCase<"eq", 0>, I64EnumAttrCase<"ne", 1>,
+      I64EnumAttrCase<"lt", 2>, I64EnumAttrCase<"le", 3>,
+      I64EnumAttrCase<"gt", 4>, I64EnumAttrCase<"ge", 5>]> {
+  let cppNamespace = "::mlir::adjit";
+}
+
+class Adjit_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Adjit_Dialect, mnemonic, traits>;
+
+#endif // ADJIT_DIALECT_ADJIT_IR_ADJITBASE_TD

@@ -1,0 +1,357 @@
+//===- AdjitOps.td - adjit dialect operations ---------------*- tablegen -*-===//
+
+#ifndef ADJIT_DIALECT_ADJIT_IR_ADJITOPS_TD
+#define ADJIT_DIALECT_ADJIT_IR_ADJITOPS_TD
+
+include "adjit/Dialect/Adjit/IR/AdjitBase.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Elementwise families
+//===----------------------------------------------------------------------===//
+
+// Elementwise ops print as `adjit.op %a, %b : tensor<...>`: every operand and
+// the result have the one type after the colon.
+class Adjit_ElementwiseOp<string mnemonic, list<Trait> traits = []>
+    : Adjit_Op<mnemonic, traits # [Pure, InferTypeOpAdaptor]> {
+  let results = (outs Adjit_FloatTensor:$result);
+  let hasCustomAssemblyFormat = 1;
+  let extraClassDefinition = [{
+    ::mlir::ParseResult $cppClass::parse(::mlir::OpAsmParser &parser,
+                                         ::mlir::OperationState &result) {
+      return ::mlir::adjit::detail::parseElementwiseOp(
+          parser, result, $cppClass::getNumOperandsOfFamily());
+    }
+    void $cppClass::print(::mlir::OpAsmPrinter &printer) {
+      ::mlir::adjit::detail::printElementwiseOp(printer, getOperation());
+    }
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *, std::optional<::mlir::Location> location,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &types) {
+      return ::mlir::adjit::detail::inferElementwiseResultType(
+          location, getOperationName(), adaptor.getOperands(), types);
+    }
+  }];
+}
+
+class Adjit_UnaryOp<string mnemonic, string expression, list<Trait> traits = []>
+    : Adjit_ElementwiseOp<mnemonic, traits> {
+  let summary = "elementwise " # expression;
+  let arguments = (ins Adjit_FloatTensor:$operand);
+  let extraClassDeclaration = [{
+    static constexpr unsigned getNumOperandsOfFamily() { return 1; }
+  }];
+  let description = [{
+    Computes `}] # expression # [{` for every element of the operand. The
+    result has the operand's type.
+
+    ```mlir
+    %r = adjit.}] # mnemonic # [{ %x : tensor<4x8xf32>
+    ```
+  }];
+}
+
+class Adjit_BinaryOp<string mnemonic, string expression, list<Trait> traits = []>
+    : Adjit_ElementwiseOp<mnemonic, traits> {
+  let summary = "elementwise " # expression;
+  let arguments = (ins Adjit_FloatTensor:$lhs, Adjit_FloatTensor:$rhs);
+  let extraClassDeclaration = [{
+    static constexpr unsigned getNumOperandsOfFamily() { return 2; }
+  }];
+  let description = [{
+    Computes `}] # expression # [{` for every pair of elements at the same
+    position. Both operands and the result have one type: broadcasting is
+    explicit (`adjit.broadcast`).
+
+    ```mlir
+    %r = adjit.}] # mnemonic # [{ %a, %b : tensor<4x8xf32>
+    ```
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Binary elementwise ops
+//===----------------------------------------------------------------------===//
+
+def Adjit_AddOp : Adjit_BinaryOp<"add", "lhs + rhs", [Commutative]> {
+  let hasFolder = 1;
+}
+def Adjit_SubOp : Adjit_BinaryOp<"sub", "lhs - rhs"> { let hasFolder = 1; }
+def Adjit_MulOp : Adjit_BinaryOp<"mul", "lhs * rhs", [Commutative]> {
+  let hasFolder = 1;
+}
+def Adjit_DivOp : Adjit_BinaryOp<"div", "lhs / rhs"> { let hasFolder = 1; }
+def Adjit_MaxOp : Adjit_BinaryOp<"max", "max(lhs, rhs) (NaN-propagating)",
+                                 [Commutative]> {
+  let hasFolder = 1;
+}
+def Adjit_MinOp : Adjit_BinaryOp<"min", "min(lhs, rhs) (NaN-propagating)",
+                                 [Commutative]> {
+  let hasFolder = 1;
+}
+def Adjit_PowOp : Adjit_BinaryOp<"pow", "lhs ^ rhs"> { let hasFolder = 1; }
+
+//===----------------------------------------------------------------------===//
+// Unary elementwise ops
+//===----------------------------------------------------------------------===//
+
+def Adjit_NegOp : Adjit_UnaryOp<"neg", "-x"> { let hasFolder = 1; }
+def Adjit_ExpOp : Adjit_UnaryOp<"exp", "exp(x)">;
+def Adjit_LogOp : Adjit_UnaryOp<"log", "log(x)">;
+def Adjit_SqrtOp : Adjit_UnaryOp<"sqrt", "sqrt(x)">;
+def Adjit_RsqrtOp : Adjit_UnaryOp<"rsqrt", "1 / sqrt(x)">;
+def Adjit_TanhOp : Adjit_UnaryOp<"tanh", "tanh(x)">;
+def Adjit_SigmoidOp : Adjit_UnaryOp<"sigmoid", "1 / (1 + exp(-x))">;
+def Adjit_ReluOp : Adjit_UnaryOp<"relu", "max(x, 0)"> { let hasFolder = 1; }
+def Adjit_AbsOp : Adjit_UnaryOp<"abs", "|x|"> { let hasFolder = 1; }
+
+//===----------------------------------------------------------------------===//
+// Comparison and selection
+//===----------------------------------------------------------------------===//
+
+def Adjit_CompareOp : Adjit_Op<"compare", [Pure, InferTypeOpAdaptor]> {
+  let summary = "elementwise comparison producing an i1 mask";
+  let description = [{
+    Compares the elements of two operands of identical type with the
+    predicate `eq`, `ne`, `lt`, `le`, `gt` or `ge` (ordered comparisons: any
+    comparison with NaN is false, except `ne`, which is true). The result is
+    an `i1` tensor of the operands' shape.
+
+    ```mlir
+    %m = adjit.compare lt, %a, %b : tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins Adjit_ComparePredicate:$predicate,
+                       Adjit_FloatTensor:$lhs, Adjit_FloatTensor:$rhs);
+  let results = (outs Adjit_MaskTensor:$result);
+  let hasCustomAssemblyFormat = 1;
+  let hasFolder = 1;
+}
+
+def Adjit_SelectOp : Adjit_Op<"select", [Pure, InferTypeOpAdaptor]> {
+  let summary = "elementwise choice between two tensors by an i1 mask";
+  let description = [{
+    Takes each element from `on_true` where `condition` is true and from
+    `on_false` elsewhere. The condition has the values' shape with `i1`
+    elements; the two values have one type, which is the result type.
+
+    ```mlir
+    %r = adjit.select %m, %a, %b : tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins Adjit_MaskTensor:$condition,
+                       Adjit_AnyTensor:$on_true, Adjit_AnyTensor:$on_false);
+  let results = (outs Adjit_AnyTensor:$result);
+  let hasCustomAssemblyFormat = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Constants and conversions
+//===----------------------------------------------------------------------===//
+
+def Adjit_ConstantOp : Adjit_Op<"constant",
+    [ConstantLike, Pure, InferTypeOpAdaptor]> {
+  let summary = "tensor constant";
+  let description = [{
+    A tensor given by a dense elements attribute of a statically shaped
+    `f32`, `f64` or `i1` tensor type, which is also the result type.
+
+    ```mlir
+    %c = adjit.constant dense<[1.0, 2.0]> : tensor<2xf32>
+    ```
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs Adjit_AnyTensor:$result);
+  let assemblyFormat = "attr-dict $value";
+  let hasFolder = 1;
+}
+
+def Adjit_ConvertOp : Adjit_Op<"convert", [Pure]> {
+  let summary = "elementwise conversion between f32 and f64";
+  let description = [{
+    Converts every element to the result's element type (`f32` to `f64` is
+    exact; `f64` to `f32` rounds to nearest even). Operand and result have
+    one shape. Converting to the operand's own type is allowed and folds away.
+
+    ```mlir
+    %d = adjit.convert %x : tensor<4xf32> to tensor<4xf64>
+    ```
+  }];
+  let arguments = (ins Adjit_FloatTensor:$operand);
+  let results = (outs Adjit_FloatTensor:$result);
+  let assemblyFormat = "$operand attr-dict `:` type($operand) `to` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Shape ops
+//===----------------------------------------------------------------------===//
+
+def Adjit_BroadcastOp : Adjit_Op<"broadcast", [Pure]> {
+  let summary = "explicit broadcast to a larger shape";
+  let description = [{
+    Broadcasts the operand to the result shape. `dims` maps operand dimension
+    `i` to result dimension `dims[i]`; it is strictly increasing, so the
+    operand's dimensions keep their order. A mapped operand dimension has the
+    size of its result dimension or size 1 (then it is repeated); result
+    dimensions that no operand dimension maps to are new. This expresses numpy
+    broadcasting: `tensor<3xf32>` to `tensor<2x3xf32>` is `dims = [1]`,
+    `tensor<2x1xf32>` to `tensor<2x5xf32>` is `dims = [0, 1]`.
+
+    ```mlir
+    %r = adjit.broadcast %x, dims = [1] : tensor<3xf32> -> tensor<2x3xf32>
+    ```
+  }];
+  let arguments = (ins Adjit_AnyTensor:$operand,
+                       DenseI64ArrayAttr:$broadcast_dimensions);
+  let results = (outs Adjit_AnyTensor:$result);
+  let assemblyFormat = [{
+    $operand `,` `dims` `=` $broadcast_dimensions attr-dict
+    `:` type($operand) `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Adjit_ReshapeOp : Adjit_Op<"reshape", [Pure]> {
+  let summary = "reinterpret the elements in row-major order as a new shape";
+  let description = [{
+    Returns the operand's elements, in row-major order, with the result's
+    shape. Both have the same element type and number of elements.
+
+    ```mlir
+    %r = adjit.reshape %x : tensor<2x3xf32> -> tensor<6xf32>
+    ```
+  }];
+  let arguments = (ins Adjit_AnyTensor:$operand);
+  let results = (outs Adjit_AnyTensor:$result);
+  let assemblyFormat = "$operand attr-dict `:` type($operand) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Adjit_TransposeOp : Adjit_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
+  let summary = "permute dimensions";
+  let description = [{
+    Result dimension `i` is operand dimension `permutation[i]`;
+    `permutation` is a permutation of `[0, rank)`.
+
+    ```mlir
+    %r = adjit.transpose %x, [1, 0] : tensor<2x3xf32> -> tensor<3x2xf32>
+    ```
+  }];
+  let arguments = (ins Adjit_AnyTensor:$operand, DenseI64ArrayAttr:$permutation);
+  let results = (outs Adjit_AnyTensor:$result);
+  let assemblyFormat = [{
+    $operand `,` $permutation attr-dict `:` type($operand) `->` type($result)
+  }];
+  let hasFolder = 1;
+}
+
+def Adjit_SliceOp : Adjit_Op<"slice", [Pure, InferTypeOpAdaptor]> {
+  let summary = "static strided slice";
+  let description = [{
+    Takes, along every dimension `d`, the elements at `start[d]`,
+    `start[d] + stride[d]`, ... below `limit[d]`, with
+    `0 <= start[d] <= limit[d] <= size(d)` and `stride[d] >= 1`. Result
+    dimension `d` has `ceil((limit[d] - start[d]) / stride[d])` elements.
+
+    ```mlir
+    %r = adjit.slice %x [0:4:2, 1:3:1] : tensor<4x4xf32> -> tensor<2x2xf32>
+    ```
+  }];
+  let arguments = (ins Adjit_AnyTensor:$operand,
+                       DenseI64ArrayAttr:$start_indices,
+                       DenseI64ArrayAttr:$limit_indices,
+                       DenseI64ArrayAttr:$strides);
+  let results = (outs Adjit_AnyTensor:$result);
+  let hasCustomAssemblyFormat = 1;
+  let hasFolder = 1;
+}
+
+def Adjit_ConcatOp : Adjit_Op<"concat", [Pure, InferTypeOpAdaptor]> {
+  let summary = "concatenate tensors along a dimension";
+  let description = [{
+    Joins one or more operands of one rank and element type along `dim`;
+    their other dimensions agree.
+
+    ```mlir
+    %r = adjit.concat %a, %b dim = 0
+           : tensor<2x3xf32>, tensor<4x3xf32> -> tensor<6x3xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Adjit_AnyTensor>:$inputs,
+                       I64Attr:$dim);
+  let results = (outs Adjit_AnyTensor:$result);
+  let assemblyFormat = [{
+    $inputs `dim` `=` $dim attr-dict `:` type($inputs) `->` type($result)
+  }];
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Contraction
+//===----------------------------------------------------------------------===//
+
+def Adjit_MatmulOp : Adjit_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
+  let summary = "matrix product, plain or batched";
+  let description = [{
+    For rank-2 operands `MxK` and `KxN` the result is `MxN`. For rank-`r`
+    operands (`r >= 3`) the leading `r - 2` dimensions are batch dimensions,
+    equal in both operands, and every batch is multiplied independently.
+    Both operands have one element type.
+
+    ```mlir
+    %c = adjit.matmul %a, %b : tensor<2x3xf32>, tensor<3x4xf32> -> tensor<2x4xf32>
+    ```
+  }];
+  let arguments = (ins Adjit_FloatTensor:$lhs, Adjit_FloatTensor:$rhs);
+  let results = (outs Adjit_FloatTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+class Adjit_ReductionOp<string mnemonic, string combiner>
+    : Adjit_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+  let summary = combiner # "-reduction over a set of dimensions";
+  let description = [{
+    Reduces the operand over `dims` (strictly increasing, each in
+    `[0, rank)`) with }] # combiner # [{; the reduced dimensions are removed
+    from the result shape (keep them with `adjit.reshape`). Reducing over no
+    dimension returns the operand.
+
+    ```mlir
+    %r = adjit.}] # mnemonic # [{ %x, dims = [1] : tensor<2x3xf32> -> tensor<2xf32>
+    ```
+  }];
+  let arguments = (ins Adjit_FloatTensor:$operand, DenseI64ArrayAttr:$dims);
+  let results = (outs Adjit_FloatTensor:$result);
+  let assemblyFormat = [{
+    $operand `,` `dims` `=` $dims attr-dict `:` type($operand) `->` type($result)
+  }];
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *, std::optional<::mlir::Location> location,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &types) {
+      return ::mlir::adjit::detail::inferReductionResultType(
+          location, getOperationName(), adaptor.getOperand().getType(),
+          adaptor.getDims(), types);
+    }
+  }];
+}
+
+def Adjit_ReduceSumOp : Adjit_ReductionOp<"reduce_sum", "addition">;
+def Adjit_ReduceMaxOp : Adjit_ReductionOp<"reduce_max",
+                                          "maximum (NaN-propagating)">;
+
+#endif // ADJIT_DIALECT_ADJIT_IR_ADJITOPS_TD

@@ -1,0 +1,31 @@
+//===- AdjitDialect.cpp - adjit dialect registration ----------------------===//
+
+#include "adjit/Dialect/Adjit/IR/Adjit.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+using namespace mlir;
+using namespace mlir::adjit;
+
+#include "adjit/Dialect/Adjit/IR/AdjitEnums.cpp.inc"
+#include "adjit/Dialect/Adjit/IR/AdjitOpsDialect.cpp.inc"
+
+void AdjitDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "adjit/Dialect/Adjit/IR/AdjitOps.cpp.inc"
+      >();
+}
+
+Operation *AdjitDialect::materializeConstant(OpBuilder &builder,
+                                             Attribute value, Type type,
+                                             Location loc) {
+  auto elements = dyn_cast<ElementsAttr>(value);
+  if (!elements || elements.getType() != type)
+    return nullptr;
+  return ConstantOp::create(builder, loc, elements);
+}
+
+#define GET_OP_CLASSES
+#include "adjit/Dialect/Adjit/IR/AdjitOps.cpp.inc"
