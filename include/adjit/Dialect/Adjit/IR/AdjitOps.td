@@ -4,7 +4,6 @@
 #define ADJIT_DIALECT_ADJIT_IR_ADJITOPS_TD
 
 include "adjit/Dialect/Adjit/IR/AdjitBase.td"
-include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 //===----------------------------------------------------------------------===//
@@ -14,10 +13,10 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 // Elementwise ops print as `adjit.op %a, %b : tensor<...>`: every operand and
 // the result have the one type after the colon.
 class Adjit_ElementwiseOp<string mnemonic, list<Trait> traits = []>
-    : Adjit_Op<mnemonic, traits # [Pure, InferTypeOpAdaptor]> {
+    : Adjit_InferredTypeOp<mnemonic, traits # [Pure]> {
   let results = (outs Adjit_FloatTensor:$result);
   let hasCustomAssemblyFormat = 1;
-  let extraClassDefinition = [{
+  let extraClassDefinition = verifyByInference # [{
     ::mlir::ParseResult $cppClass::parse(::mlir::OpAsmParser &parser,
                                          ::mlir::OperationState &result) {
       return ::mlir::adjit::detail::parseElementwiseOp(
@@ -110,7 +109,7 @@ def Adjit_AbsOp : Adjit_UnaryOp<"abs", "|x|"> { let hasFolder = 1; }
 // Comparison and selection
 //===----------------------------------------------------------------------===//
 
-def Adjit_CompareOp : Adjit_Op<"compare", [Pure, InferTypeOpAdaptor]> {
+def Adjit_CompareOp : Adjit_InferredTypeOp<"compare", [Pure]> {
   let summary = "elementwise comparison producing an i1 mask";
   let description = [{
     Compares the elements of two operands of identical type with the
@@ -129,7 +128,7 @@ def Adjit_CompareOp : Adjit_Op<"compare", [Pure, InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
-def Adjit_SelectOp : Adjit_Op<"select", [Pure, InferTypeOpAdaptor]> {
+def Adjit_SelectOp : Adjit_InferredTypeOp<"select", [Pure]> {
   let summary = "elementwise choice between two tensors by an i1 mask";
   let description = [{
     Takes each element from `on_true` where `condition` is true and from
@@ -151,8 +150,7 @@ def Adjit_SelectOp : Adjit_Op<"select", [Pure, InferTypeOpAdaptor]> {
 // Constants and conversions
 //===----------------------------------------------------------------------===//
 
-def Adjit_ConstantOp : Adjit_Op<"constant",
-    [ConstantLike, Pure, InferTypeOpAdaptor]> {
+def Adjit_ConstantOp : Adjit_InferredTypeOp<"constant", [ConstantLike, Pure]> {
   let summary = "tensor constant";
   let description = [{
     A tensor given by a dense elements attribute of a statically shaped
@@ -233,7 +231,7 @@ def Adjit_ReshapeOp : Adjit_Op<"reshape", [Pure]> {
   let hasFolder = 1;
 }
 
-def Adjit_TransposeOp : Adjit_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
+def Adjit_TransposeOp : Adjit_InferredTypeOp<"transpose", [Pure]> {
   let summary = "permute dimensions";
   let description = [{
     Result dimension `i` is operand dimension `permutation[i]`;
@@ -251,7 +249,7 @@ def Adjit_TransposeOp : Adjit_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
-def Adjit_SliceOp : Adjit_Op<"slice", [Pure, InferTypeOpAdaptor]> {
+def Adjit_SliceOp : Adjit_InferredTypeOp<"slice", [Pure]> {
   let summary = "static strided slice";
   let description = [{
     Takes, along every dimension `d`, the elements at `start[d]`,
@@ -272,7 +270,7 @@ def Adjit_SliceOp : Adjit_Op<"slice", [Pure, InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
-def Adjit_ConcatOp : Adjit_Op<"concat", [Pure, InferTypeOpAdaptor]> {
+def Adjit_ConcatOp : Adjit_InferredTypeOp<"concat", [Pure]> {
   let summary = "concatenate tensors along a dimension";
   let description = [{
     Joins one or more operands of one rank and element type along `dim`;
@@ -296,7 +294,7 @@ def Adjit_ConcatOp : Adjit_Op<"concat", [Pure, InferTypeOpAdaptor]> {
 // Contraction
 //===----------------------------------------------------------------------===//
 
-def Adjit_MatmulOp : Adjit_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
+def Adjit_MatmulOp : Adjit_InferredTypeOp<"matmul", [Pure]> {
   let summary = "matrix product, plain or batched";
   let description = [{
     For rank-2 operands `MxK` and `KxN` the result is `MxN`. For rank-`r`
@@ -320,7 +318,7 @@ def Adjit_MatmulOp : Adjit_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
 //===----------------------------------------------------------------------===//
 
 class Adjit_ReductionOp<string mnemonic, string combiner>
-    : Adjit_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+    : Adjit_InferredTypeOp<mnemonic, [Pure]> {
   let summary = combiner # "-reduction over a set of dimensions";
   let description = [{
     Reduces the operand over `dims` (strictly increasing, each in
@@ -339,7 +337,7 @@ class Adjit_ReductionOp<string mnemonic, string combiner>
   }];
   let hasFolder = 1;
   let hasCanonicalizer = 1;
-  let extraClassDefinition = [{
+  let extraClassDefinition = verifyByInference # [{
     ::llvm::LogicalResult $cppClass::inferReturnTypes(
         ::mlir::MLIRContext *, std::optional<::mlir::Location> location,
         Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &types) {
