@@ -35,6 +35,7 @@ tool_dirs = [config.adjit_tools_dir, config.llvm_tools_dir]
 tools = [
     "adjit-opt",
     "adjit-run",
+    "not",
     ToolSubst("mlir-runner", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
