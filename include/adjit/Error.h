@@ -1,0 +1,21 @@
+//===- Error.h - Error type of the adjit user API ---------------*- C++ -*-===//
+
+#ifndef ADJIT_ERROR_H
+#define ADJIT_ERROR_H
+
+#include <stdexcept>
+#include <string>
+
+namespace adjit {
+
+/// The exception thrown by the user-facing API on misuse: shape and dtype
+/// mismatches, bad dimensions, autograd misuse. The message names the op and
+/// the shapes or types involved.
+class Error : public std::runtime_error {
+public:
+  explicit Error(const std::string &message) : std::runtime_error(message) {}
+};
+
+} // namespace adjit
+
+#endif // ADJIT_ERROR_H
