@@ -6,6 +6,7 @@
 #include "adjit/Autograd.h"
 #include "adjit/Tensor.h"
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -80,9 +81,13 @@ public:
   template <typename... Args,
             typename = std::enable_if_t<
                 !(sizeof...(Args) == 1 &&
-                  (std::is_same_v<std::decay_t<Args>, ModuleHolder> || ...))>>
+                  ((std::is_same_v<std::decay_t<Args>, ModuleHolder> ||
+                    std::is_same_v<std::decay_t<Args>, std::nullptr_t>) ||
+                   ...))>>
   explicit ModuleHolder(Args &&...args)
       : impl_(std::make_shared<Impl>(std::forward<Args>(args)...)) {}
+  /// An empty holder, to be assigned later (e.g. from register_module).
+  ModuleHolder(std::nullptr_t) {}
   /// Wraps an existing implementation.
   ModuleHolder(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
   ModuleHolder(const ModuleHolder &) = default;

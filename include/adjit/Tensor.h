@@ -221,13 +221,25 @@ private:
 // Factories
 //===----------------------------------------------------------------------===//
 
-/// A 1-D tensor from values (default dtype float32).
-Tensor tensor(std::initializer_list<double> values, TensorOptions options = {});
-/// A 2-D tensor from nested values.
-Tensor tensor(std::initializer_list<std::initializer_list<double>> values,
-              TensorOptions options = {});
-/// A 1-D tensor from a vector of values.
-Tensor tensor(const std::vector<double> &values, TensorOptions options = {});
+/// Nested braced values for tensor(): a number or a list of TensorData of
+/// equal shapes, e.g. {{1, 2}, {3, 4}} (as LibTorch's TensorDataContainer).
+class TensorData {
+public:
+  TensorData(double value) : values_{value} {}
+  TensorData(std::initializer_list<TensorData> list);
+  /// Shape of the nested lists ([] for a number).
+  const Shape &shape() const { return shape_; }
+  /// Values in row-major order.
+  const std::vector<double> &values() const { return values_; }
+
+private:
+  Shape shape_;
+  std::vector<double> values_;
+};
+
+/// A tensor from nested braced values (default dtype float32):
+/// tensor({1, 2}), tensor({{1}, {2}}, kFloat64).
+Tensor tensor(const TensorData &data, TensorOptions options = {});
 /// A tensor of shape \p shape copying \p values (row-major).
 Tensor from_vector(const std::vector<double> &values, const Shape &shape,
                    TensorOptions options = {});

@@ -55,31 +55,22 @@ Tensor adjit::from_vector(const std::vector<double> &values, const Shape &shape,
   return fillWith(shape, options, [&](int64_t i) { return values[i]; });
 }
 
-Tensor adjit::tensor(std::initializer_list<double> values,
-                     TensorOptions options) {
-  return from_vector(std::vector<double>(values),
-                     {static_cast<int64_t>(values.size())}, options);
-}
-
-Tensor adjit::tensor(const std::vector<double> &values, TensorOptions options) {
-  return from_vector(values, {static_cast<int64_t>(values.size())}, options);
-}
-
-Tensor
-adjit::tensor(std::initializer_list<std::initializer_list<double>> values,
-              TensorOptions options) {
-  std::vector<double> flat;
-  size_t cols = values.size() ? values.begin()->size() : 0;
-  for (const auto &row : values) {
-    if (row.size() != cols)
-      throw Error("tensor: rows of a nested initializer list must have the "
-                  "same length, got " +
-                  std::to_string(cols) + " and " + std::to_string(row.size()));
-    flat.insert(flat.end(), row.begin(), row.end());
+TensorData::TensorData(std::initializer_list<TensorData> list) {
+  shape_.push_back(static_cast<int64_t>(list.size()));
+  const TensorData *first = list.size() ? list.begin() : nullptr;
+  if (first)
+    shape_.insert(shape_.end(), first->shape_.begin(), first->shape_.end());
+  for (const TensorData &item : list) {
+    if (item.shape_ != first->shape_)
+      throw Error("tensor: nested lists must have equal shapes, got " +
+                  shapeToString(first->shape_) + " and " +
+                  shapeToString(item.shape_));
+    values_.insert(values_.end(), item.values_.begin(), item.values_.end());
   }
-  return from_vector(
-      flat, {static_cast<int64_t>(values.size()), static_cast<int64_t>(cols)},
-      options);
+}
+
+Tensor adjit::tensor(const TensorData &data, TensorOptions options) {
+  return from_vector(data.values(), data.shape(), options);
 }
 
 Tensor adjit::scalar_tensor(double value, TensorOptions options) {

@@ -74,8 +74,8 @@ bool autograd::gradcheck(
     }
   }
 
-  // Numerical Jacobian by central differences.
-  NoGradGuard guard;
+  // Numerical Jacobian by central differences (fn runs in the caller's grad
+  // mode so that functions computing gradients themselves work).
   for (size_t k = 0; k < diff.size(); ++k) {
     const Tensor &x = diffInputs[k];
     for (int64_t e = 0; e < x.numel(); ++e) {
