@@ -19,8 +19,8 @@ void binaryKernel(const TensorImpl &out, const TensorImpl &a,
   Out *o = out.data<Out>();
   const In *pa = static_cast<const In *>(a.storage->data);
   const In *pb = static_cast<const In *>(b.storage->data);
-  if (a.numel == out.numel && b.numel == out.numel && isContiguous(a) &&
-      isContiguous(b)) {
+  if (a.numel == out.numel && b.numel == out.numel && isContiguous(out) &&
+      isContiguous(a) && isContiguous(b)) {
     const In *x = pa + a.offset, *y = pb + b.offset;
     for (int64_t i = 0; i < out.numel; ++i)
       o[i] = static_cast<Out>(f(x[i], y[i]));
@@ -35,8 +35,11 @@ void binaryKernel(const TensorImpl &out, const TensorImpl &a,
                     const std::array<int64_t, 3> &inner) {
                   Out *po = o + off[0];
                   const In *x = pa + off[1], *y = pb + off[2];
-                  int64_t ia = inner[1], ib = inner[2];
-                  if (ia == 1 && ib == 1) {
+                  int64_t io = inner[0], ia = inner[1], ib = inner[2];
+                  if (io != 1) { // only for in-place ops on strided views
+                    for (int64_t k = 0; k < n; ++k)
+                      po[k * io] = static_cast<Out>(f(x[k * ia], y[k * ib]));
+                  } else if (ia == 1 && ib == 1) {
                     for (int64_t k = 0; k < n; ++k)
                       po[k] = static_cast<Out>(f(x[k], y[k]));
                   } else if (ia == 0 && ib == 1) {
@@ -419,6 +422,35 @@ Tensor scalarOperand(const Tensor &t, double value) {
 }
 
 } // namespace
+
+void adjit::inPlaceKernel(InPlaceKind kind, const Tensor &self,
+                          const Tensor &other, double alpha) {
+  const TensorImpl &o = *self.unsafeGetImpl(), &y = *other.unsafeGetImpl();
+  ADJIT_DISPATCH_ALL(self.dtype(), {
+    using T = scalar_t;
+    T s = static_cast<T>(alpha);
+    switch (kind) {
+    case InPlaceKind::Add:
+      if (alpha == 1.0)
+        binaryKernel<T, T>(o, o, y, [](T p, T q) { return p + q; });
+      else
+        binaryKernel<T, T>(o, o, y, [s](T p, T q) { return p + s * q; });
+      break;
+    case InPlaceKind::Sub:
+      if (alpha == 1.0)
+        binaryKernel<T, T>(o, o, y, [](T p, T q) { return p - q; });
+      else
+        binaryKernel<T, T>(o, o, y, [s](T p, T q) { return p - s * q; });
+      break;
+    case InPlaceKind::Mul:
+      binaryKernel<T, T>(o, o, y, [](T p, T q) { return p * q; });
+      break;
+    case InPlaceKind::Div:
+      binaryKernel<T, T>(o, o, y, [](T p, T q) { return p / q; });
+      break;
+    }
+  });
+}
 
 //===----------------------------------------------------------------------===//
 // Public entry points

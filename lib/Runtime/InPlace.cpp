@@ -21,13 +21,26 @@ void checkInPlaceAllowed(const char *op, const Tensor &self) {
 
 void bumpVersion(const Tensor &t) { ++t.unsafeGetImpl()->storage->version; }
 
-using BinaryFn = Tensor (*)(const Tensor &, const Tensor &);
+/// The out-of-place op recorded for an in-place op.
+Tensor outOfPlace(InPlaceKind kind, const Tensor &a, const Tensor &b) {
+  switch (kind) {
+  case InPlaceKind::Add:
+    return add(a, b);
+  case InPlaceKind::Sub:
+    return sub(a, b);
+  case InPlaceKind::Mul:
+    return mul(a, b);
+  case InPlaceKind::Div:
+    return div(a, b);
+  }
+  return Tensor();
+}
 
-/// Computes self = fn(self, other) in place. When recording, the op is
-/// recorded out of place (on a copy of self if its backward needs the old
+/// Computes self = self op (alpha * other) in place. When recording, the op
+/// is recorded out of place (on a copy of self if its backward needs the old
 /// value) and self's history is rebased onto the new node.
-Tensor &inPlaceBinary(const char *op, Tensor &self, const Tensor &otherIn,
-                      BinaryFn fn, bool needsOldSelf) {
+Tensor &inPlaceBinary(const char *op, InPlaceKind kind, Tensor &self,
+                      const Tensor &otherIn, double alpha = 1.0) {
   checkDefined(op, self);
   checkDefined(op, otherIn);
   Shape shape = broadcastShapes(op, self.sizes(), otherIn.sizes());
@@ -38,62 +51,56 @@ Tensor &inPlaceBinary(const char *op, Tensor &self, const Tensor &otherIn,
                 " of operands " + shapeToString(self.sizes()) + " and " +
                 shapeToString(otherIn.sizes()));
   Dtype dt = promoteTypes(self.dtype(), otherIn.dtype());
-  if (fn == static_cast<BinaryFn>(adjit::div) && !isFloatingPoint(dt))
+  if (kind == InPlaceKind::Div && !isFloatingPoint(dt))
     dt = Dtype::Float32;
+  if (dt == Dtype::Bool)
+    dt = Dtype::Int64;
   if (dt != self.dtype())
     throw Error(std::string(op) + ": result type " + dtypeName(dt) +
                 " can't be cast to the desired output type " +
                 dtypeName(self.dtype()));
-  Tensor other = to(otherIn, self.dtype());
   if (GradMode::is_enabled() &&
-      (self.requires_grad() || other.requires_grad())) {
+      (self.requires_grad() || otherIn.requires_grad())) {
     checkInPlaceAllowed(op, self);
-    Tensor result = fn(needsOldSelf ? clone(self) : self, other);
+    Tensor other = to(otherIn, self.dtype());
+    if (alpha != 1.0)
+      other = mul(other, scalarLike(alpha, other.dtype()));
+    bool needsOldSelf = kind == InPlaceKind::Mul || kind == InPlaceKind::Div;
+    Tensor result = outOfPlace(kind, needsOldSelf ? clone(self) : self, other);
     copyData(*self.unsafeGetImpl(), *result.unsafeGetImpl());
     bumpVersion(self);
     self.unsafeGetImpl()->gradFn = result.unsafeGetImpl()->gradFn;
     return self;
   }
-  Tensor result;
-  {
-    NoGradGuard guard;
-    result = fn(self, other);
-  }
-  copyData(*self.unsafeGetImpl(), *result.unsafeGetImpl());
+  inPlaceKernel(kind, self, castTo(otherIn, self.dtype()), alpha);
   bumpVersion(self);
   return self;
-}
-
-Tensor scaled(const Tensor &t, double alpha) {
-  return alpha == 1.0 ? t : mul(t, scalarLike(alpha, t.dtype()));
 }
 } // namespace
 
 Tensor &Tensor::add_(const Tensor &other, double alpha) {
-  checkDefined("add_", other);
-  return inPlaceBinary("add_", *this, scaled(other, alpha), adjit::add, false);
+  return inPlaceBinary("add_", InPlaceKind::Add, *this, other, alpha);
 }
 Tensor &Tensor::add_(double other) {
   checkDefined("add_", *this);
   return add_(scalarLike(other, dtype()));
 }
 Tensor &Tensor::sub_(const Tensor &other, double alpha) {
-  checkDefined("sub_", other);
-  return inPlaceBinary("sub_", *this, scaled(other, alpha), adjit::sub, false);
+  return inPlaceBinary("sub_", InPlaceKind::Sub, *this, other, alpha);
 }
 Tensor &Tensor::sub_(double other) {
   checkDefined("sub_", *this);
   return sub_(scalarLike(other, dtype()));
 }
 Tensor &Tensor::mul_(const Tensor &other) {
-  return inPlaceBinary("mul_", *this, other, adjit::mul, true);
+  return inPlaceBinary("mul_", InPlaceKind::Mul, *this, other);
 }
 Tensor &Tensor::mul_(double other) {
   checkDefined("mul_", *this);
   return mul_(scalarLike(other, dtype()));
 }
 Tensor &Tensor::div_(const Tensor &other) {
-  return inPlaceBinary("div_", *this, other, adjit::div, true);
+  return inPlaceBinary("div_", InPlaceKind::Div, *this, other);
 }
 Tensor &Tensor::div_(double other) {
   checkDefined("div_", *this);

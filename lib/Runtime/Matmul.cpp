@@ -75,7 +75,8 @@ Tensor matmulNd(const Tensor &aIn, const Tensor &bIn) {
   Shape outShape = batch;
   outShape.push_back(n);
   outShape.push_back(m);
-  Tensor out = zeros(outShape, aIn.dtype());
+  Tensor out =
+      k == 0 ? zeros(outShape, aIn.dtype()) : makeEmpty(outShape, aIn.dtype());
   if (out.numel() != 0 && k != 0) {
     Tensor a =
         gemmLayout(*aIn.unsafeGetImpl()) ? aIn : castTo(aIn, aIn.dtype());

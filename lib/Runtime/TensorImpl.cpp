@@ -139,15 +139,9 @@ bool adjit::shouldRecord(const Tensor &a, const Tensor &b) {
 // Storage and construction
 //===----------------------------------------------------------------------===//
 
-Storage::Storage(size_t n) : nbytes(n) {
-  size_t rounded = (std::max<size_t>(n, 1) + 63) / 64 * 64;
-  data = std::aligned_alloc(64, rounded);
-  if (!data)
-    throw Error("empty: out of memory allocating " + std::to_string(n) +
-                " bytes");
-}
+Storage::Storage(size_t n) : data(allocateBuffer(n)), nbytes(n) {}
 
-Storage::~Storage() { std::free(data); }
+Storage::~Storage() { freeBuffer(data, nbytes); }
 
 Tensor adjit::makeEmpty(const Shape &shape, Dtype dtype) {
   for (int64_t d : shape)

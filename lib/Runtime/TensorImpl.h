@@ -14,6 +14,12 @@
 
 namespace adjit {
 
+/// Returns a 64-byte aligned buffer of at least \p nbytes, recycling
+/// buffers of the same size (see Allocator.cpp).
+void *allocateBuffer(size_t nbytes);
+/// Returns a buffer obtained from allocateBuffer.
+void freeBuffer(void *data, size_t nbytes);
+
 /// A reference-counted buffer shared by a tensor and its views. The version
 /// counter lives here so that views and their base share it.
 struct Storage {
@@ -88,6 +94,13 @@ bool shouldRecord(const Tensor &a);
 bool shouldRecord(const Tensor &a, const Tensor &b);
 /// A scalar tensor of \p dtype (for operators with a scalar operand).
 Tensor scalarLike(double value, Dtype dtype);
+
+/// Arithmetic of the in-place kernels.
+enum class InPlaceKind { Add, Sub, Mul, Div };
+/// self = self op (alpha * other) elementwise, in place and without
+/// autograd; \p other has self's dtype and broadcasts to self's shape.
+void inPlaceKernel(InPlaceKind kind, const Tensor &self, const Tensor &other,
+                   double alpha);
 
 /// Calls body(offsets, n, innerStrides) for each innermost row of \p shape
 /// given per-operand strides; offsets are in elements.
