@@ -95,12 +95,20 @@ public:
   ModuleHolder &operator=(const ModuleHolder &) = default;
   ModuleHolder &operator=(ModuleHolder &&) = default;
 
-  Impl *operator->() const { return impl_.get(); }
-  Impl &operator*() const { return *impl_; }
+  /// Access to the implementation; throws if the holder is empty.
+  Impl *operator->() const { return get(); }
+  Impl &operator*() const { return *get(); }
+  Impl *get() const {
+    if (!impl_)
+      throw Error("ModuleHolder: accessing an empty module holder; assign "
+                  "a module (e.g. from register_module) first");
+    return impl_.get();
+  }
+  bool is_empty() const { return impl_ == nullptr; }
   const std::shared_ptr<Impl> &ptr() const { return impl_; }
   /// Calls forward().
   template <typename... Args> auto operator()(Args &&...args) const {
-    return impl_->forward(std::forward<Args>(args)...);
+    return get()->forward(std::forward<Args>(args)...);
   }
 
 private:

@@ -248,7 +248,26 @@ bool GradMode::is_enabled() { return gradEnabled; }
 void GradMode::set_enabled(bool enabled) { gradEnabled = enabled; }
 
 Node::Node() : sequenceNr_(nextSequenceNr++) {}
-Node::~Node() = default;
+Node::~Node() {
+  // Long chains (e.g. a loss accumulated over many steps) are released
+  // iteratively: the outermost destructor drains the nodes whose last
+  // reference it holds, instead of recursing once per node.
+  thread_local std::vector<std::shared_ptr<Node>> pending;
+  thread_local bool draining = false;
+  for (std::shared_ptr<Node> &n : next_)
+    if (n && n.use_count() == 1)
+      pending.push_back(std::move(n));
+  next_.clear();
+  if (draining)
+    return;
+  draining = true;
+  while (!pending.empty()) {
+    std::shared_ptr<Node> n = std::move(pending.back());
+    pending.pop_back();
+    n.reset();
+  }
+  draining = false;
+}
 
 void adjit::setNextEdges(Node &node,
                          std::initializer_list<const Tensor *> inputs) {

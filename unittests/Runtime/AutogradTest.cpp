@@ -283,4 +283,15 @@ TEST(AutogradTest, MixedPrecisionGradientKeepsLeafDtype) {
   EXPECT_EQ(b.grad().dtype(), kFloat64);
 }
 
+TEST(AutogradTest, DeepGraphsBackwardAndReleaseWithoutRecursion) {
+  Tensor x = tensor({1.0}, requires_grad());
+  Tensor y = x;
+  for (int i = 0; i < 200000; ++i)
+    y = y * 1.0 + 0.0;
+  y.backward(Tensor(), /*retainGraph=*/true);
+  expectTensor(x.grad(), {1}, {1});
+  y = Tensor(); // frees 400000 nodes
+  EXPECT_TRUE(x.is_leaf());
+}
+
 } // namespace

@@ -206,6 +206,10 @@ TEST(ErrorTest, NNAndOptim) {
                      "parameter named 'weight'");
   EXPECT_ADJIT_ERROR(fc->register_parameter("a.b", ones({1})),
                      "register_parameter: invalid parameter name 'a.b'");
+  nn::Linear empty{nullptr};
+  EXPECT_TRUE(empty.is_empty());
+  EXPECT_ADJIT_ERROR(empty(ones({1, 3})),
+                     "ModuleHolder: accessing an empty module holder");
   nn::Module plain;
   EXPECT_ADJIT_ERROR(plain.forward(ones({1})),
                      "forward: module Module does not implement");
