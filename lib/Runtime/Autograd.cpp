@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <queue>
 #include <unordered_map>
-#include <unordered_set>
 
 using namespace adjit;
 
@@ -16,13 +15,13 @@ thread_local uint64_t nextSequenceNr = 0;
 /// The node that accumulates gradients into a leaf's grad().
 class AccumulateGrad final : public Node {
 public:
-  explicit AccumulateGrad(std::shared_ptr<TensorImpl> leaf)
+  explicit AccumulateGrad(std::weak_ptr<TensorImpl> leaf)
       : leaf_(std::move(leaf)) {}
   const char *name() const override { return "AccumulateGrad"; }
   std::vector<Tensor> apply(const Tensor &grad) override;
 
 private:
-  std::shared_ptr<TensorImpl> leaf_;
+  std::weak_ptr<TensorImpl> leaf_;
 };
 
 /// Adds \p g into a gradient slot. Under create_graph (grad mode on) the sum
@@ -41,7 +40,9 @@ void accumulateInto(Tensor &slot, const Tensor &g) {
 }
 
 std::vector<Tensor> AccumulateGrad::apply(const Tensor &grad) {
-  accumulateInto(leaf_->grad, grad);
+  // A leaf that no longer exists has nobody to read its gradient.
+  if (std::shared_ptr<TensorImpl> leaf = leaf_.lock())
+    accumulateInto(leaf->grad, grad);
   return {};
 }
 
@@ -52,11 +53,10 @@ std::shared_ptr<Node> gradientSink(const Tensor &t) {
   TensorImpl *impl = t.unsafeGetImpl();
   if (impl->gradFn)
     return impl->gradFn;
-  if (auto acc = impl->gradAccumulator.lock())
-    return acc;
-  auto acc = std::make_shared<AccumulateGrad>(t.getIntrusivePtr());
-  impl->gradAccumulator = acc;
-  return acc;
+  if (!impl->gradAccumulator)
+    impl->gradAccumulator = std::make_shared<AccumulateGrad>(
+        std::weak_ptr<TensorImpl>(t.getIntrusivePtr()));
+  return impl->gradAccumulator;
 }
 
 struct BySequence {
@@ -98,20 +98,28 @@ std::vector<Tensor> runBackward(const char *op,
     }
   }
 
-  // Discover the graph (post-order) and decide which nodes must run.
+  // Discover the graph (post-order) and decide which nodes must run. All
+  // per-node bookkeeping of this backward pass lives in one map.
+  struct NodeState {
+    int deps = 0;
+    bool needed = false;
+    bool queued = false;
+    Tensor grad;
+  };
+  std::unordered_map<Node *, NodeState> state;
+  state.reserve(64);
   std::vector<Node *> postOrder;
-  std::unordered_set<Node *> seen;
   {
     std::vector<std::pair<Node *, size_t>> stack;
     for (auto &r : rootNodes)
-      if (seen.insert(r.get()).second)
+      if (state.try_emplace(r.get()).second)
         stack.push_back({r.get(), 0});
     while (!stack.empty()) {
       auto &[node, idx] = stack.back();
       const auto &next = node->next_functions();
       if (idx < next.size()) {
         Node *child = next[idx++].get();
-        if (child && seen.insert(child).second)
+        if (child && state.try_emplace(child).second)
           stack.push_back({child, 0});
         continue;
       }
@@ -119,61 +127,57 @@ std::vector<Tensor> runBackward(const char *op,
       stack.pop_back();
     }
   }
-  std::unordered_set<Node *> needed;
   for (Node *n : postOrder) {
     bool need = !inputs || captures.count(n);
     for (const auto &c : n->next_functions())
-      if (c && needed.count(c.get()))
+      if (c && state[c.get()].needed)
         need = true;
-    if (need)
-      needed.insert(n);
+    state[n].needed = need;
   }
-  std::unordered_map<Node *, int> deps;
   for (Node *n : postOrder) {
-    if (!needed.count(n))
+    if (!state[n].needed)
       continue;
     for (const auto &c : n->next_functions())
-      if (c && needed.count(c.get()))
-        ++deps[c.get()];
+      if (c) {
+        NodeState &cs = state[c.get()];
+        if (cs.needed)
+          ++cs.deps;
+      }
   }
 
-  std::unordered_map<Node *, Tensor> buffers;
   {
     AutoGradMode mode(createGraph);
     for (size_t i = 0; i < roots.size(); ++i) {
-      Tensor &b = buffers[rootNodes[i].get()];
+      Tensor &b = state[rootNodes[i].get()].grad;
       b = b.defined() ? add(b, rootGrads[i]) : rootGrads[i];
     }
   }
   std::priority_queue<Node *, std::vector<Node *>, BySequence> ready;
-  std::unordered_set<Node *> queued;
-  for (auto &r : rootNodes)
-    if (needed.count(r.get()) && deps[r.get()] == 0 &&
-        queued.insert(r.get()).second)
+  for (auto &r : rootNodes) {
+    NodeState &rs = state[r.get()];
+    if (rs.needed && rs.deps == 0 && !rs.queued) {
+      rs.queued = true;
       ready.push(r.get());
+    }
+  }
 
   std::vector<Tensor> results(inputs ? inputs->size() : 0);
   while (!ready.empty()) {
     Node *node = ready.top();
     ready.pop();
-    Tensor g;
-    auto it = buffers.find(node);
-    if (it != buffers.end()) {
-      g = std::move(it->second);
-      buffers.erase(it);
-    }
+    Tensor g = std::move(state[node].grad);
+    const auto &next = node->next_functions();
     bool runIt = true;
     if (inputs) {
       auto c = captures.find(node);
       if (c != captures.end())
         for (size_t j : c->second)
           results[j] = g;
-      runIt = dynamic_cast<AccumulateGrad *>(node) == nullptr;
       bool childNeeded = false;
-      for (const auto &ch : node->next_functions())
-        if (ch && needed.count(ch.get()))
+      for (const auto &ch : next)
+        if (ch && state[ch.get()].needed)
           childNeeded = true;
-      runIt = runIt && childNeeded;
+      runIt = childNeeded && dynamic_cast<AccumulateGrad *>(node) == nullptr;
     }
     std::vector<Tensor> outs;
     if (runIt && g.defined()) {
@@ -182,17 +186,18 @@ std::vector<Tensor> runBackward(const char *op,
     }
     if (!keepGraph && runIt)
       node->releaseVariables();
-    const auto &next = node->next_functions();
     for (size_t i = 0; i < next.size(); ++i) {
       Node *child = next[i].get();
-      if (!child || !needed.count(child))
+      if (!child)
+        continue;
+      NodeState &cs = state[child];
+      if (!cs.needed)
         continue;
       if (i < outs.size() && outs[i].defined()) {
         AutoGradMode mode(createGraph);
-        Tensor &b = buffers[child];
-        b = b.defined() ? add(b, outs[i]) : outs[i];
+        cs.grad = cs.grad.defined() ? add(cs.grad, outs[i]) : outs[i];
       }
-      if (--deps[child] == 0)
+      if (--cs.deps == 0)
         ready.push(child);
     }
   }

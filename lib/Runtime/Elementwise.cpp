@@ -3,6 +3,7 @@
 #include "AutogradImpl.h"
 
 #include <cmath>
+#include <optional>
 
 using namespace adjit;
 
@@ -76,6 +77,11 @@ void unaryKernel(const TensorImpl &out, const TensorImpl &a, F f) {
                     o[off[0] + k] =
                         static_cast<Out>(f(pa[off[1] + k * inner[1]]));
                 });
+}
+
+/// sum_to(g, *shape) if a shape is given, else g.
+Tensor reduceTo(const Tensor &g, const std::optional<Shape> &shape) {
+  return shape ? sum_to(g, *shape) : g;
 }
 
 enum class BinaryKind { Add, Sub, Mul, Div, Pow };
@@ -153,22 +159,28 @@ Tensor binaryOp(BinaryKind kind, Tensor a, Tensor b) {
   Tensor out = binaryForward(kind, a, b, shape);
   if (!shouldRecord(a, b))
     return out;
-  Shape as = a.sizes(), bs = b.sizes();
+  // Operands already of the result's shape need no reduction (and the
+  // node then stores no shapes).
+  std::optional<Shape> as, bs;
+  if (a.sizes() != shape)
+    as = a.sizes();
+  if (b.sizes() != shape)
+    bs = b.sizes();
   switch (kind) {
   case BinaryKind::Add:
     recordOp(out, "AddBackward0", {&a, &b}, {},
              [as, bs](const Tensor &g, const std::vector<Tensor> &,
                       const Node &n) -> std::vector<Tensor> {
-               return {n.needsInputGrad(0) ? sum_to(g, as) : Tensor(),
-                       n.needsInputGrad(1) ? sum_to(g, bs) : Tensor()};
+               return {n.needsInputGrad(0) ? reduceTo(g, as) : Tensor(),
+                       n.needsInputGrad(1) ? reduceTo(g, bs) : Tensor()};
              });
     break;
   case BinaryKind::Sub:
     recordOp(out, "SubBackward0", {&a, &b}, {},
              [as, bs](const Tensor &g, const std::vector<Tensor> &,
                       const Node &n) -> std::vector<Tensor> {
-               return {n.needsInputGrad(0) ? sum_to(g, as) : Tensor(),
-                       n.needsInputGrad(1) ? neg(sum_to(g, bs)) : Tensor()};
+               return {n.needsInputGrad(0) ? reduceTo(g, as) : Tensor(),
+                       n.needsInputGrad(1) ? neg(reduceTo(g, bs)) : Tensor()};
              });
     break;
   case BinaryKind::Mul:
@@ -176,8 +188,8 @@ Tensor binaryOp(BinaryKind kind, Tensor a, Tensor b) {
         out, "MulBackward0", {&a, &b}, {SavedVariable(a), SavedVariable(b)},
         [as, bs](const Tensor &g, const std::vector<Tensor> &s,
                  const Node &n) -> std::vector<Tensor> {
-          return {n.needsInputGrad(0) ? sum_to(mul(g, s[1]), as) : Tensor(),
-                  n.needsInputGrad(1) ? sum_to(mul(g, s[0]), bs) : Tensor()};
+          return {n.needsInputGrad(0) ? reduceTo(mul(g, s[1]), as) : Tensor(),
+                  n.needsInputGrad(1) ? reduceTo(mul(g, s[0]), bs) : Tensor()};
         });
     break;
   case BinaryKind::Div:
@@ -186,9 +198,9 @@ Tensor binaryOp(BinaryKind kind, Tensor a, Tensor b) {
              [as, bs](const Tensor &g, const std::vector<Tensor> &s,
                       const Node &n) -> std::vector<Tensor> {
                const Tensor &x = s[0], &y = s[1];
-               return {n.needsInputGrad(0) ? sum_to(div(g, y), as) : Tensor(),
+               return {n.needsInputGrad(0) ? reduceTo(div(g, y), as) : Tensor(),
                        n.needsInputGrad(1)
-                           ? sum_to(neg(div(mul(g, x), mul(y, y))), bs)
+                           ? reduceTo(neg(div(mul(g, x), mul(y, y))), bs)
                            : Tensor()};
              });
     break;
@@ -200,12 +212,12 @@ Tensor binaryOp(BinaryKind kind, Tensor a, Tensor b) {
           const Tensor &x = s[0], &y = s[1];
           Tensor ga, gb;
           if (n.needsInputGrad(0))
-            ga = sum_to(
+            ga = reduceTo(
                 mul(mul(g, y), pow(x, sub(y, scalarLike(1, y.dtype())))), as);
           if (n.needsInputGrad(1)) {
             Tensor zero = scalarLike(0, x.dtype());
             // d/dy x^y = x^y log x, taken as 0 where x == 0 (as PyTorch).
-            gb = sum_to(
+            gb = reduceTo(
                 where(eq(x, zero), zero, mul(mul(g, pow(x, y)), log(x))), bs);
           }
           return {ga, gb};

@@ -139,9 +139,14 @@ bool adjit::shouldRecord(const Tensor &a, const Tensor &b) {
 // Storage and construction
 //===----------------------------------------------------------------------===//
 
-Storage::Storage(size_t n) : data(allocateBuffer(n)), nbytes(n) {}
+Storage::Storage(size_t n)
+    : data(n <= sizeof(inlineData) ? inlineData : allocateBuffer(n)),
+      nbytes(n) {}
 
-Storage::~Storage() { freeBuffer(data, nbytes); }
+Storage::~Storage() {
+  if (data != inlineData)
+    freeBuffer(data, nbytes);
+}
 
 Tensor adjit::makeEmpty(const Shape &shape, Dtype dtype) {
   for (int64_t d : shape)

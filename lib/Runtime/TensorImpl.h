@@ -31,6 +31,8 @@ struct Storage {
   void *data = nullptr;
   size_t nbytes = 0;
   uint64_t version = 0;
+  /// Small tensors (scalars, short vectors) live inline, saving a malloc.
+  alignas(64) char inlineData[64];
 };
 
 /// Data and metadata behind a Tensor handle.
@@ -48,8 +50,9 @@ struct TensorImpl {
   bool retainsGrad = false;
   std::shared_ptr<Node> gradFn;
   Tensor grad;
-  /// The AccumulateGrad node of a leaf, shared by all uses of the leaf.
-  std::weak_ptr<Node> gradAccumulator;
+  /// The AccumulateGrad node of a leaf, shared by all uses of the leaf (it
+  /// refers back to the leaf weakly).
+  std::shared_ptr<Node> gradAccumulator;
 
   char *bytes() const {
     return static_cast<char *>(storage->data) + offset * elementSize(dtype);
