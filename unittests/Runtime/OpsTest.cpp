@@ -191,4 +191,17 @@ TEST(OpsTest, ComparisonsAndWhere) {
   expectTensor(a.eq(tensor({1}, kInt64)), {3}, {1, 0, 0});
 }
 
+TEST(OpsTest, SumToAndSliceBackward) {
+  Tensor g = arange(6).view({2, 3});
+  expectTensor(sum_to(g, {3}), {3}, {3, 5, 7});
+  expectTensor(sum_to(g, {2, 1}), {2, 1}, {3, 12});
+  expectTensor(sum_to(g, {1, 1}), {1, 1}, {15});
+  expectTensor(sum_to(g, {}), {}, {15});
+  EXPECT_TRUE(sum_to(g, {2, 3}).is_same(g));
+  expectTensor(slice_backward(tensor({1, 2}), {5}, 0, 1, 5, 2), {5},
+               {0, 1, 0, 2, 0});
+  EXPECT_ADJIT_ERROR(sum_to(g, {4}),
+                     "sum_to: cannot reduce shape [2, 3] to [4]");
+}
+
 } // namespace
