@@ -1,8 +1,9 @@
 //===- Allocator.cpp - Caching allocator of tensor buffers ----------------===//
 //
-// Large tensor buffers are recycled by size instead of being returned to the
-// system: a training loop allocates the same sizes every step, and fresh
-// large allocations cost an mmap and a page fault per page.
+// Tensor buffers of 256 bytes and more are recycled by size instead of being
+// returned to malloc: a training loop allocates the same sizes every step,
+// fresh large allocations cost an mmap and a page fault per page, and
+// mid-sized ones fragment malloc's heap.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,8 +15,9 @@
 using namespace adjit;
 
 namespace {
-/// Buffers below this size come from malloc directly.
-constexpr size_t kCachedMin = 4096;
+/// Buffers below this size come from malloc directly (tensors of up to 64
+/// bytes store their data inline in Storage and never get here).
+constexpr size_t kCachedMin = 256;
 /// At most this many bytes are kept in the cache.
 constexpr size_t kCacheLimit = size_t(512) << 20;
 
@@ -34,6 +36,8 @@ BufferCache &cache() {
 size_t roundedSize(size_t n) {
   if (n < kCachedMin)
     return std::max<size_t>(n, 1);
+  if (n < 4096)
+    return (n + 63) / 64 * 64;
   return (n + 4095) / 4096 * 4096;
 }
 } // namespace

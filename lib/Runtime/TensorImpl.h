@@ -14,8 +14,8 @@
 
 namespace adjit {
 
-/// Returns a buffer of at least \p nbytes (64-byte aligned from 4 KiB on),
-/// recycling large buffers of the same size (see Allocator.cpp).
+/// Returns a buffer of at least \p nbytes (64-byte aligned from 256 bytes
+/// on), recycling buffers of the same size (see Allocator.cpp).
 void *allocateBuffer(size_t nbytes);
 /// Returns a buffer obtained from allocateBuffer.
 void freeBuffer(void *data, size_t nbytes);
