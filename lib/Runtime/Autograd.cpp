@@ -256,22 +256,25 @@ Node::Node() : sequenceNr_(nextSequenceNr++) {}
 Node::~Node() {
   // Long chains (e.g. a loss accumulated over many steps) are released
   // iteratively: the outermost destructor drains the nodes whose last
-  // reference it holds, instead of recursing once per node.
-  thread_local std::vector<std::shared_ptr<Node>> pending;
-  thread_local bool draining = false;
+  // reference it holds, instead of recursing once per node. (A plain pointer
+  // as thread-local state stays valid during static destruction.)
+  thread_local std::vector<std::shared_ptr<Node>> *pending = nullptr;
+  std::vector<std::shared_ptr<Node>> local;
+  bool outermost = pending == nullptr;
+  if (outermost)
+    pending = &local;
   for (std::shared_ptr<Node> &n : next_)
     if (n && n.use_count() == 1)
-      pending.push_back(std::move(n));
+      pending->push_back(std::move(n));
   next_.clear();
-  if (draining)
+  if (!outermost)
     return;
-  draining = true;
-  while (!pending.empty()) {
-    std::shared_ptr<Node> n = std::move(pending.back());
-    pending.pop_back();
+  while (!local.empty()) {
+    std::shared_ptr<Node> n = std::move(local.back());
+    local.pop_back();
     n.reset();
   }
-  draining = false;
+  pending = nullptr;
 }
 
 void adjit::setNextEdges(Node &node,
