@@ -8,11 +8,13 @@
 
 namespace adjit {
 
-/// The exception thrown by the adjit C++ API on misuse and on failures of
-/// compilation; its message names the function or op and what was wrong.
+/// The exception thrown by the user-facing API: on misuse (shape and dtype
+/// mismatches, bad dimensions, autograd misuse) and on failures of
+/// compilation. The message names the op or function and the shapes, types
+/// or diagnostics involved.
 class Error : public std::runtime_error {
 public:
-  using std::runtime_error::runtime_error;
+  explicit Error(const std::string &message) : std::runtime_error(message) {}
 };
 
 } // namespace adjit

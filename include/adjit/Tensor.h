@@ -1,0 +1,375 @@
+//===- Tensor.h - Eager tensors of the adjit user API -----------*- C++ -*-===//
+
+#ifndef ADJIT_TENSOR_H
+#define ADJIT_TENSOR_H
+
+#include "adjit/Error.h"
+
+#include <cstdint>
+#include <initializer_list>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace adjit {
+
+/// Element types of a tensor.
+enum class Dtype : int8_t { Float32, Float64, Bool, Int64 };
+
+/// LibTorch-style dtype constants.
+constexpr Dtype kFloat32 = Dtype::Float32;
+constexpr Dtype kFloat = Dtype::Float32;
+constexpr Dtype kFloat64 = Dtype::Float64;
+constexpr Dtype kDouble = Dtype::Float64;
+constexpr Dtype kBool = Dtype::Bool;
+constexpr Dtype kInt64 = Dtype::Int64;
+constexpr Dtype kLong = Dtype::Int64;
+
+/// Size in bytes of one element of \p dtype.
+size_t elementSize(Dtype dtype);
+/// The name of \p dtype as PyTorch prints it ("float32", "int64", ...).
+const char *dtypeName(Dtype dtype);
+/// True for Float32 and Float64.
+inline bool isFloatingPoint(Dtype dtype) {
+  return dtype == Dtype::Float32 || dtype == Dtype::Float64;
+}
+std::ostream &operator<<(std::ostream &os, Dtype dtype);
+
+/// A list of sizes or strides.
+using Shape = std::vector<int64_t>;
+/// Formats a shape as "[2, 3]".
+std::string shapeToString(const Shape &shape);
+
+/// Options of the factory functions: element type and whether the created
+/// tensor is an autograd leaf that requires grad.
+class TensorOptions {
+public:
+  TensorOptions() = default;
+  /// Implicit, so a Dtype can be passed where options are expected.
+  TensorOptions(Dtype dtype) : dtype_(dtype) {}
+
+  /// Returns a copy with the element type set.
+  TensorOptions dtype(Dtype dtype) const {
+    TensorOptions r = *this;
+    r.dtype_ = dtype;
+    return r;
+  }
+  /// Returns a copy with requires_grad set.
+  TensorOptions requires_grad(bool requiresGrad) const {
+    TensorOptions r = *this;
+    r.requiresGrad_ = requiresGrad;
+    return r;
+  }
+  Dtype dtype() const { return dtype_; }
+  bool requires_grad() const { return requiresGrad_; }
+
+private:
+  Dtype dtype_ = Dtype::Float32;
+  bool requiresGrad_ = false;
+};
+
+/// Options with the given element type.
+inline TensorOptions dtype(Dtype dtype) { return TensorOptions().dtype(dtype); }
+/// Options with requires_grad set.
+inline TensorOptions requires_grad(bool requiresGrad = true) {
+  return TensorOptions().requires_grad(requiresGrad);
+}
+
+struct TensorImpl;
+class Node;
+
+/// A strided, reference-counted n-dimensional array with autograd metadata.
+/// Copies of a Tensor share the same data and metadata, as in LibTorch.
+class Tensor {
+public:
+  /// An undefined tensor (defined() is false).
+  Tensor() = default;
+  explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
+
+  /// \name Queries
+  /// @{
+  bool defined() const { return impl_ != nullptr; }
+  const Shape &sizes() const;
+  const Shape &strides() const;
+  /// Size of dimension \p dim (negative counts from the end).
+  int64_t size(int64_t dim) const;
+  int64_t stride(int64_t dim) const;
+  int64_t dim() const;
+  int64_t numel() const;
+  Dtype dtype() const;
+  TensorOptions options() const;
+  bool is_contiguous() const;
+  bool is_floating_point() const { return isFloatingPoint(dtype()); }
+  /// Typed pointer to the first element; T must match dtype().
+  template <typename T> T *data_ptr() const;
+  /// The value of a one-element tensor, converted to T.
+  template <typename T> T item() const;
+  /// The value of a one-element tensor as double.
+  double item() const { return item<double>(); }
+  /// The version counter of the underlying storage, bumped by in-place ops.
+  uint64_t _version() const;
+  /// True if this tensor shares the storage of the same given tensor.
+  bool is_same(const Tensor &other) const { return impl_ == other.impl_; }
+  TensorImpl *unsafeGetImpl() const { return impl_.get(); }
+  const std::shared_ptr<TensorImpl> &getIntrusivePtr() const { return impl_; }
+  /// @}
+
+  /// \name Autograd
+  /// @{
+  bool requires_grad() const;
+  /// Sets requires_grad on a leaf; returns *this.
+  Tensor &requires_grad_(bool requiresGrad = true);
+  /// True for tensors without grad_fn (created by the user or under no-grad).
+  bool is_leaf() const;
+  /// The gradient accumulated by backward(); undefined until then.
+  const Tensor &grad() const;
+  /// Mutable access to the gradient slot (e.g. to reset it).
+  Tensor &mutable_grad();
+  /// The node that computes the gradient of the op that produced this tensor.
+  std::shared_ptr<Node> grad_fn() const;
+  /// Computes the gradient of this tensor w.r.t. the graph leaves and
+  /// accumulates it into their grad(). \p gradient may be omitted for a
+  /// one-element tensor. \p retainGraph defaults to \p createGraph.
+  void backward(const Tensor &gradient = Tensor(),
+                std::optional<bool> retainGraph = std::nullopt,
+                bool createGraph = false) const;
+  /// A new tensor sharing this data, cut off from the graph.
+  Tensor detach() const;
+  /// Detaches in place (makes this a leaf that does not require grad).
+  Tensor &detach_();
+  /// Makes backward() populate grad() of this non-leaf tensor.
+  void retain_grad();
+  /// @}
+
+  /// \name Ops (see the free functions of the same name)
+  /// @{
+  Tensor add(const Tensor &other) const;
+  Tensor sub(const Tensor &other) const;
+  Tensor mul(const Tensor &other) const;
+  Tensor div(const Tensor &other) const;
+  Tensor neg() const;
+  Tensor exp() const;
+  Tensor log() const;
+  Tensor sqrt() const;
+  Tensor tanh() const;
+  Tensor sigmoid() const;
+  Tensor relu() const;
+  Tensor abs() const;
+  Tensor sign() const;
+  Tensor pow(double exponent) const;
+  Tensor pow(const Tensor &exponent) const;
+  Tensor matmul(const Tensor &other) const;
+  Tensor mm(const Tensor &other) const { return matmul(other); }
+  Tensor sum() const;
+  Tensor sum(const Shape &dims, bool keepdim = false) const;
+  Tensor mean() const;
+  Tensor mean(const Shape &dims, bool keepdim = false) const;
+  Tensor max() const;
+  /// Max along \p dim: (values, int64 indices).
+  std::pair<Tensor, Tensor> max(int64_t dim, bool keepdim = false) const;
+  Tensor argmax(int64_t dim, bool keepdim = false) const;
+  Tensor reshape(const Shape &shape) const;
+  Tensor view(const Shape &shape) const;
+  Tensor flatten() const;
+  Tensor transpose(int64_t dim0, int64_t dim1) const;
+  /// Transpose of a tensor of at most 2 dimensions.
+  Tensor t() const;
+  Tensor permute(const Shape &dims) const;
+  Tensor slice(int64_t dim, std::optional<int64_t> start = std::nullopt,
+               std::optional<int64_t> end = std::nullopt,
+               int64_t step = 1) const;
+  Tensor select(int64_t dim, int64_t index) const;
+  Tensor unsqueeze(int64_t dim) const;
+  Tensor squeeze(int64_t dim) const;
+  Tensor expand(const Shape &shape) const;
+  Tensor contiguous() const;
+  Tensor clone() const;
+  Tensor to(Dtype dtype) const;
+  Tensor eq(const Tensor &other) const;
+  Tensor ne(const Tensor &other) const;
+  Tensor lt(const Tensor &other) const;
+  Tensor le(const Tensor &other) const;
+  Tensor gt(const Tensor &other) const;
+  Tensor ge(const Tensor &other) const;
+  /// Element access along the first dimension (a view).
+  Tensor operator[](int64_t index) const { return select(0, index); }
+  /// @}
+
+  /// \name In-place ops (bump the version counter)
+  /// @{
+  Tensor &add_(const Tensor &other, double alpha = 1.0);
+  Tensor &add_(double other);
+  Tensor &sub_(const Tensor &other, double alpha = 1.0);
+  Tensor &sub_(double other);
+  Tensor &mul_(const Tensor &other);
+  Tensor &mul_(double other);
+  Tensor &div_(const Tensor &other);
+  Tensor &div_(double other);
+  Tensor &zero_();
+  Tensor &fill_(double value);
+  /// Copies \p src (broadcast, converted) into this tensor.
+  Tensor &copy_(const Tensor &src);
+  /// @}
+
+private:
+  std::shared_ptr<TensorImpl> impl_;
+};
+
+//===----------------------------------------------------------------------===//
+// Factories
+//===----------------------------------------------------------------------===//
+
+/// Nested braced values for tensor(): a number or a list of TensorData of
+/// equal shapes, e.g. {{1, 2}, {3, 4}} (as LibTorch's TensorDataContainer).
+class TensorData {
+public:
+  TensorData(double value) : values_{value} {}
+  TensorData(std::initializer_list<TensorData> list);
+  /// Shape of the nested lists ([] for a number).
+  const Shape &shape() const { return shape_; }
+  /// Values in row-major order.
+  const std::vector<double> &values() const { return values_; }
+
+private:
+  Shape shape_;
+  std::vector<double> values_;
+};
+
+/// A tensor from nested braced values (default dtype float32):
+/// tensor({1, 2}), tensor({{1}, {2}}, kFloat64).
+Tensor tensor(const TensorData &data, TensorOptions options = {});
+/// A tensor of shape \p shape copying \p values (row-major).
+Tensor from_vector(const std::vector<double> &values, const Shape &shape,
+                   TensorOptions options = {});
+/// A zero-dimensional tensor holding \p value.
+Tensor scalar_tensor(double value, TensorOptions options = {});
+/// An uninitialized tensor.
+Tensor empty(const Shape &shape, TensorOptions options = {});
+Tensor zeros(const Shape &shape, TensorOptions options = {});
+Tensor ones(const Shape &shape, TensorOptions options = {});
+Tensor full(const Shape &shape, double value, TensorOptions options = {});
+/// Values start, start+step, ... below end.
+Tensor arange(double start, double end, double step = 1.0,
+              TensorOptions options = {});
+Tensor arange(double end, TensorOptions options = {});
+/// \p steps values evenly spaced from start to end inclusive.
+Tensor linspace(double start, double end, int64_t steps,
+                TensorOptions options = {});
+/// Uniform samples in [0, 1) from the global generator.
+Tensor rand(const Shape &shape, TensorOptions options = {});
+/// Standard normal samples from the global generator.
+Tensor randn(const Shape &shape, TensorOptions options = {});
+/// A random permutation of 0..n-1 (int64).
+Tensor randperm(int64_t n, TensorOptions options = kInt64);
+Tensor zeros_like(const Tensor &t, std::optional<TensorOptions> options = {});
+Tensor ones_like(const Tensor &t, std::optional<TensorOptions> options = {});
+Tensor full_like(const Tensor &t, double value,
+                 std::optional<TensorOptions> options = {});
+Tensor rand_like(const Tensor &t, std::optional<TensorOptions> options = {});
+Tensor randn_like(const Tensor &t, std::optional<TensorOptions> options = {});
+/// Seeds the global random generator.
+void manual_seed(uint64_t seed);
+
+//===----------------------------------------------------------------------===//
+// Ops. Each op has exactly one entry point here; methods and operators
+// forward to these.
+//===----------------------------------------------------------------------===//
+
+Tensor add(const Tensor &a, const Tensor &b);
+Tensor sub(const Tensor &a, const Tensor &b);
+Tensor mul(const Tensor &a, const Tensor &b);
+Tensor div(const Tensor &a, const Tensor &b);
+Tensor neg(const Tensor &a);
+Tensor exp(const Tensor &a);
+Tensor log(const Tensor &a);
+Tensor sqrt(const Tensor &a);
+Tensor tanh(const Tensor &a);
+Tensor sigmoid(const Tensor &a);
+Tensor relu(const Tensor &a);
+Tensor abs(const Tensor &a);
+/// -1, 0 or 1 per element; not differentiable (zero gradient).
+Tensor sign(const Tensor &a);
+Tensor pow(const Tensor &a, double exponent);
+Tensor pow(const Tensor &a, const Tensor &exponent);
+/// Matrix product with NumPy semantics: 1-D (dot), 2-D, batched with
+/// broadcast batch dimensions.
+Tensor matmul(const Tensor &a, const Tensor &b);
+Tensor sum(const Tensor &a);
+Tensor sum(const Tensor &a, const Shape &dims, bool keepdim = false);
+Tensor mean(const Tensor &a);
+Tensor mean(const Tensor &a, const Shape &dims, bool keepdim = false);
+Tensor max(const Tensor &a);
+std::pair<Tensor, Tensor> max(const Tensor &a, int64_t dim,
+                              bool keepdim = false);
+/// Reduces a broadcast result back to \p shape by summing (differentiable).
+Tensor sum_to(const Tensor &a, const Shape &shape);
+Tensor reshape(const Tensor &a, const Shape &shape);
+Tensor view(const Tensor &a, const Shape &shape);
+Tensor transpose(const Tensor &a, int64_t dim0, int64_t dim1);
+Tensor permute(const Tensor &a, const Shape &dims);
+Tensor slice(const Tensor &a, int64_t dim, std::optional<int64_t> start,
+             std::optional<int64_t> end, int64_t step = 1);
+Tensor select(const Tensor &a, int64_t dim, int64_t index);
+Tensor unsqueeze(const Tensor &a, int64_t dim);
+Tensor squeeze(const Tensor &a, int64_t dim);
+Tensor expand(const Tensor &a, const Shape &shape);
+Tensor cat(const std::vector<Tensor> &tensors, int64_t dim = 0);
+Tensor contiguous(const Tensor &a);
+Tensor clone(const Tensor &a);
+/// Converts to \p dtype (differentiable between floating-point types).
+Tensor to(const Tensor &a, Dtype dtype);
+Tensor eq(const Tensor &a, const Tensor &b);
+Tensor ne(const Tensor &a, const Tensor &b);
+Tensor lt(const Tensor &a, const Tensor &b);
+Tensor le(const Tensor &a, const Tensor &b);
+Tensor gt(const Tensor &a, const Tensor &b);
+Tensor ge(const Tensor &a, const Tensor &b);
+/// Elementwise choice: a where \p condition (bool) holds, else b.
+Tensor where(const Tensor &condition, const Tensor &a, const Tensor &b);
+/// Gradient of slice: a zero tensor of \p inputShape with \p grad in the
+/// slice (differentiable, used by slice's backward).
+Tensor slice_backward(const Tensor &grad, const Shape &inputShape, int64_t dim,
+                      int64_t start, int64_t end, int64_t step);
+/// True if all elements are within atol + rtol * |b| of each other.
+bool allclose(const Tensor &a, const Tensor &b, double rtol = 1e-5,
+              double atol = 1e-8);
+/// True if shapes and all elements are equal.
+bool equal(const Tensor &a, const Tensor &b);
+
+/// \name Operators (scalars adopt the tensor's dtype)
+/// @{
+Tensor operator+(const Tensor &a, const Tensor &b);
+Tensor operator-(const Tensor &a, const Tensor &b);
+Tensor operator*(const Tensor &a, const Tensor &b);
+Tensor operator/(const Tensor &a, const Tensor &b);
+Tensor operator-(const Tensor &a);
+Tensor operator+(const Tensor &a, double b);
+Tensor operator-(const Tensor &a, double b);
+Tensor operator*(const Tensor &a, double b);
+Tensor operator/(const Tensor &a, double b);
+Tensor operator+(double a, const Tensor &b);
+Tensor operator-(double a, const Tensor &b);
+Tensor operator*(double a, const Tensor &b);
+Tensor operator/(double a, const Tensor &b);
+Tensor operator==(const Tensor &a, const Tensor &b);
+Tensor operator!=(const Tensor &a, const Tensor &b);
+Tensor operator<(const Tensor &a, const Tensor &b);
+Tensor operator<=(const Tensor &a, const Tensor &b);
+Tensor operator>(const Tensor &a, const Tensor &b);
+Tensor operator>=(const Tensor &a, const Tensor &b);
+Tensor operator==(const Tensor &a, double b);
+Tensor operator!=(const Tensor &a, double b);
+Tensor operator<(const Tensor &a, double b);
+Tensor operator<=(const Tensor &a, double b);
+Tensor operator>(const Tensor &a, double b);
+Tensor operator>=(const Tensor &a, double b);
+/// @}
+
+/// Prints in PyTorch's style, e.g. "tensor([1.0000, 2.5000])".
+std::ostream &operator<<(std::ostream &os, const Tensor &t);
+
+} // namespace adjit
+
+#endif // ADJIT_TENSOR_H

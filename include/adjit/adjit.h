@@ -1,0 +1,12 @@
+//===- adjit.h - Umbrella header of the adjit C++ API -----------*- C++ -*-===//
+
+#ifndef ADJIT_ADJIT_H
+#define ADJIT_ADJIT_H
+
+#include "adjit/Autograd.h"
+#include "adjit/Error.h"
+#include "adjit/NN.h"
+#include "adjit/Optim.h"
+#include "adjit/Tensor.h"
+
+#endif // ADJIT_ADJIT_H

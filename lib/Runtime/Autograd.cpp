@@ -1,0 +1,433 @@
+//===- Autograd.cpp - Grad mode, backward graph and engine ----------------===//
+
+#include "AutogradImpl.h"
+
+#include <algorithm>
+#include <queue>
+#include <unordered_map>
+
+using namespace adjit;
+
+namespace {
+thread_local bool gradEnabled = true;
+thread_local uint64_t nextSequenceNr = 0;
+
+/// The node that accumulates gradients into a leaf's grad().
+class AccumulateGrad final : public Node {
+public:
+  explicit AccumulateGrad(std::weak_ptr<TensorImpl> leaf)
+      : leaf_(std::move(leaf)) {}
+  const char *name() const override { return "AccumulateGrad"; }
+  std::vector<Tensor> apply(const Tensor &grad) override;
+
+private:
+  std::weak_ptr<TensorImpl> leaf_;
+};
+
+/// Adds \p g into a gradient slot. Under create_graph (grad mode on) the sum
+/// is recorded; otherwise the slot owns a private copy updated in place.
+void accumulateInto(Tensor &slot, const Tensor &g) {
+  if (GradMode::is_enabled()) {
+    slot = slot.defined() ? add(slot, g) : g;
+    return;
+  }
+  if (!slot.defined())
+    slot = g.detach().clone();
+  else if (slot.requires_grad())
+    slot = add(slot, g);
+  else
+    slot.add_(g);
+}
+
+std::vector<Tensor> AccumulateGrad::apply(const Tensor &grad) {
+  // A leaf that no longer exists has nobody to read its gradient.
+  if (std::shared_ptr<TensorImpl> leaf = leaf_.lock())
+    accumulateInto(leaf->grad, grad);
+  return {};
+}
+
+/// The node that receives the gradient of \p t.
+std::shared_ptr<Node> gradientSink(const Tensor &t) {
+  if (!t.defined() || !t.requires_grad())
+    return nullptr;
+  TensorImpl *impl = t.unsafeGetImpl();
+  if (impl->gradFn)
+    return impl->gradFn;
+  if (!impl->gradAccumulator)
+    impl->gradAccumulator = std::make_shared<AccumulateGrad>(
+        std::weak_ptr<TensorImpl>(t.getIntrusivePtr()));
+  return impl->gradAccumulator;
+}
+
+struct BySequence {
+  bool operator()(Node *a, Node *b) const {
+    return a->sequenceNr() < b->sequenceNr();
+  }
+};
+
+/// Runs the backward graph from \p roots. With \p inputs, the gradients
+/// reaching them are returned instead of accumulated into leaves.
+std::vector<Tensor> runBackward(const char *op,
+                                const std::vector<Tensor> &roots,
+                                const std::vector<Tensor> &rootGrads,
+                                bool keepGraph, bool createGraph,
+                                const std::vector<Tensor> *inputs,
+                                bool allowUnused) {
+  std::vector<std::shared_ptr<Node>> rootNodes;
+  for (size_t i = 0; i < roots.size(); ++i) {
+    checkDefined(op, roots[i]);
+    if (!roots[i].requires_grad())
+      throw Error(std::string(op) + ": element " + std::to_string(i) +
+                  " of tensors does not require grad and does not have a "
+                  "grad_fn");
+    rootNodes.push_back(gradientSink(roots[i]));
+  }
+
+  // Nodes whose incoming gradients are returned, and the input indices.
+  std::vector<std::shared_ptr<Node>> inputNodes;
+  std::unordered_map<Node *, std::vector<size_t>> captures;
+  if (inputs) {
+    for (size_t j = 0; j < inputs->size(); ++j) {
+      const Tensor &in = (*inputs)[j];
+      checkDefined(op, in);
+      if (!in.requires_grad())
+        throw Error(std::string(op) + ": input " + std::to_string(j) +
+                    " does not require grad");
+      inputNodes.push_back(gradientSink(in));
+      captures[inputNodes.back().get()].push_back(j);
+    }
+  }
+
+  // Discover the graph (post-order) and decide which nodes must run. All
+  // per-node bookkeeping of this backward pass lives in one map.
+  struct NodeState {
+    int deps = 0;
+    bool needed = false;
+    bool queued = false;
+    Tensor grad;
+  };
+  std::unordered_map<Node *, NodeState> state;
+  state.reserve(64);
+  std::vector<Node *> postOrder;
+  {
+    std::vector<std::pair<Node *, size_t>> stack;
+    for (auto &r : rootNodes)
+      if (state.try_emplace(r.get()).second)
+        stack.push_back({r.get(), 0});
+    while (!stack.empty()) {
+      auto &[node, idx] = stack.back();
+      const auto &next = node->next_functions();
+      if (idx < next.size()) {
+        Node *child = next[idx++].get();
+        if (child && state.try_emplace(child).second)
+          stack.push_back({child, 0});
+        continue;
+      }
+      postOrder.push_back(node);
+      stack.pop_back();
+    }
+  }
+  for (Node *n : postOrder) {
+    bool need = !inputs || captures.count(n);
+    for (const auto &c : n->next_functions())
+      if (c && state[c.get()].needed)
+        need = true;
+    state[n].needed = need;
+  }
+  for (Node *n : postOrder) {
+    if (!state[n].needed)
+      continue;
+    for (const auto &c : n->next_functions())
+      if (c) {
+        NodeState &cs = state[c.get()];
+        if (cs.needed)
+          ++cs.deps;
+      }
+  }
+
+  {
+    AutoGradMode mode(createGraph);
+    for (size_t i = 0; i < roots.size(); ++i) {
+      Tensor &b = state[rootNodes[i].get()].grad;
+      b = b.defined() ? add(b, rootGrads[i]) : rootGrads[i];
+    }
+  }
+  std::priority_queue<Node *, std::vector<Node *>, BySequence> ready;
+  for (auto &r : rootNodes) {
+    NodeState &rs = state[r.get()];
+    if (rs.needed && rs.deps == 0 && !rs.queued) {
+      rs.queued = true;
+      ready.push(r.get());
+    }
+  }
+
+  std::vector<Tensor> results(inputs ? inputs->size() : 0);
+  while (!ready.empty()) {
+    Node *node = ready.top();
+    ready.pop();
+    Tensor g = std::move(state[node].grad);
+    const auto &next = node->next_functions();
+    bool runIt = true;
+    if (inputs) {
+      auto c = captures.find(node);
+      if (c != captures.end())
+        for (size_t j : c->second)
+          results[j] = g;
+      bool childNeeded = false;
+      for (const auto &ch : next)
+        if (ch && state[ch.get()].needed)
+          childNeeded = true;
+      runIt = childNeeded && dynamic_cast<AccumulateGrad *>(node) == nullptr;
+    }
+    std::vector<Tensor> outs;
+    if (runIt && g.defined()) {
+      AutoGradMode mode(createGraph);
+      outs = node->apply(g);
+    }
+    if (!keepGraph && runIt)
+      node->releaseVariables();
+    for (size_t i = 0; i < next.size(); ++i) {
+      Node *child = next[i].get();
+      if (!child)
+        continue;
+      NodeState &cs = state[child];
+      if (!cs.needed)
+        continue;
+      if (i < outs.size() && outs[i].defined()) {
+        AutoGradMode mode(createGraph);
+        cs.grad = cs.grad.defined() ? add(cs.grad, outs[i]) : outs[i];
+      }
+      if (--cs.deps == 0)
+        ready.push(child);
+    }
+  }
+
+  if (inputs && !allowUnused)
+    for (size_t j = 0; j < results.size(); ++j)
+      if (!results[j].defined())
+        throw Error(std::string(op) + ": input " + std::to_string(j) +
+                    " appears to not have been used in the graph; pass "
+                    "allowUnused=true if this is intended");
+  return results;
+}
+
+/// Default output gradients: ones for one-element outputs.
+std::vector<Tensor> makeRootGrads(const char *op,
+                                  const std::vector<Tensor> &outputs,
+                                  const std::vector<Tensor> &given) {
+  if (!given.empty() && given.size() != outputs.size())
+    throw Error(std::string(op) + ": got " + std::to_string(given.size()) +
+                " gradients for " + std::to_string(outputs.size()) +
+                " outputs");
+  std::vector<Tensor> grads;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    checkDefined(op, outputs[i]);
+    if (given.empty() || !given[i].defined()) {
+      if (outputs[i].numel() != 1)
+        throw Error(std::string(op) +
+                    ": grad can be implicitly created only for scalar "
+                    "outputs, but the output has shape " +
+                    shapeToString(outputs[i].sizes()) +
+                    "; pass a gradient of that shape");
+      grads.push_back(ones_like(outputs[i]));
+      continue;
+    }
+    if (given[i].sizes() != outputs[i].sizes())
+      throw Error(std::string(op) + ": gradient has shape " +
+                  shapeToString(given[i].sizes()) +
+                  " but the output has shape " +
+                  shapeToString(outputs[i].sizes()));
+    grads.push_back(given[i].dtype() == outputs[i].dtype()
+                        ? given[i]
+                        : given[i].to(outputs[i].dtype()));
+  }
+  return grads;
+}
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// GradMode, Node, SavedVariable
+//===----------------------------------------------------------------------===//
+
+bool GradMode::is_enabled() { return gradEnabled; }
+void GradMode::set_enabled(bool enabled) { gradEnabled = enabled; }
+
+Node::Node() : sequenceNr_(nextSequenceNr++) {}
+Node::~Node() {
+  // Long chains (e.g. a loss accumulated over many steps) are released
+  // iteratively: the outermost destructor drains the nodes whose last
+  // reference it holds, instead of recursing once per node. (A plain pointer
+  // as thread-local state stays valid during static destruction.)
+  thread_local std::vector<std::shared_ptr<Node>> *pending = nullptr;
+  std::vector<std::shared_ptr<Node>> local;
+  bool outermost = pending == nullptr;
+  if (outermost)
+    pending = &local;
+  for (std::shared_ptr<Node> &n : next_)
+    if (n && n.use_count() == 1)
+      pending->push_back(std::move(n));
+  next_.clear();
+  if (!outermost)
+    return;
+  while (!local.empty()) {
+    std::shared_ptr<Node> n = std::move(local.back());
+    local.pop_back();
+    n.reset();
+  }
+  pending = nullptr;
+}
+
+void adjit::setNextEdges(Node &node,
+                         std::initializer_list<const Tensor *> inputs) {
+  node.next_.reserve(inputs.size());
+  for (const Tensor *t : inputs)
+    node.next_.push_back(gradientSink(*t));
+}
+
+void adjit::setNextEdges(Node &node, const std::vector<Tensor> &inputs) {
+  node.next_.reserve(inputs.size());
+  for (const Tensor &t : inputs)
+    node.next_.push_back(gradientSink(t));
+}
+
+void adjit::throwReleasedError(const char *nodeName) {
+  throw Error(std::string(nodeName) +
+              ": trying to backward through the graph a second time (or to "
+              "access saved tensors after they have been freed); saved "
+              "tensors are freed by backward() and autograd::grad(). Pass "
+              "retain_graph=true to the first backward to keep them");
+}
+
+SavedVariable::SavedVariable(const Tensor &t)
+    : tensor_(t), version_(t.defined() ? t._version() : 0) {}
+
+const Tensor &SavedVariable::unpack(const char *nodeName) const {
+  if (tensor_.defined() && tensor_._version() != version_)
+    throw Error(std::string(nodeName) +
+                ": one of the tensors needed for gradient computation has been "
+                "modified by an in-place operation: a tensor of shape " +
+                shapeToString(tensor_.sizes()) + " was saved at version " +
+                std::to_string(version_) + " and is now at version " +
+                std::to_string(tensor_._version()));
+  return tensor_;
+}
+
+//===----------------------------------------------------------------------===//
+// Tensor autograd methods
+//===----------------------------------------------------------------------===//
+
+bool Tensor::requires_grad() const {
+  checkDefined("requires_grad", *this);
+  return impl_->requiresGrad || impl_->gradFn != nullptr;
+}
+
+Tensor &Tensor::requires_grad_(bool requiresGrad) {
+  checkDefined("requires_grad_", *this);
+  if (!is_leaf()) {
+    if (!requiresGrad)
+      throw Error("requires_grad_: you can only change requires_grad of "
+                  "leaf tensors; use detach() on this result of " +
+                  std::string(impl_->gradFn->name()));
+    return *this;
+  }
+  if (requiresGrad && !isFloatingPoint(impl_->dtype))
+    throw Error(std::string("requires_grad_: only tensors of floating-point "
+                            "dtype can require gradients, got ") +
+                dtypeName(impl_->dtype));
+  impl_->requiresGrad = requiresGrad;
+  return *this;
+}
+
+bool Tensor::is_leaf() const {
+  checkDefined("is_leaf", *this);
+  return impl_->gradFn == nullptr;
+}
+
+const Tensor &Tensor::grad() const {
+  checkDefined("grad", *this);
+  return impl_->grad;
+}
+
+Tensor &Tensor::mutable_grad() {
+  checkDefined("mutable_grad", *this);
+  return impl_->grad;
+}
+
+std::shared_ptr<Node> Tensor::grad_fn() const {
+  checkDefined("grad_fn", *this);
+  return impl_->gradFn;
+}
+
+void Tensor::retain_grad() {
+  checkDefined("retain_grad", *this);
+  if (!requires_grad())
+    throw Error("retain_grad: cannot retain the gradient of a tensor that "
+                "does not require grad");
+  if (is_leaf())
+    return;
+  // Captured by a pass-through node between this tensor and its grad_fn.
+  if (impl_->retainsGrad)
+    return;
+  impl_->retainsGrad = true;
+  std::weak_ptr<TensorImpl> weak = impl_;
+  Tensor self = *this;
+  Tensor out(std::make_shared<TensorImpl>(*impl_));
+  recordOp(out, "RetainGradBackward", {&self}, {},
+           [weak](const Tensor &g, const std::vector<Tensor> &,
+                  const Node &) -> std::vector<Tensor> {
+             if (auto impl = weak.lock())
+               accumulateInto(impl->grad, g);
+             return {g};
+           });
+  impl_->gradFn = out.unsafeGetImpl()->gradFn;
+}
+
+void Tensor::backward(const Tensor &gradient, std::optional<bool> retainGraph,
+                      bool createGraph) const {
+  autograd::backward({*this}, {gradient}, retainGraph, createGraph);
+}
+
+Tensor Tensor::detach() const {
+  checkDefined("detach", *this);
+  auto impl = std::make_shared<TensorImpl>();
+  impl->storage = impl_->storage;
+  impl->shape = impl_->shape;
+  impl->strides = impl_->strides;
+  impl->offset = impl_->offset;
+  impl->numel = impl_->numel;
+  impl->dtype = impl_->dtype;
+  impl->isView = true;
+  return Tensor(std::move(impl));
+}
+
+Tensor &Tensor::detach_() {
+  checkDefined("detach_", *this);
+  impl_->gradFn = nullptr;
+  impl_->requiresGrad = false;
+  return *this;
+}
+
+//===----------------------------------------------------------------------===//
+// autograd::grad / backward
+//===----------------------------------------------------------------------===//
+
+std::vector<Tensor> autograd::grad(const std::vector<Tensor> &outputs,
+                                   const std::vector<Tensor> &inputs,
+                                   const std::vector<Tensor> &gradOutputs,
+                                   std::optional<bool> retainGraph,
+                                   bool createGraph, bool allowUnused) {
+  std::vector<Tensor> rootGrads =
+      makeRootGrads("autograd::grad", outputs, gradOutputs);
+  return runBackward("autograd::grad", outputs, rootGrads,
+                     retainGraph.value_or(createGraph), createGraph, &inputs,
+                     allowUnused);
+}
+
+void autograd::backward(const std::vector<Tensor> &tensors,
+                        const std::vector<Tensor> &gradTensors,
+                        std::optional<bool> retainGraph, bool createGraph) {
+  std::vector<Tensor> rootGrads =
+      makeRootGrads("backward", tensors, gradTensors);
+  runBackward("backward", tensors, rootGrads, retainGraph.value_or(createGraph),
+              createGraph, nullptr, false);
+}

@@ -1,0 +1,662 @@
+//===- Elementwise.cpp - Broadcasting elementwise ops and their gradients -===//
+
+#include "AutogradImpl.h"
+
+#include <cmath>
+#include <optional>
+
+using namespace adjit;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Kernels
+//===----------------------------------------------------------------------===//
+
+/// out[i] = f(a[i], b[i]) with broadcasting; out is fresh and contiguous.
+template <typename Out, typename In, typename F>
+void binaryKernel(const TensorImpl &out, const TensorImpl &a,
+                  const TensorImpl &b, F f) {
+  Out *o = out.data<Out>();
+  const In *pa = static_cast<const In *>(a.storage->data);
+  const In *pb = static_cast<const In *>(b.storage->data);
+  if (a.numel == out.numel && b.numel == out.numel && isContiguous(out) &&
+      isContiguous(a) && isContiguous(b)) {
+    const In *x = pa + a.offset, *y = pb + b.offset;
+    for (int64_t i = 0; i < out.numel; ++i)
+      o[i] = static_cast<Out>(f(x[i], y[i]));
+    return;
+  }
+  Shape sa = broadcastStrides(a, out.shape);
+  Shape sb = broadcastStrides(b, out.shape);
+  std::array<const int64_t *, 3> st = {out.strides.data(), sa.data(),
+                                       sb.data()};
+  forEachRow<3>(out.shape, st, {0, a.offset, b.offset},
+                [&](const std::array<int64_t, 3> &off, int64_t n,
+                    const std::array<int64_t, 3> &inner) {
+                  Out *po = o + off[0];
+                  const In *x = pa + off[1], *y = pb + off[2];
+                  int64_t io = inner[0], ia = inner[1], ib = inner[2];
+                  if (io != 1) { // only for in-place ops on strided views
+                    for (int64_t k = 0; k < n; ++k)
+                      po[k * io] = static_cast<Out>(f(x[k * ia], y[k * ib]));
+                  } else if (ia == 1 && ib == 1) {
+                    for (int64_t k = 0; k < n; ++k)
+                      po[k] = static_cast<Out>(f(x[k], y[k]));
+                  } else if (ia == 0 && ib == 1) {
+                    In xv = *x;
+                    for (int64_t k = 0; k < n; ++k)
+                      po[k] = static_cast<Out>(f(xv, y[k]));
+                  } else if (ia == 1 && ib == 0) {
+                    In yv = *y;
+                    for (int64_t k = 0; k < n; ++k)
+                      po[k] = static_cast<Out>(f(x[k], yv));
+                  } else {
+                    for (int64_t k = 0; k < n; ++k)
+                      po[k] = static_cast<Out>(f(x[k * ia], y[k * ib]));
+                  }
+                });
+}
+
+/// out[i] = f(a[i]); out is fresh and contiguous with a's shape.
+template <typename Out, typename In, typename F>
+void unaryKernel(const TensorImpl &out, const TensorImpl &a, F f) {
+  Out *o = out.data<Out>();
+  if (isContiguous(a)) {
+    const In *x = a.data<In>();
+    for (int64_t i = 0; i < out.numel; ++i)
+      o[i] = static_cast<Out>(f(x[i]));
+    return;
+  }
+  const In *pa = static_cast<const In *>(a.storage->data);
+  std::array<const int64_t *, 2> st = {out.strides.data(), a.strides.data()};
+  forEachRow<2>(out.shape, st, {0, a.offset},
+                [&](const std::array<int64_t, 2> &off, int64_t n,
+                    const std::array<int64_t, 2> &inner) {
+                  for (int64_t k = 0; k < n; ++k)
+                    o[off[0] + k] =
+                        static_cast<Out>(f(pa[off[1] + k * inner[1]]));
+                });
+}
+
+/// sum_to(g, *shape) if a shape is given, else g.
+Tensor reduceTo(const Tensor &g, const std::optional<Shape> &shape) {
+  return shape ? sum_to(g, *shape) : g;
+}
+
+enum class BinaryKind { Add, Sub, Mul, Div, Pow };
+
+const char *binaryName(BinaryKind kind) {
+  switch (kind) {
+  case BinaryKind::Add:
+    return "add";
+  case BinaryKind::Sub:
+    return "sub";
+  case BinaryKind::Mul:
+    return "mul";
+  case BinaryKind::Div:
+    return "div";
+  case BinaryKind::Pow:
+    return "pow";
+  }
+  return "?";
+}
+
+/// Computes a binary arithmetic op without recording autograd.
+Tensor binaryForward(BinaryKind kind, const Tensor &a, const Tensor &b,
+                     const Shape &shape) {
+  Tensor out = makeEmpty(shape, a.dtype());
+  const TensorImpl &o = *out.unsafeGetImpl();
+  const TensorImpl &x = *a.unsafeGetImpl(), &y = *b.unsafeGetImpl();
+  ADJIT_DISPATCH_ALL(a.dtype(), {
+    switch (kind) {
+    case BinaryKind::Add:
+      binaryKernel<scalar_t, scalar_t>(
+          o, x, y, [](scalar_t p, scalar_t q) { return p + q; });
+      break;
+    case BinaryKind::Sub:
+      binaryKernel<scalar_t, scalar_t>(
+          o, x, y, [](scalar_t p, scalar_t q) { return p - q; });
+      break;
+    case BinaryKind::Mul:
+      binaryKernel<scalar_t, scalar_t>(
+          o, x, y, [](scalar_t p, scalar_t q) { return p * q; });
+      break;
+    case BinaryKind::Div:
+      binaryKernel<scalar_t, scalar_t>(
+          o, x, y, [](scalar_t p, scalar_t q) { return p / q; });
+      break;
+    case BinaryKind::Pow:
+      binaryKernel<scalar_t, scalar_t>(
+          o, x, y, [](scalar_t p, scalar_t q) { return std::pow(p, q); });
+      break;
+    }
+  });
+  return out;
+}
+
+/// Converts operands to a common dtype (differentiably) and returns it.
+Dtype prepareOperands(const char *op, BinaryKind kind, Tensor &a, Tensor &b) {
+  checkDefined(op, a);
+  checkDefined(op, b);
+  Dtype dt = promoteTypes(a.dtype(), b.dtype());
+  if (dt == Dtype::Bool)
+    dt = Dtype::Int64;
+  if ((kind == BinaryKind::Div || kind == BinaryKind::Pow) &&
+      !isFloatingPoint(dt))
+    dt = Dtype::Float32;
+  if (a.dtype() != dt)
+    a = to(a, dt);
+  if (b.dtype() != dt)
+    b = to(b, dt);
+  return dt;
+}
+
+Tensor binaryOp(BinaryKind kind, Tensor a, Tensor b) {
+  const char *op = binaryName(kind);
+  prepareOperands(op, kind, a, b);
+  Shape shape = broadcastShapes(op, a.sizes(), b.sizes());
+  Tensor out = binaryForward(kind, a, b, shape);
+  if (!shouldRecord(a, b))
+    return out;
+  // Operands already of the result's shape need no reduction (and the
+  // node then stores no shapes).
+  std::optional<Shape> as, bs;
+  if (a.sizes() != shape)
+    as = a.sizes();
+  if (b.sizes() != shape)
+    bs = b.sizes();
+  switch (kind) {
+  case BinaryKind::Add:
+    recordOp(out, "AddBackward0", {&a, &b}, {},
+             [as, bs](const Tensor &g, const std::vector<Tensor> &,
+                      const Node &n) -> std::vector<Tensor> {
+               return {n.needsInputGrad(0) ? reduceTo(g, as) : Tensor(),
+                       n.needsInputGrad(1) ? reduceTo(g, bs) : Tensor()};
+             });
+    break;
+  case BinaryKind::Sub:
+    recordOp(out, "SubBackward0", {&a, &b}, {},
+             [as, bs](const Tensor &g, const std::vector<Tensor> &,
+                      const Node &n) -> std::vector<Tensor> {
+               return {n.needsInputGrad(0) ? reduceTo(g, as) : Tensor(),
+                       n.needsInputGrad(1) ? neg(reduceTo(g, bs)) : Tensor()};
+             });
+    break;
+  case BinaryKind::Mul:
+    recordOp(
+        out, "MulBackward0", {&a, &b}, {SavedVariable(a), SavedVariable(b)},
+        [as, bs](const Tensor &g, const std::vector<Tensor> &s,
+                 const Node &n) -> std::vector<Tensor> {
+          return {n.needsInputGrad(0) ? reduceTo(mul(g, s[1]), as) : Tensor(),
+                  n.needsInputGrad(1) ? reduceTo(mul(g, s[0]), bs) : Tensor()};
+        });
+    break;
+  case BinaryKind::Div:
+    recordOp(out, "DivBackward0", {&a, &b},
+             {SavedVariable(a), SavedVariable(b)},
+             [as, bs](const Tensor &g, const std::vector<Tensor> &s,
+                      const Node &n) -> std::vector<Tensor> {
+               const Tensor &x = s[0], &y = s[1];
+               return {n.needsInputGrad(0) ? reduceTo(div(g, y), as) : Tensor(),
+                       n.needsInputGrad(1)
+                           ? reduceTo(neg(div(mul(g, x), mul(y, y))), bs)
+                           : Tensor()};
+             });
+    break;
+  case BinaryKind::Pow:
+    recordOp(
+        out, "PowBackward1", {&a, &b}, {SavedVariable(a), SavedVariable(b)},
+        [as, bs](const Tensor &g, const std::vector<Tensor> &s,
+                 const Node &n) -> std::vector<Tensor> {
+          const Tensor &x = s[0], &y = s[1];
+          Tensor ga, gb;
+          if (n.needsInputGrad(0))
+            ga = reduceTo(
+                mul(mul(g, y), pow(x, sub(y, scalarLike(1, y.dtype())))), as);
+          if (n.needsInputGrad(1)) {
+            Tensor zero = scalarLike(0, x.dtype());
+            // d/dy x^y = x^y log x, taken as 0 where x == 0 (as PyTorch).
+            gb = reduceTo(
+                where(eq(x, zero), zero, mul(mul(g, pow(x, y)), log(x))), bs);
+          }
+          return {ga, gb};
+        });
+    break;
+  }
+  return out;
+}
+
+enum class UnaryKind { Neg, Exp, Log, Sqrt, Tanh, Sigmoid, Relu, Abs, Sign };
+
+const char *unaryName(UnaryKind kind) {
+  switch (kind) {
+  case UnaryKind::Neg:
+    return "neg";
+  case UnaryKind::Exp:
+    return "exp";
+  case UnaryKind::Log:
+    return "log";
+  case UnaryKind::Sqrt:
+    return "sqrt";
+  case UnaryKind::Tanh:
+    return "tanh";
+  case UnaryKind::Sigmoid:
+    return "sigmoid";
+  case UnaryKind::Relu:
+    return "relu";
+  case UnaryKind::Abs:
+    return "abs";
+  case UnaryKind::Sign:
+    return "sign";
+  }
+  return "?";
+}
+
+template <typename T> T unaryApply(UnaryKind kind, T x);
+
+template <typename T> T signOf(T x) {
+  return static_cast<T>((T(0) < x) - (x < T(0)));
+}
+
+Tensor unaryForward(UnaryKind kind, const Tensor &a) {
+  Tensor out = makeEmpty(a.sizes(), a.dtype());
+  const TensorImpl &o = *out.unsafeGetImpl(), &x = *a.unsafeGetImpl();
+  ADJIT_DISPATCH_ALL(a.dtype(), {
+    using T = scalar_t;
+    switch (kind) {
+    case UnaryKind::Neg:
+      unaryKernel<T, T>(o, x, [](T v) { return -v; });
+      break;
+    case UnaryKind::Exp:
+      unaryKernel<T, T>(o, x, [](T v) { return std::exp(v); });
+      break;
+    case UnaryKind::Log:
+      unaryKernel<T, T>(o, x, [](T v) { return std::log(v); });
+      break;
+    case UnaryKind::Sqrt:
+      unaryKernel<T, T>(o, x, [](T v) { return std::sqrt(v); });
+      break;
+    case UnaryKind::Tanh:
+      unaryKernel<T, T>(o, x, [](T v) { return std::tanh(v); });
+      break;
+    case UnaryKind::Sigmoid:
+      unaryKernel<T, T>(o, x, [](T v) -> T {
+        // Stable for large |v| in both directions.
+        if (v >= T(0))
+          return T(1) / (T(1) + std::exp(-v));
+        T e = static_cast<T>(std::exp(v));
+        return e / (T(1) + e);
+      });
+      break;
+    case UnaryKind::Relu:
+      unaryKernel<T, T>(o, x, [](T v) { return v > T(0) ? v : T(0); });
+      break;
+    case UnaryKind::Abs:
+      unaryKernel<T, T>(o, x, [](T v) { return v < T(0) ? T(-v) : v; });
+      break;
+    case UnaryKind::Sign:
+      unaryKernel<T, T>(o, x, [](T v) { return signOf(v); });
+      break;
+    }
+  });
+  return out;
+}
+
+Tensor unaryOp(UnaryKind kind, Tensor a) {
+  const char *op = unaryName(kind);
+  checkDefined(op, a);
+  bool floatOnly = kind == UnaryKind::Exp || kind == UnaryKind::Log ||
+                   kind == UnaryKind::Sqrt || kind == UnaryKind::Tanh ||
+                   kind == UnaryKind::Sigmoid;
+  if (floatOnly && !a.is_floating_point())
+    a = castTo(a, Dtype::Float32);
+  if (a.dtype() == Dtype::Bool && kind != UnaryKind::Abs)
+    throw Error(std::string(op) + ": not supported on a bool tensor of shape " +
+                shapeToString(a.sizes()));
+  Tensor out = unaryForward(kind, a);
+  if (!shouldRecord(a))
+    return out;
+  std::vector<SavedVariable> saved;
+  if (kind != UnaryKind::Neg && kind != UnaryKind::Sign)
+    saved.emplace_back(a);
+  auto one = [](const Tensor &t) { return scalarLike(1, t.dtype()); };
+  switch (kind) {
+  case UnaryKind::Neg:
+    recordOp(out, "NegBackward0", {&a}, {},
+             [](const Tensor &g, const std::vector<Tensor> &,
+                const Node &) -> std::vector<Tensor> { return {neg(g)}; });
+    break;
+  case UnaryKind::Exp:
+    recordOp(out, "ExpBackward0", {&a}, std::move(saved),
+             [](const Tensor &g, const std::vector<Tensor> &s, const Node &)
+                 -> std::vector<Tensor> { return {mul(g, exp(s[0]))}; });
+    break;
+  case UnaryKind::Log:
+    recordOp(out, "LogBackward0", {&a}, std::move(saved),
+             [](const Tensor &g, const std::vector<Tensor> &s, const Node &)
+                 -> std::vector<Tensor> { return {div(g, s[0])}; });
+    break;
+  case UnaryKind::Sqrt:
+    recordOp(out, "SqrtBackward0", {&a}, std::move(saved),
+             [](const Tensor &g, const std::vector<Tensor> &s,
+                const Node &) -> std::vector<Tensor> {
+               return {div(g, mul(sqrt(s[0]), scalarLike(2, g.dtype())))};
+             });
+    break;
+  case UnaryKind::Tanh:
+    recordOp(out, "TanhBackward0", {&a}, std::move(saved),
+             [one](const Tensor &g, const std::vector<Tensor> &s,
+                   const Node &) -> std::vector<Tensor> {
+               Tensor t = tanh(s[0]);
+               return {mul(g, sub(one(t), mul(t, t)))};
+             });
+    break;
+  case UnaryKind::Sigmoid:
+    recordOp(out, "SigmoidBackward0", {&a}, std::move(saved),
+             [one](const Tensor &g, const std::vector<Tensor> &s,
+                   const Node &) -> std::vector<Tensor> {
+               Tensor sg = sigmoid(s[0]);
+               return {mul(g, mul(sg, sub(one(sg), sg)))};
+             });
+    break;
+  case UnaryKind::Relu:
+    recordOp(out, "ReluBackward0", {&a}, std::move(saved),
+             [](const Tensor &g, const std::vector<Tensor> &s,
+                const Node &) -> std::vector<Tensor> {
+               Tensor mask =
+                   castTo(gt(s[0], scalarLike(0, s[0].dtype())), g.dtype());
+               return {mul(g, mask)};
+             });
+    break;
+  case UnaryKind::Abs:
+    recordOp(out, "AbsBackward0", {&a}, std::move(saved),
+             [](const Tensor &g, const std::vector<Tensor> &s, const Node &)
+                 -> std::vector<Tensor> { return {mul(g, sign(s[0]))}; });
+    break;
+  case UnaryKind::Sign:
+    recordOp(out, "SignBackward0", {&a}, {},
+             [](const Tensor &g, const std::vector<Tensor> &, const Node &)
+                 -> std::vector<Tensor> { return {zeros_like(g)}; });
+    break;
+  }
+  return out;
+}
+
+enum class CompareKind { Eq, Ne, Lt, Le, Gt, Ge };
+
+Tensor compareOp(const char *op, CompareKind kind, const Tensor &a,
+                 const Tensor &b) {
+  checkDefined(op, a);
+  checkDefined(op, b);
+  Shape shape = broadcastShapes(op, a.sizes(), b.sizes());
+  Dtype dt = promoteTypes(a.dtype(), b.dtype());
+  Tensor x = castTo(a, dt), y = castTo(b, dt);
+  Tensor out = makeEmpty(shape, Dtype::Bool);
+  const TensorImpl &o = *out.unsafeGetImpl();
+  const TensorImpl &xi = *x.unsafeGetImpl(), &yi = *y.unsafeGetImpl();
+  ADJIT_DISPATCH_ALL(dt, {
+    using T = scalar_t;
+    switch (kind) {
+    case CompareKind::Eq:
+      binaryKernel<bool, T>(o, xi, yi, [](T p, T q) { return p == q; });
+      break;
+    case CompareKind::Ne:
+      binaryKernel<bool, T>(o, xi, yi, [](T p, T q) { return p != q; });
+      break;
+    case CompareKind::Lt:
+      binaryKernel<bool, T>(o, xi, yi, [](T p, T q) { return p < q; });
+      break;
+    case CompareKind::Le:
+      binaryKernel<bool, T>(o, xi, yi, [](T p, T q) { return p <= q; });
+      break;
+    case CompareKind::Gt:
+      binaryKernel<bool, T>(o, xi, yi, [](T p, T q) { return p > q; });
+      break;
+    case CompareKind::Ge:
+      binaryKernel<bool, T>(o, xi, yi, [](T p, T q) { return p >= q; });
+      break;
+    }
+  });
+  return out;
+}
+
+/// A scalar operand takes the tensor's dtype (float32 for a fractional value
+/// with an integral tensor).
+Tensor scalarOperand(const Tensor &t, double value) {
+  checkDefined("scalar operand", t);
+  Dtype dt = t.dtype();
+  if (!isFloatingPoint(dt) && value != std::floor(value))
+    dt = Dtype::Float32;
+  if (dt == Dtype::Bool)
+    dt = Dtype::Int64;
+  return scalarLike(value, dt);
+}
+
+} // namespace
+
+void adjit::inPlaceKernel(InPlaceKind kind, const Tensor &self,
+                          const Tensor &other, double alpha) {
+  const TensorImpl &o = *self.unsafeGetImpl(), &y = *other.unsafeGetImpl();
+  ADJIT_DISPATCH_ALL(self.dtype(), {
+    using T = scalar_t;
+    T s = static_cast<T>(alpha);
+    switch (kind) {
+    case InPlaceKind::Add:
+      if (alpha == 1.0)
+        binaryKernel<T, T>(o, o, y, [](T p, T q) { return p + q; });
+      else
+        binaryKernel<T, T>(o, o, y, [s](T p, T q) { return p + s * q; });
+      break;
+    case InPlaceKind::Sub:
+      if (alpha == 1.0)
+        binaryKernel<T, T>(o, o, y, [](T p, T q) { return p - q; });
+      else
+        binaryKernel<T, T>(o, o, y, [s](T p, T q) { return p - s * q; });
+      break;
+    case InPlaceKind::Mul:
+      binaryKernel<T, T>(o, o, y, [](T p, T q) { return p * q; });
+      break;
+    case InPlaceKind::Div:
+      binaryKernel<T, T>(o, o, y, [](T p, T q) { return p / q; });
+      break;
+    }
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Public entry points
+//===----------------------------------------------------------------------===//
+
+Tensor adjit::add(const Tensor &a, const Tensor &b) {
+  return binaryOp(BinaryKind::Add, a, b);
+}
+Tensor adjit::sub(const Tensor &a, const Tensor &b) {
+  return binaryOp(BinaryKind::Sub, a, b);
+}
+Tensor adjit::mul(const Tensor &a, const Tensor &b) {
+  return binaryOp(BinaryKind::Mul, a, b);
+}
+Tensor adjit::div(const Tensor &a, const Tensor &b) {
+  return binaryOp(BinaryKind::Div, a, b);
+}
+Tensor adjit::pow(const Tensor &a, const Tensor &exponent) {
+  return binaryOp(BinaryKind::Pow, a, exponent);
+}
+
+Tensor adjit::pow(const Tensor &a, double exponent) {
+  checkDefined("pow", a);
+  Tensor x = a.is_floating_point() ? a : castTo(a, Dtype::Float32);
+  Tensor out = binaryForward(BinaryKind::Pow, x,
+                             scalarLike(exponent, x.dtype()), x.sizes());
+  if (!shouldRecord(x))
+    return out;
+  recordOp(out, "PowBackward0", {&x}, {SavedVariable(x)},
+           [exponent](const Tensor &g, const std::vector<Tensor> &s,
+                      const Node &) -> std::vector<Tensor> {
+             if (exponent == 0)
+               return {zeros_like(g)};
+             return {mul(g, mul(pow(s[0], exponent - 1),
+                                scalarLike(exponent, g.dtype())))};
+           });
+  return out;
+}
+
+Tensor adjit::neg(const Tensor &a) { return unaryOp(UnaryKind::Neg, a); }
+Tensor adjit::exp(const Tensor &a) { return unaryOp(UnaryKind::Exp, a); }
+Tensor adjit::log(const Tensor &a) { return unaryOp(UnaryKind::Log, a); }
+Tensor adjit::sqrt(const Tensor &a) { return unaryOp(UnaryKind::Sqrt, a); }
+Tensor adjit::tanh(const Tensor &a) { return unaryOp(UnaryKind::Tanh, a); }
+Tensor adjit::sigmoid(const Tensor &a) {
+  return unaryOp(UnaryKind::Sigmoid, a);
+}
+Tensor adjit::relu(const Tensor &a) { return unaryOp(UnaryKind::Relu, a); }
+Tensor adjit::abs(const Tensor &a) { return unaryOp(UnaryKind::Abs, a); }
+Tensor adjit::sign(const Tensor &a) { return unaryOp(UnaryKind::Sign, a); }
+
+Tensor adjit::eq(const Tensor &a, const Tensor &b) {
+  return compareOp("eq", CompareKind::Eq, a, b);
+}
+Tensor adjit::ne(const Tensor &a, const Tensor &b) {
+  return compareOp("ne", CompareKind::Ne, a, b);
+}
+Tensor adjit::lt(const Tensor &a, const Tensor &b) {
+  return compareOp("lt", CompareKind::Lt, a, b);
+}
+Tensor adjit::le(const Tensor &a, const Tensor &b) {
+  return compareOp("le", CompareKind::Le, a, b);
+}
+Tensor adjit::gt(const Tensor &a, const Tensor &b) {
+  return compareOp("gt", CompareKind::Gt, a, b);
+}
+Tensor adjit::ge(const Tensor &a, const Tensor &b) {
+  return compareOp("ge", CompareKind::Ge, a, b);
+}
+
+Tensor adjit::where(const Tensor &condition, const Tensor &a, const Tensor &b) {
+  checkDefined("where", condition);
+  checkDefined("where", a);
+  checkDefined("where", b);
+  if (condition.dtype() != Dtype::Bool)
+    throw Error(std::string("where: expected a condition of dtype bool, got ") +
+                dtypeName(condition.dtype()));
+  Shape shape = broadcastShapes("where", condition.sizes(),
+                                broadcastShapes("where", a.sizes(), b.sizes()));
+  Dtype dt = promoteTypes(a.dtype(), b.dtype());
+  Tensor x = a.dtype() == dt ? a : to(a, dt);
+  Tensor y = b.dtype() == dt ? b : to(b, dt);
+  Tensor out = makeEmpty(shape, dt);
+  const TensorImpl &o = *out.unsafeGetImpl(), &c = *condition.unsafeGetImpl(),
+                   &xi = *x.unsafeGetImpl(), &yi = *y.unsafeGetImpl();
+  Shape sc = broadcastStrides(c, shape), sx = broadcastStrides(xi, shape),
+        sy = broadcastStrides(yi, shape);
+  std::array<const int64_t *, 4> st = {o.strides.data(), sc.data(), sx.data(),
+                                       sy.data()};
+  const bool *pc = static_cast<const bool *>(c.storage->data);
+  ADJIT_DISPATCH_ALL(dt, {
+    scalar_t *po = o.data<scalar_t>();
+    const scalar_t *px = static_cast<const scalar_t *>(xi.storage->data);
+    const scalar_t *py = static_cast<const scalar_t *>(yi.storage->data);
+    forEachRow<4>(shape, st, {0, c.offset, xi.offset, yi.offset},
+                  [&](const std::array<int64_t, 4> &off, int64_t n,
+                      const std::array<int64_t, 4> &in) {
+                    for (int64_t k = 0; k < n; ++k)
+                      po[off[0] + k] = pc[off[1] + k * in[1]]
+                                           ? px[off[2] + k * in[2]]
+                                           : py[off[3] + k * in[3]];
+                  });
+  });
+  if (!shouldRecord(x, y))
+    return out;
+  Shape xs = x.sizes(), ys = y.sizes();
+  recordOp(out, "WhereBackward0", {&x, &y}, {SavedVariable(condition)},
+           [xs, ys](const Tensor &g, const std::vector<Tensor> &s,
+                    const Node &n) -> std::vector<Tensor> {
+             Tensor zero = scalarLike(0, g.dtype());
+             return {n.needsInputGrad(0) ? sum_to(where(s[0], g, zero), xs)
+                                         : Tensor(),
+                     n.needsInputGrad(1) ? sum_to(where(s[0], zero, g), ys)
+                                         : Tensor()};
+           });
+  return out;
+}
+
+//===----------------------------------------------------------------------===//
+// Operators and methods
+//===----------------------------------------------------------------------===//
+
+Tensor adjit::operator+(const Tensor &a, const Tensor &b) { return add(a, b); }
+Tensor adjit::operator-(const Tensor &a, const Tensor &b) { return sub(a, b); }
+Tensor adjit::operator*(const Tensor &a, const Tensor &b) { return mul(a, b); }
+Tensor adjit::operator/(const Tensor &a, const Tensor &b) { return div(a, b); }
+Tensor adjit::operator-(const Tensor &a) { return neg(a); }
+Tensor adjit::operator+(const Tensor &a, double b) {
+  return add(a, scalarOperand(a, b));
+}
+Tensor adjit::operator-(const Tensor &a, double b) {
+  return sub(a, scalarOperand(a, b));
+}
+Tensor adjit::operator*(const Tensor &a, double b) {
+  return mul(a, scalarOperand(a, b));
+}
+Tensor adjit::operator/(const Tensor &a, double b) {
+  return div(a, scalarOperand(a, b));
+}
+Tensor adjit::operator+(double a, const Tensor &b) {
+  return add(scalarOperand(b, a), b);
+}
+Tensor adjit::operator-(double a, const Tensor &b) {
+  return sub(scalarOperand(b, a), b);
+}
+Tensor adjit::operator*(double a, const Tensor &b) {
+  return mul(scalarOperand(b, a), b);
+}
+Tensor adjit::operator/(double a, const Tensor &b) {
+  return div(scalarOperand(b, a), b);
+}
+Tensor adjit::operator==(const Tensor &a, const Tensor &b) { return eq(a, b); }
+Tensor adjit::operator!=(const Tensor &a, const Tensor &b) { return ne(a, b); }
+Tensor adjit::operator<(const Tensor &a, const Tensor &b) { return lt(a, b); }
+Tensor adjit::operator<=(const Tensor &a, const Tensor &b) { return le(a, b); }
+Tensor adjit::operator>(const Tensor &a, const Tensor &b) { return gt(a, b); }
+Tensor adjit::operator>=(const Tensor &a, const Tensor &b) { return ge(a, b); }
+Tensor adjit::operator==(const Tensor &a, double b) {
+  return eq(a, scalarOperand(a, b));
+}
+Tensor adjit::operator!=(const Tensor &a, double b) {
+  return ne(a, scalarOperand(a, b));
+}
+Tensor adjit::operator<(const Tensor &a, double b) {
+  return lt(a, scalarOperand(a, b));
+}
+Tensor adjit::operator<=(const Tensor &a, double b) {
+  return le(a, scalarOperand(a, b));
+}
+Tensor adjit::operator>(const Tensor &a, double b) {
+  return gt(a, scalarOperand(a, b));
+}
+Tensor adjit::operator>=(const Tensor &a, double b) {
+  return ge(a, scalarOperand(a, b));
+}
+
+Tensor Tensor::add(const Tensor &o) const { return adjit::add(*this, o); }
+Tensor Tensor::sub(const Tensor &o) const { return adjit::sub(*this, o); }
+Tensor Tensor::mul(const Tensor &o) const { return adjit::mul(*this, o); }
+Tensor Tensor::div(const Tensor &o) const { return adjit::div(*this, o); }
+Tensor Tensor::neg() const { return adjit::neg(*this); }
+Tensor Tensor::exp() const { return adjit::exp(*this); }
+Tensor Tensor::log() const { return adjit::log(*this); }
+Tensor Tensor::sqrt() const { return adjit::sqrt(*this); }
+Tensor Tensor::tanh() const { return adjit::tanh(*this); }
+Tensor Tensor::sigmoid() const { return adjit::sigmoid(*this); }
+Tensor Tensor::relu() const { return adjit::relu(*this); }
+Tensor Tensor::abs() const { return adjit::abs(*this); }
+Tensor Tensor::sign() const { return adjit::sign(*this); }
+Tensor Tensor::pow(double e) const { return adjit::pow(*this, e); }
+Tensor Tensor::pow(const Tensor &e) const { return adjit::pow(*this, e); }
+Tensor Tensor::eq(const Tensor &o) const { return adjit::eq(*this, o); }
+Tensor Tensor::ne(const Tensor &o) const { return adjit::ne(*this, o); }
+Tensor Tensor::lt(const Tensor &o) const { return adjit::lt(*this, o); }
+Tensor Tensor::le(const Tensor &o) const { return adjit::le(*this, o); }
+Tensor Tensor::gt(const Tensor &o) const { return adjit::gt(*this, o); }
+Tensor Tensor::ge(const Tensor &o) const { return adjit::ge(*this, o); }

@@ -1,0 +1,172 @@
+//===- Factories.cpp - Tensor factories and the random generator ----------===//
+
+#include "TensorImpl.h"
+
+#include <cmath>
+#include <random>
+
+using namespace adjit;
+
+namespace {
+/// The global generator seeded by manual_seed (a 64-bit Mersenne twister;
+/// normal samples use Box-Muller so sequences do not depend on the C++
+/// library's distributions).
+std::mt19937_64 &generator() {
+  static std::mt19937_64 gen(5489u);
+  return gen;
+}
+
+double uniform01() {
+  return static_cast<double>(generator()() >> 11) * 0x1.0p-53;
+}
+
+Tensor finish(Tensor t, const TensorOptions &options) {
+  if (options.requires_grad())
+    t.requires_grad_(true);
+  return t;
+}
+
+template <typename Fill>
+Tensor fillWith(const Shape &shape, const TensorOptions &options, Fill &&fill) {
+  Tensor t = makeEmpty(shape, options.dtype());
+  TensorImpl &impl = *t.unsafeGetImpl();
+  ADJIT_DISPATCH_ALL(impl.dtype, {
+    scalar_t *d = impl.data<scalar_t>();
+    for (int64_t i = 0; i < impl.numel; ++i)
+      d[i] = static_cast<scalar_t>(fill(i));
+  });
+  return finish(std::move(t), options);
+}
+
+TensorOptions likeOptions(const Tensor &t,
+                          const std::optional<TensorOptions> &options) {
+  checkDefined("*_like", t);
+  return options ? *options : TensorOptions(t.dtype());
+}
+} // namespace
+
+void adjit::manual_seed(uint64_t seed) { generator().seed(seed); }
+
+Tensor adjit::from_vector(const std::vector<double> &values, const Shape &shape,
+                          TensorOptions options) {
+  if (numelOf(shape) != static_cast<int64_t>(values.size()))
+    throw Error("from_vector: " + std::to_string(values.size()) +
+                " values do not fill shape " + shapeToString(shape));
+  return fillWith(shape, options, [&](int64_t i) { return values[i]; });
+}
+
+TensorData::TensorData(std::initializer_list<TensorData> list) {
+  shape_.push_back(static_cast<int64_t>(list.size()));
+  const TensorData *first = list.size() ? list.begin() : nullptr;
+  if (first)
+    shape_.insert(shape_.end(), first->shape_.begin(), first->shape_.end());
+  for (const TensorData &item : list) {
+    if (item.shape_ != first->shape_)
+      throw Error("tensor: nested lists must have equal shapes, got " +
+                  shapeToString(first->shape_) + " and " +
+                  shapeToString(item.shape_));
+    values_.insert(values_.end(), item.values_.begin(), item.values_.end());
+  }
+}
+
+Tensor adjit::tensor(const TensorData &data, TensorOptions options) {
+  return from_vector(data.values(), data.shape(), options);
+}
+
+Tensor adjit::scalar_tensor(double value, TensorOptions options) {
+  return fillWith({}, options, [&](int64_t) { return value; });
+}
+
+Tensor adjit::empty(const Shape &shape, TensorOptions options) {
+  return finish(makeEmpty(shape, options.dtype()), options);
+}
+
+Tensor adjit::zeros(const Shape &shape, TensorOptions options) {
+  return full(shape, 0.0, options);
+}
+
+Tensor adjit::ones(const Shape &shape, TensorOptions options) {
+  return full(shape, 1.0, options);
+}
+
+Tensor adjit::full(const Shape &shape, double value, TensorOptions options) {
+  return fillWith(shape, options, [&](int64_t) { return value; });
+}
+
+Tensor adjit::arange(double start, double end, double step,
+                     TensorOptions options) {
+  if (step == 0 || (end - start) / step < 0)
+    throw Error("arange: invalid range from " + std::to_string(start) + " to " +
+                std::to_string(end) + " with step " + std::to_string(step));
+  int64_t n = static_cast<int64_t>(std::ceil((end - start) / step));
+  return fillWith({n}, options, [&](int64_t i) {
+    return start + static_cast<double>(i) * step;
+  });
+}
+
+Tensor adjit::arange(double end, TensorOptions options) {
+  return arange(0, end, 1, options);
+}
+
+Tensor adjit::linspace(double start, double end, int64_t steps,
+                       TensorOptions options) {
+  if (steps < 0)
+    throw Error("linspace: number of steps must be non-negative, got " +
+                std::to_string(steps));
+  double step = steps > 1 ? (end - start) / static_cast<double>(steps - 1) : 0;
+  return fillWith({steps}, options, [&](int64_t i) {
+    return i == steps - 1 ? end : start + step * static_cast<double>(i);
+  });
+}
+
+Tensor adjit::rand(const Shape &shape, TensorOptions options) {
+  if (!isFloatingPoint(options.dtype()))
+    throw Error(std::string("rand: expected a floating-point dtype, got ") +
+                dtypeName(options.dtype()));
+  return fillWith(shape, options, [](int64_t) { return uniform01(); });
+}
+
+Tensor adjit::randn(const Shape &shape, TensorOptions options) {
+  if (!isFloatingPoint(options.dtype()))
+    throw Error(std::string("randn: expected a floating-point dtype, got ") +
+                dtypeName(options.dtype()));
+  return fillWith(shape, options, [](int64_t) {
+    double u1 = 1.0 - uniform01(); // (0, 1]
+    double u2 = uniform01();
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+  });
+}
+
+Tensor adjit::randperm(int64_t n, TensorOptions options) {
+  if (n < 0)
+    throw Error("randperm: n must be non-negative, got " + std::to_string(n));
+  std::vector<double> perm(n);
+  for (int64_t i = 0; i < n; ++i)
+    perm[i] = static_cast<double>(i);
+  for (int64_t i = n - 1; i > 0; --i) {
+    int64_t j = static_cast<int64_t>(generator()() % (uint64_t)(i + 1));
+    std::swap(perm[i], perm[j]);
+  }
+  return from_vector(perm, {n}, options);
+}
+
+Tensor adjit::zeros_like(const Tensor &t, std::optional<TensorOptions> o) {
+  return zeros(t.sizes(), likeOptions(t, o));
+}
+Tensor adjit::ones_like(const Tensor &t, std::optional<TensorOptions> o) {
+  return ones(t.sizes(), likeOptions(t, o));
+}
+Tensor adjit::full_like(const Tensor &t, double value,
+                        std::optional<TensorOptions> o) {
+  return full(t.sizes(), value, likeOptions(t, o));
+}
+Tensor adjit::rand_like(const Tensor &t, std::optional<TensorOptions> o) {
+  return rand(t.sizes(), likeOptions(t, o));
+}
+Tensor adjit::randn_like(const Tensor &t, std::optional<TensorOptions> o) {
+  return randn(t.sizes(), likeOptions(t, o));
+}
+
+Tensor adjit::scalarLike(double value, Dtype dtype) {
+  return scalar_tensor(value, dtype);
+}

@@ -1,0 +1,108 @@
+//===- Functional.cpp - Loss functions and softmax ------------------------===//
+
+#include "AutogradImpl.h"
+#include "adjit/NN.h"
+
+using namespace adjit;
+using namespace adjit::nn::functional;
+
+namespace {
+Tensor reduce(const Tensor &loss, Reduction reduction) {
+  switch (reduction) {
+  case Reduction::Mean:
+    return mean(loss);
+  case Reduction::Sum:
+    return sum(loss);
+  case Reduction::None:
+    return loss;
+  }
+  return loss;
+}
+
+void checkSameShape(const char *op, const Tensor &input, const Tensor &target) {
+  checkDefined(op, input);
+  checkDefined(op, target);
+  if (input.sizes() != target.sizes())
+    throw Error(std::string(op) + ": input shape " +
+                shapeToString(input.sizes()) + " and target shape " +
+                shapeToString(target.sizes()) + " differ");
+  if (!input.is_floating_point())
+    throw Error(std::string(op) + ": expected a floating-point input, got " +
+                dtypeName(input.dtype()));
+}
+} // namespace
+
+Tensor adjit::nn::functional::mse_loss(const Tensor &input,
+                                       const Tensor &target,
+                                       Reduction reduction) {
+  checkSameShape("mse_loss", input, target);
+  Tensor d = input - target;
+  return reduce(d * d, reduction);
+}
+
+Tensor adjit::nn::functional::log_softmax(const Tensor &input, int64_t dim) {
+  checkDefined("log_softmax", input);
+  if (!input.is_floating_point())
+    throw Error(std::string("log_softmax: expected a floating-point input, "
+                            "got ") +
+                dtypeName(input.dtype()));
+  int64_t d = wrapDim("log_softmax", dim, input.dim());
+  Tensor shift = max(input, d, /*keepdim=*/true).first.detach();
+  Tensor shifted = input - shift;
+  return shifted - log(sum(exp(shifted), {d}, /*keepdim=*/true));
+}
+
+Tensor adjit::nn::functional::softmax(const Tensor &input, int64_t dim) {
+  return exp(log_softmax(input, dim));
+}
+
+Tensor adjit::nn::functional::cross_entropy(const Tensor &input,
+                                            const Tensor &target,
+                                            Reduction reduction) {
+  checkDefined("cross_entropy", input);
+  checkDefined("cross_entropy", target);
+  if (input.dim() != 2 || target.dim() != 1 || input.size(0) != target.size(0))
+    throw Error("cross_entropy: expected logits [N, C] and targets [N], got "
+                "shapes " +
+                shapeToString(input.sizes()) + " and " +
+                shapeToString(target.sizes()));
+  if (target.dtype() != Dtype::Int64)
+    throw Error(std::string("cross_entropy: expected int64 class targets, "
+                            "got ") +
+                dtypeName(target.dtype()));
+  int64_t n = input.size(0), c = input.size(1);
+  Tensor t = castTo(target, Dtype::Int64);
+  const int64_t *cls = t.unsafeGetImpl()->data<int64_t>();
+  for (int64_t i = 0; i < n; ++i)
+    if (cls[i] < 0 || cls[i] >= c)
+      throw Error("cross_entropy: target " + std::to_string(cls[i]) +
+                  " at position " + std::to_string(i) +
+                  " is out of bounds for " + std::to_string(c) + " classes");
+  Tensor logp = log_softmax(input, 1);
+  Tensor onehot = castTo(
+      eq(arange(static_cast<double>(c), kInt64).view({1, c}), t.view({n, 1})),
+      input.dtype());
+  return reduce(neg(sum(logp * onehot, {1})), reduction);
+}
+
+Tensor adjit::nn::functional::binary_cross_entropy_with_logits(
+    const Tensor &input, const Tensor &target, Reduction reduction) {
+  checkSameShape("binary_cross_entropy_with_logits", input, target);
+  Tensor y = to(target, input.dtype());
+  Tensor loss;
+  {
+    NoGradGuard guard;
+    loss = adjit::relu(input) - input * y +
+           adjit::log(adjit::exp(neg(adjit::abs(input))) + 1.0);
+  }
+  if (shouldRecord(input, y))
+    recordOp(loss, "BinaryCrossEntropyWithLogitsBackward0", {&input, &y},
+             {SavedVariable(input), SavedVariable(y)},
+             [](const Tensor &g, const std::vector<Tensor> &s,
+                const Node &n) -> std::vector<Tensor> {
+               return {n.needsInputGrad(0) ? g * (adjit::sigmoid(s[0]) - s[1])
+                                           : Tensor(),
+                       n.needsInputGrad(1) ? neg(g * s[0]) : Tensor()};
+             });
+  return reduce(loss, reduction);
+}

@@ -1,0 +1,145 @@
+//===- Matmul.cpp - Matrix products through OpenBLAS ----------------------===//
+
+#include "AutogradImpl.h"
+
+#include <cblas.h>
+
+using namespace adjit;
+
+namespace {
+/// How a row-major GEMM operand of \p rows x \p cols is read from memory.
+struct GemmOperand {
+  bool transposed;
+  int64_t ld;
+};
+
+/// The layout of the last two dims if BLAS can read them in place.
+std::optional<GemmOperand> gemmLayout(const TensorImpl &t) {
+  size_t r = t.shape.size();
+  int64_t rows = t.shape[r - 2], cols = t.shape[r - 1];
+  int64_t s0 = t.strides[r - 2], s1 = t.strides[r - 1];
+  if ((s1 == 1 || cols == 1) && s0 >= std::max<int64_t>(cols, 1))
+    return GemmOperand{false, s0};
+  if ((s0 == 1 || rows == 1) && s1 >= std::max<int64_t>(rows, 1))
+    return GemmOperand{true, s1};
+  return std::nullopt;
+}
+
+void gemm(const float *a, GemmOperand la, const float *b, GemmOperand lb,
+          float *c, int64_t n, int64_t k, int64_t m) {
+  cblas_sgemm(CblasRowMajor, la.transposed ? CblasTrans : CblasNoTrans,
+              lb.transposed ? CblasTrans : CblasNoTrans, n, m, k, 1.0f, a,
+              la.ld, b, lb.ld, 0.0f, c, m);
+}
+
+void gemm(const double *a, GemmOperand la, const double *b, GemmOperand lb,
+          double *c, int64_t n, int64_t k, int64_t m) {
+  cblas_dgemm(CblasRowMajor, la.transposed ? CblasTrans : CblasNoTrans,
+              lb.transposed ? CblasTrans : CblasNoTrans, n, m, k, 1.0, a, la.ld,
+              b, lb.ld, 0.0, c, m);
+}
+
+/// Element offsets of each batch entry of \p t broadcast to \p batch.
+std::vector<int64_t> batchOffsets(const TensorImpl &t, const Shape &batch) {
+  size_t tb = t.shape.size() - 2;
+  size_t lead = batch.size() - tb;
+  int64_t count = numelOf(batch);
+  std::vector<int64_t> offsets(count);
+  std::vector<int64_t> idx(batch.size(), 0);
+  for (int64_t i = 0; i < count; ++i) {
+    int64_t off = t.offset;
+    for (size_t d = lead; d < batch.size(); ++d)
+      if (t.shape[d - lead] != 1)
+        off += idx[d] * t.strides[d - lead];
+    offsets[i] = off;
+    for (size_t d = batch.size(); d-- > 0;) {
+      if (++idx[d] < batch[d])
+        break;
+      idx[d] = 0;
+    }
+  }
+  return offsets;
+}
+
+/// Product of two tensors of rank >= 2 with broadcast batch dimensions.
+Tensor matmulNd(const Tensor &aIn, const Tensor &bIn) {
+  const Shape &as = aIn.sizes(), &bs = bIn.sizes();
+  int64_t n = as[as.size() - 2], k = as.back();
+  int64_t k2 = bs[bs.size() - 2], m = bs.back();
+  if (k != k2)
+    throw Error("matmul: shapes " + shapeToString(as) + " and " +
+                shapeToString(bs) + " cannot be multiplied (" +
+                std::to_string(k) + " != " + std::to_string(k2) + ")");
+  Shape batch = broadcastShapes("matmul", Shape(as.begin(), as.end() - 2),
+                                Shape(bs.begin(), bs.end() - 2));
+  Shape outShape = batch;
+  outShape.push_back(n);
+  outShape.push_back(m);
+  Tensor out =
+      k == 0 ? zeros(outShape, aIn.dtype()) : makeEmpty(outShape, aIn.dtype());
+  if (out.numel() != 0 && k != 0) {
+    Tensor a =
+        gemmLayout(*aIn.unsafeGetImpl()) ? aIn : castTo(aIn, aIn.dtype());
+    Tensor b =
+        gemmLayout(*bIn.unsafeGetImpl()) ? bIn : castTo(bIn, bIn.dtype());
+    const TensorImpl &ai = *a.unsafeGetImpl(), &bi = *b.unsafeGetImpl();
+    GemmOperand la = *gemmLayout(ai), lb = *gemmLayout(bi);
+    std::vector<int64_t> ao = batchOffsets(ai, batch),
+                         bo = batchOffsets(bi, batch);
+    ADJIT_DISPATCH_FLOAT(aIn.dtype(), {
+      const scalar_t *pa = static_cast<const scalar_t *>(ai.storage->data);
+      const scalar_t *pb = static_cast<const scalar_t *>(bi.storage->data);
+      scalar_t *pc = out.unsafeGetImpl()->data<scalar_t>();
+      for (size_t i = 0; i < ao.size(); ++i)
+        gemm(pa + ao[i], la, pb + bo[i], lb, pc + i * n * m, n, k, m);
+    });
+  }
+  if (shouldRecord(aIn, bIn)) {
+    Tensor a = aIn, b = bIn;
+    bool plain = as.size() == 2 && bs.size() == 2;
+    Shape ash = as, bsh = bs;
+    recordOp(out, plain ? "MmBackward0" : "BmmBackward0", {&a, &b},
+             {SavedVariable(a), SavedVariable(b)},
+             [ash, bsh](const Tensor &g, const std::vector<Tensor> &s,
+                        const Node &node) -> std::vector<Tensor> {
+               Tensor ga, gb;
+               if (node.needsInputGrad(0))
+                 ga = sum_to(matmul(g, transpose(s[1], -1, -2)), ash);
+               if (node.needsInputGrad(1))
+                 gb = sum_to(matmul(transpose(s[0], -1, -2), g), bsh);
+               return {ga, gb};
+             });
+  }
+  return out;
+}
+} // namespace
+
+Tensor adjit::matmul(const Tensor &aIn, const Tensor &bIn) {
+  checkDefined("matmul", aIn);
+  checkDefined("matmul", bIn);
+  if (aIn.dim() == 0 || bIn.dim() == 0)
+    throw Error("matmul: both arguments need to be at least 1-D, got shapes " +
+                shapeToString(aIn.sizes()) + " and " +
+                shapeToString(bIn.sizes()));
+  Dtype dt = promoteTypes(aIn.dtype(), bIn.dtype());
+  if (!isFloatingPoint(dt))
+    throw Error(std::string("matmul: expected floating-point tensors, got ") +
+                dtypeName(aIn.dtype()) + " and " + dtypeName(bIn.dtype()));
+  Tensor a = to(aIn, dt), b = to(bIn, dt);
+  if (a.dim() == 1 && b.dim() == 1) {
+    if (a.size(0) != b.size(0))
+      throw Error("matmul: 1-D tensors of shapes " + shapeToString(a.sizes()) +
+                  " and " + shapeToString(b.sizes()) +
+                  " have different lengths");
+    return reshape(matmulNd(unsqueeze(a, 0), unsqueeze(b, 1)), {});
+  }
+  if (a.dim() == 1)
+    return squeeze(matmulNd(unsqueeze(a, 0), b), -2);
+  if (b.dim() == 1)
+    return squeeze(matmulNd(a, unsqueeze(b, 1)), -1);
+  return matmulNd(a, b);
+}
+
+Tensor Tensor::matmul(const Tensor &other) const {
+  return adjit::matmul(*this, other);
+}

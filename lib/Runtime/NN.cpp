@@ -1,0 +1,136 @@
+//===- NN.cpp - Module, Linear, Sequential and init -----------------------===//
+
+#include "adjit/NN.h"
+
+#include <cmath>
+
+using namespace adjit;
+using namespace adjit::nn;
+
+Module::Module(std::string name) : name_(std::move(name)) {}
+Module::~Module() = default;
+
+Tensor Module::forward(const Tensor &) {
+  throw Error("forward: module " + name_ +
+              " does not implement a single-tensor forward");
+}
+
+Tensor &Module::register_parameter(const std::string &name, Tensor tensor,
+                                   bool requiresGrad) {
+  if (name.empty() || name.find('.') != std::string::npos)
+    throw Error("register_parameter: invalid parameter name '" + name +
+                "' in module " + name_ + " (must be non-empty without '.')");
+  for (const auto &p : parameters_)
+    if (p.first == name)
+      throw Error("register_parameter: module " + name_ +
+                  " already has a parameter named '" + name + "'");
+  if (!tensor.defined())
+    throw Error("register_parameter: parameter '" + name + "' of module " +
+                name_ + " is undefined");
+  if (!tensor.is_leaf())
+    tensor = tensor.detach();
+  tensor.requires_grad_(requiresGrad);
+  parameters_.emplace_back(name, std::move(tensor));
+  return parameters_.back().second;
+}
+
+void Module::addChild(const std::string &name, std::shared_ptr<Module> module) {
+  if (!module)
+    throw Error("register_module: submodule '" + name + "' of module " + name_ +
+                " is null");
+  for (const auto &c : children_)
+    if (c.first == name)
+      throw Error("register_module: module " + name_ +
+                  " already has a submodule named '" + name + "'");
+  children_.emplace_back(name, std::move(module));
+}
+
+std::vector<std::pair<std::string, Tensor>>
+Module::named_parameters(bool recurse) const {
+  std::vector<std::pair<std::string, Tensor>> out = parameters_;
+  if (recurse)
+    for (const auto &[childName, child] : children_)
+      for (auto &[n, t] : child->named_parameters(true))
+        out.emplace_back(childName + "." + n, t);
+  return out;
+}
+
+std::vector<Tensor> Module::parameters(bool recurse) const {
+  std::vector<Tensor> out;
+  for (auto &p : named_parameters(recurse))
+    out.push_back(p.second);
+  return out;
+}
+
+void Module::zero_grad(bool setToNone) {
+  for (Tensor &p : parameters()) {
+    Tensor &g = p.mutable_grad();
+    if (!g.defined())
+      continue;
+    if (setToNone) {
+      g = Tensor();
+    } else {
+      g = g.detach();
+      g.zero_();
+    }
+  }
+}
+
+void Module::train(bool on) {
+  training_ = on;
+  for (auto &c : children_)
+    c.second->train(on);
+}
+
+LinearImpl::LinearImpl(const LinearOptions &opts)
+    : Module("Linear"), options(opts) {
+  if (opts.in_features < 0 || opts.out_features < 0)
+    throw Error("Linear: feature counts must be non-negative, got in=" +
+                std::to_string(opts.in_features) +
+                " out=" + std::to_string(opts.out_features));
+  weight = register_parameter("weight",
+                              empty({opts.out_features, opts.in_features}));
+  if (opts.with_bias)
+    bias = register_parameter("bias", empty({opts.out_features}));
+  reset_parameters();
+}
+
+void LinearImpl::reset_parameters() {
+  // kaiming_uniform_(a=sqrt(5)) on the weight reduces to U(-1/sqrt(in),
+  // 1/sqrt(in)); the bias uses the same bound.
+  double bound =
+      options.in_features > 0 ? 1.0 / std::sqrt(options.in_features) : 0.0;
+  init::uniform_(weight, -bound, bound);
+  if (bias.defined())
+    init::uniform_(bias, -bound, bound);
+}
+
+Tensor LinearImpl::forward(const Tensor &input) {
+  if (!input.defined() || input.dim() == 0 ||
+      input.size(-1) != options.in_features)
+    throw Error("Linear: expected an input with last dimension " +
+                std::to_string(options.in_features) + ", got shape " +
+                (input.defined() ? shapeToString(input.sizes())
+                                 : std::string("undefined")));
+  Tensor y = matmul(input, weight.t());
+  return bias.defined() ? y + bias : y;
+}
+
+Tensor SequentialImpl::forward(const Tensor &input) {
+  Tensor x = input;
+  for (const auto &c : named_children())
+    x = c.second->forward(x);
+  return x;
+}
+
+Tensor &init::uniform_(Tensor &t, double low, double high) {
+  NoGradGuard guard;
+  t.copy_(rand(t.sizes(), t.dtype()) * (high - low) + low);
+  return t;
+}
+
+Tensor &init::normal_(Tensor &t, double mean, double std) {
+  NoGradGuard guard;
+  t.copy_(randn(t.sizes(), t.dtype()) * std + mean);
+  return t;
+}

@@ -1,0 +1,261 @@
+//===- Reductions.cpp - sum, mean, max and comparisons of whole tensors ---===//
+
+#include "AutogradImpl.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace adjit;
+
+namespace {
+/// Wraps and deduplicates reduction dims; empty means all dims.
+Shape reductionDims(const char *op, const Tensor &a, const Shape &dims) {
+  int64_t rank = a.dim();
+  std::vector<bool> seen(std::max<int64_t>(rank, 1), false);
+  Shape out;
+  for (int64_t d : dims) {
+    int64_t w = wrapDim(op, d, rank);
+    if (seen[w])
+      throw Error(std::string(op) + ": dim " + std::to_string(w) +
+                  " appears multiple times in the list of dims " +
+                  shapeToString(dims));
+    seen[w] = true;
+    out.push_back(w);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+/// The input arranged as [kept..., reduced...] contiguous rows: returns the
+/// copy, the number of rows and the row length.
+Tensor rowsForReduction(const Tensor &a, const Shape &dims, Dtype dtype,
+                        int64_t &rows, int64_t &rowLen) {
+  int64_t rank = a.dim();
+  std::vector<bool> reduced(std::max<int64_t>(rank, 1), false);
+  for (int64_t d : dims)
+    reduced[d] = true;
+  const TensorImpl &impl = *a.unsafeGetImpl();
+  Shape order, shape, strides;
+  rows = 1;
+  rowLen = 1;
+  for (int pass = 0; pass < 2; ++pass)
+    for (int64_t d = 0; d < rank; ++d)
+      if (reduced[d] == (pass == 1)) {
+        order.push_back(d);
+        shape.push_back(impl.shape[d]);
+        strides.push_back(impl.strides[d]);
+        (pass ? rowLen : rows) *= impl.shape[d];
+      }
+  Tensor permuted = makeView(a, shape, strides, impl.offset);
+  return castTo(permuted, dtype);
+}
+
+/// Shape of a reduction's result.
+Shape reducedShape(const Shape &in, const Shape &dims, bool keepdim) {
+  Shape out;
+  for (size_t d = 0; d < in.size(); ++d) {
+    bool r = std::binary_search(dims.begin(), dims.end(), int64_t(d));
+    if (!r)
+      out.push_back(in[d]);
+    else if (keepdim)
+      out.push_back(1);
+  }
+  return out;
+}
+
+/// Inserts size-1 dims at the (sorted) reduced \p dims.
+Tensor unsqueezeDims(Tensor g, const Shape &dims) {
+  for (int64_t d : dims)
+    g = unsqueeze(g, d);
+  return g;
+}
+} // namespace
+
+Tensor adjit::sum(const Tensor &a, const Shape &dimsIn, bool keepdim) {
+  checkDefined("sum", a);
+  Shape dims = reductionDims("sum", a, dimsIn);
+  bool all = dimsIn.empty();
+  if (all)
+    for (int64_t d = 0; d < a.dim(); ++d)
+      dims.push_back(d);
+  Dtype dt = a.is_floating_point() ? a.dtype() : Dtype::Int64;
+  int64_t rows, rowLen;
+  Tensor src = rowsForReduction(a, dims, dt, rows, rowLen);
+  Tensor out = makeEmpty(reducedShape(a.sizes(), dims, keepdim), dt);
+  ADJIT_DISPATCH_ALL(dt, {
+    using acc_t =
+        std::conditional_t<std::is_floating_point_v<scalar_t>, double, int64_t>;
+    const scalar_t *x = src.unsafeGetImpl()->data<scalar_t>();
+    scalar_t *o = out.unsafeGetImpl()->data<scalar_t>();
+    for (int64_t r = 0; r < rows; ++r) {
+      acc_t acc = 0;
+      const scalar_t *row = x + r * rowLen;
+      for (int64_t k = 0; k < rowLen; ++k)
+        acc += row[k];
+      o[r] = static_cast<scalar_t>(acc);
+    }
+  });
+  if (shouldRecord(a)) {
+    Shape in = a.sizes();
+    recordOp(out, all && !keepdim ? "SumBackward0" : "SumBackward1", {&a}, {},
+             [in, dims, keepdim](const Tensor &g, const std::vector<Tensor> &,
+                                 const Node &) -> std::vector<Tensor> {
+               Tensor gk = keepdim ? g : unsqueezeDims(g, dims);
+               return {expand(gk, in)};
+             });
+  }
+  return out;
+}
+
+Tensor adjit::sum(const Tensor &a) { return sum(a, Shape{}, false); }
+
+Tensor adjit::mean(const Tensor &a, const Shape &dimsIn, bool keepdim) {
+  checkDefined("mean", a);
+  if (!a.is_floating_point())
+    throw Error(std::string("mean: expected a floating-point tensor, got ") +
+                dtypeName(a.dtype()) + " of shape " + shapeToString(a.sizes()));
+  Shape dims = reductionDims("mean", a, dimsIn);
+  int64_t count = 1;
+  if (dimsIn.empty())
+    count = a.numel();
+  else
+    for (int64_t d : dims)
+      count *= a.size(d);
+  return div(sum(a, dimsIn, keepdim),
+             scalarLike(static_cast<double>(count), a.dtype()));
+}
+
+Tensor adjit::mean(const Tensor &a) { return mean(a, Shape{}, false); }
+
+Tensor adjit::max(const Tensor &a) {
+  checkDefined("max", a);
+  if (a.numel() == 0)
+    throw Error("max: cannot reduce an empty tensor of shape " +
+                shapeToString(a.sizes()));
+  Tensor flat = castTo(a, a.dtype());
+  Tensor out = makeEmpty({}, a.dtype());
+  ADJIT_DISPATCH_ALL(a.dtype(), {
+    const scalar_t *x = flat.unsafeGetImpl()->data<scalar_t>();
+    scalar_t m = x[0];
+    for (int64_t i = 1; i < a.numel(); ++i) {
+      if constexpr (std::is_floating_point_v<scalar_t>)
+        if (std::isnan(m))
+          break;
+      if (!(x[i] <= m))
+        m = x[i];
+    }
+    *out.unsafeGetImpl()->data<scalar_t>() = m;
+  });
+  if (shouldRecord(a))
+    recordOp(out, "MaxBackward1", {&a}, {SavedVariable(a)},
+             [](const Tensor &g, const std::vector<Tensor> &s,
+                const Node &) -> std::vector<Tensor> {
+               // The gradient is shared evenly between tied maxima.
+               Tensor x = s[0].detach();
+               Tensor mask = castTo(eq(x, max(x)), g.dtype());
+               return {div(mul(g, mask), sum(mask))};
+             });
+  return out;
+}
+
+std::pair<Tensor, Tensor> adjit::max(const Tensor &a, int64_t dim,
+                                     bool keepdim) {
+  checkDefined("max", a);
+  int64_t d = wrapDim("max", dim, a.dim());
+  Shape dims = a.dim() == 0 ? Shape{} : Shape{d};
+  if (a.dim() > 0 && a.size(d) == 0)
+    throw Error("max: cannot reduce over dimension " + std::to_string(d) +
+                " of size 0 (shape " + shapeToString(a.sizes()) + ")");
+  int64_t rows, rowLen;
+  Tensor src = rowsForReduction(a, dims, a.dtype(), rows, rowLen);
+  Shape outShape = reducedShape(a.sizes(), dims, keepdim);
+  Tensor values = makeEmpty(outShape, a.dtype());
+  Tensor indices = makeEmpty(outShape, Dtype::Int64);
+  int64_t *idx = indices.unsafeGetImpl()->data<int64_t>();
+  ADJIT_DISPATCH_ALL(a.dtype(), {
+    const scalar_t *x = src.unsafeGetImpl()->data<scalar_t>();
+    scalar_t *v = values.unsafeGetImpl()->data<scalar_t>();
+    for (int64_t r = 0; r < rows; ++r) {
+      const scalar_t *row = x + r * rowLen;
+      int64_t best = 0;
+      for (int64_t k = 1; k < rowLen; ++k) {
+        if constexpr (std::is_floating_point_v<scalar_t>)
+          if (std::isnan(row[best]))
+            break;
+        if (!(row[k] <= row[best]))
+          best = k;
+      }
+      v[r] = row[best];
+      idx[r] = best;
+    }
+  });
+  if (shouldRecord(a)) {
+    Shape in = a.sizes();
+    recordOp(values, "MaxBackward0", {&a}, {SavedVariable(indices)},
+             [in, dims, keepdim](const Tensor &g, const std::vector<Tensor> &s,
+                                 const Node &) -> std::vector<Tensor> {
+               if (in.empty())
+                 return {g};
+               int64_t d = dims[0];
+               Tensor gk = keepdim ? g : unsqueeze(g, d);
+               Tensor ik = keepdim ? s[0] : unsqueeze(s[0], d);
+               Shape posShape(in.size(), 1);
+               posShape[d] = in[d];
+               Tensor positions =
+                   arange(static_cast<double>(in[d]), kInt64).view(posShape);
+               Tensor mask = expand(eq(positions, ik), in);
+               return {where(mask, gk, scalarLike(0, g.dtype()))};
+             });
+  }
+  return {values, indices};
+}
+
+bool adjit::allclose(const Tensor &a, const Tensor &b, double rtol,
+                     double atol) {
+  checkDefined("allclose", a);
+  checkDefined("allclose", b);
+  Shape shape = broadcastShapes("allclose", a.sizes(), b.sizes());
+  Tensor x = castTo(expand(a.detach(), shape), Dtype::Float64);
+  Tensor y = castTo(expand(b.detach(), shape), Dtype::Float64);
+  const double *px = x.unsafeGetImpl()->data<double>();
+  const double *py = y.unsafeGetImpl()->data<double>();
+  for (int64_t i = 0; i < x.numel(); ++i) {
+    if (std::isnan(px[i]) || std::isnan(py[i]))
+      return false;
+    if (px[i] == py[i])
+      continue;
+    if (std::fabs(px[i] - py[i]) > atol + rtol * std::fabs(py[i]))
+      return false;
+  }
+  return true;
+}
+
+bool adjit::equal(const Tensor &a, const Tensor &b) {
+  checkDefined("equal", a);
+  checkDefined("equal", b);
+  if (a.sizes() != b.sizes())
+    return false;
+  Tensor x = castTo(a, Dtype::Float64), y = castTo(b, Dtype::Float64);
+  const double *px = x.unsafeGetImpl()->data<double>();
+  const double *py = y.unsafeGetImpl()->data<double>();
+  for (int64_t i = 0; i < x.numel(); ++i)
+    if (!(px[i] == py[i]))
+      return false;
+  return true;
+}
+
+Tensor Tensor::sum() const { return adjit::sum(*this); }
+Tensor Tensor::sum(const Shape &dims, bool keepdim) const {
+  return adjit::sum(*this, dims, keepdim);
+}
+Tensor Tensor::mean() const { return adjit::mean(*this); }
+Tensor Tensor::mean(const Shape &dims, bool keepdim) const {
+  return adjit::mean(*this, dims, keepdim);
+}
+Tensor Tensor::max() const { return adjit::max(*this); }
+std::pair<Tensor, Tensor> Tensor::max(int64_t dim, bool keepdim) const {
+  return adjit::max(*this, dim, keepdim);
+}
+Tensor Tensor::argmax(int64_t dim, bool keepdim) const {
+  return adjit::max(*this, dim, keepdim).second;
+}

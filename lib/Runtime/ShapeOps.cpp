@@ -1,0 +1,429 @@
+//===- ShapeOps.cpp - Views, reshapes, cat, copies and conversions --------===//
+
+#include "AutogradImpl.h"
+
+#include <algorithm>
+
+using namespace adjit;
+
+namespace {
+/// Resolves one -1 entry and checks the element count.
+Shape inferShape(const char *op, const Shape &shape, int64_t numel) {
+  Shape out = shape;
+  int64_t known = 1, inferred = -1;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i] == -1) {
+      if (inferred >= 0)
+        throw Error(std::string(op) +
+                    ": only one dimension can be inferred "
+                    "in shape " +
+                    shapeToString(shape));
+      inferred = static_cast<int64_t>(i);
+    } else if (out[i] < 0) {
+      throw Error(std::string(op) + ": invalid dimension " +
+                  std::to_string(out[i]) + " in shape " + shapeToString(shape));
+    } else {
+      known *= out[i];
+    }
+  }
+  if (inferred >= 0 && known != 0 && numel % known == 0)
+    out[inferred] = numel / known;
+  if (numelOf(out) != numel || (inferred >= 0 && known == 0))
+    throw Error(std::string(op) + ": shape " + shapeToString(shape) +
+                " is invalid for input of size " + std::to_string(numel));
+  return out;
+}
+
+/// Python-style clamping of a slice bound.
+int64_t clampBound(std::optional<int64_t> v, int64_t size, int64_t dflt) {
+  if (!v)
+    return dflt;
+  int64_t x = *v < 0 ? *v + size : *v;
+  return std::clamp<int64_t>(x, 0, size);
+}
+} // namespace
+
+Tensor adjit::sum_to(const Tensor &a, const Shape &shape) {
+  checkDefined("sum_to", a);
+  const Shape &in = a.sizes();
+  if (in == shape)
+    return a;
+  if (shape.size() > in.size())
+    throw Error("sum_to: cannot reduce shape " + shapeToString(in) + " to " +
+                shapeToString(shape));
+  size_t lead = in.size() - shape.size();
+  Shape dims;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (i < lead) {
+      dims.push_back(static_cast<int64_t>(i));
+      continue;
+    }
+    int64_t want = shape[i - lead];
+    if (want == 1 && in[i] != 1)
+      dims.push_back(static_cast<int64_t>(i));
+    else if (want != in[i])
+      throw Error("sum_to: cannot reduce shape " + shapeToString(in) + " to " +
+                  shapeToString(shape));
+  }
+  Tensor r = dims.empty() ? a : sum(a, dims, /*keepdim=*/true);
+  return r.sizes() == shape ? r : reshape(r, shape);
+}
+
+Tensor adjit::view(const Tensor &a, const Shape &shape) {
+  checkDefined("view", a);
+  Shape target = inferShape("view", shape, a.numel());
+  if (!a.is_contiguous())
+    throw Error("view: the input of shape " + shapeToString(a.sizes()) +
+                " with strides " + shapeToString(a.strides()) +
+                " is not contiguous; use reshape instead");
+  Shape strides = contiguousStrides(target);
+  Tensor out =
+      makeView(a, target, std::move(strides), a.unsafeGetImpl()->offset);
+  if (shouldRecord(a)) {
+    Shape in = a.sizes();
+    recordOp(out, "ViewBackward0", {&a}, {},
+             [in](const Tensor &g, const std::vector<Tensor> &, const Node &)
+                 -> std::vector<Tensor> { return {reshape(g, in)}; });
+  }
+  return out;
+}
+
+Tensor adjit::reshape(const Tensor &a, const Shape &shape) {
+  checkDefined("reshape", a);
+  Shape target = inferShape("reshape", shape, a.numel());
+  if (a.is_contiguous())
+    return view(a, target);
+  return view(clone(a), target);
+}
+
+Tensor adjit::permute(const Tensor &a, const Shape &dims) {
+  checkDefined("permute", a);
+  int64_t rank = a.dim();
+  Shape wrapped(dims.size());
+  std::vector<bool> seen(rank, false);
+  bool ok = static_cast<int64_t>(dims.size()) == rank;
+  for (size_t i = 0; ok && i < dims.size(); ++i) {
+    if (dims[i] < -rank || dims[i] >= std::max<int64_t>(rank, 1)) {
+      ok = false;
+      break;
+    }
+    wrapped[i] = dims[i] < 0 ? dims[i] + rank : dims[i];
+    ok = !seen[wrapped[i]];
+    seen[wrapped[i]] = true;
+  }
+  if (!ok)
+    throw Error(
+        "permute: dims " + shapeToString(dims) +
+        " is not a permutation of the dimensions of a tensor of shape " +
+        shapeToString(a.sizes()));
+  const TensorImpl &impl = *a.unsafeGetImpl();
+  Shape shape(rank), strides(rank), inverse(rank);
+  for (int64_t i = 0; i < rank; ++i) {
+    shape[i] = impl.shape[wrapped[i]];
+    strides[i] = impl.strides[wrapped[i]];
+    inverse[wrapped[i]] = i;
+  }
+  Tensor out = makeView(a, std::move(shape), std::move(strides), impl.offset);
+  if (shouldRecord(a))
+    recordOp(out, "PermuteBackward0", {&a}, {},
+             [inverse](const Tensor &g, const std::vector<Tensor> &,
+                       const Node &) -> std::vector<Tensor> {
+               return {permute(g, inverse)};
+             });
+  return out;
+}
+
+Tensor adjit::transpose(const Tensor &a, int64_t dim0, int64_t dim1) {
+  checkDefined("transpose", a);
+  int64_t rank = a.dim();
+  if (rank == 0)
+    return a;
+  int64_t d0 = wrapDim("transpose", dim0, rank);
+  int64_t d1 = wrapDim("transpose", dim1, rank);
+  Shape dims(rank);
+  for (int64_t i = 0; i < rank; ++i)
+    dims[i] = i;
+  std::swap(dims[d0], dims[d1]);
+  return permute(a, dims);
+}
+
+Tensor adjit::slice(const Tensor &a, int64_t dim, std::optional<int64_t> start,
+                    std::optional<int64_t> end, int64_t step) {
+  checkDefined("slice", a);
+  if (a.dim() == 0)
+    throw Error("slice: cannot slice a zero-dimensional tensor");
+  int64_t d = wrapDim("slice", dim, a.dim());
+  if (step <= 0)
+    throw Error("slice: step must be positive, got " + std::to_string(step));
+  const TensorImpl &impl = *a.unsafeGetImpl();
+  int64_t size = impl.shape[d];
+  int64_t s = clampBound(start, size, 0);
+  int64_t e = std::max(clampBound(end, size, size), s);
+  Shape shape = impl.shape, strides = impl.strides;
+  shape[d] = (e - s + step - 1) / step;
+  strides[d] *= step;
+  Tensor out = makeView(a, std::move(shape), std::move(strides),
+                        impl.offset + s * impl.strides[d]);
+  if (shouldRecord(a)) {
+    Shape in = impl.shape;
+    recordOp(out, "SliceBackward0", {&a}, {},
+             [in, d, s, e, step](const Tensor &g, const std::vector<Tensor> &,
+                                 const Node &) -> std::vector<Tensor> {
+               return {slice_backward(g, in, d, s, e, step)};
+             });
+  }
+  return out;
+}
+
+Tensor adjit::slice_backward(const Tensor &grad, const Shape &inputShape,
+                             int64_t dim, int64_t start, int64_t end,
+                             int64_t step) {
+  checkDefined("slice_backward", grad);
+  Tensor out = zeros(inputShape, grad.dtype());
+  {
+    Tensor region = slice(out.detach(), dim, start, end, step);
+    if (region.sizes() != grad.sizes())
+      throw Error(
+          "slice_backward: gradient of shape " + shapeToString(grad.sizes()) +
+          " does not fit slice of shape " + shapeToString(region.sizes()));
+    copyData(*region.unsafeGetImpl(), *grad.unsafeGetImpl());
+  }
+  if (shouldRecord(grad))
+    recordOp(out, "SliceBackwardBackward0", {&grad}, {},
+             [dim, start, end, step](const Tensor &g,
+                                     const std::vector<Tensor> &,
+                                     const Node &) -> std::vector<Tensor> {
+               return {slice(g, dim, start, end, step)};
+             });
+  return out;
+}
+
+Tensor adjit::select(const Tensor &a, int64_t dim, int64_t index) {
+  checkDefined("select", a);
+  if (a.dim() == 0)
+    throw Error("select: cannot index a zero-dimensional tensor");
+  int64_t d = wrapDim("select", dim, a.dim());
+  int64_t size = a.size(d);
+  if (index < -size || index >= size)
+    throw Error("select: index " + std::to_string(index) +
+                " is out of bounds for dimension " + std::to_string(d) +
+                " with size " + std::to_string(size));
+  int64_t i = index < 0 ? index + size : index;
+  const TensorImpl &impl = *a.unsafeGetImpl();
+  Shape shape = impl.shape, strides = impl.strides;
+  shape.erase(shape.begin() + d);
+  strides.erase(strides.begin() + d);
+  Tensor out = makeView(a, std::move(shape), std::move(strides),
+                        impl.offset + i * impl.strides[d]);
+  if (shouldRecord(a)) {
+    Shape in = impl.shape;
+    recordOp(out, "SelectBackward0", {&a}, {},
+             [in, d, i](const Tensor &g, const std::vector<Tensor> &,
+                        const Node &) -> std::vector<Tensor> {
+               return {slice_backward(unsqueeze(g, d), in, d, i, i + 1, 1)};
+             });
+  }
+  return out;
+}
+
+Tensor adjit::unsqueeze(const Tensor &a, int64_t dim) {
+  checkDefined("unsqueeze", a);
+  int64_t d = wrapDim("unsqueeze", dim, a.dim() + 1);
+  const TensorImpl &impl = *a.unsafeGetImpl();
+  Shape shape = impl.shape, strides = impl.strides;
+  int64_t stride = d < a.dim() ? impl.shape[d] * impl.strides[d] : int64_t(1);
+  shape.insert(shape.begin() + d, 1);
+  strides.insert(strides.begin() + d, stride);
+  Tensor out = makeView(a, std::move(shape), std::move(strides), impl.offset);
+  if (shouldRecord(a))
+    recordOp(out, "UnsqueezeBackward0", {&a}, {},
+             [d](const Tensor &g, const std::vector<Tensor> &, const Node &)
+                 -> std::vector<Tensor> { return {squeeze(g, d)}; });
+  return out;
+}
+
+Tensor adjit::squeeze(const Tensor &a, int64_t dim) {
+  checkDefined("squeeze", a);
+  if (a.dim() == 0)
+    return a;
+  int64_t d = wrapDim("squeeze", dim, a.dim());
+  if (a.size(d) != 1)
+    return a;
+  const TensorImpl &impl = *a.unsafeGetImpl();
+  Shape shape = impl.shape, strides = impl.strides;
+  shape.erase(shape.begin() + d);
+  strides.erase(strides.begin() + d);
+  Tensor out = makeView(a, std::move(shape), std::move(strides), impl.offset);
+  if (shouldRecord(a))
+    recordOp(out, "SqueezeBackward1", {&a}, {},
+             [d](const Tensor &g, const std::vector<Tensor> &, const Node &)
+                 -> std::vector<Tensor> { return {unsqueeze(g, d)}; });
+  return out;
+}
+
+Tensor adjit::expand(const Tensor &a, const Shape &shape) {
+  checkDefined("expand", a);
+  const TensorImpl &impl = *a.unsafeGetImpl();
+  if (shape.size() < impl.shape.size())
+    throw Error("expand: the target shape " + shapeToString(shape) +
+                " has fewer dimensions than the tensor of shape " +
+                shapeToString(impl.shape));
+  size_t lead = shape.size() - impl.shape.size();
+  Shape outShape(shape.size()), strides(shape.size(), 0);
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i < lead) {
+      if (shape[i] < 0)
+        throw Error("expand: -1 is not allowed in a new leading dimension; "
+                    "target shape " +
+                    shapeToString(shape));
+      outShape[i] = shape[i];
+      continue;
+    }
+    int64_t have = impl.shape[i - lead];
+    int64_t want = shape[i] == -1 ? have : shape[i];
+    if (have == want) {
+      outShape[i] = want;
+      strides[i] = impl.strides[i - lead];
+    } else if (have == 1 && want >= 0) {
+      outShape[i] = want;
+    } else {
+      throw Error("expand: the expanded size " + std::to_string(want) +
+                  " must match the existing size " + std::to_string(have) +
+                  " at non-singleton dimension " + std::to_string(i) +
+                  "; target shape " + shapeToString(shape) + ", tensor shape " +
+                  shapeToString(impl.shape));
+    }
+  }
+  if (outShape == impl.shape)
+    return a;
+  Tensor out =
+      makeView(a, std::move(outShape), std::move(strides), impl.offset);
+  if (shouldRecord(a)) {
+    Shape in = impl.shape;
+    recordOp(out, "ExpandBackward0", {&a}, {},
+             [in](const Tensor &g, const std::vector<Tensor> &, const Node &)
+                 -> std::vector<Tensor> { return {sum_to(g, in)}; });
+  }
+  return out;
+}
+
+Tensor adjit::clone(const Tensor &a) {
+  checkDefined("clone", a);
+  Tensor out = makeEmpty(a.sizes(), a.dtype());
+  copyData(*out.unsafeGetImpl(), *a.unsafeGetImpl());
+  if (shouldRecord(a))
+    recordOp(out, "CloneBackward0", {&a}, {},
+             [](const Tensor &g, const std::vector<Tensor> &,
+                const Node &) -> std::vector<Tensor> { return {g}; });
+  return out;
+}
+
+Tensor adjit::contiguous(const Tensor &a) {
+  checkDefined("contiguous", a);
+  return a.is_contiguous() ? a : clone(a);
+}
+
+Tensor adjit::to(const Tensor &a, Dtype dtype) {
+  checkDefined("to", a);
+  if (a.dtype() == dtype)
+    return a;
+  Tensor out = makeEmpty(a.sizes(), dtype);
+  copyData(*out.unsafeGetImpl(), *a.unsafeGetImpl());
+  if (isFloatingPoint(dtype) && shouldRecord(a)) {
+    Dtype from = a.dtype();
+    recordOp(out, "ToCopyBackward0", {&a}, {},
+             [from](const Tensor &g, const std::vector<Tensor> &, const Node &)
+                 -> std::vector<Tensor> { return {to(g, from)}; });
+  }
+  return out;
+}
+
+Tensor adjit::cat(const std::vector<Tensor> &tensors, int64_t dim) {
+  if (tensors.empty())
+    throw Error("cat: expected a non-empty list of tensors");
+  for (const Tensor &t : tensors)
+    checkDefined("cat", t);
+  const Shape &first = tensors[0].sizes();
+  if (first.empty())
+    throw Error("cat: zero-dimensional tensors cannot be concatenated");
+  int64_t d = wrapDim("cat", dim, static_cast<int64_t>(first.size()));
+  Dtype dt = tensors[0].dtype();
+  Shape outShape = first;
+  outShape[d] = 0;
+  for (const Tensor &t : tensors) {
+    const Shape &s = t.sizes();
+    bool ok = s.size() == first.size();
+    for (size_t i = 0; ok && i < s.size(); ++i)
+      ok = static_cast<int64_t>(i) == d || s[i] == first[i];
+    if (!ok)
+      throw Error("cat: sizes of tensors must match except in dimension " +
+                  std::to_string(d) + "; got " + shapeToString(first) +
+                  " and " + shapeToString(s));
+    outShape[d] += s[d];
+    dt = promoteTypes(dt, t.dtype());
+  }
+  std::vector<Tensor> inputs;
+  inputs.reserve(tensors.size());
+  for (const Tensor &t : tensors)
+    inputs.push_back(to(t, dt));
+  Tensor out = makeEmpty(outShape, dt);
+  std::vector<int64_t> offsets;
+  int64_t off = 0;
+  bool record = false;
+  for (const Tensor &t : inputs) {
+    Tensor region = slice(out.detach(), d, off, off + t.size(d));
+    copyData(*region.unsafeGetImpl(), *t.unsafeGetImpl());
+    offsets.push_back(off);
+    off += t.size(d);
+    record = record || shouldRecord(t);
+  }
+  if (record) {
+    offsets.push_back(off);
+    recordOpList(out, "CatBackward0", inputs, {},
+                 [d, offsets](const Tensor &g, const std::vector<Tensor> &,
+                              const Node &n) -> std::vector<Tensor> {
+                   std::vector<Tensor> grads(offsets.size() - 1);
+                   for (size_t i = 0; i + 1 < offsets.size(); ++i)
+                     if (n.needsInputGrad(i))
+                       grads[i] = slice(g, d, offsets[i], offsets[i + 1]);
+                   return grads;
+                 });
+  }
+  return out;
+}
+
+//===----------------------------------------------------------------------===//
+// Methods
+//===----------------------------------------------------------------------===//
+
+Tensor Tensor::reshape(const Shape &s) const {
+  return adjit::reshape(*this, s);
+}
+Tensor Tensor::view(const Shape &s) const { return adjit::view(*this, s); }
+Tensor Tensor::flatten() const { return adjit::reshape(*this, {-1}); }
+Tensor Tensor::transpose(int64_t d0, int64_t d1) const {
+  return adjit::transpose(*this, d0, d1);
+}
+Tensor Tensor::t() const {
+  checkDefined("t", *this);
+  if (dim() > 2)
+    throw Error("t: expects a tensor with at most 2 dimensions, got shape " +
+                shapeToString(sizes()) + "; use transpose");
+  return dim() < 2 ? *this : adjit::transpose(*this, 0, 1);
+}
+Tensor Tensor::permute(const Shape &dims) const {
+  return adjit::permute(*this, dims);
+}
+Tensor Tensor::slice(int64_t dim, std::optional<int64_t> start,
+                     std::optional<int64_t> end, int64_t step) const {
+  return adjit::slice(*this, dim, start, end, step);
+}
+Tensor Tensor::select(int64_t dim, int64_t index) const {
+  return adjit::select(*this, dim, index);
+}
+Tensor Tensor::unsqueeze(int64_t d) const { return adjit::unsqueeze(*this, d); }
+Tensor Tensor::squeeze(int64_t d) const { return adjit::squeeze(*this, d); }
+Tensor Tensor::expand(const Shape &s) const { return adjit::expand(*this, s); }
+Tensor Tensor::contiguous() const { return adjit::contiguous(*this); }
+Tensor Tensor::clone() const { return adjit::clone(*this); }
+Tensor Tensor::to(Dtype dtype) const { return adjit::to(*this, dtype); }

@@ -1,0 +1,190 @@
+//===- TensorImpl.h - Tensor storage and metadata (internal) ----*- C++ -*-===//
+
+#ifndef ADJIT_LIB_RUNTIME_TENSORIMPL_H
+#define ADJIT_LIB_RUNTIME_TENSORIMPL_H
+
+#include "adjit/Autograd.h"
+#include "adjit/Tensor.h"
+
+#include <array>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace adjit {
+
+/// Returns a buffer of at least \p nbytes (64-byte aligned from 256 bytes
+/// on), recycling buffers of the same size (see Allocator.cpp).
+void *allocateBuffer(size_t nbytes);
+/// Returns a buffer obtained from allocateBuffer.
+void freeBuffer(void *data, size_t nbytes);
+
+/// A reference-counted buffer shared by a tensor and its views. The version
+/// counter lives here so that views and their base share it.
+struct Storage {
+  explicit Storage(size_t nbytes);
+  ~Storage();
+  Storage(const Storage &) = delete;
+  Storage &operator=(const Storage &) = delete;
+
+  void *data = nullptr;
+  size_t nbytes = 0;
+  uint64_t version = 0;
+  /// Small tensors (scalars, short vectors) live inline, saving a malloc.
+  alignas(64) char inlineData[64];
+};
+
+/// Data and metadata behind a Tensor handle.
+struct TensorImpl {
+  std::shared_ptr<Storage> storage;
+  Shape shape;
+  Shape strides;
+  int64_t offset = 0; ///< In elements.
+  int64_t numel = 1;
+  Dtype dtype = Dtype::Float32;
+  /// Set on leaves by the user; non-leaves require grad through gradFn.
+  bool requiresGrad = false;
+  /// True if the storage is shared with another tensor created by a view op.
+  bool isView = false;
+  bool retainsGrad = false;
+  std::shared_ptr<Node> gradFn;
+  Tensor grad;
+  /// The AccumulateGrad node of a leaf, shared by all uses of the leaf (it
+  /// refers back to the leaf weakly).
+  std::shared_ptr<Node> gradAccumulator;
+
+  char *bytes() const {
+    return static_cast<char *>(storage->data) + offset * elementSize(dtype);
+  }
+  template <typename T> T *data() const {
+    return reinterpret_cast<T *>(storage->data) + offset;
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Helpers shared by the runtime's op files.
+//===----------------------------------------------------------------------===//
+
+/// True if \p t is laid out row-major without gaps.
+bool isContiguous(const TensorImpl &t);
+/// A contiguous tensor with \p t's values converted to \p dtype, without
+/// recording autograd (returns \p t itself if nothing changes).
+Tensor castTo(const Tensor &t, Dtype dtype);
+/// Number of elements of \p shape.
+int64_t numelOf(const Shape &shape);
+/// Row-major strides of \p shape.
+Shape contiguousStrides(const Shape &shape);
+/// A new contiguous tensor with uninitialized data.
+Tensor makeEmpty(const Shape &shape, Dtype dtype);
+/// A new view of \p base's storage with the given geometry.
+Tensor makeView(const Tensor &base, Shape shape, Shape strides, int64_t offset);
+/// Wraps a possibly negative dimension index; throws naming \p op.
+int64_t wrapDim(const char *op, int64_t dim, int64_t rank);
+/// NumPy broadcast of two shapes; throws naming \p op.
+Shape broadcastShapes(const char *op, const Shape &a, const Shape &b);
+/// Strides of \p t seen as broadcast to \p shape (0 on broadcast dims).
+Shape broadcastStrides(const TensorImpl &t, const Shape &shape);
+/// The dtype two operands are promoted to (bool < int64 < f32 < f64).
+Dtype promoteTypes(Dtype a, Dtype b);
+/// Throws unless \p t is defined.
+void checkDefined(const char *op, const Tensor &t);
+/// Copies \p src into \p dst (same shape after broadcasting), converting
+/// the element type; ignores autograd.
+void copyData(const TensorImpl &dst, const TensorImpl &src);
+/// True if any tensor requires grad and grad mode is on.
+bool shouldRecord(const Tensor &a);
+bool shouldRecord(const Tensor &a, const Tensor &b);
+/// A scalar tensor of \p dtype (for operators with a scalar operand).
+Tensor scalarLike(double value, Dtype dtype);
+
+/// Arithmetic of the in-place kernels.
+enum class InPlaceKind { Add, Sub, Mul, Div };
+/// self = self op (alpha * other) elementwise, in place and without
+/// autograd; \p other has self's dtype and broadcasts to self's shape.
+void inPlaceKernel(InPlaceKind kind, const Tensor &self, const Tensor &other,
+                   double alpha);
+
+/// Calls body(offsets, n, innerStrides) for each innermost row of \p shape
+/// given per-operand strides; offsets are in elements.
+template <size_t N, typename Body>
+void forEachRow(const Shape &shape, const std::array<const int64_t *, N> &st,
+                std::array<int64_t, N> base, Body &&body) {
+  int64_t rank = static_cast<int64_t>(shape.size());
+  if (rank == 0) {
+    std::array<int64_t, N> inner{};
+    body(base, int64_t(1), inner);
+    return;
+  }
+  for (int64_t d : shape)
+    if (d == 0)
+      return;
+  std::array<int64_t, N> inner;
+  for (size_t k = 0; k < N; ++k)
+    inner[k] = st[k][rank - 1];
+  int64_t n = shape[rank - 1];
+  int64_t outer = 1;
+  for (int64_t d = 0; d < rank - 1; ++d)
+    outer *= shape[d];
+  std::vector<int64_t> counter(rank, 0);
+  std::array<int64_t, N> off = base;
+  for (int64_t r = 0; r < outer; ++r) {
+    body(off, n, inner);
+    for (int64_t d = rank - 2; d >= 0; --d) {
+      if (++counter[d] < shape[d]) {
+        for (size_t k = 0; k < N; ++k)
+          off[k] += st[k][d];
+        break;
+      }
+      for (size_t k = 0; k < N; ++k)
+        off[k] -= st[k][d] * (shape[d] - 1);
+      counter[d] = 0;
+    }
+  }
+}
+
+} // namespace adjit
+
+/// Runs the statements with `scalar_t` bound to the C++ type of \p DTYPE.
+#define ADJIT_DISPATCH_ALL(DTYPE, ...)                                         \
+  switch (DTYPE) {                                                             \
+  case ::adjit::Dtype::Float32: {                                              \
+    using scalar_t = float;                                                    \
+    __VA_ARGS__;                                                               \
+    break;                                                                     \
+  }                                                                            \
+  case ::adjit::Dtype::Float64: {                                              \
+    using scalar_t = double;                                                   \
+    __VA_ARGS__;                                                               \
+    break;                                                                     \
+  }                                                                            \
+  case ::adjit::Dtype::Int64: {                                                \
+    using scalar_t = int64_t;                                                  \
+    __VA_ARGS__;                                                               \
+    break;                                                                     \
+  }                                                                            \
+  case ::adjit::Dtype::Bool: {                                                 \
+    using scalar_t = bool;                                                     \
+    __VA_ARGS__;                                                               \
+    break;                                                                     \
+  }                                                                            \
+  }
+
+/// Like ADJIT_DISPATCH_ALL for float32 and float64 only.
+#define ADJIT_DISPATCH_FLOAT(DTYPE, ...)                                       \
+  switch (DTYPE) {                                                             \
+  case ::adjit::Dtype::Float32: {                                              \
+    using scalar_t = float;                                                    \
+    __VA_ARGS__;                                                               \
+    break;                                                                     \
+  }                                                                            \
+  case ::adjit::Dtype::Float64: {                                              \
+    using scalar_t = double;                                                   \
+    __VA_ARGS__;                                                               \
+    break;                                                                     \
+  }                                                                            \
+  default:                                                                     \
+    break;                                                                     \
+  }
+
+#endif // ADJIT_LIB_RUNTIME_TENSORIMPL_H

@@ -1,0 +1,297 @@
+//===- AutogradTest.cpp - Autograd semantics one by one -------------------===//
+
+#include "TestUtil.h"
+
+#include <cmath>
+#include <thread>
+
+using namespace adjit;
+using namespace adjit::test;
+
+namespace {
+
+TEST(AutogradTest, LeavesAndGradFn) {
+  Tensor x = ones({2}, requires_grad());
+  Tensor c = ones({2});
+  EXPECT_TRUE(x.requires_grad());
+  EXPECT_TRUE(x.is_leaf());
+  EXPECT_FALSE(c.requires_grad());
+  EXPECT_EQ(x.grad_fn(), nullptr);
+  Tensor y = x * c;
+  EXPECT_TRUE(y.requires_grad());
+  EXPECT_FALSE(y.is_leaf());
+  ASSERT_NE(y.grad_fn(), nullptr);
+  EXPECT_STREQ(y.grad_fn()->name(), "MulBackward0");
+  ASSERT_EQ(y.grad_fn()->next_functions().size(), 2u);
+  EXPECT_STREQ(y.grad_fn()->next_functions()[0]->name(), "AccumulateGrad");
+  EXPECT_EQ(y.grad_fn()->next_functions()[1], nullptr);
+  // Ops on tensors that do not require grad record nothing.
+  EXPECT_EQ((c + c).grad_fn(), nullptr);
+  c.requires_grad_();
+  EXPECT_TRUE(c.requires_grad());
+  EXPECT_TRUE((c + c).requires_grad());
+}
+
+TEST(AutogradTest, BackwardOfScalarUsesImplicitOne) {
+  Tensor x = tensor({1, 2, 3}, requires_grad());
+  (x * x).sum().backward();
+  expectTensor(x.grad(), {3}, {2, 4, 6});
+}
+
+TEST(AutogradTest, BackwardWithExplicitGradient) {
+  Tensor x = tensor({1, 2, 3}, requires_grad());
+  Tensor y = x * 2.0;
+  y.backward(tensor({1, 0.5, -1}));
+  expectTensor(x.grad(), {3}, {2, 1, -2});
+}
+
+TEST(AutogradTest, GradientsAccumulateAcrossCalls) {
+  Tensor x = tensor({1, 2}, requires_grad());
+  (x * 3.0).sum().backward();
+  (x * x).sum().backward();
+  expectTensor(x.grad(), {2}, {5, 7});
+  x.mutable_grad() = Tensor();
+  (x * 3.0).sum().backward();
+  expectTensor(x.grad(), {2}, {3, 3});
+}
+
+TEST(AutogradTest, SharedInputsAndDiamonds) {
+  Tensor x = tensor({2}, requires_grad());
+  Tensor a = x * x; // 4
+  Tensor b = a * x; // x^3
+  Tensor c = a + b; // x^2 + x^3
+  c.backward();
+  expectTensor(x.grad(), {1}, {2 * 2 + 3 * 4});
+}
+
+TEST(AutogradTest, GradIsNotAliasedBetweenLeaves) {
+  Tensor a = tensor({1}, requires_grad());
+  Tensor b = tensor({1}, requires_grad());
+  (a + b).sum().backward();
+  a.mutable_grad().add_(10.0);
+  expectTensor(b.grad(), {1}, {1});
+}
+
+TEST(AutogradTest, NoGradGuardStopsRecording) {
+  Tensor x = ones({2}, requires_grad());
+  EXPECT_TRUE(GradMode::is_enabled());
+  {
+    NoGradGuard guard;
+    EXPECT_FALSE(GradMode::is_enabled());
+    Tensor y = x * 2.0;
+    EXPECT_FALSE(y.requires_grad());
+    EXPECT_EQ(y.grad_fn(), nullptr);
+    {
+      NoGradGuard nested;
+      EXPECT_FALSE(GradMode::is_enabled());
+    }
+    EXPECT_FALSE(GradMode::is_enabled());
+  }
+  EXPECT_TRUE(GradMode::is_enabled());
+  EXPECT_TRUE((x * 2.0).requires_grad());
+}
+
+TEST(AutogradTest, GradModeIsThreadLocal) {
+  NoGradGuard guard;
+  bool otherThreadEnabled = false;
+  std::thread t([&] { otherThreadEnabled = GradMode::is_enabled(); });
+  t.join();
+  EXPECT_TRUE(otherThreadEnabled);
+  EXPECT_FALSE(GradMode::is_enabled());
+}
+
+TEST(AutogradTest, DetachCutsTheGraphButSharesData) {
+  Tensor x = tensor({1, 2}, requires_grad());
+  Tensor y = x * 2.0;
+  Tensor d = y.detach();
+  EXPECT_FALSE(d.requires_grad());
+  EXPECT_TRUE(d.is_leaf());
+  (x * d).sum().backward();
+  expectTensor(x.grad(), {2}, {2, 4});
+  {
+    NoGradGuard guard;
+    d.fill_(0);
+  }
+  expectTensor(y, {2}, {0, 0});
+  Tensor z = x * 1.0;
+  z.detach_();
+  EXPECT_FALSE(z.requires_grad());
+}
+
+TEST(AutogradTest, SecondBackwardNeedsRetainGraph) {
+  Tensor x = tensor({1, 2}, requires_grad());
+  Tensor y = (x * x).sum();
+  y.backward(Tensor(), /*retainGraph=*/true);
+  y.backward();
+  expectTensor(x.grad(), {2}, {4, 8});
+  EXPECT_ADJIT_ERROR(y.backward(), "MulBackward0: trying to backward through "
+                                   "the graph a second time");
+  EXPECT_ADJIT_ERROR(y.backward(), "retain_graph=true");
+}
+
+TEST(AutogradTest, InPlaceChangeOfSavedTensorIsDetected) {
+  Tensor x = tensor({1, 2}, requires_grad());
+  Tensor a = x * 1.0;
+  Tensor y = (a * a).sum();
+  a.add_(1.0);
+  EXPECT_EQ(a._version(), 1u);
+  EXPECT_ADJIT_ERROR(y.backward(), "MulBackward0: one of the tensors needed "
+                                   "for gradient computation has been "
+                                   "modified by an in-place operation");
+  EXPECT_ADJIT_ERROR(y.backward(),
+                     "saved at version 0 and is now at version 1");
+}
+
+TEST(AutogradTest, InPlaceOnNonLeafRebasesHistory) {
+  Tensor x = tensor({1, 2}, requires_grad());
+  Tensor y = x * 2.0;
+  y.mul_(x); // y = 2x^2
+  EXPECT_STREQ(y.grad_fn()->name(), "MulBackward0");
+  y.add_(x); // y = 2x^2 + x
+  y.sum().backward();
+  expectTensor(x.grad(), {2}, {5, 9});
+}
+
+TEST(AutogradTest, InPlaceUnderNoGradOnLeafIsAllowed) {
+  Tensor w = tensor({1, 2}, requires_grad());
+  {
+    NoGradGuard guard;
+    w.sub_(tensor({1, 1}));
+  }
+  EXPECT_TRUE(w.is_leaf());
+  EXPECT_TRUE(w.requires_grad());
+  expectTensor(w, {2}, {0, 1});
+}
+
+TEST(AutogradTest, FillAndCopyOnNonLeaf) {
+  Tensor x = tensor({1, 2}, requires_grad());
+  Tensor y = x * 2.0;
+  y.fill_(3.0);
+  EXPECT_STREQ(y.grad_fn()->name(), "FillBackward0");
+  Tensor z = x * 2.0;
+  Tensor src = tensor({5}, requires_grad());
+  z.copy_(src);
+  (y.sum() + z.sum() * 1.0).backward();
+  EXPECT_FALSE(x.grad().defined());
+  expectTensor(src.grad(), {1}, {2});
+}
+
+TEST(AutogradTest, GradReturnsGradientsWithoutAccumulating) {
+  Tensor x = tensor({1, 2}, requires_grad());
+  Tensor w = tensor({3, 4}, requires_grad());
+  Tensor y = (x * w).sum();
+  std::vector<Tensor> g = autograd::grad({y}, {x, w});
+  expectTensor(g[0], {2}, {3, 4});
+  expectTensor(g[1], {2}, {1, 2});
+  EXPECT_FALSE(x.grad().defined());
+  EXPECT_FALSE(w.grad().defined());
+}
+
+TEST(AutogradTest, GradWithRespectToNonLeaf) {
+  Tensor x = tensor({1, 2}, requires_grad());
+  Tensor h = x * x;
+  Tensor y = (h * 3.0).sum();
+  std::vector<Tensor> g = autograd::grad({y}, {h, x});
+  expectTensor(g[0], {2}, {3, 3});
+  expectTensor(g[1], {2}, {6, 12});
+}
+
+TEST(AutogradTest, GradUnusedInput) {
+  Tensor x = tensor({1}, requires_grad());
+  Tensor unused = tensor({1}, requires_grad());
+  Tensor y = x * 2.0;
+  EXPECT_ADJIT_ERROR(autograd::grad({y}, {unused}, {}, true),
+                     "input 0 appears to not have been used in the graph");
+  std::vector<Tensor> g =
+      autograd::grad({y}, {x, unused}, {}, true, false, /*allowUnused=*/true);
+  expectTensor(g[0], {1}, {2});
+  EXPECT_FALSE(g[1].defined());
+}
+
+TEST(AutogradTest, HigherOrderGradients) {
+  Tensor x = tensor({2.0}, dtype(kFloat64).requires_grad(true));
+  Tensor y = x * x * x; // x^3
+  Tensor dy = autograd::grad({y}, {x}, {}, std::nullopt, true)[0];
+  expectTensor(dy, {1}, {12});
+  EXPECT_TRUE(dy.requires_grad());
+  Tensor d2y = autograd::grad({dy}, {x}, {}, std::nullopt, true)[0];
+  expectTensor(d2y, {1}, {12}); // 6x
+  Tensor d3y = autograd::grad({d2y}, {x})[0];
+  expectTensor(d3y, {1}, {6});
+  // Second derivative of tanh: -2 tanh(x) (1 - tanh(x)^2).
+  Tensor z = tensor({0.3}, dtype(kFloat64).requires_grad(true));
+  Tensor g1 = autograd::grad({tanh(z)}, {z}, {}, true, true)[0];
+  Tensor g2 = autograd::grad({g1}, {z})[0];
+  double t = std::tanh(0.3);
+  expectTensor(g2, {1}, {-2 * t * (1 - t * t)}, 1e-12);
+}
+
+TEST(AutogradTest, BackwardWithCreateGraphAccumulatesDifferentiableGrad) {
+  Tensor x = tensor({3.0}, dtype(kFloat64).requires_grad(true));
+  (x * x).sum().backward(Tensor(), std::nullopt, /*createGraph=*/true);
+  Tensor g = x.grad();
+  EXPECT_TRUE(g.requires_grad());
+  expectTensor(g, {1}, {6});
+  Tensor gg = autograd::grad({g}, {x})[0];
+  expectTensor(gg, {1}, {2});
+}
+
+TEST(AutogradTest, RetainGradOnNonLeaf) {
+  Tensor x = tensor({1, 2}, requires_grad());
+  Tensor h = x * 2.0;
+  h.retain_grad();
+  (h * h).sum().backward();
+  expectTensor(h.grad(), {2}, {4, 8});
+  expectTensor(x.grad(), {2}, {8, 16});
+}
+
+TEST(AutogradTest, MultipleRootsAndIntegerOpsDoNotRecord) {
+  Tensor x = tensor({1, 2}, requires_grad());
+  autograd::backward({(x * 2.0).sum(), (x * x).sum()});
+  expectTensor(x.grad(), {2}, {4, 6});
+  Tensor mask = x > 1.0;
+  EXPECT_FALSE(mask.requires_grad());
+  EXPECT_FALSE(x.argmax(0).requires_grad());
+}
+
+TEST(AutogradTest, MaxGradientGoesToTheArgmax) {
+  Tensor x = tensor({{1, 5, 2}, {7, 3, 7}}, requires_grad());
+  x.max(1).first.sum().backward();
+  expectTensor(x.grad(), {2, 3}, {0, 1, 0, 1, 0, 0});
+  Tensor y = tensor({1, 3, 3}, requires_grad());
+  y.max().backward();
+  expectTensor(y.grad(), {3}, {0, 0.5, 0.5});
+}
+
+TEST(AutogradTest, GradientsThroughViewsAndBroadcasts) {
+  Tensor x = arange(6, requires_grad()).view({2, 3}).detach().requires_grad_();
+  Tensor b = tensor({1, 2, 3}, requires_grad());
+  // The scalar (x + b).sum() is broadcast over the 2 column sums.
+  ((x.t() * 2.0).sum({0}) + (x + b).sum()).sum().backward();
+  expectTensor(x.grad(), {2, 3}, {4, 4, 4, 4, 4, 4});
+  expectTensor(b.grad(), {3}, {4, 4, 4});
+}
+
+TEST(AutogradTest, MixedPrecisionGradientKeepsLeafDtype) {
+  Tensor a = tensor({1, 2}, requires_grad());
+  Tensor b = tensor({3, 4}, dtype(kFloat64).requires_grad(true));
+  Tensor y = (a * b).sum();
+  EXPECT_EQ(y.dtype(), kFloat64);
+  y.backward();
+  EXPECT_EQ(a.grad().dtype(), kFloat32);
+  expectTensor(a.grad(), {2}, {3, 4});
+  EXPECT_EQ(b.grad().dtype(), kFloat64);
+}
+
+TEST(AutogradTest, DeepGraphsBackwardAndReleaseWithoutRecursion) {
+  Tensor x = tensor({1.0}, requires_grad());
+  Tensor y = x;
+  for (int i = 0; i < 200000; ++i)
+    y = y * 1.0 + 0.0;
+  y.backward(Tensor(), /*retainGraph=*/true);
+  expectTensor(x.grad(), {1}, {1});
+  y = Tensor(); // frees 400000 nodes
+  EXPECT_TRUE(x.is_leaf());
+}
+
+} // namespace

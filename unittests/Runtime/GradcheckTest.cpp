@@ -1,0 +1,196 @@
+//===- GradcheckTest.cpp - Finite-difference checks of every gradient -----===//
+
+#include "TestUtil.h"
+
+using namespace adjit;
+using namespace adjit::test;
+
+namespace {
+
+using Fn = std::function<Tensor(const std::vector<Tensor> &)>;
+
+/// Checks first derivatives, and second derivatives through create_graph
+/// (the gradient w.r.t. all inputs, contracted with fixed weights, must
+/// itself pass gradcheck).
+void checkFirstAndSecondOrder(const Fn &fn, const std::vector<Tensor> &in) {
+  EXPECT_TRUE(autograd::gradcheck(fn, in));
+  Fn gradFn = [&fn](const std::vector<Tensor> &xs) {
+    Tensor out = fn(xs);
+    Tensor weights =
+        linspace(0.5, 1.5, out.numel(), kFloat64).view(out.sizes());
+    std::vector<Tensor> grads = autograd::grad({out}, xs, {weights}, true,
+                                               /*createGraph=*/true,
+                                               /*allowUnused=*/true);
+    Tensor total = zeros({}, kFloat64);
+    for (size_t i = 0; i < grads.size(); ++i)
+      if (grads[i].defined())
+        total = total + (grads[i] * grads[i]).sum() * (1.0 + i);
+    return total;
+  };
+  EXPECT_TRUE(autograd::gradcheck(gradFn, in));
+}
+
+Tensor positive(const Shape &shape) {
+  return (rand(shape, kFloat64) + 0.5).requires_grad_();
+}
+Tensor any(const Shape &shape) {
+  return randn(shape, kFloat64).requires_grad_();
+}
+
+class GradcheckTest : public ::testing::Test {
+protected:
+  void SetUp() override { manual_seed(2024); }
+};
+
+TEST_F(GradcheckTest, BinaryOpsWithBroadcasting) {
+  std::vector<Tensor> same = {any({2, 3}), positive({2, 3})};
+  std::vector<Tensor> bcast = {any({2, 1, 3}), positive({4, 1})};
+  for (const auto &in : {same, bcast}) {
+    checkFirstAndSecondOrder([](auto &x) { return x[0] + x[1]; }, in);
+    checkFirstAndSecondOrder([](auto &x) { return x[0] - x[1]; }, in);
+    checkFirstAndSecondOrder([](auto &x) { return x[0] * x[1]; }, in);
+    checkFirstAndSecondOrder([](auto &x) { return x[0] / x[1]; }, in);
+    checkFirstAndSecondOrder([](auto &x) { return pow(x[1], x[0]); }, in);
+  }
+}
+
+TEST_F(GradcheckTest, ScalarOperandsAndMixedRequiresGrad) {
+  Tensor x = any({3});
+  Tensor c = randn({3}, kFloat64); // does not require grad
+  checkFirstAndSecondOrder(
+      [&](auto &v) { return (2.0 - v[0]) * 3.0 / (v[0] * v[0] + 1.0) + c; },
+      {x});
+  checkFirstAndSecondOrder([&](auto &v) { return v[0] * c - c / 2.0; }, {x});
+}
+
+TEST_F(GradcheckTest, UnaryOps) {
+  Tensor x = any({2, 3});
+  Tensor p = positive({2, 3});
+  checkFirstAndSecondOrder([](auto &v) { return -v[0]; }, {x});
+  checkFirstAndSecondOrder([](auto &v) { return exp(v[0]); }, {x});
+  checkFirstAndSecondOrder([](auto &v) { return log(v[0]); }, {p});
+  checkFirstAndSecondOrder([](auto &v) { return sqrt(v[0]); }, {p});
+  checkFirstAndSecondOrder([](auto &v) { return tanh(v[0]); }, {x});
+  checkFirstAndSecondOrder([](auto &v) { return sigmoid(v[0]); }, {x});
+  checkFirstAndSecondOrder([](auto &v) { return pow(v[0], 3.0); }, {x});
+  checkFirstAndSecondOrder([](auto &v) { return pow(v[0], -1.5); }, {p});
+  checkFirstAndSecondOrder([](auto &v) { return pow(v[0], 0.0); }, {p});
+  // relu and abs away from their kink.
+  Tensor away =
+      tensor({-1.5, -0.3, 0.4, 2.0}, dtype(kFloat64).requires_grad(true));
+  EXPECT_TRUE(autograd::gradcheck([](auto &v) { return relu(v[0]); }, {away}));
+  EXPECT_TRUE(autograd::gradcheck([](auto &v) { return abs(v[0]); }, {away}));
+  EXPECT_TRUE(autograd::gradcheck([](auto &v) { return sign(v[0]); }, {away}));
+}
+
+TEST_F(GradcheckTest, Matmul) {
+  checkFirstAndSecondOrder([](auto &v) { return matmul(v[0], v[1]); },
+                           {any({3, 4}), any({4, 2})});
+  checkFirstAndSecondOrder([](auto &v) { return matmul(v[0], v[1]); },
+                           {any({4}), any({4})});
+  checkFirstAndSecondOrder([](auto &v) { return matmul(v[0], v[1]); },
+                           {any({4}), any({4, 2})});
+  checkFirstAndSecondOrder([](auto &v) { return matmul(v[0], v[1]); },
+                           {any({3, 4}), any({4})});
+  checkFirstAndSecondOrder([](auto &v) { return matmul(v[0], v[1]); },
+                           {any({2, 3, 4}), any({4, 2})});
+  checkFirstAndSecondOrder([](auto &v) { return matmul(v[0], v[1]); },
+                           {any({2, 1, 3, 4}), any({3, 4, 2})});
+  checkFirstAndSecondOrder(
+      [](auto &v) { return matmul(v[0].t(), v[1].transpose(0, 1)); },
+      {any({4, 3}), any({2, 4})});
+}
+
+TEST_F(GradcheckTest, Reductions) {
+  Tensor x = any({2, 3, 4});
+  checkFirstAndSecondOrder([](auto &v) { return v[0].sum(); }, {x});
+  checkFirstAndSecondOrder([](auto &v) { return v[0].sum({1}); }, {x});
+  checkFirstAndSecondOrder([](auto &v) { return v[0].sum({0, 2}, true); }, {x});
+  checkFirstAndSecondOrder([](auto &v) { return v[0].mean(); }, {x});
+  checkFirstAndSecondOrder([](auto &v) { return v[0].mean({-1}); }, {x});
+  checkFirstAndSecondOrder([](auto &v) { return v[0].mean({1}, true); }, {x});
+  checkFirstAndSecondOrder([](auto &v) { return v[0].max() * v[0].sum(); },
+                           {x});
+  checkFirstAndSecondOrder([](auto &v) { return v[0].max(1).first; }, {x});
+  checkFirstAndSecondOrder([](auto &v) { return v[0].max(2, true).first; },
+                           {x});
+}
+
+TEST_F(GradcheckTest, ShapeOps) {
+  Tensor x = any({2, 3, 4});
+  checkFirstAndSecondOrder([](auto &v) { return v[0].reshape({4, 6}); }, {x});
+  checkFirstAndSecondOrder([](auto &v) { return v[0].view({-1}); }, {x});
+  checkFirstAndSecondOrder([](auto &v) { return v[0].transpose(0, 2); }, {x});
+  checkFirstAndSecondOrder(
+      [](auto &v) {
+        return v[0].permute({1, 2, 0});
+      },
+      {x});
+  checkFirstAndSecondOrder(
+      [](auto &v) {
+        return v[0].permute({2, 0, 1}).reshape({4, 6});
+      },
+      {x});
+  checkFirstAndSecondOrder([](auto &v) { return v[0].slice(2, 1, 4, 2); }, {x});
+  checkFirstAndSecondOrder([](auto &v) { return v[0].select(1, -1); }, {x});
+  checkFirstAndSecondOrder([](auto &v) { return v[0][1]; }, {x});
+  checkFirstAndSecondOrder([](auto &v) { return v[0].unsqueeze(1); }, {x});
+  checkFirstAndSecondOrder(
+      [](auto &v) { return v[0].slice(1, 0, 1).squeeze(1); }, {x});
+  checkFirstAndSecondOrder(
+      [](auto &v) {
+        return v[0].slice(1, 0, 1).expand({2, 5, 4});
+      },
+      {x});
+  checkFirstAndSecondOrder([](auto &v) { return v[0].contiguous() * 1.0; },
+                           {x.transpose(0, 1).detach().requires_grad_()});
+  checkFirstAndSecondOrder([](auto &v) { return v[0].clone(); }, {x});
+  checkFirstAndSecondOrder([](auto &v) { return sum_to(v[0], {3, 1}); }, {x});
+  checkFirstAndSecondOrder(
+      [](auto &v) {
+        return cat({v[0], v[1] * 2.0, v[0]}, 1);
+      },
+      {any({2, 3}), any({2, 1})});
+}
+
+TEST_F(GradcheckTest, WhereAndConversions) {
+  Tensor cond = tensor({{1, 0, 1}, {0, 0, 1}}, kBool);
+  checkFirstAndSecondOrder([&](auto &v) { return where(cond, v[0], v[1]); },
+                           {any({2, 3}), any({3})});
+  // Through a float32 round trip (values are exact in float32).
+  Tensor exact = tensor({0.5, -1.25, 2.0}, dtype(kFloat64).requires_grad(true));
+  EXPECT_TRUE(autograd::gradcheck(
+      [](auto &v) { return v[0].to(kFloat32).to(kFloat64) * v[0]; }, {exact},
+      {1e-2, 1e-3, 1e-3, true}));
+}
+
+TEST_F(GradcheckTest, Losses) {
+  namespace F = nn::functional;
+  Tensor target = randn({4, 3}, kFloat64);
+  checkFirstAndSecondOrder([&](auto &v) { return F::mse_loss(v[0], target); },
+                           {any({4, 3})});
+  Tensor classes = tensor({2, 0, 1, 2}, kInt64);
+  checkFirstAndSecondOrder(
+      [&](auto &v) { return F::cross_entropy(v[0], classes); }, {any({4, 3})});
+  checkFirstAndSecondOrder([&](auto &v) { return F::log_softmax(v[0], 1); },
+                           {any({2, 3})});
+  Tensor labels = tensor({{0, 1, 1}, {1, 0, 0.5}}, kFloat64);
+  checkFirstAndSecondOrder(
+      [&](auto &v) { return F::binary_cross_entropy_with_logits(v[0], v[1]); },
+      {any({2, 3}), labels.clone().requires_grad_()});
+}
+
+TEST_F(GradcheckTest, InPlaceOnNonLeafRebasesHistory) {
+  checkFirstAndSecondOrder(
+      [](auto &v) {
+        Tensor y = v[0] * 2.0;
+        y.mul_(v[1]);
+        y.add_(v[1], 3.0);
+        y.div_(v[0] * v[0] + 1.0);
+        y.sub_(v[0]);
+        return y;
+      },
+      {any({3}), any({3})});
+}
+
+} // namespace

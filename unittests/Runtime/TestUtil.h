@@ -1,0 +1,61 @@
+//===- TestUtil.h - Helpers shared by the runtime unit tests ----*- C++ -*-===//
+
+#ifndef ADJIT_UNITTESTS_RUNTIME_TESTUTIL_H
+#define ADJIT_UNITTESTS_RUNTIME_TESTUTIL_H
+
+#include "adjit/adjit.h"
+
+#include "gtest/gtest.h"
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace adjit::test {
+
+/// The elements of \p t in row-major order as doubles.
+inline std::vector<double> values(const Tensor &t) {
+  Tensor c = t.detach().to(kFloat64).contiguous();
+  const double *p = c.data_ptr<double>();
+  return std::vector<double>(p, p + c.numel());
+}
+
+/// Checks shape and values of \p t within \p tol.
+inline void expectTensor(const Tensor &t, const Shape &shape,
+                         const std::vector<double> &expected,
+                         double tol = 1e-5) {
+  ASSERT_TRUE(t.defined());
+  EXPECT_EQ(t.sizes(), shape);
+  std::vector<double> got = values(t);
+  ASSERT_EQ(got.size(), expected.size());
+  for (size_t i = 0; i < got.size(); ++i)
+    EXPECT_NEAR(got[i], expected[i], tol) << "at element " << i;
+}
+
+/// Printed form of a tensor.
+inline std::string str(const Tensor &t) {
+  std::ostringstream os;
+  os << t;
+  return os.str();
+}
+
+/// float64 leaf requiring grad with the given values and shape.
+inline Tensor leaf(const std::vector<double> &v, const Shape &shape) {
+  return from_vector(v, shape, dtype(kFloat64).requires_grad(true));
+}
+
+} // namespace adjit::test
+
+/// Expects \p stmt to throw adjit::Error whose message contains \p substr.
+#define EXPECT_ADJIT_ERROR(stmt, substr)                                       \
+  do {                                                                         \
+    try {                                                                      \
+      stmt;                                                                    \
+      ADD_FAILURE() << "expected adjit::Error from: " #stmt;                   \
+    } catch (const adjit::Error &e) {                                          \
+      EXPECT_NE(std::string(e.what()).find(substr), std::string::npos)         \
+          << "message: " << e.what();                                          \
+    }                                                                          \
+  } while (0)
+
+#endif // ADJIT_UNITTESTS_RUNTIME_TESTUTIL_H
