@@ -3,6 +3,7 @@
 #include "adjit/InitAll.h"
 
 #include "adjit/Dialect/Adjit/IR/Adjit.h"
+#include "adjit/Dialect/Adjit/Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -36,4 +37,7 @@ void mlir::adjit::registerAllExtensions(DialectRegistry &registry) {
   mlir::registerAllExtensions(registry);
 }
 
-void mlir::adjit::registerAllPasses() { mlir::registerAllPasses(); }
+void mlir::adjit::registerAllPasses() {
+  mlir::registerAllPasses();
+  registerAdjitTransformsPasses();
+}

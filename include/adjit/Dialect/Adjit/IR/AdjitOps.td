@@ -4,6 +4,7 @@
 #define ADJIT_DIALECT_ADJIT_IR_ADJITOPS_TD
 
 include "adjit/Dialect/Adjit/IR/AdjitBase.td"
+include "adjit/Dialect/Adjit/IR/AdjitInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
@@ -14,7 +15,8 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 // Elementwise ops print as `adjit.op %a, %b : tensor<...>`: every operand and
 // the result have the one type after the colon.
 class Adjit_ElementwiseOp<string mnemonic, list<Trait> traits = []>
-    : Adjit_Op<mnemonic, traits # [Pure, InferTypeOpAdaptor]> {
+    : Adjit_Op<mnemonic, traits # [Pure, InferTypeOpAdaptor,
+                                    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let results = (outs Adjit_FloatTensor:$result);
   let hasCustomAssemblyFormat = 1;
   let extraClassDefinition = [{
@@ -110,7 +112,9 @@ def Adjit_AbsOp : Adjit_UnaryOp<"abs", "|x|"> { let hasFolder = 1; }
 // Comparison and selection
 //===----------------------------------------------------------------------===//
 
-def Adjit_CompareOp : Adjit_Op<"compare", [Pure, InferTypeOpAdaptor]> {
+def Adjit_CompareOp : Adjit_Op<"compare", [Pure, InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface,
+                              ["isDifferentiableOperand"]>]> {
   let summary = "elementwise comparison producing an i1 mask";
   let description = [{
     Compares the elements of two operands of identical type with the
@@ -129,7 +133,8 @@ def Adjit_CompareOp : Adjit_Op<"compare", [Pure, InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
-def Adjit_SelectOp : Adjit_Op<"select", [Pure, InferTypeOpAdaptor]> {
+def Adjit_SelectOp : Adjit_Op<"select", [Pure, InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = "elementwise choice between two tensors by an i1 mask";
   let description = [{
     Takes each element from `on_true` where `condition` is true and from
@@ -152,7 +157,8 @@ def Adjit_SelectOp : Adjit_Op<"select", [Pure, InferTypeOpAdaptor]> {
 //===----------------------------------------------------------------------===//
 
 def Adjit_ConstantOp : Adjit_Op<"constant",
-    [ConstantLike, Pure, InferTypeOpAdaptor]> {
+    [ConstantLike, Pure, InferTypeOpAdaptor,
+     DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = "tensor constant";
   let description = [{
     A tensor given by a dense elements attribute of a statically shaped
@@ -168,7 +174,8 @@ def Adjit_ConstantOp : Adjit_Op<"constant",
   let hasFolder = 1;
 }
 
-def Adjit_ConvertOp : Adjit_Op<"convert", [Pure]> {
+def Adjit_ConvertOp : Adjit_Op<"convert", [Pure,
+    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = "elementwise conversion between f32 and f64";
   let description = [{
     Converts every element to the result's element type (`f32` to `f64` is
@@ -190,7 +197,8 @@ def Adjit_ConvertOp : Adjit_Op<"convert", [Pure]> {
 // Shape ops
 //===----------------------------------------------------------------------===//
 
-def Adjit_BroadcastOp : Adjit_Op<"broadcast", [Pure]> {
+def Adjit_BroadcastOp : Adjit_Op<"broadcast", [Pure,
+    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = "explicit broadcast to a larger shape";
   let description = [{
     Broadcasts the operand to the result shape. `dims` maps operand dimension
@@ -216,7 +224,8 @@ def Adjit_BroadcastOp : Adjit_Op<"broadcast", [Pure]> {
   let hasFolder = 1;
 }
 
-def Adjit_ReshapeOp : Adjit_Op<"reshape", [Pure]> {
+def Adjit_ReshapeOp : Adjit_Op<"reshape", [Pure,
+    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = "reinterpret the elements in row-major order as a new shape";
   let description = [{
     Returns the operand's elements, in row-major order, with the result's
@@ -233,7 +242,8 @@ def Adjit_ReshapeOp : Adjit_Op<"reshape", [Pure]> {
   let hasFolder = 1;
 }
 
-def Adjit_TransposeOp : Adjit_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
+def Adjit_TransposeOp : Adjit_Op<"transpose", [Pure, InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = "permute dimensions";
   let description = [{
     Result dimension `i` is operand dimension `permutation[i]`;
@@ -251,7 +261,8 @@ def Adjit_TransposeOp : Adjit_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
-def Adjit_SliceOp : Adjit_Op<"slice", [Pure, InferTypeOpAdaptor]> {
+def Adjit_SliceOp : Adjit_Op<"slice", [Pure, InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = "static strided slice";
   let description = [{
     Takes, along every dimension `d`, the elements at `start[d]`,
@@ -272,7 +283,8 @@ def Adjit_SliceOp : Adjit_Op<"slice", [Pure, InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
-def Adjit_ConcatOp : Adjit_Op<"concat", [Pure, InferTypeOpAdaptor]> {
+def Adjit_ConcatOp : Adjit_Op<"concat", [Pure, InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = "concatenate tensors along a dimension";
   let description = [{
     Joins one or more operands of one rank and element type along `dim`;
@@ -296,7 +308,8 @@ def Adjit_ConcatOp : Adjit_Op<"concat", [Pure, InferTypeOpAdaptor]> {
 // Contraction
 //===----------------------------------------------------------------------===//
 
-def Adjit_MatmulOp : Adjit_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
+def Adjit_MatmulOp : Adjit_Op<"matmul", [Pure, InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = "matrix product, plain or batched";
   let description = [{
     For rank-2 operands `MxK` and `KxN` the result is `MxN`. For rank-`r`
@@ -320,7 +333,8 @@ def Adjit_MatmulOp : Adjit_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
 //===----------------------------------------------------------------------===//
 
 class Adjit_ReductionOp<string mnemonic, string combiner>
-    : Adjit_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+    : Adjit_Op<mnemonic, [Pure, InferTypeOpAdaptor,
+                          DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = combiner # "-reduction over a set of dimensions";
   let description = [{
     Reduces the operand over `dims` (strictly increasing, each in
