@@ -27,3 +27,6 @@ tools = [
     ToolSubst("mlir-runner", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# Tests of failing runs (`not adjit-opt ...`) use LLVM's not.
+llvm_config.add_tool_substitutions(["not"], [config.llvm_tools_dir])

@@ -245,11 +245,15 @@ LogicalResult TanhOp::buildAdjoints(OpBuilder &builder,
                                     ArrayRef<Value> resultAdjoints,
                                     ArrayRef<bool> requested,
                                     SmallVectorImpl<Value> &operandAdjoints) {
-  return buildUnaryAdjoint(
-      *this, builder, resultAdjoints, requested, operandAdjoints,
-      [](RuleBuilder &b, Value g, Value, Value r) {
-        return b.mul(g, b.sub(b.splat(r, 1.0), b.mul(r, r)));
-      });
+  // g * (1 - tanh(x)^2). Ops are created in separate statements so that
+  // their order does not depend on the order of argument evaluation.
+  return buildUnaryAdjoint(*this, builder, resultAdjoints, requested,
+                           operandAdjoints,
+                           [](RuleBuilder &b, Value g, Value, Value r) {
+                             Value square = b.mul(r, r);
+                             Value one = b.splat(r, 1.0);
+                             return b.mul(g, b.sub(one, square));
+                           });
 }
 
 LogicalResult
@@ -285,8 +289,9 @@ LogicalResult AbsOp::buildAdjoints(OpBuilder &builder,
       *this, builder, resultAdjoints, requested, operandAdjoints,
       [](RuleBuilder &b, Value g, Value x, Value) {
         Value zeros = b.zeros(g);
-        Value negative = b.select(b.compare(ComparePredicate::lt, x, zeros),
-                                  b.neg(g), zeros);
+        Value negated = b.neg(g);
+        Value negative =
+            b.select(b.compare(ComparePredicate::lt, x, zeros), negated, zeros);
         return b.select(b.compare(ComparePredicate::gt, x, zeros), g, negative);
       });
 }

@@ -46,9 +46,9 @@ ReduceMaxOp::buildAdjoints(OpBuilder &builder, ArrayRef<Value> resultAdjoints,
   Value maxima = broadcastBack(builder, loc, getResult(), type, getDims());
   Value isMax =
       CompareOp::create(builder, loc, ComparePredicate::eq, x, maxima);
-  Value mask = SelectOp::create(builder, loc, isMax,
-                                createSplat(builder, loc, type, 1.0),
-                                createZeros(builder, loc, type));
+  Value ones = createSplat(builder, loc, type, 1.0);
+  Value zeros = createZeros(builder, loc, type);
+  Value mask = SelectOp::create(builder, loc, isMax, ones, zeros);
   Value count = ReduceSumOp::create(builder, loc, mask, getDims());
   Value share = DivOp::create(builder, loc, resultAdjoints[0], count);
   operandAdjoints[0] = MulOp::create(

@@ -61,8 +61,8 @@ LogicalResult resolveIndices(func::FuncOp function,
       return function.emitError("cannot differentiate @")
              << function.getSymName() << " with respect to argument #" << index
              << ": it has " << type.getNumInputs()
-             << " arguments (differentiable: "
-             << describeValid(type.getInputs()) << ")";
+             << (type.getNumInputs() == 1 ? " argument" : " arguments")
+             << " (differentiable: " << describeValid(type.getInputs()) << ")";
     if (!isDifferentiableType(type.getInput(index)))
       return function.emitError("cannot differentiate @")
              << function.getSymName() << " with respect to argument #" << index
@@ -92,8 +92,8 @@ LogicalResult resolveIndices(func::FuncOp function,
       return function.emitError("cannot differentiate result #")
              << index << " of @" << function.getSymName() << ": it has "
              << type.getNumResults()
-             << " results (differentiable: " << describeValid(type.getResults())
-             << ")";
+             << (type.getNumResults() == 1 ? " result" : " results")
+             << " (differentiable: " << describeValid(type.getResults()) << ")";
     if (!isDifferentiableType(type.getResult(index)))
       return function.emitError("cannot differentiate result #")
              << index << " of @" << function.getSymName() << " of type "
