@@ -74,3 +74,16 @@ func.func @pick(%x: tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>) attributes 
   %1 = adjit.neg %x : tensor<2xf32>
   return %0, %1 : tensor<2xf32>, tensor<2xf32>
 }
+
+// An op without an adjoint rule is fine where no gradient flows through it:
+// math.exp only touches %y, and only %x is differentiated.
+// CHECK-LABEL: func.func @foreign_inactive_grad
+// CHECK-SAME: (%[[X:.*]]: tensor<3xf32>, %[[Y:.*]]: tensor<3xf32>, %[[G:.*]]: tensor<3xf32>)
+// CHECK: %[[E:.*]] = math.exp %[[Y]]
+// CHECK: %[[DX:.*]] = adjit.mul %[[G]], %[[E]]
+// CHECK-NEXT: return %{{.*}}, %[[DX]]
+func.func @foreign_inactive(%x: tensor<3xf32>, %y: tensor<3xf32>) -> tensor<3xf32> attributes {adjit.grad = {wrt = [0]}} {
+  %0 = math.exp %y : tensor<3xf32>
+  %1 = adjit.mul %x, %0 : tensor<3xf32>
+  return %1 : tensor<3xf32>
+}
