@@ -89,16 +89,21 @@ RankedTensorType replaceDim(RankedTensorType type, int64_t dim,
   return RankedTensorType::get(shape, type.getElementType());
 }
 
-/// Concatenates the non-empty ones of `pieces` along `dim`.
-Value concatNonEmpty(OpBuilder &builder, Location loc, ArrayRef<Value> pieces,
-                     int64_t dim) {
-  SmallVector<Value> nonEmpty;
-  for (Value piece : pieces)
-    if (cast<RankedTensorType>(piece.getType()).getNumElements() != 0)
-      nonEmpty.push_back(piece);
-  if (nonEmpty.size() == 1)
-    return nonEmpty.front();
-  return ConcatOp::create(builder, loc, nonEmpty, dim);
+/// Returns `value` with `before` zeros prepended and `after` zeros appended
+/// along `dim`.
+Value padWithZeros(OpBuilder &builder, Location loc, Value value, int64_t dim,
+                   int64_t before, int64_t after) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<Value> pieces;
+  if (before > 0)
+    pieces.push_back(
+        createZeros(builder, loc, replaceDim(type, dim, {before})));
+  pieces.push_back(value);
+  if (after > 0)
+    pieces.push_back(createZeros(builder, loc, replaceDim(type, dim, {after})));
+  if (pieces.size() == 1)
+    return value;
+  return ConcatOp::create(builder, loc, pieces, dim);
 }
 
 /// Scatters `value` along `dim` into a tensor whose dimension `dim` has
@@ -131,11 +136,7 @@ Value scatterAlongDim(OpBuilder &builder, Location loc, Value value,
       value = SliceOp::create(builder, loc, value, starts, limits, strides);
     }
   }
-  auto current = cast<RankedTensorType>(value.getType());
-  Value before = createZeros(builder, loc, replaceDim(current, dim, {start}));
-  Value after = createZeros(builder, loc,
-                            replaceDim(current, dim, {size - start - span}));
-  return concatNonEmpty(builder, loc, {before, value, after}, dim);
+  return padWithZeros(builder, loc, value, dim, start, size - start - span);
 }
 } // namespace
 
