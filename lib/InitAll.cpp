@@ -2,8 +2,10 @@
 
 #include "adjit/InitAll.h"
 
+#include "adjit/Conversion/Passes.h"
 #include "adjit/Dialect/Adjit/IR/Adjit.h"
 #include "adjit/Dialect/Adjit/Transforms/Passes.h"
+#include "adjit/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -19,6 +21,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 
@@ -35,9 +38,15 @@ void mlir::adjit::registerAllExtensions(DialectRegistry &registry) {
   // Bufferization, inlining and to-LLVM interfaces of the upstream dialects
   // that adjit lowers through.
   mlir::registerAllExtensions(registry);
+  // The external interface models of upstream dialects (bufferization,
+  // buffer deallocation, tiling, ...), which upstream registers together
+  // with its dialects.
+  mlir::registerAllDialects(registry);
 }
 
 void mlir::adjit::registerAllPasses() {
   mlir::registerAllPasses();
   registerAdjitTransformsPasses();
+  registerAdjitConversionPasses();
+  registerAdjitToLLVMPipeline();
 }

@@ -14,6 +14,16 @@ config.test_exec_root = os.path.join(config.adjit_obj_root, "test")
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%llvm_lib_dir", config.llvm_lib_dir))
+# The runtime libraries mlir-runner needs for printMemref* and memrefCopy.
+config.substitutions.append(
+    (
+        "%mlir_runner_libs",
+        ",".join(
+            os.path.join(config.llvm_lib_dir, lib)
+            for lib in ["libmlir_runner_utils.so", "libmlir_c_runner_utils.so"]
+        ),
+    )
+)
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
@@ -24,6 +34,7 @@ config.environment["FILECHECK_OPTS"] = "-enable-var-scope"
 tool_dirs = [config.adjit_tools_dir, config.llvm_tools_dir]
 tools = [
     "adjit-opt",
+    "adjit-run",
     ToolSubst("mlir-runner", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -1,0 +1,41 @@
+//===- AdjitToLinalg.h - patterns lowering adjit to linalg ------*- C++ -*-===//
+
+#ifndef ADJIT_CONVERSION_ADJITTOLINALG_ADJITTOLINALG_H
+#define ADJIT_CONVERSION_ADJITTOLINALG_ADJITTOLINALG_H
+
+namespace mlir {
+class ConversionTarget;
+class MLIRContext;
+class RewritePatternSet;
+} // namespace mlir
+
+namespace mlir::adjit {
+
+/// Adds the patterns lowering the unary and binary elementwise ops,
+/// `adjit.compare`, `adjit.select`, `adjit.constant` and `adjit.convert` to
+/// `linalg.generic` / `arith.constant`.
+void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns);
+
+/// Adds the patterns lowering `adjit.reduce_sum` and `adjit.reduce_max` to
+/// `linalg.reduce` on an identity-filled init.
+void populateReductionToLinalgPatterns(RewritePatternSet &patterns);
+
+/// Adds the patterns lowering `adjit.broadcast`, `adjit.reshape`,
+/// `adjit.transpose`, `adjit.slice` and `adjit.concat` to tensor and linalg
+/// ops.
+void populateShapeToLinalgPatterns(RewritePatternSet &patterns);
+
+/// Adds the patterns lowering `adjit.matmul` to `linalg.matmul` /
+/// `linalg.batch_matmul` on a zero-filled init.
+void populateContractionToLinalgPatterns(RewritePatternSet &patterns);
+
+/// Adds all of the above.
+void populateAdjitToLinalgPatterns(RewritePatternSet &patterns);
+
+/// Marks every adjit op that the patterns above lower as illegal, and the
+/// dialects they produce as legal.
+void configureAdjitToLinalgTarget(ConversionTarget &target);
+
+} // namespace mlir::adjit
+
+#endif // ADJIT_CONVERSION_ADJITTOLINALG_ADJITTOLINALG_H

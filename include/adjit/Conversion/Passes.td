@@ -1,0 +1,76 @@
+//===- Passes.td - passes lowering adjit programs to LLVM --*- tablegen -*-===//
+
+#ifndef ADJIT_CONVERSION_PASSES_TD
+#define ADJIT_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertAdjitToLinalg : Pass<"convert-adjit-to-linalg", "ModuleOp"> {
+  let summary = "Lower adjit ops to linalg, tensor, arith and math on tensors";
+  let description = [{
+    Rewrites every adjit op into upstream ops with value semantics:
+    elementwise ops become `linalg.generic` ops (ready for elementwise
+    fusion), reductions become `linalg.reduce`, matrix products become
+    `linalg.matmul` / `linalg.batch_matmul` on a zero-filled init, and shape
+    ops become `tensor` slices/reshapes, `linalg.transpose` or a broadcasting
+    `linalg.generic`. Ops this pass has no pattern for are left alone, and
+    `adjit-check-lowered` reports them.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def AdjitCheckLowered : Pass<"adjit-check-lowered", "ModuleOp"> {
+  let summary = "Fail if any adjit op is left in the module";
+  let description = [{
+    Emits `adjit op 'adjit.<name>' survived lowering` at the first adjit op
+    it finds and fails. The `adjit-to-llvm` pipeline runs it after
+    `convert-adjit-to-linalg` and at its end.
+  }];
+}
+
+def AdjitMarkArgumentsReadOnly
+    : Pass<"adjit-mark-arguments-readonly", "::mlir::func::FuncOp"> {
+  let summary = "Forbid bufferization from writing into function arguments";
+  let description = [{
+    Sets `bufferization.writable = false` on every tensor argument of public
+    functions, so one-shot bufferization never reuses a caller's buffer for a
+    result: the JIT's callers keep their inputs unchanged.
+  }];
+}
+
+def AdjitMatmulToBlas : Pass<"adjit-matmul-to-blas", "ModuleOp"> {
+  let summary = "Call the BLAS runtime for large matrix products on buffers";
+  let description = [{
+    Replaces every `linalg.matmul` and `linalg.batch_matmul` on `f32`/`f64`
+    memrefs whose per-batch work `M*N*K` is at least `min-flops` by a call of
+    `adjit_blas_{s,d}gemm` / `adjit_blas_batch_{s,d}gemm` (C interface,
+    `llvm.emit_c_interface`), which accumulate `C += A * B`. The adjit JIT
+    resolves these symbols to its OpenBLAS runtime. `min-flops=0` turns the
+    pass off.
+  }];
+  let options = [
+    Option<"minFlops", "min-flops", "int64_t", /*default=*/"0",
+           "Smallest M*N*K sent to BLAS (0 disables the pass)">
+  ];
+  let dependentDialects = [
+    "::mlir::func::FuncDialect", "::mlir::memref::MemRefDialect"
+  ];
+}
+
+def AdjitApproximateMath : Pass<"adjit-approximate-math"> {
+  let summary = "Replace f32 transcendental math ops by polynomial code";
+  let description = [{
+    Expands `math.exp`, `math.log`, `math.tanh` and friends on `f32` into
+    arithmetic (upstream polynomial approximations), so that loops using
+    them vectorize; `f64` ops stay as libm calls.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+#endif // ADJIT_CONVERSION_PASSES_TD

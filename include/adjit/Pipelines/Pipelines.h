@@ -1,0 +1,55 @@
+//===- Pipelines.h - named pass pipelines of adjit --------------*- C++ -*-===//
+
+#ifndef ADJIT_PIPELINES_PIPELINES_H
+#define ADJIT_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassOptions.h"
+
+#include <string>
+
+namespace mlir {
+class OpPassManager;
+} // namespace mlir
+
+namespace mlir::adjit {
+
+/// The default of `AdjitToLLVMOptions::blasMinFlops`: matrix products larger
+/// than 64x64x64 call BLAS; smaller ones are generated code, where a call's
+/// overhead would dominate.
+inline constexpr int64_t kDefaultBlasMinFlops = 64 * 64 * 64 + 1;
+
+/// Options of the `adjit-to-llvm` pipeline.
+struct AdjitToLLVMOptions : public PassPipelineOptions<AdjitToLLVMOptions> {
+  Option<int64_t> blasMinFlops{
+      *this, "blas-min-flops",
+      llvm::cl::desc("Matrix products with M*N*K of at least this many "
+                     "multiply-adds call the BLAS runtime of the adjit JIT "
+                     "(adjit_blas_*gemm); 0 keeps all of them in generated "
+                     "code"),
+      llvm::cl::init(kDefaultBlasMinFlops)};
+  Option<bool> approximateMath{
+      *this, "approximate-math",
+      llvm::cl::desc("Replace f32 exp/log/tanh by polynomial approximations "
+                     "that vectorize (a few ulp of error)"),
+      llvm::cl::init(true)};
+
+  /// Returns the options in pipeline syntax (`{blas-min-flops=... ...}`),
+  /// the part of a compiled module's cache key that the options contribute.
+  std::string str() const;
+};
+
+/// Builds `adjit-to-llvm`: adjit ops to linalg on tensors, elementwise
+/// fusion, one-shot bufferization across function boundaries (identity
+/// layouts, caller-owned arguments), ownership-based buffer deallocation,
+/// BLAS calls for large matrix products, loops, math lowering and the LLVM
+/// dialect, ending with a check that no adjit op survived. The JIT compiles
+/// exactly what this pipeline produces.
+void buildAdjitToLLVMPipeline(OpPassManager &pm,
+                              const AdjitToLLVMOptions &options);
+
+/// Registers `adjit-to-llvm` with the global pass pipeline registry.
+void registerAdjitToLLVMPipeline();
+
+} // namespace mlir::adjit
+
+#endif // ADJIT_PIPELINES_PIPELINES_H

@@ -1,0 +1,220 @@
+//===- ElementwisePatterns.cpp - adjit elementwise ops to linalg.generic --===//
+//
+// Every elementwise op becomes one `linalg.generic` with identity maps whose
+// body is the scalar arith/math expression below, so that
+// `linalg-fuse-elementwise-ops` can fuse chains of them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+
+#include "adjit/Conversion/AdjitToLinalg/AdjitToLinalg.h"
+#include "adjit/Dialect/Adjit/IR/Adjit.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+using namespace mlir::adjit;
+
+namespace {
+
+Value zeroLike(OpBuilder &b, Location loc, Value like) {
+  auto type = cast<FloatType>(like.getType());
+  return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, 0.0));
+}
+
+Value oneLike(OpBuilder &b, Location loc, Value like) {
+  auto type = cast<FloatType>(like.getType());
+  return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, 1.0));
+}
+
+// The scalar expression of every elementwise op, one overload per op.
+Value buildScalar(AddOp, OpBuilder &b, Location loc, ValueRange a) {
+  return arith::AddFOp::create(b, loc, a[0], a[1]);
+}
+Value buildScalar(SubOp, OpBuilder &b, Location loc, ValueRange a) {
+  return arith::SubFOp::create(b, loc, a[0], a[1]);
+}
+Value buildScalar(MulOp, OpBuilder &b, Location loc, ValueRange a) {
+  return arith::MulFOp::create(b, loc, a[0], a[1]);
+}
+Value buildScalar(DivOp, OpBuilder &b, Location loc, ValueRange a) {
+  return arith::DivFOp::create(b, loc, a[0], a[1]);
+}
+Value buildScalar(MaxOp, OpBuilder &b, Location loc, ValueRange a) {
+  // arith.maximumf propagates NaN, as adjit.max requires.
+  return arith::MaximumFOp::create(b, loc, a[0], a[1]);
+}
+Value buildScalar(MinOp, OpBuilder &b, Location loc, ValueRange a) {
+  return arith::MinimumFOp::create(b, loc, a[0], a[1]);
+}
+Value buildScalar(PowOp, OpBuilder &b, Location loc, ValueRange a) {
+  return math::PowFOp::create(b, loc, a[0], a[1]);
+}
+Value buildScalar(NegOp, OpBuilder &b, Location loc, ValueRange a) {
+  return arith::NegFOp::create(b, loc, a[0]);
+}
+Value buildScalar(ExpOp, OpBuilder &b, Location loc, ValueRange a) {
+  return math::ExpOp::create(b, loc, a[0]);
+}
+Value buildScalar(LogOp, OpBuilder &b, Location loc, ValueRange a) {
+  return math::LogOp::create(b, loc, a[0]);
+}
+Value buildScalar(SqrtOp, OpBuilder &b, Location loc, ValueRange a) {
+  return math::SqrtOp::create(b, loc, a[0]);
+}
+Value buildScalar(RsqrtOp, OpBuilder &b, Location loc, ValueRange a) {
+  return math::RsqrtOp::create(b, loc, a[0]);
+}
+Value buildScalar(TanhOp, OpBuilder &b, Location loc, ValueRange a) {
+  return math::TanhOp::create(b, loc, a[0]);
+}
+Value buildScalar(SigmoidOp, OpBuilder &b, Location loc, ValueRange a) {
+  // 1 / (1 + exp(-x)): exp(-x) overflows to +inf for very negative x, giving
+  // exactly 0, and underflows to 0 for large x, giving exactly 1.
+  Value negated = arith::NegFOp::create(b, loc, a[0]);
+  Value exp = math::ExpOp::create(b, loc, negated);
+  Value one = oneLike(b, loc, a[0]);
+  Value denominator = arith::AddFOp::create(b, loc, one, exp);
+  return arith::DivFOp::create(b, loc, one, denominator);
+}
+Value buildScalar(ReluOp, OpBuilder &b, Location loc, ValueRange a) {
+  // max(x, 0) with NaN propagation, like adjit.max: relu(NaN) is NaN.
+  return arith::MaximumFOp::create(b, loc, a[0], zeroLike(b, loc, a[0]));
+}
+Value buildScalar(AbsOp, OpBuilder &b, Location loc, ValueRange a) {
+  return math::AbsFOp::create(b, loc, a[0]);
+}
+
+/// Lowers an elementwise op with a scalar expression from `buildScalar`.
+template <typename SourceOp>
+struct ElementwiseLowering : OpConversionPattern<SourceOp> {
+  using OpConversionPattern<SourceOp>::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(SourceOp op, typename SourceOp::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    Value result = lowering::buildElementwiseGeneric(
+        rewriter, op.getLoc(), type, adaptor.getOperands(),
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          return buildScalar(op, b, loc, args);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+arith::CmpFPredicate toArithPredicate(ComparePredicate predicate) {
+  // Ordered comparisons are false when an operand is NaN; `ne` is the
+  // unordered "not equal", true when an operand is NaN.
+  switch (predicate) {
+  case ComparePredicate::eq:
+    return arith::CmpFPredicate::OEQ;
+  case ComparePredicate::ne:
+    return arith::CmpFPredicate::UNE;
+  case ComparePredicate::lt:
+    return arith::CmpFPredicate::OLT;
+  case ComparePredicate::le:
+    return arith::CmpFPredicate::OLE;
+  case ComparePredicate::gt:
+    return arith::CmpFPredicate::OGT;
+  case ComparePredicate::ge:
+    return arith::CmpFPredicate::OGE;
+  }
+  llvm_unreachable("unknown adjit.compare predicate");
+}
+
+struct CompareLowering : OpConversionPattern<CompareOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(CompareOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    arith::CmpFPredicate predicate = toArithPredicate(op.getPredicate());
+    Value result = lowering::buildElementwiseGeneric(
+        rewriter, op.getLoc(), cast<RankedTensorType>(op.getType()),
+        adaptor.getOperands(),
+        [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+          return arith::CmpFOp::create(b, loc, predicate, args[0], args[1]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct SelectLowering : OpConversionPattern<SelectOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(SelectOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value result = lowering::buildElementwiseGeneric(
+        rewriter, op.getLoc(), cast<RankedTensorType>(op.getType()),
+        adaptor.getOperands(),
+        [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+          return arith::SelectOp::create(b, loc, args[0], args[1], args[2]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct ConvertLowering : OpConversionPattern<ConvertOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ConvertOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Value operand = adaptor.getOperand();
+    if (operand.getType() == resultType) {
+      rewriter.replaceOp(op, operand);
+      return success();
+    }
+    auto resultElementType = cast<FloatType>(resultType.getElementType());
+    auto operandElementType = cast<FloatType>(
+        cast<RankedTensorType>(operand.getType()).getElementType());
+    bool widens = resultElementType.getWidth() > operandElementType.getWidth();
+    Value result = lowering::buildElementwiseGeneric(
+        rewriter, op.getLoc(), resultType, operand,
+        [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+          if (widens)
+            return arith::ExtFOp::create(b, loc, resultElementType, args[0]);
+          // Rounds to nearest even.
+          return arith::TruncFOp::create(b, loc, resultElementType, args[0]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct ConstantLowering : OpConversionPattern<ConstantOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ConstantOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+        op, cast<TypedAttr>(op.getValue()));
+    return success();
+  }
+};
+
+} // namespace
+
+void adjit::populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns
+      .add<ElementwiseLowering<AddOp>, ElementwiseLowering<SubOp>,
+           ElementwiseLowering<MulOp>, ElementwiseLowering<DivOp>,
+           ElementwiseLowering<MaxOp>, ElementwiseLowering<MinOp>,
+           ElementwiseLowering<PowOp>, ElementwiseLowering<NegOp>,
+           ElementwiseLowering<ExpOp>, ElementwiseLowering<LogOp>,
+           ElementwiseLowering<SqrtOp>, ElementwiseLowering<RsqrtOp>,
+           ElementwiseLowering<TanhOp>, ElementwiseLowering<SigmoidOp>,
+           ElementwiseLowering<ReluOp>, ElementwiseLowering<AbsOp>,
+           CompareLowering, SelectLowering, ConvertLowering, ConstantLowering>(
+          patterns.getContext());
+}

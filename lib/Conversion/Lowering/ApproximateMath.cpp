@@ -1,0 +1,34 @@
+//===- ApproximateMath.cpp - polynomial f32 transcendental functions ------===//
+
+#include "adjit/Conversion/Passes.h"
+
+#include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::adjit {
+#define GEN_PASS_DEF_ADJITAPPROXIMATEMATH
+#include "adjit/Conversion/Passes.h.inc"
+} // namespace mlir::adjit
+
+using namespace mlir;
+
+namespace {
+
+/// The math ops whose upstream f32 approximations are accurate to a few ulp.
+bool isApproximated(StringRef name) {
+  name.consume_front("math.");
+  return llvm::is_contained({"exp", "expm1", "log", "log1p", "log2", "tanh"},
+                            name);
+}
+
+struct ApproximateMathPass
+    : adjit::impl::AdjitApproximateMathBase<ApproximateMathPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateMathPolynomialApproximationPatterns(patterns, isApproximated);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,70 @@
+//===- Buffer.cpp - host buffers passed to and from JIT code --------------===//
+
+#include "adjit/JIT/Buffer.h"
+
+#include "adjit/Error.h"
+
+#include <cstdlib>
+
+using namespace adjit::jit;
+
+size_t adjit::jit::getElementSize(ElementType type) {
+  switch (type) {
+  case ElementType::F32:
+    return 4;
+  case ElementType::F64:
+    return 8;
+  case ElementType::I1:
+    return 1;
+  }
+  return 0;
+}
+
+std::string adjit::jit::toString(ElementType type) {
+  switch (type) {
+  case ElementType::F32:
+    return "f32";
+  case ElementType::F64:
+    return "f64";
+  case ElementType::I1:
+    return "i1";
+  }
+  return "?";
+}
+
+int64_t TensorType::getNumElements() const {
+  int64_t count = 1;
+  for (int64_t size : shape)
+    count *= size;
+  return count;
+}
+
+std::string TensorType::str() const {
+  std::string text = "tensor<";
+  for (int64_t size : shape)
+    text += std::to_string(size) + "x";
+  return text + toString(elementType) + ">";
+}
+
+void Buffer::FreeDeleter::operator()(void *pointer) const {
+  std::free(pointer);
+}
+
+Buffer::Buffer(TensorType type, void *allocation, void *data)
+    : type(std::move(type)), allocation(allocation), data(data) {}
+
+Buffer::Buffer(TensorType type) : type(std::move(type)) {
+  size_t bytes = std::max<size_t>(
+      1, getNumElements() * getElementSize(this->type.elementType));
+  void *memory = std::malloc(bytes);
+  if (!memory)
+    throw adjit::Error("adjit::jit::Buffer: cannot allocate " +
+                       std::to_string(bytes) + " bytes for " +
+                       this->type.str());
+  allocation.reset(memory);
+  data = memory;
+}
+
+Buffer Buffer::adopt(TensorType type, void *allocation, void *data) {
+  return Buffer(std::move(type), allocation, data);
+}

@@ -1,0 +1,523 @@
+//===- Engine.cpp - the adjit JIT compiler and its compile cache ----------===//
+//
+// Compiles through the adjit-to-llvm pipeline in a fresh MLIRContext per
+// module (so diagnostics of concurrent compiles never mix), hands the LLVM
+// dialect to mlir::ExecutionEngine, and calls the `_mlir_<name>` packed
+// wrappers with expanded memref descriptors. No exception ever crosses an
+// MLIR or LLVM frame: failures come back as LogicalResult / llvm::Error with
+// diagnostics collected into a string, and are thrown here afterwards.
+//
+//===----------------------------------------------------------------------===//
+
+#include "adjit/JIT/Engine.h"
+
+#include "BlasRuntime.h"
+
+#include "adjit/InitAll.h"
+#include "adjit/Pipelines/Pipelines.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/CRunnerUtils.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/SHA256.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <future>
+#include <mutex>
+#include <unordered_map>
+
+using namespace adjit::jit;
+
+namespace {
+
+/// The dialects, extensions and LLVM IR translations every compile needs,
+/// built once.
+const mlir::DialectRegistry &getRegistry() {
+  static const mlir::DialectRegistry *registry = [] {
+    auto *result = new mlir::DialectRegistry();
+    mlir::adjit::registerAllDialects(*result);
+    mlir::adjit::registerAllExtensions(*result);
+    mlir::registerBuiltinDialectTranslation(*result);
+    mlir::registerLLVMDialectTranslation(*result);
+    return result;
+  }();
+  return *registry;
+}
+
+void initializeNativeTarget() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+}
+
+/// Collects every diagnostic emitted in a context into one string.
+class DiagnosticCollector {
+public:
+  explicit DiagnosticCollector(mlir::MLIRContext *context)
+      : handler(context, [this](mlir::Diagnostic &diagnostic) {
+          append(diagnostic);
+          return mlir::success();
+        }) {}
+
+  const std::string &getText() const { return text; }
+
+private:
+  void append(mlir::Diagnostic &diagnostic) {
+    llvm::raw_string_ostream os(text);
+    os << diagnostic.getLocation() << ": ";
+    switch (diagnostic.getSeverity()) {
+    case mlir::DiagnosticSeverity::Error:
+      os << "error: ";
+      break;
+    case mlir::DiagnosticSeverity::Warning:
+      os << "warning: ";
+      break;
+    case mlir::DiagnosticSeverity::Note:
+      os << "note: ";
+      break;
+    case mlir::DiagnosticSeverity::Remark:
+      os << "remark: ";
+      break;
+    }
+    os << diagnostic << "\n";
+    for (mlir::Diagnostic &note : diagnostic.getNotes())
+      os << "  " << note.getLocation() << ": note: " << note << "\n";
+  }
+
+  std::string text;
+  mlir::ScopedDiagnosticHandler handler;
+};
+
+/// Returns the JIT's view of `type`, or nothing if it is not a statically
+/// shaped tensor of f32, f64 or i1.
+std::optional<TensorType> toTensorType(mlir::Type type) {
+  auto tensor = llvm::dyn_cast<mlir::RankedTensorType>(type);
+  if (!tensor || !tensor.hasStaticShape())
+    return std::nullopt;
+  TensorType result;
+  mlir::Type element = tensor.getElementType();
+  if (element.isF32())
+    result.elementType = ElementType::F32;
+  else if (element.isF64())
+    result.elementType = ElementType::F64;
+  else if (element.isInteger(1))
+    result.elementType = ElementType::I1;
+  else
+    return std::nullopt;
+  result.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
+  return result;
+}
+
+std::string printType(mlir::Type type) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << type;
+  return text;
+}
+
+/// Collects the signatures of the public functions with a body.
+std::vector<FunctionSignature> collectSignatures(mlir::ModuleOp module) {
+  std::vector<FunctionSignature> signatures;
+  for (auto func : module.getOps<mlir::func::FuncOp>()) {
+    if (func.isExternal() || func.isPrivate())
+      continue;
+    FunctionSignature signature;
+    signature.name = func.getSymName().str();
+    auto collect = [&](mlir::TypeRange types, std::vector<TensorType> &into,
+                       const char *kind) {
+      for (auto [index, type] : llvm::enumerate(types)) {
+        if (std::optional<TensorType> tensor = toTensorType(type)) {
+          into.push_back(*tensor);
+          continue;
+        }
+        if (signature.notCallableReason.empty())
+          signature.notCallableReason =
+              std::string(kind) + " #" + std::to_string(index) + " has type " +
+              printType(type) +
+              ", but the JIT passes only statically shaped tensors of f32, "
+              "f64 or i1";
+      }
+    };
+    collect(func.getArgumentTypes(), signature.arguments, "argument");
+    collect(func.getResultTypes(), signature.results, "result");
+    signatures.push_back(std::move(signature));
+  }
+  return signatures;
+}
+
+std::string fingerprint(std::string_view text, std::string_view options) {
+  llvm::SHA256 hash;
+  hash.update(llvm::StringRef(options.data(), options.size()));
+  hash.update(llvm::StringRef("\n", 1));
+  hash.update(llvm::StringRef(text.data(), text.size()));
+  std::array<uint8_t, 32> digest = hash.final();
+  return llvm::toHex(digest, /*LowerCase=*/true);
+}
+
+bool isRowMajor(const std::vector<int64_t> &shape,
+                const std::vector<int64_t> &strides) {
+  int64_t expected = 1;
+  for (size_t d = shape.size(); d-- > 0;) {
+    if (shape[d] != 1 && strides[d] != expected)
+      return false;
+    expected *= shape[d];
+  }
+  return true;
+}
+
+/// Copies the strided elements at `base` into the row-major `destination`.
+void copyToRowMajor(const char *base, const std::vector<int64_t> &shape,
+                    const std::vector<int64_t> &strides, size_t elementSize,
+                    char *destination) {
+  int64_t count = 1;
+  for (int64_t size : shape)
+    count *= size;
+  std::vector<int64_t> index(shape.size(), 0);
+  for (int64_t linear = 0; linear < count; ++linear) {
+    int64_t offset = 0;
+    for (size_t d = 0; d < shape.size(); ++d)
+      offset += index[d] * strides[d];
+    std::memcpy(destination + linear * elementSize, base + offset * elementSize,
+                elementSize);
+    for (size_t d = shape.size(); d-- > 0;) {
+      if (++index[d] < shape[d])
+        break;
+      index[d] = 0;
+    }
+  }
+}
+
+std::string describeTypes(const std::vector<TensorType> &types) {
+  std::string text = "(";
+  for (size_t i = 0; i < types.size(); ++i)
+    text += (i ? ", " : "") + types[i].str();
+  return text + ")";
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// FunctionSignature
+//===----------------------------------------------------------------------===//
+
+std::string FunctionSignature::str() const {
+  return "@" + name + describeTypes(arguments) + " -> " +
+         describeTypes(results);
+}
+
+//===----------------------------------------------------------------------===//
+// CompiledModule
+//===----------------------------------------------------------------------===//
+
+struct CompiledModule::Impl {
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+  std::unordered_map<std::string, void (*)(void **)> entryPoints;
+};
+
+CompiledModule::CompiledModule(std::string cacheKey,
+                               std::vector<FunctionSignature> signatures,
+                               std::unique_ptr<Impl> impl)
+    : cacheKey(std::move(cacheKey)), signatures(std::move(signatures)),
+      impl(std::move(impl)) {}
+
+CompiledModule::~CompiledModule() = default;
+
+const FunctionSignature &
+CompiledModule::getSignature(std::string_view name) const {
+  for (const FunctionSignature &signature : signatures)
+    if (signature.name == name)
+      return signature;
+  std::string known;
+  for (const FunctionSignature &signature : signatures)
+    known += (known.empty() ? "@" : ", @") + signature.name;
+  throw adjit::Error(
+      "adjit JIT: the module has no public function @" + std::string(name) +
+      "; its public functions are: " + (known.empty() ? "(none)" : known));
+}
+
+std::vector<Buffer>
+CompiledModule::call(std::string_view name,
+                     const std::vector<BufferView> &arguments) const {
+  const FunctionSignature &signature = getSignature(name);
+  if (!signature.notCallableReason.empty())
+    throw adjit::Error("adjit JIT: cannot call @" + signature.name + ": " +
+                       signature.notCallableReason);
+  if (arguments.size() != signature.arguments.size())
+    throw adjit::Error("adjit JIT: @" + signature.name + " takes " +
+                       std::to_string(signature.arguments.size()) +
+                       " argument(s) " + describeTypes(signature.arguments) +
+                       ", but " + std::to_string(arguments.size()) +
+                       " were passed");
+
+  // Expanded memref descriptors of the arguments: allocated pointer, aligned
+  // pointer, offset, sizes, strides, one 64-bit word each.
+  size_t argumentWords = 0;
+  for (const TensorType &type : signature.arguments)
+    argumentWords += 3 + 2 * type.shape.size();
+  std::vector<int64_t> words;
+  words.reserve(argumentWords);
+  std::vector<std::vector<char>> copies;
+  for (size_t i = 0; i < arguments.size(); ++i) {
+    const BufferView &argument = arguments[i];
+    const TensorType &expected = signature.arguments[i];
+    if (argument.type != expected)
+      throw adjit::Error("adjit JIT: argument #" + std::to_string(i) + " of @" +
+                         signature.name + " is a " + argument.type.str() +
+                         ", but @" + signature.name + " expects a " +
+                         expected.str());
+    size_t elementSize = getElementSize(expected.elementType);
+    const void *data = argument.data;
+    if (!data && expected.getNumElements() > 0)
+      throw adjit::Error("adjit JIT: argument #" + std::to_string(i) + " of @" +
+                         signature.name + " (" + expected.str() +
+                         ") has no data (null pointer)");
+    if (!argument.strides.empty()) {
+      if (argument.strides.size() != expected.shape.size())
+        throw adjit::Error("adjit JIT: argument #" + std::to_string(i) +
+                           " of @" + signature.name + " (" + expected.str() +
+                           ") has " + std::to_string(argument.strides.size()) +
+                           " strides; a buffer of rank " +
+                           std::to_string(expected.shape.size()) +
+                           " needs that many, or none for a row-major buffer");
+      if (!isRowMajor(expected.shape, argument.strides)) {
+        copies.emplace_back(
+            std::max<size_t>(1, expected.getNumElements() * elementSize));
+        copyToRowMajor(static_cast<const char *>(data), expected.shape,
+                       argument.strides, elementSize, copies.back().data());
+        data = copies.back().data();
+      }
+    }
+    auto pointer = reinterpret_cast<int64_t>(data);
+    words.push_back(pointer);
+    words.push_back(pointer);
+    words.push_back(0);
+    for (int64_t size : expected.shape)
+      words.push_back(size);
+    int64_t stride = 1;
+    std::vector<int64_t> strides(expected.shape.size());
+    for (size_t d = expected.shape.size(); d-- > 0;) {
+      strides[d] = stride;
+      stride *= expected.shape[d];
+    }
+    words.insert(words.end(), strides.begin(), strides.end());
+  }
+
+  // The results come back as one struct of descriptors, all 64-bit fields.
+  size_t resultWords = 0;
+  for (const TensorType &type : signature.results)
+    resultWords += 3 + 2 * type.shape.size();
+  std::vector<int64_t> results(resultWords, 0);
+
+  std::vector<void *> packed;
+  packed.reserve(words.size() + 1);
+  for (int64_t &word : words)
+    packed.push_back(&word);
+  if (!signature.results.empty())
+    packed.push_back(results.data());
+  impl->entryPoints.at(signature.name)(packed.data());
+
+  // Adopt the result allocations; a buffer returned twice is copied.
+  std::vector<Buffer> buffers;
+  std::vector<void *> adopted;
+  size_t word = 0;
+  for (const TensorType &type : signature.results) {
+    size_t rank = type.shape.size();
+    void *allocation = reinterpret_cast<void *>(results[word]);
+    char *aligned = reinterpret_cast<char *>(results[word + 1]);
+    int64_t offset = results[word + 2];
+    std::vector<int64_t> strides(results.begin() + word + 3 + rank,
+                                 results.begin() + word + 3 + 2 * rank);
+    word += 3 + 2 * rank;
+    size_t elementSize = getElementSize(type.elementType);
+    char *data = aligned + offset * elementSize;
+    bool alreadyAdopted =
+        std::find(adopted.begin(), adopted.end(), allocation) != adopted.end();
+    if (!alreadyAdopted && isRowMajor(type.shape, strides)) {
+      adopted.push_back(allocation);
+      buffers.push_back(Buffer::adopt(type, allocation, data));
+      continue;
+    }
+    Buffer copy(type);
+    copyToRowMajor(data, type.shape, strides, elementSize,
+                   static_cast<char *>(copy.getData()));
+    if (!alreadyAdopted)
+      std::free(allocation);
+    buffers.push_back(std::move(copy));
+  }
+  return buffers;
+}
+
+//===----------------------------------------------------------------------===//
+// Engine
+//===----------------------------------------------------------------------===//
+
+struct Engine::Cache {
+  using Entry = std::shared_future<std::shared_ptr<const CompiledModule>>;
+  mutable std::mutex mutex;
+  std::unordered_map<std::string, Entry> modules;
+  uint64_t hits = 0;
+  uint64_t misses = 0;
+};
+
+Engine::Engine(EngineOptions options)
+    : options(options), cache(std::make_unique<Cache>()) {
+  if (options.optLevel > 3)
+    throw adjit::Error("adjit JIT: optLevel " +
+                       std::to_string(options.optLevel) +
+                       " is not an LLVM optimization level (0 to 3)");
+  mlir::adjit::AdjitToLLVMOptions pipeline;
+  if (options.blasMinFlops >= 0)
+    pipeline.blasMinFlops = options.blasMinFlops;
+  pipeline.approximateMath = options.approximateMath;
+  pipelineOptions = pipeline.str() + " O" + std::to_string(options.optLevel);
+}
+
+Engine::~Engine() = default;
+
+std::shared_ptr<const CompiledModule> Engine::compile(mlir::ModuleOp module) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module->print(os);
+  return compile(std::string_view(text));
+}
+
+std::shared_ptr<const CompiledModule>
+Engine::compile(std::string_view moduleText, std::string_view sourceName) {
+  std::string key = fingerprint(moduleText, pipelineOptions);
+  std::promise<std::shared_ptr<const CompiledModule>> promise;
+  Cache::Entry entry;
+  bool compileHere = false;
+  {
+    std::lock_guard<std::mutex> lock(cache->mutex);
+    auto found = cache->modules.find(key);
+    if (found != cache->modules.end()) {
+      ++cache->hits;
+      entry = found->second;
+    } else {
+      ++cache->misses;
+      entry = promise.get_future().share();
+      cache->modules.emplace(key, entry);
+      compileHere = true;
+    }
+  }
+  if (compileHere) {
+    try {
+      promise.set_value(compileUncached(moduleText, sourceName, key));
+    } catch (...) {
+      // Failures are not cached: the waiting threads see this error, a later
+      // compile tries again.
+      promise.set_exception(std::current_exception());
+      std::lock_guard<std::mutex> lock(cache->mutex);
+      cache->modules.erase(key);
+    }
+  }
+  return entry.get();
+}
+
+std::shared_ptr<const CompiledModule>
+Engine::compileUncached(std::string_view text, std::string_view sourceName,
+                        std::string key) {
+  mlir::MLIRContext context(getRegistry(),
+                            mlir::MLIRContext::Threading::DISABLED);
+  DiagnosticCollector diagnostics(&context);
+
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceString<mlir::ModuleOp>(
+          llvm::StringRef(text.data(), text.size()),
+          mlir::ParserConfig(&context),
+          llvm::StringRef(sourceName.data(), sourceName.size()));
+  if (!module)
+    throw adjit::Error("adjit JIT: cannot parse the module:\n" +
+                       diagnostics.getText());
+  std::vector<FunctionSignature> signatures = collectSignatures(*module);
+
+  mlir::adjit::AdjitToLLVMOptions pipelineOptions;
+  if (options.blasMinFlops >= 0)
+    pipelineOptions.blasMinFlops = options.blasMinFlops;
+  pipelineOptions.approximateMath = options.approximateMath;
+  mlir::PassManager pm(&context);
+  mlir::adjit::buildAdjitToLLVMPipeline(pm, pipelineOptions);
+  if (mlir::failed(pm.run(*module)))
+    throw adjit::Error("adjit JIT: the adjit-to-llvm pipeline failed:\n" +
+                       diagnostics.getText());
+
+  initializeNativeTarget();
+  auto targetMachineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!targetMachineBuilder)
+    throw adjit::Error("adjit JIT: cannot detect the host target: " +
+                       llvm::toString(targetMachineBuilder.takeError()));
+  auto targetMachine = targetMachineBuilder->createTargetMachine();
+  if (!targetMachine)
+    throw adjit::Error("adjit JIT: cannot create a target machine: " +
+                       llvm::toString(targetMachine.takeError()));
+  auto transformer = mlir::makeOptimizingTransformer(
+      options.optLevel, /*sizeLevel=*/0, targetMachine->get());
+  mlir::ExecutionEngineOptions engineOptions;
+  engineOptions.transformer = transformer;
+  engineOptions.jitCodeGenOptLevel =
+      options.optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive
+      : options.optLevel == 0 ? llvm::CodeGenOptLevel::None
+                              : llvm::CodeGenOptLevel::Default;
+  engineOptions.enableGDBNotificationListener = false;
+  engineOptions.enablePerfNotificationListener = false;
+  auto engine = mlir::ExecutionEngine::create(*module, engineOptions,
+                                              std::move(*targetMachine));
+  if (!engine)
+    throw adjit::Error("adjit JIT: LLVM code generation failed: " +
+                       llvm::toString(engine.takeError()) + "\n" +
+                       diagnostics.getText());
+
+  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    for (auto &[name, address] : detail::getBlasRuntimeSymbols())
+      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
+                                 llvm::JITSymbolFlags::Exported};
+    // Strided memref.copy lowers to a call of the MLIR C runner utilities.
+    symbols[interner("memrefCopy")] = {
+        llvm::orc::ExecutorAddr::fromPtr(&memrefCopy),
+        llvm::JITSymbolFlags::Exported};
+    return symbols;
+  });
+  (*engine)->initialize();
+
+  auto impl = std::make_unique<CompiledModule::Impl>();
+  for (const FunctionSignature &signature : signatures) {
+    if (!signature.notCallableReason.empty())
+      continue;
+    auto entryPoint = (*engine)->lookupPacked(signature.name);
+    if (!entryPoint)
+      throw adjit::Error("adjit JIT: cannot find the compiled @" +
+                         signature.name + ": " +
+                         llvm::toString(entryPoint.takeError()));
+    impl->entryPoints.emplace(signature.name, *entryPoint);
+  }
+  impl->engine = std::move(*engine);
+  return std::shared_ptr<const CompiledModule>(new CompiledModule(
+      std::move(key), std::move(signatures), std::move(impl)));
+}
+
+Engine::CacheStatistics Engine::getCacheStatistics() const {
+  std::lock_guard<std::mutex> lock(cache->mutex);
+  return {cache->hits, cache->misses, cache->modules.size()};
+}
+
+void Engine::clearCache() {
+  std::lock_guard<std::mutex> lock(cache->mutex);
+  cache->modules.clear();
+}

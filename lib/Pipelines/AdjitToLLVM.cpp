@@ -1,0 +1,88 @@
+//===- AdjitToLLVM.cpp - the adjit-to-llvm pipeline -----------------------===//
+
+#include "adjit/Pipelines/Pipelines.h"
+
+#include "adjit/Conversion/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+std::string adjit::AdjitToLLVMOptions::str() const {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  print(os);
+  return text;
+}
+
+void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
+                                     const AdjitToLLVMOptions &options) {
+  // adjit to linalg on tensors; any adjit op without a lowering stops here
+  // with its name rather than confusing bufferization.
+  pm.addPass(createConvertAdjitToLinalg());
+  pm.addPass(createAdjitCheckLowered());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // Fuse chains of elementwise generics (and broadcasts into their users).
+  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // Buffers: results are fresh allocations owned by the caller; arguments are
+  // never written.
+  pm.addNestedPass<func::FuncOp>(createAdjitMarkArgumentsReadOnly());
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
+  pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
+  bufferization::OneShotBufferizePassOptions bufferization;
+  bufferization.bufferizeFunctionBoundaries = true;
+  bufferization.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
+  pm.addPass(createCanonicalizerPass());
+  bufferization::BufferDeallocationPipelineOptions deallocation;
+  bufferization::buildBufferDeallocationPipeline(pm, deallocation);
+  pm.addPass(createConvertBufferizationToMemRefPass());
+
+  // Large contractions to BLAS, everything else to loops that LLVM -O3
+  // vectorizes.
+  pm.addPass(createAdjitMatmulToBlas(
+      AdjitMatmulToBlasOptions{options.blasMinFlops.getValue()}));
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  if (options.approximateMath)
+    pm.addPass(createAdjitApproximateMath());
+  pm.addPass(createCanonicalizerPass());
+
+  // To the LLVM dialect.
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createAdjitCheckLowered());
+}
+
+void adjit::registerAdjitToLLVMPipeline() {
+  PassPipelineRegistration<AdjitToLLVMOptions>(
+      "adjit-to-llvm",
+      "Lower adjit programs to the LLVM dialect, as the adjit JIT compiles "
+      "them",
+      buildAdjitToLLVMPipeline);
+}
