@@ -6,6 +6,14 @@
 // RUN: %python %S/gradcheck.py %s --opt adjit-opt --run adjit-run --pre=--adjit-autodiff=function=unary --function unary_grad --wrt 0 --of 1 --low 0.5 --high 2.0 | FileCheck %s --check-prefix=UNARY
 // RUN: %python %S/gradcheck.py %s --opt adjit-opt --run adjit-run --pre=--adjit-autodiff=function=binary --function binary_grad --wrt 0,1 --of 1,2 --low 0.5 --high 2.0 | FileCheck %s --check-prefix=BINARY
 // RUN: %python %S/gradcheck.py %s --opt adjit-opt --run adjit-run --pre=--adjit-autodiff=function=softmax --function softmax_grad --wrt 0 --of 1 | FileCheck %s --check-prefix=SOFTMAX
+// Against the analytic values at x = [0, 0.5, 0, ...], v = [1, 3, 0, ...]:
+// f = t^2 = 0.2135522670340..., grad = 2 t (1 - t^2) = [0, 0.72686198138...],
+// H v = v (2 - 6 t^2)(1 - t^2) = [2, 1.69562786477...].
+// RUN: adjit-opt %s --adjit-autodiff=function=tanh_square "--adjit-autodiff=function=tanh_square_grad wrt=0 of=1 name=tanh_square_hvp" --canonicalize --cse > %t.mlir
+// RUN: adjit-run %t.mlir --entry=tanh_square_hvp --arg="dense<[0.0, 0.5, 0.0, 0.0, 0.0, 0.0]> : tensor<6xf64>" --arg="dense<[1.0, 3.0, 0.0, 0.0, 0.0, 0.0]> : tensor<6xf64>" | FileCheck %s --check-prefix=ANALYTIC
+// ANALYTIC: dense<0.2135522670340{{[0-9]*}}> : tensor<f64>
+// ANALYTIC-NEXT: dense<[0.0, 0.72686198138{{[0-9]*}}, 0.0, 0.0, 0.0, 0.0]> : tensor<6xf64>
+// ANALYTIC-NEXT: dense<[2.0, 1.69562786477{{[0-9]*}}, 0.0, 0.0, 0.0, 0.0]> : tensor<6xf64>
 
 // H v of sum(tanh(x)^2) is v (2 - 6 t^2)(1 - t^2) with t = tanh(x).
 // TANH: @tanh_square_grad wrt #0: ok
