@@ -10,7 +10,7 @@ CMAKE_FLAGS = -G Ninja \
   -DLLVM_DIR=$(LLVM_PREFIX)/lib/cmake/llvm \
   -DLLVM_EXTERNAL_LIT=$(LLVM_PREFIX)/bin/lit
 
-.PHONY: all deps configure build test check-lit check-unit demo bench docs format clean
+.PHONY: all deps configure build test test-asan demo bench docs format clean
 
 all: build
 
@@ -29,6 +29,18 @@ build: configure
 test: build
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target check-adjit
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+## The same tests built with AddressSanitizer and UndefinedBehaviorSanitizer.
+ASAN_DIR ?= build-asan
+SANITIZER_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+test-asan: deps
+	cmake -S . -B $(ASAN_DIR) $(CMAKE_FLAGS) \
+	  -DCMAKE_C_FLAGS="$(SANITIZER_FLAGS)" -DCMAKE_CXX_FLAGS="$(SANITIZER_FLAGS)" \
+	  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
+	  -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined"
+	cmake --build $(ASAN_DIR) -j $(JOBS)
+	cmake --build $(ASAN_DIR) -j $(JOBS) --target check-adjit
+	cd $(ASAN_DIR) && ctest --output-on-failure -j $(JOBS)
 
 demo: build
 	@bash scripts/demo.sh $(BUILD_DIR)

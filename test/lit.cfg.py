@@ -28,6 +28,9 @@ config.substitutions.append(
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
+# FileCheck, not, count and the MLIR runner come from the LLVM installation.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
 # Variables captured by a CHECK are scoped to their CHECK-LABEL block.
 config.environment["FILECHECK_OPTS"] = "-enable-var-scope"
 
@@ -35,6 +38,7 @@ tool_dirs = [config.adjit_tools_dir, config.llvm_tools_dir]
 tools = [
     "adjit-opt",
     "adjit-run",
+    "not",
     ToolSubst("mlir-runner", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -1,4 +1,5 @@
-//===- InitAll.h - register every adjit dialect, pass and extension -*- C++ -*-===//
+//===- InitAll.h - register every adjit dialect, pass and extension -*- C++
+//-*-===//
 
 #ifndef ADJIT_INITALL_H
 #define ADJIT_INITALL_H

@@ -78,9 +78,20 @@ public:
   const std::string &getText() const { return text; }
 
 private:
+  /// Prints `file:line:col` like the MLIR tools, or the location as is.
+  static void printLocation(llvm::raw_ostream &os, mlir::Location location) {
+    if (auto fileLocation = location->findInstanceOf<mlir::FileLineColLoc>()) {
+      os << fileLocation.getFilename().getValue() << ":"
+         << fileLocation.getLine() << ":" << fileLocation.getColumn();
+      return;
+    }
+    os << location;
+  }
+
   void append(mlir::Diagnostic &diagnostic) {
     llvm::raw_string_ostream os(text);
-    os << diagnostic.getLocation() << ": ";
+    printLocation(os, diagnostic.getLocation());
+    os << ": ";
     switch (diagnostic.getSeverity()) {
     case mlir::DiagnosticSeverity::Error:
       os << "error: ";
@@ -96,8 +107,11 @@ private:
       break;
     }
     os << diagnostic << "\n";
-    for (mlir::Diagnostic &note : diagnostic.getNotes())
-      os << "  " << note.getLocation() << ": note: " << note << "\n";
+    for (mlir::Diagnostic &note : diagnostic.getNotes()) {
+      os << "  ";
+      printLocation(os, note.getLocation());
+      os << ": note: " << note << "\n";
+    }
   }
 
   std::string text;

@@ -10,8 +10,9 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   mlir::adjit::registerAllDialects(registry);
   mlir::adjit::registerAllExtensions(registry);
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
-      argc, argv, "adjit optimizer driver: parses, transforms and prints "
-                  "adjit programs\n",
-      registry));
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv,
+                        "adjit optimizer driver: parses, transforms and prints "
+                        "adjit programs\n",
+                        registry));
 }

@@ -27,5 +27,19 @@ Operation *AdjitDialect::materializeConstant(OpBuilder &builder,
   return ConstantOp::create(builder, loc, elements);
 }
 
+LogicalResult adjit::detail::verifyByTypeInference(Operation *op) {
+  SmallVector<Type> inferred;
+  if (failed(cast<InferTypeOpInterface>(op).inferReturnTypes(
+          op->getContext(), op->getLoc(), op->getOperands(),
+          op->getRawDictionaryAttrs(), op->getPropertiesStorage(),
+          op->getRegions(), inferred)))
+    return failure();
+  if (TypeRange(inferred) != op->getResultTypes())
+    return op->emitOpError("result type ")
+           << op->getResultTypes() << " does not match the type " << inferred
+           << " that follows from the operands and attributes";
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "adjit/Dialect/Adjit/IR/AdjitOps.cpp.inc"

@@ -46,8 +46,8 @@ OpFoldResult ConvertOp::fold(FoldAdaptor adaptor) {
     Value source = inner.getOperand();
     auto sourceElement =
         cast<FloatType>(cast<ShapedType>(source.getType()).getElementType());
-    auto middleElement = cast<FloatType>(
-        cast<ShapedType>(inner.getType()).getElementType());
+    auto middleElement =
+        cast<FloatType>(cast<ShapedType>(inner.getType()).getElementType());
     if (source.getType() == getType() &&
         middleElement.getWidth() >= sourceElement.getWidth())
       return source;
@@ -56,8 +56,9 @@ OpFoldResult ConvertOp::fold(FoldAdaptor adaptor) {
     auto resultType = cast<ShapedType>(getType());
     APFloat value = splat.getSplatValue<APFloat>();
     bool losesInfo = false;
-    value.convert(cast<FloatType>(resultType.getElementType()).getFloatSemantics(),
-                  APFloat::rmNearestTiesToEven, &losesInfo);
+    value.convert(
+        cast<FloatType>(resultType.getElementType()).getFloatSemantics(),
+        APFloat::rmNearestTiesToEven, &losesInfo);
     return SplatElementsAttr::get(resultType, value);
   }
   return {};

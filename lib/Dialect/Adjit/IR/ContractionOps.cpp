@@ -15,8 +15,8 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
     return emitOptionalError(location, "'", getOperationName(),
                              "' op expects ranked tensor operands");
   auto fail = [&](StringRef reason) {
-    return emitOptionalError(location, "'", getOperationName(), "' op ",
-                             reason, ", got ", lhs, " and ", rhs);
+    return emitOptionalError(location, "'", getOperationName(), "' op ", reason,
+                             ", got ", lhs, " and ", rhs);
   };
   if (lhs.getElementType() != rhs.getElementType())
     return fail("requires operands of one element type");

@@ -13,8 +13,8 @@ using namespace mlir::adjit;
 //===----------------------------------------------------------------------===//
 
 ParseResult adjit::detail::parseElementwiseOp(OpAsmParser &parser,
-                                       OperationState &result,
-                                       unsigned numOperands) {
+                                              OperationState &result,
+                                              unsigned numOperands) {
   SmallVector<OpAsmParser::UnresolvedOperand> operands;
   Type type;
   SMLoc operandsLoc = parser.getCurrentLocation();
@@ -33,9 +33,10 @@ void adjit::detail::printElementwiseOp(OpAsmPrinter &printer, Operation *op) {
   printer << " : " << op->getResult(0).getType();
 }
 
-LogicalResult adjit::detail::inferElementwiseResultType(
-    std::optional<Location> location, StringRef opName, ValueRange operands,
-    SmallVectorImpl<Type> &types) {
+LogicalResult
+adjit::detail::inferElementwiseResultType(std::optional<Location> location,
+                                          StringRef opName, ValueRange operands,
+                                          SmallVectorImpl<Type> &types) {
   Type type = operands.front().getType();
   for (Value operand : operands.drop_front()) {
     if (operand.getType() != type)
@@ -56,10 +57,9 @@ LogicalResult adjit::detail::inferElementwiseResultType(
 namespace {
 /// Folds a binary op whose operands are both small constants by applying
 /// `calculate` to every pair of elements.
-OpFoldResult
-foldConstantBinary(ArrayRef<Attribute> operands,
-                   function_ref<APFloat(const APFloat &, const APFloat &)>
-                       calculate) {
+OpFoldResult foldConstantBinary(
+    ArrayRef<Attribute> operands,
+    function_ref<APFloat(const APFloat &, const APFloat &)> calculate) {
   if (!llvm::all_of(operands, isSmallConstant))
     return {};
   return constFoldBinaryOp<FloatAttr, APFloat, void>(
@@ -74,10 +74,9 @@ OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
     return getLhs();
   if (isSplatFloatWhere(adaptor.getLhs(), isNegZero))
     return getRhs();
-  return foldConstantBinary(adaptor.getOperands(),
-                            [](const APFloat &a, const APFloat &b) {
-                              return a + b;
-                            });
+  return foldConstantBinary(
+      adaptor.getOperands(),
+      [](const APFloat &a, const APFloat &b) { return a + b; });
 }
 
 OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
@@ -85,10 +84,9 @@ OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
   if (isSplatFloatWhere(adaptor.getRhs(),
                         [](const APFloat &v) { return v.isPosZero(); }))
     return getLhs();
-  return foldConstantBinary(adaptor.getOperands(),
-                            [](const APFloat &a, const APFloat &b) {
-                              return a - b;
-                            });
+  return foldConstantBinary(
+      adaptor.getOperands(),
+      [](const APFloat &a, const APFloat &b) { return a - b; });
 }
 
 OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
@@ -96,37 +94,33 @@ OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
     return getLhs();
   if (isSplatFloat(adaptor.getLhs(), 1.0))
     return getRhs();
-  return foldConstantBinary(adaptor.getOperands(),
-                            [](const APFloat &a, const APFloat &b) {
-                              return a * b;
-                            });
+  return foldConstantBinary(
+      adaptor.getOperands(),
+      [](const APFloat &a, const APFloat &b) { return a * b; });
 }
 
 OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
   if (isSplatFloat(adaptor.getRhs(), 1.0))
     return getLhs();
-  return foldConstantBinary(adaptor.getOperands(),
-                            [](const APFloat &a, const APFloat &b) {
-                              return a / b;
-                            });
+  return foldConstantBinary(
+      adaptor.getOperands(),
+      [](const APFloat &a, const APFloat &b) { return a / b; });
 }
 
 OpFoldResult MaxOp::fold(FoldAdaptor adaptor) {
   if (getLhs() == getRhs())
     return getLhs();
-  return foldConstantBinary(adaptor.getOperands(),
-                            [](const APFloat &a, const APFloat &b) {
-                              return llvm::maximum(a, b);
-                            });
+  return foldConstantBinary(
+      adaptor.getOperands(),
+      [](const APFloat &a, const APFloat &b) { return llvm::maximum(a, b); });
 }
 
 OpFoldResult MinOp::fold(FoldAdaptor adaptor) {
   if (getLhs() == getRhs())
     return getLhs();
-  return foldConstantBinary(adaptor.getOperands(),
-                            [](const APFloat &a, const APFloat &b) {
-                              return llvm::minimum(a, b);
-                            });
+  return foldConstantBinary(
+      adaptor.getOperands(),
+      [](const APFloat &a, const APFloat &b) { return llvm::minimum(a, b); });
 }
 
 OpFoldResult PowOp::fold(FoldAdaptor adaptor) {
@@ -146,11 +140,11 @@ OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
     return inner.getOperand();
   if (!isSmallConstant(adaptor.getOperand()))
     return {};
-  return constFoldUnaryOp<FloatAttr, APFloat, void>(
-      adaptor.getOperands(), [](APFloat value) {
-        value.changeSign();
-        return value;
-      });
+  return constFoldUnaryOp<FloatAttr, APFloat, void>(adaptor.getOperands(),
+                                                    [](APFloat value) {
+                                                      value.changeSign();
+                                                      return value;
+                                                    });
 }
 
 OpFoldResult AbsOp::fold(FoldAdaptor adaptor) {
@@ -158,11 +152,11 @@ OpFoldResult AbsOp::fold(FoldAdaptor adaptor) {
     return inner.getResult();
   if (!isSmallConstant(adaptor.getOperand()))
     return {};
-  return constFoldUnaryOp<FloatAttr, APFloat, void>(
-      adaptor.getOperands(), [](APFloat value) {
-        value.clearSign();
-        return value;
-      });
+  return constFoldUnaryOp<FloatAttr, APFloat, void>(adaptor.getOperands(),
+                                                    [](APFloat value) {
+                                                      value.clearSign();
+                                                      return value;
+                                                    });
 }
 
 OpFoldResult ReluOp::fold(FoldAdaptor) {
@@ -180,7 +174,8 @@ ParseResult CompareOp::parse(OpAsmParser &parser, OperationState &result) {
   SMLoc keywordLoc = parser.getCurrentLocation();
   if (parser.parseKeyword(&keyword) || parser.parseComma())
     return failure();
-  std::optional<ComparePredicate> predicate = symbolizeComparePredicate(keyword);
+  std::optional<ComparePredicate> predicate =
+      symbolizeComparePredicate(keyword);
   if (!predicate)
     return parser.emitError(keywordLoc, "unknown comparison predicate '")
            << keyword << "', expected one of eq, ne, lt, le, gt, ge";
@@ -252,12 +247,13 @@ OpFoldResult CompareOp::fold(FoldAdaptor adaptor) {
   auto resultType = cast<ShapedType>(getType());
   if (lhs.isSplat() && rhs.isSplat())
     return DenseElementsAttr::get(
-        resultType, evaluatePredicate(getPredicate(), lhs.getSplatValue<APFloat>(),
-                                      rhs.getSplatValue<APFloat>()));
+        resultType,
+        evaluatePredicate(getPredicate(), lhs.getSplatValue<APFloat>(),
+                          rhs.getSplatValue<APFloat>()));
   SmallVector<bool> values;
   values.reserve(resultType.getNumElements());
-  for (auto [a, b] : llvm::zip_equal(lhs.getValues<APFloat>(),
-                                     rhs.getValues<APFloat>()))
+  for (auto [a, b] :
+       llvm::zip_equal(lhs.getValues<APFloat>(), rhs.getValues<APFloat>()))
     values.push_back(evaluatePredicate(getPredicate(), a, b));
   return DenseElementsAttr::get(resultType, values);
 }
@@ -279,8 +275,8 @@ ParseResult SelectOp::parse(OpAsmParser &parser, OperationState &result) {
     return parser.emitError(operandsLoc, "expected a tensor type, got ")
            << type;
   Type conditionType = shaped.clone(parser.getBuilder().getI1Type());
-  if (parser.resolveOperands(operands, {conditionType, type, type},
-                             operandsLoc, result.operands))
+  if (parser.resolveOperands(operands, {conditionType, type, type}, operandsLoc,
+                             result.operands))
     return failure();
   result.addTypes(type);
   return success();
@@ -300,8 +296,8 @@ LogicalResult SelectOp::inferReturnTypes(MLIRContext *,
   if (adaptor.getOnFalse().getType() != valueType)
     return emitOptionalError(
         location, "'", getOperationName(),
-        "' op requires on_true and on_false of identical type, got ",
-        valueType, " and ", adaptor.getOnFalse().getType());
+        "' op requires on_true and on_false of identical type, got ", valueType,
+        " and ", adaptor.getOnFalse().getType());
   auto condition = dyn_cast<ShapedType>(adaptor.getCondition().getType());
   auto value = dyn_cast<ShapedType>(valueType);
   if (!condition || !value || condition.getShape() != value.getShape())

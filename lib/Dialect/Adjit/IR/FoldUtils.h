@@ -23,8 +23,9 @@ inline bool isSmallConstant(Attribute attr) {
 
 /// Returns true if `attr` is a splat float constant whose value satisfies
 /// `predicate`.
-inline bool isSplatFloatWhere(Attribute attr,
-                              llvm::function_ref<bool(const APFloat &)> predicate) {
+inline bool
+isSplatFloatWhere(Attribute attr,
+                  llvm::function_ref<bool(const APFloat &)> predicate) {
   auto splat = dyn_cast_or_null<SplatElementsAttr>(attr);
   if (!splat || !isa<FloatType>(splat.getElementType()))
     return false;

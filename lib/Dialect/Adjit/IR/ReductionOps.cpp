@@ -18,8 +18,8 @@ LogicalResult adjit::detail::inferReductionResultType(
   for (auto [index, dim] : llvm::enumerate(dims)) {
     if (dim < 0 || dim >= rank)
       return emitOptionalError(location, "'", opName, "' op dimension ", dim,
-                               " is out of range for ", type,
-                               " (valid: 0 to ", rank - 1, ")");
+                               " is out of range for ", type, " (valid: 0 to ",
+                               rank - 1, ")");
     if (index > 0 && dim <= dims[index - 1])
       return emitOptionalError(location, "'", opName,
                                "' op requires strictly increasing dims, got [",
@@ -43,9 +43,9 @@ struct ReductionOfUnitDimsToReshape : OpRewritePattern<ReductionOp> {
   LogicalResult matchAndRewrite(ReductionOp op,
                                 PatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op.getOperand().getType());
-    if (op.getDims().empty() ||
-        llvm::any_of(op.getDims(),
-                     [&](int64_t dim) { return type.getDimSize(dim) != 1; }))
+    if (op.getDims().empty() || llvm::any_of(op.getDims(), [&](int64_t dim) {
+          return type.getDimSize(dim) != 1;
+        }))
       return failure();
     rewriter.replaceOpWithNewOp<ReshapeOp>(op, op.getType(), op.getOperand());
     return success();

@@ -117,10 +117,9 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
       seen[dim] = true;
   }
   if (!valid)
-    return emitOptionalError(location, "'", getOperationName(),
-                             "' op permutation [", permutation,
-                             "] is not a permutation of the ", rank,
-                             " dimensions of ", type);
+    return emitOptionalError(
+        location, "'", getOperationName(), "' op permutation [", permutation,
+        "] is not a permutation of the ", rank, " dimensions of ", type);
   SmallVector<int64_t> shape;
   for (int64_t dim : permutation)
     shape.push_back(type.getDimSize(dim));
@@ -175,8 +174,7 @@ ParseResult SliceOp::parse(OpAsmParser &parser, OperationState &result) {
     return success();
   };
   if (parser.parseOperand(operand) ||
-      parser.parseCommaSeparatedList(OpAsmParser::Delimiter::Square,
-                                     parseRange,
+      parser.parseCommaSeparatedList(OpAsmParser::Delimiter::Square, parseRange,
                                      " in slice ranges start:limit:stride") ||
       parser.parseOptionalAttrDict(result.attributes) ||
       parser.parseColonType(operandType) || parser.parseArrow() ||
@@ -204,9 +202,9 @@ void SliceOp::print(OpAsmPrinter &printer) {
         printer << start << ':' << limit << ':' << stride;
       });
   printer << ']';
-  printer.printOptionalAttrDict((*this)->getAttrs(),
-                                {getStartIndicesAttrName(),
-                                 getLimitIndicesAttrName(), getStridesAttrName()});
+  printer.printOptionalAttrDict((*this)->getAttrs(), {getStartIndicesAttrName(),
+                                                      getLimitIndicesAttrName(),
+                                                      getStridesAttrName()});
   printer << " : " << getOperand().getType() << " -> " << getType();
 }
 
@@ -228,8 +226,8 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
     return emitOptionalError(location, "'", getOperationName(),
                              "' op requires one start:limit:stride range per "
                              "dimension of ",
-                             type, ", got ", starts.size(), ", ",
-                             limits.size(), " and ", strides.size());
+                             type, ", got ", starts.size(), ", ", limits.size(),
+                             " and ", strides.size());
   SmallVector<int64_t> shape;
   for (int64_t dim = 0; dim < rank; ++dim) {
     int64_t size = type.getDimSize(dim);
@@ -284,8 +282,8 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
       compatible = d == dim || type.getDimSize(d) == first.getDimSize(d);
     if (!compatible)
       return emitOptionalError(
-          location, "'", getOperationName(), "' op cannot concatenate ",
-          first, " and ", input.getType(), " along dim ", dim,
+          location, "'", getOperationName(), "' op cannot concatenate ", first,
+          " and ", input.getType(), " along dim ", dim,
           " (inputs need one rank, one element type and equal sizes in all "
           "other dimensions)");
     shape[dim] += type.getDimSize(dim);

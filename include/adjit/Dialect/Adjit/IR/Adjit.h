@@ -40,6 +40,11 @@ LogicalResult inferReductionResultType(std::optional<Location> location,
                                        ArrayRef<int64_t> dims,
                                        SmallVectorImpl<Type> &types);
 
+/// Verifies an op that implements InferTypeOpInterface by running its type
+/// inference with the op's location, so that the inference's diagnostics
+/// (which name the offending shapes) are reported.
+LogicalResult verifyByTypeInference(Operation *op);
+
 } // namespace mlir::adjit::detail
 
 #define GET_OP_CLASSES

@@ -5,6 +5,7 @@
 
 include "mlir/IR/OpBase.td"
 include "mlir/IR/EnumAttr.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
 
 def Adjit_Dialect : Dialect {
   let name = "adjit";
@@ -44,5 +45,20 @@ def Adjit_ComparePredicate : I64EnumAttr<"ComparePredicate",
 
 class Adjit_Op<string mnemonic, list<Trait> traits = []>
     : Op<Adjit_Dialect, mnemonic, traits>;
+
+// An op whose result type follows from its operands and attributes. Its
+// verifier runs the type inference, so that a malformed op gets the
+// inference's diagnostic, which names the shapes involved, before the generic
+// check that the declared result type is the inferred one.
+class Adjit_InferredTypeOp<string mnemonic, list<Trait> traits = []>
+    : Adjit_Op<mnemonic, traits # [InferTypeOpAdaptor]> {
+  let hasVerifier = 1;
+  code verifyByInference = [{
+    ::llvm::LogicalResult $cppClass::verify() {
+      return ::mlir::adjit::detail::verifyByTypeInference(getOperation());
+    }
+  }];
+  let extraClassDefinition = verifyByInference;
+}
 
 #endif // ADJIT_DIALECT_ADJIT_IR_ADJITBASE_TD

@@ -5,7 +5,6 @@
 
 include "adjit/Dialect/Adjit/IR/AdjitBase.td"
 include "adjit/Dialect/Adjit/IR/AdjitInterfaces.td"
-include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 //===----------------------------------------------------------------------===//
@@ -15,11 +14,11 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 // Elementwise ops print as `adjit.op %a, %b : tensor<...>`: every operand and
 // the result have the one type after the colon.
 class Adjit_ElementwiseOp<string mnemonic, list<Trait> traits = []>
-    : Adjit_Op<mnemonic, traits # [Pure, InferTypeOpAdaptor,
+    : Adjit_InferredTypeOp<mnemonic, traits # [Pure,
                                     DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let results = (outs Adjit_FloatTensor:$result);
   let hasCustomAssemblyFormat = 1;
-  let extraClassDefinition = [{
+  let extraClassDefinition = verifyByInference # [{
     ::mlir::ParseResult $cppClass::parse(::mlir::OpAsmParser &parser,
                                          ::mlir::OperationState &result) {
       return ::mlir::adjit::detail::parseElementwiseOp(
@@ -112,7 +111,7 @@ def Adjit_AbsOp : Adjit_UnaryOp<"abs", "|x|"> { let hasFolder = 1; }
 // Comparison and selection
 //===----------------------------------------------------------------------===//
 
-def Adjit_CompareOp : Adjit_Op<"compare", [Pure, InferTypeOpAdaptor,
+def Adjit_CompareOp : Adjit_InferredTypeOp<"compare", [Pure,
     DeclareOpInterfaceMethods<Adjit_AdjointOpInterface,
                               ["isDifferentiableOperand"]>]> {
   let summary = "elementwise comparison producing an i1 mask";
@@ -133,7 +132,7 @@ def Adjit_CompareOp : Adjit_Op<"compare", [Pure, InferTypeOpAdaptor,
   let hasFolder = 1;
 }
 
-def Adjit_SelectOp : Adjit_Op<"select", [Pure, InferTypeOpAdaptor,
+def Adjit_SelectOp : Adjit_InferredTypeOp<"select", [Pure,
     DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = "elementwise choice between two tensors by an i1 mask";
   let description = [{
@@ -156,9 +155,8 @@ def Adjit_SelectOp : Adjit_Op<"select", [Pure, InferTypeOpAdaptor,
 // Constants and conversions
 //===----------------------------------------------------------------------===//
 
-def Adjit_ConstantOp : Adjit_Op<"constant",
-    [ConstantLike, Pure, InferTypeOpAdaptor,
-     DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
+def Adjit_ConstantOp : Adjit_InferredTypeOp<"constant", [ConstantLike, Pure,
+    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = "tensor constant";
   let description = [{
     A tensor given by a dense elements attribute of a statically shaped
@@ -242,7 +240,7 @@ def Adjit_ReshapeOp : Adjit_Op<"reshape", [Pure,
   let hasFolder = 1;
 }
 
-def Adjit_TransposeOp : Adjit_Op<"transpose", [Pure, InferTypeOpAdaptor,
+def Adjit_TransposeOp : Adjit_InferredTypeOp<"transpose", [Pure,
     DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = "permute dimensions";
   let description = [{
@@ -261,7 +259,7 @@ def Adjit_TransposeOp : Adjit_Op<"transpose", [Pure, InferTypeOpAdaptor,
   let hasFolder = 1;
 }
 
-def Adjit_SliceOp : Adjit_Op<"slice", [Pure, InferTypeOpAdaptor,
+def Adjit_SliceOp : Adjit_InferredTypeOp<"slice", [Pure,
     DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = "static strided slice";
   let description = [{
@@ -283,7 +281,7 @@ def Adjit_SliceOp : Adjit_Op<"slice", [Pure, InferTypeOpAdaptor,
   let hasFolder = 1;
 }
 
-def Adjit_ConcatOp : Adjit_Op<"concat", [Pure, InferTypeOpAdaptor,
+def Adjit_ConcatOp : Adjit_InferredTypeOp<"concat", [Pure,
     DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = "concatenate tensors along a dimension";
   let description = [{
@@ -308,7 +306,7 @@ def Adjit_ConcatOp : Adjit_Op<"concat", [Pure, InferTypeOpAdaptor,
 // Contraction
 //===----------------------------------------------------------------------===//
 
-def Adjit_MatmulOp : Adjit_Op<"matmul", [Pure, InferTypeOpAdaptor,
+def Adjit_MatmulOp : Adjit_InferredTypeOp<"matmul", [Pure,
     DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = "matrix product, plain or batched";
   let description = [{
@@ -333,7 +331,7 @@ def Adjit_MatmulOp : Adjit_Op<"matmul", [Pure, InferTypeOpAdaptor,
 //===----------------------------------------------------------------------===//
 
 class Adjit_ReductionOp<string mnemonic, string combiner>
-    : Adjit_Op<mnemonic, [Pure, InferTypeOpAdaptor,
+    : Adjit_InferredTypeOp<mnemonic, [Pure,
                           DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = combiner # "-reduction over a set of dimensions";
   let description = [{
@@ -353,7 +351,7 @@ class Adjit_ReductionOp<string mnemonic, string combiner>
   }];
   let hasFolder = 1;
   let hasCanonicalizer = 1;
-  let extraClassDefinition = [{
+  let extraClassDefinition = verifyByInference # [{
     ::llvm::LogicalResult $cppClass::inferReturnTypes(
         ::mlir::MLIRContext *, std::optional<::mlir::Location> location,
         Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &types) {

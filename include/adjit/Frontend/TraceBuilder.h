@@ -1,0 +1,134 @@
+//===- TraceBuilder.h - emit adjit IR for eager tensor ops ------*- C++ -*-===//
+//
+// The IR side of the tracing frontend: every eager tensor op, with PyTorch's
+// semantics (numpy broadcasting, type promotion, negative dims, matmul of
+// vectors and batches), becomes one or more adjit ops with every broadcast,
+// reshape and conversion made explicit.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ADJIT_FRONTEND_TRACEBUILDER_H
+#define ADJIT_FRONTEND_TRACEBUILDER_H
+
+#include "adjit/Dialect/Adjit/IR/Adjit.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <optional>
+
+namespace mlir::adjit {
+
+/// Returns the numpy broadcast of two shapes (aligned at the trailing
+/// dimension; sizes equal or one of them 1), or std::nullopt if they do not
+/// broadcast.
+std::optional<SmallVector<int64_t>> broadcastShapes(ArrayRef<int64_t> lhs,
+                                                    ArrayRef<int64_t> rhs);
+
+/// Builds one `func.func` in a fresh module from a sequence of eager tensor
+/// ops. Each method takes and returns tensor values of the function being
+/// built. Invalid requests (shapes that do not broadcast, dims out of range,
+/// ...) emit an error diagnostic at the current location and return failure.
+class TraceBuilder {
+public:
+  /// Starts a module holding a function named `functionName`. The context
+  /// must have the adjit and func dialects loaded.
+  TraceBuilder(MLIRContext *context, StringRef functionName);
+
+  /// Sets the location given to the ops emitted from now on.
+  void setLocation(Location location) { this->location = location; }
+
+  /// Appends an argument of the given type to the function.
+  Value addArgument(RankedTensorType type);
+
+  /// Emits a constant tensor.
+  Value constant(DenseElementsAttr value);
+  /// Emits a tensor of `type` whose elements are all `value`.
+  Value splat(RankedTensorType type, double value);
+
+  /// Broadcasts `value` to `shape` with numpy's rules.
+  FailureOr<Value> broadcastTo(Value value, ArrayRef<int64_t> shape);
+  /// Converts `value` to `elementType` (f32 or f64); no-op if equal.
+  Value convert(Value value, Type elementType);
+
+  /// Binary elementwise ops with numpy broadcasting and type promotion.
+  FailureOr<Value> add(Value lhs, Value rhs);
+  FailureOr<Value> sub(Value lhs, Value rhs);
+  FailureOr<Value> mul(Value lhs, Value rhs);
+  FailureOr<Value> div(Value lhs, Value rhs);
+  FailureOr<Value> maximum(Value lhs, Value rhs);
+  FailureOr<Value> minimum(Value lhs, Value rhs);
+  FailureOr<Value> pow(Value lhs, Value rhs);
+  /// Elementwise comparison with broadcasting; the result has i1 elements.
+  FailureOr<Value> compare(ComparePredicate predicate, Value lhs, Value rhs);
+  /// `condition ? onTrue : onFalse` elementwise, with broadcasting.
+  FailureOr<Value> where(Value condition, Value onTrue, Value onFalse);
+
+  /// Binary ops with a scalar right operand of the tensor's element type.
+  Value add(Value lhs, double rhs);
+  Value mul(Value lhs, double rhs);
+  Value pow(Value lhs, double rhs);
+
+  /// Unary elementwise ops.
+  Value neg(Value value);
+  Value exp(Value value);
+  Value log(Value value);
+  Value sqrt(Value value);
+  Value rsqrt(Value value);
+  Value tanh(Value value);
+  Value sigmoid(Value value);
+  Value relu(Value value);
+  Value abs(Value value);
+
+  /// Sum, mean and maximum over `dims` (negative dims count from the end;
+  /// an empty list reduces over all dimensions), keeping the reduced
+  /// dimensions with size 1 if `keepDim`.
+  FailureOr<Value> sum(Value value, ArrayRef<int64_t> dims, bool keepDim);
+  FailureOr<Value> mean(Value value, ArrayRef<int64_t> dims, bool keepDim);
+  FailureOr<Value> amax(Value value, ArrayRef<int64_t> dims, bool keepDim);
+
+  /// Reshapes to `shape`, in which one entry may be -1 (inferred).
+  FailureOr<Value> reshape(Value value, ArrayRef<int64_t> shape);
+  /// Swaps two dimensions.
+  FailureOr<Value> transpose(Value value, int64_t dim0, int64_t dim1);
+  /// Permutes dimensions: result dimension i is operand dimension perm[i].
+  FailureOr<Value> permute(Value value, ArrayRef<int64_t> permutation);
+  /// Takes elements start, start + step, ... below end along `dim`; start
+  /// and end may be negative and are clamped as in Python slicing.
+  FailureOr<Value> slice(Value value, int64_t dim, int64_t start, int64_t end,
+                         int64_t step);
+  /// Concatenates along `dim`, promoting element types.
+  FailureOr<Value> cat(ValueRange values, int64_t dim);
+  /// PyTorch's matmul: dot product of vectors, matrix-vector, matrix-matrix,
+  /// and batched products with broadcast batch dimensions.
+  FailureOr<Value> matmul(Value lhs, Value rhs);
+
+  /// Returns the values as the function's results and hands out the module.
+  OwningOpRef<ModuleOp> finish(ValueRange results);
+
+private:
+  /// Emits an error at the current location.
+  InFlightDiagnostic emitError();
+  /// Normalizes a possibly negative dimension of a rank-`rank` tensor.
+  FailureOr<int64_t> normalizeDim(StringRef opName, int64_t dim, int64_t rank);
+  /// Converts both values to their promoted element type and broadcasts them
+  /// to their common shape.
+  FailureOr<std::pair<Value, Value>> promoteAndBroadcast(StringRef opName,
+                                                         Value lhs, Value rhs);
+  template <typename OpTy>
+  FailureOr<Value> binary(StringRef opName, Value lhs, Value rhs);
+  template <typename OpTy>
+  FailureOr<Value> reduce(StringRef opName, Value value, ArrayRef<int64_t> dims,
+                          bool keepDim);
+
+  OwningOpRef<ModuleOp> module;
+  func::FuncOp function;
+  OpBuilder builder;
+  Location location;
+};
+
+} // namespace mlir::adjit
+
+#endif // ADJIT_FRONTEND_TRACEBUILDER_H
