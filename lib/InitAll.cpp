@@ -4,6 +4,7 @@
 
 #include "adjit/Conversion/Passes.h"
 #include "adjit/Dialect/Adjit/IR/Adjit.h"
+#include "adjit/Dialect/Adjit/Transforms/Passes.h"
 #include "adjit/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -45,6 +46,7 @@ void mlir::adjit::registerAllExtensions(DialectRegistry &registry) {
 
 void mlir::adjit::registerAllPasses() {
   mlir::registerAllPasses();
+  registerAdjitTransformsPasses();
   registerAdjitConversionPasses();
   registerAdjitToLLVMPipeline();
 }

@@ -11,6 +11,7 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "adjit/Dialect/Adjit/IR/AdjointOpInterface.h"
 #include "adjit/Dialect/Adjit/IR/AdjitEnums.h.inc"
 #include "adjit/Dialect/Adjit/IR/AdjitOpsDialect.h.inc"
 

@@ -4,6 +4,7 @@
 #define ADJIT_DIALECT_ADJIT_IR_ADJITOPS_TD
 
 include "adjit/Dialect/Adjit/IR/AdjitBase.td"
+include "adjit/Dialect/Adjit/IR/AdjitInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 //===----------------------------------------------------------------------===//
@@ -13,7 +14,8 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 // Elementwise ops print as `adjit.op %a, %b : tensor<...>`: every operand and
 // the result have the one type after the colon.
 class Adjit_ElementwiseOp<string mnemonic, list<Trait> traits = []>
-    : Adjit_InferredTypeOp<mnemonic, traits # [Pure]> {
+    : Adjit_InferredTypeOp<mnemonic, traits # [Pure,
+                                    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let results = (outs Adjit_FloatTensor:$result);
   let hasCustomAssemblyFormat = 1;
   let extraClassDefinition = verifyByInference # [{
@@ -109,7 +111,9 @@ def Adjit_AbsOp : Adjit_UnaryOp<"abs", "|x|"> { let hasFolder = 1; }
 // Comparison and selection
 //===----------------------------------------------------------------------===//
 
-def Adjit_CompareOp : Adjit_InferredTypeOp<"compare", [Pure]> {
+def Adjit_CompareOp : Adjit_InferredTypeOp<"compare", [Pure,
+    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface,
+                              ["isDifferentiableOperand"]>]> {
   let summary = "elementwise comparison producing an i1 mask";
   let description = [{
     Compares the elements of two operands of identical type with the
@@ -128,7 +132,8 @@ def Adjit_CompareOp : Adjit_InferredTypeOp<"compare", [Pure]> {
   let hasFolder = 1;
 }
 
-def Adjit_SelectOp : Adjit_InferredTypeOp<"select", [Pure]> {
+def Adjit_SelectOp : Adjit_InferredTypeOp<"select", [Pure,
+    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = "elementwise choice between two tensors by an i1 mask";
   let description = [{
     Takes each element from `on_true` where `condition` is true and from
@@ -150,7 +155,8 @@ def Adjit_SelectOp : Adjit_InferredTypeOp<"select", [Pure]> {
 // Constants and conversions
 //===----------------------------------------------------------------------===//
 
-def Adjit_ConstantOp : Adjit_InferredTypeOp<"constant", [ConstantLike, Pure]> {
+def Adjit_ConstantOp : Adjit_InferredTypeOp<"constant", [ConstantLike, Pure,
+    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = "tensor constant";
   let description = [{
     A tensor given by a dense elements attribute of a statically shaped
@@ -166,7 +172,8 @@ def Adjit_ConstantOp : Adjit_InferredTypeOp<"constant", [ConstantLike, Pure]> {
   let hasFolder = 1;
 }
 
-def Adjit_ConvertOp : Adjit_Op<"convert", [Pure]> {
+def Adjit_ConvertOp : Adjit_Op<"convert", [Pure,
+    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = "elementwise conversion between f32 and f64";
   let description = [{
     Converts every element to the result's element type (`f32` to `f64` is
@@ -188,7 +195,8 @@ def Adjit_ConvertOp : Adjit_Op<"convert", [Pure]> {
 // Shape ops
 //===----------------------------------------------------------------------===//
 
-def Adjit_BroadcastOp : Adjit_Op<"broadcast", [Pure]> {
+def Adjit_BroadcastOp : Adjit_Op<"broadcast", [Pure,
+    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = "explicit broadcast to a larger shape";
   let description = [{
     Broadcasts the operand to the result shape. `dims` maps operand dimension
@@ -214,7 +222,8 @@ def Adjit_BroadcastOp : Adjit_Op<"broadcast", [Pure]> {
   let hasFolder = 1;
 }
 
-def Adjit_ReshapeOp : Adjit_Op<"reshape", [Pure]> {
+def Adjit_ReshapeOp : Adjit_Op<"reshape", [Pure,
+    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = "reinterpret the elements in row-major order as a new shape";
   let description = [{
     Returns the operand's elements, in row-major order, with the result's
@@ -231,7 +240,8 @@ def Adjit_ReshapeOp : Adjit_Op<"reshape", [Pure]> {
   let hasFolder = 1;
 }
 
-def Adjit_TransposeOp : Adjit_InferredTypeOp<"transpose", [Pure]> {
+def Adjit_TransposeOp : Adjit_InferredTypeOp<"transpose", [Pure,
+    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = "permute dimensions";
   let description = [{
     Result dimension `i` is operand dimension `permutation[i]`;
@@ -249,7 +259,8 @@ def Adjit_TransposeOp : Adjit_InferredTypeOp<"transpose", [Pure]> {
   let hasFolder = 1;
 }
 
-def Adjit_SliceOp : Adjit_InferredTypeOp<"slice", [Pure]> {
+def Adjit_SliceOp : Adjit_InferredTypeOp<"slice", [Pure,
+    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = "static strided slice";
   let description = [{
     Takes, along every dimension `d`, the elements at `start[d]`,
@@ -270,7 +281,8 @@ def Adjit_SliceOp : Adjit_InferredTypeOp<"slice", [Pure]> {
   let hasFolder = 1;
 }
 
-def Adjit_ConcatOp : Adjit_InferredTypeOp<"concat", [Pure]> {
+def Adjit_ConcatOp : Adjit_InferredTypeOp<"concat", [Pure,
+    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = "concatenate tensors along a dimension";
   let description = [{
     Joins one or more operands of one rank and element type along `dim`;
@@ -294,7 +306,8 @@ def Adjit_ConcatOp : Adjit_InferredTypeOp<"concat", [Pure]> {
 // Contraction
 //===----------------------------------------------------------------------===//
 
-def Adjit_MatmulOp : Adjit_InferredTypeOp<"matmul", [Pure]> {
+def Adjit_MatmulOp : Adjit_InferredTypeOp<"matmul", [Pure,
+    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = "matrix product, plain or batched";
   let description = [{
     For rank-2 operands `MxK` and `KxN` the result is `MxN`. For rank-`r`
@@ -318,7 +331,8 @@ def Adjit_MatmulOp : Adjit_InferredTypeOp<"matmul", [Pure]> {
 //===----------------------------------------------------------------------===//
 
 class Adjit_ReductionOp<string mnemonic, string combiner>
-    : Adjit_InferredTypeOp<mnemonic, [Pure]> {
+    : Adjit_InferredTypeOp<mnemonic, [Pure,
+                          DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let summary = combiner # "-reduction over a set of dimensions";
   let description = [{
     Reduces the operand over `dims` (strictly increasing, each in

@@ -1,0 +1,358 @@
+//===- Autodiff.cpp - reverse-mode differentiation of adjit functions -----===//
+
+#include "adjit/Dialect/Adjit/Transforms/Autodiff.h"
+
+#include "ActivityAnalysis.h"
+#include "adjit/Dialect/Adjit/IR/Adjit.h"
+
+#include "mlir/IR/Dominance.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Transforms/CSE.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallSet.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace mlir;
+using namespace mlir::adjit;
+
+namespace {
+/// Returns true if a differentiated result of type `type` is seeded with 1
+/// rather than taking a cotangent argument.
+bool isScalar(Type type) {
+  return cast<RankedTensorType>(type).getNumElements() == 1;
+}
+
+/// Checks the argument and result indices of a request against `function`
+/// and fills in the defaults. Emits a diagnostic on failure.
+LogicalResult resolveIndices(func::FuncOp function,
+                             const GradientOptions &options,
+                             SmallVectorImpl<int64_t> &wrt,
+                             SmallVectorImpl<int64_t> &of) {
+  FunctionType type = function.getFunctionType();
+  auto describeValid = [](TypeRange types) {
+    std::string valid;
+    llvm::raw_string_ostream os(valid);
+    bool first = true;
+    for (auto [index, type] : llvm::enumerate(types)) {
+      if (!isDifferentiableType(type))
+        continue;
+      os << (first ? "" : ", ") << index;
+      first = false;
+    }
+    return first ? std::string("none") : valid;
+  };
+
+  if (options.wrt) {
+    wrt.assign(options.wrt->begin(), options.wrt->end());
+  } else {
+    for (auto [index, argType] : llvm::enumerate(type.getInputs()))
+      if (isDifferentiableType(argType))
+        wrt.push_back(index);
+    if (wrt.empty())
+      return function.emitError("cannot differentiate @")
+             << function.getSymName() << ": it has no f32/f64 tensor argument";
+  }
+  llvm::SmallSet<int64_t, 8> seen;
+  for (int64_t index : wrt) {
+    if (index < 0 || index >= static_cast<int64_t>(type.getNumInputs()))
+      return function.emitError("cannot differentiate @")
+             << function.getSymName() << " with respect to argument #" << index
+             << ": it has " << type.getNumInputs()
+             << (type.getNumInputs() == 1 ? " argument" : " arguments")
+             << " (differentiable: " << describeValid(type.getInputs()) << ")";
+    if (!isDifferentiableType(type.getInput(index)))
+      return function.emitError("cannot differentiate @")
+             << function.getSymName() << " with respect to argument #" << index
+             << " of type " << type.getInput(index)
+             << ": only statically shaped f32/f64 tensor arguments are "
+                "differentiable (differentiable: "
+             << describeValid(type.getInputs()) << ")";
+    if (!seen.insert(index).second)
+      return function.emitError("argument #")
+             << index << " of @" << function.getSymName()
+             << " is listed twice in wrt";
+  }
+
+  if (options.of) {
+    of.assign(options.of->begin(), options.of->end());
+  } else {
+    for (auto [index, resultType] : llvm::enumerate(type.getResults()))
+      if (isDifferentiableType(resultType))
+        of.push_back(index);
+    if (of.empty())
+      return function.emitError("cannot differentiate @")
+             << function.getSymName() << ": it has no f32/f64 tensor result";
+  }
+  seen.clear();
+  for (int64_t index : of) {
+    if (index < 0 || index >= static_cast<int64_t>(type.getNumResults()))
+      return function.emitError("cannot differentiate result #")
+             << index << " of @" << function.getSymName() << ": it has "
+             << type.getNumResults()
+             << (type.getNumResults() == 1 ? " result" : " results")
+             << " (differentiable: " << describeValid(type.getResults()) << ")";
+    if (!isDifferentiableType(type.getResult(index)))
+      return function.emitError("cannot differentiate result #")
+             << index << " of @" << function.getSymName() << " of type "
+             << type.getResult(index)
+             << ": only statically shaped f32/f64 tensor results are "
+                "differentiable (differentiable: "
+             << describeValid(type.getResults()) << ")";
+    if (!seen.insert(index).second)
+      return function.emitError("result #")
+             << index << " of @" << function.getSymName()
+             << " is listed twice in of";
+  }
+  return success();
+}
+
+/// Checks that every op on an active path of `function` has an adjoint rule.
+LogicalResult verifyDifferentiable(func::FuncOp function,
+                                   const ActivityAnalysis &activity) {
+  for (Operation &op : function.getBody().front().without_terminator()) {
+    if (!activity.isActive(&op))
+      continue;
+    if (op.getNumRegions() != 0)
+      return op.emitError("cannot differentiate @")
+             << function.getSymName() << " through '" << op.getName()
+             << "': control flow is not supported (only single-block "
+                "functions of adjit ops)";
+    if (!isa<AdjointOpInterface>(op))
+      return op.emitError("cannot differentiate @")
+             << function.getSymName() << " through '" << op.getName()
+             << "': it has no adjoint rule (only adjit ops implementing "
+                "AdjointOpInterface are differentiable)";
+  }
+  return success();
+}
+
+/// Runs canonicalization and CSE on `function`.
+void cleanUp(func::FuncOp function) {
+  MLIRContext *context = function.getContext();
+  RewritePatternSet patterns(context);
+  for (Dialect *dialect : context->getLoadedDialects())
+    dialect->getCanonicalizationPatterns(patterns);
+  for (RegisteredOperationName op : context->getRegisteredOperations())
+    op.getCanonicalizationPatterns(patterns, context);
+  FrozenRewritePatternSet frozen(std::move(patterns));
+  // Both steps only simplify: if the driver does not converge the function
+  // is still correct.
+  (void)applyPatternsGreedily(function, frozen);
+  IRRewriter rewriter(context);
+  DominanceInfo dominance(function);
+  eliminateCommonSubExpressions(rewriter, dominance, function);
+  (void)applyPatternsGreedily(function, frozen);
+}
+
+/// Erases the ops of `function` whose results are unused, last to first.
+void eraseDeadOps(func::FuncOp function) {
+  Block &body = function.getBody().front();
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body)))
+    if (isOpTriviallyDead(&op))
+      op.erase();
+}
+
+/// Builds the gradient function; the caller checked the request.
+class GradientBuilder {
+public:
+  GradientBuilder(func::FuncOp function, ArrayRef<int64_t> wrt,
+                  ArrayRef<int64_t> of, const ActivityAnalysis &activity)
+      : function(function), wrt(wrt), of(of), activity(activity) {}
+
+  /// Creates `name` right after the function; returns null after emitting a
+  /// diagnostic if a rule fails (the partial function is erased).
+  func::FuncOp build(StringRef name);
+
+private:
+  /// Adds `contribution` to the adjoint of the original value `value`.
+  void accumulate(Value value, Value contribution);
+
+  /// Emits the adjoint of `op`, the original of the clone `clone`.
+  LogicalResult differentiate(Operation *op, Operation *clone);
+
+  func::FuncOp function;
+  ArrayRef<int64_t> wrt, of;
+  const ActivityAnalysis &activity;
+  OpBuilder builder{function.getContext()};
+  /// The adjoints so far, keyed by the values of the original function.
+  DenseMap<Value, Value> adjoints;
+};
+
+void GradientBuilder::accumulate(Value value, Value contribution) {
+  auto [it, inserted] = adjoints.try_emplace(value, contribution);
+  if (!inserted)
+    it->second =
+        AddOp::create(builder, contribution.getLoc(), it->second, contribution);
+}
+
+LogicalResult GradientBuilder::differentiate(Operation *op, Operation *clone) {
+  SmallVector<Value> resultAdjoints;
+  for (Value result : op->getResults())
+    resultAdjoints.push_back(activity.isActive(result) ? adjoints.lookup(result)
+                                                       : Value());
+  if (llvm::none_of(resultAdjoints, [](Value adjoint) { return adjoint; }))
+    return success();
+  auto adjointOp = cast<AdjointOpInterface>(clone);
+  SmallVector<bool> requested;
+  for (OpOperand &operand : op->getOpOperands())
+    requested.push_back(
+        adjointOp.isDifferentiableOperand(operand.getOperandNumber()) &&
+        activity.isActive(operand.get()));
+  SmallVector<Value> operandAdjoints;
+  if (failed(adjointOp.buildAdjoints(builder, resultAdjoints, requested,
+                                     operandAdjoints)))
+    return failure();
+  if (operandAdjoints.size() != op->getNumOperands())
+    return op->emitError("adjoint rule of '")
+           << op->getName() << "' returned " << operandAdjoints.size()
+           << " adjoints for " << op->getNumOperands() << " operands";
+  for (auto [index, adjoint] : llvm::enumerate(operandAdjoints)) {
+    if (!adjoint || !requested[index])
+      continue;
+    Type expected = op->getOperand(index).getType();
+    if (adjoint.getType() != expected)
+      return op->emitError("adjoint rule of '")
+             << op->getName() << "' returned " << adjoint.getType()
+             << " for operand #" << index << " of type " << expected;
+    accumulate(op->getOperand(index), adjoint);
+  }
+  return success();
+}
+
+func::FuncOp GradientBuilder::build(StringRef name) {
+  FunctionType type = function.getFunctionType();
+  Block &body = function.getBody().front();
+  Operation *terminator = body.getTerminator();
+
+  // Signature: args + cotangents -> results + gradients.
+  SmallVector<Type> inputs(type.getInputs());
+  SmallVector<int64_t> cotangentResults;
+  for (int64_t index : of)
+    if (!isScalar(type.getResult(index))) {
+      cotangentResults.push_back(index);
+      inputs.push_back(type.getResult(index));
+    }
+  SmallVector<Type> results(type.getResults());
+  for (int64_t index : wrt)
+    results.push_back(type.getInput(index));
+
+  builder.setInsertionPointAfter(function);
+  auto gradient =
+      func::FuncOp::create(builder, function.getLoc(), name,
+                           builder.getFunctionType(inputs, results));
+  gradient.setVisibility(function.getVisibility());
+  Block *entry = gradient.addEntryBlock();
+  builder.setInsertionPointToEnd(entry);
+
+  // The primal computation.
+  IRMapping mapping;
+  for (auto [original, copy] :
+       llvm::zip(body.getArguments(), entry->getArguments()))
+    mapping.map(original, copy);
+  SmallVector<std::pair<Operation *, Operation *>> clones;
+  for (Operation &op : body.without_terminator())
+    clones.emplace_back(&op, builder.clone(op, mapping));
+
+  // Seeds: 1 for single-element results, the cotangent arguments otherwise.
+  unsigned nextCotangent = type.getNumInputs();
+  for (int64_t index : of) {
+    Value result = terminator->getOperand(index);
+    Value seed;
+    if (isScalar(result.getType()))
+      seed = createSplatConstant(builder, function.getLoc(), result.getType(),
+                                 1.0);
+    else
+      seed = entry->getArgument(nextCotangent++);
+    if (activity.isActive(result))
+      accumulate(result, seed);
+  }
+
+  // The adjoint computation, last op first.
+  for (auto [op, clone] : llvm::reverse(clones)) {
+    if (!activity.isActive(op))
+      continue;
+    if (failed(differentiate(op, clone))) {
+      gradient.erase();
+      return nullptr;
+    }
+  }
+
+  // Map the adjoints into the new function's values and return.
+  SmallVector<Value> returned;
+  for (Value result : terminator->getOperands())
+    returned.push_back(mapping.lookup(result));
+  for (int64_t index : wrt) {
+    Value argument = body.getArgument(index);
+    Value adjoint = adjoints.lookup(argument);
+    if (!adjoint)
+      adjoint = createSplatConstant(builder, function.getLoc(),
+                                    argument.getType(), 0.0);
+    returned.push_back(adjoint);
+  }
+  func::ReturnOp::create(builder, terminator->getLoc(), returned);
+  eraseDeadOps(gradient);
+  return gradient;
+}
+} // namespace
+
+FailureOr<func::FuncOp>
+mlir::adjit::generateGradient(func::FuncOp function,
+                              const GradientOptions &options) {
+  if (function.isExternal())
+    return function.emitError("cannot differentiate @")
+           << function.getSymName() << ": it is a declaration without a body";
+  if (!function.getBody().hasOneBlock())
+    return function.emitError("cannot differentiate @")
+           << function.getSymName() << ": it has "
+           << function.getBody().getBlocks().size()
+           << " blocks (only single-block functions are supported: no "
+              "unstructured control flow)";
+  std::string name = options.name.empty()
+                         ? (function.getSymName() + "_grad").str()
+                         : options.name;
+  auto module = function->getParentOfType<ModuleOp>();
+  if (!module)
+    return function.emitError("cannot differentiate @")
+           << function.getSymName() << ": it is not inside a module";
+  if (SymbolTable::lookupSymbolIn(module, name))
+    return function.emitError("cannot create the gradient of @")
+           << function.getSymName() << " as @" << name
+           << ": a symbol of that name already exists (choose another name)";
+
+  SmallVector<int64_t> wrt, of;
+  if (failed(resolveIndices(function, options, wrt, of)))
+    return failure();
+  ActivityAnalysis activity(function, wrt, of);
+  if (failed(verifyDifferentiable(function, activity)))
+    return failure();
+
+  func::FuncOp gradient =
+      GradientBuilder(function, wrt, of, activity).build(name);
+  if (!gradient)
+    return failure();
+  if (options.cleanup)
+    cleanUp(gradient);
+  return gradient;
+}
+
+FailureOr<func::FuncOp>
+mlir::adjit::generateGradient(ModuleOp module, StringRef functionName,
+                              const GradientOptions &options) {
+  auto function = module.lookupSymbol<func::FuncOp>(functionName);
+  if (!function) {
+    InFlightDiagnostic diag = module.emitError("no function named @")
+                              << functionName << " to differentiate";
+    SmallVector<StringRef> names;
+    for (auto candidate : module.getOps<func::FuncOp>())
+      names.push_back(candidate.getSymName());
+    diag << " (functions in the module: "
+         << (names.empty() ? std::string("none")
+                           : "@" + llvm::join(names, ", @"))
+         << ")";
+    return failure();
+  }
+  return generateGradient(function, options);
+}

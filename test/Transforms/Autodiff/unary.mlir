@@ -1,0 +1,143 @@
+// Adjoints of the unary elementwise ops.
+// RUN: adjit-opt %s --adjit-autodiff | FileCheck %s
+// RUN: adjit-opt %s --adjit-autodiff --canonicalize --cse | FileCheck %s --check-prefix=CANON
+
+
+// The scalar result is seeded with 1; reduce_sum broadcasts the seed.
+// CHECK-LABEL: func.func @neg_grad
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf64>) -> (tensor<f64>, tensor<2x3xf64>)
+// CHECK: %[[SEED:.*]] = adjit.constant dense<1.000000e+00> : tensor<f64>
+// CHECK-NEXT: %[[G:.*]] = adjit.broadcast %[[SEED]], dims = [] : tensor<f64> -> tensor<2x3xf64>
+// CHECK-NEXT: %[[DX:.*]] = adjit.neg %[[G]]
+// CHECK-NEXT: return %{{.*}}, %[[DX]]
+// CANON-LABEL: func.func @neg_grad
+// CANON: %[[C:.*]] = adjit.constant dense<-1.000000e+00> : tensor<2x3xf64>
+// CANON: return %{{.*}}, %[[C]]
+func.func @neg(%x: tensor<2x3xf64>) -> tensor<f64> attributes {adjit.grad = {}} {
+  %0 = adjit.neg %x : tensor<2x3xf64>
+  %1 = adjit.reduce_sum %0, dims = [0, 1] : tensor<2x3xf64> -> tensor<f64>
+  return %1 : tensor<f64>
+}
+
+// CHECK-LABEL: func.func @exp_grad
+// CHECK: %[[E:.*]] = adjit.exp
+// CHECK: %[[G:.*]] = adjit.broadcast
+// CHECK-NEXT: %[[DX:.*]] = adjit.mul %[[G]], %[[E]]
+// CHECK-NEXT: return %{{.*}}, %[[DX]]
+// CANON-LABEL: func.func @exp_grad
+// CANON-NEXT: %[[E:.*]] = adjit.exp
+// CANON-NEXT: %[[S:.*]] = adjit.reduce_sum %[[E]]
+// CANON-NEXT: return %[[S]], %[[E]]
+func.func @exp(%x: tensor<2x3xf64>) -> tensor<f64> attributes {adjit.grad = {}} {
+  %0 = adjit.exp %x : tensor<2x3xf64>
+  %1 = adjit.reduce_sum %0, dims = [0, 1] : tensor<2x3xf64> -> tensor<f64>
+  return %1 : tensor<f64>
+}
+
+// CHECK-LABEL: func.func @log_grad
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf64>)
+// CHECK: %[[G:.*]] = adjit.broadcast
+// CHECK-NEXT: %[[DX:.*]] = adjit.div %[[G]], %[[X]]
+// CHECK-NEXT: return %{{.*}}, %[[DX]]
+func.func @log(%x: tensor<2x3xf64>) -> tensor<f64> attributes {adjit.grad = {}} {
+  %0 = adjit.log %x : tensor<2x3xf64>
+  %1 = adjit.reduce_sum %0, dims = [0, 1] : tensor<2x3xf64> -> tensor<f64>
+  return %1 : tensor<f64>
+}
+
+// CHECK-LABEL: func.func @sqrt_grad
+// CHECK: %[[R:.*]] = adjit.sqrt
+// CHECK: %[[G:.*]] = adjit.broadcast
+// CHECK-NEXT: %[[TWO:.*]] = adjit.constant dense<2.000000e+00> : tensor<2x3xf64>
+// CHECK-NEXT: %[[D:.*]] = adjit.mul %[[TWO]], %[[R]]
+// CHECK-NEXT: %[[DX:.*]] = adjit.div %[[G]], %[[D]]
+// CHECK-NEXT: return %{{.*}}, %[[DX]]
+func.func @sqrt(%x: tensor<2x3xf64>) -> tensor<f64> attributes {adjit.grad = {}} {
+  %0 = adjit.sqrt %x : tensor<2x3xf64>
+  %1 = adjit.reduce_sum %0, dims = [0, 1] : tensor<2x3xf64> -> tensor<f64>
+  return %1 : tensor<f64>
+}
+
+// CHECK-LABEL: func.func @rsqrt_grad
+// CHECK: %[[R:.*]] = adjit.rsqrt
+// CHECK: %[[G:.*]] = adjit.broadcast
+// CHECK-NEXT: %[[R2:.*]] = adjit.mul %[[R]], %[[R]]
+// CHECK-NEXT: %[[R3:.*]] = adjit.mul %[[R2]], %[[R]]
+// CHECK-NEXT: %[[HALF:.*]] = adjit.constant dense<-5.000000e-01>
+// CHECK-NEXT: %[[GH:.*]] = adjit.mul %[[G]], %[[HALF]]
+// CHECK-NEXT: %[[DX:.*]] = adjit.mul %[[GH]], %[[R3]]
+// CHECK-NEXT: return %{{.*}}, %[[DX]]
+func.func @rsqrt(%x: tensor<2x3xf64>) -> tensor<f64> attributes {adjit.grad = {}} {
+  %0 = adjit.rsqrt %x : tensor<2x3xf64>
+  %1 = adjit.reduce_sum %0, dims = [0, 1] : tensor<2x3xf64> -> tensor<f64>
+  return %1 : tensor<f64>
+}
+
+// CHECK-LABEL: func.func @tanh_grad
+// CHECK: %[[R:.*]] = adjit.tanh
+// CHECK: %[[G:.*]] = adjit.broadcast
+// CHECK-NEXT: %[[R2:.*]] = adjit.mul %[[R]], %[[R]]
+// CHECK-NEXT: %[[ONE:.*]] = adjit.constant dense<1.000000e+00> : tensor<2x3xf64>
+// CHECK-NEXT: %[[D:.*]] = adjit.sub %[[ONE]], %[[R2]]
+// CHECK-NEXT: %[[DX:.*]] = adjit.mul %[[G]], %[[D]]
+// CHECK-NEXT: return %{{.*}}, %[[DX]]
+// With a seed of ones the product with g folds away.
+// CANON-LABEL: func.func @tanh_grad
+// CANON: %[[D:.*]] = adjit.sub
+// CANON-NEXT: return %{{.*}}, %[[D]]
+func.func @tanh(%x: tensor<2x3xf64>) -> tensor<f64> attributes {adjit.grad = {}} {
+  %0 = adjit.tanh %x : tensor<2x3xf64>
+  %1 = adjit.reduce_sum %0, dims = [0, 1] : tensor<2x3xf64> -> tensor<f64>
+  return %1 : tensor<f64>
+}
+
+// CHECK-LABEL: func.func @sigmoid_grad
+// CHECK: %[[R:.*]] = adjit.sigmoid
+// CHECK: %[[G:.*]] = adjit.broadcast
+// CHECK-NEXT: %[[ONE:.*]] = adjit.constant dense<1.000000e+00> : tensor<2x3xf64>
+// CHECK-NEXT: %[[C:.*]] = adjit.sub %[[ONE]], %[[R]]
+// CHECK-NEXT: %[[D:.*]] = adjit.mul %[[R]], %[[C]]
+// CHECK-NEXT: %[[DX:.*]] = adjit.mul %[[G]], %[[D]]
+// CHECK-NEXT: return %{{.*}}, %[[DX]]
+func.func @sigmoid(%x: tensor<2x3xf64>) -> tensor<f64> attributes {adjit.grad = {}} {
+  %0 = adjit.sigmoid %x : tensor<2x3xf64>
+  %1 = adjit.reduce_sum %0, dims = [0, 1] : tensor<2x3xf64> -> tensor<f64>
+  return %1 : tensor<f64>
+}
+
+// relu'(0) = 0: the adjoint passes where relu(x) > 0.
+// CHECK-LABEL: func.func @relu_grad
+// CHECK: %[[R:.*]] = adjit.relu
+// CHECK: %[[G:.*]] = adjit.broadcast
+// CHECK-NEXT: %[[ZERO:.*]] = adjit.constant dense<0.000000e+00> : tensor<2x3xf64>
+// CHECK-NEXT: %[[POS:.*]] = adjit.compare gt, %[[R]], %[[ZERO]]
+// CHECK-NEXT: %[[DX:.*]] = adjit.select %[[POS]], %[[G]], %[[ZERO]]
+// CHECK-NEXT: return %{{.*}}, %[[DX]]
+func.func @relu(%x: tensor<2x3xf64>) -> tensor<f64> attributes {adjit.grad = {}} {
+  %0 = adjit.relu %x : tensor<2x3xf64>
+  %1 = adjit.reduce_sum %0, dims = [0, 1] : tensor<2x3xf64> -> tensor<f64>
+  return %1 : tensor<f64>
+}
+
+// abs'(x) = sign(x), with sign(0) = 0.
+// CHECK-LABEL: func.func @abs_grad
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf64>)
+// CHECK: %[[G:.*]] = adjit.broadcast
+// CHECK-NEXT: %[[ZERO:.*]] = adjit.constant dense<0.000000e+00> : tensor<2x3xf64>
+// CHECK-NEXT: %[[NG:.*]] = adjit.neg %[[G]]
+// CHECK-NEXT: %[[LT:.*]] = adjit.compare lt, %[[X]], %[[ZERO]]
+// CHECK-NEXT: %[[NEGPART:.*]] = adjit.select %[[LT]], %[[NG]], %[[ZERO]]
+// CHECK-NEXT: %[[GT:.*]] = adjit.compare gt, %[[X]], %[[ZERO]]
+// CHECK-NEXT: %[[DX:.*]] = adjit.select %[[GT]], %[[G]], %[[NEGPART]]
+// CHECK-NEXT: return %{{.*}}, %[[DX]]
+// CANON-LABEL: func.func @abs_grad
+// CANON-DAG: %[[M1:.*]] = adjit.constant dense<-1.000000e+00>
+// CANON-DAG: %[[P1:.*]] = adjit.constant dense<1.000000e+00>
+// CANON-DAG: %[[ZERO:.*]] = adjit.constant dense<0.000000e+00>
+// CANON: %[[NEGPART:.*]] = adjit.select %{{.*}}, %[[M1]], %[[ZERO]]
+// CANON: adjit.select %{{.*}}, %[[P1]], %[[NEGPART]]
+func.func @abs(%x: tensor<2x3xf64>) -> tensor<f64> attributes {adjit.grad = {}} {
+  %0 = adjit.abs %x : tensor<2x3xf64>
+  %1 = adjit.reduce_sum %0, dims = [0, 1] : tensor<2x3xf64> -> tensor<f64>
+  return %1 : tensor<f64>
+}
