@@ -110,8 +110,10 @@ public:
   double item() const { return item<double>(); }
   /// The version counter of the underlying storage, bumped by in-place ops.
   uint64_t _version() const;
-  /// True if this tensor shares the storage of the same given tensor.
+  /// True if both handles refer to the same tensor.
   bool is_same(const Tensor &other) const { return impl_ == other.impl_; }
+  /// The data and metadata behind the handle (for the runtime and tracing
+  /// frontends; not part of the user API).
   TensorImpl *unsafeGetImpl() const { return impl_.get(); }
   const std::shared_ptr<TensorImpl> &getIntrusivePtr() const { return impl_; }
   /// @}
@@ -139,7 +141,8 @@ public:
   Tensor detach() const;
   /// Detaches in place (makes this a leaf that does not require grad).
   Tensor &detach_();
-  /// Makes backward() populate grad() of this non-leaf tensor.
+  /// Makes backward() populate grad() of this non-leaf tensor (inserts a
+  /// pass-through node, so grad_fn() becomes "RetainGradBackward").
   void retain_grad();
   /// @}
 
