@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace adjit {
@@ -246,6 +247,16 @@ Tensor tensor(const TensorData &data, TensorOptions options = {});
 /// A tensor of shape \p shape copying \p values (row-major).
 Tensor from_vector(const std::vector<double> &values, const Shape &shape,
                    TensorOptions options = {});
+/// A tensor of shape \p shape from a vector of another arithmetic type
+/// (float, int64_t, int ...); values pass through double, so integers are
+/// exact up to 2^53.
+template <typename T, typename = std::enable_if_t<std::is_arithmetic_v<T> &&
+                                                  !std::is_same_v<T, double>>>
+Tensor from_vector(const std::vector<T> &values, const Shape &shape,
+                   TensorOptions options = {}) {
+  return from_vector(std::vector<double>(values.begin(), values.end()), shape,
+                     options);
+}
 /// A zero-dimensional tensor holding \p value.
 Tensor scalar_tensor(double value, TensorOptions options = {});
 /// An uninitialized tensor.
