@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace adjit {
@@ -110,8 +111,10 @@ public:
   double item() const { return item<double>(); }
   /// The version counter of the underlying storage, bumped by in-place ops.
   uint64_t _version() const;
-  /// True if this tensor shares the storage of the same given tensor.
+  /// True if both handles refer to the same tensor.
   bool is_same(const Tensor &other) const { return impl_ == other.impl_; }
+  /// The data and metadata behind the handle (for the runtime and tracing
+  /// frontends; not part of the user API).
   TensorImpl *unsafeGetImpl() const { return impl_.get(); }
   const std::shared_ptr<TensorImpl> &getIntrusivePtr() const { return impl_; }
   /// @}
@@ -139,7 +142,8 @@ public:
   Tensor detach() const;
   /// Detaches in place (makes this a leaf that does not require grad).
   Tensor &detach_();
-  /// Makes backward() populate grad() of this non-leaf tensor.
+  /// Makes backward() populate grad() of this non-leaf tensor (inserts a
+  /// pass-through node, so grad_fn() becomes "RetainGradBackward").
   void retain_grad();
   /// @}
 
@@ -243,6 +247,16 @@ Tensor tensor(const TensorData &data, TensorOptions options = {});
 /// A tensor of shape \p shape copying \p values (row-major).
 Tensor from_vector(const std::vector<double> &values, const Shape &shape,
                    TensorOptions options = {});
+/// A tensor of shape \p shape from a vector of another arithmetic type
+/// (float, int64_t, int ...); values pass through double, so integers are
+/// exact up to 2^53.
+template <typename T, typename = std::enable_if_t<std::is_arithmetic_v<T> &&
+                                                  !std::is_same_v<T, double>>>
+Tensor from_vector(const std::vector<T> &values, const Shape &shape,
+                   TensorOptions options = {}) {
+  return from_vector(std::vector<double>(values.begin(), values.end()), shape,
+                     options);
+}
 /// A zero-dimensional tensor holding \p value.
 Tensor scalar_tensor(double value, TensorOptions options = {});
 /// An uninitialized tensor.

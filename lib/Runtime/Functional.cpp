@@ -3,6 +3,8 @@
 #include "AutogradImpl.h"
 #include "adjit/NN.h"
 
+#include <cmath>
+
 using namespace adjit;
 using namespace adjit::nn::functional;
 
@@ -47,9 +49,39 @@ Tensor adjit::nn::functional::log_softmax(const Tensor &input, int64_t dim) {
                             "got ") +
                 dtypeName(input.dtype()));
   int64_t d = wrapDim("log_softmax", dim, input.dim());
-  Tensor shift = max(input, d, /*keepdim=*/true).first.detach();
-  Tensor shifted = input - shift;
-  return shifted - log(sum(exp(shifted), {d}, /*keepdim=*/true));
+  bool last = input.dim() == 0 || d == input.dim() - 1;
+  // Rows along the softmax dim, contiguous.
+  Tensor rows = castTo(last ? input.detach() : transpose(input.detach(), d, -1),
+                       input.dtype());
+  Tensor out = makeEmpty(rows.sizes(), input.dtype());
+  int64_t n = input.dim() == 0 ? 1 : rows.size(-1);
+  int64_t count = n == 0 ? 0 : rows.numel() / n;
+  ADJIT_DISPATCH_FLOAT(input.dtype(), {
+    const scalar_t *x = rows.unsafeGetImpl()->data<scalar_t>();
+    scalar_t *o = out.unsafeGetImpl()->data<scalar_t>();
+    for (int64_t r = 0; r < count; ++r) {
+      const scalar_t *xr = x + r * n;
+      scalar_t m = xr[0];
+      for (int64_t k = 1; k < n; ++k)
+        m = xr[k] > m ? xr[k] : m;
+      double total = 0;
+      for (int64_t k = 0; k < n; ++k)
+        total += std::exp(static_cast<double>(xr[k] - m));
+      scalar_t lse = m + static_cast<scalar_t>(std::log(total));
+      for (int64_t k = 0; k < n; ++k)
+        o[r * n + k] = xr[k] - lse;
+    }
+  });
+  if (!last)
+    out = castTo(transpose(out, d, -1), input.dtype());
+  if (shouldRecord(input))
+    recordOp(out, "LogSoftmaxBackward0", {&input}, {SavedVariable(input)},
+             [d](const Tensor &g, const std::vector<Tensor> &s,
+                 const Node &) -> std::vector<Tensor> {
+               // d/dx log_softmax: g - softmax(x) * sum(g) along d.
+               return {g - softmax(s[0], d) * sum(g, {d}, /*keepdim=*/true)};
+             });
+  return out;
 }
 
 Tensor adjit::nn::functional::softmax(const Tensor &input, int64_t dim) {

@@ -174,6 +174,11 @@ TEST_F(GradcheckTest, Losses) {
       [&](auto &v) { return F::cross_entropy(v[0], classes); }, {any({4, 3})});
   checkFirstAndSecondOrder([&](auto &v) { return F::log_softmax(v[0], 1); },
                            {any({2, 3})});
+  checkFirstAndSecondOrder(
+      [&](auto &v) { return F::log_softmax(v[0], 0) * v[0]; },
+      {any({3, 2, 2})});
+  checkFirstAndSecondOrder([&](auto &v) { return F::softmax(v[0], -1); },
+                           {any({2, 4})});
   Tensor labels = tensor({{0, 1, 1}, {1, 0, 0.5}}, kFloat64);
   checkFirstAndSecondOrder(
       [&](auto &v) { return F::binary_cross_entropy_with_logits(v[0], v[1]); },

@@ -106,6 +106,11 @@ TEST(NNTest, CrossEntropyIsStableAndMatchesSoftmax) {
       (F::softmax(logits, 1) - tensor({{0, 0, 1}, {1, 0, 0}}, kFloat64)) / 2.0;
   EXPECT_TRUE(allclose(x.grad(), expected, 1e-10, 1e-12));
   expectTensor(F::softmax(tensor({{0, 0}}), 1), {1, 2}, {0.5, 0.5});
+  // Along a leading dim, compared with the definition.
+  Tensor z = tensor({{1, -2}, {3, 0.5}, {-1, 2}}, kFloat64);
+  Tensor byDefinition = z - log(exp(z).sum({0}, true));
+  EXPECT_TRUE(allclose(F::log_softmax(z, 0), byDefinition, 1e-12, 1e-12));
+  EXPECT_TRUE(F::log_softmax(z, 0).is_contiguous());
   expectTensor(F::log_softmax(tensor({{0, 0}}, kFloat64), -1), {1, 2},
                {std::log(0.5), std::log(0.5)}, 1e-12);
 }

@@ -27,6 +27,12 @@ TEST(TensorTest, FromInitializerLists) {
   expectTensor(tensor({{{1, 2}}, {{3, 4}}}), {2, 1, 2}, {1, 2, 3, 4});
   expectTensor(tensor(2.5), {}, {2.5});
   expectTensor(from_vector({1, 2, 3, 4}, {2, 2}, kInt64), {2, 2}, {1, 2, 3, 4});
+  std::vector<float> floats = {0.5f, 1.5f};
+  expectTensor(from_vector(floats, {2}), {2}, {0.5, 1.5});
+  std::vector<int64_t> labels = {2, 0, 1};
+  Tensor l = from_vector(labels, {3}, kInt64);
+  EXPECT_EQ(l.dtype(), kInt64);
+  expectTensor(l, {3}, {2, 0, 1});
 }
 
 TEST(TensorTest, ConstantFactories) {
