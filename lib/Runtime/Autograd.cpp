@@ -1,6 +1,7 @@
 //===- Autograd.cpp - Grad mode, backward graph and engine ----------------===//
 
 #include "AutogradImpl.h"
+#include "adjit/Runtime/OpObserver.h"
 
 #include <algorithm>
 #include <queue>
@@ -384,10 +385,15 @@ void Tensor::retain_grad() {
 
 void Tensor::backward(const Tensor &gradient, std::optional<bool> retainGraph,
                       bool createGraph) const {
+  runtime::notifyUnsupported(
+      "backward", "compiled functions differentiate their result themselves");
+
   autograd::backward({*this}, {gradient}, retainGraph, createGraph);
 }
 
 Tensor Tensor::detach() const {
+  runtime::notifyUnsupported("detach", "the IR has no op that stops gradients");
+
   checkDefined("detach", *this);
   auto impl = std::make_shared<TensorImpl>();
   impl->storage = impl_->storage;

@@ -1,6 +1,7 @@
 //===- Elementwise.cpp - Broadcasting elementwise ops and their gradients -===//
 
 #include "AutogradImpl.h"
+#include "adjit/Runtime/OpObserver.h"
 
 #include <cmath>
 #include <optional>
@@ -469,22 +470,47 @@ void adjit::inPlaceKernel(InPlaceKind kind, const Tensor &self,
 //===----------------------------------------------------------------------===//
 
 Tensor adjit::add(const Tensor &a, const Tensor &b) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Add, "add", {a, b}},
+                                   [&] { return add(a, b); });
+
   return binaryOp(BinaryKind::Add, a, b);
 }
 Tensor adjit::sub(const Tensor &a, const Tensor &b) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Sub, "sub", {a, b}},
+                                   [&] { return sub(a, b); });
+
   return binaryOp(BinaryKind::Sub, a, b);
 }
 Tensor adjit::mul(const Tensor &a, const Tensor &b) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Mul, "mul", {a, b}},
+                                   [&] { return mul(a, b); });
+
   return binaryOp(BinaryKind::Mul, a, b);
 }
 Tensor adjit::div(const Tensor &a, const Tensor &b) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Div, "div", {a, b}},
+                                   [&] { return div(a, b); });
+
   return binaryOp(BinaryKind::Div, a, b);
 }
 Tensor adjit::pow(const Tensor &a, const Tensor &exponent) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Pow, "pow", {a, exponent}},
+                                   [&] { return pow(a, exponent); });
+
   return binaryOp(BinaryKind::Pow, a, exponent);
 }
 
 Tensor adjit::pow(const Tensor &a, double exponent) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::PowScalar, "pow", {a}, {}, false, 0, exponent},
+        [&] { return pow(a, exponent); });
+
   checkDefined("pow", a);
   Tensor x = a.is_floating_point() ? a : castTo(a, Dtype::Float32);
   Tensor out = binaryForward(BinaryKind::Pow, x,
@@ -502,38 +528,108 @@ Tensor adjit::pow(const Tensor &a, double exponent) {
   return out;
 }
 
-Tensor adjit::neg(const Tensor &a) { return unaryOp(UnaryKind::Neg, a); }
-Tensor adjit::exp(const Tensor &a) { return unaryOp(UnaryKind::Exp, a); }
-Tensor adjit::log(const Tensor &a) { return unaryOp(UnaryKind::Log, a); }
-Tensor adjit::sqrt(const Tensor &a) { return unaryOp(UnaryKind::Sqrt, a); }
-Tensor adjit::tanh(const Tensor &a) { return unaryOp(UnaryKind::Tanh, a); }
+Tensor adjit::neg(const Tensor &a) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Neg, "neg", {a}},
+                                   [&] { return neg(a); });
+  return unaryOp(UnaryKind::Neg, a);
+}
+Tensor adjit::exp(const Tensor &a) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Exp, "exp", {a}},
+                                   [&] { return exp(a); });
+  return unaryOp(UnaryKind::Exp, a);
+}
+Tensor adjit::log(const Tensor &a) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Log, "log", {a}},
+                                   [&] { return log(a); });
+  return unaryOp(UnaryKind::Log, a);
+}
+Tensor adjit::sqrt(const Tensor &a) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Sqrt, "sqrt", {a}},
+                                   [&] { return sqrt(a); });
+  return unaryOp(UnaryKind::Sqrt, a);
+}
+Tensor adjit::tanh(const Tensor &a) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Tanh, "tanh", {a}},
+                                   [&] { return tanh(a); });
+  return unaryOp(UnaryKind::Tanh, a);
+}
 Tensor adjit::sigmoid(const Tensor &a) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Sigmoid, "sigmoid", {a}},
+                                   [&] { return sigmoid(a); });
   return unaryOp(UnaryKind::Sigmoid, a);
 }
-Tensor adjit::relu(const Tensor &a) { return unaryOp(UnaryKind::Relu, a); }
-Tensor adjit::abs(const Tensor &a) { return unaryOp(UnaryKind::Abs, a); }
-Tensor adjit::sign(const Tensor &a) { return unaryOp(UnaryKind::Sign, a); }
+Tensor adjit::relu(const Tensor &a) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Relu, "relu", {a}},
+                                   [&] { return relu(a); });
+  return unaryOp(UnaryKind::Relu, a);
+}
+Tensor adjit::abs(const Tensor &a) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Abs, "abs", {a}},
+                                   [&] { return abs(a); });
+  return unaryOp(UnaryKind::Abs, a);
+}
+Tensor adjit::sign(const Tensor &a) {
+  runtime::notifyUnsupported("sign", "it has no adjit op");
+  return unaryOp(UnaryKind::Sign, a);
+}
 
 Tensor adjit::eq(const Tensor &a, const Tensor &b) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Compare, "eq", {a, b}, {}, false, 0},
+        [&] { return eq(a, b); });
   return compareOp("eq", CompareKind::Eq, a, b);
 }
 Tensor adjit::ne(const Tensor &a, const Tensor &b) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Compare, "ne", {a, b}, {}, false, 1},
+        [&] { return ne(a, b); });
   return compareOp("ne", CompareKind::Ne, a, b);
 }
 Tensor adjit::lt(const Tensor &a, const Tensor &b) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Compare, "lt", {a, b}, {}, false, 2},
+        [&] { return lt(a, b); });
   return compareOp("lt", CompareKind::Lt, a, b);
 }
 Tensor adjit::le(const Tensor &a, const Tensor &b) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Compare, "le", {a, b}, {}, false, 3},
+        [&] { return le(a, b); });
   return compareOp("le", CompareKind::Le, a, b);
 }
 Tensor adjit::gt(const Tensor &a, const Tensor &b) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Compare, "gt", {a, b}, {}, false, 4},
+        [&] { return gt(a, b); });
   return compareOp("gt", CompareKind::Gt, a, b);
 }
 Tensor adjit::ge(const Tensor &a, const Tensor &b) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Compare, "ge", {a, b}, {}, false, 5},
+        [&] { return ge(a, b); });
   return compareOp("ge", CompareKind::Ge, a, b);
 }
 
 Tensor adjit::where(const Tensor &condition, const Tensor &a, const Tensor &b) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Where, "where", {condition, a, b}},
+        [&] { return where(condition, a, b); });
+
   checkDefined("where", condition);
   checkDefined("where", a);
   checkDefined("where", b);

@@ -1,6 +1,7 @@
 //===- Factories.cpp - Tensor factories and the random generator ----------===//
 
 #include "TensorImpl.h"
+#include "adjit/Runtime/OpObserver.h"
 
 #include <cmath>
 #include <random>
@@ -49,6 +50,11 @@ void adjit::manual_seed(uint64_t seed) { generator().seed(seed); }
 
 Tensor adjit::from_vector(const std::vector<double> &values, const Shape &shape,
                           TensorOptions options) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Constant, "from_vector", {}},
+        [&] { return from_vector(values, shape, options); });
+
   if (numelOf(shape) != static_cast<int64_t>(values.size()))
     throw Error("from_vector: " + std::to_string(values.size()) +
                 " values do not fill shape " + shapeToString(shape));
@@ -70,31 +76,61 @@ TensorData::TensorData(std::initializer_list<TensorData> list) {
 }
 
 Tensor adjit::tensor(const TensorData &data, TensorOptions options) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Constant, "tensor", {}},
+                                   [&] { return tensor(data, options); });
+
   return from_vector(data.values(), data.shape(), options);
 }
 
 Tensor adjit::scalar_tensor(double value, TensorOptions options) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Constant, "scalar_tensor", {}},
+        [&] { return scalar_tensor(value, options); });
+
   return fillWith({}, options, [&](int64_t) { return value; });
 }
 
 Tensor adjit::empty(const Shape &shape, TensorOptions options) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Constant, "empty", {}},
+                                   [&] { return empty(shape, options); });
+
   return finish(makeEmpty(shape, options.dtype()), options);
 }
 
 Tensor adjit::zeros(const Shape &shape, TensorOptions options) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Constant, "zeros", {}},
+                                   [&] { return zeros(shape, options); });
+
   return full(shape, 0.0, options);
 }
 
 Tensor adjit::ones(const Shape &shape, TensorOptions options) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Constant, "ones", {}},
+                                   [&] { return ones(shape, options); });
+
   return full(shape, 1.0, options);
 }
 
 Tensor adjit::full(const Shape &shape, double value, TensorOptions options) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Constant, "full", {}},
+                                   [&] { return full(shape, value, options); });
+
   return fillWith(shape, options, [&](int64_t) { return value; });
 }
 
 Tensor adjit::arange(double start, double end, double step,
                      TensorOptions options) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Constant, "arange", {}},
+        [&] { return arange(start, end, step, options); });
+
   if (step == 0 || (end - start) / step < 0)
     throw Error("arange: invalid range from " + std::to_string(start) + " to " +
                 std::to_string(end) + " with step " + std::to_string(step));
@@ -110,6 +146,11 @@ Tensor adjit::arange(double end, TensorOptions options) {
 
 Tensor adjit::linspace(double start, double end, int64_t steps,
                        TensorOptions options) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Constant, "linspace", {}},
+        [&] { return linspace(start, end, steps, options); });
+
   if (steps < 0)
     throw Error("linspace: number of steps must be non-negative, got " +
                 std::to_string(steps));
@@ -120,6 +161,9 @@ Tensor adjit::linspace(double start, double end, int64_t steps,
 }
 
 Tensor adjit::rand(const Shape &shape, TensorOptions options) {
+  runtime::notifyUnsupported("rand",
+                             "its random values would be fixed when traced");
+
   if (!isFloatingPoint(options.dtype()))
     throw Error(std::string("rand: expected a floating-point dtype, got ") +
                 dtypeName(options.dtype()));
@@ -127,6 +171,9 @@ Tensor adjit::rand(const Shape &shape, TensorOptions options) {
 }
 
 Tensor adjit::randn(const Shape &shape, TensorOptions options) {
+  runtime::notifyUnsupported("randn",
+                             "its random values would be fixed when traced");
+
   if (!isFloatingPoint(options.dtype()))
     throw Error(std::string("randn: expected a floating-point dtype, got ") +
                 dtypeName(options.dtype()));
@@ -138,6 +185,9 @@ Tensor adjit::randn(const Shape &shape, TensorOptions options) {
 }
 
 Tensor adjit::randperm(int64_t n, TensorOptions options) {
+  runtime::notifyUnsupported("randperm",
+                             "its random values would be fixed when traced");
+
   if (n < 0)
     throw Error("randperm: n must be non-negative, got " + std::to_string(n));
   std::vector<double> perm(n);
@@ -168,5 +218,10 @@ Tensor adjit::randn_like(const Tensor &t, std::optional<TensorOptions> o) {
 }
 
 Tensor adjit::scalarLike(double value, Dtype dtype) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Constant, "scalar operand", {}},
+        [&] { return scalarLike(value, dtype); });
+
   return scalar_tensor(value, dtype);
 }

@@ -2,6 +2,7 @@
 
 #include "AutogradImpl.h"
 #include "adjit/NN.h"
+#include "adjit/Runtime/OpObserver.h"
 
 #include <cmath>
 
@@ -43,6 +44,11 @@ Tensor adjit::nn::functional::mse_loss(const Tensor &input,
 }
 
 Tensor adjit::nn::functional::log_softmax(const Tensor &input, int64_t dim) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::LogSoftmax, "log_softmax", {input}, {dim}},
+        [&] { return log_softmax(input, dim); });
+
   checkDefined("log_softmax", input);
   if (!input.is_floating_point())
     throw Error(std::string("log_softmax: expected a floating-point input, "

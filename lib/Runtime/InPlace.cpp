@@ -1,6 +1,7 @@
 //===- InPlace.cpp - In-place ops, version counter and history rebase -----===//
 
 #include "AutogradImpl.h"
+#include "adjit/Runtime/OpObserver.h"
 
 using namespace adjit;
 
@@ -79,35 +80,53 @@ Tensor &inPlaceBinary(const char *op, InPlaceKind kind, Tensor &self,
 } // namespace
 
 Tensor &Tensor::add_(const Tensor &other, double alpha) {
+  runtime::notifyUnsupported("add_", "in-place ops cannot be traced");
+
   return inPlaceBinary("add_", InPlaceKind::Add, *this, other, alpha);
 }
 Tensor &Tensor::add_(double other) {
+  runtime::notifyUnsupported("add_", "in-place ops cannot be traced");
+
   checkDefined("add_", *this);
   return add_(scalarLike(other, dtype()));
 }
 Tensor &Tensor::sub_(const Tensor &other, double alpha) {
+  runtime::notifyUnsupported("sub_", "in-place ops cannot be traced");
+
   return inPlaceBinary("sub_", InPlaceKind::Sub, *this, other, alpha);
 }
 Tensor &Tensor::sub_(double other) {
+  runtime::notifyUnsupported("sub_", "in-place ops cannot be traced");
+
   checkDefined("sub_", *this);
   return sub_(scalarLike(other, dtype()));
 }
 Tensor &Tensor::mul_(const Tensor &other) {
+  runtime::notifyUnsupported("mul_", "in-place ops cannot be traced");
+
   return inPlaceBinary("mul_", InPlaceKind::Mul, *this, other);
 }
 Tensor &Tensor::mul_(double other) {
+  runtime::notifyUnsupported("mul_", "in-place ops cannot be traced");
+
   checkDefined("mul_", *this);
   return mul_(scalarLike(other, dtype()));
 }
 Tensor &Tensor::div_(const Tensor &other) {
+  runtime::notifyUnsupported("div_", "in-place ops cannot be traced");
+
   return inPlaceBinary("div_", InPlaceKind::Div, *this, other);
 }
 Tensor &Tensor::div_(double other) {
+  runtime::notifyUnsupported("div_", "in-place ops cannot be traced");
+
   checkDefined("div_", *this);
   return div_(scalarLike(other, dtype()));
 }
 
 Tensor &Tensor::fill_(double value) {
+  runtime::notifyUnsupported("fill_", "in-place ops cannot be traced");
+
   checkDefined("fill_", *this);
   bool record = GradMode::is_enabled() && requires_grad();
   if (record)
@@ -124,11 +143,15 @@ Tensor &Tensor::fill_(double value) {
 }
 
 Tensor &Tensor::zero_() {
+  runtime::notifyUnsupported("zero_", "in-place ops cannot be traced");
+
   checkDefined("zero_", *this);
   return fill_(0.0);
 }
 
 Tensor &Tensor::copy_(const Tensor &src) {
+  runtime::notifyUnsupported("copy_", "in-place ops cannot be traced");
+
   checkDefined("copy_", *this);
   checkDefined("copy_", src);
   Shape shape = broadcastShapes("copy_", sizes(), src.sizes());

@@ -1,6 +1,7 @@
 //===- Matmul.cpp - Matrix products through OpenBLAS ----------------------===//
 
 #include "AutogradImpl.h"
+#include "adjit/Runtime/OpObserver.h"
 
 #include <cblas.h>
 
@@ -115,6 +116,11 @@ Tensor matmulNd(const Tensor &aIn, const Tensor &bIn) {
 } // namespace
 
 Tensor adjit::matmul(const Tensor &aIn, const Tensor &bIn) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Matmul, "matmul", {aIn, bIn}},
+        [&] { return matmul(aIn, bIn); });
+
   checkDefined("matmul", aIn);
   checkDefined("matmul", bIn);
   if (aIn.dim() == 0 || bIn.dim() == 0)

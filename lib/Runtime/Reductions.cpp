@@ -1,6 +1,7 @@
 //===- Reductions.cpp - sum, mean, max and comparisons of whole tensors ---===//
 
 #include "AutogradImpl.h"
+#include "adjit/Runtime/OpObserver.h"
 
 #include <algorithm>
 #include <cmath>
@@ -72,6 +73,11 @@ Tensor unsqueezeDims(Tensor g, const Shape &dims) {
 } // namespace
 
 Tensor adjit::sum(const Tensor &a, const Shape &dimsIn, bool keepdim) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Sum, "sum", {a}, dimsIn, keepdim},
+        [&] { return sum(a, dimsIn, keepdim); });
+
   checkDefined("sum", a);
   Shape dims = reductionDims("sum", a, dimsIn);
   bool all = dimsIn.empty();
@@ -110,6 +116,11 @@ Tensor adjit::sum(const Tensor &a, const Shape &dimsIn, bool keepdim) {
 Tensor adjit::sum(const Tensor &a) { return sum(a, Shape{}, false); }
 
 Tensor adjit::mean(const Tensor &a, const Shape &dimsIn, bool keepdim) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Mean, "mean", {a}, dimsIn, keepdim},
+        [&] { return mean(a, dimsIn, keepdim); });
+
   checkDefined("mean", a);
   if (!a.is_floating_point())
     throw Error(std::string("mean: expected a floating-point tensor, got ") +
@@ -128,6 +139,10 @@ Tensor adjit::mean(const Tensor &a, const Shape &dimsIn, bool keepdim) {
 Tensor adjit::mean(const Tensor &a) { return mean(a, Shape{}, false); }
 
 Tensor adjit::max(const Tensor &a) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Amax, "max", {a}},
+                                   [&] { return max(a); });
+
   checkDefined("max", a);
   if (a.numel() == 0)
     throw Error("max: cannot reduce an empty tensor of shape " +
@@ -160,6 +175,8 @@ Tensor adjit::max(const Tensor &a) {
 
 std::pair<Tensor, Tensor> adjit::max(const Tensor &a, int64_t dim,
                                      bool keepdim) {
+  runtime::notifyUnsupported("max(dim)", "it returns indices");
+
   checkDefined("max", a);
   int64_t d = wrapDim("max", dim, a.dim());
   Shape dims = a.dim() == 0 ? Shape{} : Shape{d};
@@ -257,5 +274,6 @@ std::pair<Tensor, Tensor> Tensor::max(int64_t dim, bool keepdim) const {
   return adjit::max(*this, dim, keepdim);
 }
 Tensor Tensor::argmax(int64_t dim, bool keepdim) const {
+  runtime::notifyUnsupported("argmax", "it returns indices");
   return adjit::max(*this, dim, keepdim).second;
 }

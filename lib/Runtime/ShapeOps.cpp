@@ -1,6 +1,7 @@
 //===- ShapeOps.cpp - Views, reshapes, cat, copies and conversions --------===//
 
 #include "AutogradImpl.h"
+#include "adjit/Runtime/OpObserver.h"
 
 #include <algorithm>
 
@@ -70,6 +71,10 @@ Tensor adjit::sum_to(const Tensor &a, const Shape &shape) {
 }
 
 Tensor adjit::view(const Tensor &a, const Shape &shape) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Reshape, "view", {a}},
+                                   [&] { return view(a, shape); });
+
   checkDefined("view", a);
   Shape target = inferShape("view", shape, a.numel());
   if (!a.is_contiguous())
@@ -89,6 +94,10 @@ Tensor adjit::view(const Tensor &a, const Shape &shape) {
 }
 
 Tensor adjit::reshape(const Tensor &a, const Shape &shape) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Reshape, "reshape", {a}},
+                                   [&] { return reshape(a, shape); });
+
   checkDefined("reshape", a);
   Shape target = inferShape("reshape", shape, a.numel());
   if (a.is_contiguous())
@@ -97,6 +106,11 @@ Tensor adjit::reshape(const Tensor &a, const Shape &shape) {
 }
 
 Tensor adjit::permute(const Tensor &a, const Shape &dims) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Permute, "permute", {a}, dims},
+        [&] { return permute(a, dims); });
+
   checkDefined("permute", a);
   int64_t rank = a.dim();
   Shape wrapped(dims.size());
@@ -149,6 +163,14 @@ Tensor adjit::transpose(const Tensor &a, int64_t dim0, int64_t dim1) {
 
 Tensor adjit::slice(const Tensor &a, int64_t dim, std::optional<int64_t> start,
                     std::optional<int64_t> end, int64_t step) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Slice,
+         "slice",
+         {a},
+         {dim, start.value_or(0), end.value_or(INT64_MAX), step}},
+        [&] { return slice(a, dim, start, end, step); });
+
   checkDefined("slice", a);
   if (a.dim() == 0)
     throw Error("slice: cannot slice a zero-dimensional tensor");
@@ -199,6 +221,11 @@ Tensor adjit::slice_backward(const Tensor &grad, const Shape &inputShape,
 }
 
 Tensor adjit::select(const Tensor &a, int64_t dim, int64_t index) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Select, "select", {a}, {dim, index}},
+        [&] { return select(a, dim, index); });
+
   checkDefined("select", a);
   if (a.dim() == 0)
     throw Error("select: cannot index a zero-dimensional tensor");
@@ -227,6 +254,10 @@ Tensor adjit::select(const Tensor &a, int64_t dim, int64_t index) {
 }
 
 Tensor adjit::unsqueeze(const Tensor &a, int64_t dim) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Reshape, "unsqueeze", {a}},
+                                   [&] { return unsqueeze(a, dim); });
+
   checkDefined("unsqueeze", a);
   int64_t d = wrapDim("unsqueeze", dim, a.dim() + 1);
   const TensorImpl &impl = *a.unsafeGetImpl();
@@ -243,6 +274,10 @@ Tensor adjit::unsqueeze(const Tensor &a, int64_t dim) {
 }
 
 Tensor adjit::squeeze(const Tensor &a, int64_t dim) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Reshape, "squeeze", {a}},
+                                   [&] { return squeeze(a, dim); });
+
   checkDefined("squeeze", a);
   if (a.dim() == 0)
     return a;
@@ -262,6 +297,10 @@ Tensor adjit::squeeze(const Tensor &a, int64_t dim) {
 }
 
 Tensor adjit::expand(const Tensor &a, const Shape &shape) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Expand, "expand", {a}},
+                                   [&] { return expand(a, shape); });
+
   checkDefined("expand", a);
   const TensorImpl &impl = *a.unsafeGetImpl();
   if (shape.size() < impl.shape.size())
@@ -308,6 +347,10 @@ Tensor adjit::expand(const Tensor &a, const Shape &shape) {
 }
 
 Tensor adjit::clone(const Tensor &a) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Identity, "clone", {a}},
+                                   [&] { return clone(a); });
+
   checkDefined("clone", a);
   Tensor out = makeEmpty(a.sizes(), a.dtype());
   copyData(*out.unsafeGetImpl(), *a.unsafeGetImpl());
@@ -324,6 +367,10 @@ Tensor adjit::contiguous(const Tensor &a) {
 }
 
 Tensor adjit::to(const Tensor &a, Dtype dtype) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp({runtime::OpKind::Convert, "to", {a}},
+                                   [&] { return to(a, dtype); });
+
   checkDefined("to", a);
   if (a.dtype() == dtype)
     return a;
@@ -339,6 +386,11 @@ Tensor adjit::to(const Tensor &a, Dtype dtype) {
 }
 
 Tensor adjit::cat(const std::vector<Tensor> &tensors, int64_t dim) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Cat, "cat", tensors, {dim}},
+        [&] { return cat(tensors, dim); });
+
   if (tensors.empty())
     throw Error("cat: expected a non-empty list of tensors");
   for (const Tensor &t : tensors)

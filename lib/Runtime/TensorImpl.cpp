@@ -1,6 +1,7 @@
 //===- TensorImpl.cpp - Storage, shape helpers and tensor queries ---------===//
 
 #include "TensorImpl.h"
+#include "adjit/Runtime/OpObserver.h"
 
 #include <cstring>
 #include <new>
@@ -286,6 +287,8 @@ template <> Dtype dtypeOf<bool>() { return Dtype::Bool; }
 } // namespace
 
 template <typename T> T *Tensor::data_ptr() const {
+  runtime::notifyUnsupported("data_ptr", "it reads tensor values to the host");
+
   checkDefined("data_ptr", *this);
   if (dtypeOf<T>() != impl_->dtype)
     throw Error(std::string("data_ptr: expected a tensor of dtype ") +
@@ -294,6 +297,8 @@ template <typename T> T *Tensor::data_ptr() const {
 }
 
 template <typename T> T Tensor::item() const {
+  runtime::notifyUnsupported("item", "it reads a tensor value to the host");
+
   checkDefined("item", *this);
   if (impl_->numel != 1)
     throw Error("item: a tensor with " + std::to_string(impl_->numel) +

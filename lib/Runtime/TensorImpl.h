@@ -35,8 +35,15 @@ struct Storage {
   alignas(64) char inlineData[64];
 };
 
+namespace detail {
+/// Returns a fresh creation serial (see runtime::getCreationSerial).
+uint64_t takeCreationSerial();
+} // namespace detail
+
 /// Data and metadata behind a Tensor handle.
 struct TensorImpl {
+  /// Orders tensors by creation; a copy of an impl keeps the serial.
+  uint64_t serial = detail::takeCreationSerial();
   std::shared_ptr<Storage> storage;
   Shape shape;
   Shape strides;

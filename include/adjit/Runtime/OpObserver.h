@@ -1,0 +1,147 @@
+//===- OpObserver.h - watch the eager ops a thread runs ---------*- C++ -*-===//
+//
+// The eager runtime reports every op it runs to the observer installed on the
+// running thread, if any. The tracing frontend installs one to record the
+// ops as adjit IR. With no observer installed the cost is one thread-local
+// load per op.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ADJIT_RUNTIME_OPOBSERVER_H
+#define ADJIT_RUNTIME_OPOBSERVER_H
+
+#include "adjit/Tensor.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace adjit::runtime {
+
+/// The ops an observer is told about.
+enum class OpKind {
+  /// A tensor made by a factory (zeros, full, from_vector, ...): its value is
+  /// fixed when it is made.
+  Constant,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Maximum,
+  Minimum,
+  Pow,
+  Neg,
+  Exp,
+  Log,
+  Sqrt,
+  Tanh,
+  Sigmoid,
+  Relu,
+  Abs,
+  Matmul,
+  /// `ints` are the reduced dims (empty: all), `keepDim` as in PyTorch.
+  Sum,
+  Mean,
+  Amax,
+  /// Any op that only changes the shape (reshape, view, flatten, squeeze,
+  /// unsqueeze): the output's shape is the new shape.
+  Reshape,
+  /// `ints` is the permutation (transpose, t and permute).
+  Permute,
+  /// `ints` is {dim, start, end, step}.
+  Slice,
+  /// Broadcast to the output's shape.
+  Expand,
+  /// Conversion to the output's dtype.
+  Convert,
+  /// `predicate` is the ComparePredicate order: eq ne lt le gt ge.
+  Compare,
+  /// Inputs: condition, on-true, on-false.
+  Where,
+  /// `ints` is {dim}.
+  Cat,
+  /// The output has the input's value (clone).
+  Identity,
+  /// `ints` is {dim, index}: the slice at index with dim removed.
+  Select,
+  /// Power with the exponent `scalar`.
+  PowScalar,
+  /// `ints` is {dim}.
+  LogSoftmax,
+};
+
+/// One eager op as it ran.
+struct OpRecord {
+  OpKind kind;
+  /// The op's name in the API, for messages.
+  const char *name;
+  std::vector<Tensor> inputs;
+  std::vector<int64_t> ints = {};
+  bool keepDim = false;
+  int predicate = 0;
+  double scalar = 0;
+  /// Set by the runtime once the op ran.
+  Tensor output = {};
+};
+
+/// Receives the ops the eager runtime runs on one thread.
+class OpObserver {
+public:
+  virtual ~OpObserver();
+  /// Called after an op ran, with its inputs and output.
+  virtual void observe(const OpRecord &record) = 0;
+  /// Called before `op` reads tensor values to the host (item, data_ptr) or
+  /// runs an op the observer cannot represent; may throw adjit::Error.
+  virtual void observeUnsupported(const char *op, const char *what) = 0;
+};
+
+/// Returns the observer installed on this thread, or null.
+OpObserver *getCurrentObserver();
+
+/// Installs an observer on this thread for the scope's lifetime.
+class ObserverScope {
+public:
+  explicit ObserverScope(OpObserver *observer);
+  ~ObserverScope();
+  ObserverScope(const ObserverScope &) = delete;
+  ObserverScope &operator=(const ObserverScope &) = delete;
+
+private:
+  OpObserver *previous;
+};
+
+/// Every tensor gets a serial number when it is made; later tensors get larger
+/// ones. Returns the serial of `tensor`.
+uint64_t getCreationSerial(const Tensor &tensor);
+
+/// Returns the serial the next tensor made will get.
+uint64_t getNextCreationSerial();
+
+/// Runs `body` (the op's implementation) with no observer, so that the ops it
+/// is made of are not reported, and reports its result to the current
+/// observer as the one op `record`.
+template <typename Body> Tensor observeAsOneOp(OpRecord record, Body body) {
+  OpObserver *observer = getCurrentObserver();
+  {
+    ObserverScope unobserved(nullptr);
+    record.output = body();
+  }
+  observer->observe(record);
+  return record.output;
+}
+
+/// Tells the current observer, if any, about an op.
+inline void notifyObserver(const OpRecord &record) {
+  if (OpObserver *observer = getCurrentObserver())
+    observer->observe(record);
+}
+
+/// Tells the current observer, if any, that `op` does something it may not
+/// support (`what`, e.g. "reads a tensor value to the host").
+inline void notifyUnsupported(const char *op, const char *what) {
+  if (OpObserver *observer = getCurrentObserver())
+    observer->observeUnsupported(op, what);
+}
+
+} // namespace adjit::runtime
+
+#endif // ADJIT_RUNTIME_OPOBSERVER_H

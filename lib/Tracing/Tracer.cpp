@@ -1,0 +1,276 @@
+//===- Tracer.cpp - record eager ops as an adjit function -----------------===//
+
+#include "Tracer.h"
+
+#include "adjit/Autograd.h"
+#include "adjit/Error.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+
+using namespace adjit;
+using namespace adjit::tracing;
+using mlir::Value;
+using runtime::OpKind;
+
+namespace {
+std::string formatShape(const Shape &shape) {
+  std::string text = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    text += (i ? ", " : "") + std::to_string(shape[i]);
+  return text + "]";
+}
+
+mlir::RankedTensorType tensorTypeOf(Value value) {
+  return mlir::cast<mlir::RankedTensorType>(value.getType());
+}
+} // namespace
+
+mlir::Type adjit::tracing::getElementType(mlir::MLIRContext *context,
+                                          Dtype dtype) {
+  switch (dtype) {
+  case Dtype::Float32:
+    return mlir::Float32Type::get(context);
+  case Dtype::Float64:
+  case Dtype::Int64:
+    return mlir::Float64Type::get(context);
+  case Dtype::Bool:
+    return mlir::IntegerType::get(context, 1);
+  }
+  return {};
+}
+
+Tracer::Tracer(mlir::MLIRContext *context, llvm::StringRef functionName)
+    : context(context), builder(context, functionName),
+      diagnosticHandler(context,
+                        [this](mlir::Diagnostic &diagnostic) {
+                          if (!diagnostics.empty())
+                            diagnostics += "\n";
+                          diagnostics += diagnostic.str();
+                          return mlir::success();
+                        }),
+      firstSerial(runtime::getNextCreationSerial()) {}
+
+void Tracer::fail(const std::string &message) {
+  std::string text = message;
+  if (!diagnostics.empty())
+    text += ": " + diagnostics;
+  throw Error(text);
+}
+
+void Tracer::addInput(const Tensor &input) {
+  if (values.count(input.unsafeGetImpl()))
+    return;
+  auto type = mlir::RankedTensorType::get(
+      input.sizes(), getElementType(context, input.dtype()));
+  values[input.unsafeGetImpl()] = builder.addArgument(type);
+  traced.push_back(input);
+  arguments.push_back(input);
+}
+
+Value Tracer::emitConstant(const Tensor &tensor) {
+  // Reading the values is the tracer's own business, not a host read of the
+  // traced program.
+  runtime::ObserverScope notObserved(nullptr);
+  NoGradGuard noGrad;
+  auto type = mlir::RankedTensorType::get(
+      tensor.sizes(), getElementType(context, tensor.dtype()));
+  Tensor values =
+      tensor.to(tensor.dtype() == Dtype::Bool ? Dtype::Bool : Dtype::Float64)
+          .contiguous();
+  int64_t count = values.numel();
+  mlir::DenseElementsAttr attr;
+  if (tensor.dtype() == Dtype::Bool) {
+    const bool *data = values.data_ptr<bool>();
+    attr =
+        mlir::DenseElementsAttr::get(type, llvm::ArrayRef<bool>(data, count));
+  } else if (type.getElementType().isF32()) {
+    const double *data = values.data_ptr<double>();
+    std::vector<float> narrowed(data, data + count);
+    attr = mlir::DenseElementsAttr::get(type, llvm::ArrayRef<float>(narrowed));
+  } else {
+    const double *data = values.data_ptr<double>();
+    attr =
+        mlir::DenseElementsAttr::get(type, llvm::ArrayRef<double>(data, count));
+  }
+  return builder.constant(attr);
+}
+
+Value Tracer::valueOf(const Tensor &tensor, const char *op) {
+  auto found = values.find(tensor.unsafeGetImpl());
+  if (found != values.end())
+    return found->second;
+  if (runtime::getCreationSerial(tensor) >= firstSerial)
+    fail(std::string(op) + ": an input of shape " +
+         formatShape(tensor.sizes()) +
+         " was made inside the traced function by an op the tracer does not "
+         "record");
+  // Made before the trace began: a captured parameter or data tensor. It is
+  // passed as an argument, with its current value, on every call.
+  auto type = mlir::RankedTensorType::get(
+      tensor.sizes(), getElementType(context, tensor.dtype()));
+  Value argument = builder.addArgument(type);
+  values[tensor.unsafeGetImpl()] = argument;
+  traced.push_back(tensor);
+  arguments.push_back(tensor);
+  return argument;
+}
+
+Value Tracer::emitConversion(Value value, Dtype from, Dtype to) {
+  mlir::Type target = getElementType(context, to);
+  mlir::RankedTensorType type = tensorTypeOf(value);
+  if (type.getElementType() == target)
+    return value;
+  if (from == Dtype::Bool) {
+    // true -> 1, false -> 0.
+    Value one = builder.splat(type.clone(target), 1.0);
+    Value zero = builder.splat(type.clone(target), 0.0);
+    return *builder.where(value, one, zero);
+  }
+  if (to == Dtype::Bool) {
+    Value zero = builder.splat(type, 0.0);
+    return *builder.compare(mlir::adjit::ComparePredicate::ne, value, zero);
+  }
+  return builder.convert(value, target);
+}
+
+mlir::FailureOr<Value> Tracer::emit(const runtime::OpRecord &record) {
+  const Shape &outShape = record.output.sizes();
+  Dtype outDtype = record.output.dtype();
+  // Arithmetic runs in the output's dtype, as the eager op promotes to it.
+  bool computesInOutputType =
+      record.kind != OpKind::Compare && record.kind != OpKind::Convert &&
+      record.kind != OpKind::Constant && isFloatingPoint(outDtype);
+  std::vector<Value> in;
+  for (const Tensor &input : record.inputs) {
+    Value value = valueOf(input, record.name);
+    bool isCondition = record.kind == OpKind::Where && in.empty();
+    if (computesInOutputType && !isCondition)
+      value = emitConversion(value, input.dtype(), outDtype);
+    else if (record.kind == OpKind::Compare && input.dtype() == Dtype::Bool)
+      value = emitConversion(value, Dtype::Bool, Dtype::Float32);
+    in.push_back(value);
+  }
+  switch (record.kind) {
+  case OpKind::Constant:
+    return emitConstant(record.output);
+  case OpKind::Add:
+    return builder.add(in[0], in[1]);
+  case OpKind::Sub:
+    return builder.sub(in[0], in[1]);
+  case OpKind::Mul:
+    return builder.mul(in[0], in[1]);
+  case OpKind::Div:
+    return builder.div(in[0], in[1]);
+  case OpKind::Maximum:
+    return builder.maximum(in[0], in[1]);
+  case OpKind::Minimum:
+    return builder.minimum(in[0], in[1]);
+  case OpKind::Pow:
+    return builder.pow(in[0], in[1]);
+  case OpKind::Neg:
+    return builder.neg(in[0]);
+  case OpKind::Exp:
+    return builder.exp(in[0]);
+  case OpKind::Log:
+    return builder.log(in[0]);
+  case OpKind::Sqrt:
+    return builder.sqrt(in[0]);
+  case OpKind::Tanh:
+    return builder.tanh(in[0]);
+  case OpKind::Sigmoid:
+    return builder.sigmoid(in[0]);
+  case OpKind::Relu:
+    return builder.relu(in[0]);
+  case OpKind::Abs:
+    return builder.abs(in[0]);
+  case OpKind::Matmul:
+    return builder.matmul(in[0], in[1]);
+  case OpKind::Sum:
+    return builder.sum(in[0], record.ints, record.keepDim);
+  case OpKind::Mean:
+    return builder.mean(in[0], record.ints, record.keepDim);
+  case OpKind::Amax:
+    return builder.amax(in[0], record.ints, record.keepDim);
+  case OpKind::Reshape:
+    return builder.reshape(in[0], outShape);
+  case OpKind::Permute:
+    return builder.permute(in[0], record.ints);
+  case OpKind::Slice:
+    return builder.slice(in[0], record.ints[0], record.ints[1], record.ints[2],
+                         record.ints[3]);
+  case OpKind::Expand:
+    return builder.broadcastTo(in[0], outShape);
+  case OpKind::Convert:
+    return emitConversion(in[0], record.inputs[0].dtype(),
+                          record.output.dtype());
+  case OpKind::Compare:
+    return builder.compare(
+        static_cast<mlir::adjit::ComparePredicate>(record.predicate), in[0],
+        in[1]);
+  case OpKind::Where:
+    return builder.where(in[0], in[1], in[2]);
+  case OpKind::Cat:
+    return builder.cat(in, record.ints[0]);
+  case OpKind::Identity:
+    return in[0];
+  case OpKind::Select: {
+    int64_t rank = record.inputs[0].dim();
+    int64_t dim = record.ints[0] < 0 ? record.ints[0] + rank : record.ints[0];
+    int64_t size = rank > dim && dim >= 0 ? record.inputs[0].size(dim) : 0;
+    int64_t index = record.ints[1] < 0 ? record.ints[1] + size : record.ints[1];
+    mlir::FailureOr<Value> row = builder.slice(in[0], dim, index, index + 1, 1);
+    if (mlir::failed(row))
+      return mlir::failure();
+    return builder.reshape(*row, outShape);
+  }
+  case OpKind::PowScalar:
+    return builder.pow(in[0], record.scalar);
+  case OpKind::LogSoftmax: {
+    // x - max - log(sum(exp(x - max))), with the max kept for stability.
+    int64_t dim = record.ints[0];
+    mlir::FailureOr<Value> max = builder.amax(in[0], {dim}, true);
+    if (mlir::failed(max))
+      return mlir::failure();
+    mlir::FailureOr<Value> shifted = builder.sub(in[0], *max);
+    if (mlir::failed(shifted))
+      return mlir::failure();
+    mlir::FailureOr<Value> total =
+        builder.sum(builder.exp(*shifted), {dim}, true);
+    if (mlir::failed(total))
+      return mlir::failure();
+    return builder.sub(*shifted, builder.log(*total));
+  }
+  }
+  return mlir::failure();
+}
+
+void Tracer::observe(const runtime::OpRecord &record) {
+  mlir::FailureOr<Value> result = emit(record);
+  if (mlir::failed(result))
+    fail(std::string("tracing ") + record.name + " failed");
+  // The IR result has the eager output's shape and (after int64 -> f64) type.
+  Value value = *result;
+  mlir::RankedTensorType type = tensorTypeOf(value);
+  if (type.getShape() != llvm::ArrayRef<int64_t>(record.output.sizes()))
+    fail(std::string("tracing ") + record.name + " gave shape " +
+         formatShape(Shape(type.getShape())) + " but the eager op gave " +
+         formatShape(record.output.sizes()));
+  mlir::Type expected = getElementType(context, record.output.dtype());
+  if (type.getElementType() != expected)
+    value = emitConversion(value,
+                           type.getElementType().isInteger(1) ? Dtype::Bool
+                                                              : Dtype::Float64,
+                           record.output.dtype());
+  values[record.output.unsafeGetImpl()] = value;
+  traced.push_back(record.output);
+}
+
+void Tracer::observeUnsupported(const char *op, const char *what) {
+  throw Error(std::string(op) + ": not supported inside a traced function (" +
+              what + ")");
+}
+
+mlir::OwningOpRef<mlir::ModuleOp> Tracer::finish(const Tensor &output) {
+  Value result = valueOf(output, "the traced function's result");
+  return builder.finish(result);
+}

@@ -1,0 +1,67 @@
+//===- Tracer.h - record eager ops as an adjit function ---------*- C++ -*-===//
+
+#ifndef ADJIT_LIB_TRACING_TRACER_H
+#define ADJIT_LIB_TRACING_TRACER_H
+
+#include "adjit/Frontend/TraceBuilder.h"
+#include "adjit/Runtime/OpObserver.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <string>
+#include <vector>
+
+namespace adjit::tracing {
+
+/// Records the eager ops of the thread it observes as one adjit function.
+/// Inputs become the first arguments; tensors the traced code uses without
+/// having made them (captured parameters and data) become further arguments.
+/// Tensors made inside the trace by a factory become constants. Reading a
+/// tensor value to the host, or an op that cannot be represented, throws
+/// adjit::Error.
+class Tracer final : public runtime::OpObserver {
+public:
+  Tracer(mlir::MLIRContext *context, llvm::StringRef functionName);
+
+  /// Adds a function argument for an input tensor.
+  void addInput(const Tensor &input);
+
+  void observe(const runtime::OpRecord &record) override;
+  void observeUnsupported(const char *op, const char *what) override;
+
+  /// Returns `output` from the function and hands out the module.
+  mlir::OwningOpRef<mlir::ModuleOp> finish(const Tensor &output);
+
+  /// The tensors passed as the function's arguments: the inputs, then the
+  /// captured tensors, in argument order.
+  const std::vector<Tensor> &getArgumentTensors() const { return arguments; }
+
+private:
+  /// Returns the IR value of `tensor`, capturing it as an argument if it was
+  /// made before the trace began.
+  mlir::Value valueOf(const Tensor &tensor, const char *op);
+  /// Returns the IR value of the result of `record`.
+  mlir::FailureOr<mlir::Value> emit(const runtime::OpRecord &record);
+  mlir::Value emitConstant(const Tensor &tensor);
+  mlir::Value emitConversion(mlir::Value value, Dtype from, Dtype to);
+  /// Throws adjit::Error with the collected diagnostics.
+  [[noreturn]] void fail(const std::string &message);
+
+  mlir::MLIRContext *context;
+  mlir::adjit::TraceBuilder builder;
+  mlir::ScopedDiagnosticHandler diagnosticHandler;
+  std::string diagnostics;
+  uint64_t firstSerial;
+  llvm::DenseMap<const void *, mlir::Value> values;
+  /// Keeps every traced tensor alive, so that no address is reused.
+  std::vector<Tensor> traced;
+  std::vector<Tensor> arguments;
+};
+
+/// Returns the IR element type of `dtype` (int64 values are traced as f64).
+mlir::Type getElementType(mlir::MLIRContext *context, Dtype dtype);
+
+} // namespace adjit::tracing
+
+#endif // ADJIT_LIB_TRACING_TRACER_H
