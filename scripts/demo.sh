@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# The demo of `make demo`: shows an adjit program before and after
-# canonicalization with adjit-opt.
+# The demo of `make demo`: linear regression trained eagerly and with the JIT,
+# then an adjit program before and after canonicalization.
 set -euo pipefail
 build_dir=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
-program="$root/examples/ir/linear_model_loss.mlir"
 
-echo "== $program"
-cat "$program"
+echo "== linear regression, eager autograd (examples/linear_regression.cpp)"
+"$build_dir/examples/linear_regression"
 echo
-echo "== adjit-opt --canonicalize"
+echo "== linear regression, compiled with adjit::jit (examples/linear_regression_jit.cpp)"
+"$build_dir/examples/linear_regression_jit"
+echo
+
+program="$root/examples/ir/linear_model_loss.mlir"
+echo "== adjit-opt --canonicalize $program"
 "$build_dir/bin/adjit-opt" "$program" --canonicalize
