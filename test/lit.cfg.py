@@ -43,9 +43,6 @@ tools = [
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
-# Tests of failing runs (`not adjit-opt ...`) use LLVM's not.
-llvm_config.add_tool_substitutions(["not"], [config.llvm_tools_dir])
-
 # Python helpers of the integration tests (standard library only).
 import sys
 config.substitutions.append(("%python", sys.executable))
