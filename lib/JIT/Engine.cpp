@@ -17,7 +17,6 @@
 #include "adjit/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/ExecutionEngine/CRunnerUtils.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -490,6 +489,11 @@ Engine::compileUncached(std::string_view text, std::string_view sourceName,
                               : llvm::CodeGenOptLevel::Default;
   engineOptions.enableGDBNotificationListener = false;
   engineOptions.enablePerfNotificationListener = false;
+  // The MLIR runner utilities: memrefCopy (strided copies) and the
+  // printMemref* functions that test programs call.
+  llvm::SmallVector<llvm::StringRef> sharedLibraries = {
+      ADJIT_MLIR_C_RUNNER_UTILS, ADJIT_MLIR_RUNNER_UTILS};
+  engineOptions.sharedLibPaths = sharedLibraries;
   auto engine = mlir::ExecutionEngine::create(*module, engineOptions,
                                               std::move(*targetMachine));
   if (!engine)
@@ -502,10 +506,6 @@ Engine::compileUncached(std::string_view text, std::string_view sourceName,
     for (auto &[name, address] : detail::getBlasRuntimeSymbols())
       symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
                                  llvm::JITSymbolFlags::Exported};
-    // Strided memref.copy lowers to a call of the MLIR C runner utilities.
-    symbols[interner("memrefCopy")] = {
-        llvm::orc::ExecutorAddr::fromPtr(&memrefCopy),
-        llvm::JITSymbolFlags::Exported};
     return symbols;
   });
   (*engine)->initialize();

@@ -76,7 +76,8 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(createAdjitCheckLowered());
+  pm.addPass(
+      createAdjitCheckLowered(AdjitCheckLoweredOptions{/*toLLVM=*/true}));
 }
 
 void adjit::registerAdjitToLLVMPipeline() {

@@ -23,12 +23,19 @@ def ConvertAdjitToLinalg : Pass<"convert-adjit-to-linalg", "ModuleOp"> {
 }
 
 def AdjitCheckLowered : Pass<"adjit-check-lowered", "ModuleOp"> {
-  let summary = "Fail if any adjit op is left in the module";
+  let summary = "Fail if any adjit op (or any non-LLVM op) is left";
   let description = [{
     Emits `adjit op 'adjit.<name>' survived lowering` at the first adjit op
-    it finds and fails. The `adjit-to-llvm` pipeline runs it after
-    `convert-adjit-to-linalg` and at its end.
+    it finds and fails. With `to-llvm`, it also fails at the first op
+    outside the LLVM dialect (`op 'x.y' survived lowering to the LLVM
+    dialect`), which LLVM IR translation would otherwise reject. The
+    `adjit-to-llvm` pipeline runs it after `convert-adjit-to-linalg` and, with
+    `to-llvm`, at its end.
   }];
+  let options = [
+    Option<"toLLVM", "to-llvm", "bool", /*default=*/"false",
+           "Also fail on any op outside the LLVM dialect">
+  ];
 }
 
 def AdjitMarkArgumentsReadOnly

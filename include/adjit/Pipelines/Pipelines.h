@@ -14,9 +14,10 @@ class OpPassManager;
 namespace mlir::adjit {
 
 /// The default of `AdjitToLLVMOptions::blasMinFlops`: matrix products larger
-/// than 64x64x64 call BLAS; smaller ones are generated code, where a call's
-/// overhead would dominate.
-inline constexpr int64_t kDefaultBlasMinFlops = 64 * 64 * 64 + 1;
+/// than 32x32x32 call BLAS; smaller ones are generated code, which LLVM
+/// unrolls and vectorizes well at that size and where a call's overhead
+/// would dominate (measured by bench/gemm).
+inline constexpr int64_t kDefaultBlasMinFlops = 32 * 32 * 32 + 1;
 
 /// Options of the `adjit-to-llvm` pipeline.
 struct AdjitToLLVMOptions : public PassPipelineOptions<AdjitToLLVMOptions> {

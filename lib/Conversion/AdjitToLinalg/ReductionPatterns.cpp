@@ -25,7 +25,12 @@ TypedAttr getIdentity(ReduceMaxOp, OpBuilder &b, FloatType type) {
 }
 Value combine(ReduceSumOp, OpBuilder &b, Location loc, Value element,
               Value accumulator) {
-  return arith::AddFOp::create(b, loc, element, accumulator);
+  // adjit.reduce_sum fixes no summation order: `reassoc` lets LLVM vectorize
+  // sums along the innermost dimension (with partial sums, so the rounding
+  // may differ from a sequential sum).
+  auto sum = arith::AddFOp::create(b, loc, element, accumulator);
+  sum.setFastmath(arith::FastMathFlags::reassoc);
+  return sum;
 }
 Value combine(ReduceMaxOp, OpBuilder &b, Location loc, Value element,
               Value accumulator) {

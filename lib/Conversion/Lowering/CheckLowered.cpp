@@ -3,6 +3,8 @@
 #include "adjit/Conversion/Passes.h"
 #include "adjit/Dialect/Adjit/IR/Adjit.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+
 namespace mlir::adjit {
 #define GEN_PASS_DEF_ADJITCHECKLOWERED
 #include "adjit/Conversion/Passes.h.inc"
@@ -14,14 +16,25 @@ namespace {
 
 struct AdjitCheckLoweredPass
     : adjit::impl::AdjitCheckLoweredBase<AdjitCheckLoweredPass> {
+  using Base::Base;
+
   void runOnOperation() override {
-    WalkResult result = getOperation()->walk([](Operation *op) {
-      if (!isa<adjit::AdjitDialect>(op->getDialect()))
-        return WalkResult::advance();
-      op->emitError() << "adjit op '" << op->getName()
-                      << "' survived lowering: convert-adjit-to-linalg has no "
-                         "pattern for it";
-      return WalkResult::interrupt();
+    ModuleOp module = getOperation();
+    WalkResult result = module->walk([&](Operation *op) {
+      if (isa_and_nonnull<adjit::AdjitDialect>(op->getDialect())) {
+        op->emitError() << "adjit op '" << op->getName()
+                        << "' survived lowering: convert-adjit-to-linalg has "
+                           "no pattern for it";
+        return WalkResult::interrupt();
+      }
+      if (toLLVM && op != module.getOperation() &&
+          !isa_and_nonnull<LLVM::LLVMDialect>(op->getDialect())) {
+        op->emitError() << "op '" << op->getName()
+                        << "' survived lowering to the LLVM dialect: the "
+                           "adjit-to-llvm pipeline has no lowering for it";
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
     });
     if (result.wasInterrupted())
       signalPassFailure();

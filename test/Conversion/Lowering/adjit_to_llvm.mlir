@@ -1,0 +1,35 @@
+// RUN: adjit-opt %s --adjit-to-llvm | FileCheck %s
+// RUN: adjit-opt %s --adjit-to-llvm='blas-min-flops=1' | FileCheck %s --check-prefix=BLAS
+
+// The pipeline ends in the LLVM dialect. The elementwise chain fuses into one
+// loop nest with one allocation: a single malloc for the result, whose
+// ownership passes to the caller (no free), and exp is expanded into
+// arithmetic (no call of expf).
+// CHECK-LABEL: llvm.func @chain
+// CHECK-COUNT-1: llvm.call @malloc
+// CHECK-NOT: llvm.call @malloc
+// CHECK-NOT: llvm.call @free
+// CHECK-NOT: expf
+// CHECK: llvm.return
+func.func @chain(%x: tensor<16x16xf32>, %y: tensor<16x16xf32>) -> tensor<16x16xf32> {
+  %0 = adjit.mul %x, %y : tensor<16x16xf32>
+  %1 = adjit.exp %0 : tensor<16x16xf32>
+  %2 = adjit.add %1, %x : tensor<16x16xf32>
+  %3 = adjit.tanh %2 : tensor<16x16xf32>
+  return %3 : tensor<16x16xf32>
+}
+
+// Intermediate buffers are freed.
+// CHECK-LABEL: llvm.func @temporaries
+// CHECK: llvm.call @malloc
+// CHECK: llvm.call @free
+func.func @temporaries(%x: tensor<4x4xf32>) -> tensor<4xf32> {
+  %0 = adjit.matmul %x, %x : tensor<4x4xf32>, tensor<4x4xf32> -> tensor<4x4xf32>
+  %1 = adjit.reduce_sum %0, dims = [1] : tensor<4x4xf32> -> tensor<4xf32>
+  return %1 : tensor<4xf32>
+}
+
+// BLAS: llvm.func private @adjit_blas_sgemm(
+// BLAS: llvm.call @_mlir_ciface_adjit_blas_sgemm(
+// BLAS-LABEL: llvm.func @temporaries
+// BLAS: llvm.call @adjit_blas_sgemm(
