@@ -139,7 +139,8 @@ record(mlir::MLIRContext &context, const TensorFunction &function,
     tracer.addInput(input);
   Tensor result;
   {
-    NoGradGuard noGrad;
+    // Grad mode stays as the caller has it, so that the tracer can tell ops
+    // the function runs under its own NoGradGuard.
     runtime::ObserverScope observe(&tracer);
     result = function(inputs);
   }

@@ -40,7 +40,8 @@ mlir::Type adjit::tracing::getElementType(mlir::MLIRContext *context,
 }
 
 Tracer::Tracer(mlir::MLIRContext *context, llvm::StringRef functionName)
-    : context(context), builder(context, functionName),
+    : context(context), tracingWithGrad(GradMode::is_enabled()),
+      builder(context, functionName),
       diagnosticHandler(context,
                         [this](mlir::Diagnostic &diagnostic) {
                           if (!diagnostics.empty())
@@ -245,6 +246,12 @@ mlir::FailureOr<Value> Tracer::emit(const runtime::OpRecord &record) {
 }
 
 void Tracer::observe(const runtime::OpRecord &record) {
+  if (tracingWithGrad && !GradMode::is_enabled())
+    for (const Tensor &input : record.inputs)
+      if (input.requires_grad())
+        fail(std::string(record.name) +
+             ": ops run under NoGradGuard inside a traced function are not "
+             "supported (the compiled gradient would flow through them)");
   mlir::FailureOr<Value> result = emit(record);
   if (mlir::failed(result))
     fail(std::string("tracing ") + record.name + " failed");

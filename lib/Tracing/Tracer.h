@@ -49,6 +49,10 @@ private:
   [[noreturn]] void fail(const std::string &message);
 
   mlir::MLIRContext *context;
+  /// Whether grad mode was on when the trace began: then an op run under
+  /// NoGradGuard on tensors that require grad cannot be traced, since the IR
+  /// would differentiate through it.
+  bool tracingWithGrad;
   mlir::adjit::TraceBuilder builder;
   mlir::ScopedDiagnosticHandler diagnosticHandler;
   std::string diagnostics;

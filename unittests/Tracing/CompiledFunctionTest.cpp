@@ -156,6 +156,22 @@ TEST(JitCompile, ComparisonsWhereAndReshapesMatchEager) {
   expectClose(jit::compile(f)(x), f({x}));
 }
 
+TEST(JitCompile, CrossEntropyMatchesEager) {
+  manual_seed(11);
+  Tensor x = randn({6, 4});
+  Tensor target = from_vector({0, 3, 1, 1, 2, 0}, {6}, kInt64);
+  Tensor w = randn({4, 4}, requires_grad());
+  auto loss = [&](const std::vector<Tensor> &in) {
+    return nn::functional::cross_entropy(in[0].matmul(w), in[1]);
+  };
+  Tensor eager = loss({x, target});
+  eager.backward();
+  Tensor eagerGrad = w.grad().clone();
+  w.mutable_grad() = Tensor();
+  expectClose(jit::compile(loss)(x, target), eager.detach());
+  expectClose(w.grad(), eagerGrad);
+}
+
 TEST(JitCompile, UntraceableCodeIsAClearError) {
   Tensor w = ones({2}, requires_grad());
   EXPECT_EQ(errorOf([&] {
@@ -190,6 +206,15 @@ TEST(JitCompile, UntraceableCodeIsAClearError) {
             }),
             "detach: not supported inside a traced function (the IR has no op "
             "that stops gradients)");
+  EXPECT_EQ(errorOf([&] {
+              jit::compile([&](const std::vector<Tensor> &in) {
+                Tensor scaled = in[0] * w;
+                NoGradGuard noGrad;
+                return (scaled * 2.0).sum();
+              })(ones({2}));
+            }),
+            "mul: ops run under NoGradGuard inside a traced function are not "
+            "supported (the compiled gradient would flow through them)");
 }
 
 } // namespace
