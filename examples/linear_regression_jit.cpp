@@ -18,8 +18,7 @@ using namespace adjit;
 
 namespace {
 double secondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                       start)
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
       .count();
 }
 } // namespace
@@ -53,8 +52,8 @@ int main() {
       std::printf("epoch %3d  loss %.6f\n", epoch, loss.item<float>());
   }
   double jitSeconds = secondsSince(start);
-  std::printf("learned w = %.4f (true 3), b = %.4f (true 2)\n",
-              w.item<float>(), b.item<float>());
+  std::printf("learned w = %.4f (true 3), b = %.4f (true 2)\n", w.item<float>(),
+              b.item<float>());
 
   // The same steps in eager mode, for the time per step.
   Tensor w2 = zeros({1}, requires_grad()), b2 = zeros({1}, requires_grad());

@@ -35,7 +35,9 @@ TEST(JitTrace, RecordsExplicitBroadcastsAndCapturedParameters) {
   Tensor w = ones({3, 2}, requires_grad());
   Tensor b = zeros({2}, requires_grad());
   std::string ir = jit::trace(
-      [&](const std::vector<Tensor> &in) { return (in[0].matmul(w) + b).sum(); },
+      [&](const std::vector<Tensor> &in) {
+        return (in[0].matmul(w) + b).sum();
+      },
       {randn({4, 3})}, "linear");
   EXPECT_NE(ir.find("func.func @linear(%arg0: tensor<4x3xf32>, %arg1: "
                     "tensor<3x2xf32>, %arg2: tensor<2xf32>) -> tensor<f32>"),
@@ -149,8 +151,7 @@ TEST(JitCompile, ComparisonsWhereAndReshapesMatchEager) {
   auto f = [](const std::vector<Tensor> &in) {
     Tensor a = in[0].reshape({2, 12}).transpose(0, 1);
     Tensor clipped = where(a > zeros({1}), a, a * 0.1);
-    return cat({clipped.slice(0, 1, 9, 2), clipped.unsqueeze(0).squeeze(0)},
-               0)
+    return cat({clipped.slice(0, 1, 9, 2), clipped.unsqueeze(0).squeeze(0)}, 0)
         .max();
   };
   expectClose(jit::compile(f)(x), f({x}));
