@@ -75,9 +75,50 @@ public:
 
 private:
   friend CompiledFunction compile(TensorFunction function, std::string name);
+  friend class TrainStep;
   explicit CompiledFunction(std::shared_ptr<State> state)
       : state(std::move(state)) {}
   std::shared_ptr<State> state;
+};
+
+/// Options of a fused SGD training step: p -= lr * (grad + weightDecay * p).
+struct SGDStepOptions {
+  double learningRate = 0.01;
+  double weightDecay = 0.0;
+};
+
+/// One compiled function per input signature that computes a loss, its
+/// gradients and the SGD update of every tensor that requires grad (the
+/// parameters the loss function captures, and inputs that require grad), and
+/// writes the updated values into those tensors in place. It replaces
+/// zero_grad(), loss.backward() and optimizer.step(); .grad() is not touched.
+/// The learning rate is an input of the compiled code: changing it does not
+/// recompile.
+class TrainStep {
+public:
+  TrainStep(TensorFunction loss, SGDStepOptions options,
+            std::string name = "train_step");
+
+  /// Runs one step on `inputs` and returns the loss before the update.
+  /// Throws adjit::Error if nothing requires grad or grad mode is off.
+  Tensor operator()(const std::vector<Tensor> &inputs);
+
+  template <typename... Tensors>
+  Tensor operator()(const Tensor &first, const Tensors &...rest) {
+    return (*this)(std::vector<Tensor>{first, rest...});
+  }
+
+  /// Sets the learning rate of the following steps.
+  void setLearningRate(double learningRate) {
+    options.learningRate = learningRate;
+  }
+
+  CompileStats getStats() const { return function.getStats(); }
+  std::string getLastIR() const { return function.getLastIR(); }
+
+private:
+  CompiledFunction function;
+  SGDStepOptions options;
 };
 
 /// Compiles `function` lazily: it is traced and compiled on its first call

@@ -3,6 +3,7 @@
 #include "Tracer.h"
 
 #include "adjit/Autograd.h"
+#include "adjit/Dialect/Adjit/IR/Adjit.h"
 #include "adjit/Dialect/Adjit/Transforms/Autodiff.h"
 #include "adjit/Error.h"
 #include "adjit/InitAll.h"
@@ -17,6 +18,7 @@
 #include <cstring>
 #include <fstream>
 #include <mutex>
+#include <optional>
 
 using namespace adjit;
 using namespace adjit::jit;
@@ -191,6 +193,9 @@ Tensor toTensor(const Buffer &buffer, Dtype dtype) {
 struct CompiledFunction::State {
   TensorFunction function;
   std::string name;
+  /// Set for a TrainStep: the compiled code returns updated parameters
+  /// instead of gradients and takes the learning rate as its last argument.
+  std::optional<SGDStepOptions> sgd;
   std::mutex mutex;
   std::vector<Compilation> compilations;
   CompileStats stats;
@@ -216,9 +221,27 @@ namespace {
 /// Traces and compiles `state`'s function for `inputs`.
 Compilation compileFor(CompiledFunction::State &state,
                        const std::vector<Tensor> &inputs, bool gradMode);
+/// Runs `state`'s function on `inputs`, compiling it first if needed.
+Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs);
 } // namespace
 
 Tensor CompiledFunction::operator()(const std::vector<Tensor> &inputs) const {
+  return call(state.get(), inputs);
+}
+
+TrainStep::TrainStep(TensorFunction loss, SGDStepOptions options,
+                     std::string name)
+    : function(compile(std::move(loss), std::move(name))), options(options) {
+  function.state->sgd = options;
+}
+
+Tensor TrainStep::operator()(const std::vector<Tensor> &inputs) {
+  function.state->sgd = options;
+  return call(function.state.get(), inputs);
+}
+
+namespace {
+Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
   std::lock_guard<std::mutex> lock(state->mutex);
   bool gradMode = GradMode::is_enabled();
   std::vector<ArgumentKey> inputKeys = keysOf(inputs);
@@ -269,10 +292,26 @@ Tensor CompiledFunction::operator()(const std::vector<Tensor> &inputs) const {
       views.push_back(view);
     }
   }
+  float learningRate = state->sgd ? state->sgd->learningRate : 0.0f;
+  if (state->sgd) {
+    BufferView view;
+    view.type.elementType = ElementType::F32;
+    view.data = &learningRate;
+    views.push_back(view);
+  }
   std::vector<Buffer> results =
       compilation->module->call(compilation->entry, views);
 
   Tensor output = toTensor(results.front(), compilation->outputDtype);
+  if (state->sgd) {
+    // The results after the loss are the updated parameters.
+    NoGradGuard noGrad;
+    for (size_t i = 0; i < compilation->wrt.size(); ++i) {
+      Tensor &parameter = arguments[compilation->wrt[i]];
+      parameter.copy_(toTensor(results[1 + i], parameter.dtype()));
+    }
+    return output;
+  }
   for (size_t i = 0; i < compilation->wrt.size(); ++i) {
     Tensor &parameter = arguments[compilation->wrt[i]];
     Tensor gradient = toTensor(results[1 + i], parameter.dtype());
@@ -286,7 +325,48 @@ Tensor CompiledFunction::operator()(const std::vector<Tensor> &inputs) const {
   return output;
 }
 
-namespace {
+/// Makes `gradient` (`@f_grad`, returning the loss and the gradients of
+/// the arguments `wrt`) return updated parameters instead:
+/// p - lr * (g + weightDecay * p), with lr a new last argument.
+void appendSgdUpdate(mlir::func::FuncOp gradient,
+                     const std::vector<size_t> &wrt, double weightDecay) {
+  mlir::Block &body = gradient.getBody().front();
+  auto returnOp = mlir::cast<mlir::func::ReturnOp>(body.getTerminator());
+  mlir::OpBuilder builder(returnOp);
+  mlir::Location loc = returnOp.getLoc();
+  mlir::Value learningRate = body.addArgument(
+      mlir::RankedTensorType::get({}, builder.getF32Type()), loc);
+  llvm::SmallVector<mlir::Value> results = {returnOp.getOperand(0)};
+  for (size_t i = 0; i < wrt.size(); ++i) {
+    mlir::Value parameter = body.getArgument(wrt[i]);
+    mlir::Value grad = returnOp.getOperand(1 + i);
+    auto type = mlir::cast<mlir::RankedTensorType>(parameter.getType());
+    mlir::Value rate = learningRate;
+    if (!type.getElementType().isF32())
+      rate = mlir::adjit::ConvertOp::create(
+          builder, loc, mlir::RankedTensorType::get({}, type.getElementType()),
+          rate);
+    if (weightDecay != 0) {
+      auto decay = mlir::adjit::ConstantOp::create(
+          builder, loc,
+          mlir::DenseElementsAttr::get(
+              type, builder.getFloatAttr(type.getElementType(), weightDecay)));
+      mlir::Value decayed =
+          mlir::adjit::MulOp::create(builder, loc, parameter, decay);
+      grad = mlir::adjit::AddOp::create(builder, loc, grad, decayed);
+    }
+    mlir::Value rates = mlir::adjit::BroadcastOp::create(
+        builder, loc, type, rate, builder.getDenseI64ArrayAttr({}));
+    mlir::Value step = mlir::adjit::MulOp::create(builder, loc, rates, grad);
+    results.push_back(
+        mlir::adjit::SubOp::create(builder, loc, parameter, step));
+  }
+  mlir::func::ReturnOp::create(builder, loc, results);
+  returnOp.erase();
+  gradient.setFunctionType(builder.getFunctionType(
+      body.getArgumentTypes(), mlir::TypeRange(mlir::ValueRange(results))));
+}
+
 Compilation compileFor(CompiledFunction::State &state,
                        const std::vector<Tensor> &inputs, bool gradMode) {
   mlir::MLIRContext context(getRegistry());
@@ -331,11 +411,18 @@ Compilation compileFor(CompiledFunction::State &state,
     for (size_t index : compilation.wrt)
       options.wrt->push_back(static_cast<int64_t>(index));
     options.name = state.name + "_grad";
-    if (mlir::failed(
-            mlir::adjit::generateGradient(*module, state.name, options)))
+    mlir::FailureOr<mlir::func::FuncOp> gradient =
+        mlir::adjit::generateGradient(*module, state.name, options);
+    if (mlir::failed(gradient))
       throw Error("jit: differentiating '" + state.name +
                   "' failed: " + diagnostics);
+    if (state.sgd)
+      appendSgdUpdate(*gradient, compilation.wrt, state.sgd->weightDecay);
     compilation.entry = options.name;
+  } else if (state.sgd) {
+    throw Error("jit::TrainStep '" + state.name +
+                "': nothing to train (the loss must have one element, grad "
+                "mode must be on, and a tensor it uses must require grad)");
   }
   compilation.ir = printModule(*module);
   if (const char *dumpDir = std::getenv("ADJIT_DUMP_IR")) {

@@ -173,6 +173,44 @@ TEST(JitCompile, CrossEntropyMatchesEager) {
   expectClose(w.grad(), eagerGrad);
 }
 
+TEST(JitTrainStep, MatchesEagerSgdAndDoesNotRecompileOnLearningRate) {
+  manual_seed(5);
+  Tensor x = randn({32, 3}), y = randn({32, 1});
+  auto makeParameters = [] {
+    manual_seed(9);
+    return std::vector<Tensor>{randn({3, 4}, requires_grad()),
+                               randn({4}, requires_grad()),
+                               randn({4, 1}, requires_grad())};
+  };
+  auto lossWith = [&](std::vector<Tensor> &p) {
+    return [&p](const std::vector<Tensor> &in) {
+      return nn::functional::mse_loss(
+          (in[0].matmul(p[0]) + p[1]).relu().matmul(p[2]), in[1]);
+    };
+  };
+  std::vector<Tensor> eager = makeParameters(), fused = makeParameters();
+  jit::TrainStep step(lossWith(fused), {0.05, 0.01});
+  double learningRate = 0.05;
+  for (int i = 0; i < 10; ++i) {
+    if (i == 5) {
+      learningRate = 0.02;
+      step.setLearningRate(learningRate);
+    }
+    // Plain SGD keeps no state, so a fresh optimizer per step is the same.
+    optim::SGD optimizer(eager,
+                         optim::SGDOptions(learningRate).weight_decay(0.01));
+    optimizer.zero_grad();
+    Tensor eagerLoss = lossWith(eager)({x, y});
+    eagerLoss.backward();
+    optimizer.step();
+    expectClose(step(x, y), eagerLoss.detach());
+  }
+  for (size_t i = 0; i < eager.size(); ++i)
+    expectClose(fused[i].detach(), eager[i].detach());
+  EXPECT_EQ(step.getStats().compilations, 1);
+  EXPECT_FALSE(fused[0].grad().defined());
+}
+
 TEST(JitCompile, UntraceableCodeIsAClearError) {
   Tensor w = ones({2}, requires_grad());
   EXPECT_EQ(errorOf([&] {
