@@ -117,9 +117,9 @@ Tensor adjit::nn::functional::cross_entropy(const Tensor &input,
                   " at position " + std::to_string(i) +
                   " is out of bounds for " + std::to_string(c) + " classes");
   Tensor logp = log_softmax(input, 1);
-  Tensor onehot =
-      to(eq(arange(static_cast<double>(c), kInt64).view({1, c}), t.view({n, 1})),
-         input.dtype());
+  Tensor onehot = to(
+      eq(arange(static_cast<double>(c), kInt64).view({1, c}), t.view({n, 1})),
+      input.dtype());
   return reduce(neg(sum(logp * onehot, {1})), reduction);
 }
 

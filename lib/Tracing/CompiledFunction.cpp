@@ -25,13 +25,6 @@ using namespace adjit::jit;
 
 namespace {
 
-std::string formatShape(const Shape &shape) {
-  std::string text = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    text += (i ? ", " : "") + std::to_string(shape[i]);
-  return text + "]";
-}
-
 /// What a compilation depends on of one argument tensor.
 struct ArgumentKey {
   Shape shape;
@@ -48,8 +41,8 @@ struct ArgumentKey {
   /// Describes how `next` differs from this key.
   std::string describeChange(const ArgumentKey &next) const {
     if (shape != next.shape)
-      return "changed shape from " + formatShape(shape) + " to " +
-             formatShape(next.shape);
+      return "changed shape from " + shapeToString(shape) + " to " +
+             shapeToString(next.shape);
     if (dtype != next.dtype)
       return "changed dtype";
     return next.requiresGrad ? "now requires grad" : "no longer requires grad";
@@ -396,7 +389,7 @@ Compilation compileFor(CompiledFunction::State &state,
       continue;
     if (!argument.is_leaf())
       throw Error("jit: argument " + std::to_string(i) + " of '" + state.name +
-                  "' (shape " + formatShape(argument.sizes()) +
+                  "' (shape " + shapeToString(argument.sizes()) +
                   ") requires grad but is not a leaf; compiled functions "
                   "accumulate gradients into leaves only");
     compilation.wrt.push_back(i);

@@ -13,13 +13,6 @@ using mlir::Value;
 using runtime::OpKind;
 
 namespace {
-std::string formatShape(const Shape &shape) {
-  std::string text = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    text += (i ? ", " : "") + std::to_string(shape[i]);
-  return text + "]";
-}
-
 mlir::RankedTensorType tensorTypeOf(Value value) {
   return mlir::cast<mlir::RankedTensorType>(value.getType());
 }
@@ -102,7 +95,7 @@ Value Tracer::valueOf(const Tensor &tensor, const char *op) {
     return found->second;
   if (runtime::getCreationSerial(tensor) >= firstSerial)
     fail(std::string(op) + ": an input of shape " +
-         formatShape(tensor.sizes()) +
+         shapeToString(tensor.sizes()) +
          " was made inside the traced function by an op the tracer does not "
          "record");
   // Made before the trace began: a captured parameter or data tensor. It is
@@ -260,8 +253,8 @@ void Tracer::observe(const runtime::OpRecord &record) {
   mlir::RankedTensorType type = tensorTypeOf(value);
   if (type.getShape() != llvm::ArrayRef<int64_t>(record.output.sizes()))
     fail(std::string("tracing ") + record.name + " gave shape " +
-         formatShape(Shape(type.getShape())) + " but the eager op gave " +
-         formatShape(record.output.sizes()));
+         shapeToString(Shape(type.getShape())) + " but the eager op gave " +
+         shapeToString(record.output.sizes()));
   mlir::Type expected = getElementType(context, record.output.dtype());
   if (type.getElementType() != expected)
     value = emitConversion(value,

@@ -11,9 +11,9 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
-#include "adjit/Dialect/Adjit/IR/AdjointOpInterface.h"
 #include "adjit/Dialect/Adjit/IR/AdjitEnums.h.inc"
 #include "adjit/Dialect/Adjit/IR/AdjitOpsDialect.h.inc"
+#include "adjit/Dialect/Adjit/IR/AdjointOpInterface.h"
 
 namespace mlir::adjit::detail {
 
