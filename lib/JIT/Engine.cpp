@@ -26,6 +26,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
@@ -52,6 +53,7 @@ const mlir::DialectRegistry &getRegistry() {
     mlir::adjit::registerAllExtensions(*result);
     mlir::registerBuiltinDialectTranslation(*result);
     mlir::registerLLVMDialectTranslation(*result);
+    mlir::registerOpenMPDialectTranslation(*result);
     return result;
   }();
   return *registry;
@@ -60,6 +62,10 @@ const mlir::DialectRegistry &getRegistry() {
 void initializeNativeTarget() {
   static std::once_flag once;
   std::call_once(once, [] {
+    // OpenMP threads go to sleep right after a parallel loop instead of
+    // spinning for 200 ms, so they never compete with OpenBLAS's threads
+    // (or the caller's) for the cores. A value set by the user wins.
+    setenv("KMP_BLOCKTIME", "0", /*overwrite=*/0);
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
   });
@@ -397,6 +403,8 @@ Engine::Engine(EngineOptions options)
   mlir::adjit::AdjitToLLVMOptions pipeline;
   if (options.blasMinFlops >= 0)
     pipeline.blasMinFlops = options.blasMinFlops;
+  if (options.parallelMinElements >= 0)
+    pipeline.parallelMinElements = options.parallelMinElements;
   pipeline.approximateMath = options.approximateMath;
   pipelineOptions = pipeline.str() + " O" + std::to_string(options.optLevel);
 }
@@ -463,6 +471,8 @@ Engine::compileUncached(std::string_view text, std::string_view sourceName,
   mlir::adjit::AdjitToLLVMOptions pipelineOptions;
   if (options.blasMinFlops >= 0)
     pipelineOptions.blasMinFlops = options.blasMinFlops;
+  if (options.parallelMinElements >= 0)
+    pipelineOptions.parallelMinElements = options.parallelMinElements;
   pipelineOptions.approximateMath = options.approximateMath;
   mlir::PassManager pm(&context);
   mlir::adjit::buildAdjitToLLVMPipeline(pm, pipelineOptions);
@@ -490,9 +500,10 @@ Engine::compileUncached(std::string_view text, std::string_view sourceName,
   engineOptions.enableGDBNotificationListener = false;
   engineOptions.enablePerfNotificationListener = false;
   // The MLIR runner utilities: memrefCopy (strided copies) and the
-  // printMemref* functions that test programs call.
+  // printMemref* functions that test programs call; libomp for the parallel
+  // loops of large elementwise ops.
   llvm::SmallVector<llvm::StringRef> sharedLibraries = {
-      ADJIT_MLIR_C_RUNNER_UTILS, ADJIT_MLIR_RUNNER_UTILS};
+      ADJIT_MLIR_C_RUNNER_UTILS, ADJIT_MLIR_RUNNER_UTILS, ADJIT_LIBOMP};
   engineOptions.sharedLibPaths = sharedLibraries;
   auto engine = mlir::ExecutionEngine::create(*module, engineOptions,
                                               std::move(*targetMachine));
