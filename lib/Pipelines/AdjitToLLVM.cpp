@@ -54,8 +54,9 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
   bufferization::buildBufferDeallocationPipeline(pm, deallocation);
   pm.addPass(createConvertBufferizationToMemRefPass());
 
-  // Large contractions to BLAS, everything else to loops that LLVM -O3
-  // vectorizes.
+  // Large contractions to BLAS, large elementwise ops to loops with a
+  // parallel (OpenMP) outer loop, everything else to sequential loops; LLVM
+  // -O3 vectorizes the inner loops.
   pm.addPass(createAdjitMatmulToBlas(
       AdjitMatmulToBlasOptions{options.blasMinFlops.getValue()}));
   pm.addPass(createAdjitParallelizeLargeOps(

@@ -55,8 +55,9 @@ struct AdjitToLLVMOptions : public PassPipelineOptions<AdjitToLLVMOptions> {
 /// Builds `adjit-to-llvm`: adjit ops to linalg on tensors, elementwise
 /// fusion, one-shot bufferization across function boundaries (identity
 /// layouts, caller-owned arguments), ownership-based buffer deallocation,
-/// BLAS calls for large matrix products, loops, math lowering and the LLVM
-/// dialect, ending with a check that no adjit op survived. The JIT compiles
+/// BLAS calls for large matrix products, loops (OpenMP-parallel outer loops
+/// for large elementwise ops), math lowering and the LLVM dialect, ending
+/// with a check that no adjit op (nor any non-LLVM op) survived. The JIT compiles
 /// exactly what this pipeline produces.
 void buildAdjitToLLVMPipeline(OpPassManager &pm,
                               const AdjitToLLVMOptions &options);
