@@ -3,7 +3,8 @@
 // Times Engine::compile of a 20-op adjit function (elementwise chain,
 // broadcast, matmul, reductions): the first compile in the process, cold
 // compiles (a fresh engine, so an empty cache), and cached compiles (the
-// same engine again). The anchor is the cold compile at LLVM -O0.
+// same engine again). The anchor is the cold compile at LLVM -O0; -O2 is
+// shown as well (EngineOptions::optLevel).
 //
 //===----------------------------------------------------------------------===//
 
@@ -59,6 +60,10 @@ int main() {
   double first = secondsOf([] { Engine().compile(kTwentyOps); });
   double cold =
       adjit::bench::medianSeconds([] { Engine().compile(kTwentyOps); }, 15);
+  EngineOptions o2;
+  o2.optLevel = 2;
+  double coldO2 =
+      adjit::bench::medianSeconds([&] { Engine(o2).compile(kTwentyOps); }, 15);
   EngineOptions unoptimized;
   unoptimized.optLevel = 0;
   double coldO0 = adjit::bench::medianSeconds(
@@ -73,6 +78,7 @@ int main() {
   std::printf("%-34s %12s\n", "", "ms");
   std::printf("%-34s %12.2f\n", "first compile in the process", first * 1e3);
   std::printf("%-34s %12.2f\n", "cold (-O3, empty cache)", cold * 1e3);
+  std::printf("%-34s %12.2f\n", "cold (-O2, empty cache)", coldO2 * 1e3);
   std::printf("%-34s %12.2f\n", "cold anchor (-O0, empty cache)", coldO0 * 1e3);
   std::printf("%-34s %12.4f\n", "cached (cache hit)", cached * 1e3);
   std::printf("%-34s %11.0f%%\n", "cold -O3 / cold -O0", 100.0 * cold / coldO0);

@@ -26,6 +26,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
@@ -52,6 +53,7 @@ const mlir::DialectRegistry &getRegistry() {
     mlir::adjit::registerAllExtensions(*result);
     mlir::registerBuiltinDialectTranslation(*result);
     mlir::registerLLVMDialectTranslation(*result);
+    mlir::registerOpenMPDialectTranslation(*result);
     return result;
   }();
   return *registry;
@@ -60,6 +62,10 @@ const mlir::DialectRegistry &getRegistry() {
 void initializeNativeTarget() {
   static std::once_flag once;
   std::call_once(once, [] {
+    // OpenMP threads go to sleep right after a parallel loop instead of
+    // spinning for 200 ms, so they never compete with OpenBLAS's threads
+    // (or the caller's) for the cores. A value set by the user wins.
+    setenv("KMP_BLOCKTIME", "0", /*overwrite=*/0);
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
   });
@@ -183,8 +189,8 @@ std::string fingerprint(std::string_view text, std::string_view options) {
   return llvm::toHex(digest, /*LowerCase=*/true);
 }
 
-bool isRowMajor(const std::vector<int64_t> &shape,
-                const std::vector<int64_t> &strides) {
+bool isRowMajor(llvm::ArrayRef<int64_t> shape,
+                llvm::ArrayRef<int64_t> strides) {
   int64_t expected = 1;
   for (size_t d = shape.size(); d-- > 0;) {
     if (shape[d] != 1 && strides[d] != expected)
@@ -195,8 +201,8 @@ bool isRowMajor(const std::vector<int64_t> &shape,
 }
 
 /// Copies the strided elements at `base` into the row-major `destination`.
-void copyToRowMajor(const char *base, const std::vector<int64_t> &shape,
-                    const std::vector<int64_t> &strides, size_t elementSize,
+void copyToRowMajor(const char *base, llvm::ArrayRef<int64_t> shape,
+                    llvm::ArrayRef<int64_t> strides, size_t elementSize,
                     char *destination) {
   int64_t count = 1;
   for (int64_t size : shape)
@@ -283,7 +289,8 @@ CompiledModule::call(std::string_view name,
   size_t argumentWords = 0;
   for (const TensorType &type : signature.arguments)
     argumentWords += 3 + 2 * type.shape.size();
-  std::vector<int64_t> words;
+  // Small vectors: calls of small functions allocate nothing here.
+  llvm::SmallVector<int64_t, 64> words;
   words.reserve(argumentWords);
   std::vector<std::vector<char>> copies;
   for (size_t i = 0; i < arguments.size(); ++i) {
@@ -322,22 +329,22 @@ CompiledModule::call(std::string_view name,
     words.push_back(0);
     for (int64_t size : expected.shape)
       words.push_back(size);
+    size_t stridesStart = words.size();
+    words.resize(stridesStart + expected.shape.size());
     int64_t stride = 1;
-    std::vector<int64_t> strides(expected.shape.size());
     for (size_t d = expected.shape.size(); d-- > 0;) {
-      strides[d] = stride;
+      words[stridesStart + d] = stride;
       stride *= expected.shape[d];
     }
-    words.insert(words.end(), strides.begin(), strides.end());
   }
 
   // The results come back as one struct of descriptors, all 64-bit fields.
   size_t resultWords = 0;
   for (const TensorType &type : signature.results)
     resultWords += 3 + 2 * type.shape.size();
-  std::vector<int64_t> results(resultWords, 0);
+  llvm::SmallVector<int64_t, 32> results(resultWords, 0);
 
-  std::vector<void *> packed;
+  llvm::SmallVector<void *, 64> packed;
   packed.reserve(words.size() + 1);
   for (int64_t &word : words)
     packed.push_back(&word);
@@ -347,15 +354,16 @@ CompiledModule::call(std::string_view name,
 
   // Adopt the result allocations; a buffer returned twice is copied.
   std::vector<Buffer> buffers;
-  std::vector<void *> adopted;
+  buffers.reserve(signature.results.size());
+  llvm::SmallVector<void *, 4> adopted;
   size_t word = 0;
   for (const TensorType &type : signature.results) {
     size_t rank = type.shape.size();
     void *allocation = reinterpret_cast<void *>(results[word]);
     char *aligned = reinterpret_cast<char *>(results[word + 1]);
     int64_t offset = results[word + 2];
-    std::vector<int64_t> strides(results.begin() + word + 3 + rank,
-                                 results.begin() + word + 3 + 2 * rank);
+    llvm::ArrayRef<int64_t> strides =
+        llvm::ArrayRef<int64_t>(results).slice(word + 3 + rank, rank);
     word += 3 + 2 * rank;
     size_t elementSize = getElementSize(type.elementType);
     char *data = aligned + offset * elementSize;
@@ -397,6 +405,8 @@ Engine::Engine(EngineOptions options)
   mlir::adjit::AdjitToLLVMOptions pipeline;
   if (options.blasMinFlops >= 0)
     pipeline.blasMinFlops = options.blasMinFlops;
+  if (options.parallelMinElements >= 0)
+    pipeline.parallelMinElements = options.parallelMinElements;
   pipeline.approximateMath = options.approximateMath;
   pipelineOptions = pipeline.str() + " O" + std::to_string(options.optLevel);
 }
@@ -463,6 +473,8 @@ Engine::compileUncached(std::string_view text, std::string_view sourceName,
   mlir::adjit::AdjitToLLVMOptions pipelineOptions;
   if (options.blasMinFlops >= 0)
     pipelineOptions.blasMinFlops = options.blasMinFlops;
+  if (options.parallelMinElements >= 0)
+    pipelineOptions.parallelMinElements = options.parallelMinElements;
   pipelineOptions.approximateMath = options.approximateMath;
   mlir::PassManager pm(&context);
   mlir::adjit::buildAdjitToLLVMPipeline(pm, pipelineOptions);
@@ -490,9 +502,10 @@ Engine::compileUncached(std::string_view text, std::string_view sourceName,
   engineOptions.enableGDBNotificationListener = false;
   engineOptions.enablePerfNotificationListener = false;
   // The MLIR runner utilities: memrefCopy (strided copies) and the
-  // printMemref* functions that test programs call.
+  // printMemref* functions that test programs call; libomp for the parallel
+  // loops of large elementwise ops.
   llvm::SmallVector<llvm::StringRef> sharedLibraries = {
-      ADJIT_MLIR_C_RUNNER_UTILS, ADJIT_MLIR_RUNNER_UTILS};
+      ADJIT_MLIR_C_RUNNER_UTILS, ADJIT_MLIR_RUNNER_UTILS, ADJIT_LIBOMP};
   engineOptions.sharedLibPaths = sharedLibraries;
   auto engine = mlir::ExecutionEngine::create(*module, engineOptions,
                                               std::move(*targetMachine));

@@ -54,10 +54,13 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
   bufferization::buildBufferDeallocationPipeline(pm, deallocation);
   pm.addPass(createConvertBufferizationToMemRefPass());
 
-  // Large contractions to BLAS, everything else to loops that LLVM -O3
-  // vectorizes.
+  // Large contractions to BLAS, large elementwise ops to loops with a
+  // parallel (OpenMP) outer loop, everything else to sequential loops; LLVM
+  // -O3 vectorizes the inner loops.
   pm.addPass(createAdjitMatmulToBlas(
       AdjitMatmulToBlasOptions{options.blasMinFlops.getValue()}));
+  pm.addPass(createAdjitParallelizeLargeOps(
+      AdjitParallelizeLargeOpsOptions{options.parallelMinElements.getValue()}));
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   if (options.approximateMath)
     pm.addPass(createAdjitApproximateMath());
@@ -66,11 +69,20 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
   // To the LLVM dialect.
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  if (options.parallelMinElements > 0) {
+    ConvertSCFToOpenMPPassOptions openMP;
+    openMP.numThreads = kParallelThreads;
+    pm.addPass(createConvertSCFToOpenMPPass(openMP));
+    // Inlines the allocation-free memref.alloca_scope that the conversion
+    // wraps loop bodies in, before scf-to-cf splits them into blocks.
+    pm.addPass(createCanonicalizerPass());
+  }
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertIndexToLLVMPass());

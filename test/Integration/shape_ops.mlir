@@ -12,6 +12,10 @@
 // RUN: adjit-run %s --entry=transpose \
 // RUN:   --arg='dense<[[[0.0, 1.0, 2.0, 3.0], [4.0, 5.0, 6.0, 7.0], [8.0, 9.0, 10.0, 11.0]], [[12.0, 13.0, 14.0, 15.0], [16.0, 17.0, 18.0, 19.0], [20.0, 21.0, 22.0, 23.0]]]> : tensor<2x3x4xf32>' \
 // RUN: | FileCheck %s --check-prefix=TRANSPOSE
+// RUN: adjit-run %s --entry=other_types \
+// RUN:   --arg='dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf64>' \
+// RUN:   --arg='dense<[1.5, 2.5]> : tensor<2xf32>' \
+// RUN: | FileCheck %s --check-prefix=OTHER
 // RUN: adjit-run %s --entry=slice_concat \
 // RUN:   --arg='dense<[[0.0, 1.0, 2.0], [3.0, 4.0, 5.0], [6.0, 7.0, 8.0], [9.0, 10.0, 11.0]]> : tensor<4x3xf64>' \
 // RUN:   --arg='dense<[[-1.0], [-2.0], [-3.0], [-4.0]]> : tensor<4x1xf64>' \
@@ -69,4 +73,15 @@ func.func @slice_concat(%x: tensor<4x3xf64>, %c: tensor<4x1xf64>)
   %3 = adjit.concat %0, %2 dim = 0
       : tensor<2x2xf64>, tensor<2x2xf64> -> tensor<4x2xf64>
   return %0, %1, %3 : tensor<2x2xf64>, tensor<4x5xf64>, tensor<4x2xf64>
+}
+
+// OTHER: dense<{{\[\[}}1.0, 4.0], [2.0, 5.0], [3.0, 6.0]]> : tensor<3x2xf64>
+// OTHER-NEXT: dense<[1.5, 2.5, 1.5, 2.5]> : tensor<4xf32>
+// OTHER-NEXT: dense<[2.5]> : tensor<1xf32>
+func.func @other_types(%x: tensor<2x3xf64>, %v: tensor<2xf32>)
+    -> (tensor<3x2xf64>, tensor<4xf32>, tensor<1xf32>) {
+  %0 = adjit.transpose %x, [1, 0] : tensor<2x3xf64> -> tensor<3x2xf64>
+  %1 = adjit.concat %v, %v dim = 0 : tensor<2xf32>, tensor<2xf32> -> tensor<4xf32>
+  %2 = adjit.slice %v [1:2:1] : tensor<2xf32> -> tensor<1xf32>
+  return %0, %1, %2 : tensor<3x2xf64>, tensor<4xf32>, tensor<1xf32>
 }

@@ -276,6 +276,12 @@ int main(int argc, char **argv) {
       llvm::cl::desc("Matrix products with M*N*K of at least this call "
                      "OpenBLAS (0: never; default: the pipeline's)"),
       llvm::cl::init(-1));
+  llvm::cl::opt<int64_t> parallelMinElements(
+      "parallel-min-elements",
+      llvm::cl::desc("Elementwise ops with at least this many elements run "
+                     "on two OpenMP threads (0: never; default: the "
+                     "pipeline's)"),
+      llvm::cl::init(-1));
   llvm::cl::ParseCommandLineOptions(
       argc, argv,
       "adjit-run: JIT-compiles an adjit module and runs one of "
@@ -299,6 +305,7 @@ int main(int argc, char **argv) {
   try {
     EngineOptions options;
     options.blasMinFlops = blasMinFlops;
+    options.parallelMinElements = parallelMinElements;
     Engine engine(options);
     auto module = engine.compile(
         std::string_view((*file)->getBuffer().data(), (*file)->getBufferSize()),

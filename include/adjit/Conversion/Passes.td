@@ -67,6 +67,23 @@ def AdjitMatmulToBlas : Pass<"adjit-matmul-to-blas", "ModuleOp"> {
   ];
 }
 
+def AdjitParallelizeLargeOps : Pass<"adjit-parallelize-large-ops", "ModuleOp"> {
+  let summary = "Lower large elementwise linalg ops to a parallel outer loop";
+  let description = [{
+    Lowers every linalg op on buffers whose iterators are all parallel and
+    whose iteration space has at least `min-elements` points to a loop nest
+    whose outermost loop is an `scf.parallel` (for `convert-scf-to-openmp`)
+    and whose inner loops are `scf.for` (which LLVM vectorizes). Smaller ops
+    and ops with reductions are left for `convert-linalg-to-loops`.
+    `min-elements=0` turns the pass off.
+  }];
+  let options = [
+    Option<"minElements", "min-elements", "int64_t", /*default=*/"0",
+           "Smallest iteration space run in parallel (0 disables the pass)">
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
 def AdjitApproximateMath : Pass<"adjit-approximate-math"> {
   let summary = "Replace f32 transcendental math ops by polynomial code";
   let description = [{

@@ -34,9 +34,12 @@ struct FunctionSignature {
 
 /// Options of an Engine; they are part of every compile-cache key.
 struct EngineOptions {
-  /// Matrix products with M*N*K at least this call OpenBLAS (0: never). The
-  /// default is the `adjit-to-llvm` default.
+  /// Matrix products with M*N*K at least this call OpenBLAS (0: never);
+  /// -1 means the `adjit-to-llvm` default.
   int64_t blasMinFlops = -1;
+  /// Elementwise ops with at least this many elements run on two OpenMP
+  /// threads (0: never); -1 means the `adjit-to-llvm` default.
+  int64_t parallelMinElements = -1;
   /// Polynomial f32 exp/log/tanh (see the adjit-to-llvm pipeline).
   bool approximateMath = true;
   /// LLVM optimization level of the generated code, 0 to 3.

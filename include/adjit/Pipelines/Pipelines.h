@@ -19,6 +19,13 @@ namespace mlir::adjit {
 /// would dominate (measured by bench/gemm).
 inline constexpr int64_t kDefaultBlasMinFlops = 32 * 32 * 32 + 1;
 
+/// The default of `AdjitToLLVMOptions::parallelMinElements`: elementwise ops
+/// of at least 2^16 elements use both cores.
+inline constexpr int64_t kDefaultParallelMinElements = int64_t(1) << 16;
+
+/// The number of OpenMP threads of parallel loops: the machine's two cores.
+inline constexpr unsigned kParallelThreads = 2;
+
 /// Options of the `adjit-to-llvm` pipeline.
 struct AdjitToLLVMOptions : public PassPipelineOptions<AdjitToLLVMOptions> {
   Option<int64_t> blasMinFlops{
@@ -28,6 +35,12 @@ struct AdjitToLLVMOptions : public PassPipelineOptions<AdjitToLLVMOptions> {
                      "(adjit_blas_*gemm); 0 keeps all of them in generated "
                      "code"),
       llvm::cl::init(kDefaultBlasMinFlops)};
+  Option<int64_t> parallelMinElements{
+      *this, "parallel-min-elements",
+      llvm::cl::desc("Elementwise ops with at least this many elements run "
+                     "their outer loop on OpenMP threads (libomp); 0 keeps "
+                     "everything sequential"),
+      llvm::cl::init(kDefaultParallelMinElements)};
   Option<bool> approximateMath{
       *this, "approximate-math",
       llvm::cl::desc("Replace f32 exp/log/tanh by polynomial approximations "
@@ -42,8 +55,9 @@ struct AdjitToLLVMOptions : public PassPipelineOptions<AdjitToLLVMOptions> {
 /// Builds `adjit-to-llvm`: adjit ops to linalg on tensors, elementwise
 /// fusion, one-shot bufferization across function boundaries (identity
 /// layouts, caller-owned arguments), ownership-based buffer deallocation,
-/// BLAS calls for large matrix products, loops, math lowering and the LLVM
-/// dialect, ending with a check that no adjit op survived. The JIT compiles
+/// BLAS calls for large matrix products, loops (OpenMP-parallel outer loops
+/// for large elementwise ops), math lowering and the LLVM dialect, ending
+/// with a check that no adjit op (nor any non-LLVM op) survived. The JIT compiles
 /// exactly what this pipeline produces.
 void buildAdjitToLLVMPipeline(OpPassManager &pm,
                               const AdjitToLLVMOptions &options);

@@ -4,6 +4,7 @@
 #include "adjit/Dialect/Adjit/IR/Adjit.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 
 namespace mlir::adjit {
 #define GEN_PASS_DEF_ADJITCHECKLOWERED
@@ -28,7 +29,8 @@ struct AdjitCheckLoweredPass
         return WalkResult::interrupt();
       }
       if (toLLVM && op != module.getOperation() &&
-          !isa_and_nonnull<LLVM::LLVMDialect>(op->getDialect())) {
+          !isa_and_nonnull<LLVM::LLVMDialect, omp::OpenMPDialect>(
+              op->getDialect())) {
         op->emitError() << "op '" << op->getName()
                         << "' survived lowering to the LLVM dialect: the "
                            "adjit-to-llvm pipeline has no lowering for it";

@@ -1,0 +1,71 @@
+//===- ParallelizeLargeOps.cpp - parallel outer loops for large ops -------===//
+
+#include "adjit/Conversion/Passes.h"
+
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::adjit {
+#define GEN_PASS_DEF_ADJITPARALLELIZELARGEOPS
+#include "adjit/Conversion/Passes.h.inc"
+} // namespace mlir::adjit
+
+using namespace mlir;
+
+namespace {
+
+/// Returns the number of points of the static iteration space of `op`, or
+/// nothing if it is not static.
+std::optional<int64_t> getIterationCount(linalg::LinalgOp op) {
+  int64_t count = 1;
+  for (int64_t range : op.getStaticLoopRanges()) {
+    if (ShapedType::isDynamic(range))
+      return std::nullopt;
+    count *= range;
+  }
+  return count;
+}
+
+struct ParallelizeLargeOpsPass
+    : adjit::impl::AdjitParallelizeLargeOpsBase<ParallelizeLargeOpsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (minElements <= 0)
+      return;
+    SmallVector<linalg::LinalgOp> candidates;
+    getOperation()->walk([&](linalg::LinalgOp op) {
+      if (!op.hasPureBufferSemantics() || op.getNumLoops() == 0 ||
+          op.getNumParallelLoops() != op.getNumLoops())
+        return;
+      std::optional<int64_t> count = getIterationCount(op);
+      if (count && *count >= minElements)
+        candidates.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp op : candidates) {
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::LinalgLoops> loops =
+          linalg::linalgOpToLoops(rewriter, op);
+      if (failed(loops) || loops->empty())
+        continue;
+      rewriter.eraseOp(op);
+      auto outer = dyn_cast<scf::ForOp>(loops->front());
+      if (!outer || outer.getNumResults() != 0)
+        continue;
+      // The outermost scf.for becomes an scf.parallel with the same body.
+      rewriter.setInsertionPoint(outer);
+      auto parallel = scf::ParallelOp::create(
+          rewriter, outer.getLoc(), ValueRange{outer.getLowerBound()},
+          ValueRange{outer.getUpperBound()}, ValueRange{outer.getStep()});
+      Block *forBody = outer.getBody();
+      rewriter.eraseOp(forBody->getTerminator());
+      Block *parallelBody = parallel.getBody();
+      rewriter.inlineBlockBefore(forBody, parallelBody->getTerminator(),
+                                 parallel.getInductionVars());
+      rewriter.eraseOp(outer);
+    }
+  }
+};
+
+} // namespace
