@@ -22,6 +22,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -453,6 +454,28 @@ Engine::compile(std::string_view moduleText, std::string_view sourceName) {
   return entry.get();
 }
 
+namespace {
+/// Prefix of the symbols of the functions a module defines, once compiled.
+constexpr llvm::StringLiteral kDefinedFunctionPrefix = "__adjit_";
+
+/// Renames the functions `module` defines to kDefinedFunctionPrefix + name,
+/// so that none takes the name of a C library function the generated code
+/// calls: a module defining @exp would otherwise receive the calls that the
+/// lowered code makes to libm's exp.
+void prefixDefinedFunctions(mlir::ModuleOp module) {
+  mlir::SymbolTable symbols(module);
+  for (auto function :
+       llvm::make_early_inc_range(module.getOps<mlir::func::FuncOp>())) {
+    if (function.isExternal())
+      continue;
+    std::string name = (kDefinedFunctionPrefix + function.getSymName()).str();
+    // Renaming cannot fail here: the names are unique and every use is a
+    // plain symbol reference in this module.
+    (void)symbols.rename(function, name);
+  }
+}
+} // namespace
+
 std::shared_ptr<const CompiledModule>
 Engine::compileUncached(std::string_view text, std::string_view sourceName,
                         std::string key) {
@@ -469,6 +492,7 @@ Engine::compileUncached(std::string_view text, std::string_view sourceName,
     throw adjit::Error("adjit JIT: cannot parse the module:\n" +
                        diagnostics.getText());
   std::vector<FunctionSignature> signatures = collectSignatures(*module);
+  prefixDefinedFunctions(*module);
 
   mlir::adjit::AdjitToLLVMOptions pipelineOptions;
   if (options.blasMinFlops >= 0)
@@ -527,7 +551,8 @@ Engine::compileUncached(std::string_view text, std::string_view sourceName,
   for (const FunctionSignature &signature : signatures) {
     if (!signature.notCallableReason.empty())
       continue;
-    auto entryPoint = (*engine)->lookupPacked(signature.name);
+    auto entryPoint = (*engine)->lookupPacked(
+        (kDefinedFunctionPrefix + signature.name).str());
     if (!entryPoint)
       throw adjit::Error("adjit JIT: cannot find the compiled @" +
                          signature.name + ": " +
