@@ -57,8 +57,8 @@ struct AdjitToLLVMOptions : public PassPipelineOptions<AdjitToLLVMOptions> {
 /// layouts, caller-owned arguments), ownership-based buffer deallocation,
 /// BLAS calls for large matrix products, loops (OpenMP-parallel outer loops
 /// for large elementwise ops), math lowering and the LLVM dialect, ending
-/// with a check that no adjit op (nor any non-LLVM op) survived. The JIT compiles
-/// exactly what this pipeline produces.
+/// with a check that no adjit op (nor any non-LLVM op) survived. The JIT
+/// compiles exactly what this pipeline produces.
 void buildAdjitToLLVMPipeline(OpPassManager &pm,
                               const AdjitToLLVMOptions &options);
 
