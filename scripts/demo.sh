@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo of `make demo`: linear regression trained eagerly and with the JIT,
-# then an adjit program before and after canonicalization.
+# the Iris MLP with the JIT, then an adjit program before and after
+# canonicalization.
 set -euo pipefail
 build_dir=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,6 +11,10 @@ echo "== linear regression, eager autograd (examples/linear_regression.cpp)"
 echo
 echo "== linear regression, compiled with adjit::jit (examples/linear_regression_jit.cpp)"
 "$build_dir/examples/linear_regression_jit"
+echo
+
+echo "== Iris MLP classifier, compiled with adjit::jit (examples/mlp_iris.cpp --jit)"
+"$build_dir/examples/mlp_iris" --jit
 echo
 
 program="$root/examples/ir/linear_model_loss.mlir"
