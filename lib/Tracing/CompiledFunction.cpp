@@ -161,6 +161,19 @@ ElementType elementTypeOf(Dtype dtype) {
   return ElementType::F64;
 }
 
+/// Returns the elements of `tensor`, which is contiguous and of dtype f32,
+/// f64 or bool (the dtypes compiled code exchanges).
+void *getElements(const Tensor &tensor) {
+  switch (tensor.dtype()) {
+  case Dtype::Float32:
+    return tensor.data_ptr<float>();
+  case Dtype::Bool:
+    return tensor.data_ptr<bool>();
+  default:
+    return tensor.data_ptr<double>();
+  }
+}
+
 /// Copies a result buffer into a new tensor of `dtype`.
 Tensor toTensor(const Buffer &buffer, Dtype dtype) {
   NoGradGuard noGrad;
@@ -172,12 +185,7 @@ Tensor toTensor(const Buffer &buffer, Dtype dtype) {
   size_t bytes =
       buffer.getNumElements() * getElementSize(buffer.getElementType());
   if (bytes)
-    std::memcpy(bufferDtype == Dtype::Float32
-                    ? static_cast<void *>(tensor.data_ptr<float>())
-                : bufferDtype == Dtype::Bool
-                    ? static_cast<void *>(tensor.data_ptr<bool>())
-                    : static_cast<void *>(tensor.data_ptr<double>()),
-                buffer.getData(), bytes);
+    std::memcpy(getElements(tensor), buffer.getData(), bytes);
   return bufferDtype == dtype ? tensor : tensor.to(dtype);
 }
 
@@ -277,11 +285,7 @@ Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
       BufferView view;
       view.type.elementType = elementTypeOf(data.dtype());
       view.type.shape = data.sizes();
-      view.data = data.dtype() == Dtype::Float32
-                      ? static_cast<const void *>(data.data_ptr<float>())
-                  : data.dtype() == Dtype::Bool
-                      ? static_cast<const void *>(data.data_ptr<bool>())
-                      : static_cast<const void *>(data.data_ptr<double>());
+      view.data = getElements(data);
       views.push_back(view);
     }
   }
