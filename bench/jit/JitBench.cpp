@@ -53,7 +53,7 @@ void run(const Workload &workload) {
     step(workload.inputs);
     optimizer.step();
   });
-  jit::TrainStep fused(workload.loss, {0.01, 0.0}, workload.name);
+  jit::TrainStep fused(workload.loss, optim::SGDOptions(0.01), workload.name);
   fused(workload.inputs);
   double fusedNs = bench::medianNsPerCall(workload.iterations,
                                           [&] { fused(workload.inputs); });

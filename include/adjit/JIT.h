@@ -4,19 +4,22 @@
 // API, into a callable that runs one compiled function per call: the traced
 // forward computation and, when the result is a loss that needs gradients,
 // its reverse-mode derivative in the IR, accumulating into .grad() as
-// loss.backward() would.
+// loss.backward() would. adjit::jit::TrainStep compiles an optimizer's update
+// (SGD or Adam) into that function too.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef ADJIT_JIT_H
 #define ADJIT_JIT_H
 
+#include "adjit/Optim.h"
 #include "adjit/Tensor.h"
 
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace adjit::jit {
@@ -81,22 +84,29 @@ private:
   std::shared_ptr<State> state;
 };
 
-/// Options of a fused SGD training step: p -= lr * (grad + weightDecay * p).
-struct SGDStepOptions {
-  double learningRate = 0.01;
-  double weightDecay = 0.0;
-};
+/// The update rule of a TrainStep: eager optim::SGD's (momentum, dampening,
+/// Nesterov momentum, weight decay) or optim::Adam's (betas, eps, weight
+/// decay, bias correction), with the same options and formulas.
+using OptimizerOptions = std::variant<optim::SGDOptions, optim::AdamOptions>;
 
 /// One compiled function per input signature that computes a loss, its
-/// gradients and the SGD update of every tensor that requires grad (the
-/// parameters the loss function captures, and inputs that require grad), and
-/// writes the updated values into those tensors in place. It replaces
-/// zero_grad(), loss.backward() and optimizer.step(); .grad() is not touched.
-/// The learning rate is an input of the compiled code: changing it does not
-/// recompile.
+/// gradients and the optimizer update of every tensor that requires grad
+/// (the parameters the loss function captures, and inputs that require
+/// grad), and writes the updated values into those tensors in place. It
+/// replaces zero_grad(), loss.backward() and optimizer.step(); .grad() is not
+/// touched. The optimizer state (momentum buffers, Adam's first and second
+/// moments) lives in tensors the TrainStep owns, one set per trained tensor,
+/// which the compiled code reads and updates. The learning rate and the step
+/// count are inputs of the compiled code: changing them does not recompile.
 class TrainStep {
 public:
-  TrainStep(TensorFunction loss, SGDStepOptions options,
+  /// Trains with the update rule of optim::SGD with `options`. Throws
+  /// adjit::Error for options optim::SGD rejects.
+  TrainStep(TensorFunction loss, optim::SGDOptions options,
+            std::string name = "train_step");
+  /// Trains with the update rule of optim::Adam with `options`. Throws
+  /// adjit::Error for options optim::Adam rejects.
+  TrainStep(TensorFunction loss, optim::AdamOptions options,
             std::string name = "train_step");
 
   /// Runs one step on `inputs` and returns the loss before the update.
@@ -108,24 +118,36 @@ public:
     return (*this)(std::vector<Tensor>{first, rest...});
   }
 
-  /// Sets the learning rate of the following steps.
-  void setLearningRate(double learningRate) {
-    options.learningRate = learningRate;
-  }
+  /// Sets the learning rate of the following steps; throws adjit::Error if
+  /// it is negative.
+  void setLearningRate(double learningRate);
+  /// Returns the learning rate of the next step.
+  double getLearningRate() const;
+
+  /// Returns the number of steps run so far. Adam's bias correction in the
+  /// next step uses getStepCount() + 1, as optim::Adam's does after as many
+  /// step() calls.
+  int64_t getStepCount() const;
+
+  /// Returns the optimizer options, with the current learning rate.
+  OptimizerOptions getOptions() const;
 
   CompileStats getStats() const { return function.getStats(); }
   std::string getLastIR() const { return function.getLastIR(); }
 
 private:
+  TrainStep(TensorFunction loss, OptimizerOptions options, std::string name);
   CompiledFunction function;
-  SGDStepOptions options;
 };
 
 /// Compiles `function` lazily: it is traced and compiled on its first call
 /// and whenever its input signature changes. `name` names the traced IR
 /// function. `ADJIT_LOG=1` prints a line per compilation with its reason;
-/// `ADJIT_DUMP_IR=<dir>` writes the traced and differentiated IR of each
-/// compilation to `<dir>/<name>-<n>.mlir`.
+/// `ADJIT_DUMP_IR=<dir>` writes the IR of the n-th compilation (from 0) as
+/// `<dir>/<name>-<n>-traced.mlir` (as recorded), `-differentiated.mlir` (with
+/// the gradient function and any optimizer update; only when differentiated)
+/// and `-lowered.mlir` (the LLVM dialect module the adjit-to-llvm pipeline
+/// makes of the compiled module), each of which `adjit-opt` parses.
 CompiledFunction compile(TensorFunction function, std::string name = "step");
 
 } // namespace adjit::jit

@@ -110,12 +110,12 @@ Tensor adjit::nn::functional::cross_entropy(const Tensor &input,
                 dtypeName(target.dtype()));
   int64_t n = input.size(0), c = input.size(1);
   Tensor t = castTo(target, Dtype::Int64);
-  const int64_t *cls = t.unsafeGetImpl()->data<int64_t>();
-  for (int64_t i = 0; i < n; ++i)
-    if (cls[i] < 0 || cls[i] >= c)
-      throw Error("cross_entropy: target " + std::to_string(cls[i]) +
-                  " at position " + std::to_string(i) +
-                  " is out of bounds for " + std::to_string(c) + " classes");
+  // A compiled function repeats this check before each call (the one-hot
+  // rows below would silently be zero for a target out of range).
+  runtime::IndexRangeCheck targetsInRange{"cross_entropy", "target", c,
+                                          "classes"};
+  runtime::notifyIndexCheck(targetsInRange, target);
+  targetsInRange.verify(t);
   Tensor logp = log_softmax(input, 1);
   Tensor onehot = to(
       eq(arange(static_cast<double>(c), kInt64).view({1, c}), t.view({n, 1})),
@@ -127,6 +127,19 @@ Tensor adjit::nn::functional::binary_cross_entropy_with_logits(
     const Tensor &input, const Tensor &target, Reduction reduction) {
   checkSameShape("binary_cross_entropy_with_logits", input, target);
   Tensor y = to(target, input.dtype());
+  if (runtime::getCurrentObserver()) {
+    // Traced: the same values from differentiable ops, so that the compiled
+    // gradient is derived from them. max(x, 0) and -|x| are written as
+    // selections on x >= 0, whose adjoints give the derivative sigmoid(x) - y
+    // at every x, x = 0 included (the subgradients of relu and abs at 0
+    // would give -y there).
+    Tensor nonNegative = input >= 0.0;
+    Tensor positivePart = where(nonNegative, input, zeros_like(input));
+    Tensor negativeAbs = where(nonNegative, neg(input), input);
+    Tensor loss =
+        positivePart - input * y + adjit::log(adjit::exp(negativeAbs) + 1.0);
+    return reduce(loss, reduction);
+  }
   Tensor loss;
   {
     NoGradGuard guard;

@@ -32,3 +32,16 @@ ObserverScope::ObserverScope(OpObserver *observer) : previous(currentObserver) {
 }
 
 ObserverScope::~ObserverScope() { currentObserver = previous; }
+
+void IndexRangeCheck::verify(const Tensor &indices) const {
+  // The values are read directly: this check is the runtime's own business,
+  // not a host read of a traced program.
+  adjit::Tensor values = adjit::castTo(indices, adjit::Dtype::Int64);
+  const int64_t *data = values.unsafeGetImpl()->data<int64_t>();
+  for (int64_t i = 0, n = values.numel(); i < n; ++i)
+    if (data[i] < 0 || data[i] >= bound)
+      throw adjit::Error(std::string(op) + ": " + what + " " +
+                         std::to_string(data[i]) + " at position " +
+                         std::to_string(i) + " is out of bounds for " +
+                         std::to_string(bound) + " " + unit);
+}

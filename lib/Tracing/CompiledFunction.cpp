@@ -1,5 +1,6 @@
 //===- CompiledFunction.cpp - adjit::jit::trace and adjit::jit::compile ---===//
 
+#include "OptimizerUpdate.h"
 #include "Tracer.h"
 
 #include "adjit/Autograd.h"
@@ -9,14 +10,17 @@
 #include "adjit/InitAll.h"
 #include "adjit/JIT.h"
 #include "adjit/JIT/Engine.h"
+#include "adjit/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <optional>
 
@@ -59,6 +63,9 @@ struct Compilation {
   std::vector<ArgumentKey> capturedKeys;
   /// Argument indices whose gradients the compiled code returns.
   std::vector<size_t> wrt;
+  /// Checks of argument values that the traced ops made and that each call
+  /// repeats (cross_entropy's target range).
+  std::vector<tracing::Tracer::ArgumentCheck> argumentChecks;
   std::shared_ptr<const CompiledModule> module;
   std::string entry;
   Dtype outputDtype;
@@ -122,12 +129,18 @@ std::string printModule(mlir::ModuleOp module) {
   return text;
 }
 
-/// Records `function` on `inputs` into `context`; returns the module and the
-/// argument tensors (inputs, then captured tensors).
-std::pair<mlir::OwningOpRef<mlir::ModuleOp>, std::vector<Tensor>>
-record(mlir::MLIRContext &context, const TensorFunction &function,
-       const std::vector<Tensor> &inputs, const std::string &name,
-       Tensor *output) {
+/// What tracing a function gave.
+struct Recording {
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  /// The argument tensors: the inputs, then the captured tensors.
+  std::vector<Tensor> arguments;
+  std::vector<tracing::Tracer::ArgumentCheck> argumentChecks;
+  Tensor output;
+};
+
+/// Records `function` on `inputs` into `context`.
+Recording record(mlir::MLIRContext &context, const TensorFunction &function,
+                 const std::vector<Tensor> &inputs, const std::string &name) {
   context.loadAllAvailableDialects();
   tracing::Tracer tracer(&context, name);
   for (const Tensor &input : inputs)
@@ -142,10 +155,12 @@ record(mlir::MLIRContext &context, const TensorFunction &function,
   if (!result.defined())
     throw Error("jit: the traced function '" + name +
                 "' returned an undefined tensor");
-  if (output)
-    *output = result;
-  mlir::OwningOpRef<mlir::ModuleOp> module = tracer.finish(result);
-  return {std::move(module), tracer.getArgumentTensors()};
+  Recording recording;
+  recording.module = tracer.finish(result);
+  recording.arguments = tracer.getArgumentTensors();
+  recording.argumentChecks = tracer.getArgumentChecks();
+  recording.output = result;
+  return recording;
 }
 
 ElementType elementTypeOf(Dtype dtype) {
@@ -191,12 +206,50 @@ Tensor toTensor(const Buffer &buffer, Dtype dtype) {
 
 } // namespace
 
+namespace {
+/// The optimizer of a TrainStep and the state it keeps between steps.
+struct Training {
+  OptimizerOptions options;
+  /// Steps run so far.
+  int64_t steps = 0;
+  /// The optimizer state of one trained tensor.
+  struct ParameterState {
+    /// The tensor, weakly: a released one has no further steps.
+    std::weak_ptr<TensorImpl> owner;
+    std::vector<Tensor> tensors;
+  };
+  std::map<const TensorImpl *, ParameterState> parameters;
+
+  double getLearningRate() const {
+    return std::visit([](const auto &o) { return o.lr(); }, options);
+  }
+
+  /// Returns the state of `parameter`, made on its first step.
+  std::vector<Tensor> &stateOf(const Tensor &parameter) {
+    ParameterState &entry = parameters[parameter.unsafeGetImpl()];
+    if (entry.owner.lock() != parameter.getIntrusivePtr()) {
+      // New, or a released tensor's address reused.
+      entry.owner = parameter.getIntrusivePtr();
+      entry.tensors = tracing::makeOptimizerState(options, parameter);
+    }
+    return entry.tensors;
+  }
+
+  /// Drops the state of released tensors.
+  void dropReleased() {
+    for (auto it = parameters.begin(); it != parameters.end();)
+      it = it->second.owner.expired() ? parameters.erase(it) : std::next(it);
+  }
+};
+} // namespace
+
 struct CompiledFunction::State {
   TensorFunction function;
   std::string name;
-  /// Set for a TrainStep: the compiled code returns updated parameters
-  /// instead of gradients and takes the learning rate as its last argument.
-  std::optional<SGDStepOptions> sgd;
+  /// Set for a TrainStep: the compiled code takes the optimizer state, the
+  /// learning rate and the step count after the arguments, and returns the
+  /// updated parameters and state instead of gradients.
+  std::optional<Training> training;
   std::mutex mutex;
   std::vector<Compilation> compilations;
   CompileStats stats;
@@ -206,8 +259,7 @@ std::string adjit::jit::trace(const TensorFunction &function,
                               const std::vector<Tensor> &inputs,
                               const std::string &name) {
   mlir::MLIRContext context(getRegistry());
-  auto [module, arguments] = record(context, function, inputs, name, nullptr);
-  return printModule(*module);
+  return printModule(*record(context, function, inputs, name).module);
 }
 
 CompiledFunction adjit::jit::compile(TensorFunction function,
@@ -224,24 +276,75 @@ Compilation compileFor(CompiledFunction::State &state,
                        const std::vector<Tensor> &inputs, bool gradMode);
 /// Runs `state`'s function on `inputs`, compiling it first if needed.
 Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs);
+
+/// Throws adjit::Error for options the eager optimizer rejects.
+void checkOptions(const OptimizerOptions &options) {
+  // The eager optimizers' constructors check their options; none of them
+  // needs a parameter for that.
+  if (const auto *sgd = std::get_if<optim::SGDOptions>(&options))
+    (void)optim::SGD({}, *sgd);
+  else
+    (void)optim::Adam({}, std::get<optim::AdamOptions>(options));
+}
 } // namespace
 
 Tensor CompiledFunction::operator()(const std::vector<Tensor> &inputs) const {
   return call(state.get(), inputs);
 }
 
-TrainStep::TrainStep(TensorFunction loss, SGDStepOptions options,
+TrainStep::TrainStep(TensorFunction loss, optim::SGDOptions options,
                      std::string name)
-    : function(compile(std::move(loss), std::move(name))), options(options) {
-  function.state->sgd = options;
+    : TrainStep(std::move(loss), OptimizerOptions(options), std::move(name)) {}
+
+TrainStep::TrainStep(TensorFunction loss, optim::AdamOptions options,
+                     std::string name)
+    : TrainStep(std::move(loss), OptimizerOptions(options), std::move(name)) {}
+
+TrainStep::TrainStep(TensorFunction loss, OptimizerOptions options,
+                     std::string name)
+    : function(compile(std::move(loss), std::move(name))) {
+  checkOptions(options);
+  function.state->training = Training{options, 0, {}};
 }
 
 Tensor TrainStep::operator()(const std::vector<Tensor> &inputs) {
-  function.state->sgd = options;
   return call(function.state.get(), inputs);
 }
 
+void TrainStep::setLearningRate(double learningRate) {
+  if (!(learningRate >= 0))
+    throw Error("jit::TrainStep::setLearningRate: invalid learning rate " +
+                std::to_string(learningRate));
+  std::lock_guard<std::mutex> lock(function.state->mutex);
+  std::visit([&](auto &o) { o.lr(learningRate); },
+             function.state->training->options);
+}
+
+double TrainStep::getLearningRate() const {
+  std::lock_guard<std::mutex> lock(function.state->mutex);
+  return function.state->training->getLearningRate();
+}
+
+int64_t TrainStep::getStepCount() const {
+  std::lock_guard<std::mutex> lock(function.state->mutex);
+  return function.state->training->steps;
+}
+
+OptimizerOptions TrainStep::getOptions() const {
+  std::lock_guard<std::mutex> lock(function.state->mutex);
+  return function.state->training->options;
+}
+
 namespace {
+/// Returns a view of `tensor`'s elements for compiled code.
+BufferView viewOf(const Tensor &tensor) {
+  BufferView view;
+  view.type.elementType = elementTypeOf(tensor.dtype());
+  view.type.shape = tensor.sizes();
+  view.data = getElements(tensor);
+  return view;
+}
+
 Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
   std::lock_guard<std::mutex> lock(state->mutex);
   bool gradMode = GradMode::is_enabled();
@@ -273,6 +376,12 @@ Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
   std::vector<Tensor> arguments(inputs);
   for (const std::weak_ptr<TensorImpl> &captured : compilation->captured)
     arguments.push_back(Tensor(captured.lock()));
+  // The checks the eager ops made of argument values when traced; compiled
+  // code cannot fail on a value.
+  for (const tracing::Tracer::ArgumentCheck &check :
+       compilation->argumentChecks)
+    check.check.verify(arguments[check.argument]);
+
   std::vector<Tensor> contiguous;
   std::vector<BufferView> views;
   {
@@ -282,31 +391,48 @@ Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
                         ? argument.to(Dtype::Float64)
                         : argument.contiguous();
       contiguous.push_back(data);
-      BufferView view;
-      view.type.elementType = elementTypeOf(data.dtype());
-      view.type.shape = data.sizes();
-      view.data = getElements(data);
-      views.push_back(view);
+      views.push_back(viewOf(data));
     }
   }
-  float learningRate = state->sgd ? state->sgd->learningRate : 0.0f;
-  if (state->sgd) {
-    BufferView view;
-    view.type.elementType = ElementType::F32;
-    view.data = &learningRate;
-    views.push_back(view);
+
+  // A training step also passes the optimizer state of each trained tensor
+  // (contiguous, as made by makeOptimizerState), the learning rate and the
+  // step count.
+  Training *training = state->training ? &*state->training : nullptr;
+  std::vector<Tensor *> optimizerState;
+  double scalars[2] = {0, 0};
+  if (training) {
+    training->dropReleased();
+    for (size_t index : compilation->wrt)
+      for (Tensor &tensor : training->stateOf(arguments[index])) {
+        optimizerState.push_back(&tensor);
+        views.push_back(viewOf(tensor));
+      }
+    scalars[0] = training->getLearningRate();
+    scalars[1] = static_cast<double>(training->steps + 1);
+    for (double &scalar : scalars) {
+      BufferView view;
+      view.type.elementType = ElementType::F64;
+      view.data = &scalar;
+      views.push_back(view);
+    }
   }
   std::vector<Buffer> results =
       compilation->module->call(compilation->entry, views);
 
   Tensor output = toTensor(results.front(), compilation->outputDtype);
-  if (state->sgd) {
-    // The results after the loss are the updated parameters.
+  if (training) {
+    // The results after the loss are the updated parameters, then their
+    // updated optimizer state.
     NoGradGuard noGrad;
-    for (size_t i = 0; i < compilation->wrt.size(); ++i) {
-      Tensor &parameter = arguments[compilation->wrt[i]];
-      parameter.copy_(toTensor(results[1 + i], parameter.dtype()));
+    size_t next = 1;
+    for (size_t index : compilation->wrt) {
+      Tensor &parameter = arguments[index];
+      parameter.copy_(toTensor(results[next++], parameter.dtype()));
     }
+    for (Tensor *tensor : optimizerState)
+      *tensor = toTensor(results[next++], tensor->dtype());
+    ++training->steps;
     return output;
   }
   for (size_t i = 0; i < compilation->wrt.size(); ++i) {
@@ -322,46 +448,27 @@ Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
   return output;
 }
 
-/// Makes `gradient` (`@f_grad`, returning the loss and the gradients of
-/// the arguments `wrt`) return updated parameters instead:
-/// p - lr * (g + weightDecay * p), with lr a new last argument.
-void appendSgdUpdate(mlir::func::FuncOp gradient,
-                     const std::vector<size_t> &wrt, double weightDecay) {
-  mlir::Block &body = gradient.getBody().front();
-  auto returnOp = mlir::cast<mlir::func::ReturnOp>(body.getTerminator());
-  mlir::OpBuilder builder(returnOp);
-  mlir::Location loc = returnOp.getLoc();
-  mlir::Value learningRate = body.addArgument(
-      mlir::RankedTensorType::get({}, builder.getF32Type()), loc);
-  llvm::SmallVector<mlir::Value> results = {returnOp.getOperand(0)};
-  for (size_t i = 0; i < wrt.size(); ++i) {
-    mlir::Value parameter = body.getArgument(wrt[i]);
-    mlir::Value grad = returnOp.getOperand(1 + i);
-    auto type = mlir::cast<mlir::RankedTensorType>(parameter.getType());
-    mlir::Value rate = learningRate;
-    if (!type.getElementType().isF32())
-      rate = mlir::adjit::ConvertOp::create(
-          builder, loc, mlir::RankedTensorType::get({}, type.getElementType()),
-          rate);
-    if (weightDecay != 0) {
-      auto decay = mlir::adjit::ConstantOp::create(
-          builder, loc,
-          mlir::DenseElementsAttr::get(
-              type, builder.getFloatAttr(type.getElementType(), weightDecay)));
-      mlir::Value decayed =
-          mlir::adjit::MulOp::create(builder, loc, parameter, decay);
-      grad = mlir::adjit::AddOp::create(builder, loc, grad, decayed);
-    }
-    mlir::Value rates = mlir::adjit::BroadcastOp::create(
-        builder, loc, type, rate, builder.getDenseI64ArrayAttr({}));
-    mlir::Value step = mlir::adjit::MulOp::create(builder, loc, rates, grad);
-    results.push_back(
-        mlir::adjit::SubOp::create(builder, loc, parameter, step));
-  }
-  mlir::func::ReturnOp::create(builder, loc, results);
-  returnOp.erase();
-  gradient.setFunctionType(builder.getFunctionType(
-      body.getArgumentTypes(), mlir::TypeRange(mlir::ValueRange(results))));
+/// Returns `module` lowered by the adjit-to-llvm pipeline as the JIT's
+/// engine lowers it (it compiles with the pipeline's default options), or
+/// std::nullopt if lowering fails; the engine then reports why.
+std::optional<std::string> lowerToLLVM(mlir::ModuleOp module) {
+  mlir::OwningOpRef<mlir::ModuleOp> lowered = module.clone();
+  mlir::PassManager pm(module.getContext());
+  mlir::adjit::buildAdjitToLLVMPipeline(pm, mlir::adjit::AdjitToLLVMOptions());
+  if (mlir::failed(pm.run(*lowered)))
+    return std::nullopt;
+  return printModule(*lowered);
+}
+
+/// Writes `text` to `<ADJIT_DUMP_IR>/<name>-<index>-<stage>.mlir`.
+void dumpIR(const char *directory, const std::string &name, int64_t index,
+            const char *stage, const std::string &text) {
+  std::string path = std::string(directory) + "/" + name + "-" +
+                     std::to_string(index) + "-" + stage + ".mlir";
+  std::ofstream file(path);
+  file << text;
+  if (!file)
+    throw Error("jit: ADJIT_DUMP_IR: cannot write " + path);
 }
 
 Compilation compileFor(CompiledFunction::State &state,
@@ -372,10 +479,14 @@ Compilation compileFor(CompiledFunction::State &state,
     diagnostics += (diagnostics.empty() ? "" : "\n") + d.str();
     return mlir::success();
   });
+  const char *dumpDirectory = std::getenv("ADJIT_DUMP_IR");
+  int64_t dumpIndex = state.stats.compilations;
 
-  Tensor output;
-  auto [module, arguments] =
-      record(context, state.function, inputs, state.name, &output);
+  Recording recording = record(context, state.function, inputs, state.name);
+  mlir::ModuleOp module = *recording.module;
+  const std::vector<Tensor> &arguments = recording.arguments;
+  if (dumpDirectory)
+    dumpIR(dumpDirectory, state.name, dumpIndex, "traced", printModule(module));
 
   Compilation compilation;
   compilation.inputKeys = keysOf(inputs);
@@ -384,7 +495,8 @@ Compilation compileFor(CompiledFunction::State &state,
     compilation.captured.push_back(arguments[i].getIntrusivePtr());
     compilation.capturedKeys.push_back(ArgumentKey::of(arguments[i]));
   }
-  compilation.outputDtype = output.dtype();
+  compilation.argumentChecks = recording.argumentChecks;
+  compilation.outputDtype = recording.output.dtype();
   compilation.entry = state.name;
 
   for (size_t i = 0; i < arguments.size(); ++i) {
@@ -399,7 +511,8 @@ Compilation compileFor(CompiledFunction::State &state,
     compilation.wrt.push_back(i);
   }
   bool differentiate = gradMode && !compilation.wrt.empty() &&
-                       output.numel() == 1 && output.is_floating_point();
+                       recording.output.numel() == 1 &&
+                       recording.output.is_floating_point();
   if (!differentiate)
     compilation.wrt.clear();
   if (differentiate) {
@@ -409,25 +522,28 @@ Compilation compileFor(CompiledFunction::State &state,
       options.wrt->push_back(static_cast<int64_t>(index));
     options.name = state.name + "_grad";
     mlir::FailureOr<mlir::func::FuncOp> gradient =
-        mlir::adjit::generateGradient(*module, state.name, options);
+        mlir::adjit::generateGradient(module, state.name, options);
     if (mlir::failed(gradient))
       throw Error("jit: differentiating '" + state.name +
                   "' failed: " + diagnostics);
-    if (state.sgd)
-      appendSgdUpdate(*gradient, compilation.wrt, state.sgd->weightDecay);
+    if (state.training)
+      tracing::appendOptimizerUpdate(*gradient, compilation.wrt,
+                                     state.training->options);
     compilation.entry = options.name;
-  } else if (state.sgd) {
+  } else if (state.training) {
     throw Error("jit::TrainStep '" + state.name +
                 "': nothing to train (the loss must have one element, grad "
                 "mode must be on, and a tensor it uses must require grad)");
   }
-  compilation.ir = printModule(*module);
-  if (const char *dumpDir = std::getenv("ADJIT_DUMP_IR")) {
-    std::string path = std::string(dumpDir) + "/" + state.name + "-" +
-                       std::to_string(state.stats.compilations) + ".mlir";
-    std::ofstream(path) << compilation.ir;
+  compilation.ir = printModule(module);
+  if (dumpDirectory) {
+    if (differentiate)
+      dumpIR(dumpDirectory, state.name, dumpIndex, "differentiated",
+             compilation.ir);
+    if (std::optional<std::string> lowered = lowerToLLVM(module))
+      dumpIR(dumpDirectory, state.name, dumpIndex, "lowered", *lowered);
   }
-  compilation.module = getEngine().compile(*module);
+  compilation.module = getEngine().compile(module);
   return compilation;
 }
 } // namespace

@@ -270,6 +270,22 @@ void Tracer::observeUnsupported(const char *op, const char *what) {
               what + ")");
 }
 
+void Tracer::observeIndexCheck(const runtime::IndexRangeCheck &check,
+                               const Tensor &indices) {
+  Value value = valueOf(indices, check.op);
+  if (auto argument = mlir::dyn_cast<mlir::BlockArgument>(value)) {
+    argumentChecks.push_back({argument.getArgNumber(), check});
+    return;
+  }
+  if (value.getDefiningOp<mlir::adjit::ConstantOp>())
+    return;
+  fail(std::string(check.op) + ": the " + check.what + " indices (shape " +
+       shapeToString(indices.sizes()) +
+       ") are computed inside the traced function, so a later call could "
+       "not check that they lie in [0, " +
+       std::to_string(check.bound) + "); pass them as an input instead");
+}
+
 mlir::OwningOpRef<mlir::ModuleOp> Tracer::finish(const Tensor &output) {
   Value result = valueOf(output, "the traced function's result");
   return builder.finish(result);

@@ -29,6 +29,11 @@ public:
 
   void observe(const runtime::OpRecord &record) override;
   void observeUnsupported(const char *op, const char *what) override;
+  /// Records a check of indices passed as an argument, to be repeated on
+  /// every call; indices that are constants keep the values checked now.
+  /// Throws adjit::Error for indices computed inside the function.
+  void observeIndexCheck(const runtime::IndexRangeCheck &check,
+                         const Tensor &indices) override;
 
   /// Returns `output` from the function and hands out the module.
   mlir::OwningOpRef<mlir::ModuleOp> finish(const Tensor &output);
@@ -36,6 +41,16 @@ public:
   /// The tensors passed as the function's arguments: the inputs, then the
   /// captured tensors, in argument order.
   const std::vector<Tensor> &getArgumentTensors() const { return arguments; }
+
+  /// A check of the values of an argument tensor that the traced ops made.
+  struct ArgumentCheck {
+    size_t argument;
+    runtime::IndexRangeCheck check;
+  };
+  /// The checks a compiled version must repeat on each call's arguments.
+  const std::vector<ArgumentCheck> &getArgumentChecks() const {
+    return argumentChecks;
+  }
 
 private:
   /// Returns the IR value of `tensor`, capturing it as an argument if it was
@@ -61,6 +76,7 @@ private:
   /// Keeps every traced tensor alive, so that no address is reused.
   std::vector<Tensor> traced;
   std::vector<Tensor> arguments;
+  std::vector<ArgumentCheck> argumentChecks;
 };
 
 /// Returns the IR element type of `dtype` (int64 values are traced as f64).

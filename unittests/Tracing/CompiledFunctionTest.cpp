@@ -1,5 +1,7 @@
 //===- CompiledFunctionTest.cpp - tests of jit::trace and jit::compile ----===//
 
+#include "TracingTestUtil.h"
+
 #include "adjit/JIT.h"
 #include "adjit/adjit.h"
 
@@ -11,25 +13,8 @@ using namespace adjit;
 
 namespace {
 
-/// Expects every element of `actual` within a relative 1e-5 of `expected`.
-void expectClose(const Tensor &actual, const Tensor &expected) {
-  ASSERT_EQ(actual.sizes(), expected.sizes());
-  Tensor a = actual.to(Dtype::Float64).contiguous();
-  Tensor e = expected.to(Dtype::Float64).contiguous();
-  const double *pa = a.data_ptr<double>(), *pe = e.data_ptr<double>();
-  for (int64_t i = 0; i < a.numel(); ++i)
-    EXPECT_NEAR(pa[i], pe[i], 1e-5 * std::max(1.0, std::abs(pe[i])))
-        << "element " << i;
-}
-
-std::string errorOf(const std::function<void()> &body) {
-  try {
-    body();
-  } catch (const Error &error) {
-    return error.what();
-  }
-  return "no error";
-}
+using test::errorOf;
+using test::expectClose;
 
 TEST(JitTrace, RecordsExplicitBroadcastsAndCapturedParameters) {
   Tensor w = ones({3, 2}, requires_grad());
@@ -173,42 +158,114 @@ TEST(JitCompile, CrossEntropyMatchesEager) {
   expectClose(w.grad(), eagerGrad);
 }
 
-TEST(JitTrainStep, MatchesEagerSgdAndDoesNotRecompileOnLearningRate) {
-  manual_seed(5);
-  Tensor x = randn({32, 3}), y = randn({32, 1});
-  auto makeParameters = [] {
-    manual_seed(9);
-    return std::vector<Tensor>{randn({3, 4}, requires_grad()),
-                               randn({4}, requires_grad()),
-                               randn({4, 1}, requires_grad())};
-  };
-  auto lossWith = [&](std::vector<Tensor> &p) {
-    return [&p](const std::vector<Tensor> &in) {
-      return nn::functional::mse_loss(
-          (in[0].matmul(p[0]) + p[1]).relu().matmul(p[2]), in[1]);
-    };
-  };
-  std::vector<Tensor> eager = makeParameters(), fused = makeParameters();
-  jit::TrainStep step(lossWith(fused), {0.05, 0.01});
-  double learningRate = 0.05;
-  for (int i = 0; i < 10; ++i) {
-    if (i == 5) {
-      learningRate = 0.02;
-      step.setLearningRate(learningRate);
-    }
-    // Plain SGD keeps no state, so a fresh optimizer per step is the same.
-    optim::SGD optimizer(eager,
-                         optim::SGDOptions(learningRate).weight_decay(0.01));
-    optimizer.zero_grad();
-    Tensor eagerLoss = lossWith(eager)({x, y});
-    eagerLoss.backward();
-    optimizer.step();
-    expectClose(step(x, y), eagerLoss.detach());
+TEST(JitCompile, CrossEntropyChecksTargetsOnEveryCall) {
+  Tensor w = ones({3, 4}, requires_grad());
+  jit::CompiledFunction loss = jit::compile([&](const std::vector<Tensor> &in) {
+    return nn::functional::cross_entropy(in[0].matmul(w), in[1]);
+  });
+  Tensor x = ones({3, 3});
+  loss(x, from_vector({0, 3, 1}, {3}, kInt64));
+  // The compiled code would compute a row of zeros for these targets; the
+  // call checks them first, as the eager op does.
+  EXPECT_EQ(errorOf([&] {
+              loss(x, from_vector({0, 4, 1}, {3}, kInt64));
+            }),
+            "cross_entropy: target 4 at position 1 is out of bounds for 4 "
+            "classes");
+  EXPECT_EQ(errorOf([&] {
+              loss(x, from_vector({0, 1, -1}, {3}, kInt64));
+            }),
+            "cross_entropy: target -1 at position 2 is out of bounds for 4 "
+            "classes");
+  // The rejected calls found the compiled code but ran nothing: the
+  // gradient is the first call's, and a good call still accumulates.
+  Tensor gradient = w.grad().clone();
+  {
+    Tensor eagerW = ones({3, 4}, requires_grad());
+    nn::functional::cross_entropy(x.matmul(eagerW),
+                                  from_vector({0, 3, 1}, {3}, kInt64))
+        .backward();
+    expectClose(gradient, eagerW.grad());
   }
-  for (size_t i = 0; i < eager.size(); ++i)
-    expectClose(fused[i].detach(), eager[i].detach());
-  EXPECT_EQ(step.getStats().compilations, 1);
-  EXPECT_FALSE(fused[0].grad().defined());
+  loss(x, from_vector({2, 2, 2}, {3}, kInt64));
+  EXPECT_FALSE(allclose(w.grad(), gradient));
+  EXPECT_EQ(loss.getStats().compilations, 1);
+  EXPECT_EQ(loss.getStats().cacheHits, 3);
+}
+
+TEST(JitCompile, CrossEntropyChecksCapturedTargetsAndAcceptsConstants) {
+  Tensor w = ones({3, 4}, requires_grad());
+  Tensor captured = from_vector({0, 1, 2}, {3}, kInt64);
+  jit::CompiledFunction fromCapture =
+      jit::compile([&](const std::vector<Tensor> &in) {
+        return nn::functional::cross_entropy(in[0].matmul(w), captured);
+      });
+  fromCapture(ones({3, 3}));
+  {
+    NoGradGuard noGrad;
+    captured.fill_(7);
+  }
+  EXPECT_EQ(errorOf([&] {
+              fromCapture(ones({3, 3}));
+            }),
+            "cross_entropy: target 7 at position 0 is out of bounds for 4 "
+            "classes");
+  // Targets made inside the function are constants of the compiled code,
+  // checked once when traced.
+  jit::CompiledFunction fromConstant =
+      jit::compile([&](const std::vector<Tensor> &in) {
+        return nn::functional::cross_entropy(
+            in[0].matmul(w), from_vector({3, 2, 1}, {3}, kInt64));
+      });
+  fromConstant(ones({3, 3}));
+  fromConstant(ones({3, 3}));
+  EXPECT_EQ(fromConstant.getStats().cacheHits, 1);
+}
+
+TEST(JitCompile, CrossEntropyRejectsTargetsComputedInside) {
+  Tensor w = ones({3, 4}, requires_grad());
+  jit::CompiledFunction loss = jit::compile([&](const std::vector<Tensor> &in) {
+    return nn::functional::cross_entropy(in[0].matmul(w), in[1].reshape({3}));
+  });
+  EXPECT_EQ(errorOf([&] {
+              loss(ones({3, 3}), from_vector({0, 1, 2}, {3, 1}, kInt64));
+            }),
+            "cross_entropy: the target indices (shape [3]) are computed "
+            "inside the traced function, so a later call could not check "
+            "that they lie in [0, 4); pass them as an input instead");
+}
+
+TEST(JitCompile, BinaryCrossEntropyWithLogitsMatchesEager) {
+  // Logits exactly 0 (where relu and abs have a kink), moderate, and large
+  // enough that a naive log(sigmoid(x)) would give -inf; the targets
+  // require grad too.
+  Tensor logits = from_vector({0, 0, 2.5, -1.25, 40, -40, 90, -90}, {8});
+  Tensor scale = ones({8}, requires_grad());
+  Tensor shift = zeros({8}, requires_grad()); // d loss / d logit
+  Tensor target =
+      from_vector({1, 0, 0.25, 1, 0, 1, 1, 0}, {8}).requires_grad_(true);
+  for (auto reduction :
+       {nn::functional::Reduction::Mean, nn::functional::Reduction::Sum}) {
+    auto loss = [&](const std::vector<Tensor> &in) {
+      return nn::functional::binary_cross_entropy_with_logits(
+          in[0] * scale + shift, target, reduction);
+    };
+    Tensor eager = loss({logits});
+    eager.backward();
+    std::vector<Tensor> leaves = {scale, shift, target}, eagerGrads;
+    for (Tensor &leaf : leaves) {
+      eagerGrads.push_back(leaf.grad().clone());
+      leaf.mutable_grad() = Tensor();
+    }
+    jit::CompiledFunction compiled = jit::compile(loss, "bce");
+    Tensor result = compiled(logits);
+    EXPECT_TRUE(std::isfinite(result.item<float>()));
+    expectClose(result, eager);
+    for (size_t i = 0; i < leaves.size(); ++i) {
+      expectClose(leaves[i].grad(), eagerGrads[i]);
+      leaves[i].mutable_grad() = Tensor();
+    }
+  }
 }
 
 TEST(JitCompile, UntraceableCodeIsAClearError) {

@@ -83,6 +83,23 @@ struct OpRecord {
   Tensor output = {};
 };
 
+/// A requirement an op makes of the values of an int64 tensor of indices:
+/// every element lies in [0, bound). Compiled code does not look at values,
+/// so an observer that compiles the op must repeat the check whenever the
+/// compiled code runs on other indices.
+struct IndexRangeCheck {
+  /// The op, what one index is and what the bound counts, for the message
+  /// "<op>: <what> 7 at position 2 is out of bounds for 4 <unit>".
+  const char *op;
+  const char *what;
+  int64_t bound;
+  const char *unit;
+
+  /// Throws adjit::Error naming the first element of `indices` (int64) that
+  /// lies outside [0, bound).
+  void verify(const Tensor &indices) const;
+};
+
 /// Receives the ops the eager runtime runs on one thread.
 class OpObserver {
 public:
@@ -92,6 +109,10 @@ public:
   /// Called before `op` reads tensor values to the host (item, data_ptr) or
   /// runs an op the observer cannot represent; may throw adjit::Error.
   virtual void observeUnsupported(const char *op, const char *what) = 0;
+  /// Called when an op requires `check` of the values of `indices`, before
+  /// it verifies them; may throw adjit::Error.
+  virtual void observeIndexCheck(const IndexRangeCheck &check,
+                                 const Tensor &indices) = 0;
 };
 
 /// Returns the observer installed on this thread, or null.
@@ -140,6 +161,14 @@ inline void notifyObserver(const OpRecord &record) {
 inline void notifyUnsupported(const char *op, const char *what) {
   if (OpObserver *observer = getCurrentObserver())
     observer->observeUnsupported(op, what);
+}
+
+/// Tells the current observer, if any, that an op requires `check` of the
+/// values of `indices`.
+inline void notifyIndexCheck(const IndexRangeCheck &check,
+                             const Tensor &indices) {
+  if (OpObserver *observer = getCurrentObserver())
+    observer->observeIndexCheck(check, indices);
 }
 
 } // namespace adjit::runtime

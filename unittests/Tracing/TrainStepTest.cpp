@@ -1,0 +1,193 @@
+//===- TrainStepTest.cpp - tests of jit::TrainStep against eager optim ----===//
+
+#include "TracingTestUtil.h"
+
+#include "adjit/JIT.h"
+#include "adjit/adjit.h"
+
+#include <gtest/gtest.h>
+
+using namespace adjit;
+
+namespace {
+
+using test::errorOf;
+using test::expectClose;
+
+/// A small MLP's parameters, the same on every call.
+std::vector<Tensor> makeParameters() {
+  manual_seed(9);
+  return {randn({3, 8}, requires_grad()), randn({8}, requires_grad()),
+          randn({8, 1}, requires_grad()), randn({1}, requires_grad())};
+}
+
+/// The MLP's mean squared error on (inputs[0], inputs[1]) with `p`.
+jit::TensorFunction lossWith(std::vector<Tensor> &p) {
+  return [&p](const std::vector<Tensor> &in) {
+    Tensor hidden = (in[0].matmul(p[0]) + p[1]).tanh();
+    return nn::functional::mse_loss(hidden.matmul(p[2]) + p[3], in[1]);
+  };
+}
+
+/// Trains the MLP for `steps` steps with the eager optimizer `Optimizer` and
+/// with a TrainStep, both from `options`, on batches of `batchSizes` rows in
+/// turn, and expects equal losses at every step and equal parameters at the
+/// end. Returns the TrainStep's statistics.
+template <typename Optimizer, typename Options>
+jit::CompileStats
+expectTrainStepMatchesEager(const Options &options, int steps,
+                            const std::vector<int64_t> &batchSizes = {16}) {
+  manual_seed(5);
+  Tensor x = randn({16, 3}), y = randn({16, 1});
+  std::vector<Tensor> eager = makeParameters(), fused = makeParameters();
+  Optimizer optimizer(eager, options);
+  jit::TrainStep step(lossWith(fused), options);
+  for (int i = 0; i < steps; ++i) {
+    int64_t rows = batchSizes[i % batchSizes.size()];
+    Tensor xb = x.slice(0, 0, rows), yb = y.slice(0, 0, rows);
+    optimizer.zero_grad();
+    Tensor eagerLoss = lossWith(eager)({xb, yb});
+    eagerLoss.backward();
+    optimizer.step();
+    SCOPED_TRACE("step " + std::to_string(i));
+    expectClose(step(xb, yb), eagerLoss);
+  }
+  for (size_t i = 0; i < eager.size(); ++i) {
+    SCOPED_TRACE("parameter " + std::to_string(i));
+    expectClose(fused[i], eager[i]);
+    // The parameters moved, so the comparison is not of initial values.
+    EXPECT_FALSE(allclose(fused[i], makeParameters()[i]));
+  }
+  EXPECT_EQ(step.getStepCount(), steps);
+  EXPECT_FALSE(fused[0].grad().defined());
+  return step.getStats();
+}
+
+TEST(JitTrainStep, PlainSgdWithWeightDecayMatchesEager) {
+  jit::CompileStats stats = expectTrainStepMatchesEager<optim::SGD>(
+      optim::SGDOptions(0.05).weight_decay(0.01), 12);
+  EXPECT_EQ(stats.compilations, 1);
+  EXPECT_EQ(stats.cacheHits, 11);
+}
+
+TEST(JitTrainStep, SgdMomentumMatchesEager) {
+  expectTrainStepMatchesEager<optim::SGD>(
+      optim::SGDOptions(0.05).momentum(0.9).weight_decay(0.01), 12);
+}
+
+TEST(JitTrainStep, SgdNesterovMatchesEager) {
+  expectTrainStepMatchesEager<optim::SGD>(
+      optim::SGDOptions(0.03).momentum(0.8).nesterov(true).weight_decay(1e-3),
+      12);
+}
+
+TEST(JitTrainStep, SgdMomentumWithDampeningMatchesEager) {
+  // Dampening applies from the second step on: the first step's buffer is
+  // the undamped gradient.
+  expectTrainStepMatchesEager<optim::SGD>(
+      optim::SGDOptions(0.05).momentum(0.9).dampening(0.3), 12);
+}
+
+TEST(JitTrainStep, AdamMatchesEager) {
+  expectTrainStepMatchesEager<optim::Adam>(optim::AdamOptions(0.01), 12);
+}
+
+TEST(JitTrainStep, AdamWithWeightDecayBetasAndEpsMatchesEager) {
+  expectTrainStepMatchesEager<optim::Adam>(
+      optim::AdamOptions(0.02).betas({0.8, 0.99}).eps(1e-6).weight_decay(0.05),
+      12);
+}
+
+TEST(JitTrainStep, OptimizerStateSurvivesRecompilation) {
+  // Two batch sizes, two compilations; the moments and the step count
+  // belong to the parameters and the TrainStep, not to a compilation.
+  jit::CompileStats stats = expectTrainStepMatchesEager<optim::Adam>(
+      optim::AdamOptions(0.01).weight_decay(0.01), 12, {16, 8});
+  EXPECT_EQ(stats.compilations, 2);
+  EXPECT_EQ(stats.cacheHits, 10);
+  EXPECT_EQ(stats.lastReason, "input 0 changed shape from [16, 3] to [8, 3]");
+}
+
+TEST(JitTrainStep, PlainSgdFollowsLearningRateChangesWithoutRecompiling) {
+  manual_seed(5);
+  Tensor x = randn({32, 3}), y = randn({32, 1});
+  std::vector<Tensor> eager = makeParameters(), fused = makeParameters();
+  jit::TrainStep step(lossWith(fused),
+                      optim::SGDOptions(0.05).weight_decay(0.01));
+  double learningRate = 0.05;
+  for (int i = 0; i < 10; ++i) {
+    if (i == 5) {
+      learningRate = 0.02;
+      step.setLearningRate(learningRate);
+    }
+    // Plain SGD keeps no state, so a fresh optimizer per step is the same.
+    optim::SGD optimizer(eager,
+                         optim::SGDOptions(learningRate).weight_decay(0.01));
+    optimizer.zero_grad();
+    Tensor eagerLoss = lossWith(eager)({x, y});
+    eagerLoss.backward();
+    optimizer.step();
+    expectClose(step(x, y), eagerLoss);
+  }
+  for (size_t i = 0; i < eager.size(); ++i)
+    expectClose(fused[i], eager[i]);
+  EXPECT_EQ(step.getStats().compilations, 1);
+  EXPECT_DOUBLE_EQ(step.getLearningRate(), 0.02);
+}
+
+TEST(JitTrainStep, AdamLearningRateIsARuntimeInput) {
+  manual_seed(5);
+  Tensor x = randn({16, 3}), y = randn({16, 1});
+  std::vector<Tensor> p = makeParameters();
+  jit::TrainStep step(lossWith(p), optim::AdamOptions(0.01));
+  for (int i = 0; i < 3; ++i)
+    step(x, y);
+  // With a learning rate of 0 a step updates the moments but not the
+  // parameters.
+  step.setLearningRate(0.0);
+  std::vector<Tensor> before;
+  for (const Tensor &parameter : p)
+    before.push_back(parameter.detach().clone());
+  step(x, y);
+  for (size_t i = 0; i < p.size(); ++i)
+    EXPECT_TRUE(equal(p[i].detach(), before[i])) << "parameter " << i;
+  step.setLearningRate(0.01);
+  step(x, y);
+  EXPECT_FALSE(allclose(p[0].detach(), before[0]));
+  EXPECT_EQ(step.getStepCount(), 5);
+  jit::CompileStats stats = step.getStats();
+  EXPECT_EQ(stats.compilations, 1);
+  EXPECT_EQ(stats.cacheHits, 4);
+  EXPECT_NEAR(std::get<optim::AdamOptions>(step.getOptions()).lr(), 0.01,
+              1e-12);
+}
+
+TEST(JitTrainStep, InvalidOptionsAndMisuseAreErrors) {
+  std::vector<Tensor> p = makeParameters();
+  EXPECT_EQ(errorOf([&] {
+              jit::TrainStep(lossWith(p),
+                             optim::SGDOptions(0.1).nesterov(true));
+            }),
+            "SGD: Nesterov momentum requires a momentum and zero dampening");
+  EXPECT_EQ(
+      errorOf([&] {
+        jit::TrainStep(lossWith(p), optim::AdamOptions(0.1).betas({0.9, 1.0}));
+      }),
+      "Adam: invalid betas (0.900000, 1.000000); each must be in [0, 1)");
+  jit::TrainStep step(lossWith(p), optim::AdamOptions(0.1));
+  EXPECT_EQ(errorOf([&] { step.setLearningRate(-1); }),
+            "jit::TrainStep::setLearningRate: invalid learning rate "
+            "-1.000000");
+  std::vector<Tensor> frozen = makeParameters();
+  for (Tensor &parameter : frozen)
+    parameter.requires_grad_(false);
+  jit::TrainStep nothingToTrain(lossWith(frozen), optim::SGDOptions(0.1));
+  EXPECT_EQ(errorOf([&] {
+              nothingToTrain(randn({4, 3}), randn({4, 1}));
+            }),
+            "jit::TrainStep 'train_step': nothing to train (the loss must "
+            "have one element, grad mode must be on, and a tensor it uses "
+            "must require grad)");
+}
+
+} // namespace
