@@ -1,7 +1,9 @@
 //===- mlp_iris.cpp - An MLP classifier on Fisher's Iris data -------------===//
 //
 // Trains Linear(4, 16) - ReLU - Linear(16, 3) with cross entropy and Adam on
-// 120 of the 150 Iris flowers and reports the accuracy on the other 30.
+// 120 of the 150 Iris flowers and reports the accuracy on the other 30:
+// eagerly, with the loss and gradients compiled (--jit), or with the loss,
+// gradients and Adam update compiled into one jit::TrainStep (--fused).
 //
 //===----------------------------------------------------------------------===//
 
@@ -52,13 +54,16 @@ bool readIris(const std::string &path, std::vector<double> &features,
 } // namespace
 
 int main(int argc, char **argv) {
-  // Arguments: [--jit] [path of iris.csv]. With --jit the loss and its
-  // gradients run as one function compiled by adjit::jit::compile.
-  bool useJit = false;
+  // Arguments: [--jit | --fused] [path of iris.csv]. With --jit the loss and
+  // its gradients run as one function compiled by adjit::jit::compile; with
+  // --fused the Adam update is compiled into it too (adjit::jit::TrainStep).
+  bool useJit = false, useTrainStep = false;
   std::string path = std::string(ADJIT_EXAMPLES_DATA_DIR) + "/iris.csv";
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--jit")
       useJit = true;
+    else if (std::string(argv[i]) == "--fused")
+      useTrainStep = true;
     else
       path = argv[i];
   }
@@ -92,24 +97,30 @@ int main(int argc, char **argv) {
   xTest = (xTest - mu) / sigma;
 
   nn::Sequential model(nn::Linear(4, 16), nn::ReLU(), nn::Linear(16, 3));
-  optim::Adam optimizer(model->parameters(), optim::AdamOptions(0.05));
+  optim::AdamOptions adam(0.05);
+  optim::Adam optimizer(model->parameters(), adam);
 
   auto lossOf = [&](const std::vector<Tensor> &in) {
     return F::cross_entropy(model(in[0]), in[1]);
   };
   jit::CompiledFunction compiledLoss = jit::compile(lossOf, "iris_loss");
+  jit::TrainStep trainStep(lossOf, adam, "iris_train_step");
 
   const int epochs = 50;
   for (int epoch = 1; epoch <= epochs; ++epoch) {
-    optimizer.zero_grad();
     Tensor loss;
-    if (useJit) {
-      loss = compiledLoss(xTrain, yTrain); // also fills the .grad()s
+    if (useTrainStep) {
+      loss = trainStep(xTrain, yTrain); // updates the parameters in place
     } else {
-      loss = lossOf({xTrain, yTrain});
-      loss.backward();
+      optimizer.zero_grad();
+      if (useJit) {
+        loss = compiledLoss(xTrain, yTrain); // also fills the .grad()s
+      } else {
+        loss = lossOf({xTrain, yTrain});
+        loss.backward();
+      }
+      optimizer.step();
     }
-    optimizer.step();
     std::printf("epoch %2d  loss %.4f\n", epoch, loss.item<float>());
   }
 
@@ -122,9 +133,10 @@ int main(int argc, char **argv) {
               100 * accuracy(xTrain, yTrain), (long long)nTrain);
   std::printf("test accuracy %.1f%% (%lld samples)\n",
               100 * accuracy(xTest, yTest), (long long)nTest);
-  if (useJit)
+  jit::CompileStats stats =
+      useTrainStep ? trainStep.getStats() : compiledLoss.getStats();
+  if (useJit || useTrainStep)
     std::printf("compiled %lld time(s), %lld cached call(s)\n",
-                (long long)compiledLoss.getStats().compilations,
-                (long long)compiledLoss.getStats().cacheHits);
+                (long long)stats.compilations, (long long)stats.cacheHits);
   return 0;
 }

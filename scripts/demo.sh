@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo of `make demo`: linear regression trained eagerly and with the JIT,
-# the Iris MLP with the JIT, then an adjit program before and after
+# the Iris MLP with the JIT (loss and gradients compiled, then a fused
+# TrainStep with Adam), then an adjit program before and after
 # canonicalization.
 set -euo pipefail
 build_dir=${1:-build}
@@ -15,6 +16,10 @@ echo
 
 echo "== Iris MLP classifier, compiled with adjit::jit (examples/mlp_iris.cpp --jit)"
 "$build_dir/examples/mlp_iris" --jit
+echo
+
+echo "== the same with the Adam update compiled in too (examples/mlp_iris.cpp --fused, jit::TrainStep)"
+"$build_dir/examples/mlp_iris" --fused
 echo
 
 program="$root/examples/ir/linear_model_loss.mlir"
