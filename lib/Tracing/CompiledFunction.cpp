@@ -430,8 +430,14 @@ Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
       Tensor &parameter = arguments[index];
       parameter.copy_(toTensor(results[next++], parameter.dtype()));
     }
-    for (Tensor *tensor : optimizerState)
-      *tensor = toTensor(results[next++], tensor->dtype());
+    // The state tensors are contiguous and of the results' element types
+    // (makeOptimizerState made them): overwritten in place.
+    for (Tensor *tensor : optimizerState) {
+      const Buffer &result = results[next++];
+      std::memcpy(getElements(*tensor), result.getData(),
+                  result.getNumElements() *
+                      getElementSize(result.getElementType()));
+    }
     ++training->steps;
     return output;
   }
