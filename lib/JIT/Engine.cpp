@@ -162,7 +162,8 @@ std::vector<FunctionSignature> collectSignatures(mlir::ModuleOp module) {
     auto collect = [&](mlir::TypeRange types, std::vector<TensorType> &into,
                        const char *kind) {
       for (auto [index, type] : llvm::enumerate(types)) {
-        if (std::optional<TensorType> tensor = toTensorType(type)) {
+        std::optional<TensorType> tensor = toTensorType(type);
+        if (tensor && tensor->getSizeInBytes()) {
           into.push_back(*tensor);
           continue;
         }
@@ -170,8 +171,9 @@ std::vector<FunctionSignature> collectSignatures(mlir::ModuleOp module) {
           signature.notCallableReason =
               std::string(kind) + " #" + std::to_string(index) + " has type " +
               printType(type) +
-              ", but the JIT passes only statically shaped tensors of f32, "
-              "f64 or i1";
+              (tensor ? ", whose size in bytes overflows int64"
+                      : ", but the JIT passes only statically shaped tensors "
+                        "of f32, f64 or i1");
       }
     };
     collect(func.getArgumentTypes(), signature.arguments, "argument");
