@@ -10,7 +10,7 @@ CMAKE_FLAGS = -G Ninja \
   -DLLVM_DIR=$(LLVM_PREFIX)/lib/cmake/llvm \
   -DLLVM_EXTERNAL_LIT=$(LLVM_PREFIX)/bin/lit
 
-.PHONY: all deps configure build test test-asan demo bench docs format clean
+.PHONY: all deps configure build test test-asan test-tsan demo bench docs format clean
 
 all: build
 
@@ -44,6 +44,26 @@ test-asan: deps
 	# unit tests, which compile and run the same code, keep it.
 	ASAN_OPTIONS=detect_leaks=0 cmake --build $(ASAN_DIR) -j $(JOBS) --target check-adjit
 	cd $(ASAN_DIR) && ctest --output-on-failure -j $(JOBS)
+	# A thousand compile/run cycles through the engine (a quarter of that
+	# through jit::compile), with LeakSanitizer on at exit. Their tensors stay
+	# below the OpenMP threshold, so no libomp thread exists then.
+	ASAN_OPTIONS=detect_leaks=1 ADJIT_LEAK_TEST_CYCLES=1000 \
+	  $(ASAN_DIR)/unittests/AdjitJITLeakTests
+
+## Concurrent compiles and calls of the JIT built with ThreadSanitizer: only
+## the thread tests and what they link are built (build-tsan/).
+TSAN_DIR ?= build-tsan
+TSAN_FLAGS = -fsanitize=thread -fno-omit-frame-pointer
+test-tsan: deps
+	cmake -S . -B $(TSAN_DIR) $(CMAKE_FLAGS) \
+	  -DCMAKE_C_FLAGS="$(TSAN_FLAGS)" -DCMAKE_CXX_FLAGS="$(TSAN_FLAGS)" \
+	  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" \
+	  -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=thread"
+	cmake --build $(TSAN_DIR) -j $(JOBS) --target AdjitJITThreadTests AdjitJITTests
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	  $(TSAN_DIR)/unittests/AdjitJITThreadTests
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	  $(TSAN_DIR)/unittests/AdjitJITTests --gtest_filter='*Thread*'
 
 demo: build
 	@bash scripts/demo.sh $(BUILD_DIR)

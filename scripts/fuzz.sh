@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Fuzzes adjit-opt's parse -> verify -> canonicalize path with libFuzzer and
-# AddressSanitizer, seeded with the lit tests.
-#   scripts/fuzz.sh [seconds]        (default 300)
-# Crashing inputs are written to build-fuzz/crashes/.
+# Fuzzes adjit's compile path with libFuzzer and AddressSanitizer, seeded
+# with the lit tests: parse -> verify -> canonicalize -> CSE -> adjit-autodiff
+# of every function with a float tensor argument -> adjit-to-llvm (modules of
+# adjit and func ops). Nothing is executed.
+#   scripts/fuzz.sh [seconds] [libFuzzer flags...]    (default 300 seconds)
+# Crashing inputs are written to build-fuzz/crashes/; the corpus grows in
+# build-fuzz/corpus/ and is kept between runs.
 set -euo pipefail
 seconds=${1:-300}
+shift $(( $# > 0 ? 1 : 0 ))
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build-fuzz"
 
@@ -37,4 +41,4 @@ done
 
 ASAN_OPTIONS=detect_leaks=0 "$build/bin/adjit-opt-fuzzer" "$corpus" \
   -max_total_time="$seconds" -max_len=4096 -timeout=10 \
-  -artifact_prefix="$build/crashes/" -print_final_stats=1
+  -artifact_prefix="$build/crashes/" -print_final_stats=1 "$@"

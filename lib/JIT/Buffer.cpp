@@ -39,6 +39,14 @@ int64_t TensorType::getNumElements() const {
   return count;
 }
 
+std::optional<int64_t> TensorType::getSizeInBytes() const {
+  int64_t bytes = static_cast<int64_t>(getElementSize(elementType));
+  for (int64_t size : shape)
+    if (__builtin_mul_overflow(bytes, size, &bytes))
+      return std::nullopt;
+  return bytes;
+}
+
 std::string TensorType::str() const {
   std::string text = "tensor<";
   for (int64_t size : shape)

@@ -162,7 +162,8 @@ std::vector<FunctionSignature> collectSignatures(mlir::ModuleOp module) {
     auto collect = [&](mlir::TypeRange types, std::vector<TensorType> &into,
                        const char *kind) {
       for (auto [index, type] : llvm::enumerate(types)) {
-        if (std::optional<TensorType> tensor = toTensorType(type)) {
+        std::optional<TensorType> tensor = toTensorType(type);
+        if (tensor && tensor->getSizeInBytes()) {
           into.push_back(*tensor);
           continue;
         }
@@ -170,8 +171,9 @@ std::vector<FunctionSignature> collectSignatures(mlir::ModuleOp module) {
           signature.notCallableReason =
               std::string(kind) + " #" + std::to_string(index) + " has type " +
               printType(type) +
-              ", but the JIT passes only statically shaped tensors of f32, "
-              "f64 or i1";
+              (tensor ? ", whose size in bytes overflows int64"
+                      : ", but the JIT passes only statically shaped tensors "
+                        "of f32, f64 or i1");
       }
     };
     collect(func.getArgumentTypes(), signature.arguments, "argument");
@@ -461,18 +463,27 @@ constexpr llvm::StringLiteral kDefinedFunctionPrefix = "__adjit_";
 /// Renames the functions `module` defines to kDefinedFunctionPrefix + name,
 /// so that none takes the name of a C library function the generated code
 /// calls: a module defining @exp would otherwise receive the calls that the
-/// lowered code makes to libm's exp.
-void prefixDefinedFunctions(mlir::ModuleOp module) {
+/// lowered code makes to libm's exp. Returns the new name of each function by
+/// its old one: a name that another symbol has (@f when the module also
+/// defines @__adjit_f) gets a numeric suffix.
+llvm::StringMap<std::string> prefixDefinedFunctions(mlir::ModuleOp module) {
+  llvm::StringMap<std::string> newNames;
   mlir::SymbolTable symbols(module);
   for (auto function :
        llvm::make_early_inc_range(module.getOps<mlir::func::FuncOp>())) {
     if (function.isExternal())
       continue;
-    std::string name = (kDefinedFunctionPrefix + function.getSymName()).str();
-    // Renaming cannot fail here: the names are unique and every use is a
+    std::string oldName = function.getSymName().str();
+    std::string newName = (kDefinedFunctionPrefix + oldName).str();
+    for (unsigned suffix = 0; symbols.lookup(newName); ++suffix)
+      newName =
+          (kDefinedFunctionPrefix + oldName + "_" + llvm::Twine(suffix)).str();
+    // Renaming cannot fail here: the new name is free and every use is a
     // plain symbol reference in this module.
-    (void)symbols.rename(function, name);
+    (void)symbols.rename(function, newName);
+    newNames[oldName] = newName;
   }
+  return newNames;
 }
 } // namespace
 
@@ -492,7 +503,7 @@ Engine::compileUncached(std::string_view text, std::string_view sourceName,
     throw adjit::Error("adjit JIT: cannot parse the module:\n" +
                        diagnostics.getText());
   std::vector<FunctionSignature> signatures = collectSignatures(*module);
-  prefixDefinedFunctions(*module);
+  llvm::StringMap<std::string> compiledNames = prefixDefinedFunctions(*module);
 
   mlir::adjit::AdjitToLLVMOptions pipelineOptions;
   if (options.blasMinFlops >= 0)
@@ -551,8 +562,8 @@ Engine::compileUncached(std::string_view text, std::string_view sourceName,
   for (const FunctionSignature &signature : signatures) {
     if (!signature.notCallableReason.empty())
       continue;
-    auto entryPoint = (*engine)->lookupPacked(
-        (kDefinedFunctionPrefix + signature.name).str());
+    auto entryPoint =
+        (*engine)->lookupPacked(compiledNames.lookup(signature.name));
     if (!entryPoint)
       throw adjit::Error("adjit JIT: cannot find the compiled @" +
                          signature.name + ": " +

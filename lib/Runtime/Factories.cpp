@@ -131,10 +131,16 @@ Tensor adjit::arange(double start, double end, double step,
         {runtime::OpKind::Constant, "arange", {}},
         [&] { return arange(start, end, step, options); });
 
-  if (step == 0 || (end - start) / step < 0)
+  // NaN bounds fail the first check, infinite ones the second.
+  double count = std::ceil((end - start) / step);
+  if (step == 0 || !(count >= 0))
     throw Error("arange: invalid range from " + std::to_string(start) + " to " +
                 std::to_string(end) + " with step " + std::to_string(step));
-  int64_t n = static_cast<int64_t>(std::ceil((end - start) / step));
+  if (count > 0x1p62)
+    throw Error("arange: the range from " + std::to_string(start) + " to " +
+                std::to_string(end) + " with step " + std::to_string(step) +
+                " has too many elements");
+  int64_t n = static_cast<int64_t>(count);
   return fillWith({n}, options, [&](int64_t i) {
     return start + static_cast<double>(i) * step;
   });

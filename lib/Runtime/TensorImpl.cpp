@@ -150,12 +150,22 @@ Storage::~Storage() {
 }
 
 Tensor adjit::makeEmpty(const Shape &shape, Dtype dtype) {
-  for (int64_t d : shape)
+  // The size in bytes, which must fit in int64_t (so do the element count
+  // and every stride): an overflow would allocate a small buffer for a
+  // huge shape.
+  int64_t nbytes = static_cast<int64_t>(elementSize(dtype));
+  for (int64_t d : shape) {
     if (d < 0)
       throw Error("empty: negative dimension in shape " + shapeToString(shape));
+    if (__builtin_mul_overflow(nbytes, d, &nbytes))
+      throw Error("empty: shape " + shapeToString(shape) + " of " +
+                  dtypeName(dtype) +
+                  " has too many elements (its size in bytes overflows "
+                  "int64)");
+  }
   auto impl = std::make_shared<TensorImpl>();
   impl->numel = numelOf(shape);
-  impl->storage = std::make_shared<Storage>(impl->numel * elementSize(dtype));
+  impl->storage = std::make_shared<Storage>(static_cast<size_t>(nbytes));
   impl->shape = shape;
   impl->strides = contiguousStrides(shape);
   impl->dtype = dtype;

@@ -151,6 +151,10 @@ std::string parseArgument(mlir::MLIRContext &context, llvm::StringRef text,
       return "random<...> needs a statically shaped tensor of f32, f64 or i1, "
              "not " +
              rest.str();
+    if (!tensorType->getSizeInBytes())
+      return "random<...> needs a tensor whose size in bytes fits in int64, "
+             "not " +
+             rest.str();
     argument.type = *tensorType;
     return fillRandom(spec, argument);
   }
@@ -166,6 +170,9 @@ std::string parseArgument(mlir::MLIRContext &context, llvm::StringRef text,
     return "expected a dense literal of a statically shaped f32, f64 or i1 "
            "tensor, e.g. 'dense<[1.0, 2.0]> : tensor<2xf32>', or "
            "'random<seed=N>:tensor<...>'";
+  if (!tensorType->getSizeInBytes())
+    return "the literal's type " + tensorType->str() +
+           " is too large (its size in bytes overflows int64)";
   argument.type = *tensorType;
   int64_t count = tensorType->getNumElements();
   argument.bytes.resize(

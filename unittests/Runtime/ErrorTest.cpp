@@ -2,6 +2,9 @@
 
 #include "TestUtil.h"
 
+#include <cmath>
+#include <cstdint>
+
 using namespace adjit;
 using namespace adjit::test;
 namespace F = adjit::nn::functional;
@@ -85,7 +88,19 @@ TEST(ErrorTest, Factories) {
   EXPECT_ADJIT_ERROR(from_vector({1, 2, 3}, {2, 2}),
                      "from_vector: 3 values do not fill shape [2, 2]");
   EXPECT_ADJIT_ERROR(zeros({-1}), "empty: negative dimension in shape [-1]");
+  // Shapes whose size in bytes overflows: no small buffer for a huge shape.
+  EXPECT_ADJIT_ERROR(zeros({int64_t(1) << 62, 4}),
+                     "empty: shape [4611686018427387904, 4] of float32 has too "
+                     "many elements (its size in bytes overflows int64)");
+  EXPECT_ADJIT_ERROR(ones({INT64_MAX, 2}, kFloat64),
+                     "empty: shape [9223372036854775807, 2] of float64 has too "
+                     "many elements");
   EXPECT_ADJIT_ERROR(arange(0, 5, -1), "arange: invalid range");
+  EXPECT_ADJIT_ERROR(arange(0, std::nan("")), "arange: invalid range");
+  EXPECT_ADJIT_ERROR(arange(0, 1e30),
+                     "arange: the range from 0.000000 to "
+                     "1000000000000000019884624838656.000000 with step "
+                     "1.000000 has too many elements");
   EXPECT_ADJIT_ERROR(linspace(0, 1, -1), "linspace: number of steps");
   EXPECT_ADJIT_ERROR(rand({2}, kInt64),
                      "rand: expected a floating-point dtype, got int64");

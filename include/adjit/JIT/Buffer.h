@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ struct TensorType {
 
   /// Returns the number of elements, the product of the shape.
   int64_t getNumElements() const;
+  /// Returns the size in bytes of a tensor of this type, or nothing if it
+  /// overflows int64_t (a shape no buffer can hold).
+  std::optional<int64_t> getSizeInBytes() const;
   /// Returns the MLIR spelling, e.g. `tensor<2x3xf32>`.
   std::string str() const;
 
