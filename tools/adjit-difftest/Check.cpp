@@ -122,7 +122,7 @@ void compareTensors(const std::string &what, const char *actualName,
       if (mismatches++ < 3) {
         char line[256];
         std::snprintf(line, sizeof(line),
-                      "%s[%s] %s %.17g vs %s %.17g (|diff| %.3g > %.3g); ",
+                      "%s%s %s %.17g vs %s %.17g (|diff| %.3g > %.3g); ",
                       mismatches == 1 ? "" : "  ",
                       indexToString(e.sizes(), i).c_str(), actualName, pa[i],
                       expectedName, pe[i], error, allowed);

@@ -16,6 +16,7 @@
 #include "Check.h"
 
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
@@ -23,6 +24,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 
 using namespace adjit::difftest;
 
@@ -44,12 +46,33 @@ int main(int argc, char **argv) {
       llvm::cl::desc("Also perturb the results of every program (JIT loss, "
                      "JIT gradient, eager and JIT gradients alike) and check "
                      "that the comparison reports each perturbation"));
+  llvm::cl::opt<bool> generateOnly(
+      "generate-only",
+      llvm::cl::desc("Only list the programs and count their ops"));
   llvm::cl::ParseCommandLineOptions(
       argc, argv,
       "adjit-difftest: random programs run with eager autograd, jit::compile "
       "and finite differences, compared\n");
 
-  std::string toolsDirectory = llvm::sys::path::parent_path(argv[0]).str();
+  if (generateOnly) {
+    std::map<std::string, int> histogram;
+    for (uint64_t s = seed; s < seed + count; ++s) {
+      Program program = generateProgram(s);
+      if (verbose)
+        llvm::outs() << "seed " << s << ":\n" << program.describe();
+      for (const Step &step : program.steps)
+        ++histogram[getOpName(step.kind)];
+    }
+    for (const auto &[name, n] : histogram)
+      llvm::outs() << name << " " << n << "\n";
+    return 0;
+  }
+
+  // adjit-opt and adjit-run are next to this tool.
+  llvm::SmallString<256> toolsDirectory(llvm::sys::path::parent_path(argv[0]));
+  if (!toolsDirectory.empty())
+    llvm::sys::fs::make_absolute(toolsDirectory);
+  llvm::sys::path::remove_dots(toolsDirectory, /*remove_dot_dot=*/true);
   auto start = std::chrono::steady_clock::now();
   CheckOptions options;
   uint64_t failures = 0, unreliable = 0, perturbations = 0, caught = 0;
@@ -72,7 +95,7 @@ int main(int argc, char **argv) {
     if (!result.passed()) {
       ++failures;
       llvm::outs() << writeReport(program, computations, result, outDir,
-                                  toolsDirectory);
+                                  toolsDirectory.str().str());
       llvm::outs().flush();
       continue;
     }
@@ -94,8 +117,8 @@ int main(int argc, char **argv) {
       // The report of a caught perturbation shows what a real failure's
       // report looks like (and is tested with it).
       if (perturbation == CheckOptions::Perturbation::JitGradient) {
-        std::string report =
-            writeReport(program, computations, r, outDir, toolsDirectory);
+        std::string report = writeReport(program, computations, r, outDir,
+                                         toolsDirectory.str().str());
         if (verbose)
           llvm::outs() << "self-check, expected to fail:\n" << report;
       }
