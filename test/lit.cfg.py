@@ -7,7 +7,7 @@ from lit.llvm.subst import ToolSubst
 
 config.name = "ADJIT"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir"]
+config.suffixes = [".mlir", ".test"]
 config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.adjit_obj_root, "test")
@@ -38,6 +38,7 @@ tool_dirs = [config.adjit_tools_dir, config.llvm_tools_dir]
 tools = [
     "adjit-opt",
     "adjit-run",
+    "adjit-difftest",
     "not",
     ToolSubst("mlir-runner", unresolved="ignore"),
 ]

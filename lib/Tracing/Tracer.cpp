@@ -221,18 +221,31 @@ mlir::FailureOr<Value> Tracer::emit(const runtime::OpRecord &record) {
     return builder.pow(in[0], record.scalar);
   case OpKind::LogSoftmax: {
     // x - max - log(sum(exp(x - max))), with the max kept for stability.
+    // A 0-d input (dim 0 or -1) is computed as a row of one element.
+    Value input = in[0];
     int64_t dim = record.ints[0];
-    mlir::FailureOr<Value> max = builder.amax(in[0], {dim}, true);
+    bool zeroDim = tensorTypeOf(input).getRank() == 0;
+    if (zeroDim) {
+      mlir::FailureOr<Value> row = builder.reshape(input, {1});
+      if (mlir::failed(row))
+        return mlir::failure();
+      input = *row;
+      dim = 0;
+    }
+    mlir::FailureOr<Value> max = builder.amax(input, {dim}, true);
     if (mlir::failed(max))
       return mlir::failure();
-    mlir::FailureOr<Value> shifted = builder.sub(in[0], *max);
+    mlir::FailureOr<Value> shifted = builder.sub(input, *max);
     if (mlir::failed(shifted))
       return mlir::failure();
     mlir::FailureOr<Value> total =
         builder.sum(builder.exp(*shifted), {dim}, true);
     if (mlir::failed(total))
       return mlir::failure();
-    return builder.sub(*shifted, builder.log(*total));
+    mlir::FailureOr<Value> result = builder.sub(*shifted, builder.log(*total));
+    if (mlir::failed(result) || !zeroDim)
+      return result;
+    return builder.reshape(*result, {});
   }
   }
   return mlir::failure();

@@ -1,0 +1,1006 @@
+//===- Program.cpp - random tensor programs of the differential tester ----===//
+
+#include "Program.h"
+
+#include "adjit/Autograd.h"
+#include "adjit/NN.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <random>
+#include <sstream>
+
+using namespace adjit;
+using namespace adjit::difftest;
+
+namespace {
+
+/// Operands of ops with a kink (relu, abs, comparisons, max) keep at least
+/// this distance from it, so that no central difference crosses it.
+constexpr double kKinkMargin = 1e-2;
+/// log, sqrt and fractional powers get arguments of at least this; divisors
+/// are at least this far from zero.
+constexpr double kMinPositive = 0.05;
+constexpr double kMinDivisor = 0.1;
+/// Every value of a program stays finite and within this magnitude.
+constexpr double kMaxMagnitude = 1e3;
+constexpr int64_t kMaxElements = 256;
+constexpr int64_t kMaxRank = 4;
+
+/// A seeded source of random choices, independent of the standard library's
+/// distributions so that a seed means the same program everywhere.
+class Random {
+public:
+  explicit Random(uint64_t seed) : generator(seed) {}
+  /// Uniform in [0, 1).
+  double uniform() { return static_cast<double>(generator() >> 11) * 0x1p-53; }
+  double uniform(double low, double high) {
+    return low + (high - low) * uniform();
+  }
+  /// Uniform in [low, high].
+  int64_t integer(int64_t low, int64_t high) {
+    return low + static_cast<int64_t>(generator() %
+                                      static_cast<uint64_t>(high - low + 1));
+  }
+  bool chance(double probability) { return uniform() < probability; }
+  template <typename T> const T &pick(const std::vector<T> &items) {
+    return items[integer(0, static_cast<int64_t>(items.size()) - 1)];
+  }
+
+private:
+  std::mt19937_64 generator;
+};
+
+int64_t numelOf(const Shape &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+/// The broadcast of two shapes, or nothing if they do not broadcast.
+std::optional<Shape> broadcastShapes(const Shape &a, const Shape &b) {
+  size_t rank = std::max(a.size(), b.size());
+  Shape result(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
+    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+    if (da != db && da != 1 && db != 1)
+      return std::nullopt;
+    result[i] = std::max(da, db);
+  }
+  return result;
+}
+
+/// The values of `t` as doubles (row-major).
+std::vector<double> valuesOf(const Tensor &t) {
+  Tensor c = t.contiguous();
+  const double *data = c.data_ptr<double>();
+  return std::vector<double>(data, data + c.numel());
+}
+
+double minAbs(const Tensor &t) {
+  double m = INFINITY;
+  for (double v : valuesOf(t))
+    m = std::min(m, std::abs(v));
+  return m;
+}
+
+double minValue(const Tensor &t) {
+  double m = INFINITY;
+  for (double v : valuesOf(t))
+    m = std::min(m, v);
+  return m;
+}
+
+/// The smallest distance between the largest element and any other.
+double maxGap(const Tensor &t) {
+  std::vector<double> v = valuesOf(t);
+  if (v.size() < 2)
+    return INFINITY;
+  std::sort(v.begin(), v.end());
+  return v[v.size() - 1] - v[v.size() - 2];
+}
+
+Tensor compareBy(int predicate, const Tensor &a, const Tensor &b) {
+  switch (predicate) {
+  case 0:
+    return eq(a, b);
+  case 1:
+    return ne(a, b);
+  case 2:
+    return lt(a, b);
+  case 3:
+    return le(a, b);
+  case 4:
+    return gt(a, b);
+  default:
+    return ge(a, b);
+  }
+}
+
+const char *predicateName(int predicate) {
+  static const char *names[] = {"eq", "ne", "lt", "le", "gt", "ge"};
+  return names[predicate];
+}
+
+std::string ints(const std::vector<int64_t> &values) {
+  std::string text = "[";
+  for (size_t i = 0; i < values.size(); ++i)
+    text += (i ? ", " : "") + std::to_string(values[i]);
+  return text + "]";
+}
+
+/// Builds a program op by op, evaluating each candidate eagerly.
+class Generator {
+public:
+  Generator(uint64_t seed, const GeneratorOptions &options)
+      : random(seed), options(options) {
+    program.seed = seed;
+  }
+
+  Program run() {
+    NoGradGuard noGrad;
+    int initialInputs = static_cast<int>(random.integer(1, 3));
+    Shape base = randomShape(random.integer(0, 3));
+    for (int i = 0; i < initialInputs; ++i)
+      addInput(random.chance(0.6) ? relatedShape(base)
+                                  : randomShape(random.integer(0, 3)));
+    int steps =
+        static_cast<int>(random.integer(options.minSteps, options.maxSteps));
+    for (int attempt = 0;
+         attempt < 40 * steps && static_cast<int>(program.steps.size()) < steps;
+         ++attempt)
+      addRandomOp();
+
+    for (size_t v = 0; v < values.size(); ++v) {
+      if (uses[v])
+        continue;
+      program.lossTerms.push_back(static_cast<int>(v));
+      std::vector<double> weights(values[v].numel());
+      for (double &w : weights)
+        w = random.uniform(-1, 1);
+      program.lossWeights.push_back(weights);
+    }
+    bool anyGrad = false;
+    for (const Input &input : program.inputs)
+      anyGrad |= input.requiresGrad;
+    if (!anyGrad)
+      program.inputs[0].requiresGrad = true;
+    renumber();
+    return program;
+  }
+
+private:
+  Random random;
+  GeneratorOptions options;
+  Program program;
+  /// Every value in the order made (inputs may be added between steps),
+  /// with its use count and, for inputs, its input number.
+  std::vector<Tensor> values;
+  std::vector<int> uses;
+  std::vector<int> inputNumber;
+
+  /// Numbers the values as a Program does: the inputs first, then the
+  /// steps' results.
+  void renumber() {
+    int numInputs = static_cast<int>(program.inputs.size());
+    std::vector<int> index(values.size());
+    int step = 0;
+    program.shapes.clear();
+    for (const Input &input : program.inputs)
+      program.shapes.push_back(input.shape);
+    for (size_t v = 0; v < values.size(); ++v) {
+      if (inputNumber[v] >= 0) {
+        index[v] = inputNumber[v];
+        continue;
+      }
+      index[v] = numInputs + step++;
+      program.shapes.push_back(values[v].sizes());
+    }
+    for (Step &s : program.steps)
+      for (int &o : s.operands)
+        o = index[o];
+    for (int &term : program.lossTerms)
+      term = index[term];
+  }
+
+  Shape randomShape(int64_t rank) {
+    Shape shape;
+    for (int64_t i = 0; i < rank; ++i)
+      shape.push_back(random.integer(1, 5));
+    return shape;
+  }
+
+  /// A shape that broadcasts with `shape`: a suffix of it, with some
+  /// dimensions set to 1 (or, where `shape` has a 1, to any size).
+  Shape relatedShape(const Shape &shape) {
+    size_t drop = random.chance(0.3) ? random.integer(0, shape.size()) : 0;
+    Shape result(shape.begin() + drop, shape.end());
+    for (int64_t &d : result) {
+      if (d == 1 && random.chance(0.3))
+        d = random.integer(2, 4);
+      else if (random.chance(0.25))
+        d = 1;
+    }
+    return result;
+  }
+
+  int addInput(const Shape &shape) {
+    Input input;
+    input.shape = shape;
+    for (int64_t i = 0; i < numelOf(shape); ++i)
+      input.values.push_back(random.uniform(-2, 2));
+    input.requiresGrad = random.chance(0.85);
+    input.captured = random.chance(0.25);
+    inputNumber.push_back(static_cast<int>(program.inputs.size()));
+    program.inputs.push_back(input);
+    values.push_back(from_vector(input.values, shape, kFloat64));
+    uses.push_back(0);
+    return static_cast<int>(values.size()) - 1;
+  }
+
+  bool canAddInput() const {
+    return static_cast<int>(program.inputs.size()) < options.maxInputs;
+  }
+
+  /// A value, preferring the most recent ones so that ops chain.
+  int pickValue() {
+    int last = static_cast<int>(values.size()) - 1;
+    if (random.chance(0.5))
+      return last;
+    return static_cast<int>(random.integer(0, last));
+  }
+
+  /// A value whose shape `accept` accepts: an existing one, else a new input
+  /// of shape `fallback` if inputs may still be added, else -1.
+  int pickMatching(const std::function<bool(const Shape &)> &accept,
+                   const Shape &fallback) {
+    std::vector<int> candidates;
+    for (size_t v = 0; v < values.size(); ++v)
+      if (accept(values[v].sizes()))
+        candidates.push_back(static_cast<int>(v));
+    bool fresh = canAddInput() && accept(fallback) &&
+                 (candidates.empty() || random.chance(0.3));
+    if (fresh)
+      return addInput(fallback);
+    if (candidates.empty())
+      return -1;
+    return random.pick(candidates);
+  }
+
+  /// A value that broadcasts with `shape` (to at most kMaxElements).
+  int pickBroadcastable(const Shape &shape) {
+    auto accept = [&](const Shape &other) {
+      std::optional<Shape> joint = broadcastShapes(shape, other);
+      return joint && numelOf(*joint) <= kMaxElements &&
+             static_cast<int64_t>(joint->size()) <= kMaxRank;
+    };
+    return pickMatching(accept, relatedShape(shape));
+  }
+
+  /// Appends `step` if it runs and its result is a usable value; returns the
+  /// result's index or -1.
+  int emit(const Step &step) {
+    std::vector<Tensor> operands;
+    for (int o : step.operands)
+      operands.push_back(values[o]);
+    Tensor result;
+    try {
+      result = applyStep(step, operands);
+    } catch (const Error &) {
+      return -1;
+    }
+    if (result.dtype() != kFloat64 || result.numel() == 0 ||
+        result.numel() > kMaxElements || result.dim() > kMaxRank)
+      return -1;
+    for (double v : valuesOf(result))
+      if (!std::isfinite(v) || std::abs(v) > kMaxMagnitude)
+        return -1;
+    for (int o : step.operands)
+      ++uses[o];
+    program.steps.push_back(step);
+    values.push_back(result);
+    uses.push_back(0);
+    inputNumber.push_back(-1);
+    return static_cast<int>(values.size()) - 1;
+  }
+
+  int emitUnary(OpKind kind, int x, double scalar = 0) {
+    Step step{kind, {x}};
+    step.scalar = scalar;
+    return emit(step);
+  }
+
+  /// Returns `x` if all its elements are at least kMinPositive, else a
+  /// value made positive from it by a few ops (or -1).
+  int positive(int x) {
+    if (minValue(values[x]) >= kMinPositive)
+      return x;
+    switch (random.integer(0, 3)) {
+    case 0: {
+      int sq = emit(Step{OpKind::Mul, {x, x}});
+      return sq < 0 ? -1 : emitUnary(OpKind::AddScalar, sq, 0.5);
+    }
+    case 1:
+      return emitUnary(OpKind::Exp, x);
+    case 2: {
+      int s = emitUnary(OpKind::Sigmoid, x);
+      return s < 0 ? -1 : emitUnary(OpKind::AddScalar, s, 0.1);
+    }
+    default: {
+      if (minAbs(values[x]) < kKinkMargin)
+        return -1;
+      int a = emitUnary(OpKind::Abs, x);
+      return a < 0 ? -1 : emitUnary(OpKind::AddScalar, a, 0.25);
+    }
+    }
+  }
+
+  /// True if `a` and `b` differ by at least kKinkMargin everywhere, or are
+  /// the same value (so that comparisons between them cannot flip).
+  bool separated(int a, int b) {
+    if (a == b)
+      return true;
+    return minAbs(values[a] - values[b]) >= kKinkMargin;
+  }
+
+  void addRandomOp() {
+    static const std::vector<OpKind> kinds = {
+        OpKind::Neg,       OpKind::Exp,
+        OpKind::Log,       OpKind::Sqrt,
+        OpKind::Tanh,      OpKind::Sigmoid,
+        OpKind::Relu,      OpKind::Abs,
+        OpKind::PowScalar, OpKind::AddScalar,
+        OpKind::MulScalar, OpKind::DivScalar,
+        OpKind::ScalarSub, OpKind::ScalarDiv,
+        OpKind::Clone,     OpKind::ToDouble,
+        OpKind::Add,       OpKind::Sub,
+        OpKind::Mul,       OpKind::Div,
+        OpKind::Pow,       OpKind::Maximum,
+        OpKind::Minimum,   OpKind::Where,
+        OpKind::MaskMul,   OpKind::WhereScalar,
+        OpKind::Matmul,    OpKind::Matmul,
+        OpKind::SumAll,    OpKind::Sum,
+        OpKind::MeanAll,   OpKind::Mean,
+        OpKind::MaxAll,    OpKind::MseLoss,
+        OpKind::Softmax,   OpKind::LogSoftmax,
+        OpKind::Reshape,   OpKind::ContiguousView,
+        OpKind::Flatten,   OpKind::Transpose,
+        OpKind::T,         OpKind::Permute,
+        OpKind::Slice,     OpKind::Select,
+        OpKind::Unsqueeze, OpKind::Squeeze,
+        OpKind::Expand,    OpKind::Cat};
+    OpKind kind = random.pick(kinds);
+    int x = pickValue();
+    const Tensor &xv = values[x];
+    int64_t rank = xv.dim();
+    const Shape &shape = xv.sizes();
+    auto randomDim = [&](int64_t r) {
+      int64_t d = random.integer(0, r - 1);
+      return random.chance(0.3) ? d - r : d;
+    };
+
+    switch (kind) {
+    case OpKind::Neg:
+    case OpKind::Exp:
+    case OpKind::Tanh:
+    case OpKind::Sigmoid:
+    case OpKind::Clone:
+    case OpKind::ToDouble:
+    case OpKind::Flatten:
+      emitUnary(kind, x);
+      return;
+    case OpKind::Relu:
+    case OpKind::Abs:
+      if (minAbs(xv) >= kKinkMargin)
+        emitUnary(kind, x);
+      return;
+    case OpKind::Log:
+    case OpKind::Sqrt: {
+      int p = positive(x);
+      if (p >= 0)
+        emitUnary(kind, p);
+      return;
+    }
+    case OpKind::PowScalar: {
+      double exponent = random.pick(
+          std::vector<double>{2.0, 3.0, 0.5, 1.5, -1.0, -0.5, 2.5, 1.0, 0.0});
+      bool integral = exponent == std::floor(exponent) && exponent >= 0;
+      int base = integral ? x : positive(x);
+      if (base >= 0)
+        emitUnary(kind, base, exponent);
+      return;
+    }
+    case OpKind::AddScalar:
+    case OpKind::ScalarSub:
+      emitUnary(kind, x, random.uniform(-2, 2));
+      return;
+    case OpKind::MulScalar:
+      emitUnary(kind, x,
+                (random.chance(0.5) ? 1 : -1) * random.uniform(0.25, 2));
+      return;
+    case OpKind::DivScalar:
+      emitUnary(kind, x,
+                (random.chance(0.5) ? 1 : -1) * random.uniform(0.5, 2));
+      return;
+    case OpKind::ScalarDiv: {
+      int d = minAbs(xv) >= kMinDivisor ? x : positive(x);
+      if (d >= 0)
+        emitUnary(kind, d, random.uniform(-2, 2));
+      return;
+    }
+    case OpKind::Add:
+    case OpKind::Sub:
+    case OpKind::Mul: {
+      int y = random.chance(0.1) ? x : pickBroadcastable(shape);
+      if (y >= 0)
+        emit(Step{kind, random.chance(0.5) ? std::vector<int>{x, y}
+                                           : std::vector<int>{y, x}});
+      return;
+    }
+    case OpKind::Div: {
+      int y = pickBroadcastable(shape);
+      if (y < 0)
+        return;
+      if (minAbs(values[y]) < kMinDivisor)
+        y = positive(y);
+      if (y >= 0)
+        emit(Step{kind, {x, y}});
+      return;
+    }
+    case OpKind::Pow: {
+      int y = pickBroadcastable(shape);
+      if (y < 0)
+        return;
+      int base = positive(x);
+      if (base < 0)
+        return;
+      int exponent = emitUnary(OpKind::Tanh, y);
+      if (exponent >= 0)
+        emit(Step{kind, {base, exponent}});
+      return;
+    }
+    case OpKind::Maximum:
+    case OpKind::Minimum: {
+      int y = random.chance(0.1) ? x : pickBroadcastable(shape);
+      if (y >= 0 && separated(x, y))
+        emit(Step{kind, {x, y}});
+      return;
+    }
+    case OpKind::Where:
+    case OpKind::MaskMul: {
+      int y = random.chance(0.1) ? x : pickBroadcastable(shape);
+      if (y < 0 || !separated(x, y))
+        return;
+      Shape joint = *broadcastShapes(shape, values[y].sizes());
+      Step step{kind, {x, y}};
+      step.predicate = static_cast<int>(random.integer(0, 5));
+      int branches = kind == OpKind::Where ? 2 : 1;
+      for (int i = 0; i < branches; ++i) {
+        int b = pickBroadcastable(joint);
+        if (b < 0)
+          return;
+        joint = *broadcastShapes(joint, values[b].sizes());
+        step.operands.push_back(b);
+      }
+      emit(step);
+      return;
+    }
+    case OpKind::WhereScalar: {
+      Step step{kind, {x}};
+      step.predicate = static_cast<int>(random.integer(0, 5));
+      step.scalar = random.uniform(-1, 1);
+      if (minAbs(xv - step.scalar) >= kKinkMargin)
+        emit(step);
+      return;
+    }
+    case OpKind::Matmul: {
+      if (rank == 0 || rank > 3)
+        return;
+      int64_t k = shape.back();
+      int64_t m = random.integer(1, 5);
+      // The shapes of right-hand sides matmul accepts for this left-hand side.
+      std::vector<Shape> rhsShapes = {{k}, {k, m}};
+      if (rank <= 2)
+        rhsShapes.push_back({random.integer(1, 3), k, m});
+      else
+        rhsShapes.push_back({shape[0], k, m});
+      if (rank == 3)
+        rhsShapes.push_back({1, k, m});
+      Shape want = random.pick(rhsShapes);
+      int y = pickMatching(
+          [&](const Shape &s) {
+            if (s.empty() || s.size() > 3)
+              return false;
+            int64_t contracted = s.size() == 1 ? s[0] : s[s.size() - 2];
+            if (contracted != k)
+              return false;
+            if (s.size() == 3 && rank == 3 && s[0] != shape[0] && s[0] != 1 &&
+                shape[0] != 1)
+              return false;
+            return true;
+          },
+          want);
+      if (y >= 0)
+        emit(Step{kind, {x, y}});
+      return;
+    }
+    case OpKind::SumAll:
+    case OpKind::MeanAll:
+      emitUnary(kind, x);
+      return;
+    case OpKind::Sum:
+    case OpKind::Mean: {
+      if (rank == 0)
+        return;
+      Step step{kind, {x}};
+      for (int64_t d = 0; d < rank; ++d)
+        if (random.chance(0.5))
+          step.ints.push_back(random.chance(0.3) ? d - rank : d);
+      if (step.ints.empty())
+        step.ints.push_back(randomDim(rank));
+      step.keepDim = random.chance(0.5);
+      emit(step);
+      return;
+    }
+    case OpKind::MaxAll:
+      if (maxGap(xv) >= kKinkMargin)
+        emitUnary(kind, x);
+      return;
+    case OpKind::MseLoss: {
+      int y = pickMatching([&](const Shape &s) { return s == shape; }, shape);
+      if (y >= 0)
+        emit(Step{kind, {x, y}});
+      return;
+    }
+    case OpKind::Softmax:
+    case OpKind::LogSoftmax: {
+      Step step{kind, {x}};
+      step.ints = {rank == 0 ? 0 : randomDim(rank)};
+      emit(step);
+      return;
+    }
+    case OpKind::Reshape:
+    case OpKind::ContiguousView: {
+      // Distribute the prime factors of numel over a random rank.
+      int64_t n = xv.numel();
+      int64_t newRank = random.integer(n == 1 ? 0 : 1, 3);
+      Shape target(newRank, 1);
+      for (int64_t p = 2, rest = n; rest > 1;) {
+        if (rest % p) {
+          ++p;
+          continue;
+        }
+        target[random.integer(0, newRank - 1)] *= p;
+        rest /= p;
+      }
+      Step step{kind, {x}};
+      step.ints = target;
+      emit(step);
+      return;
+    }
+    case OpKind::Transpose: {
+      if (rank == 0)
+        return;
+      Step step{kind, {x}};
+      step.ints = {randomDim(rank), randomDim(rank)};
+      emit(step);
+      return;
+    }
+    case OpKind::T:
+      if (rank <= 2)
+        emitUnary(kind, x);
+      return;
+    case OpKind::Permute: {
+      if (rank == 0)
+        return;
+      Step step{kind, {x}};
+      for (int64_t d = 0; d < rank; ++d)
+        step.ints.push_back(d);
+      for (int64_t i = rank - 1; i > 0; --i)
+        std::swap(step.ints[i], step.ints[random.integer(0, i)]);
+      for (int64_t &d : step.ints)
+        if (random.chance(0.2))
+          d -= rank;
+      emit(step);
+      return;
+    }
+    case OpKind::Slice: {
+      if (rank == 0)
+        return;
+      int64_t dim = randomDim(rank);
+      int64_t size = shape[dim < 0 ? dim + rank : dim];
+      Step step{kind, {x}};
+      step.hasStart = random.chance(0.8);
+      step.hasEnd = random.chance(0.8);
+      step.ints = {dim, random.integer(-size - 1, size),
+                   random.integer(-size - 1, size + 1), random.integer(1, 3)};
+      emit(step);
+      return;
+    }
+    case OpKind::Select: {
+      if (rank == 0)
+        return;
+      int64_t dim = randomDim(rank);
+      int64_t size = shape[dim < 0 ? dim + rank : dim];
+      Step step{kind, {x}};
+      step.ints = {dim, random.integer(-size, size - 1)};
+      emit(step);
+      return;
+    }
+    case OpKind::Unsqueeze: {
+      Step step{kind, {x}};
+      step.ints = {random.integer(-rank - 1, rank)};
+      emit(step);
+      return;
+    }
+    case OpKind::Squeeze: {
+      std::vector<int64_t> ones;
+      for (int64_t d = 0; d < rank; ++d)
+        if (shape[d] == 1)
+          ones.push_back(random.chance(0.3) ? d - rank : d);
+      if (ones.empty())
+        return;
+      Step step{kind, {x}};
+      step.ints = {random.pick(ones)};
+      emit(step);
+      return;
+    }
+    case OpKind::Expand: {
+      Shape target = shape;
+      for (int64_t &d : target)
+        if (d == 1 && random.chance(0.7))
+          d = random.integer(2, 4);
+      if (random.chance(0.3) || target == shape)
+        target.insert(target.begin(), random.integer(1, 3));
+      Step step{kind, {x}};
+      step.ints = target;
+      emit(step);
+      return;
+    }
+    case OpKind::Cat: {
+      if (rank == 0)
+        return;
+      int64_t dim = randomDim(rank);
+      int64_t d = dim < 0 ? dim + rank : dim;
+      Step step{kind, {x}};
+      step.ints = {dim};
+      int others = static_cast<int>(random.integer(1, 2));
+      for (int i = 0; i < others; ++i) {
+        Shape want = shape;
+        want[d] = random.integer(1, 3);
+        int y = random.chance(0.2) ? x
+                                   : pickMatching(
+                                         [&](const Shape &s) {
+                                           if (s.size() != shape.size())
+                                             return false;
+                                           for (int64_t j = 0; j < rank; ++j)
+                                             if (j != d && s[j] != shape[j])
+                                               return false;
+                                           return true;
+                                         },
+                                         want);
+        if (y < 0)
+          return;
+        step.operands.push_back(y);
+      }
+      emit(step);
+      return;
+    }
+    }
+  }
+};
+
+} // namespace
+
+const char *adjit::difftest::getOpName(OpKind kind) {
+  switch (kind) {
+  case OpKind::Neg:
+    return "neg";
+  case OpKind::Exp:
+    return "exp";
+  case OpKind::Log:
+    return "log";
+  case OpKind::Sqrt:
+    return "sqrt";
+  case OpKind::Tanh:
+    return "tanh";
+  case OpKind::Sigmoid:
+    return "sigmoid";
+  case OpKind::Relu:
+    return "relu";
+  case OpKind::Abs:
+    return "abs";
+  case OpKind::PowScalar:
+    return "pow_scalar";
+  case OpKind::AddScalar:
+    return "add_scalar";
+  case OpKind::MulScalar:
+    return "mul_scalar";
+  case OpKind::DivScalar:
+    return "div_scalar";
+  case OpKind::ScalarSub:
+    return "scalar_sub";
+  case OpKind::ScalarDiv:
+    return "scalar_div";
+  case OpKind::Clone:
+    return "clone";
+  case OpKind::ToDouble:
+    return "to_f64";
+  case OpKind::Add:
+    return "add";
+  case OpKind::Sub:
+    return "sub";
+  case OpKind::Mul:
+    return "mul";
+  case OpKind::Div:
+    return "div";
+  case OpKind::Pow:
+    return "pow";
+  case OpKind::Maximum:
+    return "maximum";
+  case OpKind::Minimum:
+    return "minimum";
+  case OpKind::Where:
+    return "where";
+  case OpKind::MaskMul:
+    return "mask_mul";
+  case OpKind::WhereScalar:
+    return "where_scalar";
+  case OpKind::Matmul:
+    return "matmul";
+  case OpKind::SumAll:
+    return "sum_all";
+  case OpKind::Sum:
+    return "sum";
+  case OpKind::MeanAll:
+    return "mean_all";
+  case OpKind::Mean:
+    return "mean";
+  case OpKind::MaxAll:
+    return "max_all";
+  case OpKind::MseLoss:
+    return "mse_loss";
+  case OpKind::Softmax:
+    return "softmax";
+  case OpKind::LogSoftmax:
+    return "log_softmax";
+  case OpKind::Reshape:
+    return "reshape";
+  case OpKind::ContiguousView:
+    return "contiguous_view";
+  case OpKind::Flatten:
+    return "flatten";
+  case OpKind::Transpose:
+    return "transpose";
+  case OpKind::T:
+    return "t";
+  case OpKind::Permute:
+    return "permute";
+  case OpKind::Slice:
+    return "slice";
+  case OpKind::Select:
+    return "select";
+  case OpKind::Unsqueeze:
+    return "unsqueeze";
+  case OpKind::Squeeze:
+    return "squeeze";
+  case OpKind::Expand:
+    return "expand";
+  case OpKind::Cat:
+    return "cat";
+  }
+  return "?";
+}
+
+Tensor adjit::difftest::applyStep(const Step &step,
+                                  const std::vector<Tensor> &in) {
+  const Tensor &x = in[0];
+  double c = step.scalar;
+  const std::vector<int64_t> &is = step.ints;
+  switch (step.kind) {
+  case OpKind::Neg:
+    return -x;
+  case OpKind::Exp:
+    return x.exp();
+  case OpKind::Log:
+    return x.log();
+  case OpKind::Sqrt:
+    return x.sqrt();
+  case OpKind::Tanh:
+    return x.tanh();
+  case OpKind::Sigmoid:
+    return x.sigmoid();
+  case OpKind::Relu:
+    return x.relu();
+  case OpKind::Abs:
+    return x.abs();
+  case OpKind::PowScalar:
+    return x.pow(c);
+  case OpKind::AddScalar:
+    return x + c;
+  case OpKind::MulScalar:
+    return x * c;
+  case OpKind::DivScalar:
+    return x / c;
+  case OpKind::ScalarSub:
+    return c - x;
+  case OpKind::ScalarDiv:
+    return c / x;
+  case OpKind::Clone:
+    return x.clone();
+  case OpKind::ToDouble:
+    return x.to(kFloat64);
+  case OpKind::Add:
+    return x + in[1];
+  case OpKind::Sub:
+    return x - in[1];
+  case OpKind::Mul:
+    return x * in[1];
+  case OpKind::Div:
+    return x / in[1];
+  case OpKind::Pow:
+    return x.pow(in[1]);
+  case OpKind::Maximum:
+    return where(x > in[1], x, in[1]);
+  case OpKind::Minimum:
+    return where(x < in[1], x, in[1]);
+  case OpKind::Where:
+    return where(compareBy(step.predicate, x, in[1]), in[2], in[3]);
+  case OpKind::MaskMul:
+    return in[2] * compareBy(step.predicate, x, in[1]).to(kFloat64);
+  case OpKind::WhereScalar:
+    return where(compareBy(step.predicate, x, scalar_tensor(c, kFloat64)), x,
+                 x * 0.5);
+  case OpKind::Matmul:
+    return x.matmul(in[1]);
+  case OpKind::SumAll:
+    return x.sum();
+  case OpKind::Sum:
+    return x.sum(is, step.keepDim);
+  case OpKind::MeanAll:
+    return x.mean();
+  case OpKind::Mean:
+    return x.mean(is, step.keepDim);
+  case OpKind::MaxAll:
+    return x.max();
+  case OpKind::MseLoss:
+    return nn::functional::mse_loss(x, in[1]);
+  case OpKind::Softmax:
+    return nn::functional::softmax(x, is[0]);
+  case OpKind::LogSoftmax:
+    return nn::functional::log_softmax(x, is[0]);
+  case OpKind::Reshape:
+    return x.reshape(is);
+  case OpKind::ContiguousView:
+    return x.contiguous().view(is);
+  case OpKind::Flatten:
+    return x.flatten();
+  case OpKind::Transpose:
+    return x.transpose(is[0], is[1]);
+  case OpKind::T:
+    return x.t();
+  case OpKind::Permute:
+    return x.permute(is);
+  case OpKind::Slice:
+    return x.slice(
+        is[0], step.hasStart ? std::optional<int64_t>(is[1]) : std::nullopt,
+        step.hasEnd ? std::optional<int64_t>(is[2]) : std::nullopt, is[3]);
+  case OpKind::Select:
+    return x.select(is[0], is[1]);
+  case OpKind::Unsqueeze:
+    return x.unsqueeze(is[0]);
+  case OpKind::Squeeze:
+    return x.squeeze(is[0]);
+  case OpKind::Expand:
+    return x.expand(is);
+  case OpKind::Cat:
+    return cat(in, is[0]);
+  }
+  throw Error("adjit-difftest: unknown op");
+}
+
+Tensor adjit::difftest::evaluate(const Program &program,
+                                 const std::vector<Tensor> &inputs) {
+  std::vector<Tensor> values(inputs);
+  for (const Step &step : program.steps) {
+    std::vector<Tensor> operands;
+    for (int o : step.operands)
+      operands.push_back(values[o]);
+    values.push_back(applyStep(step, operands));
+  }
+  Tensor loss;
+  for (size_t i = 0; i < program.lossTerms.size(); ++i) {
+    const Tensor &value = values[program.lossTerms[i]];
+    Tensor weights =
+        from_vector(program.lossWeights[i], value.sizes(), kFloat64);
+    Tensor term = (value * weights).sum();
+    loss = loss.defined() ? loss + term : term;
+  }
+  return loss;
+}
+
+Program adjit::difftest::generateProgram(uint64_t seed,
+                                         const GeneratorOptions &options) {
+  return Generator(seed, options).run();
+}
+
+std::vector<int> Program::getArgumentInputs() const {
+  std::vector<int> result;
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (!inputs[i].captured)
+      result.push_back(static_cast<int>(i));
+  return result;
+}
+
+std::vector<int> Program::getCapturedInputsInUseOrder() const {
+  std::vector<int> order;
+  auto use = [&](int value) {
+    if (value < static_cast<int>(inputs.size()) && inputs[value].captured &&
+        std::find(order.begin(), order.end(), value) == order.end())
+      order.push_back(value);
+  };
+  for (const Step &step : steps)
+    for (int o : step.operands)
+      use(o);
+  for (int term : lossTerms)
+    use(term);
+  return order;
+}
+
+std::string Program::describe() const {
+  std::ostringstream os;
+  int numInputs = static_cast<int>(inputs.size());
+  for (int i = 0; i < numInputs; ++i) {
+    const Input &input = inputs[i];
+    os << "  %" << i << " = input " << shapeToString(input.shape)
+       << (input.requiresGrad ? " requires_grad" : "")
+       << (input.captured ? " captured" : "") << "\n";
+  }
+  for (size_t s = 0; s < steps.size(); ++s) {
+    const Step &step = steps[s];
+    os << "  %" << numInputs + s << " = " << getOpName(step.kind) << "(";
+    for (size_t o = 0; o < step.operands.size(); ++o)
+      os << (o ? ", " : "") << "%" << step.operands[o];
+    os << ")";
+    switch (step.kind) {
+    case OpKind::PowScalar:
+    case OpKind::AddScalar:
+    case OpKind::MulScalar:
+    case OpKind::DivScalar:
+    case OpKind::ScalarSub:
+    case OpKind::ScalarDiv:
+      os << " scalar=" << step.scalar;
+      break;
+    case OpKind::Where:
+    case OpKind::MaskMul:
+      os << " " << predicateName(step.predicate);
+      break;
+    case OpKind::WhereScalar:
+      os << " " << predicateName(step.predicate) << " " << step.scalar;
+      break;
+    case OpKind::Sum:
+    case OpKind::Mean:
+      os << " dims=" << ints(step.ints) << " keepdim=" << step.keepDim;
+      break;
+    case OpKind::Slice:
+      os << " dim=" << step.ints[0]
+         << " start=" << (step.hasStart ? std::to_string(step.ints[1]) : "none")
+         << " end=" << (step.hasEnd ? std::to_string(step.ints[2]) : "none")
+         << " step=" << step.ints[3];
+      break;
+    default:
+      if (!step.ints.empty())
+        os << " " << ints(step.ints);
+      break;
+    }
+    os << " : " << shapeToString(shapes[numInputs + s]) << "\n";
+  }
+  os << "  loss =";
+  for (size_t i = 0; i < lossTerms.size(); ++i)
+    os << (i ? " +" : "") << " sum(%" << lossTerms[i] << " * w" << i << ")";
+  os << "\n";
+  return os.str();
+}

@@ -1,0 +1,156 @@
+//===- Program.h - random programs of the differential tester --*- C++ -*-===//
+//
+// A program is a list of f64 inputs and a sequence of eager tensor ops on
+// them, ending in a scalar loss. It is generated from a seed, evaluated with
+// the eager API (with or without autograd, or traced by jit::compile), and
+// printed for a failure report.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ADJIT_TOOLS_DIFFTEST_PROGRAM_H
+#define ADJIT_TOOLS_DIFFTEST_PROGRAM_H
+
+#include "adjit/Tensor.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace adjit::difftest {
+
+/// The ops a program is made of. Each is one call (or a fixed composition of
+/// calls) of the eager API; see applyStep for the exact calls.
+enum class OpKind {
+  // Unary elementwise.
+  Neg,
+  Exp,
+  Log,
+  Sqrt,
+  Tanh,
+  Sigmoid,
+  Relu,
+  Abs,
+  /// pow(x, scalar).
+  PowScalar,
+  /// x + scalar, x * scalar, x / scalar, scalar - x, scalar / x.
+  AddScalar,
+  MulScalar,
+  DivScalar,
+  ScalarSub,
+  ScalarDiv,
+  Clone,
+  /// x.to(kFloat64) (a no-op on f64 values).
+  ToDouble,
+  // Binary elementwise with broadcasting.
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Pow,
+  /// where(a > b, a, b) and where(a < b, a, b).
+  Maximum,
+  Minimum,
+  /// where(compare_pred(a, b), c, d).
+  Where,
+  /// c * compare_pred(a, b).to(kFloat64).
+  MaskMul,
+  /// compare_pred(x, scalar) chooses between x and scalar * x.
+  WhereScalar,
+  Matmul,
+  // Reductions.
+  SumAll,
+  Sum,
+  MeanAll,
+  Mean,
+  MaxAll,
+  MseLoss,
+  Softmax,
+  LogSoftmax,
+  // Shape ops.
+  Reshape,
+  ContiguousView,
+  Flatten,
+  Transpose,
+  T,
+  Permute,
+  Slice,
+  Select,
+  Unsqueeze,
+  Squeeze,
+  Expand,
+  Cat,
+};
+
+/// Returns the op's name as printed in a program listing.
+const char *getOpName(OpKind kind);
+
+/// One op: `result = kind(operands...)` with its attributes.
+struct Step {
+  OpKind kind;
+  /// Indices into the program's values (the inputs come first).
+  std::vector<int> operands;
+  /// Dims, shapes, permutations or {dim, start, end, step}, by op.
+  std::vector<int64_t> ints;
+  /// For Slice: whether start/end are given (ints[1], ints[2]).
+  bool hasStart = true, hasEnd = true;
+  bool keepDim = false;
+  /// The comparison: 0..5 = eq ne lt le gt ge.
+  int predicate = 0;
+  double scalar = 0;
+};
+
+/// An f64 input of a program.
+struct Input {
+  Shape shape;
+  std::vector<double> values;
+  bool requiresGrad = true;
+  /// Used by the program through a captured tensor instead of being passed
+  /// as an argument of the compiled function.
+  bool captured = false;
+};
+
+/// A generated program and its loss weights.
+struct Program {
+  uint64_t seed = 0;
+  std::vector<Input> inputs;
+  std::vector<Step> steps;
+  /// Shapes of every value: the inputs, then one per step.
+  std::vector<Shape> shapes;
+  /// The values summed into the loss (those no later step uses), each
+  /// weighted elementwise by a fixed random tensor of its shape.
+  std::vector<int> lossTerms;
+  std::vector<std::vector<double>> lossWeights;
+
+  /// The inputs passed as arguments of the compiled function (not captured),
+  /// in input order.
+  std::vector<int> getArgumentInputs() const;
+  /// The captured inputs in the order the program first uses them, which is
+  /// the order the tracer appends them as function arguments.
+  std::vector<int> getCapturedInputsInUseOrder() const;
+  /// A listing of the inputs, steps and loss, one line each.
+  std::string describe() const;
+};
+
+/// Limits of generated programs.
+struct GeneratorOptions {
+  int minSteps = 3;
+  int maxSteps = 12;
+  int maxInputs = 5;
+};
+
+/// Generates the program of `seed`. The generator evaluates every candidate
+/// op eagerly and keeps it only if its operands are in the op's domain and
+/// away from its points of non-differentiability (see docs/testing.md), so
+/// the program's gradient is well defined and central differences converge.
+Program generateProgram(uint64_t seed, const GeneratorOptions &options = {});
+
+/// Runs `step` on its operand tensors with the eager API.
+Tensor applyStep(const Step &step, const std::vector<Tensor> &operands);
+
+/// Evaluates `program` with the eager API on `inputs` (one tensor per
+/// program input) and returns the scalar loss.
+Tensor evaluate(const Program &program, const std::vector<Tensor> &inputs);
+
+} // namespace adjit::difftest
+
+#endif // ADJIT_TOOLS_DIFFTEST_PROGRAM_H

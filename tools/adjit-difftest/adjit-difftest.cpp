@@ -1,0 +1,144 @@
+//===- adjit-difftest.cpp - eager vs JIT vs finite differences ------------===//
+//
+//   adjit-difftest [--seed=S] [--count=N] [--out-dir=DIR] [--verbose]
+//                  [--self-check]
+//
+// Generates the random tensor programs of seeds S .. S+N-1 and runs each with
+// eager autograd, with jit::compile (differentiated in the IR) and under
+// central finite differences; the losses and gradients must agree (see
+// docs/testing.md). A failing program is printed with its seed and ops, and
+// its traced IR and a reproducing adjit-opt | adjit-run command line are
+// written to DIR. --self-check also perturbs every program's results in three
+// ways and fails unless the comparison catches each perturbation.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Check.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+
+using namespace adjit::difftest;
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  llvm::cl::opt<uint64_t> seed("seed", llvm::cl::desc("The first seed"),
+                               llvm::cl::init(1));
+  llvm::cl::opt<uint64_t> count(
+      "count", llvm::cl::desc("How many programs to run"), llvm::cl::init(1));
+  llvm::cl::opt<std::string> outDir(
+      "out-dir",
+      llvm::cl::desc("Where to write the IR of failing programs "
+                     "(default: difftest-failures)"),
+      llvm::cl::init("difftest-failures"));
+  llvm::cl::opt<bool> verbose(
+      "verbose", llvm::cl::desc("Print every program and its worst errors"));
+  llvm::cl::opt<bool> selfCheck(
+      "self-check",
+      llvm::cl::desc("Also perturb the results of every program (JIT loss, "
+                     "JIT gradient, eager and JIT gradients alike) and check "
+                     "that the comparison reports each perturbation"));
+  llvm::cl::opt<bool> generateOnly(
+      "generate-only",
+      llvm::cl::desc("Only list the programs and count their ops"));
+  llvm::cl::ParseCommandLineOptions(
+      argc, argv,
+      "adjit-difftest: random programs run with eager autograd, jit::compile "
+      "and finite differences, compared\n");
+
+  if (generateOnly) {
+    std::map<std::string, int> histogram;
+    for (uint64_t s = seed; s < seed + count; ++s) {
+      Program program = generateProgram(s);
+      if (verbose)
+        llvm::outs() << "seed " << s << ":\n" << program.describe();
+      for (const Step &step : program.steps)
+        ++histogram[getOpName(step.kind)];
+    }
+    for (const auto &[name, n] : histogram)
+      llvm::outs() << name << " " << n << "\n";
+    return 0;
+  }
+
+  // adjit-opt and adjit-run are next to this tool.
+  llvm::SmallString<256> toolsDirectory(llvm::sys::path::parent_path(argv[0]));
+  if (!toolsDirectory.empty())
+    llvm::sys::fs::make_absolute(toolsDirectory);
+  llvm::sys::path::remove_dots(toolsDirectory, /*remove_dot_dot=*/true);
+  auto start = std::chrono::steady_clock::now();
+  CheckOptions options;
+  uint64_t failures = 0, unreliable = 0, perturbations = 0, caught = 0;
+  double worstJit = 0, worstDifferences = 0;
+  for (uint64_t s = seed; s < seed + count; ++s) {
+    Program program = generateProgram(s);
+    Computations computations = compute(program, options);
+    CheckResult result = compare(program, computations, options);
+    unreliable += result.unreliableDifferences;
+    worstJit = std::max(worstJit, result.worstJitRatio);
+    worstDifferences = std::max(worstDifferences, result.worstDifferenceRatio);
+    if (verbose)
+      llvm::outs() << "seed " << s << ": " << (result.passed() ? "ok" : "FAIL")
+                   << ", " << program.steps.size()
+                   << " ops, worst error/tolerance "
+                   << llvm::format("%.3g", result.worstJitRatio) << " (jit), "
+                   << llvm::format("%.3g", result.worstDifferenceRatio)
+                   << " (finite differences)\n"
+                   << program.describe();
+    if (!result.passed()) {
+      ++failures;
+      llvm::outs() << writeReport(program, computations, result, outDir,
+                                  toolsDirectory.str().str());
+      llvm::outs().flush();
+      continue;
+    }
+    if (!selfCheck)
+      continue;
+    for (auto perturbation : {CheckOptions::Perturbation::JitLoss,
+                              CheckOptions::Perturbation::JitGradient,
+                              CheckOptions::Perturbation::BothGradients}) {
+      CheckOptions perturbed = options;
+      perturbed.perturbation = perturbation;
+      CheckResult r = compare(program, computations, perturbed);
+      ++perturbations;
+      if (r.passed()) {
+        llvm::outs() << "self-check: seed " << s << ": perturbation "
+                     << static_cast<int>(perturbation) << " not caught\n";
+        continue;
+      }
+      ++caught;
+      // The report of a caught perturbation shows what a real failure's
+      // report looks like (and is tested with it).
+      if (perturbation == CheckOptions::Perturbation::JitGradient) {
+        std::string report = writeReport(program, computations, r, outDir,
+                                         toolsDirectory.str().str());
+        if (verbose)
+          llvm::outs() << "self-check, expected to fail:\n" << report;
+      }
+    }
+  }
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  llvm::outs() << "adjit-difftest: " << count << " programs (seeds " << seed
+               << ".." << seed + count - 1 << "), " << failures << " failed, "
+               << unreliable
+               << " finite differences skipped near a kink; worst "
+                  "error/tolerance "
+               << llvm::format("%.3g", worstJit) << " (jit vs eager), "
+               << llvm::format("%.3g", worstDifferences)
+               << " (finite differences vs eager); "
+               << llvm::format("%.1f", seconds) << " s\n";
+  if (selfCheck)
+    llvm::outs() << "self-check: " << caught << " of " << perturbations
+                 << " perturbations caught\n";
+  bool ok = failures == 0 && caught == perturbations;
+  return ok ? 0 : 1;
+}
