@@ -1,8 +1,9 @@
 //===- BlasRuntime.cpp - BLAS entry points called by JIT code -------------===//
 //
-// `C += A * B` on strided memref descriptors, forwarded to OpenBLAS. A matrix
-// whose rows are contiguous is passed as is, one whose columns are contiguous
-// as a transposed matrix, and any other layout is copied first.
+// `C = A * B + beta * C` on strided memref descriptors, forwarded to
+// OpenBLAS. A matrix whose rows are contiguous is passed as is, one whose
+// columns are contiguous (a transposed view) as a transposed matrix, and any
+// other layout is copied first.
 //
 //===----------------------------------------------------------------------===//
 
@@ -43,36 +44,46 @@ BlasMatrix<T> toBlas(const T *base, int64_t rows, int64_t cols,
 }
 
 void gemm(int m, int n, int k, const BlasMatrix<float> &a,
-          const BlasMatrix<float> &b, float *c, int ldc) {
+          const BlasMatrix<float> &b, float beta, float *c, int ldc) {
   cblas_sgemm(CblasRowMajor, a.transpose, b.transpose, m, n, k, 1.0f, a.data,
-              a.leadingDimension, b.data, b.leadingDimension, 1.0f, c, ldc);
+              a.leadingDimension, b.data, b.leadingDimension, beta, c, ldc);
 }
 
 void gemm(int m, int n, int k, const BlasMatrix<double> &a,
-          const BlasMatrix<double> &b, double *c, int ldc) {
+          const BlasMatrix<double> &b, double beta, double *c, int ldc) {
   cblas_dgemm(CblasRowMajor, a.transpose, b.transpose, m, n, k, 1.0, a.data,
-              a.leadingDimension, b.data, b.leadingDimension, 1.0, c, ldc);
+              a.leadingDimension, b.data, b.leadingDimension, beta, c, ldc);
 }
 
-/// C (m x n, at `c` with row stride `cRowStride`, column stride
-/// `cColStride`) += A * B.
+/// C (m x n, at `c` with row stride `cStrides[0]`, column stride
+/// `cStrides[1]`) = A * B + beta * C. With beta 0, C is only written (BLAS
+/// never reads it), so it may hold anything.
 template <typename T>
-void accumulateProduct(const T *a, const int64_t *aStrides, const T *b,
-                       const int64_t *bStrides, T *c, const int64_t *cStrides,
-                       int64_t m, int64_t n, int64_t k) {
-  if (m == 0 || n == 0 || k == 0)
+void multiply(const T *a, const int64_t *aStrides, const T *b,
+              const int64_t *bStrides, T beta, T *c, const int64_t *cStrides,
+              int64_t m, int64_t n, int64_t k) {
+  if (m == 0 || n == 0)
     return;
+  if (k == 0) {
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        T &element = c[i * cStrides[0] + j * cStrides[1]];
+        element = beta == T(0) ? T(0) : beta * element;
+      }
+    return;
+  }
   BlasMatrix<T> lhs = toBlas(a, m, k, aStrides[0], aStrides[1]);
   BlasMatrix<T> rhs = toBlas(b, k, n, bStrides[0], bStrides[1]);
   if (cStrides[1] == 1 && cStrides[0] >= std::max<int64_t>(1, n)) {
-    gemm(m, n, k, lhs, rhs, c, static_cast<int>(cStrides[0]));
+    gemm(m, n, k, lhs, rhs, beta, c, static_cast<int>(cStrides[0]));
     return;
   }
   std::vector<T> result(m * n);
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t j = 0; j < n; ++j)
-      result[i * n + j] = c[i * cStrides[0] + j * cStrides[1]];
-  gemm(m, n, k, lhs, rhs, result.data(),
+  if (beta != T(0))
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j)
+        result[i * n + j] = c[i * cStrides[0] + j * cStrides[1]];
+  gemm(m, n, k, lhs, rhs, beta, result.data(),
        static_cast<int>(std::max<int64_t>(1, n)));
   for (int64_t i = 0; i < m; ++i)
     for (int64_t j = 0; j < n; ++j)
@@ -81,21 +92,20 @@ void accumulateProduct(const T *a, const int64_t *aStrides, const T *b,
 
 template <typename T>
 void matmul(StridedMemRefType<T, 2> *a, StridedMemRefType<T, 2> *b,
-            StridedMemRefType<T, 2> *c) {
-  accumulateProduct(a->data + a->offset, a->strides, b->data + b->offset,
-                    b->strides, c->data + c->offset, c->strides, c->sizes[0],
-                    c->sizes[1], a->sizes[1]);
+            StridedMemRefType<T, 2> *c, T beta) {
+  multiply(a->data + a->offset, a->strides, b->data + b->offset, b->strides,
+           beta, c->data + c->offset, c->strides, c->sizes[0], c->sizes[1],
+           a->sizes[1]);
 }
 
 template <typename T>
 void batchMatmul(StridedMemRefType<T, 3> *a, StridedMemRefType<T, 3> *b,
-                 StridedMemRefType<T, 3> *c) {
+                 StridedMemRefType<T, 3> *c, T beta) {
   for (int64_t batch = 0; batch < c->sizes[0]; ++batch)
-    accumulateProduct(
-        a->data + a->offset + batch * a->strides[0], a->strides + 1,
-        b->data + b->offset + batch * b->strides[0], b->strides + 1,
-        c->data + c->offset + batch * c->strides[0], c->strides + 1,
-        c->sizes[1], c->sizes[2], a->sizes[2]);
+    multiply(a->data + a->offset + batch * a->strides[0], a->strides + 1,
+             b->data + b->offset + batch * b->strides[0], b->strides + 1, beta,
+             c->data + c->offset + batch * c->strides[0], c->strides + 1,
+             c->sizes[1], c->sizes[2], a->sizes[2]);
 }
 
 } // namespace
@@ -103,23 +113,26 @@ void batchMatmul(StridedMemRefType<T, 3> *a, StridedMemRefType<T, 3> *b,
 extern "C" {
 void _mlir_ciface_adjit_blas_sgemm(StridedMemRefType<float, 2> *a,
                                    StridedMemRefType<float, 2> *b,
-                                   StridedMemRefType<float, 2> *c) {
-  matmul(a, b, c);
+                                   StridedMemRefType<float, 2> *c, float beta) {
+  matmul(a, b, c, beta);
 }
 void _mlir_ciface_adjit_blas_dgemm(StridedMemRefType<double, 2> *a,
                                    StridedMemRefType<double, 2> *b,
-                                   StridedMemRefType<double, 2> *c) {
-  matmul(a, b, c);
+                                   StridedMemRefType<double, 2> *c,
+                                   double beta) {
+  matmul(a, b, c, beta);
 }
 void _mlir_ciface_adjit_blas_batch_sgemm(StridedMemRefType<float, 3> *a,
                                          StridedMemRefType<float, 3> *b,
-                                         StridedMemRefType<float, 3> *c) {
-  batchMatmul(a, b, c);
+                                         StridedMemRefType<float, 3> *c,
+                                         float beta) {
+  batchMatmul(a, b, c, beta);
 }
 void _mlir_ciface_adjit_blas_batch_dgemm(StridedMemRefType<double, 3> *a,
                                          StridedMemRefType<double, 3> *b,
-                                         StridedMemRefType<double, 3> *c) {
-  batchMatmul(a, b, c);
+                                         StridedMemRefType<double, 3> *c,
+                                         double beta) {
+  batchMatmul(a, b, c, beta);
 }
 }
 

@@ -27,6 +27,9 @@ std::string adjit::AdjitToLLVMOptions::str() const {
 
 void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
                                      const AdjitToLLVMOptions &options) {
+  // Canonical adjit IR first: it moves transposes of products onto their
+  // operands, where the lowering folds them into the products.
+  pm.addPass(createCanonicalizerPass());
   // adjit to linalg on tensors; any adjit op without a lowering stops here
   // with its name rather than confusing bufferization.
   pm.addPass(createConvertAdjitToLinalg());
@@ -42,6 +45,9 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
   // Buffers: results are fresh allocations owned by the caller; arguments are
   // never written.
   pm.addNestedPass<func::FuncOp>(createAdjitMarkArgumentsReadOnly());
+  // Every writer of a zero- or identity-filled init gets its own fill rather
+  // than a copy of a shared one.
+  pm.addPass(createAdjitDuplicateSharedFills());
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
   bufferization::OneShotBufferizePassOptions bufferization;

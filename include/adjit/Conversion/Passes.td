@@ -11,7 +11,9 @@ def ConvertAdjitToLinalg : Pass<"convert-adjit-to-linalg", "ModuleOp"> {
     Rewrites every adjit op into upstream ops with value semantics:
     elementwise ops become `linalg.generic` ops (ready for elementwise
     fusion), reductions become `linalg.reduce`, matrix products become
-    `linalg.matmul` / `linalg.batch_matmul` on a zero-filled init, and shape
+    `linalg.matmul` / `linalg.batch_matmul` on a zero-filled init (an operand
+    made by an `adjit.transpose` of the last two dimensions is read through a
+    transposed indexing map instead of being materialized), and shape
     ops become `tensor` slices/reshapes, `linalg.transpose` or a broadcasting
     `linalg.generic`. Ops this pass has no pattern for are left alone, and
     `adjit-check-lowered` reports them.
@@ -48,22 +50,47 @@ def AdjitMarkArgumentsReadOnly
   }];
 }
 
+def AdjitDuplicateSharedFills : Pass<"adjit-duplicate-shared-fills"> {
+  let summary = "Give every op that writes into a filled tensor its own fill";
+  let description = [{
+    CSE merges identical `linalg.fill`s (the zero or identity inits of
+    matrix products and reductions) into one fill with several users. Each
+    user that writes into it (a destination-style init) would then make
+    one-shot bufferization allocate a buffer, fill it once, and copy it for
+    every writer. This pass, run right before bufferization, rewrites each
+    such init to a fill of its own (of a fresh `tensor.empty` if the original
+    fills one) placed right before its writer, so every writer gets an
+    allocation and a fill, and no copy; `adjit-matmul-to-blas` then folds a
+    zero fill right before a product into the BLAS call.
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
 def AdjitMatmulToBlas : Pass<"adjit-matmul-to-blas", "ModuleOp"> {
   let summary = "Call the BLAS runtime for large matrix products on buffers";
   let description = [{
     Replaces every `linalg.matmul` and `linalg.batch_matmul` on `f32`/`f64`
     memrefs whose per-batch work `M*N*K` is at least `min-flops` by a call of
     `adjit_blas_{s,d}gemm` / `adjit_blas_batch_{s,d}gemm` (C interface,
-    `llvm.emit_c_interface`), which accumulate `C += A * B`. The adjit JIT
-    resolves these symbols to its OpenBLAS runtime. `min-flops=0` turns the
-    pass off.
+    `llvm.emit_c_interface`) on `(A, B, C, beta)`, which compute
+    `C = A * B + beta * C`. The adjit JIT resolves these symbols to its
+    OpenBLAS runtime. `min-flops=0` turns the pass off.
+
+    Products whose indexing maps read an operand transposed (as
+    `convert-adjit-to-linalg` emits for a transposed operand) pass that
+    operand as a `memref.transpose` view, which BLAS reads with its transpose
+    flag: no transposed copy is made. A `linalg.fill` of `C` with `+0.0`
+    right before the product (with nothing in between that may read or write
+    `C`) is dropped and the call overwrites `C` (`beta = 0`). Products with
+    other maps (broadcasts) stay generated code.
   }];
   let options = [
     Option<"minFlops", "min-flops", "int64_t", /*default=*/"0",
            "Smallest M*N*K sent to BLAS (0 disables the pass)">
   ];
   let dependentDialects = [
-    "::mlir::func::FuncDialect", "::mlir::memref::MemRefDialect"
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::memref::MemRefDialect"
   ];
 }
 

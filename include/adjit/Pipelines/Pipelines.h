@@ -52,13 +52,16 @@ struct AdjitToLLVMOptions : public PassPipelineOptions<AdjitToLLVMOptions> {
   std::string str() const;
 };
 
-/// Builds `adjit-to-llvm`: adjit ops to linalg on tensors, elementwise
-/// fusion, one-shot bufferization across function boundaries (identity
-/// layouts, caller-owned arguments), ownership-based buffer deallocation,
-/// BLAS calls for large matrix products, loops (OpenMP-parallel outer loops
-/// for large elementwise ops), math lowering and the LLVM dialect, ending
-/// with a check that no adjit op (nor any non-LLVM op) survived. The JIT
-/// compiles exactly what this pipeline produces.
+/// Builds `adjit-to-llvm`: canonicalization of the adjit IR (transposes of
+/// products move onto their operands), adjit ops to linalg on tensors
+/// (transposed product operands become transposed indexing maps),
+/// elementwise fusion, one fill per filled init, one-shot bufferization
+/// across function boundaries (identity layouts, caller-owned arguments),
+/// ownership-based buffer deallocation, BLAS calls for large matrix products
+/// (transpose flags, beta 0 on zero-filled results), loops (OpenMP-parallel
+/// outer loops for large elementwise ops), math lowering and the LLVM
+/// dialect, ending with a check that no adjit op (nor any non-LLVM op)
+/// survived. The JIT compiles exactly what this pipeline produces.
 void buildAdjitToLLVMPipeline(OpPassManager &pm,
                               const AdjitToLLVMOptions &options);
 

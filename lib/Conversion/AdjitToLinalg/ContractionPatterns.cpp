@@ -26,9 +26,38 @@ Value collapseBatchDims(OpBuilder &b, Location loc, Value value) {
   return tensor::CollapseShapeOp::create(b, loc, value, groups);
 }
 
+/// Returns the indexing maps of a (batch) matrix product whose loops are
+/// `(batch, m, n, k)` (`(m, n, k)` without `batched`): the lhs is read as
+/// `[batch,] m, k`, or as `[batch,] k, m` if `transposeLhs` (it is then
+/// stored transposed); the rhs as `[batch,] k, n` or `[batch,] n, k`; the
+/// result is `[batch,] m, n`.
+SmallVector<AffineMap> getProductMaps(MLIRContext *context, bool batched,
+                                      bool transposeLhs, bool transposeRhs) {
+  unsigned first = batched ? 1 : 0;
+  AffineExpr m = getAffineDimExpr(first, context);
+  AffineExpr n = getAffineDimExpr(first + 1, context);
+  AffineExpr k = getAffineDimExpr(first + 2, context);
+  auto map = [&](AffineExpr row, AffineExpr column) {
+    SmallVector<AffineExpr> results;
+    if (batched)
+      results.push_back(getAffineDimExpr(0, context));
+    results.push_back(row);
+    results.push_back(column);
+    return AffineMap::get(first + 3, 0, results, context);
+  };
+  return {transposeLhs ? map(k, m) : map(m, k),
+          transposeRhs ? map(n, k) : map(k, n), map(m, n)};
+}
+
 /// Lowers `adjit.matmul` to `linalg.matmul` (rank 2) or
 /// `linalg.batch_matmul` (rank 3; higher ranks collapse their batch
 /// dimensions into one and expand the result back) on a zero-filled init.
+///
+/// An operand made by an `adjit.transpose` that swaps the last two
+/// dimensions is not materialized: the product reads the transpose's operand
+/// through a transposed indexing map, which BLAS takes as a transpose flag
+/// (see adjit-matmul-to-blas). The transpose itself is lowered as usual and
+/// is dead unless something else uses it.
 struct MatmulLowering : OpConversionPattern<MatmulOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -37,15 +66,35 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
-    Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
     int64_t rank = resultType.getRank();
     TypedAttr zero = rewriter.getZeroAttr(resultType.getElementType());
 
+    Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
+    bool transposeLhs = false, transposeRhs = false;
+    if (TransposeOp transpose = getMatrixTranspose(op.getLhs())) {
+      if (Value source = rewriter.getRemappedValue(transpose.getOperand())) {
+        lhs = source;
+        transposeLhs = true;
+      }
+    }
+    if (TransposeOp transpose = getMatrixTranspose(op.getRhs())) {
+      if (Value source = rewriter.getRemappedValue(transpose.getOperand())) {
+        rhs = source;
+        transposeRhs = true;
+      }
+    }
+    SmallVector<NamedAttribute> attributes;
+    if (transposeLhs || transposeRhs)
+      attributes.push_back(rewriter.getNamedAttr(
+          "indexing_maps",
+          rewriter.getAffineMapArrayAttr(getProductMaps(
+              rewriter.getContext(), rank > 2, transposeLhs, transposeRhs))));
+
     if (rank == 2) {
       Value init = lowering::buildFilledTensor(rewriter, loc, resultType, zero);
-      auto matmul =
-          linalg::MatmulOp::create(rewriter, loc, TypeRange{resultType},
-                                   ValueRange{lhs, rhs}, ValueRange{init});
+      auto matmul = linalg::MatmulOp::create(
+          rewriter, loc, TypeRange{resultType}, ValueRange{lhs, rhs},
+          ValueRange{init}, attributes);
       rewriter.replaceOp(op, matmul.getResult(0));
       return success();
     }
@@ -63,10 +112,10 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
                                 resultType.getElementType());
     }
     Value init = lowering::buildFilledTensor(rewriter, loc, batchedType, zero);
-    Value result =
-        linalg::BatchMatmulOp::create(rewriter, loc, TypeRange{batchedType},
-                                      ValueRange{lhs, rhs}, ValueRange{init})
-            .getResult(0);
+    Value result = linalg::BatchMatmulOp::create(
+                       rewriter, loc, TypeRange{batchedType},
+                       ValueRange{lhs, rhs}, ValueRange{init}, attributes)
+                       .getResult(0);
     if (rank > 3) {
       SmallVector<ReassociationIndices> groups(3);
       for (int64_t d = 0; d < rank - 2; ++d)
@@ -78,6 +127,23 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     }
     rewriter.replaceOp(op, result);
     return success();
+  }
+
+private:
+  /// Returns the op making `value` if it is an `adjit.transpose` that swaps
+  /// the last two dimensions and keeps the (batch) dimensions before them.
+  static TransposeOp getMatrixTranspose(Value value) {
+    auto transpose = value.getDefiningOp<TransposeOp>();
+    if (!transpose)
+      return {};
+    ArrayRef<int64_t> permutation = transpose.getPermutation();
+    int64_t rank = permutation.size();
+    for (int64_t d = 0; d < rank - 2; ++d)
+      if (permutation[d] != d)
+        return {};
+    if (permutation[rank - 2] != rank - 1 || permutation[rank - 1] != rank - 2)
+      return {};
+    return transpose;
   }
 };
 

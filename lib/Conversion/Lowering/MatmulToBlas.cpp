@@ -2,7 +2,10 @@
 
 #include "adjit/Conversion/Passes.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace mlir::adjit {
 #define GEN_PASS_DEF_ADJITMATMULTOBLAS
@@ -24,18 +27,87 @@ MemRefType getFullyDynamicType(Type elementType, int64_t rank) {
 }
 
 /// Returns the declaration of the runtime function `name`, creating it at the
-/// start of `module` if needed.
+/// start of `module` if needed: `(A, B, C, beta)` with C = A B + beta C.
 func::FuncOp getOrDeclareRuntimeFunction(ModuleOp module, StringRef name,
                                          MemRefType argumentType) {
   if (auto existing = module.lookupSymbol<func::FuncOp>(name))
     return existing;
   OpBuilder builder = OpBuilder::atBlockBegin(module.getBody());
-  auto type =
-      builder.getFunctionType({argumentType, argumentType, argumentType}, {});
+  auto type = builder.getFunctionType(
+      {argumentType, argumentType, argumentType, argumentType.getElementType()},
+      {});
   auto func = func::FuncOp::create(builder, module.getLoc(), name, type);
   func.setPrivate();
   func->setAttr("llvm.emit_c_interface", builder.getUnitAttr());
   return func;
+}
+
+/// How a (batch) matrix product reads its operands: plainly, or each of lhs
+/// and rhs as the transpose of the matrices it stores.
+struct ProductLayout {
+  bool transposeLhs = false;
+  bool transposeRhs = false;
+};
+
+/// Returns the layout of `op` (a linalg.matmul or linalg.batch_matmul) if
+/// its indexing maps are those of a product with possibly transposed
+/// operands: loops `([batch,] m, n, k)`, lhs `[batch,] m, k` or
+/// `[batch,] k, m`, rhs `[batch,] k, n` or `[batch,] n, k`, result
+/// `[batch,] m, n`. Any other map (broadcasts) is not a BLAS call.
+std::optional<ProductLayout> getProductLayout(linalg::LinalgOp op) {
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  MLIRContext *context = op->getContext();
+  bool batched = isa<linalg::BatchMatmulOp>(op.getOperation());
+  unsigned first = batched ? 1 : 0;
+  auto map = [&](unsigned row, unsigned column) {
+    SmallVector<AffineExpr> results;
+    if (batched)
+      results.push_back(getAffineDimExpr(0, context));
+    results.push_back(getAffineDimExpr(first + row, context));
+    results.push_back(getAffineDimExpr(first + column, context));
+    return AffineMap::get(first + 3, 0, results, context);
+  };
+  constexpr unsigned m = 0, n = 1, k = 2;
+  if (maps.size() != 3 || maps[2] != map(m, n))
+    return std::nullopt;
+  ProductLayout layout;
+  if (maps[0] == map(k, m))
+    layout.transposeLhs = true;
+  else if (maps[0] != map(m, k))
+    return std::nullopt;
+  if (maps[1] == map(n, k))
+    layout.transposeRhs = true;
+  else if (maps[1] != map(k, n))
+    return std::nullopt;
+  return layout;
+}
+
+/// Returns the `linalg.fill` with +0 that writes all of `output` right
+/// before `op` if nothing in between can read or write it (only ops without
+/// memory effects, allocations and deallocations of other buffers), so that
+/// the product may overwrite `output` instead of accumulating into zeros.
+linalg::FillOp getZeroFillBefore(Operation *op, Value output) {
+  for (Operation *previous = op->getPrevNode(); previous;
+       previous = previous->getPrevNode()) {
+    if (auto fill = dyn_cast<linalg::FillOp>(previous)) {
+      if (fill.getDpsInits()[0] != output || !fill.hasPureBufferSemantics() ||
+          !matchPattern(fill.getDpsInputs()[0], m_PosZeroFloat()))
+        return {};
+      return fill;
+    }
+    auto effects = dyn_cast<MemoryEffectOpInterface>(previous);
+    if (!effects)
+      return {};
+    SmallVector<MemoryEffects::EffectInstance> instances;
+    effects.getEffects(instances);
+    for (const MemoryEffects::EffectInstance &instance : instances) {
+      bool allocation = isa<MemoryEffects::Allocate, MemoryEffects::Free>(
+          instance.getEffect());
+      if (!allocation || !instance.getValue() || instance.getValue() == output)
+        return {};
+    }
+  }
+  return {};
 }
 
 struct MatmulToBlasPass : adjit::impl::AdjitMatmulToBlasBase<MatmulToBlasPass> {
@@ -47,13 +119,8 @@ struct MatmulToBlasPass : adjit::impl::AdjitMatmulToBlasBase<MatmulToBlasPass> {
     ModuleOp module = getOperation();
     SmallVector<linalg::LinalgOp> matmuls;
     module.walk([&](linalg::LinalgOp op) {
-      if (!op.hasPureBufferSemantics())
-        return;
-      if (auto matmul = dyn_cast<linalg::MatmulOp>(op.getOperation());
-          matmul && !matmul.hasUserDefinedMaps())
-        matmuls.push_back(op);
-      if (auto batch = dyn_cast<linalg::BatchMatmulOp>(op.getOperation());
-          batch && !batch.hasUserDefinedMaps())
+      if (op.hasPureBufferSemantics() &&
+          isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op.getOperation()))
         matmuls.push_back(op);
     });
     for (linalg::LinalgOp op : matmuls)
@@ -61,17 +128,25 @@ struct MatmulToBlasPass : adjit::impl::AdjitMatmulToBlasBase<MatmulToBlasPass> {
   }
 
   void rewriteAsCall(ModuleOp module, linalg::LinalgOp op) {
+    std::optional<ProductLayout> layout = getProductLayout(op);
+    if (!layout)
+      return;
     auto lhsType = cast<MemRefType>(op.getDpsInputs()[0].getType());
-    auto resultType = cast<MemRefType>(op.getDpsInits()[0].getType());
+    auto rhsType = cast<MemRefType>(op.getDpsInputs()[1].getType());
+    Value output = op.getDpsInits()[0];
+    auto resultType = cast<MemRefType>(output.getType());
     Type elementType = resultType.getElementType();
     if (!elementType.isF32() && !elementType.isF64())
+      return;
+    if (lhsType.getElementType() != elementType ||
+        rhsType.getElementType() != elementType)
       return;
     if (!resultType.hasStaticShape() || !lhsType.hasStaticShape())
       return;
     int64_t rank = resultType.getRank();
     int64_t m = resultType.getDimSize(rank - 2);
     int64_t n = resultType.getDimSize(rank - 1);
-    int64_t k = lhsType.getDimSize(rank - 1);
+    int64_t k = lhsType.getDimSize(layout->transposeLhs ? rank - 2 : rank - 1);
     if (m * n * k < minFlops)
       return;
 
@@ -81,13 +156,34 @@ struct MatmulToBlasPass : adjit::impl::AdjitMatmulToBlasBase<MatmulToBlasPass> {
     func::FuncOp callee =
         getOrDeclareRuntimeFunction(module, name, argumentType);
 
+    // C = A B on a zero-filled C overwrites C (beta 0), and the fill goes.
+    linalg::FillOp zeroFill = getZeroFillBefore(op, output);
     OpBuilder builder(op);
-    SmallVector<Value> arguments;
-    for (Value operand : op->getOperands())
-      arguments.push_back(
-          memref::CastOp::create(builder, op.getLoc(), argumentType, operand));
-    func::CallOp::create(builder, op.getLoc(), callee, arguments);
+    Location loc = op.getLoc();
+    // A transposed operand is passed as a view with swapped strides, which
+    // the runtime hands to BLAS with its transpose flag.
+    auto prepare = [&](Value operand, bool transpose) -> Value {
+      if (transpose) {
+        SmallVector<unsigned> permutation =
+            llvm::to_vector(llvm::seq<unsigned>(0, rank));
+        std::swap(permutation[rank - 2], permutation[rank - 1]);
+        operand = memref::TransposeOp::create(
+            builder, loc, operand,
+            AffineMapAttr::get(AffineMap::getPermutationMap(
+                permutation, builder.getContext())));
+      }
+      return memref::CastOp::create(builder, loc, argumentType, operand);
+    };
+    SmallVector<Value> arguments = {
+        prepare(op.getDpsInputs()[0], layout->transposeLhs),
+        prepare(op.getDpsInputs()[1], layout->transposeRhs),
+        prepare(output, false)};
+    arguments.push_back(arith::ConstantOp::create(
+        builder, loc, builder.getFloatAttr(elementType, zeroFill ? 0.0 : 1.0)));
+    func::CallOp::create(builder, loc, callee, arguments);
     op->erase();
+    if (zeroFill)
+      zeroFill->erase();
   }
 };
 

@@ -417,6 +417,64 @@ func.func @no_transpose_fold(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
 
 // -----
 
+// (A B)^T = B^T A^T: the transposes move onto the operands, where they fold
+// with the transposes that made them (the gradient of a weight, g^T h).
+// CHECK-LABEL: func @transpose_of_product
+// CHECK-SAME: (%[[G:.*]]: tensor<64x10xf32>, %[[H:.*]]: tensor<64x256xf32>)
+// CHECK-NEXT: %[[GT:.*]] = adjit.transpose %[[G]], [1, 0] : tensor<64x10xf32> -> tensor<10x64xf32>
+// CHECK-NEXT: %[[P:.*]] = adjit.matmul %[[GT]], %[[H]] : tensor<10x64xf32>, tensor<64x256xf32> -> tensor<10x256xf32>
+// CHECK-NEXT: return %[[P]]
+func.func @transpose_of_product(%g: tensor<64x10xf32>, %h: tensor<64x256xf32>) -> tensor<10x256xf32> {
+  %ht = adjit.transpose %h, [1, 0] : tensor<64x256xf32> -> tensor<256x64xf32>
+  %0 = adjit.matmul %ht, %g : tensor<256x64xf32>, tensor<64x10xf32> -> tensor<256x10xf32>
+  %1 = adjit.transpose %0, [1, 0] : tensor<256x10xf32> -> tensor<10x256xf32>
+  return %1 : tensor<10x256xf32>
+}
+
+// -----
+
+// Batched: the batch dimension stays in place.
+// CHECK-LABEL: func @transpose_of_batched_product
+// CHECK-SAME: (%[[A:.*]]: tensor<5x2x3xf64>, %[[B:.*]]: tensor<5x3x4xf64>)
+// CHECK-DAG: %[[AT:.*]] = adjit.transpose %[[A]], [0, 2, 1] : tensor<5x2x3xf64> -> tensor<5x3x2xf64>
+// CHECK-DAG: %[[BT:.*]] = adjit.transpose %[[B]], [0, 2, 1] : tensor<5x3x4xf64> -> tensor<5x4x3xf64>
+// CHECK: %[[P:.*]] = adjit.matmul %[[BT]], %[[AT]] : tensor<5x4x3xf64>, tensor<5x3x2xf64> -> tensor<5x4x2xf64>
+// CHECK-NEXT: return %[[P]]
+func.func @transpose_of_batched_product(%a: tensor<5x2x3xf64>, %b: tensor<5x3x4xf64>) -> tensor<5x4x2xf64> {
+  %0 = adjit.matmul %a, %b : tensor<5x2x3xf64>, tensor<5x3x4xf64> -> tensor<5x2x4xf64>
+  %1 = adjit.transpose %0, [0, 2, 1] : tensor<5x2x4xf64> -> tensor<5x4x2xf64>
+  return %1 : tensor<5x4x2xf64>
+}
+
+// -----
+
+// A product with another use stays (it would be computed twice).
+// CHECK-LABEL: func @no_transpose_of_shared_product
+// CHECK-NEXT: %[[P:.*]] = adjit.matmul
+// CHECK-NEXT: %[[T:.*]] = adjit.transpose %[[P]], [1, 0]
+// CHECK-NEXT: return %[[P]], %[[T]]
+func.func @no_transpose_of_shared_product(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) -> (tensor<2x4xf32>, tensor<4x2xf32>) {
+  %0 = adjit.matmul %a, %b : tensor<2x3xf32>, tensor<3x4xf32> -> tensor<2x4xf32>
+  %1 = adjit.transpose %0, [1, 0] : tensor<2x4xf32> -> tensor<4x2xf32>
+  return %0, %1 : tensor<2x4xf32>, tensor<4x2xf32>
+}
+
+// -----
+
+// A transpose that moves the batch dimension is not a transpose of the
+// matrices.
+// CHECK-LABEL: func @no_transpose_of_product_batch_dims
+// CHECK-NEXT: %[[P:.*]] = adjit.matmul
+// CHECK-NEXT: %[[T:.*]] = adjit.transpose %[[P]], [1, 0, 2]
+// CHECK-NEXT: return %[[T]]
+func.func @no_transpose_of_product_batch_dims(%a: tensor<5x2x3xf32>, %b: tensor<5x3x4xf32>) -> tensor<2x5x4xf32> {
+  %0 = adjit.matmul %a, %b : tensor<5x2x3xf32>, tensor<5x3x4xf32> -> tensor<5x2x4xf32>
+  %1 = adjit.transpose %0, [1, 0, 2] : tensor<5x2x4xf32> -> tensor<2x5x4xf32>
+  return %1 : tensor<2x5x4xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @slice_folds
 // CHECK-SAME: (%[[X:.*]]: tensor<4x3xf32>)
 // CHECK-NEXT: %[[C:.*]] = adjit.constant dense<5.000000e+00> : tensor<2xf32>

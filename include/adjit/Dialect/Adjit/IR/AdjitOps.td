@@ -318,12 +318,19 @@ def Adjit_MatmulOp : Adjit_InferredTypeOp<"matmul", [Pure,
     ```mlir
     %c = adjit.matmul %a, %b : tensor<2x3xf32>, tensor<3x4xf32> -> tensor<2x4xf32>
     ```
+
+    Canonicalization moves a transpose of a product (swapping the last two
+    dimensions) onto its operands, `(A B)^T = B^T A^T`, when the product has
+    no other use: transposes of transposes then fold away, and the lowering
+    reads the remaining transposed operands in place (BLAS transpose flags)
+    instead of materializing them.
   }];
   let arguments = (ins Adjit_FloatTensor:$lhs, Adjit_FloatTensor:$rhs);
   let results = (outs Adjit_FloatTensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
   }];
+  let hasCanonicalizer = 1;
 }
 
 //===----------------------------------------------------------------------===//
