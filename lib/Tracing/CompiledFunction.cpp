@@ -204,6 +204,21 @@ Tensor toTensor(const Buffer &buffer, Dtype dtype) {
   return bufferDtype == dtype ? tensor : tensor.to(dtype);
 }
 
+/// Overwrites the elements of `tensor` with `buffer`'s, converting when the
+/// dtypes differ. A contiguous tensor of the buffer's element type is
+/// written directly, with no temporary.
+void overwriteWith(Tensor &tensor, const Buffer &buffer) {
+  NoGradGuard noGrad;
+  if (tensor.is_contiguous() && tensor.dtype() != Dtype::Int64 &&
+      elementTypeOf(tensor.dtype()) == buffer.getElementType()) {
+    std::memcpy(getElements(tensor), buffer.getData(),
+                buffer.getNumElements() *
+                    getElementSize(buffer.getElementType()));
+    return;
+  }
+  tensor.copy_(toTensor(buffer, tensor.dtype()));
+}
+
 } // namespace
 
 namespace {
@@ -426,18 +441,10 @@ Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
     // updated optimizer state.
     NoGradGuard noGrad;
     size_t next = 1;
-    for (size_t index : compilation->wrt) {
-      Tensor &parameter = arguments[index];
-      parameter.copy_(toTensor(results[next++], parameter.dtype()));
-    }
-    // The state tensors are contiguous and of the results' element types
-    // (makeOptimizerState made them): overwritten in place.
-    for (Tensor *tensor : optimizerState) {
-      const Buffer &result = results[next++];
-      std::memcpy(getElements(*tensor), result.getData(),
-                  result.getNumElements() *
-                      getElementSize(result.getElementType()));
-    }
+    for (size_t index : compilation->wrt)
+      overwriteWith(arguments[index], results[next++]);
+    for (Tensor *tensor : optimizerState)
+      overwriteWith(*tensor, results[next++]);
     ++training->steps;
     return output;
   }
