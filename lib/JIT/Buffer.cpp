@@ -4,6 +4,11 @@
 
 #include "adjit/Error.h"
 
+#include "llvm/ADT/bit.h"
+
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 using namespace adjit::jit;
@@ -30,6 +35,33 @@ std::string adjit::jit::toString(ElementType type) {
     return "i1";
   }
   return "?";
+}
+
+std::string adjit::jit::formatFloatLiteral(double value, ElementType type) {
+  bool isF32 = type == ElementType::F32;
+  char text[64];
+  if (std::isnan(value))
+    return isF32 ? "0x7FC00000" : "0x7FF8000000000000";
+  if (std::isinf(value)) {
+    if (isF32)
+      std::snprintf(text, sizeof(text), "0x%08" PRIX32,
+                    llvm::bit_cast<uint32_t>(static_cast<float>(value)));
+    else
+      std::snprintf(text, sizeof(text), "0x%016" PRIX64,
+                    llvm::bit_cast<uint64_t>(value));
+    return text;
+  }
+  std::snprintf(text, sizeof(text), isF32 ? "%.9g" : "%.17g", value);
+  std::string result = text;
+  // MLIR float literals need a '.' before any exponent.
+  if (result.find('.') == std::string::npos) {
+    size_t exponent = result.find('e');
+    if (exponent == std::string::npos)
+      result += ".0";
+    else
+      result.insert(exponent, ".0");
+  }
+  return result;
 }
 
 int64_t TensorType::getNumElements() const {

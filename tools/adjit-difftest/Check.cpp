@@ -4,9 +4,9 @@
 
 #include "adjit/Autograd.h"
 #include "adjit/JIT.h"
+#include "adjit/JIT/Buffer.h"
 
 #include <algorithm>
-#include <cinttypes>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -59,28 +59,6 @@ Tensor gradientOrZeros(const Tensor &leaf) {
 }
 
 double *elements(Tensor &t) { return t.data_ptr<double>(); }
-
-std::string formatFloat(double value) {
-  char text[64];
-  if (std::isnan(value))
-    return "0x7FF8000000000000";
-  if (std::isinf(value)) {
-    uint64_t bits;
-    std::memcpy(&bits, &value, sizeof(bits));
-    std::snprintf(text, sizeof(text), "0x%016" PRIX64, bits);
-    return text;
-  }
-  std::snprintf(text, sizeof(text), "%.17g", value);
-  std::string result = text;
-  if (result.find('.') == std::string::npos) {
-    size_t exponent = result.find('e');
-    if (exponent == std::string::npos)
-      result += ".0";
-    else
-      result.insert(exponent, ".0");
-  }
-  return result;
-}
 
 std::string indexToString(const Shape &shape, int64_t flat) {
   Shape index(shape.size());
@@ -332,7 +310,7 @@ std::string adjit::difftest::formatDense(const Tensor &values) {
   int64_t index = 0;
   std::function<void(size_t)> emit = [&](size_t dim) {
     if (dim == shape.size()) {
-      text += formatFloat(data[index++]);
+      text += jit::formatFloatLiteral(data[index++], jit::ElementType::F64);
       return;
     }
     text += "[";

@@ -27,7 +27,6 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include "llvm/ADT/bit.h"
-#include <cinttypes>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -198,43 +197,18 @@ std::string parseArgument(mlir::MLIRContext &context, llvm::StringRef text,
   return "";
 }
 
-/// Formats a floating-point element so that MLIR parses it back exactly.
-std::string formatFloat(double value, bool isF32) {
-  char text[64];
-  if (std::isnan(value))
-    return isF32 ? "0x7FC00000" : "0x7FF8000000000000";
-  if (std::isinf(value)) {
-    if (isF32)
-      std::snprintf(text, sizeof(text), "0x%08" PRIX32,
-                    llvm::bit_cast<uint32_t>(static_cast<float>(value)));
-    else
-      std::snprintf(text, sizeof(text), "0x%016" PRIX64,
-                    llvm::bit_cast<uint64_t>(value));
-    return text;
-  }
-  std::snprintf(text, sizeof(text), isF32 ? "%.9g" : "%.17g", value);
-  std::string result = text;
-  // MLIR float literals need a '.' before any exponent.
-  if (result.find('.') == std::string::npos) {
-    size_t exponent = result.find('e');
-    if (exponent == std::string::npos)
-      result += ".0";
-    else
-      result.insert(exponent, ".0");
-  }
-  return result;
-}
-
 void printElements(llvm::raw_ostream &os, const Buffer &buffer, size_t dim,
                    int64_t &index) {
   const TensorType &type = buffer.getType();
   if (dim == type.shape.size()) {
     switch (type.elementType) {
     case ElementType::F32:
-      os << formatFloat(buffer.getDataAs<float>()[index], /*isF32=*/true);
+      os << formatFloatLiteral(buffer.getDataAs<float>()[index],
+                               ElementType::F32);
       break;
     case ElementType::F64:
-      os << formatFloat(buffer.getDataAs<double>()[index], /*isF32=*/false);
+      os << formatFloatLiteral(buffer.getDataAs<double>()[index],
+                               ElementType::F64);
       break;
     case ElementType::I1:
       os << (buffer.getDataAs<uint8_t>()[index] ? "true" : "false");

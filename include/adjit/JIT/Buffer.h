@@ -22,6 +22,11 @@ size_t getElementSize(ElementType type);
 /// Returns the MLIR spelling of `type`: `f32`, `f64` or `i1`.
 std::string toString(ElementType type);
 
+/// Formats `value`, an element of a tensor of the float type `type`, as an
+/// MLIR float literal that parses back to the same value (NaN and infinities
+/// as hexadecimal bit patterns).
+std::string formatFloatLiteral(double value, ElementType type);
+
 /// The type of a tensor argument or result: element type and static shape.
 struct TensorType {
   ElementType elementType = ElementType::F32;
