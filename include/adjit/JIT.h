@@ -143,7 +143,8 @@ private:
 /// Compiles `function` lazily: it is traced and compiled on its first call
 /// and whenever its input signature changes. `name` names the traced IR
 /// function. `ADJIT_LOG=1` prints a line per compilation with its reason;
-/// `ADJIT_DUMP_IR=<dir>` writes the IR of the n-th compilation (from 0) as
+/// `ADJIT_DUMP_IR=<dir>` writes the IR of the n-th compilation (from 0) of a
+/// function of this name in the process as
 /// `<dir>/<name>-<n>-traced.mlir` (as recorded), `-differentiated.mlir` (with
 /// the gradient function and any optimizer update; only when differentiated)
 /// and `-lowered.mlir` (the LLVM dialect module the adjit-to-llvm pipeline

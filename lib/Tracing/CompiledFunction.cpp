@@ -473,6 +473,16 @@ std::optional<std::string> lowerToLLVM(mlir::ModuleOp module) {
   return printModule(*lowered);
 }
 
+/// Returns the index of the next dump of a compilation of a function named
+/// `name`: compilations are counted per name across the process, so that
+/// functions of the same name do not overwrite each other's dumps.
+int64_t takeDumpIndex(const std::string &name) {
+  static std::mutex mutex;
+  static std::map<std::string, int64_t> dumpsPerName;
+  std::lock_guard<std::mutex> lock(mutex);
+  return dumpsPerName[name]++;
+}
+
 /// Writes `text` to `<ADJIT_DUMP_IR>/<name>-<index>-<stage>.mlir`.
 void dumpIR(const char *directory, const std::string &name, int64_t index,
             const char *stage, const std::string &text) {
@@ -493,7 +503,7 @@ Compilation compileFor(CompiledFunction::State &state,
     return mlir::success();
   });
   const char *dumpDirectory = std::getenv("ADJIT_DUMP_IR");
-  int64_t dumpIndex = state.stats.compilations;
+  int64_t dumpIndex = dumpDirectory ? takeDumpIndex(state.name) : 0;
 
   Recording recording = record(context, state.function, inputs, state.name);
   mlir::ModuleOp module = *recording.module;

@@ -110,6 +110,22 @@ TEST_F(IRDumpTest, WritesTracedDifferentiatedAndLoweredIR) {
   parseDump("dumped-1-lowered.mlir");
 }
 
+TEST_F(IRDumpTest, FunctionsOfTheSameNameDoNotOverwriteEachOther) {
+  jit::CompiledFunction exp = jit::compile(
+      [](const std::vector<Tensor> &in) { return in[0].exp(); }, "twin");
+  jit::CompiledFunction tanh = jit::compile(
+      [](const std::vector<Tensor> &in) { return in[0].tanh(); }, "twin");
+  exp(ones({3}));
+  tanh(ones({3}));
+  EXPECT_EQ(listDirectory(), (std::vector<std::string>{
+                                 "twin-0-lowered.mlir", "twin-0-traced.mlir",
+                                 "twin-1-lowered.mlir", "twin-1-traced.mlir"}));
+  EXPECT_NE(parseDump("twin-0-traced.mlir").find("adjit.exp"),
+            std::string::npos);
+  EXPECT_NE(parseDump("twin-1-traced.mlir").find("adjit.tanh"),
+            std::string::npos);
+}
+
 TEST_F(IRDumpTest, UndifferentiatedCompilationHasNoDifferentiatedIR) {
   jit::CompiledFunction f = jit::compile(
       [](const std::vector<Tensor> &in) { return in[0].exp().sum({1}); },
