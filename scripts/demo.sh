@@ -14,6 +14,10 @@ echo "== linear regression, compiled with adjit::jit (examples/linear_regression
 "$build_dir/examples/linear_regression_jit"
 echo
 
+echo "== Iris MLP classifier, eager autograd and Adam (examples/mlp_iris.cpp; per-epoch losses omitted)"
+"$build_dir/examples/mlp_iris" | grep -v '^epoch'
+echo
+
 echo "== Iris MLP classifier, compiled with adjit::jit (examples/mlp_iris.cpp --jit)"
 "$build_dir/examples/mlp_iris" --jit
 echo
