@@ -6,6 +6,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/Support/MathExtras.h"
 
 namespace mlir::adjit {
 #define GEN_PASS_DEF_ADJITMATMULTOBLAS
@@ -147,7 +148,11 @@ struct MatmulToBlasPass : adjit::impl::AdjitMatmulToBlasBase<MatmulToBlasPass> {
     int64_t m = resultType.getDimSize(rank - 2);
     int64_t n = resultType.getDimSize(rank - 1);
     int64_t k = lhsType.getDimSize(layout->transposeLhs ? rank - 2 : rank - 1);
-    if (m * n * k < minFlops)
+    // Small products stay generated code; a product whose size overflows
+    // int64 is not small.
+    int64_t work;
+    if (!llvm::MulOverflow(m, n, work) && !llvm::MulOverflow(work, k, work) &&
+        work < minFlops)
       return;
 
     std::string name = rank == 2 ? "adjit_blas_" : "adjit_blas_batch_";

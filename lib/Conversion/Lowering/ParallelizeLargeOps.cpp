@@ -4,6 +4,9 @@
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/IR/PatternMatch.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <limits>
 
 namespace mlir::adjit {
 #define GEN_PASS_DEF_ADJITPARALLELIZELARGEOPS
@@ -14,14 +17,15 @@ using namespace mlir;
 
 namespace {
 
-/// Returns the number of points of the static iteration space of `op`, or
-/// nothing if it is not static.
+/// Returns the number of points of the static iteration space of `op`
+/// (saturated at INT64_MAX), or nothing if it is not static.
 std::optional<int64_t> getIterationCount(linalg::LinalgOp op) {
   int64_t count = 1;
   for (int64_t range : op.getStaticLoopRanges()) {
     if (ShapedType::isDynamic(range))
       return std::nullopt;
-    count *= range;
+    if (llvm::MulOverflow(count, range, count))
+      count = std::numeric_limits<int64_t>::max();
   }
   return count;
 }

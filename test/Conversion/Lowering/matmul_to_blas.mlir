@@ -158,3 +158,14 @@ func.func @no_nonzero_fill(%a: memref<4x4xf32>, %b: memref<4x4xf32>, %c: memref<
   linalg.matmul ins(%a, %b : memref<4x4xf32>, memref<4x4xf32>) outs(%c : memref<4x4xf32>)
   return
 }
+
+// -----
+
+// A product whose multiply-add count overflows int64 (2^62 * 4 * 4) is large.
+// CHECK-LABEL: func @overflowing_size
+// CHECK: call @adjit_blas_sgemm
+// CHECK-NOT: linalg.matmul
+func.func @overflowing_size(%a: memref<4611686018427387904x4xf32>, %b: memref<4x4xf32>, %c: memref<4611686018427387904x4xf32>) {
+  linalg.matmul ins(%a, %b : memref<4611686018427387904x4xf32>, memref<4x4xf32>) outs(%c : memref<4611686018427387904x4xf32>)
+  return
+}
