@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 using namespace adjit;
@@ -133,6 +134,7 @@ Computations adjit::difftest::compute(const Program &program,
   c.eagerGradients.resize(numInputs);
   c.jitGradients.resize(numInputs);
   c.differences.resize(numInputs);
+  c.differenceTaken.resize(numInputs);
   c.differenceReliable.resize(numInputs);
 
   // 1. Eager autograd.
@@ -194,7 +196,24 @@ Computations adjit::difftest::compute(const Program &program,
         continue;
       Tensor original = inputs[i];
       Tensor result = zeros(original.sizes(), kFloat64);
-      std::vector<bool> reliable(original.numel());
+      int64_t numel = original.numel();
+      std::vector<bool> taken(numel, true), reliable(numel);
+      if (options.sampledDifferences > 0 &&
+          options.sampledDifferences < numel) {
+        // A seeded partial shuffle picks the sample.
+        std::mt19937_64 generator(program.seed * 1000003 + i);
+        std::vector<int64_t> order(numel);
+        for (int64_t e = 0; e < numel; ++e)
+          order[e] = e;
+        std::fill(taken.begin(), taken.end(), false);
+        for (int64_t s = 0; s < options.sampledDifferences; ++s) {
+          int64_t pick =
+              s + static_cast<int64_t>(generator() %
+                                       static_cast<uint64_t>(numel - s));
+          std::swap(order[s], order[pick]);
+          taken[order[s]] = true;
+        }
+      }
       auto at = [&](int64_t element, double offset) {
         Tensor shifted = original.clone();
         elements(shifted)[element] += offset;
@@ -202,7 +221,9 @@ Computations adjit::difftest::compute(const Program &program,
         return evaluate(program, inputs).item();
       };
       Tolerance tolerance = options.finiteDifferences;
-      for (int64_t e = 0; e < original.numel(); ++e) {
+      for (int64_t e = 0; e < numel; ++e) {
+        if (!taken[e])
+          continue;
         double h = options.step;
         double wide = (at(e, h) - at(e, -h)) / (2 * h);
         double narrow = (at(e, h / 2) - at(e, -h / 2)) / h;
@@ -215,6 +236,7 @@ Computations adjit::difftest::compute(const Program &program,
       }
       inputs[i] = original;
       c.differences[i] = result;
+      c.differenceTaken[i] = taken;
       c.differenceReliable[i] = reliable;
     }
   }
@@ -264,10 +286,12 @@ CheckResult adjit::difftest::compare(const Program &program,
   if (options.perturbation == Perturbation::BothGradients) {
     for (int i : gradInputs) {
       const std::vector<bool> &reliable = c.differenceReliable[i];
-      auto found = std::find(reliable.begin(), reliable.end(), true);
-      if (found == reliable.end())
+      int64_t element = 0;
+      while (element < static_cast<int64_t>(reliable.size()) &&
+             !(reliable[element] && c.differenceTaken[i][element]))
+        ++element;
+      if (element == static_cast<int64_t>(reliable.size()))
         continue;
-      int64_t element = found - reliable.begin();
       double scale = 0;
       Tensor g = c.eagerGradients[i].contiguous();
       for (int64_t e = 0; e < g.numel(); ++e)
@@ -292,11 +316,16 @@ CheckResult adjit::difftest::compare(const Program &program,
       compareTensors(what, "jit", "eager", c.jitGradients[i],
                      c.eagerGradients[i], options.jit, nullptr, r.problems,
                      r.worstJitRatio);
+    const std::vector<bool> &taken = c.differenceTaken[i];
     const std::vector<bool> &reliable = c.differenceReliable[i];
-    r.unreliableDifferences +=
-        static_cast<int>(std::count(reliable.begin(), reliable.end(), false));
+    std::vector<bool> compared(taken.size());
+    for (size_t e = 0; e < taken.size(); ++e) {
+      compared[e] = taken[e] && reliable[e];
+      r.unreliableDifferences += taken[e] && !reliable[e];
+      r.comparedDifferences += compared[e];
+    }
     compareTensors(what, "finite-differences", "eager", c.differences[i],
-                   c.eagerGradients[i], options.finiteDifferences, &reliable,
+                   c.eagerGradients[i], options.finiteDifferences, &compared,
                    r.problems, r.worstDifferenceRatio);
   }
   return r;
@@ -390,6 +419,7 @@ std::string adjit::difftest::writeReport(const Program &program,
           os << "  " << formatDense(computations.eagerGradients[i]) << "\n";
     }
   }
-  os << "rerun: adjit-difftest --seed=" << seed << " --count=1 --verbose\n";
+  os << "rerun: adjit-difftest" << (program.large ? " --large" : "")
+     << " --seed=" << seed << " --count=1 --verbose\n";
   return os.str();
 }
