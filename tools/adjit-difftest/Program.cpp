@@ -995,8 +995,9 @@ Tensor adjit::difftest::applyStep(const Step &step,
   throw Error("adjit-difftest: unknown op");
 }
 
-Tensor adjit::difftest::evaluate(const Program &program,
-                                 const std::vector<Tensor> &inputs) {
+std::vector<Tensor>
+adjit::difftest::evaluateLossTerms(const Program &program,
+                                   const std::vector<Tensor> &inputs) {
   std::vector<Tensor> values(inputs);
   for (const Step &step : program.steps) {
     std::vector<Tensor> operands;
@@ -1004,9 +1005,18 @@ Tensor adjit::difftest::evaluate(const Program &program,
       operands.push_back(values[o]);
     values.push_back(applyStep(step, operands));
   }
+  std::vector<Tensor> terms;
+  for (int term : program.lossTerms)
+    terms.push_back(values[term]);
+  return terms;
+}
+
+Tensor adjit::difftest::evaluate(const Program &program,
+                                 const std::vector<Tensor> &inputs) {
+  std::vector<Tensor> values = evaluateLossTerms(program, inputs);
   Tensor loss;
   for (size_t i = 0; i < program.lossTerms.size(); ++i) {
-    const Tensor &value = values[program.lossTerms[i]];
+    const Tensor &value = values[i];
     Tensor weights =
         from_vector(program.lossWeights[i], value.sizes(), kFloat64);
     Tensor term = (value * weights).sum();

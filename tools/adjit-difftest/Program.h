@@ -155,6 +155,12 @@ Program generateProgram(uint64_t seed, const GeneratorOptions &options = {});
 Tensor applyStep(const Step &step, const std::vector<Tensor> &operands);
 
 /// Evaluates `program` with the eager API on `inputs` (one tensor per
+/// program input) and returns the values of its loss terms (unweighted), in
+/// the order of `program.lossTerms`.
+std::vector<Tensor> evaluateLossTerms(const Program &program,
+                                      const std::vector<Tensor> &inputs);
+
+/// Evaluates `program` with the eager API on `inputs` (one tensor per
 /// program input) and returns the scalar loss.
 Tensor evaluate(const Program &program, const std::vector<Tensor> &inputs);
 
