@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Differential testing at scale: scripts/difftest.sh N [SEED]
+# Differential testing at scale: scripts/difftest.sh N [SEED [OPTION...]]
 #
 # Runs the random programs of seeds SEED .. SEED+N-1 (default SEED 1) through
 # adjit-difftest (eager autograd vs jit::compile vs finite differences), in
 # batches of BATCH programs per process (default 500, since every process keeps
 # the code it compiled), and prints the totals. Failing programs are reported
 # as they are found, with their IR in OUT_DIR (default difftest-failures).
-# BUILD_DIR (default build) must hold a built adjit-difftest.
+# BUILD_DIR (default build) must hold a built adjit-difftest. Further options
+# go to adjit-difftest, e.g. `scripts/difftest.sh 500 1 --large` for large
+# programs (BLAS calls and parallel loops; see docs/testing.md).
 set -euo pipefail
-count=${1:?usage: scripts/difftest.sh N [SEED]}
+count=${1:?usage: scripts/difftest.sh N [SEED [OPTION...]]}
 seed=${2:-1}
+shift $(( $# < 2 ? $# : 2 ))
 build_dir=${BUILD_DIR:-build}
 batch=${BATCH:-500}
 out_dir=${OUT_DIR:-difftest-failures}
@@ -25,7 +28,7 @@ end=$((seed + count))
 while [ "$next" -lt "$end" ]; do
   n=$(( end - next < batch ? end - next : batch ))
   status=0
-  output=$("$tool" --seed="$next" --count="$n" --out-dir="$out_dir") || status=$?
+  output=$("$tool" --seed="$next" --count="$n" --out-dir="$out_dir" "$@") || status=$?
   # Failure reports, then the batch's summary line.
   grep -v '^adjit-difftest: ' <<<"$output" || true
   summary=$(grep '^adjit-difftest: ' <<<"$output" || true)
@@ -40,5 +43,5 @@ while [ "$next" -lt "$end" ]; do
   next=$((next + n))
 done
 elapsed=$(( $(date +%s) - start ))
-echo "difftest.sh: $count programs (seeds $seed..$((end - 1))), $failed failed, $skipped finite differences skipped, $batches_failed batches crashed, ${elapsed} s"
+echo "difftest.sh: $count programs${*:+ ($*)} (seeds $seed..$((end - 1))), $failed failed, $skipped finite differences skipped, $batches_failed batches crashed, ${elapsed} s"
 [ "$failed" -eq 0 ] && [ "$batches_failed" -eq 0 ]

@@ -33,6 +33,11 @@ struct CheckOptions {
   Tolerance finiteDifferences = {1e-5, 1e-7};
   /// The step of the central differences (inputs are within [-2, 2]).
   double step = 1e-5;
+  /// If positive, finite differences are taken for at most this many
+  /// elements of each input, chosen by a generator seeded with the program's
+  /// seed and the input's index (every element costs four evaluations of the
+  /// program); 0 takes them for every element.
+  int64_t sampledDifferences = 0;
   /// A deliberate error introduced after the three computations, to show
   /// that the comparison catches it (self-check mode).
   enum class Perturbation {
@@ -58,10 +63,11 @@ struct Computations {
   /// Problems of the compiled function's second call, which must return the
   /// same loss and double the gradients.
   std::vector<std::string> jitRepeatProblems;
-  /// Central differences, Richardson-extrapolated from steps h and h/2, and
-  /// whether the two steps agreed (no kink close by), by input index.
+  /// Central differences, Richardson-extrapolated from steps h and h/2,
+  /// which elements have one (all, or the sample), and whether the two steps
+  /// agreed there (no kink close by), by input index.
   std::vector<Tensor> differences;
-  std::vector<std::vector<bool>> differenceReliable;
+  std::vector<std::vector<bool>> differenceTaken, differenceReliable;
   /// The IR the JIT compiled (traced function and gradient), if it got
   /// that far.
   std::string compiledIR;
@@ -74,6 +80,8 @@ struct CheckResult {
   /// Gradient elements whose finite differences with steps h and h/2
   /// disagree by more than the tolerance (a kink too close): not compared.
   int unreliableDifferences = 0;
+  /// Gradient elements compared with finite differences.
+  int comparedDifferences = 0;
   /// The largest |error| / tolerance seen of each comparison (1 = at the
   /// tolerance).
   double worstJitRatio = 0, worstDifferenceRatio = 0;

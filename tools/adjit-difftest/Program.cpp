@@ -26,6 +26,12 @@ constexpr double kMinDivisor = 0.1;
 /// Every value of a program stays finite and within this magnitude.
 constexpr double kMaxMagnitude = 1e3;
 constexpr int64_t kMaxElements = 256;
+/// The limit of large programs: above the JIT's parallel threshold (2^16
+/// elements, kDefaultParallelMinElements), with room for broadcasts.
+constexpr int64_t kMaxLargeElements = int64_t(1) << 17;
+/// The range of the large dims of matrix products: any product of three is
+/// beyond 32^3 multiply-adds, so the JIT calls BLAS (kDefaultBlasMinFlops).
+constexpr int64_t kMinLargeDim = 33, kMaxLargeDim = 80;
 constexpr int64_t kMaxRank = 4;
 
 /// A seeded source of random choices, independent of the standard library's
@@ -138,15 +144,20 @@ public:
   Generator(uint64_t seed, const GeneratorOptions &options)
       : random(seed), options(options) {
     program.seed = seed;
+    program.large = options.large;
   }
 
   Program run() {
     NoGradGuard noGrad;
-    int initialInputs = static_cast<int>(random.integer(1, 3));
-    Shape base = randomShape(random.integer(0, 3));
-    for (int i = 0; i < initialInputs; ++i)
-      addInput(random.chance(0.6) ? relatedShape(base)
-                                  : randomShape(random.integer(0, 3)));
+    if (options.large) {
+      startLarge();
+    } else {
+      int initialInputs = static_cast<int>(random.integer(1, 3));
+      Shape base = randomShape(random.integer(0, 3));
+      for (int i = 0; i < initialInputs; ++i)
+        addInput(random.chance(0.6) ? relatedShape(base)
+                                    : randomShape(random.integer(0, 3)));
+    }
     int steps =
         static_cast<int>(random.integer(options.minSteps, options.maxSteps));
     for (int attempt = 0;
@@ -204,6 +215,86 @@ private:
         o = index[o];
     for (int &term : program.lossTerms)
       term = index[term];
+  }
+
+  int64_t maxElements() const {
+    return options.large ? kMaxLargeElements : kMaxElements;
+  }
+
+  int64_t largeDim() { return random.integer(kMinLargeDim, kMaxLargeDim); }
+
+  /// The first inputs and ops of a large program: a matrix product with
+  /// large dims in one of the layouts whose gradients take transposes, or
+  /// large inputs for elementwise ops.
+  void startLarge() {
+    if (random.chance(0.35)) {
+      // At least 2^16 elements: [256..320]^2 or [2..4] x [128..180]^2.
+      Shape base =
+          random.chance(0.5)
+              ? Shape{random.integer(256, 320), random.integer(256, 320)}
+              : Shape{random.integer(2, 4), random.integer(128, 180),
+                      random.integer(128, 180)};
+      addInput(base);
+      int others = static_cast<int>(random.integer(1, 2));
+      for (int i = 0; i < others; ++i)
+        addInput(random.chance(0.5) ? base : relatedShape(base));
+      return;
+    }
+    int64_t m = largeDim(), k = largeDim(), n = largeDim();
+    switch (random.integer(0, 4)) {
+    case 0: { // x @ W
+      int x = addInput({m, k});
+      int w = addInput({k, n});
+      emit(Step{OpKind::Matmul, {x, w}});
+      return;
+    }
+    case 1: { // x @ W^T
+      int x = addInput({m, k});
+      int w = addInput({n, k});
+      int wt = emitUnary(OpKind::T, w);
+      if (wt >= 0)
+        emit(Step{OpKind::Matmul, {x, wt}});
+      return;
+    }
+    case 2: { // x^T @ W
+      int x = addInput({k, m});
+      int xt = emitUnary(OpKind::T, x);
+      int w = addInput({k, n});
+      if (xt >= 0)
+        emit(Step{OpKind::Matmul, {xt, w}});
+      return;
+    }
+    case 3: { // batched x @ W, W batched, broadcast or transposed
+      int64_t b = random.integer(2, 4);
+      int x = addInput({b, m, k});
+      int w;
+      switch (random.integer(0, 2)) {
+      case 0:
+        w = addInput({b, k, n});
+        break;
+      case 1:
+        w = addInput({random.chance(0.5) ? 1 : b, k, n});
+        break;
+      default: {
+        Step transpose{OpKind::Transpose, {addInput({b, n, k})}};
+        transpose.ints = {-1, -2};
+        w = emit(transpose);
+        break;
+      }
+      }
+      if (w >= 0)
+        emit(Step{OpKind::Matmul, {x, w}});
+      return;
+    }
+    default: { // W^T @ x, with a vector or matrix x
+      int w = addInput({k, m});
+      int wt = emitUnary(OpKind::T, w);
+      int x = addInput(random.chance(0.3) ? Shape{k} : Shape{k, n});
+      if (wt >= 0)
+        emit(Step{OpKind::Matmul, {wt, x}});
+      return;
+    }
+    }
   }
 
   Shape randomShape(int64_t rank) {
@@ -274,7 +365,7 @@ private:
   int pickBroadcastable(const Shape &shape) {
     auto accept = [&](const Shape &other) {
       std::optional<Shape> joint = broadcastShapes(shape, other);
-      return joint && numelOf(*joint) <= kMaxElements &&
+      return joint && numelOf(*joint) <= maxElements() &&
              static_cast<int64_t>(joint->size()) <= kMaxRank;
     };
     return pickMatching(accept, relatedShape(shape));
@@ -293,7 +384,7 @@ private:
       return -1;
     }
     if (result.dtype() != kFloat64 || result.numel() == 0 ||
-        result.numel() > kMaxElements || result.dim() > kMaxRank)
+        result.numel() > maxElements() || result.dim() > kMaxRank)
       return -1;
     for (double v : valuesOf(result))
       if (!std::isfinite(v) || std::abs(v) > kMaxMagnitude)
@@ -372,7 +463,9 @@ private:
         OpKind::Slice,     OpKind::Select,
         OpKind::Unsqueeze, OpKind::Squeeze,
         OpKind::Expand,    OpKind::Cat};
-    OpKind kind = random.pick(kinds);
+    // Large programs chain more matrix products.
+    OpKind kind = options.large && random.chance(0.2) ? OpKind::Matmul
+                                                      : random.pick(kinds);
     int x = pickValue();
     const Tensor &xv = values[x];
     int64_t rank = xv.dim();
@@ -500,7 +593,7 @@ private:
       if (rank == 0 || rank > 3)
         return;
       int64_t k = shape.back();
-      int64_t m = random.integer(1, 5);
+      int64_t m = options.large ? largeDim() : random.integer(1, 5);
       // The shapes of right-hand sides matmul accepts for this left-hand side.
       std::vector<Shape> rhsShapes = {{k}, {k, m}};
       if (rank <= 2)
@@ -902,8 +995,9 @@ Tensor adjit::difftest::applyStep(const Step &step,
   throw Error("adjit-difftest: unknown op");
 }
 
-Tensor adjit::difftest::evaluate(const Program &program,
-                                 const std::vector<Tensor> &inputs) {
+std::vector<Tensor>
+adjit::difftest::evaluateLossTerms(const Program &program,
+                                   const std::vector<Tensor> &inputs) {
   std::vector<Tensor> values(inputs);
   for (const Step &step : program.steps) {
     std::vector<Tensor> operands;
@@ -911,9 +1005,18 @@ Tensor adjit::difftest::evaluate(const Program &program,
       operands.push_back(values[o]);
     values.push_back(applyStep(step, operands));
   }
+  std::vector<Tensor> terms;
+  for (int term : program.lossTerms)
+    terms.push_back(values[term]);
+  return terms;
+}
+
+Tensor adjit::difftest::evaluate(const Program &program,
+                                 const std::vector<Tensor> &inputs) {
+  std::vector<Tensor> values = evaluateLossTerms(program, inputs);
   Tensor loss;
   for (size_t i = 0; i < program.lossTerms.size(); ++i) {
-    const Tensor &value = values[program.lossTerms[i]];
+    const Tensor &value = values[i];
     Tensor weights =
         from_vector(program.lossWeights[i], value.sizes(), kFloat64);
     Tensor term = (value * weights).sum();

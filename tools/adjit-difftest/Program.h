@@ -112,6 +112,8 @@ struct Input {
 /// A generated program and its loss weights.
 struct Program {
   uint64_t seed = 0;
+  /// Generated with GeneratorOptions::large.
+  bool large = false;
   std::vector<Input> inputs;
   std::vector<Step> steps;
   /// Shapes of every value: the inputs, then one per step.
@@ -136,6 +138,11 @@ struct GeneratorOptions {
   int minSteps = 3;
   int maxSteps = 12;
   int maxInputs = 5;
+  /// Large programs: each starts either with a matrix product of dims 33-80
+  /// (x @ W, x @ W^T, x^T @ W or batched; beyond 32^3 multiply-adds, so the
+  /// JIT calls BLAS) or with elementwise ops on at least 2^16 elements (so
+  /// the JIT runs them as parallel loops), and matmuls add dims of 33-80.
+  bool large = false;
 };
 
 /// Generates the program of `seed`. The generator evaluates every candidate
@@ -146,6 +153,12 @@ Program generateProgram(uint64_t seed, const GeneratorOptions &options = {});
 
 /// Runs `step` on its operand tensors with the eager API.
 Tensor applyStep(const Step &step, const std::vector<Tensor> &operands);
+
+/// Evaluates `program` with the eager API on `inputs` (one tensor per
+/// program input) and returns the values of its loss terms (unweighted), in
+/// the order of `program.lossTerms`.
+std::vector<Tensor> evaluateLossTerms(const Program &program,
+                                      const std::vector<Tensor> &inputs);
 
 /// Evaluates `program` with the eager API on `inputs` (one tensor per
 /// program input) and returns the scalar loss.

@@ -1,7 +1,7 @@
 //===- adjit-difftest.cpp - eager vs JIT vs finite differences ------------===//
 //
 //   adjit-difftest [--seed=S] [--count=N] [--out-dir=DIR] [--verbose]
-//                  [--self-check]
+//                  [--self-check] [--large] [--fd-samples=K]
 //
 // Generates the random tensor programs of seeds S .. S+N-1 and runs each with
 // eager autograd, with jit::compile (differentiated in the IR) and under
@@ -9,7 +9,10 @@
 // docs/testing.md). A failing program is printed with its seed and ops, and
 // its traced IR and a reproducing adjit-opt | adjit-run command line are
 // written to DIR. --self-check also perturbs every program's results in three
-// ways and fails unless the comparison catches each perturbation.
+// ways and fails unless the comparison catches each perturbation. --large
+// generates programs with dims large enough for the JIT's BLAS calls and
+// parallel loops, and takes finite differences of K sampled elements of each
+// input (default 16).
 //
 //===----------------------------------------------------------------------===//
 
@@ -49,15 +52,32 @@ int main(int argc, char **argv) {
   llvm::cl::opt<bool> generateOnly(
       "generate-only",
       llvm::cl::desc("Only list the programs and count their ops"));
+  llvm::cl::opt<bool> large(
+      "large",
+      llvm::cl::desc("Generate large programs: matrix products of dims 33-80 "
+                     "(BLAS calls) and elementwise ops on at least 2^16 "
+                     "elements (parallel loops)"));
+  llvm::cl::opt<int64_t> fdSamples(
+      "fd-samples",
+      llvm::cl::desc("Take finite differences of this many seeded random "
+                     "elements of each input, 0 for all (default: 16 with "
+                     "--large, else 0)"),
+      llvm::cl::init(0));
   llvm::cl::ParseCommandLineOptions(
       argc, argv,
       "adjit-difftest: random programs run with eager autograd, jit::compile "
       "and finite differences, compared\n");
 
+  GeneratorOptions generatorOptions;
+  generatorOptions.large = large;
+  CheckOptions options;
+  options.sampledDifferences =
+      fdSamples.getNumOccurrences() || !large ? fdSamples.getValue() : 16;
+
   if (generateOnly) {
     std::map<std::string, int> histogram;
     for (uint64_t s = seed; s < seed + count; ++s) {
-      Program program = generateProgram(s);
+      Program program = generateProgram(s, generatorOptions);
       if (verbose)
         llvm::outs() << "seed " << s << ":\n" << program.describe();
       for (const Step &step : program.steps)
@@ -74,14 +94,15 @@ int main(int argc, char **argv) {
     llvm::sys::fs::make_absolute(toolsDirectory);
   llvm::sys::path::remove_dots(toolsDirectory, /*remove_dot_dot=*/true);
   auto start = std::chrono::steady_clock::now();
-  CheckOptions options;
-  uint64_t failures = 0, unreliable = 0, perturbations = 0, caught = 0;
+  uint64_t failures = 0, unreliable = 0, compared = 0, perturbations = 0,
+           caught = 0;
   double worstJit = 0, worstDifferences = 0;
   for (uint64_t s = seed; s < seed + count; ++s) {
-    Program program = generateProgram(s);
+    Program program = generateProgram(s, generatorOptions);
     Computations computations = compute(program, options);
     CheckResult result = compare(program, computations, options);
     unreliable += result.unreliableDifferences;
+    compared += result.comparedDifferences;
     worstJit = std::max(worstJit, result.worstJitRatio);
     worstDifferences = std::max(worstDifferences, result.worstDifferenceRatio);
     if (verbose)
@@ -127,11 +148,11 @@ int main(int argc, char **argv) {
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
-  llvm::outs() << "adjit-difftest: " << count << " programs (seeds " << seed
-               << ".." << seed + count - 1 << "), " << failures << " failed, "
-               << unreliable
-               << " finite differences skipped near a kink; worst "
-                  "error/tolerance "
+  llvm::outs() << "adjit-difftest: " << count << (large ? " large" : "")
+               << " programs (seeds " << seed << ".." << seed + count - 1
+               << "), " << failures << " failed, " << unreliable
+               << " finite differences skipped near a kink, " << compared
+               << " compared; worst error/tolerance "
                << llvm::format("%.3g", worstJit) << " (jit vs eager), "
                << llvm::format("%.3g", worstDifferences)
                << " (finite differences vs eager); "
