@@ -141,3 +141,51 @@ func.func @abs(%x: tensor<2x3xf64>) -> tensor<f64> attributes {adjit.grad = {}} 
   %1 = adjit.reduce_sum %0, dims = [0, 1] : tensor<2x3xf64> -> tensor<f64>
   return %1 : tensor<f64>
 }
+
+// sin' = cos, from the derivative shared with eager autograd.
+// CHECK-LABEL: func.func @sin_grad
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf64>)
+// CHECK: %[[G:.*]] = adjit.broadcast
+// CHECK-NEXT: %[[C:.*]] = adjit.cos %[[X]]
+// CHECK-NEXT: %[[DX:.*]] = adjit.mul %[[G]], %[[C]]
+// CHECK-NEXT: return %{{.*}}, %[[DX]]
+func.func @sin(%x: tensor<2x3xf64>) -> tensor<f64> attributes {adjit.grad = {}} {
+  %0 = adjit.sin %x : tensor<2x3xf64>
+  %1 = adjit.reduce_sum %0, dims = [0, 1] : tensor<2x3xf64> -> tensor<f64>
+  return %1 : tensor<f64>
+}
+
+// floor is piecewise constant: its adjoint is zero, and folds away.
+// CANON-LABEL: func.func @floor_grad
+// CANON: %[[Z:.*]] = adjit.constant dense<0.000000e+00> : tensor<2x3xf64>
+// CANON: return %{{.*}}, %[[Z]]
+func.func @floor(%x: tensor<2x3xf64>) -> tensor<f64> attributes {adjit.grad = {}} {
+  %0 = adjit.floor %x : tensor<2x3xf64>
+  %1 = adjit.reduce_sum %0, dims = [0, 1] : tensor<2x3xf64> -> tensor<f64>
+  return %1 : tensor<f64>
+}
+
+// stop_gradient: only the direct use of x contributes, d/dx (x * sg(x)) = x.
+// CHECK-LABEL: func.func @stop_gradient_grad
+// CHECK-SAME: (%[[X:.*]]: tensor<3xf64>)
+// CHECK: %[[S:.*]] = adjit.stop_gradient %[[X]]
+// CHECK: %[[DX:.*]] = adjit.mul %{{.*}}, %[[S]]
+// CHECK-NOT: adjit.add
+// CHECK: return %{{.*}}, %[[DX]]
+func.func @stop_gradient(%x: tensor<3xf64>) -> tensor<f64> attributes {adjit.grad = {}} {
+  %0 = adjit.stop_gradient %x : tensor<3xf64>
+  %1 = adjit.mul %x, %0 : tensor<3xf64>
+  %2 = adjit.reduce_sum %1, dims = [0] : tensor<3xf64> -> tensor<f64>
+  return %2 : tensor<f64>
+}
+
+// A function whose result depends on x only through stop_gradient has a
+// zero gradient.
+// CANON-LABEL: func.func @only_stopped_grad
+// CANON: %[[Z:.*]] = adjit.constant dense<0.000000e+00> : tensor<3xf64>
+// CANON: return %{{.*}}, %[[Z]]
+func.func @only_stopped(%x: tensor<3xf64>) -> tensor<f64> attributes {adjit.grad = {}} {
+  %0 = adjit.stop_gradient %x : tensor<3xf64>
+  %1 = adjit.reduce_sum %0, dims = [0] : tensor<3xf64> -> tensor<f64>
+  return %1 : tensor<f64>
+}
