@@ -112,21 +112,27 @@ const char *binaryName(BinaryKind kind) {
 /// Records the backward of a binary op: the derivative of
 /// adjit/Semantics/Derivatives.h on the broadcast operands, each adjoint
 /// reduced to its operand's shape (`as`/`bs`, unset if it has the result's).
+/// The operands are saved only if `savesOperands` (add and sub need none,
+/// so in-place changes of their operands do not invalidate the graph).
 template <typename Derivative>
 void recordBinary(Tensor &out, const char *nodeName, const Tensor &a,
                   const Tensor &b, std::optional<Shape> as,
-                  std::optional<Shape> bs,
+                  std::optional<Shape> bs, bool savesOperands,
                   Tensor (*forward)(const Tensor &, const Tensor &)) {
+  std::vector<SavedVariable> saved;
+  if (savesOperands)
+    saved = {SavedVariable(a), SavedVariable(b)};
   recordOp(
-      out, nodeName, {&a, &b}, {SavedVariable(a), SavedVariable(b)},
+      out, nodeName, {&a, &b}, std::move(saved),
       [as, bs, forward](const Tensor &g, const std::vector<Tensor> &s,
                         const Node &n) -> std::vector<Tensor> {
         EagerRuleBuilder builder;
+        Tensor x = s.empty() ? Tensor() : s[0];
+        Tensor y = s.empty() ? Tensor() : s[1];
         // The result, recomputed differentiably for create_graph.
-        Tensor r = forward ? forward(s[0], s[1]) : Tensor();
-        auto adjoints =
-            Derivative::vjp(builder, g, s[0], s[1], r, n.needsInputGrad(0),
-                            n.needsInputGrad(1));
+        Tensor r = forward ? forward(x, y) : Tensor();
+        auto adjoints = Derivative::vjp(
+            builder, g, x, y, r, n.needsInputGrad(0), n.needsInputGrad(1));
         return {adjoints.lhs.defined() ? reduceTo(adjoints.lhs, as) : Tensor(),
                 adjoints.rhs.defined() ? reduceTo(adjoints.rhs, bs) : Tensor()};
       });
@@ -136,24 +142,28 @@ void recordBinaryBackward(BinaryKind kind, Tensor &out, const Tensor &a,
                           const Tensor &b, const std::optional<Shape> &as,
                           const std::optional<Shape> &bs) {
   namespace d = semantics::derivatives;
+  using Forward = Tensor (*)(const Tensor &, const Tensor &);
   switch (kind) {
   case BinaryKind::Add:
-    return recordBinary<d::Add>(out, "AddBackward0", a, b, as, bs, nullptr);
+    return recordBinary<d::Add>(out, "AddBackward0", a, b, as, bs,
+                                /*savesOperands=*/false, nullptr);
   case BinaryKind::Sub:
-    return recordBinary<d::Sub>(out, "SubBackward0", a, b, as, bs, nullptr);
+    return recordBinary<d::Sub>(out, "SubBackward0", a, b, as, bs, false,
+                                nullptr);
   case BinaryKind::Mul:
-    return recordBinary<d::Mul>(out, "MulBackward0", a, b, as, bs, nullptr);
+    return recordBinary<d::Mul>(out, "MulBackward0", a, b, as, bs, true,
+                                nullptr);
   case BinaryKind::Div:
-    return recordBinary<d::Div>(out, "DivBackward0", a, b, as, bs, &adjit::div);
+    return recordBinary<d::Div>(out, "DivBackward0", a, b, as, bs, true,
+                                &adjit::div);
   case BinaryKind::Pow:
-    return recordBinary<d::Pow>(
-        out, "PowBackward1", a, b, as, bs,
-        static_cast<Tensor (*)(const Tensor &, const Tensor &)>(&adjit::pow));
+    return recordBinary<d::Pow>(out, "PowBackward1", a, b, as, bs, true,
+                                static_cast<Forward>(&adjit::pow));
   case BinaryKind::Maximum:
-    return recordBinary<d::Maximum>(out, "MaximumBackward0", a, b, as, bs,
+    return recordBinary<d::Maximum>(out, "MaximumBackward0", a, b, as, bs, true,
                                     nullptr);
   case BinaryKind::Minimum:
-    return recordBinary<d::Minimum>(out, "MinimumBackward0", a, b, as, bs,
+    return recordBinary<d::Minimum>(out, "MinimumBackward0", a, b, as, bs, true,
                                     nullptr);
   }
 }

@@ -25,6 +25,8 @@ namespace {
 
 /// The C library function computing `op` on its scalar type, or "".
 StringRef libmName(Operation *op) {
+  if (!isa<math::ExpM1Op, math::Log1pOp>(op))
+    return "";
   Type type = op->getResult(0).getType();
   bool isF32 = type.isF32();
   if (!isF32 && !type.isF64())
