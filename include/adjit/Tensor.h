@@ -153,15 +153,19 @@ public:
   Tensor sub(const Tensor &other) const;
   Tensor mul(const Tensor &other) const;
   Tensor div(const Tensor &other) const;
-  Tensor neg() const;
-  Tensor exp() const;
-  Tensor log() const;
-  Tensor sqrt() const;
-  Tensor tanh() const;
-  Tensor sigmoid() const;
-  Tensor relu() const;
-  Tensor abs() const;
-  Tensor sign() const;
+  /// The unary elementwise primitives of adjit/Semantics/Ops.def: neg, exp,
+  /// log, sqrt, tanh, sigmoid, relu, abs, sin, cos, log1p, expm1, erf, sign,
+  /// floor, ceil, round.
+#define ADJIT_UNARY_OP(Kind, name, Result, Domain, MathOp) Tensor name() const;
+#include "adjit/Semantics/Ops.def"
+  Tensor clamp(std::optional<double> min,
+               std::optional<double> max = std::nullopt) const;
+  Tensor clamp_min(double min) const;
+  Tensor clamp_max(double max) const;
+  Tensor var(const Shape &dims = {}, std::optional<double> correction = 1,
+             bool keepdim = false) const;
+  Tensor std(const Shape &dims = {}, std::optional<double> correction = 1,
+             bool keepdim = false) const;
   Tensor pow(double exponent) const;
   Tensor pow(const Tensor &exponent) const;
   Tensor matmul(const Tensor &other) const;
@@ -295,16 +299,19 @@ Tensor add(const Tensor &a, const Tensor &b);
 Tensor sub(const Tensor &a, const Tensor &b);
 Tensor mul(const Tensor &a, const Tensor &b);
 Tensor div(const Tensor &a, const Tensor &b);
-Tensor neg(const Tensor &a);
-Tensor exp(const Tensor &a);
-Tensor log(const Tensor &a);
-Tensor sqrt(const Tensor &a);
-Tensor tanh(const Tensor &a);
-Tensor sigmoid(const Tensor &a);
-Tensor relu(const Tensor &a);
-Tensor abs(const Tensor &a);
-/// -1, 0 or 1 per element; not differentiable (zero gradient).
-Tensor sign(const Tensor &a);
+/// The unary elementwise primitives, one per line of adjit/Semantics/Ops.def
+/// (which says, per op, the dtype of the result and where it is
+/// differentiable): neg, exp, log, sqrt, tanh, sigmoid, relu, abs, sin, cos,
+/// log1p, expm1, erf, sign, floor, ceil, round (round halves to even; sign,
+/// floor, ceil and round have a zero gradient).
+#define ADJIT_UNARY_OP(Kind, name, Result, Domain, MathOp)                     \
+  Tensor name(const Tensor &a);
+#include "adjit/Semantics/Ops.def"
+/// Elementwise maximum with broadcasting, propagating NaN; at ties each
+/// operand gets half the gradient (as PyTorch).
+Tensor maximum(const Tensor &a, const Tensor &b);
+/// Elementwise minimum, the mirror image of maximum.
+Tensor minimum(const Tensor &a, const Tensor &b);
 Tensor pow(const Tensor &a, double exponent);
 Tensor pow(const Tensor &a, const Tensor &exponent);
 /// Matrix product with NumPy semantics: 1-D (dot), 2-D, batched with
@@ -317,6 +324,26 @@ Tensor mean(const Tensor &a, const Shape &dims, bool keepdim = false);
 Tensor max(const Tensor &a);
 std::pair<Tensor, Tensor> max(const Tensor &a, int64_t dim,
                               bool keepdim = false);
+/// Limits every element to [min, max] (either bound optional, not both; with
+/// min > max every element is max). The gradient reaches x where
+/// min <= x <= max and each bound where it was taken; NaN stays NaN with no
+/// gradient.
+Tensor clamp(const Tensor &x, std::optional<double> min,
+             std::optional<double> max = std::nullopt);
+/// clamp with tensor bounds, broadcast against x.
+Tensor clamp(const Tensor &x, const std::optional<Tensor> &min,
+             const std::optional<Tensor> &max);
+Tensor clamp_min(const Tensor &x, double min);
+Tensor clamp_max(const Tensor &x, double max);
+/// Variance over \p dims (empty: all): the sum of squared deviations from
+/// the mean divided by (count - correction); correction 1 (Bessel's) by
+/// default, 0 for the biased estimate. (No `bool unbiased` overload: a
+/// braced dim list such as {1} would convert to it.)
+Tensor var(const Tensor &a, const Shape &dims = {},
+           std::optional<double> correction = 1, bool keepdim = false);
+/// Standard deviation, sqrt(var); its gradient is 0 where it is 0 (PyTorch).
+Tensor std(const Tensor &a, const Shape &dims = {},
+           std::optional<double> correction = 1, bool keepdim = false);
 /// Reduces a broadcast result back to \p shape by summing (differentiable).
 Tensor sum_to(const Tensor &a, const Shape &shape);
 Tensor reshape(const Tensor &a, const Shape &shape);

@@ -392,9 +392,11 @@ void Tensor::backward(const Tensor &gradient, std::optional<bool> retainGraph,
 }
 
 Tensor Tensor::detach() const {
-  runtime::notifyUnsupported("detach", "the IR has no op that stops gradients");
-
   checkDefined("detach", *this);
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::StopGradient, "detach", {*this}},
+        [&] { return detach(); });
   auto impl = std::make_shared<TensorImpl>();
   impl->storage = impl_->storage;
   impl->shape = impl_->shape;

@@ -1,7 +1,9 @@
 //===- Elementwise.cpp - Broadcasting elementwise ops and their gradients -===//
 
 #include "AutogradImpl.h"
+#include "EagerRuleBuilder.h"
 #include "adjit/Runtime/OpObserver.h"
+#include "adjit/Semantics/ScalarFunctions.h"
 
 #include <cmath>
 #include <optional>
@@ -85,7 +87,7 @@ Tensor reduceTo(const Tensor &g, const std::optional<Shape> &shape) {
   return shape ? sum_to(g, *shape) : g;
 }
 
-enum class BinaryKind { Add, Sub, Mul, Div, Pow };
+enum class BinaryKind { Add, Sub, Mul, Div, Pow, Maximum, Minimum };
 
 const char *binaryName(BinaryKind kind) {
   switch (kind) {
@@ -99,8 +101,71 @@ const char *binaryName(BinaryKind kind) {
     return "div";
   case BinaryKind::Pow:
     return "pow";
+  case BinaryKind::Maximum:
+    return "maximum";
+  case BinaryKind::Minimum:
+    return "minimum";
   }
   return "?";
+}
+
+/// Records the backward of a binary op: the derivative of
+/// adjit/Semantics/Derivatives.h on the broadcast operands, each adjoint
+/// reduced to its operand's shape (`as`/`bs`, unset if it has the result's).
+/// The operands are saved only if `savesOperands` (add and sub need none,
+/// so in-place changes of their operands do not invalidate the graph).
+template <typename Derivative>
+void recordBinary(Tensor &out, const char *nodeName, const Tensor &a,
+                  const Tensor &b, std::optional<Shape> as,
+                  std::optional<Shape> bs, bool savesOperands,
+                  Tensor (*forward)(const Tensor &, const Tensor &)) {
+  std::vector<SavedVariable> saved;
+  if (savesOperands)
+    saved = {SavedVariable(a), SavedVariable(b)};
+  recordOp(
+      out, nodeName, {&a, &b}, std::move(saved),
+      [as, bs, forward](const Tensor &g, const std::vector<Tensor> &s,
+                        const Node &n) -> std::vector<Tensor> {
+        EagerRuleBuilder builder;
+        Tensor x = s.empty() ? Tensor() : s[0];
+        Tensor y = s.empty() ? Tensor() : s[1];
+        // The result, recomputed differentiably for create_graph.
+        Tensor r = forward ? forward(x, y) : Tensor();
+        auto adjoints = Derivative::vjp(
+            builder, g, x, y, r, n.needsInputGrad(0), n.needsInputGrad(1));
+        return {adjoints.lhs.defined() ? reduceTo(adjoints.lhs, as) : Tensor(),
+                adjoints.rhs.defined() ? reduceTo(adjoints.rhs, bs) : Tensor()};
+      });
+}
+
+void recordBinaryBackward(BinaryKind kind, Tensor &out, const Tensor &a,
+                          const Tensor &b, const std::optional<Shape> &as,
+                          const std::optional<Shape> &bs) {
+  namespace d = semantics::derivatives;
+  using Forward = Tensor (*)(const Tensor &, const Tensor &);
+  switch (kind) {
+  case BinaryKind::Add:
+    return recordBinary<d::Add>(out, "AddBackward0", a, b, as, bs,
+                                /*savesOperands=*/false, nullptr);
+  case BinaryKind::Sub:
+    return recordBinary<d::Sub>(out, "SubBackward0", a, b, as, bs, false,
+                                nullptr);
+  case BinaryKind::Mul:
+    return recordBinary<d::Mul>(out, "MulBackward0", a, b, as, bs, true,
+                                nullptr);
+  case BinaryKind::Div:
+    return recordBinary<d::Div>(out, "DivBackward0", a, b, as, bs, true,
+                                &adjit::div);
+  case BinaryKind::Pow:
+    return recordBinary<d::Pow>(out, "PowBackward1", a, b, as, bs, true,
+                                static_cast<Forward>(&adjit::pow));
+  case BinaryKind::Maximum:
+    return recordBinary<d::Maximum>(out, "MaximumBackward0", a, b, as, bs, true,
+                                    nullptr);
+  case BinaryKind::Minimum:
+    return recordBinary<d::Minimum>(out, "MinimumBackward0", a, b, as, bs, true,
+                                    nullptr);
+  }
 }
 
 /// Computes a binary arithmetic op without recording autograd.
@@ -130,6 +195,16 @@ Tensor binaryForward(BinaryKind kind, const Tensor &a, const Tensor &b,
     case BinaryKind::Pow:
       binaryKernel<scalar_t, scalar_t>(
           o, x, y, [](scalar_t p, scalar_t q) { return std::pow(p, q); });
+      break;
+    case BinaryKind::Maximum:
+      binaryKernel<scalar_t, scalar_t>(o, x, y, [](scalar_t p, scalar_t q) {
+        return p != p ? p : (q != q || p < q ? q : p);
+      });
+      break;
+    case BinaryKind::Minimum:
+      binaryKernel<scalar_t, scalar_t>(o, x, y, [](scalar_t p, scalar_t q) {
+        return p != p ? p : (q != q || q < p ? q : p);
+      });
       break;
     }
   });
@@ -167,223 +242,57 @@ Tensor binaryOp(BinaryKind kind, Tensor a, Tensor b) {
     as = a.sizes();
   if (b.sizes() != shape)
     bs = b.sizes();
-  switch (kind) {
-  case BinaryKind::Add:
-    recordOp(out, "AddBackward0", {&a, &b}, {},
-             [as, bs](const Tensor &g, const std::vector<Tensor> &,
-                      const Node &n) -> std::vector<Tensor> {
-               return {n.needsInputGrad(0) ? reduceTo(g, as) : Tensor(),
-                       n.needsInputGrad(1) ? reduceTo(g, bs) : Tensor()};
-             });
-    break;
-  case BinaryKind::Sub:
-    recordOp(out, "SubBackward0", {&a, &b}, {},
-             [as, bs](const Tensor &g, const std::vector<Tensor> &,
-                      const Node &n) -> std::vector<Tensor> {
-               return {n.needsInputGrad(0) ? reduceTo(g, as) : Tensor(),
-                       n.needsInputGrad(1) ? neg(reduceTo(g, bs)) : Tensor()};
-             });
-    break;
-  case BinaryKind::Mul:
-    recordOp(
-        out, "MulBackward0", {&a, &b}, {SavedVariable(a), SavedVariable(b)},
-        [as, bs](const Tensor &g, const std::vector<Tensor> &s,
-                 const Node &n) -> std::vector<Tensor> {
-          return {n.needsInputGrad(0) ? reduceTo(mul(g, s[1]), as) : Tensor(),
-                  n.needsInputGrad(1) ? reduceTo(mul(g, s[0]), bs) : Tensor()};
-        });
-    break;
-  case BinaryKind::Div:
-    recordOp(out, "DivBackward0", {&a, &b},
-             {SavedVariable(a), SavedVariable(b)},
-             [as, bs](const Tensor &g, const std::vector<Tensor> &s,
-                      const Node &n) -> std::vector<Tensor> {
-               const Tensor &x = s[0], &y = s[1];
-               return {n.needsInputGrad(0) ? reduceTo(div(g, y), as) : Tensor(),
-                       n.needsInputGrad(1)
-                           ? reduceTo(neg(div(mul(g, x), mul(y, y))), bs)
-                           : Tensor()};
-             });
-    break;
-  case BinaryKind::Pow:
-    recordOp(
-        out, "PowBackward1", {&a, &b}, {SavedVariable(a), SavedVariable(b)},
-        [as, bs](const Tensor &g, const std::vector<Tensor> &s,
-                 const Node &n) -> std::vector<Tensor> {
-          const Tensor &x = s[0], &y = s[1];
-          Tensor ga, gb;
-          if (n.needsInputGrad(0))
-            ga = reduceTo(
-                mul(mul(g, y), pow(x, sub(y, scalarLike(1, y.dtype())))), as);
-          if (n.needsInputGrad(1)) {
-            Tensor zero = scalarLike(0, x.dtype());
-            // d/dy x^y = x^y log x, taken as 0 where x == 0 (as PyTorch).
-            gb = reduceTo(
-                where(eq(x, zero), zero, mul(mul(g, pow(x, y)), log(x))), bs);
-          }
-          return {ga, gb};
-        });
-    break;
-  }
+  recordBinaryBackward(kind, out, a, b, as, bs);
   return out;
 }
 
-enum class UnaryKind { Neg, Exp, Log, Sqrt, Tanh, Sigmoid, Relu, Abs, Sign };
-
-const char *unaryName(UnaryKind kind) {
-  switch (kind) {
-  case UnaryKind::Neg:
-    return "neg";
-  case UnaryKind::Exp:
-    return "exp";
-  case UnaryKind::Log:
-    return "log";
-  case UnaryKind::Sqrt:
-    return "sqrt";
-  case UnaryKind::Tanh:
-    return "tanh";
-  case UnaryKind::Sigmoid:
-    return "sigmoid";
-  case UnaryKind::Relu:
-    return "relu";
-  case UnaryKind::Abs:
-    return "abs";
-  case UnaryKind::Sign:
-    return "sign";
-  }
-  return "?";
-}
-
-template <typename T> T unaryApply(UnaryKind kind, T x);
-
-template <typename T> T signOf(T x) {
-  return static_cast<T>((T(0) < x) - (x < T(0)));
-}
-
-Tensor unaryForward(UnaryKind kind, const Tensor &a) {
+/// Applies `body` to every element of `a` (float32, float64 or int64).
+template <typename Body> Tensor unaryForward(const Tensor &a, Body body) {
   Tensor out = makeEmpty(a.sizes(), a.dtype());
   const TensorImpl &o = *out.unsafeGetImpl(), &x = *a.unsafeGetImpl();
-  ADJIT_DISPATCH_ALL(a.dtype(), {
-    using T = scalar_t;
-    switch (kind) {
-    case UnaryKind::Neg:
-      unaryKernel<T, T>(o, x, [](T v) { return -v; });
-      break;
-    case UnaryKind::Exp:
-      unaryKernel<T, T>(o, x, [](T v) { return std::exp(v); });
-      break;
-    case UnaryKind::Log:
-      unaryKernel<T, T>(o, x, [](T v) { return std::log(v); });
-      break;
-    case UnaryKind::Sqrt:
-      unaryKernel<T, T>(o, x, [](T v) { return std::sqrt(v); });
-      break;
-    case UnaryKind::Tanh:
-      unaryKernel<T, T>(o, x, [](T v) { return std::tanh(v); });
-      break;
-    case UnaryKind::Sigmoid:
-      unaryKernel<T, T>(o, x, [](T v) -> T {
-        // Stable for large |v| in both directions.
-        if (v >= T(0))
-          return T(1) / (T(1) + std::exp(-v));
-        T e = static_cast<T>(std::exp(v));
-        return e / (T(1) + e);
-      });
-      break;
-    case UnaryKind::Relu:
-      unaryKernel<T, T>(o, x, [](T v) { return v > T(0) ? v : T(0); });
-      break;
-    case UnaryKind::Abs:
-      unaryKernel<T, T>(o, x, [](T v) { return v < T(0) ? T(-v) : v; });
-      break;
-    case UnaryKind::Sign:
-      unaryKernel<T, T>(o, x, [](T v) { return signOf(v); });
-      break;
-    }
-  });
-  return out;
-}
-
-Tensor unaryOp(UnaryKind kind, Tensor a) {
-  const char *op = unaryName(kind);
-  checkDefined(op, a);
-  bool floatOnly = kind == UnaryKind::Exp || kind == UnaryKind::Log ||
-                   kind == UnaryKind::Sqrt || kind == UnaryKind::Tanh ||
-                   kind == UnaryKind::Sigmoid;
-  if (floatOnly && !a.is_floating_point())
-    a = castTo(a, Dtype::Float32);
-  if (a.dtype() == Dtype::Bool && kind != UnaryKind::Abs)
-    throw Error(std::string(op) + ": not supported on a bool tensor of shape " +
-                shapeToString(a.sizes()));
-  Tensor out = unaryForward(kind, a);
-  if (!shouldRecord(a))
-    return out;
-  std::vector<SavedVariable> saved;
-  if (kind != UnaryKind::Neg && kind != UnaryKind::Sign)
-    saved.emplace_back(a);
-  auto one = [](const Tensor &t) { return scalarLike(1, t.dtype()); };
-  switch (kind) {
-  case UnaryKind::Neg:
-    recordOp(out, "NegBackward0", {&a}, {},
-             [](const Tensor &g, const std::vector<Tensor> &,
-                const Node &) -> std::vector<Tensor> { return {neg(g)}; });
+  switch (a.dtype()) {
+  case Dtype::Float32:
+    unaryKernel<float, float>(o, x, body);
     break;
-  case UnaryKind::Exp:
-    recordOp(out, "ExpBackward0", {&a}, std::move(saved),
-             [](const Tensor &g, const std::vector<Tensor> &s, const Node &)
-                 -> std::vector<Tensor> { return {mul(g, exp(s[0]))}; });
+  case Dtype::Float64:
+    unaryKernel<double, double>(o, x, body);
     break;
-  case UnaryKind::Log:
-    recordOp(out, "LogBackward0", {&a}, std::move(saved),
-             [](const Tensor &g, const std::vector<Tensor> &s, const Node &)
-                 -> std::vector<Tensor> { return {div(g, s[0])}; });
+  case Dtype::Int64:
+    unaryKernel<int64_t, int64_t>(o, x, body);
     break;
-  case UnaryKind::Sqrt:
-    recordOp(out, "SqrtBackward0", {&a}, std::move(saved),
-             [](const Tensor &g, const std::vector<Tensor> &s,
-                const Node &) -> std::vector<Tensor> {
-               return {div(g, mul(sqrt(s[0]), scalarLike(2, g.dtype())))};
-             });
-    break;
-  case UnaryKind::Tanh:
-    recordOp(out, "TanhBackward0", {&a}, std::move(saved),
-             [one](const Tensor &g, const std::vector<Tensor> &s,
-                   const Node &) -> std::vector<Tensor> {
-               Tensor t = tanh(s[0]);
-               return {mul(g, sub(one(t), mul(t, t)))};
-             });
-    break;
-  case UnaryKind::Sigmoid:
-    recordOp(out, "SigmoidBackward0", {&a}, std::move(saved),
-             [one](const Tensor &g, const std::vector<Tensor> &s,
-                   const Node &) -> std::vector<Tensor> {
-               Tensor sg = sigmoid(s[0]);
-               return {mul(g, mul(sg, sub(one(sg), sg)))};
-             });
-    break;
-  case UnaryKind::Relu:
-    recordOp(out, "ReluBackward0", {&a}, std::move(saved),
-             [](const Tensor &g, const std::vector<Tensor> &s,
-                const Node &) -> std::vector<Tensor> {
-               Tensor mask =
-                   castTo(gt(s[0], scalarLike(0, s[0].dtype())), g.dtype());
-               return {mul(g, mask)};
-             });
-    break;
-  case UnaryKind::Abs:
-    recordOp(out, "AbsBackward0", {&a}, std::move(saved),
-             [](const Tensor &g, const std::vector<Tensor> &s, const Node &)
-                 -> std::vector<Tensor> { return {mul(g, sign(s[0]))}; });
-    break;
-  case UnaryKind::Sign:
-    recordOp(out, "SignBackward0", {&a}, {},
-             [](const Tensor &g, const std::vector<Tensor> &, const Node &)
-                 -> std::vector<Tensor> { return {zeros_like(g)}; });
+  case Dtype::Bool:
     break;
   }
   return out;
 }
 
+enum class UnaryResult { Float, Same };
+
+/// A unary primitive of Ops.def: converts integer inputs of Float ops to
+/// float32, rejects bool inputs of Same ops, computes `body` per element and
+/// records the derivative of adjit/Semantics/Derivatives.h.
+template <typename Derivative, typename Body>
+Tensor unaryOp(const char *op, const char *nodeName, UnaryResult result,
+               Tensor a, Tensor (*forward)(const Tensor &), Body body) {
+  checkDefined(op, a);
+  if (result == UnaryResult::Float && !a.is_floating_point())
+    a = castTo(a, Dtype::Float32);
+  if (a.dtype() == Dtype::Bool)
+    throw Error(std::string(op) + ": not supported on a bool tensor of shape " +
+                shapeToString(a.sizes()));
+  Tensor out = unaryForward(a, body);
+  if (!shouldRecord(a))
+    return out;
+  recordOp(out, nodeName, {&a}, {SavedVariable(a)},
+           [forward](const Tensor &g, const std::vector<Tensor> &s,
+                     const Node &) -> std::vector<Tensor> {
+             EagerRuleBuilder builder;
+             // The result, recomputed differentiably for create_graph.
+             Tensor r = Derivative::usesResult ? forward(s[0]) : Tensor();
+             return {Derivative::vjp(builder, g, s[0], r)};
+           });
+  return out;
+}
 enum class CompareKind { Eq, Ne, Lt, Le, Gt, Ge };
 
 Tensor compareOp(const char *op, CompareKind kind, const Tensor &a,
@@ -520,65 +429,40 @@ Tensor adjit::pow(const Tensor &a, double exponent) {
   recordOp(out, "PowBackward0", {&x}, {SavedVariable(x)},
            [exponent](const Tensor &g, const std::vector<Tensor> &s,
                       const Node &) -> std::vector<Tensor> {
-             if (exponent == 0)
-               return {zeros_like(g)};
-             return {mul(g, mul(pow(s[0], exponent - 1),
-                                scalarLike(exponent, g.dtype())))};
+             EagerRuleBuilder builder;
+             Tensor y = scalarLike(exponent, s[0].dtype());
+             return {semantics::derivatives::Pow::vjp(builder, g, s[0], y,
+                                                      Tensor(), true, false)
+                         .lhs};
            });
   return out;
 }
 
-Tensor adjit::neg(const Tensor &a) {
+#define ADJIT_UNARY_OP(Kind, name, Result, Domain, MathOp)                     \
+  Tensor adjit::name(const Tensor &a) {                                        \
+    if (runtime::getCurrentObserver())                                         \
+      return runtime::observeAsOneOp({runtime::OpKind::Kind, #name, {a}},      \
+                                     [&] { return adjit::name(a); });          \
+    return unaryOp<semantics::derivatives::Kind>(                              \
+        #name, #Kind "Backward0", UnaryResult::Result, a, &adjit::name,        \
+        [](auto v) { return semantics::scalar::name(v); });                    \
+  }                                                                            \
+  Tensor Tensor::name() const { return adjit::name(*this); }
+#include "adjit/Semantics/Ops.def"
+
+Tensor adjit::maximum(const Tensor &a, const Tensor &b) {
   if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp({runtime::OpKind::Neg, "neg", {a}},
-                                   [&] { return neg(a); });
-  return unaryOp(UnaryKind::Neg, a);
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Maximum, "maximum", {a, b}},
+        [&] { return maximum(a, b); });
+  return binaryOp(BinaryKind::Maximum, a, b);
 }
-Tensor adjit::exp(const Tensor &a) {
+Tensor adjit::minimum(const Tensor &a, const Tensor &b) {
   if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp({runtime::OpKind::Exp, "exp", {a}},
-                                   [&] { return exp(a); });
-  return unaryOp(UnaryKind::Exp, a);
-}
-Tensor adjit::log(const Tensor &a) {
-  if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp({runtime::OpKind::Log, "log", {a}},
-                                   [&] { return log(a); });
-  return unaryOp(UnaryKind::Log, a);
-}
-Tensor adjit::sqrt(const Tensor &a) {
-  if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp({runtime::OpKind::Sqrt, "sqrt", {a}},
-                                   [&] { return sqrt(a); });
-  return unaryOp(UnaryKind::Sqrt, a);
-}
-Tensor adjit::tanh(const Tensor &a) {
-  if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp({runtime::OpKind::Tanh, "tanh", {a}},
-                                   [&] { return tanh(a); });
-  return unaryOp(UnaryKind::Tanh, a);
-}
-Tensor adjit::sigmoid(const Tensor &a) {
-  if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp({runtime::OpKind::Sigmoid, "sigmoid", {a}},
-                                   [&] { return sigmoid(a); });
-  return unaryOp(UnaryKind::Sigmoid, a);
-}
-Tensor adjit::relu(const Tensor &a) {
-  if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp({runtime::OpKind::Relu, "relu", {a}},
-                                   [&] { return relu(a); });
-  return unaryOp(UnaryKind::Relu, a);
-}
-Tensor adjit::abs(const Tensor &a) {
-  if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp({runtime::OpKind::Abs, "abs", {a}},
-                                   [&] { return abs(a); });
-  return unaryOp(UnaryKind::Abs, a);
-}
-Tensor adjit::sign(const Tensor &a) {
-  runtime::notifyUnsupported("sign", "it has no adjit op");
-  return unaryOp(UnaryKind::Sign, a);
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Minimum, "minimum", {a, b}},
+        [&] { return minimum(a, b); });
+  return binaryOp(BinaryKind::Minimum, a, b);
 }
 
 Tensor adjit::eq(const Tensor &a, const Tensor &b) {
@@ -668,11 +552,12 @@ Tensor adjit::where(const Tensor &condition, const Tensor &a, const Tensor &b) {
   recordOp(out, "WhereBackward0", {&x, &y}, {SavedVariable(condition)},
            [xs, ys](const Tensor &g, const std::vector<Tensor> &s,
                     const Node &n) -> std::vector<Tensor> {
-             Tensor zero = scalarLike(0, g.dtype());
-             return {n.needsInputGrad(0) ? sum_to(where(s[0], g, zero), xs)
-                                         : Tensor(),
-                     n.needsInputGrad(1) ? sum_to(where(s[0], zero, g), ys)
-                                         : Tensor()};
+             EagerRuleBuilder builder;
+             auto adjoints = semantics::derivatives::Where::vjp(
+                 builder, g, s[0], n.needsInputGrad(0), n.needsInputGrad(1));
+             return {
+                 adjoints.lhs.defined() ? sum_to(adjoints.lhs, xs) : Tensor(),
+                 adjoints.rhs.defined() ? sum_to(adjoints.rhs, ys) : Tensor()};
            });
   return out;
 }
@@ -739,15 +624,6 @@ Tensor Tensor::add(const Tensor &o) const { return adjit::add(*this, o); }
 Tensor Tensor::sub(const Tensor &o) const { return adjit::sub(*this, o); }
 Tensor Tensor::mul(const Tensor &o) const { return adjit::mul(*this, o); }
 Tensor Tensor::div(const Tensor &o) const { return adjit::div(*this, o); }
-Tensor Tensor::neg() const { return adjit::neg(*this); }
-Tensor Tensor::exp() const { return adjit::exp(*this); }
-Tensor Tensor::log() const { return adjit::log(*this); }
-Tensor Tensor::sqrt() const { return adjit::sqrt(*this); }
-Tensor Tensor::tanh() const { return adjit::tanh(*this); }
-Tensor Tensor::sigmoid() const { return adjit::sigmoid(*this); }
-Tensor Tensor::relu() const { return adjit::relu(*this); }
-Tensor Tensor::abs() const { return adjit::abs(*this); }
-Tensor Tensor::sign() const { return adjit::sign(*this); }
 Tensor Tensor::pow(double e) const { return adjit::pow(*this, e); }
 Tensor Tensor::pow(const Tensor &e) const { return adjit::pow(*this, e); }
 Tensor Tensor::eq(const Tensor &o) const { return adjit::eq(*this, o); }

@@ -73,9 +73,10 @@ Tensor adjit::nn::functional::log_softmax(const Tensor &input, int64_t dim) {
       double total = 0;
       for (int64_t k = 0; k < n; ++k)
         total += std::exp(static_cast<double>(xr[k] - m));
-      scalar_t lse = m + static_cast<scalar_t>(std::log(total));
+      // (x - m) - log(sum), in the order of the traced decomposition.
+      scalar_t logTotal = static_cast<scalar_t>(std::log(total));
       for (int64_t k = 0; k < n; ++k)
-        o[r * n + k] = xr[k] - lse;
+        o[r * n + k] = (xr[k] - m) - logTotal;
     }
   });
   if (!last)

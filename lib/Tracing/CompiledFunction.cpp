@@ -533,7 +533,10 @@ Compilation compileFor(CompiledFunction::State &state,
                   "accumulate gradients into leaves only");
     compilation.wrt.push_back(i);
   }
+  // As eagerly: a result that does not require grad (detached, or computed
+  // under NoGradGuard) has no gradient to compute.
   bool differentiate = gradMode && !compilation.wrt.empty() &&
+                       recording.output.requires_grad() &&
                        recording.output.numel() == 1 &&
                        recording.output.is_floating_point();
   if (!differentiate)

@@ -6,6 +6,7 @@
 #include "adjit/Error.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/STLExtras.h"
 
 using namespace adjit;
 using namespace adjit::tracing;
@@ -161,22 +162,12 @@ mlir::FailureOr<Value> Tracer::emit(const runtime::OpRecord &record) {
     return builder.minimum(in[0], in[1]);
   case OpKind::Pow:
     return builder.pow(in[0], in[1]);
-  case OpKind::Neg:
-    return builder.neg(in[0]);
-  case OpKind::Exp:
-    return builder.exp(in[0]);
-  case OpKind::Log:
-    return builder.log(in[0]);
-  case OpKind::Sqrt:
-    return builder.sqrt(in[0]);
-  case OpKind::Tanh:
-    return builder.tanh(in[0]);
-  case OpKind::Sigmoid:
-    return builder.sigmoid(in[0]);
-  case OpKind::Relu:
-    return builder.relu(in[0]);
-  case OpKind::Abs:
-    return builder.abs(in[0]);
+#define ADJIT_UNARY_OP(Kind, name, Result, Domain, MathOp)                     \
+  case OpKind::Kind:                                                           \
+    return builder.unary<mlir::adjit::Kind##Op>(in[0]);
+#include "adjit/Semantics/Ops.def"
+  case OpKind::StopGradient:
+    return builder.stopGradient(in[0]);
   case OpKind::Matmul:
     return builder.matmul(in[0], in[1]);
   case OpKind::Sum:
@@ -252,17 +243,19 @@ mlir::FailureOr<Value> Tracer::emit(const runtime::OpRecord &record) {
 }
 
 void Tracer::observe(const runtime::OpRecord &record) {
-  if (tracingWithGrad && !GradMode::is_enabled())
-    for (const Tensor &input : record.inputs)
-      if (input.requires_grad())
-        fail(std::string(record.name) +
-             ": ops run under NoGradGuard inside a traced function are not "
-             "supported (the compiled gradient would flow through them)");
   mlir::FailureOr<Value> result = emit(record);
   if (mlir::failed(result))
     fail(std::string("tracing ") + record.name + " failed");
   // The IR result has the eager output's shape and (after int64 -> f64) type.
   Value value = *result;
+  // An op that recorded no gradient eagerly although an input requires one
+  // (it ran under NoGradGuard) must not pass one in compiled code either.
+  if (tracingWithGrad && record.kind != OpKind::StopGradient &&
+      isFloatingPoint(record.output.dtype()) &&
+      !record.output.requires_grad() &&
+      llvm::any_of(record.inputs,
+                   [](const Tensor &input) { return input.requires_grad(); }))
+    value = builder.stopGradient(value);
   mlir::RankedTensorType type = tensorTypeOf(value);
   if (type.getShape() != llvm::ArrayRef<int64_t>(record.output.sizes()))
     fail(std::string("tracing ") + record.name + " gave shape " +

@@ -138,12 +138,14 @@ Computations adjit::difftest::compute(const Program &program,
   c.differenceReliable.resize(numInputs);
 
   // 1. Eager autograd.
+  bool lossHasGradient = true;
   try {
     std::vector<Tensor> leaves = makeInputs(program, true);
     Tensor loss = evaluate(program, leaves);
     // A loss that depends on the inputs only through comparisons has no
     // grad_fn: its gradients are zero.
-    if (loss.requires_grad())
+    lossHasGradient = loss.requires_grad();
+    if (lossHasGradient)
       loss.backward();
     c.eagerLoss = loss.detach();
     for (size_t i = 0; i < numInputs; ++i)
@@ -164,9 +166,14 @@ Computations adjit::difftest::compute(const Program &program,
     for (size_t i = 0; i < numInputs; ++i) {
       if (!program.inputs[i].requiresGrad)
         continue;
-      if (!leaves[i].grad().defined())
-        c.jitRepeatProblems.push_back("jit left the gradient of %" +
-                                      std::to_string(i) + " undefined");
+      // Like the eager loss, a compiled loss without a gradient leaves
+      // .grad alone; otherwise every gradient must be set.
+      if (lossHasGradient != leaves[i].grad().defined())
+        c.jitRepeatProblems.push_back(
+            lossHasGradient ? "jit left the gradient of %" + std::to_string(i) +
+                                  " undefined"
+                            : "jit set the gradient of %" + std::to_string(i) +
+                                  " of a loss that has none");
       c.jitGradients[i] = gradientOrZeros(leaves[i]);
     }
     // A second call hits the cache, returns the same loss and accumulates

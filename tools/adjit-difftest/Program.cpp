@@ -16,6 +16,16 @@ using namespace adjit::difftest;
 
 namespace {
 
+/// The Domain column of adjit/Semantics/Ops.def.
+enum class InputDomain {
+  Smooth,
+  Positive,
+  KinkAtZero,
+  StepAtZero,
+  StepAtIntegers,
+  StepAtHalfIntegers
+};
+
 /// Operands of ops with a kink (relu, abs, comparisons, max) keep at least
 /// this distance from it, so that no central difference crosses it.
 constexpr double kKinkMargin = 1e-2;
@@ -429,6 +439,36 @@ private:
     }
   }
 
+  /// Emits the unary primitive `kind` on `x` if `x` lies where the op is
+  /// differentiable (made positive first for a Positive domain).
+  void emitInDomain(OpKind kind, InputDomain domain, int x) {
+    const Tensor &xv = values[x];
+    switch (domain) {
+    case InputDomain::Smooth:
+      emitUnary(kind, x);
+      return;
+    case InputDomain::Positive: {
+      int p = positive(x);
+      if (p >= 0)
+        emitUnary(kind, p);
+      return;
+    }
+    case InputDomain::KinkAtZero:
+    case InputDomain::StepAtZero:
+      if (minAbs(xv) >= kKinkMargin)
+        emitUnary(kind, x);
+      return;
+    case InputDomain::StepAtIntegers:
+      if (minAbs(xv - xv.round()) >= kKinkMargin)
+        emitUnary(kind, x);
+      return;
+    case InputDomain::StepAtHalfIntegers:
+      if (minAbs(xv - xv.floor() - 0.5) >= kKinkMargin)
+        emitUnary(kind, x);
+      return;
+    }
+  }
+
   /// True if `a` and `b` differ by at least kKinkMargin everywhere, or are
   /// the same value (so that comparisons between them cannot flip).
   bool separated(int a, int b) {
@@ -439,30 +479,22 @@ private:
 
   void addRandomOp() {
     static const std::vector<OpKind> kinds = {
-        OpKind::Neg,       OpKind::Exp,
-        OpKind::Log,       OpKind::Sqrt,
-        OpKind::Tanh,      OpKind::Sigmoid,
-        OpKind::Relu,      OpKind::Abs,
-        OpKind::PowScalar, OpKind::AddScalar,
-        OpKind::MulScalar, OpKind::DivScalar,
-        OpKind::ScalarSub, OpKind::ScalarDiv,
-        OpKind::Clone,     OpKind::ToDouble,
-        OpKind::Add,       OpKind::Sub,
-        OpKind::Mul,       OpKind::Div,
-        OpKind::Pow,       OpKind::Maximum,
-        OpKind::Minimum,   OpKind::Where,
-        OpKind::MaskMul,   OpKind::WhereScalar,
-        OpKind::Matmul,    OpKind::Matmul,
-        OpKind::SumAll,    OpKind::Sum,
-        OpKind::MeanAll,   OpKind::Mean,
-        OpKind::MaxAll,    OpKind::MseLoss,
-        OpKind::Softmax,   OpKind::LogSoftmax,
-        OpKind::Reshape,   OpKind::ContiguousView,
-        OpKind::Flatten,   OpKind::Transpose,
-        OpKind::T,         OpKind::Permute,
-        OpKind::Slice,     OpKind::Select,
-        OpKind::Unsqueeze, OpKind::Squeeze,
-        OpKind::Expand,    OpKind::Cat};
+#define ADJIT_UNARY_OP(Kind, name, Result, Domain, MathOp) OpKind::Kind,
+#include "adjit/Semantics/Ops.def"
+        OpKind::PowScalar,  OpKind::AddScalar, OpKind::MulScalar,
+        OpKind::DivScalar,  OpKind::ScalarSub, OpKind::ScalarDiv,
+        OpKind::Clone,      OpKind::ToDouble,  OpKind::Add,
+        OpKind::Sub,        OpKind::Mul,       OpKind::Div,
+        OpKind::Pow,        OpKind::Maximum,   OpKind::Minimum,
+        OpKind::Where,      OpKind::MaskMul,   OpKind::WhereScalar,
+        OpKind::Matmul,     OpKind::Matmul,    OpKind::SumAll,
+        OpKind::Sum,        OpKind::MeanAll,   OpKind::Mean,
+        OpKind::MaxAll,     OpKind::MseLoss,   OpKind::Softmax,
+        OpKind::LogSoftmax, OpKind::Reshape,   OpKind::ContiguousView,
+        OpKind::Flatten,    OpKind::Transpose, OpKind::T,
+        OpKind::Permute,    OpKind::Slice,     OpKind::Select,
+        OpKind::Unsqueeze,  OpKind::Squeeze,   OpKind::Expand,
+        OpKind::Cat};
     // Large programs chain more matrix products.
     OpKind kind = options.large && random.chance(0.2) ? OpKind::Matmul
                                                       : random.pick(kinds);
@@ -476,27 +508,16 @@ private:
     };
 
     switch (kind) {
-    case OpKind::Neg:
-    case OpKind::Exp:
-    case OpKind::Tanh:
-    case OpKind::Sigmoid:
+#define ADJIT_UNARY_OP(Kind, name, Result, Domain, MathOp)                     \
+  case OpKind::Kind:                                                           \
+    emitInDomain(kind, InputDomain::Domain, x);                                \
+    return;
+#include "adjit/Semantics/Ops.def"
     case OpKind::Clone:
     case OpKind::ToDouble:
     case OpKind::Flatten:
       emitUnary(kind, x);
       return;
-    case OpKind::Relu:
-    case OpKind::Abs:
-      if (minAbs(xv) >= kKinkMargin)
-        emitUnary(kind, x);
-      return;
-    case OpKind::Log:
-    case OpKind::Sqrt: {
-      int p = positive(x);
-      if (p >= 0)
-        emitUnary(kind, p);
-      return;
-    }
     case OpKind::PowScalar: {
       double exponent = random.pick(
           std::vector<double>{2.0, 3.0, 0.5, 1.5, -1.0, -0.5, 2.5, 1.0, 0.0});
@@ -790,22 +811,10 @@ private:
 
 const char *adjit::difftest::getOpName(OpKind kind) {
   switch (kind) {
-  case OpKind::Neg:
-    return "neg";
-  case OpKind::Exp:
-    return "exp";
-  case OpKind::Log:
-    return "log";
-  case OpKind::Sqrt:
-    return "sqrt";
-  case OpKind::Tanh:
-    return "tanh";
-  case OpKind::Sigmoid:
-    return "sigmoid";
-  case OpKind::Relu:
-    return "relu";
-  case OpKind::Abs:
-    return "abs";
+#define ADJIT_UNARY_OP(Kind, name, Result, Domain, MathOp)                     \
+  case OpKind::Kind:                                                           \
+    return #name;
+#include "adjit/Semantics/Ops.def"
   case OpKind::PowScalar:
     return "pow_scalar";
   case OpKind::AddScalar:
@@ -894,22 +903,10 @@ Tensor adjit::difftest::applyStep(const Step &step,
   double c = step.scalar;
   const std::vector<int64_t> &is = step.ints;
   switch (step.kind) {
-  case OpKind::Neg:
-    return -x;
-  case OpKind::Exp:
-    return x.exp();
-  case OpKind::Log:
-    return x.log();
-  case OpKind::Sqrt:
-    return x.sqrt();
-  case OpKind::Tanh:
-    return x.tanh();
-  case OpKind::Sigmoid:
-    return x.sigmoid();
-  case OpKind::Relu:
-    return x.relu();
-  case OpKind::Abs:
-    return x.abs();
+#define ADJIT_UNARY_OP(Kind, name, Result, Domain, MathOp)                     \
+  case OpKind::Kind:                                                           \
+    return adjit::name(x);
+#include "adjit/Semantics/Ops.def"
   case OpKind::PowScalar:
     return x.pow(c);
   case OpKind::AddScalar:

@@ -21,15 +21,9 @@ namespace adjit::difftest {
 /// The ops a program is made of. Each is one call (or a fixed composition of
 /// calls) of the eager API; see applyStep for the exact calls.
 enum class OpKind {
-  // Unary elementwise.
-  Neg,
-  Exp,
-  Log,
-  Sqrt,
-  Tanh,
-  Sigmoid,
-  Relu,
-  Abs,
+  // The unary elementwise primitives of adjit/Semantics/Ops.def.
+#define ADJIT_UNARY_OP(Kind, name, Result, Domain, MathOp) Kind,
+#include "adjit/Semantics/Ops.def"
   /// pow(x, scalar).
   PowScalar,
   /// x + scalar, x * scalar, x / scalar, scalar - x, scalar / x.

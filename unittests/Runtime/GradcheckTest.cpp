@@ -81,6 +81,44 @@ TEST_F(GradcheckTest, UnaryOps) {
   EXPECT_TRUE(autograd::gradcheck([](auto &v) { return relu(v[0]); }, {away}));
   EXPECT_TRUE(autograd::gradcheck([](auto &v) { return abs(v[0]); }, {away}));
   EXPECT_TRUE(autograd::gradcheck([](auto &v) { return sign(v[0]); }, {away}));
+  // Piecewise constant away from their steps (integers for floor and
+  // ceil, half-integers for round): zero gradients.
+  Tensor offSteps =
+      tensor({-1.3, -0.3, 0.4, 2.2}, dtype(kFloat64).requires_grad(true));
+  for (Tensor (*step)(const Tensor &) : {&floor, &ceil, &round})
+    EXPECT_TRUE(autograd::gradcheck([step](auto &v) { return step(v[0]); },
+                                    {offSteps}));
+}
+
+TEST_F(GradcheckTest, TrigonometricAndSpecialFunctions) {
+  Tensor x = any({2, 3});
+  Tensor p = positive({2, 3});
+  checkFirstAndSecondOrder([](auto &v) { return sin(v[0]); }, {x});
+  checkFirstAndSecondOrder([](auto &v) { return cos(v[0]); }, {x});
+  checkFirstAndSecondOrder([](auto &v) { return log1p(v[0]); }, {p});
+  checkFirstAndSecondOrder([](auto &v) { return expm1(v[0]); }, {x});
+  checkFirstAndSecondOrder([](auto &v) { return erf(v[0]); }, {x});
+}
+
+TEST_F(GradcheckTest, ClampVarianceAndStandardDeviation) {
+  Tensor x = tensor({-1.5, 0.3, 0.4, 2.0}, dtype(kFloat64).requires_grad(true));
+  Tensor lo =
+      tensor({-1.0, 0.5, -1.0, 0.0}, dtype(kFloat64).requires_grad(true));
+  checkFirstAndSecondOrder([](auto &v) { return clamp(v[0], -1.0, 1.0); }, {x});
+  checkFirstAndSecondOrder(
+      [](auto &v) { return clamp(v[0], v[1], std::nullopt); }, {x, lo});
+  Tensor m = any({3, 4});
+  checkFirstAndSecondOrder([](auto &v) { return var(v[0], {1}, 1); }, {m});
+  checkFirstAndSecondOrder(
+      [](auto &v) { return adjit::std(v[0], {0}, 0, true); }, {m});
+  checkFirstAndSecondOrder([](auto &v) { return v[0].std(); }, {m});
+}
+
+TEST_F(GradcheckTest, MaximumAndMinimumAwayFromTies) {
+  Tensor a = tensor({-1.5, 0.3, 0.4, 2.0}, dtype(kFloat64).requires_grad(true));
+  Tensor b = tensor({{0.5}, {-0.7}}, dtype(kFloat64).requires_grad(true));
+  checkFirstAndSecondOrder([](auto &v) { return maximum(v[0], v[1]); }, {a, b});
+  checkFirstAndSecondOrder([](auto &v) { return minimum(v[0], v[1]); }, {a, b});
 }
 
 TEST_F(GradcheckTest, Matmul) {

@@ -295,22 +295,19 @@ TEST(JitCompile, UntraceableCodeIsAClearError) {
             }),
             "add_: not supported inside a traced function (in-place ops "
             "cannot be traced)");
-  EXPECT_EQ(errorOf([&] {
-              jit::compile([&](const std::vector<Tensor> &in) {
-                return (in[0] * w).detach().sum();
-              })(ones({2}));
-            }),
-            "detach: not supported inside a traced function (the IR has no op "
-            "that stops gradients)");
-  EXPECT_EQ(errorOf([&] {
-              jit::compile([&](const std::vector<Tensor> &in) {
-                Tensor scaled = in[0] * w;
-                NoGradGuard noGrad;
-                return (scaled * 2.0).sum();
-              })(ones({2}));
-            }),
-            "mul: ops run under NoGradGuard inside a traced function are not "
-            "supported (the compiled gradient would flow through them)");
+  // A result with no gradient (detached, or computed under NoGradGuard) is
+  // computed, and no .grad is touched, as eagerly.
+  Tensor detached = jit::compile([&](const std::vector<Tensor> &in) {
+    return (in[0] * w).detach().sum();
+  })(ones({2}));
+  EXPECT_EQ(detached.item(), (ones({2}) * w).sum().item());
+  Tensor noGrad = jit::compile([&](const std::vector<Tensor> &in) {
+    Tensor scaled = in[0] * w;
+    NoGradGuard guard;
+    return (scaled * 2.0).sum();
+  })(ones({2}));
+  EXPECT_EQ(noGrad.item(), 2.0 * detached.item());
+  EXPECT_FALSE(w.grad().defined());
 }
 
 } // namespace

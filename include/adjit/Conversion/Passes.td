@@ -124,4 +124,17 @@ def AdjitApproximateMath : Pass<"adjit-approximate-math"> {
   ];
 }
 
+def AdjitPreciseMathToLibm : Pass<"adjit-precise-math-to-libm",
+                                  "::mlir::ModuleOp"> {
+  let summary = "Call the C library for scalar math.expm1 and math.log1p";
+  let description = [{
+    Replaces scalar `f32`/`f64` `math.expm1` and `math.log1p` by calls of the
+    C library's `expm1(f)`/`log1p(f)`, declared as private functions.
+    Upstream's `convert-math-to-llvm` would compute them as `exp(x) - 1` and
+    `log(1 + x)`, which lose all precision for `|x|` near 0. Fails if the
+    module defines another symbol of the library function's name.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
 #endif // ADJIT_CONVERSION_PASSES_TD

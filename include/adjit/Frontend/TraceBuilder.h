@@ -71,6 +71,16 @@ public:
   Value mul(Value lhs, double rhs);
   Value pow(Value lhs, double rhs);
 
+  /// Emits the unary elementwise op `OpTy` (e.g. a primitive of
+  /// adjit/Semantics/Ops.def) on `value`.
+  template <typename OpTy> Value unary(Value value) {
+    return OpTy::create(builder, location, value);
+  }
+  /// Emits `adjit.stop_gradient`: the value, with no gradient flowing back.
+  Value stopGradient(Value value) {
+    return StopGradientOp::create(builder, location, value);
+  }
+
   /// Unary elementwise ops.
   Value neg(Value value);
   Value exp(Value value);

@@ -29,14 +29,9 @@ enum class OpKind {
   Maximum,
   Minimum,
   Pow,
-  Neg,
-  Exp,
-  Log,
-  Sqrt,
-  Tanh,
-  Sigmoid,
-  Relu,
-  Abs,
+  /// The unary primitives of adjit/Semantics/Ops.def.
+#define ADJIT_UNARY_OP(Kind, name, Result, Domain, MathOp) Kind,
+#include "adjit/Semantics/Ops.def"
   Matmul,
   /// `ints` are the reduced dims (empty: all), `keepDim` as in PyTorch.
   Sum,
@@ -67,6 +62,8 @@ enum class OpKind {
   PowScalar,
   /// `ints` is {dim}.
   LogSoftmax,
+  /// The input's value with no gradient flowing back (detach).
+  StopGradient,
 };
 
 /// One eager op as it ran.

@@ -20,16 +20,16 @@ void adjit::populateAdjitToLinalgPatterns(RewritePatternSet &patterns) {
   populateContractionToLinalgPatterns(patterns);
 }
 
-void adjit::configureAdjitToLinalgTarget(ConversionTarget &target) {
+void adjit::configureAdjitToLinalgTarget(ConversionTarget &target,
+                                         RewritePatternSet &patterns) {
   target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                          math::MathDialect, tensor::TensorDialect>();
   // Only the ops with a pattern are illegal: any other adjit op is left for
   // adjit-check-lowered to report by name.
-  target.addIllegalOp<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp, NegOp,
-                      ExpOp, LogOp, SqrtOp, RsqrtOp, TanhOp, SigmoidOp, ReluOp,
-                      AbsOp, CompareOp, SelectOp, ConstantOp, ConvertOp,
-                      BroadcastOp, ReshapeOp, TransposeOp, SliceOp, ConcatOp,
-                      MatmulOp, ReduceSumOp, ReduceMaxOp>();
+  for (std::unique_ptr<RewritePattern> &pattern :
+       patterns.getNativePatterns())
+    if (std::optional<OperationName> root = pattern->getRootKind())
+      target.addIllegalOp(*root);
 }
 
 namespace {
@@ -37,10 +37,10 @@ namespace {
 struct ConvertAdjitToLinalgPass
     : adjit::impl::ConvertAdjitToLinalgBase<ConvertAdjitToLinalgPass> {
   void runOnOperation() override {
-    ConversionTarget target(getContext());
-    configureAdjitToLinalgTarget(target);
     RewritePatternSet patterns(&getContext());
     populateAdjitToLinalgPatterns(patterns);
+    ConversionTarget target(getContext());
+    configureAdjitToLinalgTarget(target, patterns);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

@@ -53,25 +53,11 @@ Value buildScalar(MinOp, OpBuilder &b, Location loc, ValueRange a) {
 Value buildScalar(PowOp, OpBuilder &b, Location loc, ValueRange a) {
   return math::PowFOp::create(b, loc, a[0], a[1]);
 }
-Value buildScalar(NegOp, OpBuilder &b, Location loc, ValueRange a) {
+// The scalar bodies of the unary primitives of Ops.def marked Custom.
+Value buildCustomScalar(NegOp, OpBuilder &b, Location loc, ValueRange a) {
   return arith::NegFOp::create(b, loc, a[0]);
 }
-Value buildScalar(ExpOp, OpBuilder &b, Location loc, ValueRange a) {
-  return math::ExpOp::create(b, loc, a[0]);
-}
-Value buildScalar(LogOp, OpBuilder &b, Location loc, ValueRange a) {
-  return math::LogOp::create(b, loc, a[0]);
-}
-Value buildScalar(SqrtOp, OpBuilder &b, Location loc, ValueRange a) {
-  return math::SqrtOp::create(b, loc, a[0]);
-}
-Value buildScalar(RsqrtOp, OpBuilder &b, Location loc, ValueRange a) {
-  return math::RsqrtOp::create(b, loc, a[0]);
-}
-Value buildScalar(TanhOp, OpBuilder &b, Location loc, ValueRange a) {
-  return math::TanhOp::create(b, loc, a[0]);
-}
-Value buildScalar(SigmoidOp, OpBuilder &b, Location loc, ValueRange a) {
+Value buildCustomScalar(SigmoidOp, OpBuilder &b, Location loc, ValueRange a) {
   // 1 / (1 + exp(-x)): exp(-x) overflows to +inf for very negative x, giving
   // exactly 0, and underflows to 0 for large x, giving exactly 1.
   Value negated = arith::NegFOp::create(b, loc, a[0]);
@@ -80,12 +66,52 @@ Value buildScalar(SigmoidOp, OpBuilder &b, Location loc, ValueRange a) {
   Value denominator = arith::AddFOp::create(b, loc, one, exp);
   return arith::DivFOp::create(b, loc, one, denominator);
 }
-Value buildScalar(ReluOp, OpBuilder &b, Location loc, ValueRange a) {
+Value buildCustomScalar(ReluOp, OpBuilder &b, Location loc, ValueRange a) {
   // max(x, 0) with NaN propagation, like adjit.max: relu(NaN) is NaN.
   return arith::MaximumFOp::create(b, loc, a[0], zeroLike(b, loc, a[0]));
 }
-Value buildScalar(AbsOp, OpBuilder &b, Location loc, ValueRange a) {
-  return math::AbsFOp::create(b, loc, a[0]);
+Value buildCustomScalar(SignOp, OpBuilder &b, Location loc, ValueRange a) {
+  // (0 < x) - (x < 0): 0 for zeros of either sign and for NaN.
+  Value zero = zeroLike(b, loc, a[0]);
+  Value one = oneLike(b, loc, a[0]);
+  Value minusOne = arith::NegFOp::create(b, loc, one);
+  Value positive =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, a[0], zero);
+  Value negative =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, a[0], zero);
+  Value negativeOrZero =
+      arith::SelectOp::create(b, loc, negative, minusOne, zero);
+  return arith::SelectOp::create(b, loc, positive, one, negativeOrZero);
+}
+
+/// The `MathOp` column of Ops.def: a math dialect op, or Custom.
+namespace scalar_body {
+using namespace mlir::math;
+struct Custom {};
+} // namespace scalar_body
+
+/// Builds the scalar body of a unary primitive whose MathOp is `MathOp`.
+template <typename MathOp> struct PrimitiveScalarBody {
+  template <typename OpTy>
+  static Value build(OpTy, OpBuilder &b, Location loc, ValueRange a) {
+    return MathOp::create(b, loc, a[0]);
+  }
+};
+template <> struct PrimitiveScalarBody<scalar_body::Custom> {
+  template <typename OpTy>
+  static Value build(OpTy op, OpBuilder &b, Location loc, ValueRange a) {
+    return buildCustomScalar(op, b, loc, a);
+  }
+};
+
+#define ADJIT_UNARY_OP(Kind, name, Result, Domain, MathOp)                     \
+  Value buildScalar(Kind##Op op, OpBuilder &b, Location loc, ValueRange a) {   \
+    return PrimitiveScalarBody<scalar_body::MathOp>::build(op, b, loc, a);     \
+  }
+#include "adjit/Semantics/Ops.def"
+
+Value buildScalar(RsqrtOp, OpBuilder &b, Location loc, ValueRange a) {
+  return math::RsqrtOp::create(b, loc, a[0]);
 }
 
 /// Lowers an elementwise op with a scalar expression from `buildScalar`.
@@ -203,18 +229,28 @@ struct ConstantLowering : OpConversionPattern<ConstantOp> {
   }
 };
 
+struct StopGradientLowering : OpConversionPattern<StopGradientOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(StopGradientOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    // Differentiation is over: the value is the operand's.
+    rewriter.replaceOp(op, adaptor.getOperand());
+    return success();
+  }
+};
+
 } // namespace
 
 void adjit::populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns
-      .add<ElementwiseLowering<AddOp>, ElementwiseLowering<SubOp>,
-           ElementwiseLowering<MulOp>, ElementwiseLowering<DivOp>,
-           ElementwiseLowering<MaxOp>, ElementwiseLowering<MinOp>,
-           ElementwiseLowering<PowOp>, ElementwiseLowering<NegOp>,
-           ElementwiseLowering<ExpOp>, ElementwiseLowering<LogOp>,
-           ElementwiseLowering<SqrtOp>, ElementwiseLowering<RsqrtOp>,
-           ElementwiseLowering<TanhOp>, ElementwiseLowering<SigmoidOp>,
-           ElementwiseLowering<ReluOp>, ElementwiseLowering<AbsOp>,
-           CompareLowering, SelectLowering, ConvertLowering, ConstantLowering>(
-          patterns.getContext());
+  patterns.add<ElementwiseLowering<AddOp>, ElementwiseLowering<SubOp>,
+               ElementwiseLowering<MulOp>, ElementwiseLowering<DivOp>,
+               ElementwiseLowering<MaxOp>, ElementwiseLowering<MinOp>,
+               ElementwiseLowering<PowOp>, ElementwiseLowering<RsqrtOp>,
+               CompareLowering, SelectLowering, ConvertLowering,
+               ConstantLowering, StopGradientLowering>(patterns.getContext());
+#define ADJIT_UNARY_OP(Kind, name, Result, Domain, MathOp)                     \
+  patterns.add<ElementwiseLowering<Kind##Op>>(patterns.getContext());
+#include "adjit/Semantics/Ops.def"
 }

@@ -111,3 +111,31 @@ func.func @constant_convert(%x: tensor<2xf64>) -> (tensor<2xf64>, tensor<2xf32>,
   %2 = adjit.convert %1 : tensor<2xf32> to tensor<2xf64>
   return %0, %1, %2 : tensor<2xf64>, tensor<2xf32>, tensor<2xf64>
 }
+
+// -----
+
+// The primitives of Ops.def lower to the math op that Ops.def names;
+// stop_gradient lowers to its operand.
+// CHECK-LABEL: func @primitives
+// CHECK-SAME: (%[[X:.*]]: tensor<4xf64>)
+func.func @primitives(%x: tensor<4xf64>) -> (tensor<4xf64>, tensor<4xf64>,
+    tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>) {
+  // CHECK: math.sin
+  %0 = adjit.sin %x : tensor<4xf64>
+  // CHECK: math.erf
+  %1 = adjit.erf %x : tensor<4xf64>
+  // CHECK: math.expm1
+  %2 = adjit.expm1 %x : tensor<4xf64>
+  // CHECK: math.roundeven
+  %3 = adjit.round %x : tensor<4xf64>
+  // CHECK: arith.cmpf ogt
+  // CHECK: arith.cmpf olt
+  // CHECK: arith.select
+  // CHECK: arith.select
+  %4 = adjit.sign %x : tensor<4xf64>
+  // CHECK-NOT: adjit.stop_gradient
+  // CHECK: return {{.*}}, %[[X]]
+  %5 = adjit.stop_gradient %x : tensor<4xf64>
+  return %0, %1, %2, %3, %4, %5 : tensor<4xf64>, tensor<4xf64>, tensor<4xf64>,
+      tensor<4xf64>, tensor<4xf64>, tensor<4xf64>
+}

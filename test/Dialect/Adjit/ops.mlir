@@ -147,3 +147,39 @@ func.func @reductions(%x: tensor<2x3x4xf32>) -> (tensor<3xf32>, tensor<f32>) {
   %1 = adjit.reduce_max %x, dims = [0, 1, 2] : tensor<2x3x4xf32> -> tensor<f32>
   return %0, %1 : tensor<3xf32>, tensor<f32>
 }
+
+// CHECK-LABEL: func @primitives
+// GENERIC-LABEL: sym_name = "primitives"
+func.func @primitives(%x: tensor<4xf64>) -> tensor<4xf64> {
+  // CHECK: adjit.sin %{{.*}} : tensor<4xf64>
+  // GENERIC: "adjit.sin"(%{{.*}}) : (tensor<4xf64>) -> tensor<4xf64>
+  %0 = adjit.sin %x : tensor<4xf64>
+  // CHECK: adjit.cos
+  // GENERIC: "adjit.cos"
+  %1 = adjit.cos %0 : tensor<4xf64>
+  // CHECK: adjit.log1p
+  // GENERIC: "adjit.log1p"
+  %2 = adjit.log1p %1 : tensor<4xf64>
+  // CHECK: adjit.expm1
+  // GENERIC: "adjit.expm1"
+  %3 = adjit.expm1 %2 : tensor<4xf64>
+  // CHECK: adjit.erf
+  // GENERIC: "adjit.erf"
+  %4 = adjit.erf %3 : tensor<4xf64>
+  // CHECK: adjit.sign
+  // GENERIC: "adjit.sign"
+  %5 = adjit.sign %4 : tensor<4xf64>
+  // CHECK: adjit.floor
+  // GENERIC: "adjit.floor"
+  %6 = adjit.floor %5 : tensor<4xf64>
+  // CHECK: adjit.ceil
+  // GENERIC: "adjit.ceil"
+  %7 = adjit.ceil %6 : tensor<4xf64>
+  // CHECK: adjit.round
+  // GENERIC: "adjit.round"
+  %8 = adjit.round %7 : tensor<4xf64>
+  // CHECK: adjit.stop_gradient %{{.*}} : tensor<4xf64>
+  // GENERIC: "adjit.stop_gradient"(%{{.*}}) : (tensor<4xf64>) -> tensor<4xf64>
+  %9 = adjit.stop_gradient %8 : tensor<4xf64>
+  return %9 : tensor<4xf64>
+}

@@ -105,13 +105,15 @@ func.func @sigmoid(%x: tensor<2x3xf64>) -> tensor<f64> attributes {adjit.grad = 
   return %1 : tensor<f64>
 }
 
-// relu'(0) = 0: the adjoint passes where relu(x) > 0.
+// relu'(0) = 0: the adjoint is 0 where relu(x) <= 0, and passes elsewhere
+// (also for NaN), as PyTorch's threshold_backward.
 // CHECK-LABEL: func.func @relu_grad
 // CHECK: %[[R:.*]] = adjit.relu
 // CHECK: %[[G:.*]] = adjit.broadcast
+// CHECK-NEXT: %[[ZEROS:.*]] = adjit.constant dense<0.000000e+00> : tensor<2x3xf64>
 // CHECK-NEXT: %[[ZERO:.*]] = adjit.constant dense<0.000000e+00> : tensor<2x3xf64>
-// CHECK-NEXT: %[[POS:.*]] = adjit.compare gt, %[[R]], %[[ZERO]]
-// CHECK-NEXT: %[[DX:.*]] = adjit.select %[[POS]], %[[G]], %[[ZERO]]
+// CHECK-NEXT: %[[OFF:.*]] = adjit.compare le, %[[R]], %[[ZERO]]
+// CHECK-NEXT: %[[DX:.*]] = adjit.select %[[OFF]], %[[ZEROS]], %[[G]]
 // CHECK-NEXT: return %{{.*}}, %[[DX]]
 func.func @relu(%x: tensor<2x3xf64>) -> tensor<f64> attributes {adjit.grad = {}} {
   %0 = adjit.relu %x : tensor<2x3xf64>
@@ -119,25 +121,66 @@ func.func @relu(%x: tensor<2x3xf64>) -> tensor<f64> attributes {adjit.grad = {}}
   return %1 : tensor<f64>
 }
 
-// abs'(x) = sign(x), with sign(0) = 0.
+// abs'(x) = sign(x), with sign(0) = 0: g * sign(x), as PyTorch.
 // CHECK-LABEL: func.func @abs_grad
 // CHECK-SAME: (%[[X:.*]]: tensor<2x3xf64>)
 // CHECK: %[[G:.*]] = adjit.broadcast
-// CHECK-NEXT: %[[ZERO:.*]] = adjit.constant dense<0.000000e+00> : tensor<2x3xf64>
-// CHECK-NEXT: %[[NG:.*]] = adjit.neg %[[G]]
-// CHECK-NEXT: %[[LT:.*]] = adjit.compare lt, %[[X]], %[[ZERO]]
-// CHECK-NEXT: %[[NEGPART:.*]] = adjit.select %[[LT]], %[[NG]], %[[ZERO]]
-// CHECK-NEXT: %[[GT:.*]] = adjit.compare gt, %[[X]], %[[ZERO]]
-// CHECK-NEXT: %[[DX:.*]] = adjit.select %[[GT]], %[[G]], %[[NEGPART]]
+// CHECK-NEXT: %[[S:.*]] = adjit.sign %[[X]]
+// CHECK-NEXT: %[[DX:.*]] = adjit.mul %[[G]], %[[S]]
 // CHECK-NEXT: return %{{.*}}, %[[DX]]
 // CANON-LABEL: func.func @abs_grad
-// CANON-DAG: %[[M1:.*]] = adjit.constant dense<-1.000000e+00>
-// CANON-DAG: %[[P1:.*]] = adjit.constant dense<1.000000e+00>
-// CANON-DAG: %[[ZERO:.*]] = adjit.constant dense<0.000000e+00>
-// CANON: %[[NEGPART:.*]] = adjit.select %{{.*}}, %[[M1]], %[[ZERO]]
-// CANON: adjit.select %{{.*}}, %[[P1]], %[[NEGPART]]
+// CANON: %[[S:.*]] = adjit.sign
+// CANON-NEXT: return %{{.*}}, %[[S]]
 func.func @abs(%x: tensor<2x3xf64>) -> tensor<f64> attributes {adjit.grad = {}} {
   %0 = adjit.abs %x : tensor<2x3xf64>
   %1 = adjit.reduce_sum %0, dims = [0, 1] : tensor<2x3xf64> -> tensor<f64>
+  return %1 : tensor<f64>
+}
+
+// sin' = cos, from the derivative shared with eager autograd.
+// CHECK-LABEL: func.func @sin_grad
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf64>)
+// CHECK: %[[G:.*]] = adjit.broadcast
+// CHECK-NEXT: %[[C:.*]] = adjit.cos %[[X]]
+// CHECK-NEXT: %[[DX:.*]] = adjit.mul %[[G]], %[[C]]
+// CHECK-NEXT: return %{{.*}}, %[[DX]]
+func.func @sin(%x: tensor<2x3xf64>) -> tensor<f64> attributes {adjit.grad = {}} {
+  %0 = adjit.sin %x : tensor<2x3xf64>
+  %1 = adjit.reduce_sum %0, dims = [0, 1] : tensor<2x3xf64> -> tensor<f64>
+  return %1 : tensor<f64>
+}
+
+// floor is piecewise constant: its adjoint is zero, and folds away.
+// CANON-LABEL: func.func @floor_grad
+// CANON: %[[Z:.*]] = adjit.constant dense<0.000000e+00> : tensor<2x3xf64>
+// CANON: return %{{.*}}, %[[Z]]
+func.func @floor(%x: tensor<2x3xf64>) -> tensor<f64> attributes {adjit.grad = {}} {
+  %0 = adjit.floor %x : tensor<2x3xf64>
+  %1 = adjit.reduce_sum %0, dims = [0, 1] : tensor<2x3xf64> -> tensor<f64>
+  return %1 : tensor<f64>
+}
+
+// stop_gradient: only the direct use of x contributes, d/dx (x * sg(x)) = x.
+// CHECK-LABEL: func.func @stop_gradient_grad
+// CHECK-SAME: (%[[X:.*]]: tensor<3xf64>)
+// CHECK: %[[S:.*]] = adjit.stop_gradient %[[X]]
+// CHECK: %[[G:.*]] = adjit.broadcast
+// CHECK-NEXT: %[[DX:.*]] = adjit.mul %[[G]], %[[S]]
+// CHECK-NEXT: return %{{.*}}, %[[DX]]
+func.func @stop_gradient(%x: tensor<3xf64>) -> tensor<f64> attributes {adjit.grad = {}} {
+  %0 = adjit.stop_gradient %x : tensor<3xf64>
+  %1 = adjit.mul %x, %0 : tensor<3xf64>
+  %2 = adjit.reduce_sum %1, dims = [0] : tensor<3xf64> -> tensor<f64>
+  return %2 : tensor<f64>
+}
+
+// A function whose result depends on x only through stop_gradient has a
+// zero gradient.
+// CANON-LABEL: func.func @only_stopped_grad
+// CANON: %[[Z:.*]] = adjit.constant dense<0.000000e+00> : tensor<3xf64>
+// CANON: return %{{.*}}, %[[Z]]
+func.func @only_stopped(%x: tensor<3xf64>) -> tensor<f64> attributes {adjit.grad = {}} {
+  %0 = adjit.stop_gradient %x : tensor<3xf64>
+  %1 = adjit.reduce_sum %0, dims = [0] : tensor<3xf64> -> tensor<f64>
   return %1 : tensor<f64>
 }

@@ -32,9 +32,10 @@ void populateContractionToLinalgPatterns(RewritePatternSet &patterns);
 /// Adds all of the above.
 void populateAdjitToLinalgPatterns(RewritePatternSet &patterns);
 
-/// Marks every adjit op that the patterns above lower as illegal, and the
-/// dialects they produce as legal.
-void configureAdjitToLinalgTarget(ConversionTarget &target);
+/// Marks every op that `patterns` (made by populateAdjitToLinalgPatterns)
+/// lowers as illegal, and the dialects they produce as legal.
+void configureAdjitToLinalgTarget(ConversionTarget &target,
+                                  RewritePatternSet &patterns);
 
 } // namespace mlir::adjit
 

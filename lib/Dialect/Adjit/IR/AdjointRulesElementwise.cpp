@@ -1,21 +1,30 @@
 //===- AdjointRulesElementwise.cpp - adjoints of elementwise adjit ops ----===//
 //
 // Reverse-mode rules of the unary and binary elementwise ops, compare, select,
-// constant and convert. Conventions at non-differentiable points follow
-// PyTorch; docs/autodiff.md lists them.
+// stop_gradient, constant and convert. The primitives' rules instantiate the
+// derivatives of adjit/Semantics/Derivatives.h, which eager autograd shares;
+// conventions at non-differentiable points follow PyTorch (docs/autodiff.md).
 //
 //===----------------------------------------------------------------------===//
 
 #include "AdjointUtils.h"
 
+#include "adjit/Semantics/Derivatives.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
 using namespace mlir;
 using namespace mlir::adjit;
 using namespace mlir::adjit::detail;
+namespace derivatives = ::adjit::semantics::derivatives;
+using ::adjit::semantics::Predicate;
 
 namespace {
-/// Emits the adjit ops of one rule at the location of the op being
-/// differentiated, with short names for the ops the rules use most.
+/// Builds the values of a derivative formula as adjit ops at the location of
+/// the op being differentiated; all values of one formula have one type.
 struct RuleBuilder {
+  using Value = mlir::Value;
+
   OpBuilder &builder;
   Location loc;
 
@@ -23,16 +32,42 @@ struct RuleBuilder {
   Value sub(Value a, Value b) { return SubOp::create(builder, loc, a, b); }
   Value mul(Value a, Value b) { return MulOp::create(builder, loc, a, b); }
   Value div(Value a, Value b) { return DivOp::create(builder, loc, a, b); }
+  Value pow(Value a, Value b) { return PowOp::create(builder, loc, a, b); }
   Value neg(Value a) { return NegOp::create(builder, loc, a); }
-  Value splat(Value like, double value) {
+  Value exp(Value a) { return ExpOp::create(builder, loc, a); }
+  Value log(Value a) { return LogOp::create(builder, loc, a); }
+  Value sin(Value a) { return SinOp::create(builder, loc, a); }
+  Value cos(Value a) { return CosOp::create(builder, loc, a); }
+  Value sign(Value a) { return SignOp::create(builder, loc, a); }
+  Value constant(Value like, double value) {
     return createSplat(builder, loc, like.getType(), value);
   }
-  Value zeros(Value like) { return createZeros(builder, loc, like.getType()); }
-  Value compare(ComparePredicate predicate, Value a, Value b) {
-    return CompareOp::create(builder, loc, predicate, a, b);
+  Value zerosLike(Value like) {
+    return createZeros(builder, loc, like.getType());
+  }
+  Value compare(Predicate predicate, Value a, Value b) {
+    return CompareOp::create(builder, loc, toComparePredicate(predicate), a, b);
   }
   Value select(Value condition, Value onTrue, Value onFalse) {
     return SelectOp::create(builder, loc, condition, onTrue, onFalse);
+  }
+
+  static ComparePredicate toComparePredicate(Predicate predicate) {
+    switch (predicate) {
+    case Predicate::Eq:
+      return ComparePredicate::eq;
+    case Predicate::Ne:
+      return ComparePredicate::ne;
+    case Predicate::Lt:
+      return ComparePredicate::lt;
+    case Predicate::Le:
+      return ComparePredicate::le;
+    case Predicate::Gt:
+      return ComparePredicate::gt;
+    case Predicate::Ge:
+      return ComparePredicate::ge;
+    }
+    llvm_unreachable("unknown predicate");
   }
 };
 
@@ -51,181 +86,67 @@ buildUnaryAdjoint(Operation *op, OpBuilder &builder,
       rule(b, resultAdjoints[0], op->getOperand(0), op->getResult(0));
   return success();
 }
+
+/// The rule of a binary primitive: `Derivative` of Derivatives.h on the
+/// op's operands and result.
+template <typename Derivative>
+LogicalResult buildBinaryAdjoints(Operation *op, OpBuilder &builder,
+                                  ArrayRef<Value> resultAdjoints,
+                                  ArrayRef<bool> requested,
+                                  SmallVectorImpl<Value> &operandAdjoints) {
+  initOperandAdjoints(op, operandAdjoints);
+  RuleBuilder b{builder, op->getLoc()};
+  auto adjoints = Derivative::vjp(b, resultAdjoints[0], op->getOperand(0),
+                                  op->getOperand(1), op->getResult(0),
+                                  requested[0], requested[1]);
+  operandAdjoints[0] = adjoints.lhs;
+  operandAdjoints[1] = adjoints.rhs;
+  return success();
+}
 } // namespace
 
 //===----------------------------------------------------------------------===//
 // Binary ops
 //===----------------------------------------------------------------------===//
 
-LogicalResult AddOp::buildAdjoints(OpBuilder &builder,
-                                   ArrayRef<Value> resultAdjoints,
-                                   ArrayRef<bool> requested,
-                                   SmallVectorImpl<Value> &operandAdjoints) {
-  initOperandAdjoints(*this, operandAdjoints);
-  for (unsigned i = 0; i < 2; ++i)
-    if (requested[i])
-      operandAdjoints[i] = resultAdjoints[0];
-  return success();
-}
-
-LogicalResult SubOp::buildAdjoints(OpBuilder &builder,
-                                   ArrayRef<Value> resultAdjoints,
-                                   ArrayRef<bool> requested,
-                                   SmallVectorImpl<Value> &operandAdjoints) {
-  initOperandAdjoints(*this, operandAdjoints);
-  RuleBuilder b{builder, getLoc()};
-  Value g = resultAdjoints[0];
-  if (requested[0])
-    operandAdjoints[0] = g;
-  if (requested[1])
-    operandAdjoints[1] = b.neg(g);
-  return success();
-}
-
-LogicalResult MulOp::buildAdjoints(OpBuilder &builder,
-                                   ArrayRef<Value> resultAdjoints,
-                                   ArrayRef<bool> requested,
-                                   SmallVectorImpl<Value> &operandAdjoints) {
-  initOperandAdjoints(*this, operandAdjoints);
-  RuleBuilder b{builder, getLoc()};
-  Value g = resultAdjoints[0];
-  if (requested[0])
-    operandAdjoints[0] = b.mul(g, getRhs());
-  if (requested[1])
-    operandAdjoints[1] = b.mul(g, getLhs());
-  return success();
-}
-
-LogicalResult DivOp::buildAdjoints(OpBuilder &builder,
-                                   ArrayRef<Value> resultAdjoints,
-                                   ArrayRef<bool> requested,
-                                   SmallVectorImpl<Value> &operandAdjoints) {
-  initOperandAdjoints(*this, operandAdjoints);
-  RuleBuilder b{builder, getLoc()};
-  Value g = resultAdjoints[0];
-  // d(x / y)/dx = 1 / y; d(x / y)/dy = -(x / y) / y, as PyTorch computes it.
-  if (requested[0])
-    operandAdjoints[0] = b.div(g, getRhs());
-  if (requested[1])
-    operandAdjoints[1] = b.neg(b.mul(g, b.div(getResult(), getRhs())));
-  return success();
-}
-
-namespace {
-/// The rule shared by max and min. `loses` is the predicate under which the
-/// lhs is not chosen (lt for max, gt for min); at ties each operand gets half
-/// of the adjoint, as PyTorch's `maximum`/`minimum` do.
-LogicalResult buildExtremumAdjoints(Operation *op, OpBuilder &builder,
-                                    ArrayRef<Value> resultAdjoints,
-                                    ArrayRef<bool> requested,
-                                    SmallVectorImpl<Value> &operandAdjoints,
-                                    ComparePredicate loses,
-                                    ComparePredicate wins) {
-  initOperandAdjoints(op, operandAdjoints);
-  RuleBuilder b{builder, op->getLoc()};
-  Value g = resultAdjoints[0];
-  Value x = op->getOperand(0), y = op->getOperand(1);
-  Value tie = b.compare(ComparePredicate::eq, x, y);
-  Value shared = b.select(tie, b.mul(g, b.splat(g, 0.5)), g);
-  Value zeros = b.zeros(g);
-  if (requested[0])
-    operandAdjoints[0] = b.select(b.compare(loses, x, y), zeros, shared);
-  if (requested[1])
-    operandAdjoints[1] = b.select(b.compare(wins, x, y), zeros, shared);
-  return success();
-}
-} // namespace
-
-LogicalResult MaxOp::buildAdjoints(OpBuilder &builder,
-                                   ArrayRef<Value> resultAdjoints,
-                                   ArrayRef<bool> requested,
-                                   SmallVectorImpl<Value> &operandAdjoints) {
-  return buildExtremumAdjoints(*this, builder, resultAdjoints, requested,
-                               operandAdjoints, ComparePredicate::lt,
-                               ComparePredicate::gt);
-}
-
-LogicalResult MinOp::buildAdjoints(OpBuilder &builder,
-                                   ArrayRef<Value> resultAdjoints,
-                                   ArrayRef<bool> requested,
-                                   SmallVectorImpl<Value> &operandAdjoints) {
-  return buildExtremumAdjoints(*this, builder, resultAdjoints, requested,
-                               operandAdjoints, ComparePredicate::gt,
-                               ComparePredicate::lt);
-}
-
-LogicalResult PowOp::buildAdjoints(OpBuilder &builder,
-                                   ArrayRef<Value> resultAdjoints,
-                                   ArrayRef<bool> requested,
-                                   SmallVectorImpl<Value> &operandAdjoints) {
-  initOperandAdjoints(*this, operandAdjoints);
-  RuleBuilder b{builder, getLoc()};
-  Value g = resultAdjoints[0];
-  Value x = getLhs(), y = getRhs();
-  Value zeros = b.zeros(g);
-  // d/dx = y * x^(y - 1), and exactly 0 where y == 0 (so that 0^0 does not
-  // give 0 * inf = nan), as PyTorch's pow_backward_self.
-  if (requested[0]) {
-    Value power = PowOp::create(builder, getLoc(), x, b.sub(y, b.splat(y, 1)));
-    Value dx = b.mul(g, b.mul(y, power));
-    operandAdjoints[0] =
-        b.select(b.compare(ComparePredicate::eq, y, b.zeros(y)), zeros, dx);
+#define ADJIT_BINARY_RULE(OpClass, Derivative)                                 \
+  LogicalResult OpClass::buildAdjoints(                                        \
+      OpBuilder &builder, ArrayRef<Value> resultAdjoints,                      \
+      ArrayRef<bool> requested, SmallVectorImpl<Value> &operandAdjoints) {     \
+    return buildBinaryAdjoints<derivatives::Derivative>(                       \
+        *this, builder, resultAdjoints, requested, operandAdjoints);           \
   }
-  // d/dy = x^y * log(x), and 0 where x == 0 and y >= 0 (the limit from
-  // x > 0), as PyTorch's pow_backward_exponent; nan for x < 0.
-  if (requested[1]) {
-    Value logX = LogOp::create(builder, getLoc(), x);
-    Value dy = b.mul(g, b.mul(getResult(), logX));
-    Value atZero =
-        b.select(b.compare(ComparePredicate::ge, y, b.zeros(y)), zeros, dy);
-    operandAdjoints[1] =
-        b.select(b.compare(ComparePredicate::eq, x, b.zeros(x)), atZero, dy);
-  }
-  return success();
-}
+ADJIT_BINARY_RULE(AddOp, Add)
+ADJIT_BINARY_RULE(SubOp, Sub)
+ADJIT_BINARY_RULE(MulOp, Mul)
+ADJIT_BINARY_RULE(DivOp, Div)
+ADJIT_BINARY_RULE(PowOp, Pow)
+ADJIT_BINARY_RULE(MaxOp, Maximum)
+ADJIT_BINARY_RULE(MinOp, Minimum)
+#undef ADJIT_BINARY_RULE
 
 //===----------------------------------------------------------------------===//
 // Unary ops
 //===----------------------------------------------------------------------===//
 
-LogicalResult NegOp::buildAdjoints(OpBuilder &builder,
-                                   ArrayRef<Value> resultAdjoints,
-                                   ArrayRef<bool> requested,
-                                   SmallVectorImpl<Value> &operandAdjoints) {
-  return buildUnaryAdjoint(
-      *this, builder, resultAdjoints, requested, operandAdjoints,
-      [](RuleBuilder &b, Value g, Value, Value) { return b.neg(g); });
-}
-
-LogicalResult ExpOp::buildAdjoints(OpBuilder &builder,
-                                   ArrayRef<Value> resultAdjoints,
-                                   ArrayRef<bool> requested,
-                                   SmallVectorImpl<Value> &operandAdjoints) {
-  return buildUnaryAdjoint(
-      *this, builder, resultAdjoints, requested, operandAdjoints,
-      [](RuleBuilder &b, Value g, Value, Value r) { return b.mul(g, r); });
-}
-
-LogicalResult LogOp::buildAdjoints(OpBuilder &builder,
-                                   ArrayRef<Value> resultAdjoints,
-                                   ArrayRef<bool> requested,
-                                   SmallVectorImpl<Value> &operandAdjoints) {
-  // g / x: +-inf at x == 0 (as IEEE division gives), nan-free otherwise.
-  return buildUnaryAdjoint(
-      *this, builder, resultAdjoints, requested, operandAdjoints,
-      [](RuleBuilder &b, Value g, Value x, Value) { return b.div(g, x); });
-}
-
-LogicalResult SqrtOp::buildAdjoints(OpBuilder &builder,
-                                    ArrayRef<Value> resultAdjoints,
-                                    ArrayRef<bool> requested,
-                                    SmallVectorImpl<Value> &operandAdjoints) {
-  // g / (2 sqrt(x)): inf at x == 0, as PyTorch.
-  return buildUnaryAdjoint(*this, builder, resultAdjoints, requested,
-                           operandAdjoints,
-                           [](RuleBuilder &b, Value g, Value, Value r) {
-                             return b.div(g, b.mul(b.splat(r, 2.0), r));
-                           });
+LogicalResult mlir::adjit::detail::buildPrimitiveUnaryAdjoints(
+    Operation *op, OpBuilder &builder, ArrayRef<Value> resultAdjoints,
+    ArrayRef<bool> requested, SmallVectorImpl<Value> &operandAdjoints) {
+  auto rule = [&](auto derivative) {
+    using Derivative = decltype(derivative);
+    return buildUnaryAdjoint(op, builder, resultAdjoints, requested,
+                             operandAdjoints,
+                             [](RuleBuilder &b, Value g, Value x, Value r) {
+                               return Derivative::vjp(b, g, x, r);
+                             });
+  };
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+#define ADJIT_UNARY_OP(Kind, name, Result, Domain, MathOp)                     \
+  .Case<Kind##Op>([&](auto) { return rule(derivatives::Kind()); })
+#include "adjit/Semantics/Ops.def"
+      .Default([](Operation *other) {
+        return other->emitOpError("is not a unary primitive of Ops.def");
+      });
 }
 
 LogicalResult RsqrtOp::buildAdjoints(OpBuilder &builder,
@@ -237,63 +158,8 @@ LogicalResult RsqrtOp::buildAdjoints(OpBuilder &builder,
                            operandAdjoints,
                            [](RuleBuilder &b, Value g, Value, Value r) {
                              Value cube = b.mul(b.mul(r, r), r);
-                             return b.mul(b.mul(g, b.splat(g, -0.5)), cube);
+                             return b.mul(b.mul(g, b.constant(g, -0.5)), cube);
                            });
-}
-
-LogicalResult TanhOp::buildAdjoints(OpBuilder &builder,
-                                    ArrayRef<Value> resultAdjoints,
-                                    ArrayRef<bool> requested,
-                                    SmallVectorImpl<Value> &operandAdjoints) {
-  // g * (1 - tanh(x)^2). Ops are created in separate statements so that
-  // their order does not depend on the order of argument evaluation.
-  return buildUnaryAdjoint(*this, builder, resultAdjoints, requested,
-                           operandAdjoints,
-                           [](RuleBuilder &b, Value g, Value, Value r) {
-                             Value square = b.mul(r, r);
-                             Value one = b.splat(r, 1.0);
-                             return b.mul(g, b.sub(one, square));
-                           });
-}
-
-LogicalResult
-SigmoidOp::buildAdjoints(OpBuilder &builder, ArrayRef<Value> resultAdjoints,
-                         ArrayRef<bool> requested,
-                         SmallVectorImpl<Value> &operandAdjoints) {
-  return buildUnaryAdjoint(
-      *this, builder, resultAdjoints, requested, operandAdjoints,
-      [](RuleBuilder &b, Value g, Value, Value r) {
-        return b.mul(g, b.mul(r, b.sub(b.splat(r, 1.0), r)));
-      });
-}
-
-LogicalResult ReluOp::buildAdjoints(OpBuilder &builder,
-                                    ArrayRef<Value> resultAdjoints,
-                                    ArrayRef<bool> requested,
-                                    SmallVectorImpl<Value> &operandAdjoints) {
-  // g where relu(x) > 0, else 0: relu'(0) = 0, as PyTorch's threshold_backward.
-  return buildUnaryAdjoint(
-      *this, builder, resultAdjoints, requested, operandAdjoints,
-      [](RuleBuilder &b, Value g, Value, Value r) {
-        Value zeros = b.zeros(g);
-        return b.select(b.compare(ComparePredicate::gt, r, zeros), g, zeros);
-      });
-}
-
-LogicalResult AbsOp::buildAdjoints(OpBuilder &builder,
-                                   ArrayRef<Value> resultAdjoints,
-                                   ArrayRef<bool> requested,
-                                   SmallVectorImpl<Value> &operandAdjoints) {
-  // g * sign(x) with sign(0) = 0: abs'(0) = 0, as PyTorch.
-  return buildUnaryAdjoint(
-      *this, builder, resultAdjoints, requested, operandAdjoints,
-      [](RuleBuilder &b, Value g, Value x, Value) {
-        Value zeros = b.zeros(g);
-        Value negated = b.neg(g);
-        Value negative =
-            b.select(b.compare(ComparePredicate::lt, x, zeros), negated, zeros);
-        return b.select(b.compare(ComparePredicate::gt, x, zeros), g, negative);
-      });
 }
 
 //===----------------------------------------------------------------------===//
@@ -321,12 +187,24 @@ LogicalResult SelectOp::buildAdjoints(OpBuilder &builder,
   // The adjoint goes to the chosen side; the condition (i1) gets none.
   initOperandAdjoints(*this, operandAdjoints);
   RuleBuilder b{builder, getLoc()};
-  Value g = resultAdjoints[0];
-  Value zeros = b.zeros(g);
-  if (requested[1])
-    operandAdjoints[1] = b.select(getCondition(), g, zeros);
-  if (requested[2])
-    operandAdjoints[2] = b.select(getCondition(), zeros, g);
+  auto adjoints = derivatives::Where::vjp(b, resultAdjoints[0], getCondition(),
+                                          requested[1], requested[2]);
+  operandAdjoints[1] = adjoints.lhs;
+  operandAdjoints[2] = adjoints.rhs;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Stop gradient
+//===----------------------------------------------------------------------===//
+
+bool StopGradientOp::isDifferentiableOperand(unsigned) { return false; }
+
+LogicalResult
+StopGradientOp::buildAdjoints(OpBuilder &, ArrayRef<Value>, ArrayRef<bool>,
+                              SmallVectorImpl<Value> &operandAdjoints) {
+  // Never called with an adjoint: the result is a constant to autodiff.
+  initOperandAdjoints(*this, operandAdjoints);
   return success();
 }
 

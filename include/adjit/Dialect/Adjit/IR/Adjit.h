@@ -45,6 +45,13 @@ LogicalResult inferReductionResultType(std::optional<Location> location,
 /// (which name the offending shapes) are reported.
 LogicalResult verifyByTypeInference(Operation *op);
 
+/// The adjoint rule of every unary primitive of adjit/Semantics/Ops.def: its
+/// derivative in adjit/Semantics/Derivatives.h, built with adjit ops (see
+/// AdjointOpInterface::buildAdjoints for the arguments).
+LogicalResult buildPrimitiveUnaryAdjoints(
+    Operation *op, OpBuilder &builder, ArrayRef<Value> resultAdjoints,
+    ArrayRef<bool> requested, SmallVectorImpl<Value> &operandAdjoints);
+
 } // namespace mlir::adjit::detail
 
 #define GET_OP_CLASSES

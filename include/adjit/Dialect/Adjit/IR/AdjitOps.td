@@ -12,13 +12,15 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 //===----------------------------------------------------------------------===//
 
 // Elementwise ops print as `adjit.op %a, %b : tensor<...>`: every operand and
-// the result have the one type after the colon.
-class Adjit_ElementwiseOp<string mnemonic, list<Trait> traits = []>
+// the result have the one type after the colon. `extraDefinition` is appended
+// to the op's class definitions.
+class Adjit_ElementwiseOp<string mnemonic, list<Trait> traits = [],
+                          code extraDefinition = [{}]>
     : Adjit_InferredTypeOp<mnemonic, traits # [Pure,
                                     DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
   let results = (outs Adjit_FloatTensor:$result);
   let hasCustomAssemblyFormat = 1;
-  let extraClassDefinition = verifyByInference # [{
+  let extraClassDefinition = verifyByInference # extraDefinition # [{
     ::mlir::ParseResult $cppClass::parse(::mlir::OpAsmParser &parser,
                                          ::mlir::OperationState &result) {
       return ::mlir::adjit::detail::parseElementwiseOp(
@@ -36,8 +38,9 @@ class Adjit_ElementwiseOp<string mnemonic, list<Trait> traits = []>
   }];
 }
 
-class Adjit_UnaryOp<string mnemonic, string expression, list<Trait> traits = []>
-    : Adjit_ElementwiseOp<mnemonic, traits> {
+class Adjit_UnaryOp<string mnemonic, string expression, list<Trait> traits = [],
+                    code extraDefinition = [{}]>
+    : Adjit_ElementwiseOp<mnemonic, traits, extraDefinition> {
   let summary = "elementwise " # expression;
   let arguments = (ins Adjit_FloatTensor:$operand);
   let extraClassDeclaration = [{
@@ -97,15 +100,44 @@ def Adjit_PowOp : Adjit_BinaryOp<"pow", "lhs ^ rhs"> { let hasFolder = 1; }
 // Unary elementwise ops
 //===----------------------------------------------------------------------===//
 
-def Adjit_NegOp : Adjit_UnaryOp<"neg", "-x"> { let hasFolder = 1; }
-def Adjit_ExpOp : Adjit_UnaryOp<"exp", "exp(x)">;
-def Adjit_LogOp : Adjit_UnaryOp<"log", "log(x)">;
-def Adjit_SqrtOp : Adjit_UnaryOp<"sqrt", "sqrt(x)">;
+// The unary primitives of adjit/Semantics/Ops.def: their adjoint is the
+// derivative of adjit/Semantics/Derivatives.h, shared with eager autograd, and
+// their lowering the scalar body that Ops.def names.
+class Adjit_PrimitiveUnaryOp<string mnemonic, string expression,
+                             list<Trait> traits = []>
+    : Adjit_UnaryOp<mnemonic, expression, traits, [{
+    ::llvm::LogicalResult $cppClass::buildAdjoints(
+        ::mlir::OpBuilder &builder,
+        ::llvm::ArrayRef<::mlir::Value> resultAdjoints,
+        ::llvm::ArrayRef<bool> requested,
+        ::llvm::SmallVectorImpl<::mlir::Value> &operandAdjoints) {
+      return ::mlir::adjit::detail::buildPrimitiveUnaryAdjoints(
+          getOperation(), builder, resultAdjoints, requested, operandAdjoints);
+    }
+  }]>;
+
+def Adjit_NegOp : Adjit_PrimitiveUnaryOp<"neg", "-x"> { let hasFolder = 1; }
+def Adjit_ExpOp : Adjit_PrimitiveUnaryOp<"exp", "exp(x)">;
+def Adjit_LogOp : Adjit_PrimitiveUnaryOp<"log", "log(x)">;
+def Adjit_SqrtOp : Adjit_PrimitiveUnaryOp<"sqrt", "sqrt(x)">;
 def Adjit_RsqrtOp : Adjit_UnaryOp<"rsqrt", "1 / sqrt(x)">;
-def Adjit_TanhOp : Adjit_UnaryOp<"tanh", "tanh(x)">;
-def Adjit_SigmoidOp : Adjit_UnaryOp<"sigmoid", "1 / (1 + exp(-x))">;
-def Adjit_ReluOp : Adjit_UnaryOp<"relu", "max(x, 0)"> { let hasFolder = 1; }
-def Adjit_AbsOp : Adjit_UnaryOp<"abs", "|x|"> { let hasFolder = 1; }
+def Adjit_TanhOp : Adjit_PrimitiveUnaryOp<"tanh", "tanh(x)">;
+def Adjit_SigmoidOp : Adjit_PrimitiveUnaryOp<"sigmoid", "1 / (1 + exp(-x))">;
+def Adjit_ReluOp : Adjit_PrimitiveUnaryOp<"relu", "max(x, 0) (NaN-propagating)"> {
+  let hasFolder = 1;
+}
+def Adjit_AbsOp : Adjit_PrimitiveUnaryOp<"abs", "|x|"> { let hasFolder = 1; }
+def Adjit_SinOp : Adjit_PrimitiveUnaryOp<"sin", "sin(x)">;
+def Adjit_CosOp : Adjit_PrimitiveUnaryOp<"cos", "cos(x)">;
+def Adjit_Log1pOp : Adjit_PrimitiveUnaryOp<"log1p", "log(1 + x)">;
+def Adjit_Expm1Op : Adjit_PrimitiveUnaryOp<"expm1", "exp(x) - 1">;
+def Adjit_ErfOp : Adjit_PrimitiveUnaryOp<"erf", "erf(x)">;
+def Adjit_SignOp : Adjit_PrimitiveUnaryOp<"sign",
+    "-1, 0 or 1 by the sign of x (0 for NaN)">;
+def Adjit_FloorOp : Adjit_PrimitiveUnaryOp<"floor", "floor(x)">;
+def Adjit_CeilOp : Adjit_PrimitiveUnaryOp<"ceil", "ceil(x)">;
+def Adjit_RoundOp : Adjit_PrimitiveUnaryOp<"round",
+    "x rounded to the nearest integer, halves to even">;
 
 //===----------------------------------------------------------------------===//
 // Comparison and selection
@@ -149,6 +181,26 @@ def Adjit_SelectOp : Adjit_InferredTypeOp<"select", [Pure,
   let results = (outs Adjit_AnyTensor:$result);
   let hasCustomAssemblyFormat = 1;
   let hasFolder = 1;
+}
+
+def Adjit_StopGradientOp : Adjit_Op<"stop_gradient", [Pure,
+    SameOperandsAndResultType,
+    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface,
+                              ["isDifferentiableOperand"]>]> {
+  let summary = "the operand's value, through which no gradient flows";
+  let description = [{
+    Returns its operand unchanged; `adjit-autodiff` treats the result as a
+    constant, so no adjoint reaches the operand (the eager API's `detach`).
+    It is not folded away: it lowers to its operand only after
+    differentiation.
+
+    ```mlir
+    %t = adjit.stop_gradient %x : tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins Adjit_AnyTensor:$operand);
+  let results = (outs Adjit_AnyTensor:$result);
+  let assemblyFormat = "$operand attr-dict `:` type($result)";
 }
 
 //===----------------------------------------------------------------------===//
