@@ -8,6 +8,7 @@
 
 using namespace mlir;
 using namespace mlir::adjit;
+namespace semantics = ::adjit::semantics;
 
 namespace {
 RankedTensorType tensorTypeOf(Value value) {
@@ -18,13 +19,14 @@ ArrayRef<int64_t> shapeOf(Value value) {
   return tensorTypeOf(value).getShape();
 }
 
-/// Formats a shape as PyTorch prints sizes: [2, 3].
+/// The shape of a tensor value as the shape rules take it.
+semantics::Shape shapeVector(Value value) {
+  ArrayRef<int64_t> shape = shapeOf(value);
+  return semantics::Shape(shape.begin(), shape.end());
+}
+
 std::string formatShape(ArrayRef<int64_t> shape) {
-  std::string text = "[";
-  llvm::raw_string_ostream os(text);
-  llvm::interleaveComma(shape, os);
-  os << "]";
-  return text;
+  return semantics::formatShape(semantics::Shape(shape.begin(), shape.end()));
 }
 
 /// The element type both operands are converted to: f64 if either is f64.
@@ -34,21 +36,6 @@ Type promotedElementType(Type lhs, Type rhs) {
   return Float64Type::get(lhs.getContext());
 }
 } // namespace
-
-std::optional<SmallVector<int64_t>>
-mlir::adjit::broadcastShapes(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs) {
-  size_t rank = std::max(lhs.size(), rhs.size());
-  SmallVector<int64_t> result(rank);
-  for (size_t i = 0; i < rank; ++i) {
-    size_t fromEnd = rank - 1 - i;
-    int64_t l = fromEnd < lhs.size() ? lhs[lhs.size() - 1 - fromEnd] : 1;
-    int64_t r = fromEnd < rhs.size() ? rhs[rhs.size() - 1 - fromEnd] : 1;
-    if (l != r && l != 1 && r != 1)
-      return std::nullopt;
-    result[i] = l == 1 ? r : l;
-  }
-  return result;
-}
 
 TraceBuilder::TraceBuilder(MLIRContext *context, StringRef functionName)
     : builder(context), location(UnknownLoc::get(context)) {
@@ -74,18 +61,6 @@ Value TraceBuilder::constant(DenseElementsAttr value) {
 Value TraceBuilder::splat(RankedTensorType type, double value) {
   return constant(DenseElementsAttr::get(
       type, builder.getFloatAttr(type.getElementType(), value)));
-}
-
-FailureOr<int64_t> TraceBuilder::normalizeDim(StringRef opName, int64_t dim,
-                                              int64_t rank) {
-  int64_t normalized = dim < 0 ? dim + rank : dim;
-  if (normalized < 0 || normalized >= rank) {
-    emitError() << opName << ": dimension " << dim
-                << " is out of range for a tensor of rank " << rank
-                << " (valid: " << -rank << " to " << rank - 1 << ")";
-    return failure();
-  }
-  return normalized;
 }
 
 FailureOr<Value> TraceBuilder::broadcastTo(Value value,
@@ -119,13 +94,10 @@ Value TraceBuilder::convert(Value value, Type elementType) {
 
 FailureOr<std::pair<Value, Value>>
 TraceBuilder::promoteAndBroadcast(StringRef opName, Value lhs, Value rhs) {
-  std::optional<SmallVector<int64_t>> shape =
-      broadcastShapes(shapeOf(lhs), shapeOf(rhs));
-  if (!shape) {
-    emitError() << opName << ": shapes " << formatShape(shapeOf(lhs)) << " and "
-                << formatShape(shapeOf(rhs)) << " are not broadcastable";
+  FailureOr<semantics::Shape> shape = checkShape(
+      semantics::broadcastShapes(opName, shapeVector(lhs), shapeVector(rhs)));
+  if (failed(shape))
     return failure();
-  }
   Type elementType = promotedElementType(tensorTypeOf(lhs).getElementType(),
                                          tensorTypeOf(rhs).getElementType());
   FailureOr<Value> newLhs = broadcastTo(convert(lhs, elementType), *shape);
@@ -186,14 +158,10 @@ FailureOr<Value> TraceBuilder::where(Value condition, Value onTrue,
   auto values = promoteAndBroadcast("where", onTrue, onFalse);
   if (failed(values))
     return failure();
-  std::optional<SmallVector<int64_t>> shape =
-      broadcastShapes(shapeOf(condition), shapeOf(values->first));
-  if (!shape) {
-    emitError() << "where: condition shape " << formatShape(shapeOf(condition))
-                << " and value shape " << formatShape(shapeOf(values->first))
-                << " are not broadcastable";
+  FailureOr<semantics::Shape> shape = checkShape(semantics::broadcastShapes(
+      "where", shapeVector(condition), shapeVector(values->first)));
+  if (failed(shape))
     return failure();
-  }
   FailureOr<Value> newCondition = broadcastTo(condition, *shape);
   FailureOr<Value> newTrue = broadcastTo(values->first, *shape);
   FailureOr<Value> newFalse = broadcastTo(values->second, *shape);
@@ -242,124 +210,82 @@ Value TraceBuilder::abs(Value value) {
 }
 
 template <typename OpTy>
-FailureOr<Value> TraceBuilder::reduce(StringRef opName, Value value,
-                                      ArrayRef<int64_t> dims, bool keepDim) {
-  ArrayRef<int64_t> shape = shapeOf(value);
-  int64_t rank = shape.size();
-  SmallVector<int64_t> reduced;
-  if (dims.empty()) {
-    reduced = llvm::to_vector(llvm::seq<int64_t>(0, rank));
-  } else {
-    for (int64_t dim : dims) {
-      FailureOr<int64_t> normalized = normalizeDim(opName, dim, rank);
-      if (failed(normalized))
-        return failure();
-      if (llvm::is_contained(reduced, *normalized)) {
-        emitError() << opName << ": dimension " << dim
-                    << " appears more than once in the list of dims";
-        return failure();
-      }
-      reduced.push_back(*normalized);
-    }
-    llvm::sort(reduced);
-  }
+FailureOr<Value> TraceBuilder::reduce(Value value,
+                                      const semantics::Reduction &reduction,
+                                      bool keepDim) {
   Value result = OpTy::create(builder, location, value,
-                              builder.getDenseI64ArrayAttr(reduced));
+                              builder.getDenseI64ArrayAttr(reduction.dims));
   if (!keepDim)
     return result;
-  SmallVector<int64_t> keptShape(shape);
-  for (int64_t dim : reduced)
-    keptShape[dim] = 1;
-  return reshape(result, keptShape);
+  return reshape(result, reduction.keptShape);
 }
 
 FailureOr<Value> TraceBuilder::sum(Value value, ArrayRef<int64_t> dims,
                                    bool keepDim) {
-  return reduce<ReduceSumOp>("sum", value, dims, keepDim);
+  FailureOr<semantics::Reduction> reduction = checkShape(
+      semantics::reducedShape("sum", shapeVector(value), dims.vec(), keepDim));
+  if (failed(reduction))
+    return failure();
+  return reduce<ReduceSumOp>(value, *reduction, keepDim);
 }
 
 FailureOr<Value> TraceBuilder::amax(Value value, ArrayRef<int64_t> dims,
                                     bool keepDim) {
-  return reduce<ReduceMaxOp>("amax", value, dims, keepDim);
+  FailureOr<semantics::Reduction> reduction = checkShape(
+      semantics::reducedShape("amax", shapeVector(value), dims.vec(), keepDim));
+  if (failed(reduction))
+    return failure();
+  return reduce<ReduceMaxOp>(value, *reduction, keepDim);
 }
 
 FailureOr<Value> TraceBuilder::mean(Value value, ArrayRef<int64_t> dims,
                                     bool keepDim) {
-  FailureOr<Value> total = reduce<ReduceSumOp>("mean", value, dims, keepDim);
+  FailureOr<semantics::Reduction> reduction = checkShape(
+      semantics::reducedShape("mean", shapeVector(value), dims.vec(), keepDim));
+  if (failed(reduction))
+    return failure();
+  FailureOr<Value> total = reduce<ReduceSumOp>(value, *reduction, keepDim);
   if (failed(total))
     return failure();
-  int64_t count = tensorTypeOf(value).getNumElements() /
-                  std::max<int64_t>(tensorTypeOf(*total).getNumElements(), 1);
-  Value divisor = splat(tensorTypeOf(*total), static_cast<double>(count));
+  Value divisor =
+      splat(tensorTypeOf(*total), static_cast<double>(reduction->count));
   return Value(DivOp::create(builder, location, *total, divisor));
 }
 
 FailureOr<Value> TraceBuilder::reshape(Value value, ArrayRef<int64_t> shape) {
   RankedTensorType type = tensorTypeOf(value);
-  SmallVector<int64_t> newShape(shape);
-  int64_t total = type.getNumElements();
-  int64_t known = 1;
-  std::optional<size_t> inferredDim;
-  bool valid = true;
-  for (auto [dim, size] : llvm::enumerate(newShape)) {
-    if (size == -1 && !inferredDim)
-      inferredDim = dim;
-    else if (size < 0)
-      valid = false;
-    else
-      known *= size;
-  }
-  if (valid && inferredDim) {
-    valid = known != 0 && total % known == 0;
-    if (valid)
-      newShape[*inferredDim] = total / known;
-  } else if (valid) {
-    valid = known == total;
-  }
-  if (!valid) {
-    emitError() << "reshape: shape " << formatShape(shape)
-                << " is invalid for input of size " << total << " (shape "
-                << formatShape(type.getShape())
-                << "; sizes are >= 0 with at most one -1)";
+  FailureOr<semantics::Shape> newShape = checkShape(
+      semantics::inferReshape("reshape", shapeVector(value), shape.vec()));
+  if (failed(newShape))
     return failure();
-  }
-  if (type.getShape() == ArrayRef<int64_t>(newShape))
+  if (type.getShape() == ArrayRef<int64_t>(*newShape))
     return value;
   return Value(
-      ReshapeOp::create(builder, location, type.clone(newShape), value));
+      ReshapeOp::create(builder, location, type.clone(*newShape), value));
 }
 
 FailureOr<Value> TraceBuilder::permute(Value value,
                                        ArrayRef<int64_t> permutation) {
-  int64_t rank = shapeOf(value).size();
-  if (static_cast<int64_t>(permutation.size()) != rank) {
-    emitError() << "permute: " << permutation.size()
-                << " dims given for a tensor of rank " << rank;
+  FailureOr<semantics::Shape> normalized = checkShape(
+      semantics::permutation("permute", permutation.vec(), shapeVector(value)));
+  if (failed(normalized))
     return failure();
-  }
-  SmallVector<int64_t> normalized;
-  for (int64_t dim : permutation) {
-    FailureOr<int64_t> d = normalizeDim("permute", dim, rank);
-    if (failed(d))
-      return failure();
-    if (llvm::is_contained(normalized, *d)) {
-      emitError() << "permute: dimension " << dim << " repeats in "
-                  << formatShape(permutation);
-      return failure();
-    }
-    normalized.push_back(*d);
-  }
-  if (llvm::equal(normalized, llvm::seq<int64_t>(0, rank)))
+  int64_t rank = normalized->size();
+  if (llvm::equal(*normalized, llvm::seq<int64_t>(0, rank)))
     return value;
   return Value(TransposeOp::create(builder, location, value,
-                                   builder.getDenseI64ArrayAttr(normalized)));
+                                   builder.getDenseI64ArrayAttr(*normalized)));
 }
 
 FailureOr<Value> TraceBuilder::transpose(Value value, int64_t dim0,
                                          int64_t dim1) {
   int64_t rank = shapeOf(value).size();
-  FailureOr<int64_t> d0 = normalizeDim("transpose", dim0, rank);
-  FailureOr<int64_t> d1 = normalizeDim("transpose", dim1, rank);
+  if (rank == 0)
+    return value;
+  FailureOr<int64_t> d0 =
+      checkShape(semantics::normalizeDim("transpose", dim0, rank));
+  FailureOr<int64_t> d1 =
+      checkShape(semantics::normalizeDim("transpose", dim1, rank));
   if (failed(d0) || failed(d1))
     return failure();
   SmallVector<int64_t> permutation =
@@ -371,26 +297,15 @@ FailureOr<Value> TraceBuilder::transpose(Value value, int64_t dim0,
 FailureOr<Value> TraceBuilder::slice(Value value, int64_t dim, int64_t start,
                                      int64_t end, int64_t step) {
   ArrayRef<int64_t> shape = shapeOf(value);
-  FailureOr<int64_t> d = normalizeDim("slice", dim, shape.size());
-  if (failed(d))
+  FailureOr<semantics::SliceBounds> bounds = checkShape(
+      semantics::sliceDim("slice", shapeVector(value), dim, start, end, step));
+  if (failed(bounds))
     return failure();
-  if (step < 1) {
-    emitError() << "slice: step must be positive, got " << step;
-    return failure();
-  }
-  int64_t size = shape[*d];
-  auto clamp = [size](int64_t index) {
-    if (index < 0)
-      index += size;
-    return std::clamp<int64_t>(index, 0, size);
-  };
-  start = clamp(start);
-  end = std::max(clamp(end), start);
   SmallVector<int64_t> starts(shape.size(), 0), limits(shape),
       strides(shape.size(), 1);
-  starts[*d] = start;
-  limits[*d] = end;
-  strides[*d] = step;
+  starts[bounds->dim] = bounds->start;
+  limits[bounds->dim] = bounds->end;
+  strides[bounds->dim] = step;
   return Value(SliceOp::create(builder, location, value,
                                builder.getDenseI64ArrayAttr(starts),
                                builder.getDenseI64ArrayAttr(limits),
@@ -402,106 +317,61 @@ FailureOr<Value> TraceBuilder::cat(ValueRange values, int64_t dim) {
     emitError() << "cat: expected a non-empty list of tensors";
     return failure();
   }
-  ArrayRef<int64_t> first = shapeOf(values.front());
-  FailureOr<int64_t> d = normalizeDim("cat", dim, first.size());
-  if (failed(d))
+  std::vector<semantics::Shape> shapes;
+  for (Value value : values)
+    shapes.push_back(shapeVector(value));
+  FailureOr<semantics::Concatenation> concatenation =
+      checkShape(semantics::catShape("cat", shapes, dim));
+  if (failed(concatenation))
     return failure();
   Type elementType = tensorTypeOf(values.front()).getElementType();
-  for (Value value : values) {
-    ArrayRef<int64_t> shape = shapeOf(value);
-    bool compatible = shape.size() == first.size();
-    for (size_t i = 0; compatible && i < shape.size(); ++i)
-      compatible = static_cast<int64_t>(i) == *d || shape[i] == first[i];
-    if (!compatible) {
-      emitError() << "cat: sizes of tensors must match except in dimension "
-                  << dim << ", got " << formatShape(first) << " and "
-                  << formatShape(shape);
-      return failure();
-    }
+  for (Value value : values)
     elementType =
         promotedElementType(elementType, tensorTypeOf(value).getElementType());
-  }
   SmallVector<Value> converted;
   for (Value value : values)
     converted.push_back(convert(value, elementType));
   if (converted.size() == 1)
     return converted.front();
-  return Value(ConcatOp::create(builder, location, converted, *d));
+  return Value(
+      ConcatOp::create(builder, location, converted, concatenation->dim));
 }
 
 FailureOr<Value> TraceBuilder::matmul(Value lhs, Value rhs) {
-  ArrayRef<int64_t> lhsShape = shapeOf(lhs), rhsShape = shapeOf(rhs);
-  int64_t lhsRank = lhsShape.size(), rhsRank = rhsShape.size();
-  if (lhsRank < 1 || rhsRank < 1) {
-    emitError() << "matmul: both arguments need to be at least 1-D, got "
-                << formatShape(lhsShape) << " and " << formatShape(rhsShape);
+  FailureOr<semantics::MatmulPlan> plan =
+      checkShape(semantics::matmulPlan(shapeVector(lhs), shapeVector(rhs)));
+  if (failed(plan))
     return failure();
-  }
-  int64_t lhsK = lhsShape.back();
-  int64_t rhsK = rhsRank == 1 ? rhsShape[0] : rhsShape[rhsRank - 2];
-  if (lhsK != rhsK) {
-    emitError() << "matmul: shapes " << formatShape(lhsShape) << " and "
-                << formatShape(rhsShape) << " cannot be multiplied (" << lhsK
-                << " != " << rhsK << ")";
-    return failure();
-  }
   Type elementType = promotedElementType(tensorTypeOf(lhs).getElementType(),
                                          tensorTypeOf(rhs).getElementType());
-  lhs = convert(lhs, elementType);
-  rhs = convert(rhs, elementType);
-
   // Vectors become matrices (1xK on the left, Kx1 on the right); their unit
   // dimension is removed from the result at the end.
-  SmallVector<int64_t> lhsMatrixShape(lhsShape), rhsMatrixShape(rhsShape);
-  if (lhsRank == 1)
-    lhsMatrixShape.insert(lhsMatrixShape.begin(), 1);
-  if (rhsRank == 1)
-    rhsMatrixShape.push_back(1);
-  FailureOr<Value> lhsMatrix = reshape(lhs, lhsMatrixShape);
-  FailureOr<Value> rhsMatrix = reshape(rhs, rhsMatrixShape);
+  FailureOr<Value> lhsMatrix =
+      reshape(convert(lhs, elementType), plan->lhsMatrix);
+  FailureOr<Value> rhsMatrix =
+      reshape(convert(rhs, elementType), plan->rhsMatrix);
   if (failed(lhsMatrix) || failed(rhsMatrix))
     return failure();
 
-  int64_t m = lhsMatrixShape[lhsMatrixShape.size() - 2];
-  int64_t n = rhsMatrixShape.back();
-  ArrayRef<int64_t> lhsBatch = ArrayRef(lhsMatrixShape).drop_back(2);
-  ArrayRef<int64_t> rhsBatch = ArrayRef(rhsMatrixShape).drop_back(2);
-  std::optional<SmallVector<int64_t>> batch =
-      broadcastShapes(lhsBatch, rhsBatch);
-  if (!batch) {
-    emitError() << "matmul: batch dimensions of " << formatShape(lhsShape)
-                << " and " << formatShape(rhsShape) << " are not broadcastable";
-    return failure();
-  }
-
   Value product;
-  if (rhsBatch.empty()) {
+  if (plan->rhsMatrix.size() == 2) {
     // (batch..., M, K) x (K, N): fold the batch into M, one 2-D product.
-    int64_t rows = m;
-    for (int64_t size : lhsBatch)
+    int64_t rows = plan->m;
+    for (int64_t size : plan->batch)
       rows *= size;
-    FailureOr<Value> flat = reshape(*lhsMatrix, {rows, lhsK});
+    FailureOr<Value> flat = reshape(*lhsMatrix, {rows, plan->k});
     if (failed(flat))
       return failure();
-    auto type = RankedTensorType::get({rows, n}, elementType);
+    auto type = RankedTensorType::get({rows, plan->n}, elementType);
     product = MatmulOp::create(builder, location, type, *flat, *rhsMatrix);
   } else {
-    SmallVector<int64_t> lhsFull(*batch), rhsFull(*batch);
-    lhsFull.append({m, lhsK});
-    rhsFull.append({rhsK, n});
-    FailureOr<Value> lhsBroadcast = broadcastTo(*lhsMatrix, lhsFull);
-    FailureOr<Value> rhsBroadcast = broadcastTo(*rhsMatrix, rhsFull);
+    FailureOr<Value> lhsBroadcast = broadcastTo(*lhsMatrix, plan->lhsBroadcast);
+    FailureOr<Value> rhsBroadcast = broadcastTo(*rhsMatrix, plan->rhsBroadcast);
     if (failed(lhsBroadcast) || failed(rhsBroadcast))
       return failure();
     product = MatmulOp::create(builder, location, *lhsBroadcast, *rhsBroadcast);
   }
-
-  SmallVector<int64_t> resultShape(*batch);
-  if (lhsRank > 1)
-    resultShape.push_back(m);
-  if (rhsRank > 1)
-    resultShape.push_back(n);
-  return reshape(product, resultShape);
+  return reshape(product, plan->resultShape);
 }
 
 OwningOpRef<ModuleOp> TraceBuilder::finish(ValueRange results) {

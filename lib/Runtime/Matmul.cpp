@@ -62,20 +62,14 @@ std::vector<int64_t> batchOffsets(const TensorImpl &t, const Shape &batch) {
   return offsets;
 }
 
-/// Product of two tensors of rank >= 2 with broadcast batch dimensions.
-Tensor matmulNd(const Tensor &aIn, const Tensor &bIn) {
+/// Product of two tensors of rank >= 2 (of \p plan's matrix shapes) with
+/// broadcast batch dimensions.
+Tensor matmulNd(const Tensor &aIn, const Tensor &bIn,
+                const semantics::MatmulPlan &plan) {
   const Shape &as = aIn.sizes(), &bs = bIn.sizes();
-  int64_t n = as[as.size() - 2], k = as.back();
-  int64_t k2 = bs[bs.size() - 2], m = bs.back();
-  if (k != k2)
-    throw Error("matmul: shapes " + shapeToString(as) + " and " +
-                shapeToString(bs) + " cannot be multiplied (" +
-                std::to_string(k) + " != " + std::to_string(k2) + ")");
-  Shape batch = broadcastShapes("matmul", Shape(as.begin(), as.end() - 2),
-                                Shape(bs.begin(), bs.end() - 2));
-  Shape outShape = batch;
-  outShape.push_back(n);
-  outShape.push_back(m);
+  int64_t n = plan.m, k = plan.k, m = plan.n;
+  const Shape &batch = plan.batch;
+  const Shape &outShape = plan.productShape;
   Tensor out =
       k == 0 ? zeros(outShape, aIn.dtype()) : makeEmpty(outShape, aIn.dtype());
   if (out.numel() != 0 && k != 0) {
@@ -123,27 +117,23 @@ Tensor adjit::matmul(const Tensor &aIn, const Tensor &bIn) {
 
   checkDefined("matmul", aIn);
   checkDefined("matmul", bIn);
-  if (aIn.dim() == 0 || bIn.dim() == 0)
-    throw Error("matmul: both arguments need to be at least 1-D, got shapes " +
-                shapeToString(aIn.sizes()) + " and " +
-                shapeToString(bIn.sizes()));
+  semantics::MatmulPlan plan =
+      checkedShape(semantics::matmulPlan(aIn.sizes(), bIn.sizes()));
   Dtype dt = promoteTypes(aIn.dtype(), bIn.dtype());
   if (!isFloatingPoint(dt))
     throw Error(std::string("matmul: expected floating-point tensors, got ") +
                 dtypeName(aIn.dtype()) + " and " + dtypeName(bIn.dtype()));
   Tensor a = to(aIn, dt), b = to(bIn, dt);
-  if (a.dim() == 1 && b.dim() == 1) {
-    if (a.size(0) != b.size(0))
-      throw Error("matmul: 1-D tensors of shapes " + shapeToString(a.sizes()) +
-                  " and " + shapeToString(b.sizes()) +
-                  " have different lengths");
-    return reshape(matmulNd(unsqueeze(a, 0), unsqueeze(b, 1)), {});
-  }
+  // Vectors become 1xK and Kx1 matrices; their unit dimension leaves the
+  // result at the end.
   if (a.dim() == 1)
-    return squeeze(matmulNd(unsqueeze(a, 0), b), -2);
+    a = unsqueeze(a, 0);
   if (b.dim() == 1)
-    return squeeze(matmulNd(a, unsqueeze(b, 1)), -1);
-  return matmulNd(a, b);
+    b = unsqueeze(b, 1);
+  Tensor product = matmulNd(a, b, plan);
+  if (product.sizes() == plan.resultShape)
+    return product;
+  return reshape(product, plan.resultShape);
 }
 
 Tensor Tensor::matmul(const Tensor &other) const {

@@ -9,24 +9,6 @@
 using namespace adjit;
 
 namespace {
-/// Wraps and deduplicates reduction dims; empty means all dims.
-Shape reductionDims(const char *op, const Tensor &a, const Shape &dims) {
-  int64_t rank = a.dim();
-  std::vector<bool> seen(std::max<int64_t>(rank, 1), false);
-  Shape out;
-  for (int64_t d : dims) {
-    int64_t w = wrapDim(op, d, rank);
-    if (seen[w])
-      throw Error(std::string(op) + ": dim " + std::to_string(w) +
-                  " appears multiple times in the list of dims " +
-                  shapeToString(dims));
-    seen[w] = true;
-    out.push_back(w);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 /// The input arranged as [kept..., reduced...] contiguous rows: returns the
 /// copy, the number of rows and the row length.
 Tensor rowsForReduction(const Tensor &a, const Shape &dims, Dtype dtype,
@@ -51,19 +33,6 @@ Tensor rowsForReduction(const Tensor &a, const Shape &dims, Dtype dtype,
   return castTo(permuted, dtype);
 }
 
-/// Shape of a reduction's result.
-Shape reducedShape(const Shape &in, const Shape &dims, bool keepdim) {
-  Shape out;
-  for (size_t d = 0; d < in.size(); ++d) {
-    bool r = std::binary_search(dims.begin(), dims.end(), int64_t(d));
-    if (!r)
-      out.push_back(in[d]);
-    else if (keepdim)
-      out.push_back(1);
-  }
-  return out;
-}
-
 /// Inserts size-1 dims at the (sorted) reduced \p dims.
 Tensor unsqueezeDims(Tensor g, const Shape &dims) {
   for (int64_t d : dims)
@@ -79,15 +48,14 @@ Tensor adjit::sum(const Tensor &a, const Shape &dimsIn, bool keepdim) {
         [&] { return sum(a, dimsIn, keepdim); });
 
   checkDefined("sum", a);
-  Shape dims = reductionDims("sum", a, dimsIn);
+  semantics::Reduction reduction =
+      checkedShape(semantics::reducedShape("sum", a.sizes(), dimsIn, keepdim));
+  const Shape &dims = reduction.dims;
   bool all = dimsIn.empty();
-  if (all)
-    for (int64_t d = 0; d < a.dim(); ++d)
-      dims.push_back(d);
   Dtype dt = a.is_floating_point() ? a.dtype() : Dtype::Int64;
   int64_t rows, rowLen;
   Tensor src = rowsForReduction(a, dims, dt, rows, rowLen);
-  Tensor out = makeEmpty(reducedShape(a.sizes(), dims, keepdim), dt);
+  Tensor out = makeEmpty(reduction.shape, dt);
   ADJIT_DISPATCH_ALL(dt, {
     using acc_t =
         std::conditional_t<std::is_floating_point_v<scalar_t>, double, int64_t>;
@@ -125,15 +93,10 @@ Tensor adjit::mean(const Tensor &a, const Shape &dimsIn, bool keepdim) {
   if (!a.is_floating_point())
     throw Error(std::string("mean: expected a floating-point tensor, got ") +
                 dtypeName(a.dtype()) + " of shape " + shapeToString(a.sizes()));
-  Shape dims = reductionDims("mean", a, dimsIn);
-  int64_t count = 1;
-  if (dimsIn.empty())
-    count = a.numel();
-  else
-    for (int64_t d : dims)
-      count *= a.size(d);
+  semantics::Reduction reduction =
+      checkedShape(semantics::reducedShape("mean", a.sizes(), dimsIn, keepdim));
   return div(sum(a, dimsIn, keepdim),
-             scalarLike(static_cast<double>(count), a.dtype()));
+             scalarLike(static_cast<double>(reduction.count), a.dtype()));
 }
 
 Tensor adjit::mean(const Tensor &a) { return mean(a, Shape{}, false); }
@@ -178,14 +141,15 @@ std::pair<Tensor, Tensor> adjit::max(const Tensor &a, int64_t dim,
   runtime::notifyUnsupported("max(dim)", "it returns indices");
 
   checkDefined("max", a);
-  int64_t d = wrapDim("max", dim, a.dim());
-  Shape dims = a.dim() == 0 ? Shape{} : Shape{d};
-  if (a.dim() > 0 && a.size(d) == 0)
-    throw Error("max: cannot reduce over dimension " + std::to_string(d) +
+  semantics::Reduction reduction =
+      checkedShape(semantics::reducedShape("max", a.sizes(), {dim}, keepdim));
+  Shape dims = reduction.dims;
+  if (reduction.count == 0)
+    throw Error("max: cannot reduce over dimension " + std::to_string(dims[0]) +
                 " of size 0 (shape " + shapeToString(a.sizes()) + ")");
   int64_t rows, rowLen;
   Tensor src = rowsForReduction(a, dims, a.dtype(), rows, rowLen);
-  Shape outShape = reducedShape(a.sizes(), dims, keepdim);
+  const Shape &outShape = reduction.shape;
   Tensor values = makeEmpty(outShape, a.dtype());
   Tensor indices = makeEmpty(outShape, Dtype::Int64);
   int64_t *idx = indices.unsafeGetImpl()->data<int64_t>();

@@ -7,43 +7,6 @@
 
 using namespace adjit;
 
-namespace {
-/// Resolves one -1 entry and checks the element count.
-Shape inferShape(const char *op, const Shape &shape, int64_t numel) {
-  Shape out = shape;
-  int64_t known = 1, inferred = -1;
-  for (size_t i = 0; i < out.size(); ++i) {
-    if (out[i] == -1) {
-      if (inferred >= 0)
-        throw Error(std::string(op) +
-                    ": only one dimension can be inferred "
-                    "in shape " +
-                    shapeToString(shape));
-      inferred = static_cast<int64_t>(i);
-    } else if (out[i] < 0) {
-      throw Error(std::string(op) + ": invalid dimension " +
-                  std::to_string(out[i]) + " in shape " + shapeToString(shape));
-    } else {
-      known *= out[i];
-    }
-  }
-  if (inferred >= 0 && known != 0 && numel % known == 0)
-    out[inferred] = numel / known;
-  if (numelOf(out) != numel || (inferred >= 0 && known == 0))
-    throw Error(std::string(op) + ": shape " + shapeToString(shape) +
-                " is invalid for input of size " + std::to_string(numel));
-  return out;
-}
-
-/// Python-style clamping of a slice bound.
-int64_t clampBound(std::optional<int64_t> v, int64_t size, int64_t dflt) {
-  if (!v)
-    return dflt;
-  int64_t x = *v < 0 ? *v + size : *v;
-  return std::clamp<int64_t>(x, 0, size);
-}
-} // namespace
-
 Tensor adjit::sum_to(const Tensor &a, const Shape &shape) {
   checkDefined("sum_to", a);
   const Shape &in = a.sizes();
@@ -76,7 +39,8 @@ Tensor adjit::view(const Tensor &a, const Shape &shape) {
                                    [&] { return view(a, shape); });
 
   checkDefined("view", a);
-  Shape target = inferShape("view", shape, a.numel());
+  Shape target =
+      checkedShape(semantics::inferReshape("view", a.sizes(), shape));
   if (!a.is_contiguous())
     throw Error("view: the input of shape " + shapeToString(a.sizes()) +
                 " with strides " + shapeToString(a.strides()) +
@@ -99,7 +63,8 @@ Tensor adjit::reshape(const Tensor &a, const Shape &shape) {
                                    [&] { return reshape(a, shape); });
 
   checkDefined("reshape", a);
-  Shape target = inferShape("reshape", shape, a.numel());
+  Shape target =
+      checkedShape(semantics::inferReshape("reshape", a.sizes(), shape));
   if (a.is_contiguous())
     return view(a, target);
   return view(clone(a), target);
@@ -113,23 +78,8 @@ Tensor adjit::permute(const Tensor &a, const Shape &dims) {
 
   checkDefined("permute", a);
   int64_t rank = a.dim();
-  Shape wrapped(dims.size());
-  std::vector<bool> seen(rank, false);
-  bool ok = static_cast<int64_t>(dims.size()) == rank;
-  for (size_t i = 0; ok && i < dims.size(); ++i) {
-    if (dims[i] < -rank || dims[i] >= std::max<int64_t>(rank, 1)) {
-      ok = false;
-      break;
-    }
-    wrapped[i] = dims[i] < 0 ? dims[i] + rank : dims[i];
-    ok = !seen[wrapped[i]];
-    seen[wrapped[i]] = true;
-  }
-  if (!ok)
-    throw Error(
-        "permute: dims " + shapeToString(dims) +
-        " is not a permutation of the dimensions of a tensor of shape " +
-        shapeToString(a.sizes()));
+  Shape wrapped =
+      checkedShape(semantics::permutation("permute", dims, a.sizes()));
   const TensorImpl &impl = *a.unsafeGetImpl();
   Shape shape(rank), strides(rank), inverse(rank);
   for (int64_t i = 0; i < rank; ++i) {
@@ -172,17 +122,12 @@ Tensor adjit::slice(const Tensor &a, int64_t dim, std::optional<int64_t> start,
         [&] { return slice(a, dim, start, end, step); });
 
   checkDefined("slice", a);
-  if (a.dim() == 0)
-    throw Error("slice: cannot slice a zero-dimensional tensor");
-  int64_t d = wrapDim("slice", dim, a.dim());
-  if (step <= 0)
-    throw Error("slice: step must be positive, got " + std::to_string(step));
+  semantics::SliceBounds bounds = checkedShape(
+      semantics::sliceDim("slice", a.sizes(), dim, start, end, step));
   const TensorImpl &impl = *a.unsafeGetImpl();
-  int64_t size = impl.shape[d];
-  int64_t s = clampBound(start, size, 0);
-  int64_t e = std::max(clampBound(end, size, size), s);
+  int64_t d = bounds.dim, s = bounds.start, e = bounds.end;
   Shape shape = impl.shape, strides = impl.strides;
-  shape[d] = (e - s + step - 1) / step;
+  shape[d] = bounds.length;
   strides[d] *= step;
   Tensor out = makeView(a, std::move(shape), std::move(strides),
                         impl.offset + s * impl.strides[d]);
@@ -391,34 +336,22 @@ Tensor adjit::cat(const std::vector<Tensor> &tensors, int64_t dim) {
         {runtime::OpKind::Cat, "cat", tensors, {dim}},
         [&] { return cat(tensors, dim); });
 
-  if (tensors.empty())
-    throw Error("cat: expected a non-empty list of tensors");
-  for (const Tensor &t : tensors)
-    checkDefined("cat", t);
-  const Shape &first = tensors[0].sizes();
-  if (first.empty())
-    throw Error("cat: zero-dimensional tensors cannot be concatenated");
-  int64_t d = wrapDim("cat", dim, static_cast<int64_t>(first.size()));
-  Dtype dt = tensors[0].dtype();
-  Shape outShape = first;
-  outShape[d] = 0;
+  std::vector<Shape> shapes;
   for (const Tensor &t : tensors) {
-    const Shape &s = t.sizes();
-    bool ok = s.size() == first.size();
-    for (size_t i = 0; ok && i < s.size(); ++i)
-      ok = static_cast<int64_t>(i) == d || s[i] == first[i];
-    if (!ok)
-      throw Error("cat: sizes of tensors must match except in dimension " +
-                  std::to_string(d) + "; got " + shapeToString(first) +
-                  " and " + shapeToString(s));
-    outShape[d] += s[d];
-    dt = promoteTypes(dt, t.dtype());
+    checkDefined("cat", t);
+    shapes.push_back(t.sizes());
   }
+  semantics::Concatenation concatenation =
+      checkedShape(semantics::catShape("cat", shapes, dim));
+  int64_t d = concatenation.dim;
+  Dtype dt = tensors[0].dtype();
+  for (const Tensor &t : tensors)
+    dt = promoteTypes(dt, t.dtype());
   std::vector<Tensor> inputs;
   inputs.reserve(tensors.size());
   for (const Tensor &t : tensors)
     inputs.push_back(to(t, dt));
-  Tensor out = makeEmpty(outShape, dt);
+  Tensor out = makeEmpty(concatenation.shape, dt);
   std::vector<int64_t> offsets;
   int64_t off = 0;
   bool record = false;

@@ -45,13 +45,7 @@ std::ostream &adjit::operator<<(std::ostream &os, Dtype dtype) {
 }
 
 std::string adjit::shapeToString(const Shape &shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) {
-    if (i)
-      s += ", ";
-    s += std::to_string(shape[i]);
-  }
-  return s + "]";
+  return semantics::formatShape(shape);
 }
 
 int64_t adjit::numelOf(const Shape &shape) {
@@ -72,29 +66,11 @@ Shape adjit::contiguousStrides(const Shape &shape) {
 }
 
 int64_t adjit::wrapDim(const char *op, int64_t dim, int64_t rank) {
-  int64_t r = std::max<int64_t>(rank, 1);
-  if (dim < -r || dim >= r)
-    throw Error(std::string(op) + ": dimension " + std::to_string(dim) +
-                " is out of range for a tensor of " + std::to_string(rank) +
-                " dimensions (expected to be in [" + std::to_string(-r) + ", " +
-                std::to_string(r - 1) + "])");
-  return dim < 0 ? dim + r : dim;
+  return checkedShape(semantics::normalizeDim(op, dim, rank));
 }
 
 Shape adjit::broadcastShapes(const char *op, const Shape &a, const Shape &b) {
-  if (a == b)
-    return a;
-  size_t rank = std::max(a.size(), b.size());
-  Shape out(rank);
-  for (size_t i = 0; i < rank; ++i) {
-    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
-    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
-    if (da != db && da != 1 && db != 1)
-      throw Error(std::string(op) + ": shapes " + shapeToString(a) + " and " +
-                  shapeToString(b) + " are not broadcastable");
-    out[i] = da == 1 ? db : da;
-  }
-  return out;
+  return checkedShape(semantics::broadcastShapes(op, a, b));
 }
 
 Shape adjit::broadcastStrides(const TensorImpl &t, const Shape &shape) {

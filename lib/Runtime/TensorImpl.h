@@ -4,6 +4,8 @@
 #define ADJIT_LIB_RUNTIME_TENSORIMPL_H
 
 #include "adjit/Autograd.h"
+#include "adjit/Error.h"
+#include "adjit/Semantics/ShapeRules.h"
 #include "adjit/Tensor.h"
 
 #include <array>
@@ -86,9 +88,18 @@ Shape contiguousStrides(const Shape &shape);
 Tensor makeEmpty(const Shape &shape, Dtype dtype);
 /// A new view of \p base's storage with the given geometry.
 Tensor makeView(const Tensor &base, Shape shape, Shape strides, int64_t offset);
-/// Wraps a possibly negative dimension index; throws naming \p op.
+/// The value of a shape rule's result (see adjit/Semantics/ShapeRules.h);
+/// throws adjit::Error with the rule's message if it failed.
+template <typename T> T checkedShape(semantics::ShapeResult<T> result) {
+  if (!result.ok())
+    throw Error(result.error);
+  return std::move(result.value);
+}
+/// Wraps a possibly negative dimension index (semantics::normalizeDim);
+/// throws naming \p op.
 int64_t wrapDim(const char *op, int64_t dim, int64_t rank);
-/// NumPy broadcast of two shapes; throws naming \p op.
+/// NumPy broadcast of two shapes (semantics::broadcastShapes); throws naming
+/// \p op.
 Shape broadcastShapes(const char *op, const Shape &a, const Shape &b);
 /// Strides of \p t seen as broadcast to \p shape (0 on broadcast dims).
 Shape broadcastStrides(const TensorImpl &t, const Shape &shape);

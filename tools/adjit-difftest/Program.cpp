@@ -4,6 +4,7 @@
 
 #include "adjit/Autograd.h"
 #include "adjit/NN.h"
+#include "adjit/Semantics/ShapeRules.h"
 
 #include <algorithm>
 #include <cmath>
@@ -77,16 +78,11 @@ int64_t numelOf(const Shape &shape) {
 
 /// The broadcast of two shapes, or nothing if they do not broadcast.
 std::optional<Shape> broadcastShapes(const Shape &a, const Shape &b) {
-  size_t rank = std::max(a.size(), b.size());
-  Shape result(rank);
-  for (size_t i = 0; i < rank; ++i) {
-    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
-    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
-    if (da != db && da != 1 && db != 1)
-      return std::nullopt;
-    result[i] = std::max(da, db);
-  }
-  return result;
+  semantics::ShapeResult<Shape> result =
+      semantics::broadcastShapes("broadcast", a, b);
+  if (!result.ok())
+    return std::nullopt;
+  return result.value;
 }
 
 /// The values of `t` as doubles (row-major).

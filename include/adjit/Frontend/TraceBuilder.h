@@ -11,26 +11,21 @@
 #define ADJIT_FRONTEND_TRACEBUILDER_H
 
 #include "adjit/Dialect/Adjit/IR/Adjit.h"
+#include "adjit/Semantics/ShapeRules.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
-#include <optional>
-
 namespace mlir::adjit {
-
-/// Returns the numpy broadcast of two shapes (aligned at the trailing
-/// dimension; sizes equal or one of them 1), or std::nullopt if they do not
-/// broadcast.
-std::optional<SmallVector<int64_t>> broadcastShapes(ArrayRef<int64_t> lhs,
-                                                    ArrayRef<int64_t> rhs);
 
 /// Builds one `func.func` in a fresh module from a sequence of eager tensor
 /// ops. Each method takes and returns tensor values of the function being
-/// built. Invalid requests (shapes that do not broadcast, dims out of range,
-/// ...) emit an error diagnostic at the current location and return failure.
+/// built. Shapes follow the rules of adjit/Semantics/ShapeRules.h, which the
+/// eager runtime uses too; an invalid request (shapes that do not broadcast,
+/// dims out of range, ...) emits the rule's message, the eager op's error
+/// text, as an error diagnostic at the current location and returns failure.
 class TraceBuilder {
 public:
   /// Starts a module holding a function named `functionName`. The context
@@ -121,16 +116,26 @@ public:
 private:
   /// Emits an error at the current location.
   InFlightDiagnostic emitError();
-  /// Normalizes a possibly negative dimension of a rank-`rank` tensor.
-  FailureOr<int64_t> normalizeDim(StringRef opName, int64_t dim, int64_t rank);
+  /// The value of a shape rule's result; emits the rule's message as an
+  /// error and returns failure if it failed.
+  template <typename T>
+  FailureOr<T> checkShape(::adjit::semantics::ShapeResult<T> result) {
+    if (!result.ok()) {
+      emitError() << result.error;
+      return failure();
+    }
+    return std::move(result.value);
+  }
   /// Converts both values to their promoted element type and broadcasts them
   /// to their common shape.
   FailureOr<std::pair<Value, Value>> promoteAndBroadcast(StringRef opName,
                                                          Value lhs, Value rhs);
   template <typename OpTy>
   FailureOr<Value> binary(StringRef opName, Value lhs, Value rhs);
+  /// Emits the reduction of `value` described by `reduction`.
   template <typename OpTy>
-  FailureOr<Value> reduce(StringRef opName, Value value, ArrayRef<int64_t> dims,
+  FailureOr<Value> reduce(Value value,
+                          const ::adjit::semantics::Reduction &reduction,
                           bool keepDim);
 
   OwningOpRef<ModuleOp> module;

@@ -2,6 +2,7 @@
 
 #include "FoldUtils.h"
 #include "adjit/Dialect/Adjit/IR/Adjit.h"
+#include "adjit/Semantics/ShapeRules.h"
 
 using namespace mlir;
 using namespace mlir::adjit;
@@ -107,16 +108,7 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
                              "' op expects a ranked tensor operand");
   ArrayRef<int64_t> permutation = adaptor.getPermutation();
   int64_t rank = type.getRank();
-  SmallVector<bool> seen(rank, false);
-  bool valid = static_cast<int64_t>(permutation.size()) == rank;
-  for (int64_t dim : permutation) {
-    if (!valid)
-      break;
-    valid = dim >= 0 && dim < rank && !seen[dim];
-    if (valid)
-      seen[dim] = true;
-  }
-  if (!valid)
+  if (!::adjit::semantics::isPermutation(permutation.vec(), rank))
     return emitOptionalError(
         location, "'", getOperationName(), "' op permutation [", permutation,
         "] is not a permutation of the ", rank, " dimensions of ", type);
@@ -238,7 +230,8 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
           limits[dim], ":", strides[dim], " of dimension ", dim,
           " is invalid for size ", size,
           " (valid: 0 <= start <= limit <= size and stride >= 1)");
-    shape.push_back(llvm::divideCeil(limits[dim] - starts[dim], strides[dim]));
+    shape.push_back(::adjit::semantics::sliceLength(starts[dim], limits[dim],
+                                                    strides[dim]));
   }
   types.push_back(RankedTensorType::get(shape, type.getElementType()));
   return success();
@@ -276,10 +269,9 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
   SmallVector<int64_t> shape(first.getShape());
   for (Value input : inputs.drop_front()) {
     auto type = dyn_cast<RankedTensorType>(input.getType());
-    bool compatible = type && type.getRank() == rank &&
-                      type.getElementType() == first.getElementType();
-    for (int64_t d = 0; compatible && d < rank; ++d)
-      compatible = d == dim || type.getDimSize(d) == first.getDimSize(d);
+    bool compatible = type && type.getElementType() == first.getElementType() &&
+                      ::adjit::semantics::sameShapeExceptDim(
+                          first.getShape().vec(), type.getShape().vec(), dim);
     if (!compatible)
       return emitOptionalError(
           location, "'", getOperationName(), "' op cannot concatenate ", first,

@@ -1,0 +1,325 @@
+//===- ShapeRules.cpp - Shape rules of tensor ops, written once -----------===//
+
+#include "adjit/Semantics/ShapeRules.h"
+
+#include <algorithm>
+
+using namespace adjit::semantics;
+
+namespace {
+/// "op: " followed by \p text.
+std::string message(std::string_view op, const std::string &text) {
+  return std::string(op) + ": " + text;
+}
+
+/// The message of two shapes that do not broadcast; \p what, if not empty,
+/// says where they come from.
+std::string notBroadcastable(std::string_view op, const Shape &lhs,
+                             const Shape &rhs, const std::string &what) {
+  return message(op, "shapes " + formatShape(lhs) + " and " + formatShape(rhs) +
+                         " are not broadcastable (" + what +
+                         "aligned at the last dimension, sizes must be equal "
+                         "or 1)");
+}
+
+/// The shape without its last \p count dimensions.
+Shape dropBack(const Shape &shape, size_t count) {
+  return Shape(shape.begin(), shape.end() - std::min(count, shape.size()));
+}
+
+/// \p shape followed by \p rows and \p cols.
+Shape withMatrix(Shape shape, int64_t rows, int64_t cols) {
+  shape.push_back(rows);
+  shape.push_back(cols);
+  return shape;
+}
+} // namespace
+
+std::string adjit::semantics::formatShape(const Shape &shape) {
+  std::string text = "[";
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i)
+      text += ", ";
+    text += std::to_string(shape[i]);
+  }
+  return text + "]";
+}
+
+ShapeResult<Shape> adjit::semantics::broadcastShapes(std::string_view op,
+                                                     const Shape &lhs,
+                                                     const Shape &rhs) {
+  if (lhs == rhs)
+    return ShapeResult<Shape>::success(lhs);
+  size_t rank = std::max(lhs.size(), rhs.size());
+  Shape result(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t l = i < rank - lhs.size() ? 1 : lhs[i - (rank - lhs.size())];
+    int64_t r = i < rank - rhs.size() ? 1 : rhs[i - (rank - rhs.size())];
+    if (l != r && l != 1 && r != 1)
+      return ShapeResult<Shape>::failure(notBroadcastable(op, lhs, rhs, ""));
+    result[i] = l == 1 ? r : l;
+  }
+  return ShapeResult<Shape>::success(std::move(result));
+}
+
+ShapeResult<int64_t> adjit::semantics::normalizeDim(std::string_view op,
+                                                    int64_t dim, int64_t rank) {
+  // A 0-d tensor has one valid dim, 0 (or -1), as in PyTorch.
+  int64_t wrapRank = std::max<int64_t>(rank, 1);
+  if (dim < -wrapRank || dim >= wrapRank)
+    return ShapeResult<int64_t>::failure(message(
+        op, "dimension " + std::to_string(dim) +
+                " is out of range for a tensor of " + std::to_string(rank) +
+                " dimensions (expected to be in [" + std::to_string(-wrapRank) +
+                ", " + std::to_string(wrapRank - 1) + "])"));
+  return ShapeResult<int64_t>::success(dim < 0 ? dim + wrapRank : dim);
+}
+
+ShapeResult<Shape> adjit::semantics::normalizeDims(std::string_view op,
+                                                   const Shape &dims,
+                                                   int64_t rank) {
+  Shape result;
+  for (int64_t dim : dims) {
+    ShapeResult<int64_t> wrapped = normalizeDim(op, dim, rank);
+    if (!wrapped.ok())
+      return ShapeResult<Shape>::failure(std::move(wrapped.error));
+    if (std::find(result.begin(), result.end(), wrapped.value) != result.end())
+      return ShapeResult<Shape>::failure(
+          message(op, "dim " + std::to_string(wrapped.value) +
+                          " appears multiple times in the list of dims " +
+                          formatShape(dims)));
+    result.push_back(wrapped.value);
+  }
+  std::sort(result.begin(), result.end());
+  return ShapeResult<Shape>::success(std::move(result));
+}
+
+ShapeResult<Reduction> adjit::semantics::reducedShape(std::string_view op,
+                                                      const Shape &shape,
+                                                      const Shape &dims,
+                                                      bool keepDim) {
+  int64_t rank = static_cast<int64_t>(shape.size());
+  Reduction reduction;
+  if (dims.empty()) {
+    for (int64_t dim = 0; dim < rank; ++dim)
+      reduction.dims.push_back(dim);
+  } else {
+    ShapeResult<Shape> normalized = normalizeDims(op, dims, rank);
+    if (!normalized.ok())
+      return ShapeResult<Reduction>::failure(std::move(normalized.error));
+    // The dim 0 of a 0-d tensor reduces nothing.
+    for (int64_t dim : normalized.value)
+      if (dim < rank)
+        reduction.dims.push_back(dim);
+  }
+  for (int64_t dim = 0; dim < rank; ++dim) {
+    bool reduced =
+        std::binary_search(reduction.dims.begin(), reduction.dims.end(), dim);
+    if (reduced)
+      reduction.count *= shape[dim];
+    else
+      reduction.shape.push_back(shape[dim]);
+    reduction.keptShape.push_back(reduced ? 1 : shape[dim]);
+  }
+  if (keepDim)
+    reduction.shape = reduction.keptShape;
+  return ShapeResult<Reduction>::success(std::move(reduction));
+}
+
+ShapeResult<Shape> adjit::semantics::inferReshape(std::string_view op,
+                                                  const Shape &shape,
+                                                  const Shape &newShape) {
+  int64_t numel = 1;
+  for (int64_t size : shape)
+    numel *= size;
+  Shape result = newShape;
+  int64_t known = 1;
+  std::optional<size_t> inferred;
+  for (size_t i = 0; i < result.size(); ++i) {
+    if (result[i] == -1) {
+      if (inferred)
+        return ShapeResult<Shape>::failure(
+            message(op, "only one dimension can be inferred in shape " +
+                            formatShape(newShape)));
+      inferred = i;
+    } else if (result[i] < 0) {
+      return ShapeResult<Shape>::failure(
+          message(op, "invalid dimension " + std::to_string(result[i]) +
+                          " in shape " + formatShape(newShape) +
+                          " (sizes are >= 0, with at most one -1)"));
+    } else {
+      known *= result[i];
+    }
+  }
+  bool valid;
+  if (inferred) {
+    valid = known != 0 && numel % known == 0;
+    if (valid)
+      result[*inferred] = numel / known;
+  } else {
+    valid = known == numel;
+  }
+  if (!valid)
+    return ShapeResult<Shape>::failure(message(
+        op, "shape " + formatShape(newShape) +
+                " is invalid for input of size " + std::to_string(numel) +
+                " (input shape " + formatShape(shape) + ")"));
+  return ShapeResult<Shape>::success(std::move(result));
+}
+
+int64_t adjit::semantics::sliceLength(int64_t start, int64_t end,
+                                      int64_t step) {
+  return (end - start + step - 1) / step;
+}
+
+ShapeResult<SliceBounds>
+adjit::semantics::clampSlice(std::string_view op, int64_t size,
+                             std::optional<int64_t> start,
+                             std::optional<int64_t> end, int64_t step) {
+  if (step < 1)
+    return ShapeResult<SliceBounds>::failure(
+        message(op, "step must be positive, got " + std::to_string(step)));
+  auto clamp = [size](std::optional<int64_t> bound, int64_t missing) {
+    if (!bound)
+      return missing;
+    int64_t index = *bound < 0 ? *bound + size : *bound;
+    return std::clamp<int64_t>(index, 0, size);
+  };
+  SliceBounds bounds;
+  bounds.start = clamp(start, 0);
+  bounds.end = std::max(clamp(end, size), bounds.start);
+  bounds.length = sliceLength(bounds.start, bounds.end, step);
+  return ShapeResult<SliceBounds>::success(bounds);
+}
+
+ShapeResult<SliceBounds>
+adjit::semantics::sliceDim(std::string_view op, const Shape &shape, int64_t dim,
+                           std::optional<int64_t> start,
+                           std::optional<int64_t> end, int64_t step) {
+  if (shape.empty())
+    return ShapeResult<SliceBounds>::failure(
+        message(op, "cannot slice a zero-dimensional tensor"));
+  ShapeResult<int64_t> wrapped =
+      normalizeDim(op, dim, static_cast<int64_t>(shape.size()));
+  if (!wrapped.ok())
+    return ShapeResult<SliceBounds>::failure(std::move(wrapped.error));
+  ShapeResult<SliceBounds> bounds =
+      clampSlice(op, shape[wrapped.value], start, end, step);
+  bounds.value.dim = wrapped.value;
+  return bounds;
+}
+
+bool adjit::semantics::isPermutation(const Shape &permutation, int64_t rank) {
+  if (static_cast<int64_t>(permutation.size()) != rank)
+    return false;
+  std::vector<bool> seen(rank, false);
+  for (int64_t dim : permutation) {
+    if (dim < 0 || dim >= rank || seen[dim])
+      return false;
+    seen[dim] = true;
+  }
+  return true;
+}
+
+ShapeResult<Shape> adjit::semantics::permutation(std::string_view op,
+                                                 const Shape &dims,
+                                                 const Shape &shape) {
+  int64_t rank = static_cast<int64_t>(shape.size());
+  Shape wrapped;
+  for (int64_t dim : dims)
+    wrapped.push_back(dim < 0 ? dim + rank : dim);
+  if (!isPermutation(wrapped, rank))
+    return ShapeResult<Shape>::failure(message(
+        op, "dims " + formatShape(dims) +
+                " is not a permutation of the dimensions of a tensor of "
+                "shape " +
+                formatShape(shape) + " (expected each of 0 to " +
+                std::to_string(rank - 1) +
+                " once; negative dims count from the end)"));
+  return ShapeResult<Shape>::success(std::move(wrapped));
+}
+
+bool adjit::semantics::sameShapeExceptDim(const Shape &lhs, const Shape &rhs,
+                                          int64_t dim) {
+  if (lhs.size() != rhs.size())
+    return false;
+  for (size_t i = 0; i < lhs.size(); ++i)
+    if (static_cast<int64_t>(i) != dim && lhs[i] != rhs[i])
+      return false;
+  return true;
+}
+
+ShapeResult<Concatenation>
+adjit::semantics::catShape(std::string_view op,
+                           const std::vector<Shape> &shapes, int64_t dim) {
+  if (shapes.empty())
+    return ShapeResult<Concatenation>::failure(
+        message(op, "expected a non-empty list of tensors"));
+  const Shape &first = shapes.front();
+  if (first.empty())
+    return ShapeResult<Concatenation>::failure(
+        message(op, "zero-dimensional tensors cannot be concatenated"));
+  ShapeResult<int64_t> wrapped =
+      normalizeDim(op, dim, static_cast<int64_t>(first.size()));
+  if (!wrapped.ok())
+    return ShapeResult<Concatenation>::failure(std::move(wrapped.error));
+  Concatenation result{wrapped.value, first};
+  result.shape[result.dim] = 0;
+  for (const Shape &shape : shapes) {
+    if (!sameShapeExceptDim(first, shape, result.dim))
+      return ShapeResult<Concatenation>::failure(
+          message(op, "sizes of tensors must match except in dimension " +
+                          std::to_string(result.dim) + "; got " +
+                          formatShape(first) + " and " + formatShape(shape)));
+    result.shape[result.dim] += shape[result.dim];
+  }
+  return ShapeResult<Concatenation>::success(std::move(result));
+}
+
+ShapeResult<MatmulPlan> adjit::semantics::matmulPlan(const Shape &lhs,
+                                                     const Shape &rhs) {
+  auto fail = [](const std::string &text) {
+    return ShapeResult<MatmulPlan>::failure(message("matmul", text));
+  };
+  if (lhs.empty() || rhs.empty())
+    return fail("both arguments need to be at least 1-D, got shapes " +
+                formatShape(lhs) + " and " + formatShape(rhs));
+  MatmulPlan plan;
+  plan.lhsMatrix = lhs;
+  plan.rhsMatrix = rhs;
+  if (lhs.size() == 1)
+    plan.lhsMatrix.insert(plan.lhsMatrix.begin(), 1);
+  if (rhs.size() == 1)
+    plan.rhsMatrix.push_back(1);
+  size_t lhsRank = plan.lhsMatrix.size(), rhsRank = plan.rhsMatrix.size();
+  plan.m = plan.lhsMatrix[lhsRank - 2];
+  plan.k = plan.lhsMatrix[lhsRank - 1];
+  plan.n = plan.rhsMatrix[rhsRank - 1];
+  int64_t rhsK = plan.rhsMatrix[rhsRank - 2];
+  std::string mismatch =
+      " (" + std::to_string(plan.k) + " != " + std::to_string(rhsK) + ")";
+  if (plan.k != rhsK && lhs.size() == 1 && rhs.size() == 1)
+    return fail("1-D tensors of shapes " + formatShape(lhs) + " and " +
+                formatShape(rhs) + " have different lengths" + mismatch);
+  if (plan.k != rhsK)
+    return fail("shapes " + formatShape(lhs) + " and " + formatShape(rhs) +
+                " cannot be multiplied" + mismatch);
+  Shape lhsBatch = dropBack(plan.lhsMatrix, 2);
+  Shape rhsBatch = dropBack(plan.rhsMatrix, 2);
+  ShapeResult<Shape> batch = broadcastShapes("matmul", lhsBatch, rhsBatch);
+  if (!batch.ok())
+    return ShapeResult<MatmulPlan>::failure(
+        notBroadcastable("matmul", lhsBatch, rhsBatch,
+                         "the batch dimensions of " + formatShape(lhs) +
+                             " and " + formatShape(rhs) + "; "));
+  plan.batch = std::move(batch.value);
+  plan.lhsBroadcast = withMatrix(plan.batch, plan.m, plan.k);
+  plan.rhsBroadcast = withMatrix(plan.batch, plan.k, plan.n);
+  plan.productShape = withMatrix(plan.batch, plan.m, plan.n);
+  plan.resultShape = plan.batch;
+  if (lhs.size() > 1)
+    plan.resultShape.push_back(plan.m);
+  if (rhs.size() > 1)
+    plan.resultShape.push_back(plan.n);
+  return ShapeResult<MatmulPlan>::success(std::move(plan));
+}
