@@ -7,12 +7,11 @@
 #include "adjit/Dialect/Adjit/Transforms/OptimizerUpdate.h"
 #include "adjit/Dialect/Adjit/Transforms/Passes.h"
 #include "adjit/Error.h"
-#include "adjit/InitAll.h"
 #include "adjit/JIT.h"
 #include "adjit/JIT/Engine.h"
 #include "adjit/Pipelines/Pipelines.h"
 
-#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -106,16 +105,6 @@ std::string whyStale(const Compilation &compilation,
   return "";
 }
 
-const mlir::DialectRegistry &getRegistry() {
-  static const mlir::DialectRegistry *registry = [] {
-    auto *registry = new mlir::DialectRegistry();
-    mlir::adjit::registerAllDialects(*registry);
-    mlir::adjit::registerAllExtensions(*registry);
-    return registry;
-  }();
-  return *registry;
-}
-
 /// The engine of all compiled functions, so that equal modules compile once.
 /// It lives until the process ends and is never destroyed: tearing down
 /// compiled code during exit would run after LLVM's own globals are gone.
@@ -143,7 +132,8 @@ struct Recording {
 /// Records `function` on `inputs` into `context`.
 Recording record(mlir::MLIRContext &context, const TensorFunction &function,
                  const std::vector<Tensor> &inputs, const std::string &name) {
-  context.loadAllAvailableDialects();
+  // The tracer writes adjit and func ops; passes load what they need.
+  context.loadDialect<mlir::adjit::AdjitDialect, mlir::func::FuncDialect>();
   tracing::Tracer tracer(&context, name);
   for (const Tensor &input : inputs)
     tracer.addInput(input);
@@ -316,7 +306,8 @@ struct CompiledFunction::State {
 std::string adjit::jit::trace(const TensorFunction &function,
                               const std::vector<Tensor> &inputs,
                               const std::string &name) {
-  mlir::MLIRContext context(getRegistry());
+  mlir::MLIRContext context(Engine::getDialectRegistry(),
+                            mlir::MLIRContext::Threading::DISABLED);
   return printModule(*record(context, function, inputs, name).module);
 }
 
@@ -571,7 +562,10 @@ void dumpIR(const char *directory, const std::string &name, int64_t index,
 
 Compilation compileFor(CompiledFunction::State &state,
                        const std::vector<Tensor> &inputs, bool gradMode) {
-  mlir::MLIRContext context(getRegistry());
+  // The context of this compilation, from tracing to code generation: the
+  // engine lowers the module in it, with no print and parse in between.
+  mlir::MLIRContext context(Engine::getDialectRegistry(),
+                            mlir::MLIRContext::Threading::DISABLED);
   std::string diagnostics;
   mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
     diagnostics += (diagnostics.empty() ? "" : "\n") + d.str();
@@ -656,7 +650,7 @@ Compilation compileFor(CompiledFunction::State &state,
     if (std::optional<std::string> lowered = lowerToLLVM(module))
       dumpIR(dumpDirectory, state.name, dumpIndex, "lowered", *lowered);
   }
-  compilation.module = getEngine().compile(module);
+  compilation.module = getEngine().compile(std::move(recording.module));
   return compilation;
 }
 } // namespace
