@@ -148,7 +148,10 @@ private:
 /// `<dir>/<name>-<n>-traced.mlir` (as recorded), `-differentiated.mlir` (with
 /// the gradient function and any optimizer update; only when differentiated)
 /// and `-lowered.mlir` (the LLVM dialect module the adjit-to-llvm pipeline
-/// makes of the compiled module), each of which `adjit-opt` parses.
+/// makes of the compiled module), each of which `adjit-opt` parses, and
+/// `-pipeline.txt` (only when differentiated), the pass pipeline that
+/// `adjit-opt --pass-pipeline=` runs to turn the traced file into the
+/// differentiated one. `<dir>` is created if it does not exist.
 CompiledFunction compile(TensorFunction function, std::string name = "step");
 
 } // namespace adjit::jit

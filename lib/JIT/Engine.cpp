@@ -416,6 +416,10 @@ Engine::Engine(EngineOptions options)
 
 Engine::~Engine() = default;
 
+const mlir::DialectRegistry &Engine::getDialectRegistry() {
+  return getRegistry();
+}
+
 std::shared_ptr<const CompiledModule> Engine::compile(mlir::ModuleOp module) {
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -424,8 +428,24 @@ std::shared_ptr<const CompiledModule> Engine::compile(mlir::ModuleOp module) {
 }
 
 std::shared_ptr<const CompiledModule>
+Engine::compile(mlir::OwningOpRef<mlir::ModuleOp> module) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module->print(os);
+  std::string key = fingerprint(text, pipelineOptions);
+  return compileCached(key, [&] { return compileModule(*module, key); });
+}
+
+std::shared_ptr<const CompiledModule>
 Engine::compile(std::string_view moduleText, std::string_view sourceName) {
   std::string key = fingerprint(moduleText, pipelineOptions);
+  return compileCached(
+      key, [&] { return compileUncached(moduleText, sourceName, key); });
+}
+
+std::shared_ptr<const CompiledModule> Engine::compileCached(
+    const std::string &key,
+    const std::function<std::shared_ptr<const CompiledModule>()> &compileMiss) {
   std::promise<std::shared_ptr<const CompiledModule>> promise;
   Cache::Entry entry;
   bool compileHere = false;
@@ -444,7 +464,7 @@ Engine::compile(std::string_view moduleText, std::string_view sourceName) {
   }
   if (compileHere) {
     try {
-      promise.set_value(compileUncached(moduleText, sourceName, key));
+      promise.set_value(compileMiss());
     } catch (...) {
       // Failures are not cached: the waiting threads see this error, a later
       // compile tries again.
@@ -492,18 +512,25 @@ Engine::compileUncached(std::string_view text, std::string_view sourceName,
                         std::string key) {
   mlir::MLIRContext context(getRegistry(),
                             mlir::MLIRContext::Threading::DISABLED);
-  DiagnosticCollector diagnostics(&context);
-
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceString<mlir::ModuleOp>(
-          llvm::StringRef(text.data(), text.size()),
-          mlir::ParserConfig(&context),
-          llvm::StringRef(sourceName.data(), sourceName.size()));
+  std::string parseErrors;
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  {
+    DiagnosticCollector diagnostics(&context);
+    module = mlir::parseSourceString<mlir::ModuleOp>(
+        llvm::StringRef(text.data(), text.size()), mlir::ParserConfig(&context),
+        llvm::StringRef(sourceName.data(), sourceName.size()));
+    parseErrors = diagnostics.getText();
+  }
   if (!module)
-    throw adjit::Error("adjit JIT: cannot parse the module:\n" +
-                       diagnostics.getText());
-  std::vector<FunctionSignature> signatures = collectSignatures(*module);
-  llvm::StringMap<std::string> compiledNames = prefixDefinedFunctions(*module);
+    throw adjit::Error("adjit JIT: cannot parse the module:\n" + parseErrors);
+  return compileModule(*module, std::move(key));
+}
+
+std::shared_ptr<const CompiledModule>
+Engine::compileModule(mlir::ModuleOp module, std::string key) {
+  DiagnosticCollector diagnostics(module->getContext());
+  std::vector<FunctionSignature> signatures = collectSignatures(module);
+  llvm::StringMap<std::string> compiledNames = prefixDefinedFunctions(module);
 
   mlir::adjit::AdjitToLLVMOptions pipelineOptions;
   if (options.blasMinFlops >= 0)
@@ -511,9 +538,9 @@ Engine::compileUncached(std::string_view text, std::string_view sourceName,
   if (options.parallelMinElements >= 0)
     pipelineOptions.parallelMinElements = options.parallelMinElements;
   pipelineOptions.approximateMath = options.approximateMath;
-  mlir::PassManager pm(&context);
+  mlir::PassManager pm(module->getContext());
   mlir::adjit::buildAdjitToLLVMPipeline(pm, pipelineOptions);
-  if (mlir::failed(pm.run(*module)))
+  if (mlir::failed(pm.run(module)))
     throw adjit::Error("adjit JIT: the adjit-to-llvm pipeline failed:\n" +
                        diagnostics.getText());
 
@@ -542,7 +569,7 @@ Engine::compileUncached(std::string_view text, std::string_view sourceName,
   llvm::SmallVector<llvm::StringRef> sharedLibraries = {
       ADJIT_MLIR_C_RUNNER_UTILS, ADJIT_MLIR_RUNNER_UTILS, ADJIT_LIBOMP};
   engineOptions.sharedLibPaths = sharedLibraries;
-  auto engine = mlir::ExecutionEngine::create(*module, engineOptions,
+  auto engine = mlir::ExecutionEngine::create(module, engineOptions,
                                               std::move(*targetMachine));
   if (!engine)
     throw adjit::Error("adjit JIT: LLVM code generation failed: " +

@@ -1,24 +1,25 @@
 //===- CompiledFunction.cpp - adjit::jit::trace and adjit::jit::compile ---===//
 
-#include "OptimizerUpdate.h"
 #include "Tracer.h"
 
 #include "adjit/Autograd.h"
 #include "adjit/Dialect/Adjit/IR/Adjit.h"
-#include "adjit/Dialect/Adjit/Transforms/Autodiff.h"
+#include "adjit/Dialect/Adjit/Transforms/OptimizerUpdate.h"
+#include "adjit/Dialect/Adjit/Transforms/Passes.h"
 #include "adjit/Error.h"
-#include "adjit/InitAll.h"
 #include "adjit/JIT.h"
 #include "adjit/JIT/Engine.h"
 #include "adjit/Pipelines/Pipelines.h"
 
-#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -104,16 +105,6 @@ std::string whyStale(const Compilation &compilation,
   return "";
 }
 
-const mlir::DialectRegistry &getRegistry() {
-  static const mlir::DialectRegistry *registry = [] {
-    auto *registry = new mlir::DialectRegistry();
-    mlir::adjit::registerAllDialects(*registry);
-    mlir::adjit::registerAllExtensions(*registry);
-    return registry;
-  }();
-  return *registry;
-}
-
 /// The engine of all compiled functions, so that equal modules compile once.
 /// It lives until the process ends and is never destroyed: tearing down
 /// compiled code during exit would run after LLVM's own globals are gone.
@@ -141,7 +132,8 @@ struct Recording {
 /// Records `function` on `inputs` into `context`.
 Recording record(mlir::MLIRContext &context, const TensorFunction &function,
                  const std::vector<Tensor> &inputs, const std::string &name) {
-  context.loadAllAvailableDialects();
+  // The tracer writes adjit and func ops; passes load what they need.
+  context.loadDialect<mlir::adjit::AdjitDialect, mlir::func::FuncDialect>();
   tracing::Tracer tracer(&context, name);
   for (const Tensor &input : inputs)
     tracer.addInput(input);
@@ -222,6 +214,47 @@ void overwriteWith(Tensor &tensor, const Buffer &buffer) {
 } // namespace
 
 namespace {
+/// Returns the options of the adjit-append-optimizer-update pass that apply
+/// the update rule of `options` to the arguments `wrt`.
+mlir::adjit::OptimizerUpdateOptions
+toUpdateOptions(const OptimizerOptions &options,
+                const std::vector<size_t> &wrt = {}) {
+  mlir::adjit::OptimizerUpdateOptions update;
+  update.wrt.emplace();
+  for (size_t index : wrt)
+    update.wrt->push_back(static_cast<int64_t>(index));
+  if (const auto *sgd = std::get_if<optim::SGDOptions>(&options)) {
+    update.kind = mlir::adjit::OptimizerKind::SGD;
+    update.momentum = sgd->momentum();
+    update.dampening = sgd->dampening();
+    update.nesterov = sgd->nesterov();
+    update.weightDecay = sgd->weight_decay();
+    return update;
+  }
+  const auto &adam = std::get<optim::AdamOptions>(options);
+  update.kind = mlir::adjit::OptimizerKind::Adam;
+  std::tie(update.beta1, update.beta2) = adam.betas();
+  update.eps = adam.eps();
+  update.weightDecay = adam.weight_decay();
+  return update;
+}
+
+/// Returns the optimizer state a TrainStep keeps for `parameter` under
+/// `options`, as it is before the first step, in the layout the
+/// adjit-append-optimizer-update pass gives it: zeros of the parameter's
+/// shape and dtype, except SGD's flag (a false bool scalar).
+std::vector<Tensor> makeOptimizerState(const OptimizerOptions &options,
+                                       const Tensor &parameter) {
+  NoGradGuard noGrad;
+  mlir::adjit::OptimizerUpdateOptions update = toUpdateOptions(options);
+  std::vector<Tensor> state;
+  for (unsigned i = 0, e = update.getNumStateTensors(); i < e; ++i)
+    state.push_back(update.isStateFlag(i)
+                        ? zeros({}, Dtype::Bool)
+                        : zeros(parameter.sizes(), parameter.dtype()));
+  return state;
+}
+
 /// The optimizer of a TrainStep and the state it keeps between steps.
 struct Training {
   OptimizerOptions options;
@@ -245,7 +278,7 @@ struct Training {
     if (entry.owner.lock() != parameter.getIntrusivePtr()) {
       // New, or a released tensor's address reused.
       entry.owner = parameter.getIntrusivePtr();
-      entry.tensors = tracing::makeOptimizerState(options, parameter);
+      entry.tensors = makeOptimizerState(options, parameter);
     }
     return entry.tensors;
   }
@@ -273,7 +306,8 @@ struct CompiledFunction::State {
 std::string adjit::jit::trace(const TensorFunction &function,
                               const std::vector<Tensor> &inputs,
                               const std::string &name) {
-  mlir::MLIRContext context(getRegistry());
+  mlir::MLIRContext context(Engine::getDialectRegistry(),
+                            mlir::MLIRContext::Threading::DISABLED);
   return printModule(*record(context, function, inputs, name).module);
 }
 
@@ -287,6 +321,28 @@ CompiledFunction adjit::jit::compile(TensorFunction function,
 
 namespace {
 /// Traces and compiles `state`'s function for `inputs`.
+/// Registers the passes that compile pipelines name.
+void registerPipelinePasses() {
+  static std::once_flag once;
+  std::call_once(once, [] { mlir::adjit::registerAdjitTransformsPasses(); });
+}
+
+/// Runs the textual pass pipeline `pipeline` (`builtin.module(...)`, as
+/// `adjit-opt --pass-pipeline=` takes it) on `module`; returns false if it
+/// fails, with the diagnostics in the context's handler or in `errors`.
+bool runPipeline(mlir::ModuleOp module, const std::string &pipeline,
+                 std::string &errors) {
+  registerPipelinePasses();
+  llvm::raw_string_ostream errorStream(errors);
+  mlir::FailureOr<mlir::OpPassManager> parsed =
+      mlir::parsePassPipeline(pipeline, errorStream);
+  if (mlir::failed(parsed))
+    return false;
+  mlir::PassManager pm(module.getContext());
+  static_cast<mlir::OpPassManager &>(pm) = std::move(*parsed);
+  return mlir::succeeded(pm.run(module));
+}
+
 Compilation compileFor(CompiledFunction::State &state,
                        const std::vector<Tensor> &inputs, bool gradMode);
 /// Runs `state`'s function on `inputs`, compiling it first if needed.
@@ -483,11 +539,21 @@ int64_t takeDumpIndex(const std::string &name) {
   return dumpsPerName[name]++;
 }
 
-/// Writes `text` to `<ADJIT_DUMP_IR>/<name>-<index>-<stage>.mlir`.
+/// Creates the directory `ADJIT_DUMP_IR` names, if needed.
+void createDumpDirectory(const char *directory) {
+  std::error_code error;
+  std::filesystem::create_directories(directory, error);
+  if (error)
+    throw Error("jit: ADJIT_DUMP_IR: cannot create the directory '" +
+                std::string(directory) + "': " + error.message());
+}
+
+/// Writes `text` to `<ADJIT_DUMP_IR>/<name>-<index>-<stage>.<extension>`.
 void dumpIR(const char *directory, const std::string &name, int64_t index,
-            const char *stage, const std::string &text) {
+            const char *stage, const std::string &text,
+            const char *extension = "mlir") {
   std::string path = std::string(directory) + "/" + name + "-" +
-                     std::to_string(index) + "-" + stage + ".mlir";
+                     std::to_string(index) + "-" + stage + "." + extension;
   std::ofstream file(path);
   file << text;
   if (!file)
@@ -496,13 +562,20 @@ void dumpIR(const char *directory, const std::string &name, int64_t index,
 
 Compilation compileFor(CompiledFunction::State &state,
                        const std::vector<Tensor> &inputs, bool gradMode) {
-  mlir::MLIRContext context(getRegistry());
+  // The context of this compilation, from tracing to code generation: the
+  // engine lowers the module in it, with no print and parse in between.
+  mlir::MLIRContext context(Engine::getDialectRegistry(),
+                            mlir::MLIRContext::Threading::DISABLED);
   std::string diagnostics;
   mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
     diagnostics += (diagnostics.empty() ? "" : "\n") + d.str();
     return mlir::success();
   });
   const char *dumpDirectory = std::getenv("ADJIT_DUMP_IR");
+  if (dumpDirectory && !*dumpDirectory)
+    dumpDirectory = nullptr;
+  if (dumpDirectory)
+    createDumpDirectory(dumpDirectory);
   int64_t dumpIndex = dumpDirectory ? takeDumpIndex(state.name) : 0;
 
   Recording recording = record(context, state.function, inputs, state.name);
@@ -541,21 +614,29 @@ Compilation compileFor(CompiledFunction::State &state,
                        recording.output.is_floating_point();
   if (!differentiate)
     compilation.wrt.clear();
+  std::string pipeline;
   if (differentiate) {
-    mlir::adjit::GradientOptions options;
-    options.wrt.emplace();
+    // The same passes, with the same options, as `adjit-opt
+    // --pass-pipeline=<pipeline>` runs on the traced module.
+    std::string gradientName = state.name + "_grad";
+    std::string wrt;
     for (size_t index : compilation.wrt)
-      options.wrt->push_back(static_cast<int64_t>(index));
-    options.name = state.name + "_grad";
-    mlir::FailureOr<mlir::func::FuncOp> gradient =
-        mlir::adjit::generateGradient(module, state.name, options);
-    if (mlir::failed(gradient))
-      throw Error("jit: differentiating '" + state.name +
-                  "' failed: " + diagnostics);
+      wrt += (wrt.empty() ? "" : ",") + std::to_string(index);
+    pipeline = "builtin.module(adjit-autodiff{function=" + state.name +
+               " wrt=" + wrt + " name=" + gradientName + " cleanup=true}";
     if (state.training)
-      tracing::appendOptimizerUpdate(*gradient, compilation.wrt,
-                                     state.training->options);
-    compilation.entry = options.name;
+      pipeline += ",adjit-append-optimizer-update{" +
+                  toUpdateOptions(state.training->options, compilation.wrt)
+                      .getPassOptions(gradientName) +
+                  "}";
+    pipeline += ")";
+    std::string errors;
+    if (!runPipeline(module, pipeline, errors))
+      throw Error("jit: " +
+                  std::string(state.training ? "building the training step of"
+                                             : "differentiating") +
+                  " '" + state.name + "' failed: " + diagnostics + errors);
+    compilation.entry = gradientName;
   } else if (state.training) {
     throw Error("jit::TrainStep '" + state.name +
                 "': nothing to train (the loss must have one element, grad "
@@ -563,13 +644,16 @@ Compilation compileFor(CompiledFunction::State &state,
   }
   compilation.ir = printModule(module);
   if (dumpDirectory) {
-    if (differentiate)
+    if (differentiate) {
       dumpIR(dumpDirectory, state.name, dumpIndex, "differentiated",
              compilation.ir);
+      dumpIR(dumpDirectory, state.name, dumpIndex, "pipeline", pipeline + "\n",
+             "txt");
+    }
     if (std::optional<std::string> lowered = lowerToLLVM(module))
       dumpIR(dumpDirectory, state.name, dumpIndex, "lowered", *lowered);
   }
-  compilation.module = getEngine().compile(module);
+  compilation.module = getEngine().compile(std::move(recording.module));
   return compilation;
 }
 } // namespace

@@ -171,6 +171,52 @@ TEST(EngineTest, CompilesModulesOfAnyContextAndCachesThem) {
             "(tensor<4xf32>)");
 }
 
+TEST(EngineTest, TakesOverAModuleAndLowersItInItsContext) {
+  mlir::MLIRContext context(Engine::getDialectRegistry(),
+                            mlir::MLIRContext::Threading::DISABLED);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceString<mlir::ModuleOp>(kModule, &context);
+  ASSERT_TRUE(module);
+  Engine engine;
+  auto owned = engine.compile(std::move(module));
+  std::vector<float> a = {1, 2, 3, 4}, x = {10, 20, 30, 40}, y = {1, 1, 1, 1};
+  std::vector<Buffer> results = owned->call(
+      "axpy",
+      {{a.data(), f32({4})}, {x.data(), f32({4})}, {y.data(), f32({4})}});
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].getDataAs<float>()[3], 161.0f);
+  // The cache key is that of the printed module: the same module given as
+  // text is a hit.
+  mlir::OwningOpRef<mlir::ModuleOp> again =
+      mlir::parseSourceString<mlir::ModuleOp>(kModule, &context);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  again->print(os);
+  EXPECT_EQ(engine.compile(text).get(), owned.get());
+  EXPECT_EQ(engine.getCacheStatistics().hits, 1u);
+}
+
+TEST(EngineTest, AFailingTakenOverModuleIsAnErrorWithTheDiagnostic) {
+  mlir::MLIRContext context(Engine::getDialectRegistry(),
+                            mlir::MLIRContext::Threading::DISABLED);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceString<mlir::ModuleOp>(R"mlir(
+      func.func @f(%x: f32) -> f32 {
+        %z = complex.create %x, %x : complex<f32>
+        %a = complex.abs %z : complex<f32>
+        return %a : f32
+      })mlir",
+                                              &context, "owned.mlir");
+  ASSERT_TRUE(module);
+  Engine engine;
+  std::string message = errorOf([&] { engine.compile(std::move(module)); });
+  EXPECT_NE(message.find("owned.mlir:3:14: error: op 'complex.create' "
+                         "survived lowering to the LLVM dialect"),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(engine.getCacheStatistics().entries, 0u);
+}
+
 TEST(EngineTest, UnknownFunctionIsAnError) {
   Engine engine;
   auto module = engine.compile(kModule);

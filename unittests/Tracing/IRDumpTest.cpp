@@ -1,5 +1,8 @@
 //===- IRDumpTest.cpp - ADJIT_DUMP_IR writes IR that adjit-opt parses -----===//
 
+#include "TracingTestUtil.h"
+
+#include "adjit/Dialect/Adjit/Transforms/Passes.h"
 #include "adjit/InitAll.h"
 #include "adjit/JIT.h"
 #include "adjit/adjit.h"
@@ -8,6 +11,8 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 
 #include <gtest/gtest.h>
 
@@ -61,6 +66,52 @@ protected:
     return text.str();
   }
 
+  /// Returns the text of the dumped file `name`.
+  std::string readDump(const std::string &name) const {
+    std::ifstream file(fs::path(directory) / name);
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+  }
+
+  /// Replays the dumped pipeline of compilation `prefix` (e.g. "step-0") as
+  /// `adjit-opt <prefix>-traced.mlir --pass-pipeline=<pipeline>` does, and
+  /// expects the differentiated dump as its output, to the character.
+  void expectPipelineReplays(const std::string &prefix) {
+    std::string pipeline = readDump(prefix + "-pipeline.txt");
+    ASSERT_FALSE(pipeline.empty()) << prefix;
+    EXPECT_EQ(pipeline.back(), '\n');
+    mlir::adjit::registerAdjitTransformsPasses();
+    mlir::DialectRegistry registry;
+    mlir::adjit::registerAllDialects(registry);
+    mlir::adjit::registerAllExtensions(registry);
+    mlir::MLIRContext context(registry);
+    std::string diagnostics;
+    mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
+      diagnostics += d.str() + "\n";
+      return mlir::success();
+    });
+    mlir::OwningOpRef<mlir::ModuleOp> module =
+        mlir::parseSourceString<mlir::ModuleOp>(
+            readDump(prefix + "-traced.mlir"), &context);
+    ASSERT_TRUE(module) << diagnostics;
+
+    std::string errors;
+    llvm::raw_string_ostream errorStream(errors);
+    mlir::FailureOr<mlir::OpPassManager> parsed =
+        mlir::parsePassPipeline(pipeline, errorStream);
+    ASSERT_TRUE(mlir::succeeded(parsed)) << pipeline << errors;
+    EXPECT_EQ(parsed->getOpAnchorName(), "builtin.module");
+    mlir::PassManager pm(&context);
+    static_cast<mlir::OpPassManager &>(pm) = std::move(*parsed);
+    ASSERT_TRUE(mlir::succeeded(pm.run(*module))) << diagnostics;
+
+    std::string replayed;
+    llvm::raw_string_ostream os(replayed);
+    module->print(os);
+    EXPECT_EQ(replayed, readDump(prefix + "-differentiated.mlir"));
+  }
+
   /// The names of the files in the directory.
   std::vector<std::string> listDirectory() const {
     std::vector<std::string> names;
@@ -86,8 +137,9 @@ TEST_F(IRDumpTest, WritesTracedDifferentiatedAndLoweredIR) {
   EXPECT_EQ(listDirectory(),
             (std::vector<std::string>{
                 "dumped-0-differentiated.mlir", "dumped-0-lowered.mlir",
-                "dumped-0-traced.mlir", "dumped-1-differentiated.mlir",
-                "dumped-1-lowered.mlir", "dumped-1-traced.mlir"}));
+                "dumped-0-pipeline.txt", "dumped-0-traced.mlir",
+                "dumped-1-differentiated.mlir", "dumped-1-lowered.mlir",
+                "dumped-1-pipeline.txt", "dumped-1-traced.mlir"}));
 
   std::string traced = parseDump("dumped-0-traced.mlir");
   EXPECT_NE(traced.find("func.func @dumped(%arg0: tensor<4x3xf32>"),
@@ -160,6 +212,78 @@ TEST_F(IRDumpTest, TrainStepDumpsItsUpdate) {
       << differentiated;
   parseDump("adam_step-0-traced.mlir");
   parseDump("adam_step-0-lowered.mlir");
+}
+
+TEST_F(IRDumpTest, PipelineReplaysTheDifferentiation) {
+  Tensor w = ones({3, 1}, requires_grad());
+  jit::CompiledFunction loss = jit::compile(
+      [&](const std::vector<Tensor> &in) {
+        return (in[0].matmul(w).tanh() - in[1]).pow(2.0).mean();
+      },
+      "replayed");
+  loss(ones({4, 3}, requires_grad()), zeros({4, 1}));
+  EXPECT_EQ(readDump("replayed-0-pipeline.txt"),
+            "builtin.module(adjit-autodiff{function=replayed wrt=0,2 "
+            "name=replayed_grad cleanup=true})\n");
+  expectPipelineReplays("replayed-0");
+}
+
+TEST_F(IRDumpTest, PipelineReplaysTheTrainingSteps) {
+  Tensor w = ones({3, 2}, requires_grad()), b = zeros({2}, requires_grad());
+  auto lossFn = [&](const std::vector<Tensor> &in) {
+    return ((in[0].matmul(w) + b).tanh() - in[1]).pow(2.0).mean();
+  };
+  jit::TrainStep sgd(
+      lossFn,
+      optim::SGDOptions(0.1).momentum(0.9).dampening(0.1).weight_decay(1e-4),
+      "replay_sgd");
+  jit::TrainStep nesterov(lossFn,
+                          optim::SGDOptions(0.1).momentum(0.5).nesterov(true),
+                          "replay_nesterov");
+  jit::TrainStep adam(
+      lossFn,
+      optim::AdamOptions(1e-3).betas({0.8, 0.99}).eps(1e-6).weight_decay(0.01),
+      "replay_adam");
+  for (jit::TrainStep *step : {&sgd, &nesterov, &adam})
+    (*step)(ones({4, 3}), zeros({4, 2}));
+  EXPECT_EQ(readDump("replay_sgd-0-pipeline.txt"),
+            "builtin.module(adjit-autodiff{function=replay_sgd wrt=2,3 "
+            "name=replay_sgd_grad cleanup=true},adjit-append-optimizer-update{"
+            "function=replay_sgd_grad wrt=2,3 optimizer=sgd momentum=0.9 "
+            "dampening=0.1 nesterov=false weight-decay=1e-04})\n");
+  EXPECT_EQ(readDump("replay_adam-0-pipeline.txt"),
+            "builtin.module(adjit-autodiff{function=replay_adam wrt=2,3 "
+            "name=replay_adam_grad cleanup=true},adjit-append-optimizer-update{"
+            "function=replay_adam_grad wrt=2,3 optimizer=adam beta1=0.8 "
+            "beta2=0.99 eps=1e-06 weight-decay=0.01})\n");
+  expectPipelineReplays("replay_sgd-0");
+  expectPipelineReplays("replay_nesterov-0");
+  expectPipelineReplays("replay_adam-0");
+}
+
+TEST_F(IRDumpTest, CreatesAMissingDumpDirectory) {
+  std::string nested = directory + "/not/yet/there";
+  setenv("ADJIT_DUMP_IR", nested.c_str(), 1);
+  jit::CompiledFunction f = jit::compile(
+      [](const std::vector<Tensor> &in) { return in[0].exp(); }, "nested");
+  f(ones({3}));
+  EXPECT_TRUE(fs::exists(fs::path(nested) / "nested-0-traced.mlir"));
+  EXPECT_TRUE(fs::exists(fs::path(nested) / "nested-0-lowered.mlir"));
+}
+
+TEST_F(IRDumpTest, ADumpDirectoryThatCannotBeCreatedIsAnError) {
+  std::string file = directory + "/a-file";
+  std::ofstream(file) << "not a directory";
+  std::string below = file + "/dumps";
+  setenv("ADJIT_DUMP_IR", below.c_str(), 1);
+  jit::CompiledFunction f = jit::compile(
+      [](const std::vector<Tensor> &in) { return in[0].exp(); }, "blocked");
+  std::string error = test::errorOf([&] { f(ones({3})); });
+  EXPECT_EQ(error.rfind("jit: ADJIT_DUMP_IR: cannot create the directory '" +
+                            below + "': ",
+                        0),
+            0u)
+      << error;
 }
 
 } // namespace

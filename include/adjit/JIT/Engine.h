@@ -7,6 +7,7 @@
 #include "adjit/JIT/Buffer.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -14,7 +15,9 @@
 #include <vector>
 
 namespace mlir {
+class DialectRegistry;
 class ModuleOp;
+template <typename OpTy> class OwningOpRef;
 } // namespace mlir
 
 namespace adjit::jit {
@@ -102,6 +105,16 @@ public:
   /// fails.
   std::shared_ptr<const CompiledModule> compile(mlir::ModuleOp module);
 
+  /// Compiles `module` without printing and parsing it again: the engine
+  /// takes it over and lowers it in place, in its own context, which must
+  /// have been made from getDialectRegistry() and must not be used by other
+  /// threads until this returns (the context may be destroyed afterwards;
+  /// the compiled code does not refer to it). The cache key is that of the
+  /// printed module, as for the other overloads. Throws adjit::Error carrying
+  /// the diagnostics if lowering or code generation fails.
+  std::shared_ptr<const CompiledModule>
+  compile(mlir::OwningOpRef<mlir::ModuleOp> module);
+
   /// Parses and compiles a module given as MLIR text; diagnostics name the
   /// text `sourceName`. Throws adjit::Error carrying the diagnostics if
   /// parsing, lowering or code generation fails.
@@ -121,15 +134,30 @@ public:
   /// Drops every cached module (modules still referenced stay valid).
   void clearCache();
 
+  /// Returns the dialects, external models and LLVM IR translations that
+  /// compiling a module needs: the adjit dialect and those the adjit-to-llvm
+  /// pipeline lowers through, no others. Contexts of modules given to
+  /// compile(OwningOpRef) are made from it.
+  static const mlir::DialectRegistry &getDialectRegistry();
+
   /// Returns the `adjit-to-llvm` options this engine compiles with, in
   /// pipeline syntax, e.g. `{approximate-math=true blas-min-flops=262145}`.
   const std::string &getPipelineOptions() const { return pipelineOptions; }
 
 private:
   struct Cache;
+  /// Returns the cached module of `key`, or the one `compileMiss` makes
+  /// (once, however many threads ask at the same time).
+  std::shared_ptr<const CompiledModule>
+  compileCached(const std::string &key,
+                const std::function<std::shared_ptr<const CompiledModule>()>
+                    &compileMiss);
   std::shared_ptr<const CompiledModule>
   compileUncached(std::string_view text, std::string_view sourceName,
                   std::string key);
+  /// Lowers `module` in place and generates its code.
+  std::shared_ptr<const CompiledModule> compileModule(mlir::ModuleOp module,
+                                                      std::string key);
 
   EngineOptions options;
   std::string pipelineOptions;

@@ -66,4 +66,90 @@ def AdjitAutodiff : Pass<"adjit-autodiff", "::mlir::ModuleOp"> {
                            "::mlir::func::FuncDialect"];
 }
 
+def AdjitAppendOptimizerUpdate
+    : Pass<"adjit-append-optimizer-update", "::mlir::ModuleOp"> {
+  let summary = "Append a fused SGD or Adam update to a gradient function";
+  let description = [{
+    Turns a gradient function, as adjit-autodiff generates it for a loss,
+    into one training step: `func.func @f_grad(args...) -> (loss,
+    gradients...)`, whose result 1 + i is the gradient of argument `wrt[i]`,
+    becomes
+
+    ```mlir
+    func.func @f_grad(args..., states..., %lr: tensor<f64>, %step: tensor<f64>)
+        -> (loss, updated wrt arguments..., updated states...)
+    ```
+
+    The gradients are no longer returned; the updated values of the `wrt`
+    arguments take their place, followed by the updated optimizer state. The
+    state of each `wrt` argument (in `wrt` order) comes right after the
+    original arguments:
+
+    * `optimizer=sgd`: nothing; with `momentum` the momentum buffer (the
+      argument's type, zeros before the first step); with `dampening` as well
+      a `tensor<i1>` flag saying whether the buffer holds a value (false
+      before the first step), because dampening applies from the second step
+      on.
+    * `optimizer=adam`: the first and second moments (the argument's type,
+      zeros before the first step).
+
+    `%lr` is the learning rate and `%step` the 1-based step count (Adam's
+    bias correction uses it), so that neither needs a recompilation when it
+    changes. The update follows the eager `optim::SGD::step` and
+    `optim::Adam::step` formula by formula: weight decay adds
+    `weight-decay * p` to the gradient; SGD keeps `buf = momentum * buf +
+    (1 - dampening) * d` and steps along `d + momentum * buf` (`nesterov`)
+    or `buf`; Adam keeps `m = beta1 * m + (1 - beta1) * g`, `v = beta2 * v +
+    (1 - beta2) * g * g` and subtracts `lr / (1 - beta1^step) * m /
+    (sqrt(v) / sqrt(1 - beta2^step) + eps)`. Scalar coefficients (the
+    learning rate, the bias corrections) are computed in f64 and rounded to
+    each argument's element type, as the eager optimizers do.
+
+    Example: `adjit-opt --adjit-autodiff="function=loss wrt=0"
+    --adjit-append-optimizer-update="function=loss_grad wrt=0 optimizer=sgd
+    momentum=0.9"`. `jit::TrainStep` runs exactly this pipeline; with
+    `ADJIT_DUMP_IR=<dir>` it writes it next to the traced IR so that
+    `adjit-opt` can replay it (see docs/jit.md).
+
+    Errors (with a diagnostic and no output): no `function`, no such
+    function, a declaration or a function of several blocks, an out-of-range
+    or repeated `wrt` index, a result count other than 1 + the number of
+    `wrt` indices, a loss (result 0) that is not a one-element f32/f64
+    tensor, a gradient whose type is not its argument's, a `wrt` argument
+    that is not a statically shaped f32/f64 tensor, no default `wrt`
+    (the number of f32/f64 tensor arguments differs from the number of
+    gradients), an unknown `optimizer`, an option of the other optimizer, and
+    the option values the eager optimizers reject (negative momentum or
+    weight decay, `nesterov` without momentum or with dampening, betas
+    outside [0, 1), negative eps; also NaN and infinite values).
+  }];
+  let options = [
+    Option<"function", "function", "std::string", /*default=*/"",
+           "The gradient function to extend (required)">,
+    ListOption<"wrt", "wrt", "int64_t",
+               "The arguments whose gradients the function returns, in "
+               "result order; each is updated (default: every f32/f64 "
+               "tensor argument, as adjit-autodiff differentiates by "
+               "default)">,
+    Option<"optimizer", "optimizer", "std::string", /*default=*/"\"sgd\"",
+           "The update rule: sgd or adam">,
+    Option<"momentum", "momentum", "double", /*default=*/"0.0",
+           "SGD's momentum factor">,
+    Option<"dampening", "dampening", "double", /*default=*/"0.0",
+           "SGD's dampening of the momentum">,
+    Option<"nesterov", "nesterov", "bool", /*default=*/"false",
+           "SGD with Nesterov momentum">,
+    Option<"weightDecay", "weight-decay", "double", /*default=*/"0.0",
+           "L2 penalty added to the gradient (SGD and Adam)">,
+    Option<"beta1", "beta1", "double", /*default=*/"0.9",
+           "Adam's decay rate of the first moment">,
+    Option<"beta2", "beta2", "double", /*default=*/"0.999",
+           "Adam's decay rate of the second moment">,
+    Option<"eps", "eps", "double", /*default=*/"1e-8",
+           "Adam's term added to the denominator">,
+  ];
+  let dependentDialects = ["::mlir::adjit::AdjitDialect",
+                           "::mlir::func::FuncDialect"];
+}
+
 #endif // ADJIT_DIALECT_ADJIT_TRANSFORMS_PASSES_TD
