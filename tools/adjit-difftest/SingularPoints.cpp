@@ -612,11 +612,14 @@ private:
                 Dtype dtype);
   /// Runs a point with tensor inputs on its own.
   void runTensorPoint(const Point &point, Dtype dtype);
-  /// Compares one element three ways, printing a failure line.
-  bool compareElement(const std::string &heading, Dtype dtype,
-                      const std::string &quantity, double eager,
-                      double compiled, double expected,
-                      const std::string &context);
+  /// Compares `eager`, `compiled` and `expected` (elements of one quantity
+  /// of one point) three ways and prints one line if any element fails.
+  void compareQuantity(const std::string &heading, Dtype dtype,
+                       const std::string &quantity,
+                       const std::vector<double> &eager,
+                       const std::vector<double> &compiled,
+                       const std::vector<double> &expected, const Shape &shape,
+                       const std::string &context);
   void perturb(CaseResults &results, Dtype dtype);
   void reportError(const std::string &heading, const CaseResults &results);
 
@@ -671,32 +674,60 @@ std::string describeInputs(const OpEntry &op, const std::vector<Values> &in) {
   return out;
 }
 
-bool Runner::compareElement(const std::string &heading, Dtype dtype,
-                            const std::string &quantity, double eager,
-                            double compiled, double expected,
-                            const std::string &context) {
-  summary.comparisons += 3;
-  bool same = identical(eager, compiled);
-  bool eagerOk = matchesTable(eager, expected, dtype);
-  bool compiledOk = matchesTable(compiled, expected, dtype);
-  if (same && eagerOk && compiledOk)
-    return true;
+/// Bits of the comparisons an element fails.
+enum : unsigned { kEagerCompiled = 1, kEagerTable = 2, kCompiledTable = 4 };
+
+unsigned compareElement(double eager, double compiled, double expected,
+                        Dtype dtype) {
+  unsigned failed = 0;
+  if (!identical(eager, compiled))
+    failed |= kEagerCompiled;
+  if (!matchesTable(eager, expected, dtype))
+    failed |= kEagerTable;
+  if (!matchesTable(compiled, expected, dtype))
+    failed |= kCompiledTable;
+  return failed;
+}
+
+void Runner::compareQuantity(const std::string &heading, Dtype dtype,
+                             const std::string &quantity,
+                             const std::vector<double> &eager,
+                             const std::vector<double> &compiled,
+                             const std::vector<double> &expected,
+                             const Shape &shape, const std::string &context) {
+  if (eager.size() != expected.size() || compiled.size() != expected.size()) {
+    ++summary.failures;
+    os << "FAIL " << heading << ": " << quantity << context << ": eager has "
+       << eager.size() << " elements, compiled " << compiled.size()
+       << ", expected " << expected.size() << "\n";
+    return;
+  }
+  unsigned failed = 0;
+  std::string elements;
+  for (size_t k = 0; k < expected.size(); ++k) {
+    summary.comparisons += 3;
+    unsigned f = compareElement(eager[k], compiled[k], expected[k], dtype);
+    if (f && !shape.empty())
+      elements += (elements.empty() ? " elements " : ", ") + std::to_string(k);
+    failed |= f;
+  }
+  if (!failed)
+    return;
   ++summary.failures;
   std::string what;
   auto add = [&](const char *s) {
     what += what.empty() ? s : std::string(", ") + s;
   };
-  if (!same)
+  if (failed & kEagerCompiled)
     add("eager != compiled");
-  if (!eagerOk)
+  if (failed & kEagerTable)
     add("eager != expected");
-  if (!compiledOk)
+  if (failed & kCompiledTable)
     add("compiled != expected");
-  os << "FAIL " << heading << ": " << quantity << context << ": eager "
-     << formatNumber(eager, dtype) << ", compiled "
-     << formatNumber(compiled, dtype) << ", expected " << formatNumber(expected)
-     << " (" << what << ")\n";
-  return false;
+  os << "FAIL " << heading << ": " << quantity << elements << context
+     << ": eager " << formatValues(eager, shape, dtype) << ", compiled "
+     << formatValues(compiled, shape, dtype) << ", expected "
+     << formatValues(expected, shape) << " (" << what << ")\n";
 }
 
 void Runner::perturb(CaseResults &results, Dtype dtype) {
@@ -766,21 +797,32 @@ void Runner::runBatch(const OpEntry &op,
     reportError(heading, r);
     return;
   }
-  for (size_t j = 0; j < 2 * n; ++j) {
-    const Point &p = *points[j % n];
-    double w = kWeights[j / n];
+  // One line per point and quantity: the weight 1's, or the weight -2's if
+  // only that fails.
+  for (size_t j = 0; j < n; ++j) {
+    const Point &p = *points[j];
     std::string pointHeading = std::string(op.name) + " " + dtypeLabel(dtype) +
                                " " + describeInputs(op, p.inputs);
-    std::string context = " (w=" + formatNumber(w) + ")";
-    compareElement(pointHeading, dtype, "value", r.eagerValue[j],
-                   r.compiledValue[j], p.value.elements[0], context);
+    auto compare = [&](const std::string &quantity,
+                       const std::vector<double> &eager,
+                       const std::vector<double> &compiled, double expected,
+                       bool scaled) {
+      int64_t failures = summary.failures;
+      for (size_t copy = 0; copy < 2 && failures == summary.failures; ++copy) {
+        size_t e = j + copy * n;
+        double w = kWeights[copy];
+        compareQuantity(pointHeading, dtype, quantity, {eager[e]},
+                        {compiled[e]}, {scaled ? w * expected : expected}, {},
+                        " (w=" + formatNumber(w) + ")");
+      }
+    };
+    compare("value", r.eagerValue, r.compiledValue, p.value.elements[0], false);
     size_t g = 0;
     for (const Operand &operand : op.operands) {
       if (operand.kind != OperandKind::Differentiable)
         continue;
-      compareElement(pointHeading, dtype, std::string("d") + operand.name,
-                     r.eagerGradients[g][j], r.compiledGradients[g][j],
-                     w * p.gradients[g].elements[0], context);
+      compare(std::string("d") + operand.name, r.eagerGradients[g],
+              r.compiledGradients[g], p.gradients[g].elements[0], true);
       ++g;
     }
   }
@@ -806,34 +848,15 @@ void Runner::runTensorPoint(const Point &point, Dtype dtype) {
     reportError(heading, r);
     return;
   }
-  auto compareTensor =
-      [&](const std::string &quantity, const std::vector<double> &eager,
-          const std::vector<double> &compiled, const Values &expected) {
-        if (eager.size() != expected.elements.size() ||
-            compiled.size() != expected.elements.size()) {
-          ++summary.failures;
-          os << "FAIL " << heading << ": " << quantity << ": eager has "
-             << eager.size() << " elements, compiled " << compiled.size()
-             << ", expected " << expected.elements.size() << "\n";
-          return;
-        }
-        for (size_t k = 0; k < eager.size(); ++k) {
-          std::string context =
-              " element " + std::to_string(k) + " (eager " +
-              formatValues(eager, expected.shape, dtype) + ", compiled " +
-              formatValues(compiled, expected.shape, dtype) + ", expected " +
-              formatValues(expected.elements, expected.shape) + ")";
-          compareElement(heading, dtype, quantity, eager[k], compiled[k],
-                         expected.elements[k], context);
-        }
-      };
-  compareTensor("value", r.eagerValue, r.compiledValue, point.value);
+  compareQuantity(heading, dtype, "value", r.eagerValue, r.compiledValue,
+                  point.value.elements, point.value.shape, "");
   size_t g = 0;
-  for (const Operand &operand : op.operands) {
-    if (operand.kind != OperandKind::Differentiable)
+  for (size_t i = 0; i < op.operands.size(); ++i) {
+    if (op.operands[i].kind != OperandKind::Differentiable)
       continue;
-    compareTensor(std::string("d") + operand.name, r.eagerGradients[g],
-                  r.compiledGradients[g], point.gradients[g]);
+    compareQuantity(heading, dtype, std::string("d") + op.operands[i].name,
+                    r.eagerGradients[g], r.compiledGradients[g],
+                    point.gradients[g].elements, point.inputs[i].shape, "");
     ++g;
   }
 }
