@@ -6,7 +6,6 @@
 #include "adjit/JIT.h"
 #include "adjit/NN.h"
 
-#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <algorithm>
@@ -15,7 +14,6 @@
 #include <cstdlib>
 #include <functional>
 #include <limits>
-#include <map>
 #include <set>
 
 using namespace adjit;
@@ -572,8 +570,6 @@ CaseResults runCase(const OpEntry &op, const CaseInputs &inputs, Dtype dtype) {
         "singular_forward");
     Tensor value = forward(plain);
     r.compiledValue = toDoubles(value);
-    if (r.valueShape.empty() && r.eagerError.size())
-      r.valueShape = value.sizes();
 
     std::vector<Tensor> leaves = makeTensors(op, inputs, dtype, true);
     const std::vector<double> weights = inputs.weights;
@@ -590,13 +586,6 @@ CaseResults runCase(const OpEntry &op, const CaseInputs &inputs, Dtype dtype) {
   }
   return r;
 }
-
-/// One compared element: where it comes from and what to print.
-struct ElementReport {
-  std::string where;
-  std::string quantity;
-  double eager, compiled, expected;
-};
 
 class Runner {
 public:
