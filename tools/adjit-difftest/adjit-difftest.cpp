@@ -2,6 +2,7 @@
 //
 //   adjit-difftest [--seed=S] [--count=N] [--out-dir=DIR] [--verbose]
 //                  [--self-check] [--large] [--fd-samples=K]
+//   adjit-difftest --singular [--singular-ops=OP,...] [--verbose]
 //
 // Generates the random tensor programs of seeds S .. S+N-1 and runs each with
 // eager autograd, with jit::compile (differentiated in the IR) and under
@@ -14,9 +15,15 @@
 // parallel loops, and takes finite differences of K sampled elements of each
 // input (default 16).
 //
+// --singular runs the table of singular points instead (SingularPoints.h):
+// every traceable op at its kinks, ties, zeros, infinities and NaN, where
+// eager and compiled values and gradients must be identical and equal the
+// table of expected values.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Check.h"
+#include "SingularPoints.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -63,10 +70,41 @@ int main(int argc, char **argv) {
                      "elements of each input, 0 for all (default: 16 with "
                      "--large, else 0)"),
       llvm::cl::init(0));
+  llvm::cl::opt<bool> singular(
+      "singular",
+      llvm::cl::desc("Run every op at its singular points (kinks, ties, "
+                     "zeros, infinities, NaN): eager and compiled values and "
+                     "gradients must be identical and match the expected "
+                     "table"));
+  llvm::cl::opt<std::string> singularOps(
+      "singular-ops",
+      llvm::cl::desc("With --singular: only these ops (comma separated)"));
+  llvm::cl::opt<bool> singularPerturb(
+      "singular-perturb", llvm::cl::Hidden,
+      llvm::cl::desc("With --singular: change the first compiled gradient "
+                     "element by one ulp, which must be reported"));
   llvm::cl::ParseCommandLineOptions(
       argc, argv,
       "adjit-difftest: random programs run with eager autograd, jit::compile "
       "and finite differences, compared\n");
+
+  if (singular) {
+    auto start = std::chrono::steady_clock::now();
+    SingularOptions singularOptions;
+    singularOptions.only = singularOps;
+    singularOptions.verbose = verbose;
+    singularOptions.perturbCompiledGradient = singularPerturb;
+    SingularSummary summary = runSingularPoints(singularOptions, llvm::outs());
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    llvm::outs() << "adjit-difftest --singular: " << summary.ops << " ops, "
+                 << summary.points << " points in f64 and " << summary.f32Points
+                 << " in f32, " << summary.comparisons << " comparisons, "
+                 << summary.failures << " failed, " << summary.errors
+                 << " errors; " << llvm::format("%.1f", seconds) << " s\n";
+    return summary.passed() ? 0 : 1;
+  }
 
   GeneratorOptions generatorOptions;
   generatorOptions.large = large;
