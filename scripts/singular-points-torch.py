@@ -53,8 +53,20 @@ OPS = {
     "sub": (lambda x, y: x - y, "dd"),
     "mul": (lambda x, y: x * y, "dd"),
     "div": (lambda x, y: x / y, "dd"),
-    "maximum": (lambda x, y: torch.where(x > y, x, y), "dd"),
-    "minimum": (lambda x, y: torch.where(x < y, x, y), "dd"),
+    "where_max": (lambda x, y: torch.where(x > y, x, y), "dd"),
+    "where_min": (lambda x, y: torch.where(x < y, x, y), "dd"),
+    "maximum": (lambda x, y: torch.maximum(x, y), "dd"),
+    "minimum": (lambda x, y: torch.minimum(x, y), "dd"),
+    "sin": (lambda x: torch.sin(x), "d"),
+    "cos": (lambda x: torch.cos(x), "d"),
+    "log1p": (lambda x: torch.log1p(x), "d"),
+    "expm1": (lambda x: torch.expm1(x), "d"),
+    "erf": (lambda x: torch.erf(x), "d"),
+    "sign": (lambda x: torch.sign(x), "d"),
+    "floor": (lambda x: torch.floor(x), "d"),
+    "ceil": (lambda x: torch.ceil(x), "d"),
+    "round": (lambda x: torch.round(x), "d"),
+    "clamp": (lambda x: torch.clamp(x, -1.0, 1.0), "d"),
     "where": (lambda c, x, y: torch.where(c > 0.5, x, y), "mdd"),
     "where_log": (
         lambda x: torch.where(x > 0, torch.log(x), torch.zeros_like(x)),
@@ -105,7 +117,7 @@ def point_sets(op):
         return [[x, y] for x in ADD for y in ADD]
     if op in ("mul", "div"):
         return [[x, y] for x in MUL for y in MUL]
-    if op in ("maximum", "minimum"):
+    if op in ("maximum", "minimum", "where_max", "where_min"):
         return [[x, y] for x in MAX for y in MAX]
     if op == "where":
         return [[c, x, y] for c in (1.0, 0.0) for x in (1.0, math.nan,

@@ -126,6 +126,19 @@ const std::vector<OpEntry> &getOps() {
         unary("relu", "relu(x)", &adjit::relu),
         unary("abs", "abs(x)", &adjit::abs),
         unary("clone", "clone(x)", &adjit::clone),
+        unary("sin", "sin(x)", &adjit::sin),
+        unary("cos", "cos(x)", &adjit::cos),
+        unary("log1p", "log1p(x)", &adjit::log1p),
+        unary("expm1", "expm1(x)", &adjit::expm1),
+        unary("erf", "erf(x)", &adjit::erf),
+        unary("sign", "sign(x)", &adjit::sign),
+        unary("floor", "floor(x)", &adjit::floor),
+        unary("ceil", "ceil(x)", &adjit::ceil),
+        unary("round", "round(x)", &adjit::round),
+        unary("clamp", "clamp(x, -1, 1)",
+              [](const Tensor &x) { return clamp(x, -1.0, 1.0); }),
+        binary("maximum", "maximum(x, y)", &adjit::maximum),
+        binary("minimum", "minimum(x, y)", &adjit::minimum),
         {"to",
          "x.to(the other float dtype)",
          {{"x", kDiff}},
@@ -147,11 +160,11 @@ const std::vector<OpEntry> &getOps() {
         binary("sub", "x - y", &adjit::sub),
         binary("mul", "x * y", &adjit::mul),
         binary("div", "x / y", &adjit::div),
-        binary("maximum", "where(x > y, x, y)",
+        binary("where_max", "where(x > y, x, y)",
                [](const Tensor &x, const Tensor &y) {
                  return where(x > y, x, y);
                }),
-        binary("minimum", "where(x < y, x, y)",
+        binary("where_min", "where(x < y, x, y)",
                [](const Tensor &x, const Tensor &y) {
                  return where(x < y, x, y);
                }),
@@ -194,11 +207,11 @@ const std::vector<OpEntry> &getOps() {
         tensorOp("add_broadcast", "x + y (y broadcast)",
                  {{"x", kDiff}, {"y", kDiff}}, false,
                  [](const std::vector<Tensor> &t) { return t[0] + t[1]; }),
-        tensorOp("mse_loss", "mse_loss(x, y)", {{"x", kDiff}, {"y", kDiff}},
-                 false,
-                 [](const std::vector<Tensor> &t) {
-                   return F::mse_loss(t[0], t[1]);
-                 }),
+        tensorOp(
+            "mse_loss", "mse_loss(x, y)", {{"x", kDiff}, {"y", kDiff}}, false,
+            [](const std::vector<Tensor> &t) {
+              return F::mse_loss(t[0], t[1]);
+            }),
         tensorOp("cross_entropy", "cross_entropy(x, t)",
                  {{"x", kDiff}, {"t", OperandKind::ClassIndex}}, false,
                  [](const std::vector<Tensor> &t) {
