@@ -175,6 +175,10 @@ public:
   Tensor mean() const;
   Tensor mean(const Shape &dims, bool keepdim = false) const;
   Tensor max() const;
+  Tensor amax(const Shape &dims = {}, bool keepdim = false) const;
+  Tensor amin(const Shape &dims = {}, bool keepdim = false) const;
+  Tensor min() const;
+  Tensor logsumexp(const Shape &dims, bool keepdim = false) const;
   /// Max along \p dim: (values, int64 indices).
   std::pair<Tensor, Tensor> max(int64_t dim, bool keepdim = false) const;
   Tensor argmax(int64_t dim, bool keepdim = false) const;
@@ -344,6 +348,16 @@ Tensor var(const Tensor &a, const Shape &dims = {},
 /// Standard deviation, sqrt(var); its gradient is 0 where it is 0 (PyTorch).
 Tensor std(const Tensor &a, const Shape &dims = {},
            std::optional<double> correction = 1, bool keepdim = false);
+/// Maximum over \p dims (empty: all), NaN-propagating; tied maxima of a
+/// group share its gradient evenly (PyTorch's amax).
+Tensor amax(const Tensor &a, const Shape &dims = {}, bool keepdim = false);
+/// Minimum over \p dims, as -amax(-a).
+Tensor amin(const Tensor &a, const Shape &dims = {}, bool keepdim = false);
+/// Minimum of all elements, as -max(-a).
+Tensor min(const Tensor &a);
+/// log(sum(exp(a))) over \p dims, computed stably (the maximum is
+/// subtracted first); its gradient is softmax over the reduced dims.
+Tensor logsumexp(const Tensor &a, const Shape &dims, bool keepdim = false);
 /// Reduces a broadcast result back to \p shape by summing (differentiable).
 Tensor sum_to(const Tensor &a, const Shape &shape);
 Tensor reshape(const Tensor &a, const Shape &shape);

@@ -136,6 +136,102 @@ Tensor adjit::max(const Tensor &a) {
   return out;
 }
 
+Tensor adjit::amax(const Tensor &a, const Shape &dimsIn, bool keepdim) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Amax, "amax", {a}, dimsIn, keepdim},
+        [&] { return amax(a, dimsIn, keepdim); });
+
+  checkDefined("amax", a);
+  semantics::Reduction reduction =
+      checkedShape(semantics::reducedShape("amax", a.sizes(), dimsIn, keepdim));
+  const Shape &dims = reduction.dims;
+  for (int64_t d : dims)
+    if (a.size(d) == 0)
+      throw Error("amax: cannot reduce over dimension " + std::to_string(d) +
+                  " of size 0 (shape " + shapeToString(a.sizes()) + ")");
+  int64_t rows, rowLen;
+  Tensor src = rowsForReduction(a, dims, a.dtype(), rows, rowLen);
+  Tensor out = makeEmpty(reduction.shape, a.dtype());
+  ADJIT_DISPATCH_ALL(a.dtype(), {
+    const scalar_t *x = src.unsafeGetImpl()->data<scalar_t>();
+    scalar_t *o = out.unsafeGetImpl()->data<scalar_t>();
+    for (int64_t r = 0; r < rows; ++r) {
+      const scalar_t *row = x + r * rowLen;
+      scalar_t m = row[0];
+      for (int64_t k = 1; k < rowLen; ++k) {
+        if constexpr (std::is_floating_point_v<scalar_t>)
+          if (std::isnan(m))
+            break;
+        if (!(row[k] <= m))
+          m = row[k];
+      }
+      o[r] = m;
+    }
+  });
+  if (shouldRecord(a)) {
+    Shape in = a.sizes();
+    recordOp(out, "AmaxBackward0", {&a}, {SavedVariable(a)},
+             [in, dims, keepdim](const Tensor &g, const std::vector<Tensor> &s,
+                                 const Node &) -> std::vector<Tensor> {
+               // The gradient is shared evenly between tied maxima of each
+               // reduced group, as reduce_max's adjoint does.
+               Tensor x = s[0].detach();
+               Tensor mask =
+                   castTo(eq(x, amax(x, dims, /*keepdim=*/true)), g.dtype());
+               Tensor gk = keepdim ? g : unsqueezeDims(g, dims);
+               return {div(mul(gk, mask), sum(mask, dims, /*keepdim=*/true))};
+             });
+  }
+  return out;
+}
+
+Tensor adjit::amin(const Tensor &a, const Shape &dims, bool keepdim) {
+  checkDefined("amin", a);
+  // -max(-x): exact, ties share the gradient, NaN propagates.
+  return neg(amax(neg(a), dims, keepdim));
+}
+
+Tensor adjit::min(const Tensor &a) {
+  checkDefined("min", a);
+  if (a.numel() == 0)
+    throw Error("min: cannot reduce an empty tensor of shape " +
+                shapeToString(a.sizes()));
+  return neg(max(neg(a)));
+}
+
+Tensor adjit::logsumexp(const Tensor &a, const Shape &dims, bool keepdim) {
+  checkDefined("logsumexp", a);
+  if (!a.is_floating_point())
+    throw Error(std::string("logsumexp: expected a floating-point tensor, "
+                            "got ") +
+                dtypeName(a.dtype()) + " of shape " + shapeToString(a.sizes()));
+  // log(sum(exp(x - m))) + m with m the maximum, taken as a constant (its
+  // gradient cancels exactly; PyTorch does the same), and 0 where it is
+  // infinite so that rows of -inf give -inf rather than NaN.
+  Tensor m = amax(a, dims, /*keepdim=*/true).detach();
+  Tensor zero = scalarLike(0, a.dtype());
+  Tensor inf = scalarLike(INFINITY, a.dtype());
+  Tensor shift = where(eq(abs(m), inf), zero, m);
+  Tensor total = log(sum(exp(a - shift), dims, /*keepdim=*/true)) + shift;
+  if (keepdim)
+    return total;
+  semantics::Reduction reduction = checkedShape(
+      semantics::reducedShape("logsumexp", a.sizes(), dims, keepdim));
+  return reshape(total, reduction.shape);
+}
+
+Tensor Tensor::amax(const Shape &dims, bool keepdim) const {
+  return adjit::amax(*this, dims, keepdim);
+}
+Tensor Tensor::amin(const Shape &dims, bool keepdim) const {
+  return adjit::amin(*this, dims, keepdim);
+}
+Tensor Tensor::min() const { return adjit::min(*this); }
+Tensor Tensor::logsumexp(const Shape &dims, bool keepdim) const {
+  return adjit::logsumexp(*this, dims, keepdim);
+}
+
 std::pair<Tensor, Tensor> adjit::max(const Tensor &a, int64_t dim,
                                      bool keepdim) {
   runtime::notifyUnsupported("max(dim)", "it returns indices");

@@ -114,6 +114,16 @@ TEST_F(GradcheckTest, ClampVarianceAndStandardDeviation) {
   checkFirstAndSecondOrder([](auto &v) { return v[0].std(); }, {m});
 }
 
+TEST_F(GradcheckTest, ExtremaAndLogsumexp) {
+  Tensor m = any({3, 4});
+  checkFirstAndSecondOrder([](auto &v) { return amax(v[0], {1}); }, {m});
+  checkFirstAndSecondOrder([](auto &v) { return amin(v[0], {0}, true); }, {m});
+  checkFirstAndSecondOrder([](auto &v) { return v[0].min(); }, {m});
+  checkFirstAndSecondOrder([](auto &v) { return logsumexp(v[0], {1}); }, {m});
+  checkFirstAndSecondOrder([](auto &v) { return logsumexp(v[0], {}, true); },
+                           {m});
+}
+
 TEST_F(GradcheckTest, MaximumAndMinimumAwayFromTies) {
   Tensor a = tensor({-1.5, 0.3, 0.4, 2.0}, dtype(kFloat64).requires_grad(true));
   Tensor b = tensor({{0.5}, {-0.7}}, dtype(kFloat64).requires_grad(true));

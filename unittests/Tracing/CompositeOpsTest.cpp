@@ -100,4 +100,38 @@ TEST(CompositeOps, StandardDeviationHasAZeroGradientAtZeroVariance) {
   });
 }
 
+TEST(CompositeOps, AmaxAminAndMinShareTiesAndMatchCompiled) {
+  std::vector<double> g =
+      expectSameGradient({1.0, 3.0, 3.0, -2.0, -2.0, 0.5}, [](const Tensor &x) {
+        Tensor m = x.view({2, 3});
+        return (amax(m, {1}) * tensor({1.0, 10.0}, kFloat64)).sum() +
+               amin(m, {0}, true).sum();
+      });
+  // Row maxima 3 (tied: half each) and 0.5 (weight 10); the column minima
+  // -2, -2 and 0.5 all lie in the second row.
+  EXPECT_EQ(g, (std::vector<double>{0, 0.5, 0.5, 1, 1, 11}));
+  expectSameGradient({2.0, kNaN, 2.0},
+                     [](const Tensor &x) { return x.min() + x.amax(); });
+  EXPECT_EQ(tensor({{1.0, 5.0}, {7.0, 2.0}}).amax({0}, true).sizes(),
+            (Shape{1, 2}));
+  EXPECT_EQ(amin(tensor({{1.0, 5.0}, {7.0, 2.0}}), {-1})[1].item(), 2.0);
+  EXPECT_THROW(amax(zeros({2, 0}), {1}), Error);
+}
+
+TEST(CompositeOps, LogsumexpIsStableAndItsGradientIsSoftmax) {
+  Tensor big = tensor({1000.0, 1000.0}, kFloat64);
+  EXPECT_NEAR(logsumexp(big, {0}).item(), 1000.0 + std::log(2.0), 1e-9);
+  Tensor rows = tensor({{-kInf, -kInf}, {0.0, 0.0}}, kFloat64);
+  EXPECT_EQ(logsumexp(rows, {1})[0].item(), -kInf);
+  std::vector<double> g = expectSameGradient(
+      {1.0, 2.0, 3.0, 1000.0, 1000.0, -kInf}, [](const Tensor &x) {
+        return logsumexp(x.view({2, 3}), {1}).sum();
+      });
+  double z = std::exp(1.0) + std::exp(2.0) + std::exp(3.0);
+  EXPECT_NEAR(g[0], std::exp(1.0) / z, 1e-15);
+  EXPECT_EQ(g[3], 0.5);
+  EXPECT_EQ(g[5], 0.0);
+  EXPECT_EQ(logsumexp(rows, {1}, true).sizes(), (Shape{2, 1}));
+}
+
 } // namespace

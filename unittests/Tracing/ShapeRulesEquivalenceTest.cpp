@@ -140,11 +140,23 @@ TEST(ShapeRulesEquivalence, SlicesClampedAsPython) {
         },
         {x});
   }
-  // A start beyond the end clamps to the size: an empty slice. (Compiled, its
-  // offset 5 of a size-5 dimension is rejected by tensor.extract_slice when
-  // lowered, so only the eager shape is checked here.)
+  // A start beyond the end clamps to the size: an empty slice, whose offset
+  // equals the dimension's size, compiled too (and concatenated with the
+  // rest, so that the gradient flows through the empty slice's adjoint).
   EXPECT_EQ(x.slice(0, 7, 9).sizes(), (Shape{0, 3}));
   EXPECT_EQ(x.slice(-1, 3, std::nullopt).sizes(), (Shape{5, 0}));
+  expectJitMatchesEager(
+      [](const std::vector<Tensor> &in) {
+        return cat({in[0].slice(0, 7, 9), in[0] * 2.0,
+                    in[0].slice(0, 5, std::nullopt)},
+                   0);
+      },
+      {x});
+  expectJitMatchesEager(
+      [](const std::vector<Tensor> &in) {
+        return cat({in[0].slice(-1, 3, std::nullopt), in[0]}, 1);
+      },
+      {x});
 }
 
 TEST(ShapeRulesEquivalence, ReshapeInfersMinusOne) {

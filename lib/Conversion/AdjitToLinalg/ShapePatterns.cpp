@@ -149,6 +149,13 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
                   ConversionPatternRewriter &rewriter) const override {
     auto resultType = cast<RankedTensorType>(op.getType());
     MLIRContext *context = rewriter.getContext();
+    // An empty slice reads nothing; its start may equal the dimension's size,
+    // which tensor.extract_slice rejects as out of bounds.
+    if (resultType.getNumElements() == 0) {
+      rewriter.replaceOpWithNewOp<tensor::EmptyOp>(op, resultType.getShape(),
+                                                   resultType.getElementType());
+      return success();
+    }
     rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
         op, resultType, adaptor.getOperand(),
         getAsIndexOpFoldResult(context, op.getStartIndices()),
@@ -176,6 +183,9 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
     SmallVector<int64_t> strides(resultType.getRank(), 1);
     for (Value input : adaptor.getInputs()) {
       auto inputType = cast<RankedTensorType>(input.getType());
+      // An empty input writes nothing (and its offset may be out of bounds).
+      if (inputType.getNumElements() == 0)
+        continue;
       result = tensor::InsertSliceOp::create(
           rewriter, loc, input, result,
           getAsIndexOpFoldResult(context, offsets),
