@@ -3,6 +3,7 @@
 #include "adjit/Dialect/Adjit/Transforms/Autodiff.h"
 
 #include "ActivityAnalysis.h"
+#include "FunctionLookup.h"
 #include "adjit/Dialect/Adjit/IR/Adjit.h"
 
 #include "mlir/IR/Dominance.h"
@@ -341,18 +342,9 @@ mlir::adjit::generateGradient(func::FuncOp function,
 FailureOr<func::FuncOp>
 mlir::adjit::generateGradient(ModuleOp module, StringRef functionName,
                               const GradientOptions &options) {
-  auto function = module.lookupSymbol<func::FuncOp>(functionName);
-  if (!function) {
-    InFlightDiagnostic diag = module.emitError("no function named @")
-                              << functionName << " to differentiate";
-    SmallVector<StringRef> names;
-    for (auto candidate : module.getOps<func::FuncOp>())
-      names.push_back(candidate.getSymName());
-    diag << " (functions in the module: "
-         << (names.empty() ? std::string("none")
-                           : "@" + llvm::join(names, ", @"))
-         << ")";
+  func::FuncOp function =
+      detail::lookupFunctionOrEmitError(module, functionName, "differentiate");
+  if (!function)
     return failure();
-  }
   return generateGradient(function, options);
 }

@@ -2,6 +2,8 @@
 
 #include "adjit/Dialect/Adjit/Transforms/OptimizerUpdate.h"
 
+#include "FunctionLookup.h"
+
 #include "adjit/Dialect/Adjit/IR/Adjit.h"
 
 #include "mlir/IR/Builders.h"
@@ -396,19 +398,9 @@ mlir::adjit::appendOptimizerUpdate(func::FuncOp gradient,
 LogicalResult
 mlir::adjit::appendOptimizerUpdate(ModuleOp module, StringRef functionName,
                                    const OptimizerUpdateOptions &options) {
-  auto function = module.lookupSymbol<func::FuncOp>(functionName);
-  if (!function) {
-    InFlightDiagnostic diag = module.emitError("no function named @")
-                              << functionName
-                              << " to append an optimizer update to";
-    SmallVector<StringRef> names;
-    for (auto candidate : module.getOps<func::FuncOp>())
-      names.push_back(candidate.getSymName());
-    diag << " (functions in the module: "
-         << (names.empty() ? std::string("none")
-                           : "@" + llvm::join(names, ", @"))
-         << ")";
+  func::FuncOp function = detail::lookupFunctionOrEmitError(
+      module, functionName, "append an optimizer update to");
+  if (!function)
     return failure();
-  }
   return appendOptimizerUpdate(function, options);
 }
