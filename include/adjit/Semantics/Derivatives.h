@@ -13,7 +13,8 @@
 //   add sub mul div (Value, Value), neg exp log sin cos sign (Value),
 //   pow (Value, Value), compare (Predicate, Value, Value) -> mask,
 //   select (mask, Value, Value), constant (Value like, double) -> a value of
-//   like's element type, zerosLike (Value like).
+//   like's element type that broadcasts to like's shape (the eager builder
+//   makes a 0-d tensor), zerosLike (Value like) -> zeros of like's shape.
 //
 // Unary primitives: `struct Kind { static constexpr bool usesResult;
 // static Value vjp(B &, Value g, Value x, Value r); }` with g the adjoint of
@@ -94,14 +95,14 @@ struct Sigmoid {
   }
 };
 
-/// g where r > 0, else 0 (PyTorch's threshold_backward: relu'(0) = 0, and
-/// a NaN input passes g).
+/// 0 where x <= 0, else g (PyTorch's threshold_backward on relu(x) <= 0,
+/// which is x <= 0: relu'(0) = 0, and a NaN input passes g).
 struct Relu {
-  static constexpr bool usesResult = true;
+  static constexpr bool usesResult = false;
   template <typename B, typename V = ValueOf<B>>
-  static V vjp(B &b, ValueOf<B> g, ValueOf<B>, ValueOf<B> r) {
-    V zero = b.zerosLike(g);
-    return b.select(b.compare(Predicate::Le, r, b.constant(r, 0.0)), zero, g);
+  static V vjp(B &b, ValueOf<B> g, ValueOf<B> x, ValueOf<B>) {
+    V off = b.compare(Predicate::Le, x, b.constant(x, 0.0));
+    return b.select(off, b.constant(g, 0.0), g);
   }
 };
 
@@ -230,13 +231,13 @@ struct Pow {
       V power = b.pow(x, b.sub(y, b.constant(y, 1.0)));
       V dx = b.mul(g, b.mul(y, power));
       V zeroExponent = b.compare(Predicate::Eq, y, b.constant(y, 0.0));
-      result.lhs = b.select(zeroExponent, b.zerosLike(dx), dx);
+      result.lhs = b.select(zeroExponent, b.constant(dx, 0.0), dx);
     }
     if (needRhs) {
       V dy = b.mul(g, b.mul(r, b.log(x)));
       V zeroBase = b.compare(Predicate::Eq, x, b.constant(x, 0.0));
       V nonNegative = b.compare(Predicate::Ge, y, b.constant(y, 0.0));
-      V atZero = b.select(nonNegative, b.zerosLike(dy), dy);
+      V atZero = b.select(nonNegative, b.constant(dy, 0.0), dy);
       result.rhs = b.select(zeroBase, atZero, dy);
     }
     return result;
@@ -251,7 +252,7 @@ template <Predicate loses, Predicate wins> struct Extremum {
                          ValueOf<B>, bool needLhs, bool needRhs) {
     V tie = b.compare(Predicate::Eq, x, y);
     V shared = b.select(tie, b.mul(g, b.constant(g, 0.5)), g);
-    V zeros = b.zerosLike(shared);
+    V zeros = b.constant(shared, 0.0);
     Adjoints<V> result{V(), V()};
     if (needLhs)
       result.lhs = b.select(b.compare(loses, x, y), zeros, shared);
@@ -268,7 +269,7 @@ struct Where {
   template <typename B, typename V = ValueOf<B>>
   static Adjoints<V> vjp(B &b, ValueOf<B> g, ValueOf<B> condition,
                          bool needOnTrue, bool needOnFalse) {
-    V zeros = b.zerosLike(g);
+    V zeros = b.constant(g, 0.0);
     return {needOnTrue ? b.select(condition, g, zeros) : V(),
             needOnFalse ? b.select(condition, zeros, g) : V()};
   }
