@@ -77,6 +77,10 @@ OPS = {
     "mean": (lambda x: x.mean(), "d"),
     "mean_dim": (lambda x: x.mean(0, keepdim=True), "d"),
     "max": (lambda x: x.max(), "d"),
+    "amax_dim": (lambda x: torch.amax(x, 1), "d"),
+    "amin_dim": (lambda x: torch.amin(x, 0, keepdim=True), "d"),
+    "logsumexp": (lambda x: torch.logsumexp(x, 1), "d"),
+    "std": (lambda x: torch.std(x, 1), "d"),
     "softmax": (lambda x: torch.softmax(x, -1), "d"),
     "log_softmax": (lambda x: torch.log_softmax(x, -1), "d"),
     "matmul": (lambda x, y: torch.matmul(x, y), "dd"),
@@ -108,6 +112,8 @@ MAX = [0.0, -0.0, 1.0, -1.0, math.inf, -math.inf, math.nan]
 def point_sets(op):
     if OPS[op][1] == "d" and op not in ("sum", "sum_dim", "mean", "mean_dim",
                                         "max", "softmax", "log_softmax",
+                                        "amax_dim", "amin_dim", "logsumexp",
+                                        "std",
                                         "reshape", "transpose", "slice",
                                         "select", "expand"):
         return [[x] for x in UNARY]

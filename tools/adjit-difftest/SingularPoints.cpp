@@ -193,6 +193,22 @@ const std::vector<OpEntry> &getOps() {
                  }),
         tensorOp("max", "max(x)", {{"x", kDiff}}, true,
                  [=](const std::vector<Tensor> &t) { return maxAll(t[0]); }),
+        tensorOp("amax_dim", "amax(x, {1})", {{"x", kDiff}}, false,
+                 [](const std::vector<Tensor> &t) {
+                   return adjit::amax(t[0], {1});
+                 }),
+        tensorOp("amin_dim", "amin(x, {0}, true)", {{"x", kDiff}}, false,
+                 [](const std::vector<Tensor> &t) {
+                   return adjit::amin(t[0], {0}, true);
+                 }),
+        tensorOp("logsumexp", "logsumexp(x, {1})", {{"x", kDiff}}, false,
+                 [](const std::vector<Tensor> &t) {
+                   return adjit::logsumexp(t[0], {1});
+                 }),
+        tensorOp("std", "std(x, {1})", {{"x", kDiff}}, false,
+                 [](const std::vector<Tensor> &t) {
+                   return adjit::std(t[0], {1});
+                 }),
         tensorOp(
             "softmax", "softmax(x, -1)", {{"x", kDiff}}, true,
             [](const std::vector<Tensor> &t) { return F::softmax(t[0], -1); }),
