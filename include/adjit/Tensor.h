@@ -149,10 +149,11 @@ public:
 
   /// \name Ops (see the free functions of the same name)
   /// @{
-  Tensor add(const Tensor &other) const;
-  Tensor sub(const Tensor &other) const;
-  Tensor mul(const Tensor &other) const;
-  Tensor div(const Tensor &other) const;
+  /// The binary elementwise primitives of adjit/Semantics/Ops.def: add,
+  /// sub, mul, div, pow, maximum, minimum.
+#define ADJIT_BINARY_OP(Kind, name, IROp, Result, ScalarOp, SavesOperands)     \
+  Tensor name(const Tensor &other) const;
+#include "adjit/Semantics/Ops.def"
   /// The unary elementwise primitives of adjit/Semantics/Ops.def: neg, exp,
   /// log, sqrt, tanh, sigmoid, relu, abs, sin, cos, log1p, expm1, erf, sign,
   /// floor, ceil, round.
@@ -167,7 +168,6 @@ public:
   Tensor std(const Shape &dims = {}, std::optional<double> correction = 1,
              bool keepdim = false) const;
   Tensor pow(double exponent) const;
-  Tensor pow(const Tensor &exponent) const;
   Tensor matmul(const Tensor &other) const;
   Tensor mm(const Tensor &other) const { return matmul(other); }
   Tensor sum() const;
@@ -299,10 +299,13 @@ void manual_seed(uint64_t seed);
 // forward to these.
 //===----------------------------------------------------------------------===//
 
-Tensor add(const Tensor &a, const Tensor &b);
-Tensor sub(const Tensor &a, const Tensor &b);
-Tensor mul(const Tensor &a, const Tensor &b);
-Tensor div(const Tensor &a, const Tensor &b);
+/// The binary elementwise primitives, one per line of adjit/Semantics/Ops.def,
+/// with NumPy broadcasting and type promotion: add, sub, mul, div, pow (div
+/// and pow compute integers in float32), maximum and minimum (NaN-propagating;
+/// at ties each operand gets half the gradient, as PyTorch).
+#define ADJIT_BINARY_OP(Kind, name, IROp, Result, ScalarOp, SavesOperands)     \
+  Tensor name(const Tensor &a, const Tensor &b);
+#include "adjit/Semantics/Ops.def"
 /// The unary elementwise primitives, one per line of adjit/Semantics/Ops.def
 /// (which says, per op, the dtype of the result and where it is
 /// differentiable): neg, exp, log, sqrt, tanh, sigmoid, relu, abs, sin, cos,
@@ -311,13 +314,7 @@ Tensor div(const Tensor &a, const Tensor &b);
 #define ADJIT_UNARY_OP(Kind, name, Result, Domain, MathOp)                     \
   Tensor name(const Tensor &a);
 #include "adjit/Semantics/Ops.def"
-/// Elementwise maximum with broadcasting, propagating NaN; at ties each
-/// operand gets half the gradient (as PyTorch).
-Tensor maximum(const Tensor &a, const Tensor &b);
-/// Elementwise minimum, the mirror image of maximum.
-Tensor minimum(const Tensor &a, const Tensor &b);
 Tensor pow(const Tensor &a, double exponent);
-Tensor pow(const Tensor &a, const Tensor &exponent);
 /// Matrix product with NumPy semantics: 1-D (dot), 2-D, batched with
 /// broadcast batch dimensions.
 Tensor matmul(const Tensor &a, const Tensor &b);

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <optional>
+#include <string_view>
 
 using namespace adjit;
 
@@ -87,31 +88,14 @@ Tensor reduceTo(const Tensor &g, const std::optional<Shape> &shape) {
   return shape ? sum_to(g, *shape) : g;
 }
 
-enum class BinaryKind { Add, Sub, Mul, Div, Pow, Maximum, Minimum };
-
-const char *binaryName(BinaryKind kind) {
-  switch (kind) {
-  case BinaryKind::Add:
-    return "add";
-  case BinaryKind::Sub:
-    return "sub";
-  case BinaryKind::Mul:
-    return "mul";
-  case BinaryKind::Div:
-    return "div";
-  case BinaryKind::Pow:
-    return "pow";
-  case BinaryKind::Maximum:
-    return "maximum";
-  case BinaryKind::Minimum:
-    return "minimum";
-  }
-  return "?";
+/// The autograd node of the binary primitive `Kind`: "KindBackward0" (given
+/// as `node`), except PyTorch's "PowBackward1" for pow of two tensors.
+const char *binaryNodeName(std::string_view kind, const char *node) {
+  return kind == "Pow" ? "PowBackward1" : node;
 }
 
-/// Records the backward of a binary op: the derivative of
-/// adjit/Semantics/Derivatives.h on the broadcast operands, each adjoint
-/// reduced to its operand's shape (`as`/`bs`, unset if it has the result's).
+enum class BinaryResult { Promoted, Float };
+
 /// The operands are saved only if `savesOperands` (add and sub need none,
 /// so in-place changes of their operands do not invalidate the graph).
 template <typename Derivative>
@@ -138,88 +122,30 @@ void recordBinary(Tensor &out, const char *nodeName, const Tensor &a,
       });
 }
 
-void recordBinaryBackward(BinaryKind kind, Tensor &out, const Tensor &a,
-                          const Tensor &b, const std::optional<Shape> &as,
-                          const std::optional<Shape> &bs) {
-  namespace d = semantics::derivatives;
-  using Forward = Tensor (*)(const Tensor &, const Tensor &);
-  switch (kind) {
-  case BinaryKind::Add:
-    return recordBinary<d::Add>(out, "AddBackward0", a, b, as, bs,
-                                /*savesOperands=*/false, nullptr);
-  case BinaryKind::Sub:
-    return recordBinary<d::Sub>(out, "SubBackward0", a, b, as, bs, false,
-                                nullptr);
-  case BinaryKind::Mul:
-    return recordBinary<d::Mul>(out, "MulBackward0", a, b, as, bs, true,
-                                nullptr);
-  case BinaryKind::Div:
-    return recordBinary<d::Div>(out, "DivBackward0", a, b, as, bs, true,
-                                &adjit::div);
-  case BinaryKind::Pow:
-    return recordBinary<d::Pow>(out, "PowBackward1", a, b, as, bs, true,
-                                static_cast<Forward>(&adjit::pow));
-  case BinaryKind::Maximum:
-    return recordBinary<d::Maximum>(out, "MaximumBackward0", a, b, as, bs, true,
-                                    nullptr);
-  case BinaryKind::Minimum:
-    return recordBinary<d::Minimum>(out, "MinimumBackward0", a, b, as, bs, true,
-                                    nullptr);
-  }
-}
-
-/// Computes a binary arithmetic op without recording autograd.
-Tensor binaryForward(BinaryKind kind, const Tensor &a, const Tensor &b,
-                     const Shape &shape) {
+/// Computes `body` of each pair of broadcast elements, without recording
+/// autograd; `a` and `b` have one dtype.
+template <typename Body>
+Tensor binaryForward(const Tensor &a, const Tensor &b, const Shape &shape,
+                     Body body) {
   Tensor out = makeEmpty(shape, a.dtype());
   const TensorImpl &o = *out.unsafeGetImpl();
   const TensorImpl &x = *a.unsafeGetImpl(), &y = *b.unsafeGetImpl();
   ADJIT_DISPATCH_ALL(a.dtype(), {
-    switch (kind) {
-    case BinaryKind::Add:
-      binaryKernel<scalar_t, scalar_t>(
-          o, x, y, [](scalar_t p, scalar_t q) { return p + q; });
-      break;
-    case BinaryKind::Sub:
-      binaryKernel<scalar_t, scalar_t>(
-          o, x, y, [](scalar_t p, scalar_t q) { return p - q; });
-      break;
-    case BinaryKind::Mul:
-      binaryKernel<scalar_t, scalar_t>(
-          o, x, y, [](scalar_t p, scalar_t q) { return p * q; });
-      break;
-    case BinaryKind::Div:
-      binaryKernel<scalar_t, scalar_t>(
-          o, x, y, [](scalar_t p, scalar_t q) { return p / q; });
-      break;
-    case BinaryKind::Pow:
-      binaryKernel<scalar_t, scalar_t>(
-          o, x, y, [](scalar_t p, scalar_t q) { return std::pow(p, q); });
-      break;
-    case BinaryKind::Maximum:
-      binaryKernel<scalar_t, scalar_t>(o, x, y, [](scalar_t p, scalar_t q) {
-        return p != p ? p : (q != q || p < q ? q : p);
-      });
-      break;
-    case BinaryKind::Minimum:
-      binaryKernel<scalar_t, scalar_t>(o, x, y, [](scalar_t p, scalar_t q) {
-        return p != p ? p : (q != q || q < p ? q : p);
-      });
-      break;
-    }
+    binaryKernel<scalar_t, scalar_t>(
+        o, x, y, [&](scalar_t p, scalar_t q) { return body(p, q); });
   });
   return out;
 }
 
 /// Converts operands to a common dtype (differentiably) and returns it.
-Dtype prepareOperands(const char *op, BinaryKind kind, Tensor &a, Tensor &b) {
+Dtype prepareOperands(const char *op, BinaryResult result, Tensor &a,
+                      Tensor &b) {
   checkDefined(op, a);
   checkDefined(op, b);
   Dtype dt = promoteTypes(a.dtype(), b.dtype());
   if (dt == Dtype::Bool)
     dt = Dtype::Int64;
-  if ((kind == BinaryKind::Div || kind == BinaryKind::Pow) &&
-      !isFloatingPoint(dt))
+  if (result == BinaryResult::Float && !isFloatingPoint(dt))
     dt = Dtype::Float32;
   if (a.dtype() != dt)
     a = to(a, dt);
@@ -228,11 +154,17 @@ Dtype prepareOperands(const char *op, BinaryKind kind, Tensor &a, Tensor &b) {
   return dt;
 }
 
-Tensor binaryOp(BinaryKind kind, Tensor a, Tensor b) {
-  const char *op = binaryName(kind);
-  prepareOperands(op, kind, a, b);
+/// A binary primitive of Ops.def: promotes and broadcasts the operands,
+/// computes `body` per element and records the derivative of
+/// adjit/Semantics/Derivatives.h.
+template <typename Derivative, typename Body>
+Tensor binaryOp(const char *op, const char *nodeName, BinaryResult result,
+                bool savesOperands,
+                Tensor (*forward)(const Tensor &, const Tensor &), Body body,
+                Tensor a, Tensor b) {
+  prepareOperands(op, result, a, b);
   Shape shape = broadcastShapes(op, a.sizes(), b.sizes());
-  Tensor out = binaryForward(kind, a, b, shape);
+  Tensor out = binaryForward(a, b, shape, body);
   if (!shouldRecord(a, b))
     return out;
   // Operands already of the result's shape need no reduction (and the
@@ -242,7 +174,8 @@ Tensor binaryOp(BinaryKind kind, Tensor a, Tensor b) {
     as = a.sizes();
   if (b.sizes() != shape)
     bs = b.sizes();
-  recordBinaryBackward(kind, out, a, b, as, bs);
+  recordBinary<Derivative>(out, nodeName, a, b, as, bs, savesOperands,
+                           Derivative::usesResult ? forward : nullptr);
   return out;
 }
 
@@ -378,41 +311,21 @@ void adjit::inPlaceKernel(InPlaceKind kind, const Tensor &self,
 // Public entry points
 //===----------------------------------------------------------------------===//
 
-Tensor adjit::add(const Tensor &a, const Tensor &b) {
-  if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp({runtime::OpKind::Add, "add", {a, b}},
-                                   [&] { return add(a, b); });
-
-  return binaryOp(BinaryKind::Add, a, b);
-}
-Tensor adjit::sub(const Tensor &a, const Tensor &b) {
-  if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp({runtime::OpKind::Sub, "sub", {a, b}},
-                                   [&] { return sub(a, b); });
-
-  return binaryOp(BinaryKind::Sub, a, b);
-}
-Tensor adjit::mul(const Tensor &a, const Tensor &b) {
-  if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp({runtime::OpKind::Mul, "mul", {a, b}},
-                                   [&] { return mul(a, b); });
-
-  return binaryOp(BinaryKind::Mul, a, b);
-}
-Tensor adjit::div(const Tensor &a, const Tensor &b) {
-  if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp({runtime::OpKind::Div, "div", {a, b}},
-                                   [&] { return div(a, b); });
-
-  return binaryOp(BinaryKind::Div, a, b);
-}
-Tensor adjit::pow(const Tensor &a, const Tensor &exponent) {
-  if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp({runtime::OpKind::Pow, "pow", {a, exponent}},
-                                   [&] { return pow(a, exponent); });
-
-  return binaryOp(BinaryKind::Pow, a, exponent);
-}
+#define ADJIT_BINARY_OP(Kind, name, IROp, Result, ScalarOp, SavesOperands)     \
+  Tensor adjit::name(const Tensor &a, const Tensor &b) {                       \
+    if (runtime::getCurrentObserver())                                         \
+      return runtime::observeAsOneOp({runtime::OpKind::Kind, #name, {a, b}},   \
+                                     [&] { return adjit::name(a, b); });       \
+    Tensor (*self)(const Tensor &, const Tensor &) = &adjit::name;             \
+    return binaryOp<semantics::derivatives::Kind>(                             \
+        #name, binaryNodeName(#Kind, #Kind "Backward0"), BinaryResult::Result, \
+        SavesOperands, self,                                                   \
+        [](auto p, auto q) { return semantics::scalar::name(p, q); }, a, b);   \
+  }                                                                            \
+  Tensor Tensor::name(const Tensor &other) const {                             \
+    return adjit::name(*this, other);                                          \
+  }
+#include "adjit/Semantics/Ops.def"
 
 Tensor adjit::pow(const Tensor &a, double exponent) {
   if (runtime::getCurrentObserver())
@@ -422,8 +335,9 @@ Tensor adjit::pow(const Tensor &a, double exponent) {
 
   checkDefined("pow", a);
   Tensor x = a.is_floating_point() ? a : castTo(a, Dtype::Float32);
-  Tensor out = binaryForward(BinaryKind::Pow, x,
-                             scalarLike(exponent, x.dtype()), x.sizes());
+  Tensor out = binaryForward(
+      x, scalarLike(exponent, x.dtype()), x.sizes(),
+      [](auto p, auto q) { return semantics::scalar::pow(p, q); });
   if (!shouldRecord(x))
     return out;
   recordOp(out, "PowBackward0", {&x}, {SavedVariable(x)},
@@ -449,21 +363,6 @@ Tensor adjit::pow(const Tensor &a, double exponent) {
   }                                                                            \
   Tensor Tensor::name() const { return adjit::name(*this); }
 #include "adjit/Semantics/Ops.def"
-
-Tensor adjit::maximum(const Tensor &a, const Tensor &b) {
-  if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp(
-        {runtime::OpKind::Maximum, "maximum", {a, b}},
-        [&] { return maximum(a, b); });
-  return binaryOp(BinaryKind::Maximum, a, b);
-}
-Tensor adjit::minimum(const Tensor &a, const Tensor &b) {
-  if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp(
-        {runtime::OpKind::Minimum, "minimum", {a, b}},
-        [&] { return minimum(a, b); });
-  return binaryOp(BinaryKind::Minimum, a, b);
-}
 
 Tensor adjit::eq(const Tensor &a, const Tensor &b) {
   if (runtime::getCurrentObserver())
@@ -620,12 +519,7 @@ Tensor adjit::operator>=(const Tensor &a, double b) {
   return ge(a, scalarOperand(a, b));
 }
 
-Tensor Tensor::add(const Tensor &o) const { return adjit::add(*this, o); }
-Tensor Tensor::sub(const Tensor &o) const { return adjit::sub(*this, o); }
-Tensor Tensor::mul(const Tensor &o) const { return adjit::mul(*this, o); }
-Tensor Tensor::div(const Tensor &o) const { return adjit::div(*this, o); }
 Tensor Tensor::pow(double e) const { return adjit::pow(*this, e); }
-Tensor Tensor::pow(const Tensor &e) const { return adjit::pow(*this, e); }
 Tensor Tensor::eq(const Tensor &o) const { return adjit::eq(*this, o); }
 Tensor Tensor::ne(const Tensor &o) const { return adjit::ne(*this, o); }
 Tensor Tensor::lt(const Tensor &o) const { return adjit::lt(*this, o); }

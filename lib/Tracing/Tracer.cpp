@@ -148,20 +148,10 @@ mlir::FailureOr<Value> Tracer::emit(const runtime::OpRecord &record) {
   switch (record.kind) {
   case OpKind::Constant:
     return emitConstant(record.output);
-  case OpKind::Add:
-    return builder.add(in[0], in[1]);
-  case OpKind::Sub:
-    return builder.sub(in[0], in[1]);
-  case OpKind::Mul:
-    return builder.mul(in[0], in[1]);
-  case OpKind::Div:
-    return builder.div(in[0], in[1]);
-  case OpKind::Maximum:
-    return builder.maximum(in[0], in[1]);
-  case OpKind::Minimum:
-    return builder.minimum(in[0], in[1]);
-  case OpKind::Pow:
-    return builder.pow(in[0], in[1]);
+#define ADJIT_BINARY_OP(Kind, name, IROp, Result, ScalarOp, SavesOperands)     \
+  case OpKind::Kind:                                                           \
+    return builder.name(in[0], in[1]);
+#include "adjit/Semantics/Ops.def"
 #define ADJIT_UNARY_OP(Kind, name, Result, Domain, MathOp)                     \
   case OpKind::Kind:                                                           \
     return builder.unary<mlir::adjit::Kind##Op>(in[0]);

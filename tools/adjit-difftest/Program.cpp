@@ -477,19 +477,41 @@ private:
     static const std::vector<OpKind> kinds = {
 #define ADJIT_UNARY_OP(Kind, name, Result, Domain, MathOp) OpKind::Kind,
 #include "adjit/Semantics/Ops.def"
-        OpKind::PowScalar,  OpKind::AddScalar, OpKind::MulScalar,
-        OpKind::DivScalar,  OpKind::ScalarSub, OpKind::ScalarDiv,
-        OpKind::Clone,      OpKind::ToDouble,  OpKind::Add,
-        OpKind::Sub,        OpKind::Mul,       OpKind::Div,
-        OpKind::Pow,        OpKind::Maximum,   OpKind::Minimum,
-        OpKind::Where,      OpKind::MaskMul,   OpKind::WhereScalar,
-        OpKind::Matmul,     OpKind::Matmul,    OpKind::SumAll,
-        OpKind::Sum,        OpKind::MeanAll,   OpKind::Mean,
-        OpKind::MaxAll,     OpKind::MseLoss,   OpKind::Softmax,
-        OpKind::LogSoftmax, OpKind::Reshape,   OpKind::ContiguousView,
-        OpKind::Flatten,    OpKind::Transpose, OpKind::T,
-        OpKind::Permute,    OpKind::Slice,     OpKind::Select,
-        OpKind::Unsqueeze,  OpKind::Squeeze,   OpKind::Expand,
+        OpKind::PowScalar,
+        OpKind::AddScalar,
+        OpKind::MulScalar,
+        OpKind::DivScalar,
+        OpKind::ScalarSub,
+        OpKind::ScalarDiv,
+#define ADJIT_BINARY_OP(Kind, name, IROp, Result, ScalarOp, SavesOperands)     \
+  OpKind::Kind,
+#include "adjit/Semantics/Ops.def"
+        OpKind::Clone,
+        OpKind::ToDouble,
+        OpKind::Where,
+        OpKind::MaskMul,
+        OpKind::WhereScalar,
+        OpKind::Matmul,
+        OpKind::Matmul,
+        OpKind::SumAll,
+        OpKind::Sum,
+        OpKind::MeanAll,
+        OpKind::Mean,
+        OpKind::MaxAll,
+        OpKind::MseLoss,
+        OpKind::Softmax,
+        OpKind::LogSoftmax,
+        OpKind::Reshape,
+        OpKind::ContiguousView,
+        OpKind::Flatten,
+        OpKind::Transpose,
+        OpKind::T,
+        OpKind::Permute,
+        OpKind::Slice,
+        OpKind::Select,
+        OpKind::Unsqueeze,
+        OpKind::Squeeze,
+        OpKind::Expand,
         OpKind::Cat};
     // Large programs chain more matrix products.
     OpKind kind = options.large && random.chance(0.2) ? OpKind::Matmul
@@ -827,20 +849,10 @@ const char *adjit::difftest::getOpName(OpKind kind) {
     return "clone";
   case OpKind::ToDouble:
     return "to_f64";
-  case OpKind::Add:
-    return "add";
-  case OpKind::Sub:
-    return "sub";
-  case OpKind::Mul:
-    return "mul";
-  case OpKind::Div:
-    return "div";
-  case OpKind::Pow:
-    return "pow";
-  case OpKind::Maximum:
-    return "maximum";
-  case OpKind::Minimum:
-    return "minimum";
+#define ADJIT_BINARY_OP(Kind, name, IROp, Result, ScalarOp, SavesOperands)     \
+  case OpKind::Kind:                                                           \
+    return #name;
+#include "adjit/Semantics/Ops.def"
   case OpKind::Where:
     return "where";
   case OpKind::MaskMul:
@@ -919,20 +931,10 @@ Tensor adjit::difftest::applyStep(const Step &step,
     return x.clone();
   case OpKind::ToDouble:
     return x.to(kFloat64);
-  case OpKind::Add:
-    return x + in[1];
-  case OpKind::Sub:
-    return x - in[1];
-  case OpKind::Mul:
-    return x * in[1];
-  case OpKind::Div:
-    return x / in[1];
-  case OpKind::Pow:
-    return x.pow(in[1]);
-  case OpKind::Maximum:
-    return where(x > in[1], x, in[1]);
-  case OpKind::Minimum:
-    return where(x < in[1], x, in[1]);
+#define ADJIT_BINARY_OP(Kind, name, IROp, Result, ScalarOp, SavesOperands)     \
+  case OpKind::Kind:                                                           \
+    return adjit::name(x, in[1]);
+#include "adjit/Semantics/Ops.def"
   case OpKind::Where:
     return where(compareBy(step.predicate, x, in[1]), in[2], in[3]);
   case OpKind::MaskMul:

@@ -35,15 +35,10 @@ enum class OpKind {
   Clone,
   /// x.to(kFloat64) (a no-op on f64 values).
   ToDouble,
-  // Binary elementwise with broadcasting.
-  Add,
-  Sub,
-  Mul,
-  Div,
-  Pow,
-  /// where(a > b, a, b) and where(a < b, a, b).
-  Maximum,
-  Minimum,
+  // The binary elementwise primitives of adjit/Semantics/Ops.def, with
+  // broadcasting.
+#define ADJIT_BINARY_OP(Kind, name, IROp, Result, ScalarOp, SavesOperands) Kind,
+#include "adjit/Semantics/Ops.def"
   /// where(compare_pred(a, b), c, d).
   Where,
   /// c * compare_pred(a, b).to(kFloat64).

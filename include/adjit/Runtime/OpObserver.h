@@ -22,15 +22,9 @@ enum class OpKind {
   /// A tensor made by a factory (zeros, full, from_vector, ...): its value is
   /// fixed when it is made.
   Constant,
-  Add,
-  Sub,
-  Mul,
-  Div,
-  Maximum,
-  Minimum,
-  Pow,
-  /// The unary primitives of adjit/Semantics/Ops.def.
+  /// The primitives of adjit/Semantics/Ops.def.
 #define ADJIT_UNARY_OP(Kind, name, Result, Domain, MathOp) Kind,
+#define ADJIT_BINARY_OP(Kind, name, IROp, Result, ScalarOp, SavesOperands) Kind,
 #include "adjit/Semantics/Ops.def"
   Matmul,
   /// `ints` are the reduced dims (empty: all), `keepDim` as in PyTorch.

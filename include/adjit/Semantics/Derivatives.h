@@ -182,6 +182,7 @@ struct Round : PiecewiseConstant {};
 template <typename V> struct Adjoints { V lhs, rhs; };
 
 struct Add {
+  static constexpr bool usesResult = false;
   template <typename B, typename V = ValueOf<B>>
   static Adjoints<V> vjp(B &, ValueOf<B> g, ValueOf<B>, ValueOf<B>, ValueOf<B>,
                          bool needLhs, bool needRhs) {
@@ -190,6 +191,7 @@ struct Add {
 };
 
 struct Sub {
+  static constexpr bool usesResult = false;
   template <typename B, typename V = ValueOf<B>>
   static Adjoints<V> vjp(B &b, ValueOf<B> g, ValueOf<B>, ValueOf<B>, ValueOf<B>,
                          bool needLhs, bool needRhs) {
@@ -198,6 +200,7 @@ struct Sub {
 };
 
 struct Mul {
+  static constexpr bool usesResult = false;
   template <typename B, typename V = ValueOf<B>>
   static Adjoints<V> vjp(B &b, ValueOf<B> g, ValueOf<B> x, ValueOf<B> y,
                          ValueOf<B>, bool needLhs, bool needRhs) {
@@ -207,6 +210,7 @@ struct Mul {
 
 /// g / y and -(g * (r / y)), as PyTorch.
 struct Div {
+  static constexpr bool usesResult = true;
   template <typename B, typename V = ValueOf<B>>
   static Adjoints<V> vjp(B &b, ValueOf<B> g, ValueOf<B>, ValueOf<B> y,
                          ValueOf<B> r, bool needLhs, bool needRhs) {
@@ -223,6 +227,7 @@ struct Div {
 /// d/dy = g * (r * log(x)), exactly 0 where x == 0 and y >= 0 (PyTorch's
 /// pow_backward_self and pow_backward_exponent).
 struct Pow {
+  static constexpr bool usesResult = true;
   template <typename B, typename V = ValueOf<B>>
   static Adjoints<V> vjp(B &b, ValueOf<B> g, ValueOf<B> x, ValueOf<B> y,
                          ValueOf<B> r, bool needLhs, bool needRhs) {
@@ -247,6 +252,7 @@ struct Pow {
 /// `loses` is the predicate under which the lhs is not chosen (Lt for
 /// maximum, Gt for minimum); at ties each operand gets half of g.
 template <Predicate loses, Predicate wins> struct Extremum {
+  static constexpr bool usesResult = false;
   template <typename B, typename V = ValueOf<B>>
   static Adjoints<V> vjp(B &b, ValueOf<B> g, ValueOf<B> x, ValueOf<B> y,
                          ValueOf<B>, bool needLhs, bool needRhs) {

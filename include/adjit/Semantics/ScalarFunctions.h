@@ -1,7 +1,7 @@
 //===- ScalarFunctions.h - host scalar bodies of elementwise ops -*- C++
 //-*-===//
 //
-// The value of one element of each unary primitive of Ops.def, as the eager
+// The value of one element of each primitive of Ops.def, as the eager
 // kernels compute it. `scalar::name(x)` is the function defined here or, when
 // none is, the C library's (`std::name`), found through the using-directive.
 // The compiled code computes the same functions with the `math` dialect ops
@@ -34,6 +34,19 @@ template <typename T> T relu(T x) { return x > T(0) || x != x ? x : T(0); }
 /// -1, 0 or 1; sign(NaN) is 0 and sign(-0.0) is 0.
 template <typename T> T sign(T x) {
   return static_cast<T>((T(0) < x) - (x < T(0)));
+}
+
+template <typename T> T add(T a, T b) { return static_cast<T>(a + b); }
+template <typename T> T sub(T a, T b) { return static_cast<T>(a - b); }
+template <typename T> T mul(T a, T b) { return static_cast<T>(a * b); }
+template <typename T> T div(T a, T b) { return static_cast<T>(a / b); }
+/// The larger operand, NaN if either is NaN.
+template <typename T> T maximum(T a, T b) {
+  return a != a ? a : (b != b || a < b ? b : a);
+}
+/// The smaller operand, NaN if either is NaN.
+template <typename T> T minimum(T a, T b) {
+  return a != a ? a : (b != b || b < a ? b : a);
 }
 
 /// Rounds half to even, as torch.round.

@@ -30,29 +30,6 @@ Value oneLike(OpBuilder &b, Location loc, Value like) {
   return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, 1.0));
 }
 
-// The scalar expression of every elementwise op, one overload per op.
-Value buildScalar(AddOp, OpBuilder &b, Location loc, ValueRange a) {
-  return arith::AddFOp::create(b, loc, a[0], a[1]);
-}
-Value buildScalar(SubOp, OpBuilder &b, Location loc, ValueRange a) {
-  return arith::SubFOp::create(b, loc, a[0], a[1]);
-}
-Value buildScalar(MulOp, OpBuilder &b, Location loc, ValueRange a) {
-  return arith::MulFOp::create(b, loc, a[0], a[1]);
-}
-Value buildScalar(DivOp, OpBuilder &b, Location loc, ValueRange a) {
-  return arith::DivFOp::create(b, loc, a[0], a[1]);
-}
-Value buildScalar(MaxOp, OpBuilder &b, Location loc, ValueRange a) {
-  // arith.maximumf propagates NaN, as adjit.max requires.
-  return arith::MaximumFOp::create(b, loc, a[0], a[1]);
-}
-Value buildScalar(MinOp, OpBuilder &b, Location loc, ValueRange a) {
-  return arith::MinimumFOp::create(b, loc, a[0], a[1]);
-}
-Value buildScalar(PowOp, OpBuilder &b, Location loc, ValueRange a) {
-  return math::PowFOp::create(b, loc, a[0], a[1]);
-}
 // The scalar bodies of the unary primitives of Ops.def marked Custom.
 Value buildCustomScalar(NegOp, OpBuilder &b, Location loc, ValueRange a) {
   return arith::NegFOp::create(b, loc, a[0]);
@@ -84,8 +61,10 @@ Value buildCustomScalar(SignOp, OpBuilder &b, Location loc, ValueRange a) {
   return arith::SelectOp::create(b, loc, positive, one, negativeOrZero);
 }
 
-/// The `MathOp` column of Ops.def: a math dialect op, or Custom.
+/// The `MathOp` and `ScalarOp` columns of Ops.def: an arith or math dialect
+/// op, or Custom.
 namespace scalar_body {
+using namespace mlir::arith;
 using namespace mlir::math;
 struct Custom {};
 } // namespace scalar_body
@@ -107,6 +86,12 @@ template <> struct PrimitiveScalarBody<scalar_body::Custom> {
 #define ADJIT_UNARY_OP(Kind, name, Result, Domain, MathOp)                     \
   Value buildScalar(Kind##Op op, OpBuilder &b, Location loc, ValueRange a) {   \
     return PrimitiveScalarBody<scalar_body::MathOp>::build(op, b, loc, a);     \
+  }
+#include "adjit/Semantics/Ops.def"
+
+#define ADJIT_BINARY_OP(Kind, name, IROp, Result, ScalarOp, SavesOperands)     \
+  Value buildScalar(IROp, OpBuilder &b, Location loc, ValueRange a) {          \
+    return scalar_body::ScalarOp::create(b, loc, a[0], a[1]);                  \
   }
 #include "adjit/Semantics/Ops.def"
 
@@ -244,13 +229,12 @@ struct StopGradientLowering : OpConversionPattern<StopGradientOp> {
 } // namespace
 
 void adjit::populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<ElementwiseLowering<AddOp>, ElementwiseLowering<SubOp>,
-               ElementwiseLowering<MulOp>, ElementwiseLowering<DivOp>,
-               ElementwiseLowering<MaxOp>, ElementwiseLowering<MinOp>,
-               ElementwiseLowering<PowOp>, ElementwiseLowering<RsqrtOp>,
-               CompareLowering, SelectLowering, ConvertLowering,
-               ConstantLowering, StopGradientLowering>(patterns.getContext());
+  patterns.add<ElementwiseLowering<RsqrtOp>, CompareLowering, SelectLowering,
+               ConvertLowering, ConstantLowering, StopGradientLowering>(
+      patterns.getContext());
 #define ADJIT_UNARY_OP(Kind, name, Result, Domain, MathOp)                     \
   patterns.add<ElementwiseLowering<Kind##Op>>(patterns.getContext());
+#define ADJIT_BINARY_OP(Kind, name, IROp, Result, ScalarOp, SavesOperands)     \
+  patterns.add<ElementwiseLowering<IROp>>(patterns.getContext());
 #include "adjit/Semantics/Ops.def"
 }

@@ -109,21 +109,14 @@ LogicalResult buildBinaryAdjoints(Operation *op, OpBuilder &builder,
 // Binary ops
 //===----------------------------------------------------------------------===//
 
-#define ADJIT_BINARY_RULE(OpClass, Derivative)                                 \
-  LogicalResult OpClass::buildAdjoints(                                        \
+#define ADJIT_BINARY_OP(Kind, name, IROp, Result, ScalarOp, SavesOperands)     \
+  LogicalResult IROp::buildAdjoints(                                           \
       OpBuilder &builder, ArrayRef<Value> resultAdjoints,                      \
       ArrayRef<bool> requested, SmallVectorImpl<Value> &operandAdjoints) {     \
-    return buildBinaryAdjoints<derivatives::Derivative>(                       \
+    return buildBinaryAdjoints<derivatives::Kind>(                             \
         *this, builder, resultAdjoints, requested, operandAdjoints);           \
   }
-ADJIT_BINARY_RULE(AddOp, Add)
-ADJIT_BINARY_RULE(SubOp, Sub)
-ADJIT_BINARY_RULE(MulOp, Mul)
-ADJIT_BINARY_RULE(DivOp, Div)
-ADJIT_BINARY_RULE(PowOp, Pow)
-ADJIT_BINARY_RULE(MaxOp, Maximum)
-ADJIT_BINARY_RULE(MinOp, Minimum)
-#undef ADJIT_BINARY_RULE
+#include "adjit/Semantics/Ops.def"
 
 //===----------------------------------------------------------------------===//
 // Unary ops
