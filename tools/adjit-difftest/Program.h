@@ -21,7 +21,7 @@ namespace adjit::difftest {
 /// The ops a program is made of. Each is one call (or a fixed composition of
 /// calls) of the eager API; see applyStep for the exact calls.
 enum class OpKind {
-  // The unary elementwise primitives of adjit/Semantics/Ops.def.
+// The unary elementwise primitives of adjit/Semantics/Ops.def.
 #define ADJIT_UNARY_OP(Kind, name, Result, Domain, MathOp) Kind,
 #include "adjit/Semantics/Ops.def"
   /// pow(x, scalar).
@@ -35,8 +35,8 @@ enum class OpKind {
   Clone,
   /// x.to(kFloat64) (a no-op on f64 values).
   ToDouble,
-  // The binary elementwise primitives of adjit/Semantics/Ops.def, with
-  // broadcasting.
+// The binary elementwise primitives of adjit/Semantics/Ops.def, with
+// broadcasting.
 #define ADJIT_BINARY_OP(Kind, name, IROp, Result, ScalarOp, SavesOperands) Kind,
 #include "adjit/Semantics/Ops.def"
   /// where(compare_pred(a, b), c, d).

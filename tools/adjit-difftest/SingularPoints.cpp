@@ -205,10 +205,9 @@ const std::vector<OpEntry> &getOps() {
                  [](const std::vector<Tensor> &t) {
                    return adjit::logsumexp(t[0], {1});
                  }),
-        tensorOp("std", "std(x, {1})", {{"x", kDiff}}, false,
-                 [](const std::vector<Tensor> &t) {
-                   return adjit::std(t[0], {1});
-                 }),
+        tensorOp(
+            "std", "std(x, {1})", {{"x", kDiff}}, false,
+            [](const std::vector<Tensor> &t) { return adjit::std(t[0], {1}); }),
         tensorOp(
             "softmax", "softmax(x, -1)", {{"x", kDiff}}, true,
             [](const std::vector<Tensor> &t) { return F::softmax(t[0], -1); }),

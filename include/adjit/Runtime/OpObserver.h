@@ -22,7 +22,7 @@ enum class OpKind {
   /// A tensor made by a factory (zeros, full, from_vector, ...): its value is
   /// fixed when it is made.
   Constant,
-  /// The primitives of adjit/Semantics/Ops.def.
+/// The primitives of adjit/Semantics/Ops.def.
 #define ADJIT_UNARY_OP(Kind, name, Result, Domain, MathOp) Kind,
 #define ADJIT_BINARY_OP(Kind, name, IROp, Result, ScalarOp, SavesOperands) Kind,
 #include "adjit/Semantics/Ops.def"

@@ -26,8 +26,7 @@ void adjit::configureAdjitToLinalgTarget(ConversionTarget &target,
                          math::MathDialect, tensor::TensorDialect>();
   // Only the ops with a pattern are illegal: any other adjit op is left for
   // adjit-check-lowered to report by name.
-  for (std::unique_ptr<RewritePattern> &pattern :
-       patterns.getNativePatterns())
+  for (std::unique_ptr<RewritePattern> &pattern : patterns.getNativePatterns())
     if (std::optional<OperationName> root = pattern->getRootKind())
       target.addIllegalOp(*root);
 }
