@@ -181,34 +181,6 @@ Value TraceBuilder::pow(Value lhs, double rhs) {
   return PowOp::create(builder, location, lhs, splat(tensorTypeOf(lhs), rhs));
 }
 
-Value TraceBuilder::neg(Value value) {
-  return NegOp::create(builder, location, value);
-}
-Value TraceBuilder::exp(Value value) {
-  return ExpOp::create(builder, location, value);
-}
-Value TraceBuilder::log(Value value) {
-  return LogOp::create(builder, location, value);
-}
-Value TraceBuilder::sqrt(Value value) {
-  return SqrtOp::create(builder, location, value);
-}
-Value TraceBuilder::rsqrt(Value value) {
-  return RsqrtOp::create(builder, location, value);
-}
-Value TraceBuilder::tanh(Value value) {
-  return TanhOp::create(builder, location, value);
-}
-Value TraceBuilder::sigmoid(Value value) {
-  return SigmoidOp::create(builder, location, value);
-}
-Value TraceBuilder::relu(Value value) {
-  return ReluOp::create(builder, location, value);
-}
-Value TraceBuilder::abs(Value value) {
-  return AbsOp::create(builder, location, value);
-}
-
 template <typename OpTy>
 FailureOr<Value> TraceBuilder::reduce(Value value,
                                       const semantics::Reduction &reduction,

@@ -220,10 +220,11 @@ mlir::FailureOr<Value> Tracer::emit(const runtime::OpRecord &record) {
     if (mlir::failed(shifted))
       return mlir::failure();
     mlir::FailureOr<Value> total =
-        builder.sum(builder.exp(*shifted), {dim}, true);
+        builder.sum(builder.unary<mlir::adjit::ExpOp>(*shifted), {dim}, true);
     if (mlir::failed(total))
       return mlir::failure();
-    mlir::FailureOr<Value> result = builder.sub(*shifted, builder.log(*total));
+    mlir::FailureOr<Value> result =
+        builder.sub(*shifted, builder.unary<mlir::adjit::LogOp>(*total));
     if (mlir::failed(result) || !zeroDim)
       return result;
     return builder.reshape(*result, {});

@@ -76,17 +76,6 @@ public:
     return StopGradientOp::create(builder, location, value);
   }
 
-  /// Unary elementwise ops.
-  Value neg(Value value);
-  Value exp(Value value);
-  Value log(Value value);
-  Value sqrt(Value value);
-  Value rsqrt(Value value);
-  Value tanh(Value value);
-  Value sigmoid(Value value);
-  Value relu(Value value);
-  Value abs(Value value);
-
   /// Sum, mean and maximum over `dims` (negative dims count from the end;
   /// an empty list reduces over all dimensions), keeping the reduced
   /// dimensions with size 1 if `keepDim`.
