@@ -5,7 +5,9 @@
 // (jit::TrainStep), and with LibTorch eager when it is installed, measured
 // side by side in one run; the compile time, cold (first call) and cached (a
 // new CompiledFunction of the same program, served by the engine's cache);
-// and the peak memory of a training run in each mode (see PeakMemory.h).
+// the peak memory of a training run in each mode (see PeakMemory.h); and the
+// cost of the shape-only replay that guards each reuse of compiled code
+// (jit::CompileOptions::assumePure turns it off), per call and per op.
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,6 +41,8 @@ struct Workload {
 /// The figures of one workload.
 struct Figures {
   double eagerNs = 0, jitNs = 0, fusedNs = 0, coldMs = 0, cachedMs = 0;
+  /// The fused step without the guard's replay.
+  double fusedPureNs = 0;
   std::optional<double> torchNs;
   bench::PeakMemory eagerMemory, jitMemory, fusedMemory, torchMemory;
 };
@@ -94,6 +98,13 @@ Figures run(const Workload &workload) {
   fused(workload.inputs);
   figures.fusedNs = bench::medianNsPerCall(workload.iterations,
                                            [&] { fused(workload.inputs); });
+  jit::CompileOptions pure;
+  pure.name = workload.name;
+  pure.assumePure = true;
+  jit::TrainStep fusedPure(workload.loss, optim::SGDOptions(0.01), pure);
+  fusedPure(workload.inputs);
+  figures.fusedPureNs = bench::medianNsPerCall(
+      workload.iterations, [&] { fusedPure(workload.inputs); });
 
 #ifdef ADJIT_BENCH_WITH_LIBTORCH
   figures.torchMemory = bench::measurePeakMemory(
@@ -135,6 +146,31 @@ void printMemory(const bench::PeakMemory &memory) {
   std::snprintf(cell, sizeof(cell), "%.1f / %.1f", memory.firstStepBytes / 1e6,
                 memory.stepsBytes / 1e6);
   std::printf(" %15s", cell);
+}
+
+/// Prints the replay's cost per op: a chain of `ops` elementwise ops on a
+/// 4-element tensor, called with and without the replay.
+void printReplayCostPerOp(int ops) {
+  jit::TensorFunction chain = [ops](const std::vector<Tensor> &in) {
+    Tensor y = in[0];
+    for (int i = 0; i < ops; ++i)
+      y = i % 2 ? y.tanh() : y.neg();
+    return y;
+  };
+  Tensor x = randn({4});
+  jit::CompiledFunction replayed = jit::compile(chain, "replay_chain");
+  jit::CompileOptions pure;
+  pure.name = "replay_chain";
+  pure.assumePure = true;
+  jit::CompiledFunction unreplayed = jit::compile(chain, pure);
+  replayed(x);
+  unreplayed(x);
+  long iterations = 20000 / ops + 20;
+  double withNs = bench::medianNsPerCall(iterations, [&] { replayed(x); });
+  double withoutNs = bench::medianNsPerCall(iterations, [&] { unreplayed(x); });
+  std::printf("%-34s %10.1f %10.1f %10.1f\n",
+              ("chain of " + std::to_string(ops) + " unary ops").c_str(),
+              withNs / 1e3, withoutNs / 1e3, (withNs - withoutNs) / ops);
 }
 
 } // namespace
@@ -198,6 +234,17 @@ int main() {
   std::printf(")\n");
   for (size_t i = 0; i < workloads.size(); ++i)
     printTimes(workloads[i], figures[i]);
+
+  std::printf("\n%-34s %10s %10s %10s\n", "guard replay", "call us", "pure us",
+              "ns/op");
+  std::printf("(call: a compiled call that first replays the function in "
+              "shape-only mode; pure: with CompileOptions::assumePure, no "
+              "replay; ns/op: the difference per traced op)\n");
+  for (size_t i = 0; i < workloads.size(); ++i)
+    std::printf("%-34s %10.1f %10.1f %10s\n", workloads[i].name,
+                figures[i].fusedNs / 1e3, figures[i].fusedPureNs / 1e3, "");
+  for (int ops : {100, 1000})
+    printReplayCostPerOp(ops);
 
   std::printf("\n%-34s %15s %15s %15s", "peak memory, MB", "eager", "jit",
               "fused");

@@ -41,9 +41,29 @@ struct CompileStats {
   int64_t compilations = 0;
   /// Calls that ran code compiled before.
   int64_t cacheHits = 0;
-  /// Why the last compilation happened, e.g. "first call" or
-  /// "input 0 changed shape from [8, 1] to [16, 1]".
+  /// Shape-only replays of the function that checked whether compiled code
+  /// still applies (see CompileOptions::assumePure).
+  int64_t replays = 0;
+  /// Why the last compilation happened, e.g. "first call",
+  /// "input 0 changed shape from [8, 1] to [16, 1]" or
+  /// "scalar operand 1 of mul (op 3) changed from 0.5 to 0.25".
   std::string lastReason;
+};
+
+/// How adjit::jit::compile compiles a function.
+struct CompileOptions {
+  /// The name of the traced IR function.
+  std::string name = "step";
+  /// By default, before compiled code is reused the function is run again in
+  /// shape-only mode: its ops run no kernels and are compared with the
+  /// traced ones (kind, attributes, scalar operands, constants, operands,
+  /// grad mode). A difference, e.g. from a captured host `double` that
+  /// changed or a C++ branch on host state that went the other way,
+  /// compiles the function again. Setting assumePure skips that replay: it
+  /// is UNSOUND, and only correct for functions whose ops depend on nothing
+  /// but the shapes, dtypes and requires_grad flags of their tensors; a
+  /// function that reads host state then silently returns stale results.
+  bool assumePure = false;
 };
 
 /// A function compiled by adjit::jit::compile. Copies share the compiled
@@ -52,7 +72,16 @@ class CompiledFunction {
 public:
   /// Runs the function on `inputs`, tracing and compiling it first when the
   /// inputs' shapes, dtypes or requires_grad flags (or those of the tensors
-  /// it captured) differ from every earlier compilation.
+  /// it captured) differ from every earlier compilation, or when the
+  /// function, replayed in shape-only mode, runs other ops than were traced
+  /// (see CompileOptions). The function itself thus runs once per call,
+  /// with no kernels when compiled code is reused: its host side effects
+  /// happen on every call, and twice on a call that recompiles after a
+  /// replay found a difference. Up to 8 compiled versions are kept.
+  ///
+  /// Host scalars that change from call to call (a learning rate, a
+  /// schedule's factor) are best passed as 0-d tensor inputs: a captured
+  /// `double` is a constant of the trace, and changing it recompiles.
   ///
   /// If grad mode is on, the result has one element, and an input or a
   /// captured tensor requires grad, the compiled code also computes the
@@ -77,7 +106,8 @@ public:
   struct State;
 
 private:
-  friend CompiledFunction compile(TensorFunction function, std::string name);
+  friend CompiledFunction compile(TensorFunction function,
+                                  CompileOptions options);
   friend class TrainStep;
   explicit CompiledFunction(std::shared_ptr<State> state)
       : state(std::move(state)) {}
@@ -108,6 +138,11 @@ public:
   /// adjit::Error for options optim::Adam rejects.
   TrainStep(TensorFunction loss, optim::AdamOptions options,
             std::string name = "train_step");
+  /// As above, compiled with `compileOptions`.
+  TrainStep(TensorFunction loss, optim::SGDOptions options,
+            CompileOptions compileOptions);
+  TrainStep(TensorFunction loss, optim::AdamOptions options,
+            CompileOptions compileOptions);
 
   /// Runs one step on `inputs` and returns the loss before the update.
   /// Throws adjit::Error if nothing requires grad or grad mode is off.
@@ -136,7 +171,8 @@ public:
   std::string getLastIR() const { return function.getLastIR(); }
 
 private:
-  TrainStep(TensorFunction loss, OptimizerOptions options, std::string name);
+  TrainStep(TensorFunction loss, OptimizerOptions options,
+            CompileOptions compileOptions);
   CompiledFunction function;
 };
 
@@ -153,6 +189,9 @@ private:
 /// `adjit-opt --pass-pipeline=` runs to turn the traced file into the
 /// differentiated one. `<dir>` is created if it does not exist.
 CompiledFunction compile(TensorFunction function, std::string name = "step");
+
+/// Compiles `function` as above, with `options`.
+CompiledFunction compile(TensorFunction function, CompileOptions options);
 
 } // namespace adjit::jit
 

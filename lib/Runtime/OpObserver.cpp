@@ -5,6 +5,7 @@
 #include "TensorImpl.h"
 
 #include <atomic>
+#include <cstring>
 
 using namespace adjit::runtime;
 
@@ -24,6 +25,34 @@ uint64_t adjit::runtime::getCreationSerial(const Tensor &tensor) {
 uint64_t adjit::runtime::getNextCreationSerial() { return nextSerial.load(); }
 
 OpObserver::~OpObserver() = default;
+
+adjit::Tensor OpObserver::replay(const OpRecord &record) {
+  throw adjit::Error(std::string(record.name) +
+                     ": the observer cannot replay ops");
+}
+
+adjit::Tensor adjit::runtime::makeShapeOnlyTensor(const Tensor &like) {
+  const TensorImpl &source = *like.unsafeGetImpl();
+  auto impl = std::make_shared<TensorImpl>();
+  impl->shape = source.shape;
+  impl->strides = source.strides;
+  impl->offset = source.offset;
+  impl->numel = source.numel;
+  impl->dtype = source.dtype;
+  impl->isView = source.isView;
+  impl->requiresGrad = like.requires_grad();
+  return Tensor(std::move(impl));
+}
+
+bool adjit::runtime::haveIdenticalElements(const Tensor &a, const Tensor &b) {
+  if (a.sizes() != b.sizes() || a.dtype() != b.dtype())
+    return false;
+  ObserverScope unobserved(nullptr);
+  adjit::Tensor x = a.contiguous(), y = b.contiguous();
+  const TensorImpl &xi = *x.unsafeGetImpl(), &yi = *y.unsafeGetImpl();
+  size_t bytes = static_cast<size_t>(xi.numel) * elementSize(xi.dtype);
+  return bytes == 0 || std::memcmp(xi.bytes(), yi.bytes(), bytes) == 0;
+}
 
 OpObserver *adjit::runtime::getCurrentObserver() { return currentObserver; }
 

@@ -1,6 +1,7 @@
 //===- Print.cpp - PyTorch-style printing of tensors ----------------------===//
 
 #include "TensorImpl.h"
+#include "adjit/Runtime/OpObserver.h"
 
 #include <cmath>
 #include <cstdio>
@@ -132,6 +133,7 @@ void printDims(std::ostream &os, const std::vector<double> &values,
 std::ostream &adjit::operator<<(std::ostream &os, const Tensor &t) {
   if (!t.defined())
     return os << "[ undefined tensor ]";
+  runtime::notifyUnsupported("operator<<", "it prints tensor values");
   Tensor flat = castTo(t, Dtype::Float64);
   const double *data = flat.unsafeGetImpl()->data<double>();
   std::vector<double> values(data, data + flat.numel());

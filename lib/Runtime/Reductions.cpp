@@ -289,6 +289,7 @@ std::pair<Tensor, Tensor> adjit::max(const Tensor &a, int64_t dim,
 
 bool adjit::allclose(const Tensor &a, const Tensor &b, double rtol,
                      double atol) {
+  runtime::notifyUnsupported("allclose", "it reads tensor values to the host");
   checkDefined("allclose", a);
   checkDefined("allclose", b);
   Shape shape = broadcastShapes("allclose", a.sizes(), b.sizes());
@@ -308,6 +309,7 @@ bool adjit::allclose(const Tensor &a, const Tensor &b, double rtol,
 }
 
 bool adjit::equal(const Tensor &a, const Tensor &b) {
+  runtime::notifyUnsupported("equal", "it reads tensor values to the host");
   checkDefined("equal", a);
   checkDefined("equal", b);
   if (a.sizes() != b.sizes())

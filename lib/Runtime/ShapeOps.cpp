@@ -145,6 +145,8 @@ Tensor adjit::slice(const Tensor &a, int64_t dim, std::optional<int64_t> start,
 Tensor adjit::slice_backward(const Tensor &grad, const Shape &inputShape,
                              int64_t dim, int64_t start, int64_t end,
                              int64_t step) {
+  runtime::notifyUnsupported("slice_backward",
+                             "it writes into a tensor it made");
   checkDefined("slice_backward", grad);
   Tensor out = zeros(inputShape, grad.dtype());
   {

@@ -139,6 +139,15 @@ Tensor adjit::makeEmpty(const Shape &shape, Dtype dtype) {
                   " has too many elements (its size in bytes overflows "
                   "int64)");
   }
+  // Every op an observer is told about runs its kernels unobserved, so an
+  // observer sees only tensors made by ops it is not told about: ops that
+  // a trace would miss and a shape-only replay cannot run.
+  if (runtime::getCurrentObserver())
+    runtime::notifyUnsupported("an op that is not traced",
+                               ("it computes a tensor of shape " +
+                                shapeToString(shape) +
+                                " that the trace would not record")
+                                   .c_str());
   auto impl = std::make_shared<TensorImpl>();
   impl->numel = numelOf(shape);
   impl->storage = std::make_shared<Storage>(static_cast<size_t>(nbytes));

@@ -67,6 +67,8 @@ struct Compilation {
   /// Checks of argument values that the traced ops made and that each call
   /// repeats (cross_entropy's target range).
   std::vector<tracing::Tracer::ArgumentCheck> argumentChecks;
+  /// The traced ops, replayed before each reuse.
+  tracing::TraceGuard guard;
   std::shared_ptr<const CompiledModule> module;
   std::string entry;
   Dtype outputDtype;
@@ -126,6 +128,7 @@ struct Recording {
   /// The argument tensors: the inputs, then the captured tensors.
   std::vector<Tensor> arguments;
   std::vector<tracing::Tracer::ArgumentCheck> argumentChecks;
+  tracing::TraceGuard guard;
   Tensor output;
 };
 
@@ -151,6 +154,7 @@ Recording record(mlir::MLIRContext &context, const TensorFunction &function,
   recording.module = tracer.finish(result);
   recording.arguments = tracer.getArgumentTensors();
   recording.argumentChecks = tracer.getArgumentChecks();
+  recording.guard = tracer.takeGuard();
   recording.output = result;
   return recording;
 }
@@ -294,6 +298,9 @@ struct Training {
 struct CompiledFunction::State {
   TensorFunction function;
   std::string name;
+  /// Reuse compiled code without replaying the function (unsound for
+  /// functions that depend on host state).
+  bool assumePure = false;
   /// Set for a TrainStep: the compiled code takes the optimizer state, the
   /// learning rate and the step count after the arguments, and returns the
   /// updated parameters and state instead of gradients.
@@ -313,9 +320,21 @@ std::string adjit::jit::trace(const TensorFunction &function,
 
 CompiledFunction adjit::jit::compile(TensorFunction function,
                                      std::string name) {
+  CompileOptions options;
+  options.name = std::move(name);
+  return compile(std::move(function), std::move(options));
+}
+
+CompiledFunction adjit::jit::compile(TensorFunction function,
+                                     CompileOptions options) {
+  if (options.name.empty() ||
+      options.name.find('"') != std::string::npos)
+    throw Error("jit::compile: invalid function name '" + options.name +
+                "' (it must be non-empty and have no double quote)");
   auto state = std::make_shared<CompiledFunction::State>();
   state->function = std::move(function);
-  state->name = std::move(name);
+  state->name = std::move(options.name);
+  state->assumePure = options.assumePure;
   return CompiledFunction(std::move(state));
 }
 
@@ -363,17 +382,37 @@ Tensor CompiledFunction::operator()(const std::vector<Tensor> &inputs) const {
   return call(state.get(), inputs);
 }
 
+namespace {
+CompileOptions named(std::string name) {
+  CompileOptions options;
+  options.name = std::move(name);
+  return options;
+}
+} // namespace
+
 TrainStep::TrainStep(TensorFunction loss, optim::SGDOptions options,
                      std::string name)
-    : TrainStep(std::move(loss), OptimizerOptions(options), std::move(name)) {}
+    : TrainStep(std::move(loss), OptimizerOptions(options),
+                named(std::move(name))) {}
 
 TrainStep::TrainStep(TensorFunction loss, optim::AdamOptions options,
                      std::string name)
-    : TrainStep(std::move(loss), OptimizerOptions(options), std::move(name)) {}
+    : TrainStep(std::move(loss), OptimizerOptions(options),
+                named(std::move(name))) {}
+
+TrainStep::TrainStep(TensorFunction loss, optim::SGDOptions options,
+                     CompileOptions compileOptions)
+    : TrainStep(std::move(loss), OptimizerOptions(options),
+                std::move(compileOptions)) {}
+
+TrainStep::TrainStep(TensorFunction loss, optim::AdamOptions options,
+                     CompileOptions compileOptions)
+    : TrainStep(std::move(loss), OptimizerOptions(options),
+                std::move(compileOptions)) {}
 
 TrainStep::TrainStep(TensorFunction loss, OptimizerOptions options,
-                     std::string name)
-    : function(compile(std::move(loss), std::move(name))) {
+                     CompileOptions compileOptions)
+    : function(compile(std::move(loss), std::move(compileOptions))) {
   checkOptions(options);
   function.state->training = Training{options, 0, {}};
 }
@@ -407,6 +446,19 @@ OptimizerOptions TrainStep::getOptions() const {
 }
 
 namespace {
+/// The most versions of one function kept; compiling another drops the
+/// oldest.
+constexpr size_t kMaxCompilations = 8;
+
+/// Returns the tensors `compilation` captured, which whyStale found alive.
+std::vector<Tensor> capturedTensorsOf(const Compilation &compilation) {
+  std::vector<Tensor> captured;
+  captured.reserve(compilation.captured.size());
+  for (const std::weak_ptr<TensorImpl> &tensor : compilation.captured)
+    captured.push_back(Tensor(tensor.lock()));
+  return captured;
+}
+
 /// Returns a view of `tensor`'s elements for compiled code.
 BufferView viewOf(const Tensor &tensor) {
   BufferView view;
@@ -425,6 +477,11 @@ Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
   std::string reason = "first call";
   for (const Compilation &candidate : state->compilations) {
     std::string stale = whyStale(candidate, inputKeys, gradMode);
+    if (stale.empty() && !state->assumePure) {
+      ++state->stats.replays;
+      stale = candidate.guard.replay(state->function, inputs,
+                                     capturedTensorsOf(candidate));
+    }
     if (stale.empty()) {
       compilation = &candidate;
       break;
@@ -437,6 +494,8 @@ Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
     if (std::getenv("ADJIT_LOG"))
       std::fprintf(stderr, "adjit: compiling '%s' (%s)\n", state->name.c_str(),
                    reason.c_str());
+    if (state->compilations.size() == kMaxCompilations)
+      state->compilations.erase(state->compilations.begin());
     state->compilations.push_back(compileFor(*state, inputs, gradMode));
     ++state->stats.compilations;
     state->stats.lastReason = reason;
@@ -592,6 +651,7 @@ Compilation compileFor(CompiledFunction::State &state,
     compilation.capturedKeys.push_back(ArgumentKey::of(arguments[i]));
   }
   compilation.argumentChecks = recording.argumentChecks;
+  compilation.guard = std::move(recording.guard);
   compilation.outputDtype = recording.output.dtype();
   compilation.entry = state.name;
 
@@ -622,8 +682,10 @@ Compilation compileFor(CompiledFunction::State &state,
     std::string wrt;
     for (size_t index : compilation.wrt)
       wrt += (wrt.empty() ? "" : ",") + std::to_string(index);
-    pipeline = "builtin.module(adjit-autodiff{function=" + state.name +
-               " wrt=" + wrt + " name=" + gradientName + " cleanup=true}";
+    pipeline = "builtin.module(adjit-autodiff{function=" +
+               mlir::adjit::quotePassOptionValue(state.name) + " wrt=" + wrt +
+               " name=" + mlir::adjit::quotePassOptionValue(gradientName) +
+               " cleanup=true}";
     if (state.training)
       pipeline += ",adjit-append-optimizer-update{" +
                   toUpdateOptions(state.training->options, compilation.wrt)

@@ -53,13 +53,14 @@ void Tracer::fail(const std::string &message) {
 }
 
 void Tracer::addInput(const Tensor &input) {
-  if (values.count(input.unsafeGetImpl()))
-    return;
+  // Every input is an argument; one passed twice is the value of its first.
   auto type = mlir::RankedTensorType::get(
       input.sizes(), getElementType(context, input.dtype()));
-  values[input.unsafeGetImpl()] = builder.addArgument(type);
+  Value argument = builder.addArgument(type);
+  values.try_emplace(input.unsafeGetImpl(), argument);
   traced.push_back(input);
   arguments.push_back(input);
+  guard.addArgument(input);
 }
 
 Value Tracer::emitConstant(const Tensor &tensor) {
@@ -107,6 +108,7 @@ Value Tracer::valueOf(const Tensor &tensor, const char *op) {
   values[tensor.unsafeGetImpl()] = argument;
   traced.push_back(tensor);
   arguments.push_back(tensor);
+  guard.addArgument(tensor);
   return argument;
 }
 
@@ -260,6 +262,7 @@ void Tracer::observe(const runtime::OpRecord &record) {
                            record.output.dtype());
   values[record.output.unsafeGetImpl()] = value;
   traced.push_back(record.output);
+  guard.recordOp(record);
 }
 
 void Tracer::observeUnsupported(const char *op, const char *what) {
@@ -285,5 +288,6 @@ void Tracer::observeIndexCheck(const runtime::IndexRangeCheck &check,
 
 mlir::OwningOpRef<mlir::ModuleOp> Tracer::finish(const Tensor &output) {
   Value result = valueOf(output, "the traced function's result");
+  guard.recordResult(output);
   return builder.finish(result);
 }

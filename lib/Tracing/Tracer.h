@@ -3,6 +3,8 @@
 #ifndef ADJIT_LIB_TRACING_TRACER_H
 #define ADJIT_LIB_TRACING_TRACER_H
 
+#include "TraceGuard.h"
+
 #include "adjit/Frontend/TraceBuilder.h"
 #include "adjit/Runtime/OpObserver.h"
 
@@ -42,6 +44,10 @@ public:
   /// captured tensors, in argument order.
   const std::vector<Tensor> &getArgumentTensors() const { return arguments; }
 
+  /// Hands out the recorded op sequence, which guards reuse of the compiled
+  /// trace; call after finish().
+  TraceGuard takeGuard() { return std::move(guard); }
+
   /// A check of the values of an argument tensor that the traced ops made.
   struct ArgumentCheck {
     size_t argument;
@@ -77,6 +83,7 @@ private:
   std::vector<Tensor> traced;
   std::vector<Tensor> arguments;
   std::vector<ArgumentCheck> argumentChecks;
+  TraceGuard guard;
 };
 
 /// Returns the IR element type of `dtype` (int64 values are traced as f64).

@@ -159,38 +159,48 @@ TEST(JitCompile, CrossEntropyMatchesEager) {
 }
 
 TEST(JitCompile, CrossEntropyChecksTargetsOnEveryCall) {
-  Tensor w = ones({3, 4}, requires_grad());
-  jit::CompiledFunction loss = jit::compile([&](const std::vector<Tensor> &in) {
-    return nn::functional::cross_entropy(in[0].matmul(w), in[1]);
-  });
-  Tensor x = ones({3, 3});
-  loss(x, from_vector({0, 3, 1}, {3}, kInt64));
-  // The compiled code would compute a row of zeros for these targets; the
-  // call checks them first, as the eager op does.
-  EXPECT_EQ(errorOf([&] {
-              loss(x, from_vector({0, 4, 1}, {3}, kInt64));
-            }),
-            "cross_entropy: target 4 at position 1 is out of bounds for 4 "
-            "classes");
-  EXPECT_EQ(errorOf([&] {
-              loss(x, from_vector({0, 1, -1}, {3}, kInt64));
-            }),
-            "cross_entropy: target -1 at position 2 is out of bounds for 4 "
-            "classes");
-  // The rejected calls found the compiled code but ran nothing: the
-  // gradient is the first call's, and a good call still accumulates.
-  Tensor gradient = w.grad().clone();
-  {
-    Tensor eagerW = ones({3, 4}, requires_grad());
-    nn::functional::cross_entropy(x.matmul(eagerW),
-                                  from_vector({0, 3, 1}, {3}, kInt64))
-        .backward();
-    expectClose(gradient, eagerW.grad());
+  // With the shape-only replay the eager op checks the targets; without it
+  // the call repeats the check the traced op made.
+  for (bool assumePure : {false, true}) {
+    SCOPED_TRACE(assumePure ? "assumePure" : "replayed");
+    Tensor w = ones({3, 4}, requires_grad());
+    jit::CompileOptions options;
+    options.assumePure = assumePure;
+    jit::CompiledFunction loss = jit::compile(
+        [&](const std::vector<Tensor> &in) {
+          return nn::functional::cross_entropy(in[0].matmul(w), in[1]);
+        },
+        options);
+    Tensor x = ones({3, 3});
+    loss(x, from_vector({0, 3, 1}, {3}, kInt64));
+    // The compiled code would compute a row of zeros for these targets; the
+    // call checks them first, as the eager op does.
+    EXPECT_EQ(errorOf([&] {
+                loss(x, from_vector({0, 4, 1}, {3}, kInt64));
+              }),
+              "cross_entropy: target 4 at position 1 is out of bounds for 4 "
+              "classes");
+    EXPECT_EQ(errorOf([&] {
+                loss(x, from_vector({0, 1, -1}, {3}, kInt64));
+              }),
+              "cross_entropy: target -1 at position 2 is out of bounds for 4 "
+              "classes");
+    // The rejected calls found the compiled code but ran nothing: the
+    // gradient is the first call's, and a good call still accumulates.
+    Tensor gradient = w.grad().clone();
+    {
+      Tensor eagerW = ones({3, 4}, requires_grad());
+      nn::functional::cross_entropy(x.matmul(eagerW),
+                                    from_vector({0, 3, 1}, {3}, kInt64))
+          .backward();
+      expectClose(gradient, eagerW.grad());
+    }
+    loss(x, from_vector({2, 2, 2}, {3}, kInt64));
+    EXPECT_FALSE(allclose(w.grad(), gradient));
+    EXPECT_EQ(loss.getStats().compilations, 1);
+    // A call the replay rejected did not reach the compiled code.
+    EXPECT_EQ(loss.getStats().cacheHits, assumePure ? 3 : 1);
   }
-  loss(x, from_vector({2, 2, 2}, {3}, kInt64));
-  EXPECT_FALSE(allclose(w.grad(), gradient));
-  EXPECT_EQ(loss.getStats().compilations, 1);
-  EXPECT_EQ(loss.getStats().cacheHits, 3);
 }
 
 TEST(JitCompile, CrossEntropyChecksCapturedTargetsAndAcceptsConstants) {
@@ -311,3 +321,23 @@ TEST(JitCompile, UntraceableCodeIsAClearError) {
 }
 
 } // namespace
+
+TEST(JitCompile, NamesWithSpacesAndCommasCompile) {
+  Tensor w = ones({2}, requires_grad());
+  jit::CompiledFunction loss = jit::compile(
+      [&](const std::vector<Tensor> &in) { return (in[0] * w).sum(); },
+      "linear regression 1000x1, MSE");
+  loss(from_vector({3, 4}, {2}));
+  expectClose(w.grad(), from_vector({3, 4}, {2}));
+  jit::TrainStep step(
+      [&](const std::vector<Tensor> &in) { return (in[0] * w).sum(); },
+      optim::SGDOptions(0.5), "one step, SGD");
+  step(from_vector({2, 2}, {2}));
+  expectClose(w, from_vector({0, 0}, {2}));
+  EXPECT_EQ(errorOf([] {
+              jit::compile([](const std::vector<Tensor> &in) { return in[0]; },
+                           "say \"hi\"");
+            }),
+            "jit::compile: invalid function name 'say \"hi\"' (it must be "
+            "non-empty and have no double quote)");
+}

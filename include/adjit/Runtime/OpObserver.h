@@ -12,7 +12,10 @@
 
 #include "adjit/Tensor.h"
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <vector>
 
 namespace adjit::runtime {
@@ -60,12 +63,48 @@ enum class OpKind {
   StopGradient,
 };
 
+/// The operands of an op: up to three inline, more (cat) on the heap, so
+/// that reporting an op allocates nothing.
+class OpInputs {
+public:
+  OpInputs() = default;
+  OpInputs(std::initializer_list<Tensor> tensors) {
+    assign(tensors.begin(), tensors.end());
+  }
+  OpInputs(const std::vector<Tensor> &tensors) {
+    assign(tensors.begin(), tensors.end());
+  }
+
+  size_t size() const { return count; }
+  bool empty() const { return count == 0; }
+  const Tensor &operator[](size_t index) const { return data()[index]; }
+  const Tensor *begin() const { return data(); }
+  const Tensor *end() const { return data() + count; }
+
+private:
+  static constexpr size_t kInline = 3;
+  template <typename Iterator> void assign(Iterator first, Iterator last) {
+    count = static_cast<size_t>(last - first);
+    if (count <= kInline)
+      std::copy(first, last, inlineTensors.begin());
+    else
+      overflow.assign(first, last);
+  }
+  const Tensor *data() const {
+    return count <= kInline ? inlineTensors.data() : overflow.data();
+  }
+
+  std::array<Tensor, kInline> inlineTensors;
+  std::vector<Tensor> overflow;
+  size_t count = 0;
+};
+
 /// One eager op as it ran.
 struct OpRecord {
   OpKind kind;
   /// The op's name in the API, for messages.
   const char *name;
-  std::vector<Tensor> inputs;
+  OpInputs inputs;
   std::vector<int64_t> ints = {};
   bool keepDim = false;
   int predicate = 0;
@@ -92,11 +131,22 @@ struct IndexRangeCheck {
 };
 
 /// Receives the ops the eager runtime runs on one thread.
+///
+/// A replaying observer (isReplaying()) checks a function against ops
+/// recorded earlier instead of watching it run: the runtime hands it every op
+/// but a constant without running the op, and returns what replay() returns.
 class OpObserver {
 public:
+  explicit OpObserver(bool replaying = false) : replaying(replaying) {}
   virtual ~OpObserver();
+  /// Whether ops are replayed instead of run (see replay()).
+  bool isReplaying() const { return replaying; }
   /// Called after an op ran, with its inputs and output.
   virtual void observe(const OpRecord &record) = 0;
+  /// Called instead of running an op that is not a constant, when
+  /// isReplaying(); returns the op's result, which may be a shape-only
+  /// tensor (makeShapeOnlyTensor). May throw.
+  virtual Tensor replay(const OpRecord &record);
   /// Called before `op` reads tensor values to the host (item, data_ptr) or
   /// runs an op the observer cannot represent; may throw adjit::Error.
   virtual void observeUnsupported(const char *op, const char *what) = 0;
@@ -104,6 +154,9 @@ public:
   /// it verifies them; may throw adjit::Error.
   virtual void observeIndexCheck(const IndexRangeCheck &check,
                                  const Tensor &indices) = 0;
+
+private:
+  bool replaying;
 };
 
 /// Returns the observer installed on this thread, or null.
@@ -128,11 +181,26 @@ uint64_t getCreationSerial(const Tensor &tensor);
 /// Returns the serial the next tensor made will get.
 uint64_t getNextCreationSerial();
 
+/// Returns a tensor with the shape, strides, dtype and requires_grad flag of
+/// `like` but no elements, as a replaying observer returns for an op: a
+/// shape-only replay runs no kernel. Reading its elements is an error that
+/// the replay reports before it happens (every op that reads elements
+/// notifies the observer first).
+Tensor makeShapeOnlyTensor(const Tensor &like);
+
+/// Returns whether `a` and `b` have the same shape, dtype and elements, bit
+/// for bit (a NaN equals the same NaN; -0 differs from +0).
+bool haveIdenticalElements(const Tensor &a, const Tensor &b);
+
 /// Runs `body` (the op's implementation) with no observer, so that the ops it
 /// is made of are not reported, and reports its result to the current
 /// observer as the one op `record`.
+/// A replaying observer is handed `record` instead, and `body` runs only for
+/// constants.
 template <typename Body> Tensor observeAsOneOp(OpRecord record, Body body) {
   OpObserver *observer = getCurrentObserver();
+  if (observer->isReplaying() && record.kind != OpKind::Constant)
+    return observer->replay(record);
   {
     ObserverScope unobserved(nullptr);
     record.output = body();

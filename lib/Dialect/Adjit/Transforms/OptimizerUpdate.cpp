@@ -5,6 +5,7 @@
 #include "FunctionLookup.h"
 
 #include "adjit/Dialect/Adjit/IR/Adjit.h"
+#include "adjit/Dialect/Adjit/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
@@ -286,7 +287,7 @@ bool OptimizerUpdateOptions::isStateFlag(unsigned index) const {
 }
 
 std::string OptimizerUpdateOptions::getPassOptions(StringRef function) const {
-  std::string text = "function=" + function.str();
+  std::string text = "function=" + quotePassOptionValue(function);
   if (wrt)
     text += " wrt=" + llvm::join(llvm::map_range(*wrt,
                                                  [](int64_t index) {

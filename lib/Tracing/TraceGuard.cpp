@@ -1,0 +1,327 @@
+//===- TraceGuard.cpp - check that a traced function still traces the same ===//
+
+#include "TraceGuard.h"
+
+#include "adjit/Autograd.h"
+#include "adjit/Error.h"
+
+#include <charconv>
+#include <cstring>
+
+using namespace adjit;
+using namespace adjit::tracing;
+
+namespace {
+/// Formats `value` with the fewest digits that read back as it.
+std::string formatScalar(double value) {
+  char text[32];
+  auto [end, error] = std::to_chars(text, text + sizeof(text), value);
+  return error == std::errc() ? std::string(text, end) : "?";
+}
+
+std::string formatInts(const std::vector<int64_t> &ints) {
+  std::string text = "[";
+  for (size_t i = 0; i < ints.size(); ++i)
+    text += (i ? ", " : "") + std::to_string(ints[i]);
+  return text + "]";
+}
+
+/// Whether two doubles are the same bits (a changed NaN payload or the sign
+/// of a zero is a change).
+bool sameBits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+/// Thrown through the replayed function when it leaves the recorded ops.
+struct ReplayMismatch {
+  std::string reason;
+};
+
+std::string opName(const char *name, size_t index) {
+  return std::string(name) + " (op " + std::to_string(index) + ")";
+}
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Recording
+//===----------------------------------------------------------------------===//
+
+void TraceGuard::addArgument(const Tensor &tensor) {
+  auto id = static_cast<int32_t>(valueSources.size());
+  valueSources.push_back(static_cast<int64_t>(argumentValues.size()));
+  argumentValues.push_back(id);
+  recordedValues.try_emplace(tensor.unsafeGetImpl(), id);
+}
+
+int32_t TraceGuard::lookUp(const Tensor &tensor) const {
+  auto found = recordedValues.find(tensor.unsafeGetImpl());
+  return found == recordedValues.end() ? -1 : found->second;
+}
+
+void TraceGuard::recordOp(const runtime::OpRecord &record) {
+  Op op{record.kind,
+        record.name,
+        record.ints,
+        record.keepDim,
+        record.predicate,
+        record.scalar,
+        GradMode::is_enabled(),
+        {},
+        -1,
+        -1,
+        {},
+        {}};
+  for (const Tensor &input : record.inputs) {
+    int32_t id = lookUp(input);
+    if (id < 0)
+      throw Error(std::string(record.name) +
+                  ": the trace guard did not see an operand of shape " +
+                  shapeToString(input.sizes()));
+    if (input.unsafeGetImpl() == record.output.unsafeGetImpl())
+      op.returnedOperand = static_cast<int32_t>(op.operands.size());
+    op.operands.push_back(id);
+  }
+  if (op.returnedOperand >= 0) {
+    op.value = op.operands[op.returnedOperand];
+  } else {
+    op.value = static_cast<int32_t>(valueSources.size());
+    valueSources.push_back(-1 - static_cast<int64_t>(ops.size()));
+    recordedValues[record.output.unsafeGetImpl()] = op.value;
+    op.result = runtime::makeShapeOnlyTensor(record.output);
+    if (record.kind == runtime::OpKind::Constant)
+      op.constant = record.output;
+  }
+  ops.push_back(std::move(op));
+}
+
+void TraceGuard::recordResult(const Tensor &result) {
+  resultValue = lookUp(result);
+  if (resultValue < 0)
+    throw Error("the trace guard did not see the traced function's result");
+  recordedValues.clear();
+  recordedValues.shrink_and_clear();
+}
+
+//===----------------------------------------------------------------------===//
+// Messages
+//===----------------------------------------------------------------------===//
+
+std::string TraceGuard::describeValue(int32_t id) const {
+  if (id < 0)
+    return "a tensor the trace did not see";
+  int64_t source = valueSources[id];
+  if (source >= 0)
+    return "argument " + std::to_string(source);
+  size_t index = static_cast<size_t>(-1 - source);
+  return "the result of " + opName(ops[index].name, index);
+}
+
+std::string TraceGuard::describeFirstUse(int32_t id) const {
+  for (size_t i = 0; i < ops.size(); ++i)
+    for (size_t j = 0; j < ops[i].operands.size(); ++j)
+      if (ops[i].operands[j] == id)
+        return "operand " + std::to_string(j) + " of " + opName(ops[i].name, i);
+  return "unused";
+}
+
+//===----------------------------------------------------------------------===//
+// Replay
+//===----------------------------------------------------------------------===//
+
+namespace adjit::tracing {
+/// Answers the ops of a replayed function from the recorded ones, throwing
+/// ReplayMismatch at the first difference.
+class ShapeOnlyReplay final : public runtime::OpObserver {
+public:
+  ShapeOnlyReplay(const TraceGuard &guard, const std::vector<Tensor> &inputs,
+                  const std::vector<Tensor> &captured)
+      : OpObserver(/*replaying=*/true), guard(guard),
+        tensorOfValue(guard.valueSources.size(), nullptr) {
+    size_t argument = 0;
+    for (const Tensor &tensor : inputs)
+      tensorOfValue[guard.argumentValues[argument++]] = tensor.unsafeGetImpl();
+    for (const Tensor &tensor : captured)
+      tensorOfValue[guard.argumentValues[argument++]] = tensor.unsafeGetImpl();
+  }
+
+  Tensor replay(const runtime::OpRecord &record) override {
+    const TraceGuard::Op &op = next(record);
+    const Tensor &result =
+        op.returnedOperand >= 0 ? record.inputs[op.returnedOperand] : op.result;
+    tensorOfValue[op.value] = result.unsafeGetImpl();
+    return result;
+  }
+
+  void observe(const runtime::OpRecord &record) override {
+    // Only constants run when replayed.
+    const TraceGuard::Op &op = next(record);
+    if (!runtime::haveIdenticalElements(op.constant, record.output))
+      mismatch(describeConstantChange(op, record.output));
+    tensorOfValue[op.value] = record.output.unsafeGetImpl();
+    constants.push_back(record.output);
+  }
+
+  void observeUnsupported(const char *op, const char *what) override {
+    mismatch(std::string(op) + " ran (" + what +
+             "), which the traced function did not");
+  }
+
+  void observeIndexCheck(const runtime::IndexRangeCheck &check,
+                         const Tensor &indices) override {
+    int32_t id = valueOf(indices);
+    int64_t source = id < 0 ? 0 : guard.valueSources[id];
+    bool constant =
+        source < 0 && guard.ops[-1 - source].kind == runtime::OpKind::Constant;
+    if (id < 0 || (source < 0 && !constant))
+      mismatch(std::string(check.op) + " checks " + check.what +
+               " indices that are " + guard.describeValue(id));
+  }
+
+  /// Checks the function's result once it returned.
+  void finish(const Tensor &result) {
+    if (position != guard.ops.size())
+      mismatch("the function ran " + std::to_string(position) + " ops, but " +
+               std::to_string(guard.ops.size()) + " when traced");
+    if (tensorOfValue[guard.resultValue] != result.unsafeGetImpl())
+      mismatch("the function returns " + guard.describeValue(valueOf(result)) +
+               ", but returned " + guard.describeValue(guard.resultValue) +
+               " when traced");
+  }
+
+private:
+  [[noreturn, gnu::cold, gnu::noinline]] static void
+  mismatch(std::string reason) {
+    throw ReplayMismatch{std::move(reason)};
+  }
+
+  /// Returns the value `tensor` is, or -1 (a search: for checks off the
+  /// per-op path and for messages).
+  int32_t valueOf(const Tensor &tensor) const {
+    for (size_t id = 0; id < tensorOfValue.size(); ++id)
+      if (tensorOfValue[id] == tensor.unsafeGetImpl())
+        return static_cast<int32_t>(id);
+    return -1;
+  }
+
+  /// Returns the recorded op `record` must be, having compared the two.
+  const TraceGuard::Op &next(const runtime::OpRecord &record) {
+    size_t index = position++;
+    if (index >= guard.ops.size() || !matches(guard.ops[index], record))
+      mismatch(explainMismatch(record, index));
+    return guard.ops[index];
+  }
+
+  /// Whether `record` is the recorded `op`: the per-op check of a replay.
+  bool matches(const TraceGuard::Op &op,
+               const runtime::OpRecord &record) const {
+    if (op.kind != record.kind ||
+        (op.name != record.name && std::strcmp(op.name, record.name) != 0) ||
+        op.ints != record.ints || op.keepDim != record.keepDim ||
+        op.predicate != record.predicate ||
+        !sameBits(op.scalar, record.scalar) ||
+        op.gradMode != GradMode::is_enabled() ||
+        op.operands.size() != record.inputs.size())
+      return false;
+    for (size_t i = 0, e = op.operands.size(); i < e; ++i)
+      if (tensorOfValue[op.operands[i]] != record.inputs[i].unsafeGetImpl())
+        return false;
+    return true;
+  }
+
+  /// Says how `record`, the op at `index`, differs from the recorded one.
+  [[gnu::cold, gnu::noinline]] std::string
+  explainMismatch(const runtime::OpRecord &record, size_t index) const {
+    std::string name = opName(record.name, index);
+    if (index >= guard.ops.size())
+      return "the function runs more ops than when traced: " + name + " is new";
+    const TraceGuard::Op &op = guard.ops[index];
+    if (op.kind != record.kind || std::strcmp(op.name, record.name) != 0)
+      return "op " + std::to_string(index) + " is " + record.name +
+             ", but was " + op.name + " when traced";
+    if (op.ints != record.ints)
+      return "the attributes of " + name + " changed from " +
+             formatInts(op.ints) + " to " + formatInts(record.ints);
+    if (op.keepDim != record.keepDim)
+      return "keepdim of " + name + " changed to " +
+             (record.keepDim ? "true" : "false");
+    if (op.predicate != record.predicate)
+      return "the comparison of " + name + " changed";
+    if (!sameBits(op.scalar, record.scalar))
+      return "the scalar operand of " + name + " changed from " +
+             formatScalar(op.scalar) + " to " + formatScalar(record.scalar);
+    if (op.gradMode != GradMode::is_enabled())
+      return name + " runs with grad mode " + (op.gradMode ? "off" : "on") +
+             ", but ran with it " + (op.gradMode ? "on" : "off") +
+             " when traced";
+    if (op.operands.size() != record.inputs.size())
+      return name + " has " + std::to_string(record.inputs.size()) +
+             " operands, but had " + std::to_string(op.operands.size()) +
+             " when traced";
+    for (size_t i = 0; i < op.operands.size(); ++i) {
+      if (tensorOfValue[op.operands[i]] == record.inputs[i].unsafeGetImpl())
+        continue;
+      int32_t id = valueOf(record.inputs[i]);
+      std::string now = guard.describeValue(id);
+      if (id < 0)
+        now += " (shape " + shapeToString(record.inputs[i].sizes()) + ")";
+      return "operand " + std::to_string(i) + " of " + name + " is " + now +
+             ", but was " + guard.describeValue(op.operands[i]) +
+             " when traced";
+    }
+    return name + " differs from the traced op";
+  }
+
+  std::string describeConstantChange(const TraceGuard::Op &op,
+                                     const Tensor &now) const {
+    std::string use = guard.describeFirstUse(op.value);
+    if (op.constant.numel() == 1 && now.numel() == 1 &&
+        op.constant.sizes() == now.sizes() &&
+        op.constant.dtype() == now.dtype()) {
+      runtime::ObserverScope unobserved(nullptr);
+      NoGradGuard noGrad;
+      double before = op.constant.to(Dtype::Float64).item<double>();
+      double after = now.to(Dtype::Float64).item<double>();
+      std::string what =
+          std::strcmp(op.name, "scalar operand") == 0
+              ? "scalar " + use
+              : "the " + std::string(op.name) + " constant (" + use + ")";
+      return what + " changed from " + formatScalar(before) + " to " +
+             formatScalar(after);
+    }
+    std::string what = "the " + std::string(op.name) + " constant of shape " +
+                       shapeToString(op.constant.sizes()) + " (" + use + ")";
+    if (op.constant.sizes() != now.sizes())
+      return what + " now has shape " + shapeToString(now.sizes());
+    if (op.constant.dtype() != now.dtype())
+      return what + " now has dtype " + dtypeName(now.dtype());
+    return what + " changed its values";
+  }
+
+  const TraceGuard &guard;
+  size_t position = 0;
+  /// The tensor each value is in this replay, once it is made: an argument,
+  /// a constant the replay made, an operand an op returned, or the
+  /// shape-only result of an op.
+  std::vector<const void *> tensorOfValue;
+  /// The constants the replay made, alive until it ends so that no address
+  /// is reused.
+  std::vector<Tensor> constants;
+};
+} // namespace adjit::tracing
+
+std::string TraceGuard::replay(const jit::TensorFunction &function,
+                               const std::vector<Tensor> &inputs,
+                               const std::vector<Tensor> &captured) const {
+  ShapeOnlyReplay replayer(*this, inputs, captured);
+  try {
+    Tensor result;
+    {
+      runtime::ObserverScope observe(&replayer);
+      result = function(inputs);
+    }
+    if (!result.defined())
+      return "the function returned an undefined tensor";
+    replayer.finish(result);
+  } catch (const ReplayMismatch &mismatch) {
+    return mismatch.reason;
+  }
+  return "";
+}

@@ -1,0 +1,107 @@
+//===- TraceGuard.h - check that a traced function still traces the same -===//
+//
+// Compiled code is valid for the ops the function ran when it was traced. The
+// function may also depend on host state: a captured double, a C++ branch on
+// a host variable, a NoGradGuard in some calls only. A TraceGuard keeps the
+// traced op sequence and, before compiled code is reused, replays the
+// function in shape-only mode: no kernel runs, each op is compared with the
+// recorded one (kind, attributes, scalar operands, constants, operands, grad
+// mode) and answered with a shape-only tensor of the recorded result.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ADJIT_LIB_TRACING_TRACEGUARD_H
+#define ADJIT_LIB_TRACING_TRACEGUARD_H
+
+#include "adjit/JIT.h"
+#include "adjit/Runtime/OpObserver.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace adjit::tracing {
+
+/// The op sequence of one trace, and its replay.
+class TraceGuard {
+public:
+  //===--------------------------------------------------------------------===//
+  // Recording, while the function is traced
+  //===--------------------------------------------------------------------===//
+
+  /// Adds the next argument of the traced function: the inputs in order,
+  /// then captured tensors as the function first uses them. An input passed
+  /// twice is the value of its first argument.
+  void addArgument(const Tensor &tensor);
+  /// Appends the op `record` ran as, under the current grad mode.
+  void recordOp(const runtime::OpRecord &record);
+  /// Sets the function's result.
+  void recordResult(const Tensor &result);
+
+  //===--------------------------------------------------------------------===//
+  // Replaying, before compiled code is reused
+  //===--------------------------------------------------------------------===//
+
+  /// Runs `function` on `inputs` in shape-only mode, with `captured` the
+  /// current captured tensors in argument order, and returns "" if it ran
+  /// the recorded ops, or why not, e.g. "scalar operand 1 of mul changed
+  /// from 0.5 to 0.25". Exceptions the function throws propagate.
+  std::string replay(const jit::TensorFunction &function,
+                     const std::vector<Tensor> &inputs,
+                     const std::vector<Tensor> &captured) const;
+
+  /// The number of recorded ops.
+  size_t getNumOps() const { return ops.size(); }
+
+private:
+  friend class ShapeOnlyReplay;
+
+  /// One recorded op.
+  struct Op {
+    runtime::OpKind kind;
+    const char *name;
+    std::vector<int64_t> ints;
+    bool keepDim;
+    int predicate;
+    double scalar;
+    bool gradMode;
+    /// The values of the operands.
+    llvm::SmallVector<int32_t, 3> operands;
+    /// The value of the result.
+    int32_t value;
+    /// The operand the op returned itself (e.g. `to` of the same dtype), or
+    /// -1.
+    int32_t returnedOperand;
+    /// What the replay returns otherwise: a shape-only tensor like the
+    /// traced result.
+    Tensor result;
+    /// A constant's value.
+    Tensor constant;
+  };
+
+  /// Returns the value of `tensor` while recording, or -1.
+  int32_t lookUp(const Tensor &tensor) const;
+  /// Describes the value `id` for messages ("argument 2", "the result of
+  /// mul (op 4)").
+  std::string describeValue(int32_t id) const;
+  /// Describes where the value `id` is used first ("operand 1 of mul").
+  std::string describeFirstUse(int32_t id) const;
+
+  /// A value is an argument or an op's result: `valueSources[id]` is the
+  /// argument index, or -1 - the op's index.
+  std::vector<int64_t> valueSources;
+  /// The value of each argument.
+  std::vector<int32_t> argumentValues;
+  std::vector<Op> ops;
+  int32_t resultValue = -1;
+  /// Tensor identity to value while recording (the tracer keeps the
+  /// tensors alive, so no address is reused); cleared by recordResult.
+  llvm::DenseMap<const void *, int32_t> recordedValues;
+};
+
+} // namespace adjit::tracing
+
+#endif // ADJIT_LIB_TRACING_TRACEGUARD_H
