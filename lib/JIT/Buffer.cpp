@@ -98,7 +98,7 @@ Buffer::Buffer(TensorType type) : type(std::move(type)) {
       1, getNumElements() * getElementSize(this->type.elementType));
   void *memory = std::malloc(bytes);
   if (!memory)
-    throw adjit::Error("adjit::jit::Buffer: cannot allocate " +
+    throw adjit::Error("jit::Buffer: cannot allocate " +
                        std::to_string(bytes) + " bytes for " +
                        this->type.str());
   allocation.reset(memory);

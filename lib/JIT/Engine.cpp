@@ -50,8 +50,7 @@ namespace {
 const mlir::DialectRegistry &getRegistry() {
   static const mlir::DialectRegistry *registry = [] {
     auto *result = new mlir::DialectRegistry();
-    mlir::adjit::registerAllDialects(*result);
-    mlir::adjit::registerAllExtensions(*result);
+    mlir::adjit::registerCompilationDialects(*result);
     mlir::registerBuiltinDialectTranslation(*result);
     mlir::registerLLVMDialectTranslation(*result);
     mlir::registerOpenMPDialectTranslation(*result);
@@ -269,7 +268,7 @@ CompiledModule::getSignature(std::string_view name) const {
   for (const FunctionSignature &signature : signatures)
     known += (known.empty() ? "@" : ", @") + signature.name;
   throw adjit::Error(
-      "adjit JIT: the module has no public function @" + std::string(name) +
+      "jit::Engine: the module has no public function @" + std::string(name) +
       "; its public functions are: " + (known.empty() ? "(none)" : known));
 }
 
@@ -278,10 +277,10 @@ CompiledModule::call(std::string_view name,
                      const std::vector<BufferView> &arguments) const {
   const FunctionSignature &signature = getSignature(name);
   if (!signature.notCallableReason.empty())
-    throw adjit::Error("adjit JIT: cannot call @" + signature.name + ": " +
+    throw adjit::Error("jit::Engine: cannot call @" + signature.name + ": " +
                        signature.notCallableReason);
   if (arguments.size() != signature.arguments.size())
-    throw adjit::Error("adjit JIT: @" + signature.name + " takes " +
+    throw adjit::Error("jit::Engine: @" + signature.name + " takes " +
                        std::to_string(signature.arguments.size()) +
                        " argument(s) " + describeTypes(signature.arguments) +
                        ", but " + std::to_string(arguments.size()) +
@@ -300,19 +299,19 @@ CompiledModule::call(std::string_view name,
     const BufferView &argument = arguments[i];
     const TensorType &expected = signature.arguments[i];
     if (argument.type != expected)
-      throw adjit::Error("adjit JIT: argument #" + std::to_string(i) + " of @" +
-                         signature.name + " is a " + argument.type.str() +
-                         ", but @" + signature.name + " expects a " +
-                         expected.str());
+      throw adjit::Error("jit::Engine: argument #" + std::to_string(i) +
+                         " of @" + signature.name + " is a " +
+                         argument.type.str() + ", but @" + signature.name +
+                         " expects a " + expected.str());
     size_t elementSize = getElementSize(expected.elementType);
     const void *data = argument.data;
     if (!data && expected.getNumElements() > 0)
-      throw adjit::Error("adjit JIT: argument #" + std::to_string(i) + " of @" +
-                         signature.name + " (" + expected.str() +
+      throw adjit::Error("jit::Engine: argument #" + std::to_string(i) +
+                         " of @" + signature.name + " (" + expected.str() +
                          ") has no data (null pointer)");
     if (!argument.strides.empty()) {
       if (argument.strides.size() != expected.shape.size())
-        throw adjit::Error("adjit JIT: argument #" + std::to_string(i) +
+        throw adjit::Error("jit::Engine: argument #" + std::to_string(i) +
                            " of @" + signature.name + " (" + expected.str() +
                            ") has " + std::to_string(argument.strides.size()) +
                            " strides; a buffer of rank " +
@@ -402,7 +401,7 @@ struct Engine::Cache {
 Engine::Engine(EngineOptions options)
     : options(options), cache(std::make_unique<Cache>()) {
   if (options.optLevel > 3)
-    throw adjit::Error("adjit JIT: optLevel " +
+    throw adjit::Error("jit::Engine: optLevel " +
                        std::to_string(options.optLevel) +
                        " is not an LLVM optimization level (0 to 3)");
   mlir::adjit::AdjitToLLVMOptions pipeline;
@@ -522,7 +521,7 @@ Engine::compileUncached(std::string_view text, std::string_view sourceName,
     parseErrors = diagnostics.getText();
   }
   if (!module)
-    throw adjit::Error("adjit JIT: cannot parse the module:\n" + parseErrors);
+    throw adjit::Error("jit::Engine: cannot parse the module:\n" + parseErrors);
   return compileModule(*module, std::move(key));
 }
 
@@ -541,17 +540,17 @@ Engine::compileModule(mlir::ModuleOp module, std::string key) {
   mlir::PassManager pm(module->getContext());
   mlir::adjit::buildAdjitToLLVMPipeline(pm, pipelineOptions);
   if (mlir::failed(pm.run(module)))
-    throw adjit::Error("adjit JIT: the adjit-to-llvm pipeline failed:\n" +
+    throw adjit::Error("jit::Engine: the adjit-to-llvm pipeline failed:\n" +
                        diagnostics.getText());
 
   initializeNativeTarget();
   auto targetMachineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!targetMachineBuilder)
-    throw adjit::Error("adjit JIT: cannot detect the host target: " +
+    throw adjit::Error("jit::Engine: cannot detect the host target: " +
                        llvm::toString(targetMachineBuilder.takeError()));
   auto targetMachine = targetMachineBuilder->createTargetMachine();
   if (!targetMachine)
-    throw adjit::Error("adjit JIT: cannot create a target machine: " +
+    throw adjit::Error("jit::Engine: cannot create a target machine: " +
                        llvm::toString(targetMachine.takeError()));
   auto transformer = mlir::makeOptimizingTransformer(
       options.optLevel, /*sizeLevel=*/0, targetMachine->get());
@@ -572,7 +571,7 @@ Engine::compileModule(mlir::ModuleOp module, std::string key) {
   auto engine = mlir::ExecutionEngine::create(module, engineOptions,
                                               std::move(*targetMachine));
   if (!engine)
-    throw adjit::Error("adjit JIT: LLVM code generation failed: " +
+    throw adjit::Error("jit::Engine: LLVM code generation failed: " +
                        llvm::toString(engine.takeError()) + "\n" +
                        diagnostics.getText());
 
@@ -592,7 +591,7 @@ Engine::compileModule(mlir::ModuleOp module, std::string key) {
     auto entryPoint =
         (*engine)->lookupPacked(compiledNames.lookup(signature.name));
     if (!entryPoint)
-      throw adjit::Error("adjit JIT: cannot find the compiled @" +
+      throw adjit::Error("jit::Engine: cannot find the compiled @" +
                          signature.name + ": " +
                          llvm::toString(entryPoint.takeError()));
     impl->entryPoints.emplace(signature.name, *entryPoint);

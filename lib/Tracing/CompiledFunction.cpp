@@ -133,8 +133,11 @@ struct Recording {
 };
 
 /// Records `function` on `inputs` into `context`.
+/// `api` names the entry point in messages (jit::trace, jit::compile or
+/// jit::TrainStep).
 Recording record(mlir::MLIRContext &context, const TensorFunction &function,
-                 const std::vector<Tensor> &inputs, const std::string &name) {
+                 const std::vector<Tensor> &inputs, const std::string &name,
+                 const char *api) {
   // The tracer writes adjit and func ops; passes load what they need.
   context.loadDialect<mlir::adjit::AdjitDialect, mlir::func::FuncDialect>();
   tracing::Tracer tracer(&context, name);
@@ -148,7 +151,7 @@ Recording record(mlir::MLIRContext &context, const TensorFunction &function,
     result = function(inputs);
   }
   if (!result.defined())
-    throw Error("jit: the traced function '" + name +
+    throw Error(std::string(api) + ": the traced function '" + name +
                 "' returned an undefined tensor");
   Recording recording;
   recording.module = tracer.finish(result);
@@ -315,7 +318,8 @@ std::string adjit::jit::trace(const TensorFunction &function,
                               const std::string &name) {
   mlir::MLIRContext context(Engine::getDialectRegistry(),
                             mlir::MLIRContext::Threading::DISABLED);
-  return printModule(*record(context, function, inputs, name).module);
+  return printModule(
+      *record(context, function, inputs, name, "jit::trace").module);
 }
 
 CompiledFunction adjit::jit::compile(TensorFunction function,
@@ -327,8 +331,7 @@ CompiledFunction adjit::jit::compile(TensorFunction function,
 
 CompiledFunction adjit::jit::compile(TensorFunction function,
                                      CompileOptions options) {
-  if (options.name.empty() ||
-      options.name.find('"') != std::string::npos)
+  if (options.name.empty() || options.name.find('"') != std::string::npos)
     throw Error("jit::compile: invalid function name '" + options.name +
                 "' (it must be non-empty and have no double quote)");
   auto state = std::make_shared<CompiledFunction::State>();
@@ -603,7 +606,7 @@ void createDumpDirectory(const char *directory) {
   std::error_code error;
   std::filesystem::create_directories(directory, error);
   if (error)
-    throw Error("jit: ADJIT_DUMP_IR: cannot create the directory '" +
+    throw Error("jit::compile: ADJIT_DUMP_IR: cannot create the directory '" +
                 std::string(directory) + "': " + error.message());
 }
 
@@ -616,7 +619,7 @@ void dumpIR(const char *directory, const std::string &name, int64_t index,
   std::ofstream file(path);
   file << text;
   if (!file)
-    throw Error("jit: ADJIT_DUMP_IR: cannot write " + path);
+    throw Error("jit::compile: ADJIT_DUMP_IR: cannot write " + path);
 }
 
 Compilation compileFor(CompiledFunction::State &state,
@@ -637,7 +640,9 @@ Compilation compileFor(CompiledFunction::State &state,
     createDumpDirectory(dumpDirectory);
   int64_t dumpIndex = dumpDirectory ? takeDumpIndex(state.name) : 0;
 
-  Recording recording = record(context, state.function, inputs, state.name);
+  const char *api = state.training ? "jit::TrainStep" : "jit::compile";
+  Recording recording =
+      record(context, state.function, inputs, state.name, api);
   mlir::ModuleOp module = *recording.module;
   const std::vector<Tensor> &arguments = recording.arguments;
   if (dumpDirectory)
@@ -660,8 +665,9 @@ Compilation compileFor(CompiledFunction::State &state,
     if (!argument.requires_grad())
       continue;
     if (!argument.is_leaf())
-      throw Error("jit: argument " + std::to_string(i) + " of '" + state.name +
-                  "' (shape " + shapeToString(argument.sizes()) +
+      throw Error(std::string(api) + ": argument " + std::to_string(i) +
+                  " of '" + state.name + "' (shape " +
+                  shapeToString(argument.sizes()) +
                   ") requires grad but is not a leaf; compiled functions "
                   "accumulate gradients into leaves only");
     compilation.wrt.push_back(i);
@@ -694,14 +700,14 @@ Compilation compileFor(CompiledFunction::State &state,
     pipeline += ")";
     std::string errors;
     if (!runPipeline(module, pipeline, errors))
-      throw Error("jit: " +
-                  std::string(state.training ? "building the training step of"
-                                             : "differentiating") +
+      throw Error(std::string(api) + ": " +
+                  (state.training ? "building the training step of"
+                                  : "differentiating") +
                   " '" + state.name + "' failed: " + diagnostics + errors);
     compilation.entry = gradientName;
   } else if (state.training) {
-    throw Error("jit::TrainStep '" + state.name +
-                "': nothing to train (the loss must have one element, grad "
+    throw Error("jit::TrainStep: '" + state.name +
+                "' has nothing to train (the loss must have one element, grad "
                 "mode must be on, and a tensor it uses must require grad)");
   }
   compilation.ir = printModule(module);

@@ -22,17 +22,17 @@
 // RUN: not adjit-run %t.mlir --entry=broken 2>&1 | FileCheck %s --check-prefix=MALFORMED
 // RUN: not adjit-run %t.missing --entry=broken 2>&1 | FileCheck %s --check-prefix=MISSING
 
-// UNKNOWN: adjit-run: error: adjit JIT: the module has no public function @nope; its public functions are: @twice, @scalar
-// COUNT: adjit-run: error: adjit JIT: @twice takes 1 argument(s) (tensor<2xf32>), but 0 were passed
-// TYPE: adjit-run: error: adjit JIT: argument #0 of @twice is a tensor<2xf64>, but @twice expects a tensor<2xf32>
-// SHAPE: adjit-run: error: adjit JIT: argument #0 of @twice is a tensor<3xf32>, but @twice expects a tensor<2xf32>
+// UNKNOWN: adjit-run: error: jit::Engine: the module has no public function @nope; its public functions are: @twice, @scalar
+// COUNT: adjit-run: error: jit::Engine: @twice takes 1 argument(s) (tensor<2xf32>), but 0 were passed
+// TYPE: adjit-run: error: jit::Engine: argument #0 of @twice is a tensor<2xf64>, but @twice expects a tensor<2xf32>
+// SHAPE: adjit-run: error: jit::Engine: argument #0 of @twice is a tensor<3xf32>, but @twice expects a tensor<2xf32>
 // LITERAL: adjit-run: error: --arg #0 ('dense<[1.0, 2.0> : tensor<2xf32>'): cannot parse the literal: expected ']'
 // NOTDENSE: adjit-run: error: --arg #0 ('42 : i32'): expected a dense literal of a statically shaped f32, f64 or i1 tensor
 // RANDOMFIELD: unknown field 'mean' in random<...>; valid fields are seed, low and high
 // RANDOMSEED: random<...> needs a seed, e.g. random<seed=1>:tensor<4xf32>
 // RANDOMTYPE: random<...> needs a statically shaped tensor of f32, f64 or i1, not tensor<?xf32>
-// NOTCALLABLE: adjit-run: error: adjit JIT: cannot call @scalar: argument #0 has type f32, but the JIT passes only statically shaped tensors of f32, f64 or i1
-// MALFORMED: adjit-run: error: adjit JIT: cannot parse the module:
+// NOTCALLABLE: adjit-run: error: jit::Engine: cannot call @scalar: argument #0 has type f32, but the JIT passes only statically shaped tensors of f32, f64 or i1
+// MALFORMED: adjit-run: error: jit::Engine: cannot parse the module:
 // MALFORMED-NEXT: {{.*}}.mlir:1:19: error: expected non-function type
 // MISSING: adjit-run: error: cannot read '{{.*}}.missing'
 

@@ -30,7 +30,7 @@ TEST(EngineErrorTest, OptimizationLevelAboveThree) {
   EngineOptions options;
   options.optLevel = 4;
   EXPECT_EQ(errorOf([&] { Engine engine(options); }),
-            "adjit JIT: optLevel 4 is not an LLVM optimization level (0 to 3)");
+            "jit::Engine: optLevel 4 is not an LLVM optimization level (0 to 3)");
 }
 
 TEST(EngineErrorTest, SignaturesTheJITCannotCall) {
@@ -51,18 +51,18 @@ TEST(EngineErrorTest, SignaturesTheJITCannotCall) {
   EXPECT_EQ(errorOf([&] {
               module->call("dynamic", {{x.data(), {ElementType::F32, {2}}}});
             }),
-            "adjit JIT: cannot call @dynamic: argument #0 has type "
+            "jit::Engine: cannot call @dynamic: argument #0 has type "
             "tensor<?xf32>, but the JIT passes only statically shaped tensors "
             "of f32, f64 or i1");
   EXPECT_EQ(errorOf([&] {
               module->call("first", {{x.data(), {ElementType::F32, {2}}}});
             }),
-            "adjit JIT: cannot call @first: result #0 has type f32, but the "
+            "jit::Engine: cannot call @first: result #0 has type f32, but the "
             "JIT passes only statically shaped tensors "
             "of f32, f64 or i1");
   // Private functions are not part of the module's interface.
   EXPECT_EQ(errorOf([&] { module->getSignature("hidden"); }),
-            "adjit JIT: the module has no public function @hidden; its public "
+            "jit::Engine: the module has no public function @hidden; its public "
             "functions are: @dynamic, @first");
 }
 
@@ -79,7 +79,7 @@ TEST(EngineErrorTest, ShapesTooLargeForAnyBuffer) {
   EXPECT_EQ(errorOf([&] {
               module->call("huge", {{&x, {ElementType::F32, {1}}}});
             }),
-            "adjit JIT: cannot call @huge: result #0 has type "
+            "jit::Engine: cannot call @huge: result #0 has type "
             "tensor<4611686018427387904x4xf32>, whose size in bytes overflows "
             "int64");
 }
@@ -96,7 +96,7 @@ TEST(EngineErrorTest, TooManyArguments) {
   EXPECT_EQ(errorOf([&] {
               module->call("neg", {view, view});
             }),
-            "adjit JIT: @neg takes 1 argument(s) (tensor<2xf64>), but 2 were "
+            "jit::Engine: @neg takes 1 argument(s) (tensor<2xf64>), but 2 were "
             "passed");
 }
 
@@ -104,7 +104,7 @@ TEST(EngineErrorTest, ModuleWithoutFunctions) {
   Engine engine;
   auto module = engine.compile("module {}");
   EXPECT_EQ(errorOf([&] { module->call("main", {}); }),
-            "adjit JIT: the module has no public function @main; its public "
+            "jit::Engine: the module has no public function @main; its public "
             "functions are: (none)");
 }
 

@@ -202,15 +202,15 @@ TEST(EngineTest, AFailingTakenOverModuleIsAnErrorWithTheDiagnostic) {
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceString<mlir::ModuleOp>(R"mlir(
       func.func @f(%x: f32) -> f32 {
-        %z = complex.create %x, %x : complex<f32>
-        %a = complex.abs %z : complex<f32>
+        %z = vector.broadcast %x : f32 to vector<4xf32>
+        %a = vector.reduction <add>, %z : vector<4xf32> into f32
         return %a : f32
       })mlir",
                                               &context, "owned.mlir");
   ASSERT_TRUE(module);
   Engine engine;
   std::string message = errorOf([&] { engine.compile(std::move(module)); });
-  EXPECT_NE(message.find("owned.mlir:3:14: error: op 'complex.create' "
+  EXPECT_NE(message.find("owned.mlir:3:14: error: op 'vector.broadcast' "
                          "survived lowering to the LLVM dialect"),
             std::string::npos)
       << message;
@@ -221,7 +221,7 @@ TEST(EngineTest, UnknownFunctionIsAnError) {
   Engine engine;
   auto module = engine.compile(kModule);
   EXPECT_EQ(errorOf([&] { module->call("nope", {}); }),
-            "adjit JIT: the module has no public function @nope; its public "
+            "jit::Engine: the module has no public function @nope; its public "
             "functions are: @axpy, @stats, @twice, @scalar");
 }
 
@@ -230,30 +230,31 @@ TEST(EngineTest, WrongArgumentsAreErrors) {
   auto module = engine.compile(kModule);
   std::vector<float> x = {1, 2, 3, 4};
   EXPECT_EQ(errorOf([&] { module->call("twice", {}); }),
-            "adjit JIT: @twice takes 1 argument(s) (tensor<2xf32>), but 0 "
+            "jit::Engine: @twice takes 1 argument(s) (tensor<2xf32>), but 0 "
             "were passed");
   EXPECT_EQ(errorOf([&] {
               module->call("twice", {{x.data(), f32({4})}});
             }),
-            "adjit JIT: argument #0 of @twice is a tensor<4xf32>, but @twice "
+            "jit::Engine: argument #0 of @twice is a tensor<4xf32>, but @twice "
             "expects a tensor<2xf32>");
   EXPECT_EQ(errorOf([&] {
               module->call("twice", {{x.data(), {ElementType::F64, {2}}}});
             }),
-            "adjit JIT: argument #0 of @twice is a tensor<2xf64>, but @twice "
+            "jit::Engine: argument #0 of @twice is a tensor<2xf64>, but @twice "
             "expects a tensor<2xf32>");
   EXPECT_EQ(errorOf([&] {
               module->call("twice", {{nullptr, f32({2})}});
             }),
-            "adjit JIT: argument #0 of @twice (tensor<2xf32>) has no data "
+            "jit::Engine: argument #0 of @twice (tensor<2xf32>) has no data "
             "(null pointer)");
-  EXPECT_EQ(errorOf([&] {
-              module->call("twice", {{x.data(), f32({2}), {1, 1}}});
-            }),
-            "adjit JIT: argument #0 of @twice (tensor<2xf32>) has 2 strides; a "
-            "buffer of rank 1 needs that many, or none for a row-major buffer");
+  EXPECT_EQ(
+      errorOf([&] {
+        module->call("twice", {{x.data(), f32({2}), {1, 1}}});
+      }),
+      "jit::Engine: argument #0 of @twice (tensor<2xf32>) has 2 strides; a "
+      "buffer of rank 1 needs that many, or none for a row-major buffer");
   EXPECT_EQ(errorOf([&] { module->call("scalar", {}); }),
-            "adjit JIT: cannot call @scalar: argument #0 has type f32, but "
+            "jit::Engine: cannot call @scalar: argument #0 has type f32, but "
             "the JIT passes only statically shaped tensors of f32, f64 or i1");
 }
 
@@ -262,16 +263,16 @@ TEST(EngineTest, FailedPassIsAnErrorWithTheDiagnostic) {
   std::string message = errorOf([&] {
     engine.compile(R"mlir(
       func.func @f(%x: f32) -> f32 {
-        %z = complex.create %x, %x : complex<f32>
-        %a = complex.abs %z : complex<f32>
+        %z = vector.broadcast %x : f32 to vector<4xf32>
+        %a = vector.reduction <add>, %z : vector<4xf32> into f32
         return %a : f32
       })mlir",
-                   "complex.mlir");
+                   "vector.mlir");
   });
-  EXPECT_NE(message.find("adjit JIT: the adjit-to-llvm pipeline failed:"),
+  EXPECT_NE(message.find("jit::Engine: the adjit-to-llvm pipeline failed:"),
             std::string::npos)
       << message;
-  EXPECT_NE(message.find("complex.mlir:3:14: error: op 'complex.create' "
+  EXPECT_NE(message.find("vector.mlir:3:14: error: op 'vector.broadcast' "
                          "survived lowering to the LLVM dialect"),
             std::string::npos)
       << message;
@@ -284,7 +285,7 @@ TEST(EngineTest, ParseErrorIsAnError) {
   std::string message =
       errorOf([&] { engine.compile("func.func @f(", "broken.mlir"); });
   EXPECT_NE(
-      message.find("adjit JIT: cannot parse the module:\nbroken.mlir:1:13: "
+      message.find("jit::Engine: cannot parse the module:\nbroken.mlir:1:13: "
                    "error:"),
       std::string::npos)
       << message;
@@ -358,3 +359,24 @@ TEST(EngineTest, LargeMatmulThroughBlasMatchesGeneratedCode) {
 }
 
 } // namespace
+
+TEST(EngineTest, RegistersOnlyTheDialectsCompilationUses) {
+  // A compilation's context knows the dialects adjit programs are written
+  // in and lowered through, not every upstream dialect.
+  Engine engine;
+  std::string message = errorOf([&] {
+    engine.compile(R"mlir(
+      func.func @f(%x: f32) -> complex<f32> {
+        %z = complex.create %x, %x : complex<f32>
+        return %z : complex<f32>
+      })mlir",
+                   "complex.mlir");
+  });
+  EXPECT_NE(message.find("jit::Engine: cannot parse the module:"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("complex.mlir:3:14: error: Dialect `complex' not "
+                         "found for custom op 'complex.create'"),
+            std::string::npos)
+      << message;
+}

@@ -185,7 +185,7 @@ TEST(JitTrainStep, InvalidOptionsAndMisuseAreErrors) {
   EXPECT_EQ(errorOf([&] {
               nothingToTrain(randn({4, 3}), randn({4, 1}));
             }),
-            "jit::TrainStep 'train_step': nothing to train (the loss must "
+            "jit::TrainStep: 'train_step' has nothing to train (the loss must "
             "have one element, grad mode must be on, and a tensor it uses "
             "must require grad)");
 }
