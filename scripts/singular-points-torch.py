@@ -76,6 +76,8 @@ OPS = {
     "sum_dim": (lambda x: x.sum(1), "d"),
     "mean": (lambda x: x.mean(), "d"),
     "mean_dim": (lambda x: x.mean(0, keepdim=True), "d"),
+    "prod": (lambda x: x.prod(), "d"),
+    "prod_dim": (lambda x: x.prod(1), "d"),
     "max": (lambda x: x.max(), "d"),
     "amax_dim": (lambda x: torch.amax(x, 1), "d"),
     "amin_dim": (lambda x: torch.amin(x, 0, keepdim=True), "d"),
@@ -111,7 +113,7 @@ MAX = [0.0, -0.0, 1.0, -1.0, math.inf, -math.inf, math.nan]
 
 def point_sets(op):
     if OPS[op][1] == "d" and op not in ("sum", "sum_dim", "mean", "mean_dim",
-                                        "max", "softmax", "log_softmax",
+                                        "prod", "prod_dim", "max", "softmax", "log_softmax",
                                         "amax_dim", "amin_dim", "logsumexp",
                                         "std",
                                         "reshape", "transpose", "slice",

@@ -174,6 +174,8 @@ public:
   Tensor sum(const Shape &dims, bool keepdim = false) const;
   Tensor mean() const;
   Tensor mean(const Shape &dims, bool keepdim = false) const;
+  Tensor prod() const;
+  Tensor prod(int64_t dim, bool keepdim = false) const;
   Tensor max() const;
   Tensor amax(const Shape &dims = {}, bool keepdim = false) const;
   Tensor amin(const Shape &dims = {}, bool keepdim = false) const;
@@ -320,6 +322,12 @@ Tensor pow(const Tensor &a, double exponent);
 Tensor matmul(const Tensor &a, const Tensor &b);
 Tensor sum(const Tensor &a);
 Tensor sum(const Tensor &a, const Shape &dims, bool keepdim = false);
+/// Product of all elements, or over \p dim (kept with size 1 if \p keepdim).
+/// Integer and bool tensors give int64. The gradient follows PyTorch where
+/// elements are zero: a slice with one zero sends its gradient only to that
+/// zero (the product of the others), a slice with two or more zeros none.
+Tensor prod(const Tensor &a);
+Tensor prod(const Tensor &a, int64_t dim, bool keepdim = false);
 Tensor mean(const Tensor &a);
 Tensor mean(const Tensor &a, const Shape &dims, bool keepdim = false);
 Tensor max(const Tensor &a);

@@ -201,6 +201,15 @@ FailureOr<Value> TraceBuilder::sum(Value value, ArrayRef<int64_t> dims,
   return reduce<ReduceSumOp>(value, *reduction, keepDim);
 }
 
+FailureOr<Value> TraceBuilder::prod(Value value, ArrayRef<int64_t> dims,
+                                    bool keepDim) {
+  FailureOr<semantics::Reduction> reduction = checkShape(
+      semantics::reducedShape("prod", shapeVector(value), dims.vec(), keepDim));
+  if (failed(reduction))
+    return failure();
+  return reduce<ReduceProdOp>(value, *reduction, keepDim);
+}
+
 FailureOr<Value> TraceBuilder::amax(Value value, ArrayRef<int64_t> dims,
                                     bool keepDim) {
   FailureOr<semantics::Reduction> reduction = checkShape(

@@ -56,6 +56,12 @@ struct EagerRuleBuilder {
     return scalarLike(value, like.dtype());
   }
   Tensor zerosLike(const Tensor &like) { return zeros_like(like); }
+  Tensor reduceSumKept(const Tensor &x, const Shape &dims) {
+    return adjit::sum(x, dims, /*keepdim=*/true);
+  }
+  Tensor reduceProdKept(const Tensor &x, const Shape &dims) {
+    return prodOverDims(x, dims, /*keepdim=*/true);
+  }
 };
 
 } // namespace adjit

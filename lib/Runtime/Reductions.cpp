@@ -1,6 +1,7 @@
-//===- Reductions.cpp - sum, mean, max and comparisons of whole tensors ---===//
+//===- Reductions.cpp - sum, prod, mean, max and whole-tensor comparisons -===//
 
 #include "AutogradImpl.h"
+#include "EagerRuleBuilder.h"
 #include "adjit/Runtime/OpObserver.h"
 
 #include <algorithm>
@@ -82,6 +83,55 @@ Tensor adjit::sum(const Tensor &a, const Shape &dimsIn, bool keepdim) {
 }
 
 Tensor adjit::sum(const Tensor &a) { return sum(a, Shape{}, false); }
+
+Tensor adjit::prodOverDims(const Tensor &a, const Shape &dimsIn, bool keepdim) {
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Prod, "prod", {a}, dimsIn, keepdim},
+        [&] { return prodOverDims(a, dimsIn, keepdim); });
+
+  checkDefined("prod", a);
+  semantics::Reduction reduction =
+      checkedShape(semantics::reducedShape("prod", a.sizes(), dimsIn, keepdim));
+  const Shape &dims = reduction.dims;
+  bool all = dimsIn.empty();
+  Dtype dt = a.is_floating_point() ? a.dtype() : Dtype::Int64;
+  int64_t rows, rowLen;
+  Tensor src = rowsForReduction(a, dims, dt, rows, rowLen);
+  Tensor out = makeEmpty(reduction.shape, dt);
+  ADJIT_DISPATCH_ALL(dt, {
+    // Integers wrap around on overflow (unsigned arithmetic), as PyTorch's.
+    using acc_t = std::conditional_t<std::is_floating_point_v<scalar_t>,
+                                     scalar_t, uint64_t>;
+    const scalar_t *x = src.unsafeGetImpl()->data<scalar_t>();
+    scalar_t *o = out.unsafeGetImpl()->data<scalar_t>();
+    for (int64_t r = 0; r < rows; ++r) {
+      acc_t acc = 1;
+      const scalar_t *row = x + r * rowLen;
+      for (int64_t k = 0; k < rowLen; ++k)
+        acc *= static_cast<acc_t>(row[k]);
+      o[r] = static_cast<scalar_t>(acc);
+    }
+  });
+  if (shouldRecord(a)) {
+    recordOp(out, all && !keepdim ? "ProdBackward0" : "ProdBackward1", {&a},
+             {SavedVariable(a)},
+             [dims, keepdim](const Tensor &g, const std::vector<Tensor> &s,
+                             const Node &) -> std::vector<Tensor> {
+               EagerRuleBuilder builder;
+               Tensor gk = keepdim ? g : unsqueezeDims(g, dims);
+               return {
+                   semantics::derivatives::Prod::vjp(builder, gk, s[0], dims)};
+             });
+  }
+  return out;
+}
+
+Tensor adjit::prod(const Tensor &a) { return prodOverDims(a, Shape{}, false); }
+
+Tensor adjit::prod(const Tensor &a, int64_t dim, bool keepdim) {
+  return prodOverDims(a, Shape{dim}, keepdim);
+}
 
 Tensor adjit::mean(const Tensor &a, const Shape &dimsIn, bool keepdim) {
   if (runtime::getCurrentObserver())
@@ -326,6 +376,10 @@ bool adjit::equal(const Tensor &a, const Tensor &b) {
 Tensor Tensor::sum() const { return adjit::sum(*this); }
 Tensor Tensor::sum(const Shape &dims, bool keepdim) const {
   return adjit::sum(*this, dims, keepdim);
+}
+Tensor Tensor::prod() const { return adjit::prod(*this); }
+Tensor Tensor::prod(int64_t dim, bool keepdim) const {
+  return adjit::prod(*this, dim, keepdim);
 }
 Tensor Tensor::mean() const { return adjit::mean(*this); }
 Tensor Tensor::mean(const Shape &dims, bool keepdim) const {

@@ -115,6 +115,12 @@ bool shouldRecord(const Tensor &a);
 bool shouldRecord(const Tensor &a, const Tensor &b);
 /// A scalar tensor of \p dtype (for operators with a scalar operand).
 Tensor scalarLike(double value, Dtype dtype);
+/// The product over \p dims (empty: all; negative dims count from the end),
+/// keeping them with size 1 if \p keepdim: prod(a) and prod(a, dim) over any
+/// set of dims, as the gradient of prod needs it. Integer and bool inputs
+/// give int64; floats multiply in their own dtype, in row-major order of the
+/// reduced elements, as the compiled `adjit.reduce_prod` does.
+Tensor prodOverDims(const Tensor &a, const Shape &dims, bool keepdim);
 
 /// Arithmetic of the in-place kernels.
 enum class InPlaceKind { Add, Sub, Mul, Div };

@@ -166,6 +166,8 @@ mlir::FailureOr<Value> Tracer::emit(const runtime::OpRecord &record) {
     return builder.sum(in[0], record.ints, record.keepDim);
   case OpKind::Mean:
     return builder.mean(in[0], record.ints, record.keepDim);
+  case OpKind::Prod:
+    return builder.prod(in[0], record.ints, record.keepDim);
   case OpKind::Amax:
     return builder.amax(in[0], record.ints, record.keepDim);
   case OpKind::Reshape:

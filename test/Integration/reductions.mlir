@@ -1,4 +1,4 @@
-// adjit.reduce_sum and adjit.reduce_max over several, all and no dimensions,
+// adjit.reduce_sum, adjit.reduce_max and adjit.reduce_prod over several, all and no dimensions,
 // for f32 and f64; reduce_max propagates NaN.
 // RUN: adjit-run %s --entry=reduce_f32 \
 // RUN:   --arg='dense<[[[0.0, 1.0, 2.0, 3.0], [4.0, 5.0, 6.0, 7.0], [8.0, 9.0, 10.0, 11.0]], [[12.0, 13.0, 14.0, 15.0], [16.0, 17.0, 18.0, 19.0], [20.0, 21.0, 22.0, 23.0]]]> : tensor<2x3x4xf32>' \
@@ -9,6 +9,9 @@
 // RUN: adjit-run %s --entry=reduce_nan \
 // RUN:   --arg='dense<[[1.0, 0x7FC00000], [-3.0, -4.0]]> : tensor<2x2xf32>' \
 // RUN: | FileCheck %s --check-prefix=NAN
+// RUN: adjit-run %s --entry=reduce_prod \
+// RUN:   --arg='dense<[[1.5, 2.0, 4.0], [3.0, 0.0, 0x7FC00000], [0x7F800000, 0.5, -1.0]]> : tensor<3x3xf32>' \
+// RUN: | FileCheck %s --check-prefix=PROD
 
 // F32: dense<[60.0, 92.0, 124.0]> : tensor<3xf32>
 // F32-NEXT: dense<23.0> : tensor<f32>
@@ -44,4 +47,13 @@ func.func @reduce_nan(%x: tensor<2x2xf32>) -> (tensor<2xf32>, tensor<2xf32>) {
   %0 = adjit.reduce_max %x, dims = [1] : tensor<2x2xf32> -> tensor<2xf32>
   %1 = adjit.reduce_sum %x, dims = [0] : tensor<2x2xf32> -> tensor<2xf32>
   return %0, %1 : tensor<2xf32>, tensor<2xf32>
+}
+
+// A product with NaN is NaN (0 * NaN too), with inf infinite.
+// PROD: dense<[12.0, 0x7FC00000, 0xFF800000]> : tensor<3xf32>
+// PROD-NEXT: dense<[0x7F800000, 0.0, 0x7FC00000]> : tensor<3xf32>
+func.func @reduce_prod(%x: tensor<3x3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
+  %0 = adjit.reduce_prod %x, dims = [1] : tensor<3x3xf32> -> tensor<3xf32>
+  %1 = adjit.reduce_prod %x, dims = [0] : tensor<3x3xf32> -> tensor<3xf32>
+  return %0, %1 : tensor<3xf32>, tensor<3xf32>
 }

@@ -497,6 +497,8 @@ private:
         OpKind::Sum,
         OpKind::MeanAll,
         OpKind::Mean,
+        OpKind::ProdAll,
+        OpKind::Prod,
         OpKind::MaxAll,
         OpKind::MseLoss,
         OpKind::Softmax,
@@ -673,6 +675,16 @@ private:
           step.ints.push_back(random.chance(0.3) ? d - rank : d);
       if (step.ints.empty())
         step.ints.push_back(randomDim(rank));
+      step.keepDim = random.chance(0.5);
+      emit(step);
+      return;
+    }
+    case OpKind::ProdAll:
+      emitUnary(kind, x);
+      return;
+    case OpKind::Prod: {
+      Step step{kind, {x}};
+      step.ints = {rank == 0 ? 0 : randomDim(rank)};
       step.keepDim = random.chance(0.5);
       emit(step);
       return;
@@ -869,6 +881,10 @@ const char *adjit::difftest::getOpName(OpKind kind) {
     return "mean_all";
   case OpKind::Mean:
     return "mean";
+  case OpKind::ProdAll:
+    return "prod_all";
+  case OpKind::Prod:
+    return "prod";
   case OpKind::MaxAll:
     return "max_all";
   case OpKind::MseLoss:
@@ -952,6 +968,10 @@ Tensor adjit::difftest::applyStep(const Step &step,
     return x.mean();
   case OpKind::Mean:
     return x.mean(is, step.keepDim);
+  case OpKind::ProdAll:
+    return x.prod();
+  case OpKind::Prod:
+    return x.prod(is[0], step.keepDim);
   case OpKind::MaxAll:
     return x.max();
   case OpKind::MseLoss:
@@ -1081,6 +1101,7 @@ std::string Program::describe() const {
       break;
     case OpKind::Sum:
     case OpKind::Mean:
+    case OpKind::Prod:
       os << " dims=" << ints(step.ints) << " keepdim=" << step.keepDim;
       break;
     case OpKind::Slice:

@@ -51,6 +51,9 @@ enum class OpKind {
   Sum,
   MeanAll,
   Mean,
+  /// prod(x) and prod(x, dim, keepdim).
+  ProdAll,
+  Prod,
   MaxAll,
   MseLoss,
   Softmax,

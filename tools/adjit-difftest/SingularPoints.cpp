@@ -116,6 +116,7 @@ const std::vector<OpEntry> &getOps() {
     Tensor (*sumAll)(const Tensor &) = &adjit::sum;
     Tensor (*meanAll)(const Tensor &) = &adjit::mean;
     Tensor (*maxAll)(const Tensor &) = &adjit::max;
+    Tensor (*prodAll)(const Tensor &) = &adjit::prod;
     std::vector<OpEntry> list = {
         unary("neg", "neg(x)", &adjit::neg),
         unary("exp", "exp(x)", &adjit::exp),
@@ -191,6 +192,11 @@ const std::vector<OpEntry> &getOps() {
                  [](const std::vector<Tensor> &t) {
                    return adjit::mean(t[0], {0}, /*keepdim=*/true);
                  }),
+        tensorOp("prod", "prod(x)", {{"x", kDiff}}, true,
+                 [=](const std::vector<Tensor> &t) { return prodAll(t[0]); }),
+        tensorOp(
+            "prod_dim", "prod(x, 1)", {{"x", kDiff}}, true,
+            [](const std::vector<Tensor> &t) { return adjit::prod(t[0], 1); }),
         tensorOp("max", "max(x)", {{"x", kDiff}}, true,
                  [=](const std::vector<Tensor> &t) { return maxAll(t[0]); }),
         tensorOp("amax_dim", "amax(x, {1})", {{"x", kDiff}}, false,

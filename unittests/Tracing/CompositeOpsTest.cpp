@@ -18,40 +18,12 @@
 #include <limits>
 
 using namespace adjit;
+using adjit::test::expectSameGradient;
 
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-bool identical(double a, double b) {
-  return std::isnan(a) ? std::isnan(b) : a == b;
-}
-
-/// Runs `loss(x)` eagerly and compiled from `values`; returns the eager
-/// gradient after checking that the compiled loss and gradient are equal.
-std::vector<double>
-expectSameGradient(const std::vector<double> &values,
-                   const std::function<Tensor(const Tensor &)> &loss) {
-  Shape shape = {int64_t(values.size())};
-  Tensor eagerX = from_vector(values, shape, kFloat64).requires_grad_();
-  Tensor eagerLoss = loss(eagerX);
-  eagerLoss.backward();
-  Tensor x = from_vector(values, shape, kFloat64).requires_grad_();
-  Tensor compiledLoss = jit::compile([&](const std::vector<Tensor> &) {
-    return loss(x);
-  })(std::vector<Tensor>{});
-  EXPECT_TRUE(identical(compiledLoss.item(), eagerLoss.item()))
-      << compiledLoss.item() << " vs " << eagerLoss.item();
-  std::vector<double> gradient;
-  for (int64_t i = 0; i < eagerX.numel(); ++i) {
-    double eager = eagerX.grad()[i].item(), compiled = x.grad()[i].item();
-    EXPECT_TRUE(identical(compiled, eager))
-        << "element " << i << ": compiled " << compiled << ", eager " << eager;
-    gradient.push_back(eager);
-  }
-  return gradient;
-}
 
 TEST(CompositeOps, ClampPassesTheGradientInsideInclusiveBoundsAndNotAtNaN) {
   std::vector<double> at = {-2.0, -1.0, 0.0, 1.0, 2.0, kNaN, kInf, -kInf};

@@ -20,6 +20,7 @@
 #include <limits>
 
 using namespace adjit;
+using adjit::test::identical;
 
 namespace {
 
@@ -30,13 +31,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 const std::vector<double> kPoints = {-2.5, -1.5,   -1.0, -0.5, -1e-300, -0.0,
                                      0.0,  1e-300, 0.25, 0.5,  1.0,     1.5,
                                      2.0,  2.5,    40.0, kInf, -kInf,   kNaN};
-
-/// Same bits, or both NaN; -0.0 and 0.0 are equal.
-bool identical(double a, double b) {
-  if (std::isnan(a) || std::isnan(b))
-    return std::isnan(a) && std::isnan(b);
-  return a == b;
-}
 
 void expectIdentical(const Tensor &actual, const Tensor &expected,
                      const std::vector<double> &at) {

@@ -3,6 +3,7 @@
 #ifndef ADJIT_UNITTESTS_TRACING_TRACINGTESTUTIL_H
 #define ADJIT_UNITTESTS_TRACING_TRACINGTESTUTIL_H
 
+#include "adjit/JIT.h"
 #include "adjit/adjit.h"
 
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 #include <cmath>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace adjit::test {
 
@@ -35,6 +37,38 @@ inline std::string errorOf(const std::function<void()> &body) {
     return error.what();
   }
   return "no error";
+}
+
+/// True if `a` and `b` are the same number (NaNs count as equal).
+inline bool identical(double a, double b) {
+  return std::isnan(a) ? std::isnan(b) : a == b;
+}
+
+/// Runs `loss(x)` eagerly and compiled, with `x` the 1-D tensor of `values`
+/// of `dtype`; returns the eager gradient after checking that the compiled
+/// loss and gradient are identical to the eager ones.
+inline std::vector<double>
+expectSameGradient(const std::vector<double> &values,
+                   const std::function<Tensor(const Tensor &)> &loss,
+                   Dtype dtype = Dtype::Float64) {
+  Shape shape = {int64_t(values.size())};
+  Tensor eagerX = from_vector(values, shape, dtype).requires_grad_();
+  Tensor eagerLoss = loss(eagerX);
+  eagerLoss.backward();
+  Tensor x = from_vector(values, shape, dtype).requires_grad_();
+  Tensor compiledLoss = jit::compile([&](const std::vector<Tensor> &) {
+    return loss(x);
+  })(std::vector<Tensor>{});
+  EXPECT_TRUE(identical(compiledLoss.item(), eagerLoss.item()))
+      << compiledLoss.item() << " vs " << eagerLoss.item();
+  std::vector<double> gradient;
+  for (int64_t i = 0; i < eagerX.numel(); ++i) {
+    double eager = eagerX.grad()[i].item(), compiled = x.grad()[i].item();
+    EXPECT_TRUE(identical(compiled, eager))
+        << "element " << i << ": compiled " << compiled << ", eager " << eager;
+    gradient.push_back(eager);
+  }
+  return gradient;
 }
 
 } // namespace adjit::test

@@ -76,11 +76,12 @@ public:
     return StopGradientOp::create(builder, location, value);
   }
 
-  /// Sum, mean and maximum over `dims` (negative dims count from the end;
-  /// an empty list reduces over all dimensions), keeping the reduced
+  /// Sum, mean, product and maximum over `dims` (negative dims count from
+  /// the end; an empty list reduces over all dimensions), keeping the reduced
   /// dimensions with size 1 if `keepDim`.
   FailureOr<Value> sum(Value value, ArrayRef<int64_t> dims, bool keepDim);
   FailureOr<Value> mean(Value value, ArrayRef<int64_t> dims, bool keepDim);
+  FailureOr<Value> prod(Value value, ArrayRef<int64_t> dims, bool keepDim);
   FailureOr<Value> amax(Value value, ArrayRef<int64_t> dims, bool keepDim);
 
   /// Reshapes to `shape`, in which one entry may be -1 (inferred).

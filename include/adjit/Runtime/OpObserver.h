@@ -33,6 +33,7 @@ enum class OpKind {
   /// `ints` are the reduced dims (empty: all), `keepDim` as in PyTorch.
   Sum,
   Mean,
+  Prod,
   Amax,
   /// Any op that only changes the shape (reshape, view, flatten, squeeze,
   /// unsqueeze): the output's shape is the new shape.

@@ -175,6 +175,40 @@ struct Ceil : PiecewiseConstant {};
 struct Round : PiecewiseConstant {};
 
 //===----------------------------------------------------------------------===//
+// Reductions. The builder also provides, for a Value x and the reduced dims
+// (sorted, as the op has them): reduceSumKept and reduceProdKept (x, dims),
+// the sum or product over dims as a value that broadcasts back to x's shape
+// (the eager builder keeps the dims with size 1, the dialect's broadcasts).
+// The result adjoint g is passed in that form as well.
+//===----------------------------------------------------------------------===//
+
+/// The product over `dims`, with PyTorch's gradient where elements are zero:
+/// a slice without zeros gets g * r / x; in a slice with exactly one zero
+/// only that position gets a gradient, g times the product of the others;
+/// a slice with two or more zeros gets none. The product of the others is
+/// the product of the slice with its zeros replaced by one, so the three
+/// cases are selected by the slice's count of zeros.
+struct Prod {
+  template <typename B, typename Dims, typename V = ValueOf<B>>
+  static V vjp(B &b, ValueOf<B> g, ValueOf<B> x, const Dims &dims) {
+    V zero = b.constant(x, 0.0);
+    V one = b.constant(x, 1.0);
+    V isZero = b.compare(Predicate::Eq, x, zero);
+    V zeroCount = b.reduceSumKept(b.select(isZero, one, zero), dims);
+    V others = b.reduceProdKept(b.select(isZero, one, x), dims);
+    V scaled = b.mul(g, others);
+    V noZero = b.div(scaled, x);
+    V atZero = b.select(isZero, scaled, b.constant(scaled, 0.0));
+    V oneZero = b.select(
+        b.compare(Predicate::Eq, zeroCount, b.constant(zeroCount, 1.0)), atZero,
+        b.constant(atZero, 0.0));
+    return b.select(
+        b.compare(Predicate::Eq, zeroCount, b.constant(zeroCount, 0.0)), noZero,
+        oneZero);
+  }
+};
+
+//===----------------------------------------------------------------------===//
 // Binary primitives. Operands have one shape (the eager builder broadcasts;
 // the caller reduces each adjoint to its operand's shape).
 //===----------------------------------------------------------------------===//

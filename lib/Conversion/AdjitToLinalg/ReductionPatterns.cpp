@@ -20,6 +20,9 @@ namespace {
 TypedAttr getIdentity(ReduceSumOp, OpBuilder &b, FloatType type) {
   return b.getFloatAttr(type, 0.0);
 }
+TypedAttr getIdentity(ReduceProdOp, OpBuilder &b, FloatType type) {
+  return b.getFloatAttr(type, 1.0);
+}
 TypedAttr getIdentity(ReduceMaxOp, OpBuilder &b, FloatType type) {
   return b.getFloatAttr(type, -std::numeric_limits<double>::infinity());
 }
@@ -31,6 +34,12 @@ Value combine(ReduceSumOp, OpBuilder &b, Location loc, Value element,
   auto sum = arith::AddFOp::create(b, loc, element, accumulator);
   sum.setFastmath(arith::FastMathFlags::reassoc);
   return sum;
+}
+Value combine(ReduceProdOp, OpBuilder &b, Location loc, Value element,
+              Value accumulator) {
+  // No `reassoc`: the product is taken in row-major order of the reduced
+  // elements, as the eager kernel takes it, so both round alike.
+  return arith::MulFOp::create(b, loc, element, accumulator);
 }
 Value combine(ReduceMaxOp, OpBuilder &b, Location loc, Value element,
               Value accumulator) {
@@ -71,6 +80,6 @@ struct ReductionLowering : OpConversionPattern<SourceOp> {
 } // namespace
 
 void adjit::populateReductionToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<ReductionLowering<ReduceSumOp>, ReductionLowering<ReduceMaxOp>>(
-      patterns.getContext());
+  patterns.add<ReductionLowering<ReduceSumOp>, ReductionLowering<ReduceMaxOp>,
+               ReductionLowering<ReduceProdOp>>(patterns.getContext());
 }

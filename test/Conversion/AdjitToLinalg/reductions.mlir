@@ -24,3 +24,16 @@ func.func @reduce_max(%x: tensor<2x3xf64>) -> tensor<f64> {
   %0 = adjit.reduce_max %x, dims = [0, 1] : tensor<2x3xf64> -> tensor<f64>
   return %0 : tensor<f64>
 }
+
+// The identity of the product is 1; without `reassoc` the product keeps the
+// row-major order of the reduced elements, as the eager kernel's.
+// CHECK-LABEL: func @reduce_prod
+func.func @reduce_prod(%x: tensor<2x3xf32>) -> tensor<2xf32> {
+  // CHECK: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+  // CHECK: linalg.fill ins(%[[ONE]] : f32)
+  // CHECK: linalg.reduce ins(%{{.*}} : tensor<2x3xf32>) outs(%{{.*}} : tensor<2xf32>) dimensions = [1]
+  // CHECK: arith.mulf %{{.*}}, %{{.*}} : f32
+  // CHECK-NOT: reassoc
+  %0 = adjit.reduce_prod %x, dims = [1] : tensor<2x3xf32> -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}

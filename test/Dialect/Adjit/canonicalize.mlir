@@ -534,3 +534,19 @@ func.func @no_reduce_fold(%x: tensor<2x1xf32>) -> (tensor<1xf32>, tensor<1xf32>)
   %1 = adjit.reduce_max %x, dims = [0] : tensor<2x1xf32> -> tensor<1xf32>
   return %0, %1 : tensor<1xf32>, tensor<1xf32>
 }
+
+// -----
+
+// A product over no dims is its operand, over unit dims a reshape; over
+// other dims it stays.
+// CHECK-LABEL: func @reduce_prod_folds
+// CHECK-SAME: (%[[X:.*]]: tensor<2x1xf32>)
+// CHECK-NEXT: %[[R:.*]] = adjit.reshape %[[X]] : tensor<2x1xf32> -> tensor<2xf32>
+// CHECK-NEXT: %[[P:.*]] = adjit.reduce_prod %[[X]], dims = [0] : tensor<2x1xf32> -> tensor<1xf32>
+// CHECK-NEXT: return %[[X]], %[[R]], %[[P]]
+func.func @reduce_prod_folds(%x: tensor<2x1xf32>) -> (tensor<2x1xf32>, tensor<2xf32>, tensor<1xf32>) {
+  %0 = adjit.reduce_prod %x, dims = [] : tensor<2x1xf32> -> tensor<2x1xf32>
+  %1 = adjit.reduce_prod %x, dims = [1] : tensor<2x1xf32> -> tensor<2xf32>
+  %2 = adjit.reduce_prod %x, dims = [0] : tensor<2x1xf32> -> tensor<1xf32>
+  return %0, %1, %2 : tensor<2x1xf32>, tensor<2xf32>, tensor<1xf32>
+}

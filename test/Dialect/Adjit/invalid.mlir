@@ -337,6 +337,22 @@ func.func @reduce_dim_order(%a: tensor<2x3xf32>) {
 
 // -----
 
+func.func @reduce_prod_dim_range(%a: tensor<2x3xf64>) {
+  // expected-error @+1 {{'adjit.reduce_prod' op dimension 2 is out of range for 'tensor<2x3xf64>' (valid: 0 to 1)}}
+  %0 = adjit.reduce_prod %a, dims = [2] : tensor<2x3xf64> -> tensor<2xf64>
+  return
+}
+
+// -----
+
+func.func @reduce_prod_result_type(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'adjit.reduce_prod' op result type 'tensor<2xf32>' does not match the type 'tensor<3xf32>' that follows from the operands and attributes}}
+  %0 = adjit.reduce_prod %a, dims = [0] : tensor<2x3xf32> -> tensor<2xf32>
+  return
+}
+
+// -----
+
 func.func @reduce_result_type(%a: tensor<2x3xf32>) {
   // expected-error @+1 {{'adjit.reduce_sum' op result type 'tensor<2xf32>' does not match the type 'tensor<3xf32>' that follows from the operands and attributes}}
   %0 = adjit.reduce_sum %a, dims = [0] : tensor<2x3xf32> -> tensor<2xf32>

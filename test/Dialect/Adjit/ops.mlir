@@ -138,14 +138,17 @@ func.func @matmul(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %c: tensor<5x2x3xf64
 
 // CHECK-LABEL: func @reductions
 // GENERIC-LABEL: sym_name = "reductions"
-func.func @reductions(%x: tensor<2x3x4xf32>) -> (tensor<3xf32>, tensor<f32>) {
+func.func @reductions(%x: tensor<2x3x4xf32>) -> (tensor<3xf32>, tensor<f32>, tensor<2x4xf32>) {
   // CHECK: adjit.reduce_sum %{{.*}}, dims = [0, 2] : tensor<2x3x4xf32> -> tensor<3xf32>
   // GENERIC: "adjit.reduce_sum"(%{{.*}}) <{dims = array<i64: 0, 2>}> : (tensor<2x3x4xf32>) -> tensor<3xf32>
   %0 = adjit.reduce_sum %x, dims = [0, 2] : tensor<2x3x4xf32> -> tensor<3xf32>
   // CHECK: adjit.reduce_max %{{.*}}, dims = [0, 1, 2] : tensor<2x3x4xf32> -> tensor<f32>
   // GENERIC: "adjit.reduce_max"(%{{.*}}) <{dims = array<i64: 0, 1, 2>}> : (tensor<2x3x4xf32>) -> tensor<f32>
   %1 = adjit.reduce_max %x, dims = [0, 1, 2] : tensor<2x3x4xf32> -> tensor<f32>
-  return %0, %1 : tensor<3xf32>, tensor<f32>
+  // CHECK: adjit.reduce_prod %{{.*}}, dims = [1] : tensor<2x3x4xf32> -> tensor<2x4xf32>
+  // GENERIC: "adjit.reduce_prod"(%{{.*}}) <{dims = array<i64: 1>}> : (tensor<2x3x4xf32>) -> tensor<2x4xf32>
+  %2 = adjit.reduce_prod %x, dims = [1] : tensor<2x3x4xf32> -> tensor<2x4xf32>
+  return %0, %1, %2 : tensor<3xf32>, tensor<f32>, tensor<2x4xf32>
 }
 
 // CHECK-LABEL: func @primitives

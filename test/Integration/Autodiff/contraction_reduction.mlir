@@ -4,6 +4,7 @@
 // RUN: %python %S/gradcheck.py %s --opt adjit-opt --run adjit-run --function batched | FileCheck %s --check-prefix=BATCHED
 // RUN: %python %S/gradcheck.py %s --opt adjit-opt --run adjit-run --function reduce_sum | FileCheck %s --check-prefix=SUM
 // RUN: %python %S/gradcheck.py %s --opt adjit-opt --run adjit-run --function reduce_max | FileCheck %s --check-prefix=MAX
+// RUN: %python %S/gradcheck.py %s --opt adjit-opt --run adjit-run --function reduce_prod | FileCheck %s --check-prefix=PROD
 
 // MATMUL: @matmul wrt #0: ok
 // MATMUL: @matmul wrt #1: ok
@@ -31,4 +32,11 @@ func.func @reduce_sum(%x: tensor<2x3x2xf64>) -> tensor<3xf64> {
 func.func @reduce_max(%x: tensor<3x4xf64>) -> tensor<3xf64> {
   %0 = adjit.reduce_max %x, dims = [1] : tensor<3x4xf64> -> tensor<3xf64>
   return %0 : tensor<3xf64>
+}
+
+// PROD: @reduce_prod wrt #0: ok
+func.func @reduce_prod(%x: tensor<2x3x2xf64>) -> tensor<3xf64> {
+  %0 = adjit.exp %x : tensor<2x3x2xf64>
+  %1 = adjit.reduce_prod %0, dims = [0, 2] : tensor<2x3x2xf64> -> tensor<3xf64>
+  return %1 : tensor<3xf64>
 }

@@ -1,4 +1,4 @@
-// Adjoints of reduce_sum and reduce_max.
+// Adjoints of reduce_sum, reduce_max and reduce_prod.
 // RUN: adjit-opt %s --adjit-autodiff | FileCheck %s
 // RUN: adjit-opt %s --adjit-autodiff --canonicalize --cse | FileCheck %s --check-prefix=CANON
 
@@ -44,4 +44,28 @@ func.func @reduce_max(%x: tensor<2x3xf32>) -> tensor<2xf32> attributes {adjit.gr
 func.func @sum_all(%x: tensor<2x2xf64>) -> tensor<f64> attributes {adjit.grad = {}} {
   %0 = adjit.reduce_sum %x, dims = [0, 1] : tensor<2x2xf64> -> tensor<f64>
   return %0 : tensor<f64>
+}
+
+// The product's adjoint selects by the count of zeros of each slice: none,
+// g * prod / x; one, g * (product of the nonzero elements) at the zero; more,
+// zero. The product of the others is a reduce_prod with zeros replaced by 1.
+// CHECK-LABEL: func.func @reduce_prod_grad
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>, %[[G:.*]]: tensor<2xf32>) -> (tensor<2xf32>, tensor<2x3xf32>)
+// CHECK: %[[P:.*]] = adjit.reduce_prod %[[X]], dims = [1]
+// CHECK: %[[GB:.*]] = adjit.broadcast %[[G]], dims = [0] : tensor<2xf32> -> tensor<2x3xf32>
+// CHECK: %[[ISZERO:.*]] = adjit.compare eq, %[[X]], %{{.*}} : tensor<2x3xf32>
+// CHECK: %[[MASK:.*]] = adjit.select %[[ISZERO]], %{{.*}}, %{{.*}} : tensor<2x3xf32>
+// CHECK: %[[COUNT:.*]] = adjit.reduce_sum %[[MASK]], dims = [1]
+// CHECK: %[[NONZERO:.*]] = adjit.select %[[ISZERO]], %{{.*}}, %[[X]] : tensor<2x3xf32>
+// CHECK: %[[OTHERS:.*]] = adjit.reduce_prod %[[NONZERO]], dims = [1]
+// CHECK: %[[OB:.*]] = adjit.broadcast %[[OTHERS]], dims = [0]
+// CHECK: %[[SCALED:.*]] = adjit.mul %[[GB]], %[[OB]]
+// CHECK: %[[NOZERO:.*]] = adjit.div %[[SCALED]], %[[X]]
+// CHECK: %[[ATZERO:.*]] = adjit.select %[[ISZERO]], %[[SCALED]], %{{.*}}
+// CHECK: %[[ONEZERO:.*]] = adjit.select %{{.*}}, %[[ATZERO]], %{{.*}}
+// CHECK: %[[DX:.*]] = adjit.select %{{.*}}, %[[NOZERO]], %[[ONEZERO]]
+// CHECK: return %[[P]], %[[DX]]
+func.func @reduce_prod(%x: tensor<2x3xf32>) -> tensor<2xf32> attributes {adjit.grad = {}} {
+  %0 = adjit.reduce_prod %x, dims = [1] : tensor<2x3xf32> -> tensor<2xf32>
+  return %0 : tensor<2xf32>
 }

@@ -16,7 +16,8 @@ namespace mlir::adjit {
 /// `linalg.generic` / `arith.constant`.
 void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns);
 
-/// Adds the patterns lowering `adjit.reduce_sum` and `adjit.reduce_max` to
+/// Adds the patterns lowering `adjit.reduce_sum`, `adjit.reduce_max` and
+/// `adjit.reduce_prod` to
 /// `linalg.reduce` on an identity-filled init.
 void populateReductionToLinalgPatterns(RewritePatternSet &patterns);
 

@@ -6,16 +6,6 @@ using namespace mlir;
 using namespace mlir::adjit;
 using namespace mlir::adjit::detail;
 
-namespace {
-/// Broadcasts `value`, the result of reducing a tensor of type `type` over
-/// `dims`, back to `type`.
-Value broadcastBack(OpBuilder &builder, Location loc, Value value,
-                    RankedTensorType type, ArrayRef<int64_t> dims) {
-  return BroadcastOp::create(builder, loc, type, value,
-                             complementDims(type.getRank(), dims));
-}
-} // namespace
-
 LogicalResult
 ReduceSumOp::buildAdjoints(OpBuilder &builder, ArrayRef<Value> resultAdjoints,
                            ArrayRef<bool> requested,
@@ -53,5 +43,22 @@ ReduceMaxOp::buildAdjoints(OpBuilder &builder, ArrayRef<Value> resultAdjoints,
   Value share = DivOp::create(builder, loc, resultAdjoints[0], count);
   operandAdjoints[0] = MulOp::create(
       builder, loc, broadcastBack(builder, loc, share, type, getDims()), mask);
+  return success();
+}
+
+LogicalResult
+ReduceProdOp::buildAdjoints(OpBuilder &builder, ArrayRef<Value> resultAdjoints,
+                            ArrayRef<bool> requested,
+                            SmallVectorImpl<Value> &operandAdjoints) {
+  initOperandAdjoints(*this, operandAdjoints);
+  if (!requested[0])
+    return success();
+  // The derivative eager autograd uses too (PyTorch's rule at zeros).
+  auto type = cast<RankedTensorType>(getOperand().getType());
+  RuleBuilder b{builder, getLoc()};
+  Value g =
+      broadcastBack(builder, getLoc(), resultAdjoints[0], type, getDims());
+  operandAdjoints[0] =
+      ::adjit::semantics::derivatives::Prod::vjp(b, g, getOperand(), getDims());
   return success();
 }

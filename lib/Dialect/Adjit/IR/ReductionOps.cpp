@@ -1,4 +1,4 @@
-//===- ReductionOps.cpp - adjit.reduce_sum and adjit.reduce_max -----------===//
+//===- ReductionOps.cpp - adjit.reduce_sum, reduce_max and reduce_prod ----===//
 
 #include "adjit/Dialect/Adjit/IR/Adjit.h"
 
@@ -65,6 +65,12 @@ OpFoldResult ReduceMaxOp::fold(FoldAdaptor) {
   return {};
 }
 
+OpFoldResult ReduceProdOp::fold(FoldAdaptor) {
+  if (getDims().empty())
+    return getOperand();
+  return {};
+}
+
 void ReduceSumOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
                                               MLIRContext *context) {
   patterns.add<ReductionOfUnitDimsToReshape<ReduceSumOp>>(context);
@@ -73,4 +79,9 @@ void ReduceSumOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
 void ReduceMaxOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
                                               MLIRContext *context) {
   patterns.add<ReductionOfUnitDimsToReshape<ReduceMaxOp>>(context);
+}
+
+void ReduceProdOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                               MLIRContext *context) {
+  patterns.add<ReductionOfUnitDimsToReshape<ReduceProdOp>>(context);
 }

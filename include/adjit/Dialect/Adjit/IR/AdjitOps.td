@@ -424,5 +424,7 @@ class Adjit_ReductionOp<string mnemonic, string combiner>
 def Adjit_ReduceSumOp : Adjit_ReductionOp<"reduce_sum", "addition">;
 def Adjit_ReduceMaxOp : Adjit_ReductionOp<"reduce_max",
                                           "maximum (NaN-propagating)">;
+def Adjit_ReduceProdOp : Adjit_ReductionOp<"reduce_prod",
+    "multiplication, in row-major order of the reduced elements">;
 
 #endif // ADJIT_DIALECT_ADJIT_IR_ADJITOPS_TD
