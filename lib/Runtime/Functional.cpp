@@ -44,17 +44,16 @@ Tensor adjit::nn::functional::mse_loss(const Tensor &input,
 }
 
 Tensor adjit::nn::functional::log_softmax(const Tensor &input, int64_t dim) {
-  if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp(
-        {runtime::OpKind::LogSoftmax, "log_softmax", {input}, {dim}},
-        [&] { return log_softmax(input, dim); });
-
   checkDefined("log_softmax", input);
   if (!input.is_floating_point())
     throw Error(std::string("log_softmax: expected a floating-point input, "
                             "got ") +
                 dtypeName(input.dtype()));
   int64_t d = wrapDim("log_softmax", dim, input.dim());
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::LogSoftmax, "log_softmax", {input}, {d}},
+        [&] { return log_softmax(input, dim); });
   bool last = input.dim() == 0 || d == input.dim() - 1;
   // Rows along the softmax dim, contiguous.
   Tensor rows = castTo(last ? input.detach() : transpose(input.detach(), d, -1),

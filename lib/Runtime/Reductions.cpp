@@ -42,11 +42,27 @@ Tensor unsqueezeDims(Tensor g, const Shape &dims) {
 }
 } // namespace
 
+namespace {
+/// The dims a reduction reports to an observer, resolved: none for all
+/// dims, else the normalized, sorted ones. Throws for invalid dims.
+Shape resolvedDims(const char *op, const Tensor &a, const Shape &dims,
+                   bool keepdim) {
+  checkDefined(op, a);
+  if (dims.empty())
+    return dims;
+  return checkedShape(semantics::reducedShape(op, a.sizes(), dims, keepdim))
+      .dims;
+}
+} // namespace
+
 Tensor adjit::sum(const Tensor &a, const Shape &dimsIn, bool keepdim) {
   if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp(
-        {runtime::OpKind::Sum, "sum", {a}, dimsIn, keepdim},
-        [&] { return sum(a, dimsIn, keepdim); });
+    return runtime::observeAsOneOp({runtime::OpKind::Sum,
+                                    "sum",
+                                    {a},
+                                    resolvedDims("sum", a, dimsIn, keepdim),
+                                    keepdim},
+                                   [&] { return sum(a, dimsIn, keepdim); });
 
   checkDefined("sum", a);
   semantics::Reduction reduction =
@@ -87,7 +103,11 @@ Tensor adjit::sum(const Tensor &a) { return sum(a, Shape{}, false); }
 Tensor adjit::prodOverDims(const Tensor &a, const Shape &dimsIn, bool keepdim) {
   if (runtime::getCurrentObserver())
     return runtime::observeAsOneOp(
-        {runtime::OpKind::Prod, "prod", {a}, dimsIn, keepdim},
+        {runtime::OpKind::Prod,
+         "prod",
+         {a},
+         resolvedDims("prod", a, dimsIn, keepdim),
+         keepdim},
         [&] { return prodOverDims(a, dimsIn, keepdim); });
 
   checkDefined("prod", a);
@@ -135,9 +155,12 @@ Tensor adjit::prod(const Tensor &a, int64_t dim, bool keepdim) {
 
 Tensor adjit::mean(const Tensor &a, const Shape &dimsIn, bool keepdim) {
   if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp(
-        {runtime::OpKind::Mean, "mean", {a}, dimsIn, keepdim},
-        [&] { return mean(a, dimsIn, keepdim); });
+    return runtime::observeAsOneOp({runtime::OpKind::Mean,
+                                    "mean",
+                                    {a},
+                                    resolvedDims("mean", a, dimsIn, keepdim),
+                                    keepdim},
+                                   [&] { return mean(a, dimsIn, keepdim); });
 
   checkDefined("mean", a);
   if (!a.is_floating_point())
@@ -188,9 +211,12 @@ Tensor adjit::max(const Tensor &a) {
 
 Tensor adjit::amax(const Tensor &a, const Shape &dimsIn, bool keepdim) {
   if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp(
-        {runtime::OpKind::Amax, "amax", {a}, dimsIn, keepdim},
-        [&] { return amax(a, dimsIn, keepdim); });
+    return runtime::observeAsOneOp({runtime::OpKind::Amax,
+                                    "amax",
+                                    {a},
+                                    resolvedDims("amax", a, dimsIn, keepdim),
+                                    keepdim},
+                                   [&] { return amax(a, dimsIn, keepdim); });
 
   checkDefined("amax", a);
   semantics::Reduction reduction =

@@ -71,15 +71,14 @@ Tensor adjit::reshape(const Tensor &a, const Shape &shape) {
 }
 
 Tensor adjit::permute(const Tensor &a, const Shape &dims) {
-  if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp(
-        {runtime::OpKind::Permute, "permute", {a}, dims},
-        [&] { return permute(a, dims); });
-
   checkDefined("permute", a);
   int64_t rank = a.dim();
   Shape wrapped =
       checkedShape(semantics::permutation("permute", dims, a.sizes()));
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Permute, "permute", {a}, wrapped},
+        [&] { return permute(a, dims); });
   const TensorImpl &impl = *a.unsafeGetImpl();
   Shape shape(rank), strides(rank), inverse(rank);
   for (int64_t i = 0; i < rank; ++i) {
@@ -113,17 +112,17 @@ Tensor adjit::transpose(const Tensor &a, int64_t dim0, int64_t dim1) {
 
 Tensor adjit::slice(const Tensor &a, int64_t dim, std::optional<int64_t> start,
                     std::optional<int64_t> end, int64_t step) {
+  checkDefined("slice", a);
+  semantics::SliceBounds bounds = checkedShape(
+      semantics::sliceDim("slice", a.sizes(), dim, start, end, step));
   if (runtime::getCurrentObserver())
     return runtime::observeAsOneOp(
         {runtime::OpKind::Slice,
          "slice",
          {a},
-         {dim, start.value_or(0), end.value_or(INT64_MAX), step}},
+         {bounds.dim, bounds.start, bounds.end, step}},
         [&] { return slice(a, dim, start, end, step); });
 
-  checkDefined("slice", a);
-  semantics::SliceBounds bounds = checkedShape(
-      semantics::sliceDim("slice", a.sizes(), dim, start, end, step));
   const TensorImpl &impl = *a.unsafeGetImpl();
   int64_t d = bounds.dim, s = bounds.start, e = bounds.end;
   Shape shape = impl.shape, strides = impl.strides;
@@ -168,11 +167,6 @@ Tensor adjit::slice_backward(const Tensor &grad, const Shape &inputShape,
 }
 
 Tensor adjit::select(const Tensor &a, int64_t dim, int64_t index) {
-  if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp(
-        {runtime::OpKind::Select, "select", {a}, {dim, index}},
-        [&] { return select(a, dim, index); });
-
   checkDefined("select", a);
   if (a.dim() == 0)
     throw Error("select: cannot index a zero-dimensional tensor");
@@ -183,6 +177,10 @@ Tensor adjit::select(const Tensor &a, int64_t dim, int64_t index) {
                 " is out of bounds for dimension " + std::to_string(d) +
                 " with size " + std::to_string(size));
   int64_t i = index < 0 ? index + size : index;
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Select, "select", {a}, {d, i}},
+        [&] { return select(a, dim, index); });
   const TensorImpl &impl = *a.unsafeGetImpl();
   Shape shape = impl.shape, strides = impl.strides;
   shape.erase(shape.begin() + d);
@@ -333,11 +331,6 @@ Tensor adjit::to(const Tensor &a, Dtype dtype) {
 }
 
 Tensor adjit::cat(const std::vector<Tensor> &tensors, int64_t dim) {
-  if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp(
-        {runtime::OpKind::Cat, "cat", tensors, {dim}},
-        [&] { return cat(tensors, dim); });
-
   std::vector<Shape> shapes;
   for (const Tensor &t : tensors) {
     checkDefined("cat", t);
@@ -345,6 +338,11 @@ Tensor adjit::cat(const std::vector<Tensor> &tensors, int64_t dim) {
   }
   semantics::Concatenation concatenation =
       checkedShape(semantics::catShape("cat", shapes, dim));
+  if (runtime::getCurrentObserver())
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Cat, "cat", tensors, {concatenation.dim}},
+        [&] { return cat(tensors, dim); });
+
   int64_t d = concatenation.dim;
   Dtype dt = tensors[0].dtype();
   for (const Tensor &t : tensors)

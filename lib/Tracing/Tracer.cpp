@@ -193,10 +193,8 @@ mlir::FailureOr<Value> Tracer::emit(const runtime::OpRecord &record) {
   case OpKind::Identity:
     return in[0];
   case OpKind::Select: {
-    int64_t rank = record.inputs[0].dim();
-    int64_t dim = record.ints[0] < 0 ? record.ints[0] + rank : record.ints[0];
-    int64_t size = rank > dim && dim >= 0 ? record.inputs[0].size(dim) : 0;
-    int64_t index = record.ints[1] < 0 ? record.ints[1] + size : record.ints[1];
+    // The eager op reports the dim and index normalized.
+    int64_t dim = record.ints[0], index = record.ints[1];
     mlir::FailureOr<Value> row = builder.slice(in[0], dim, index, index + 1, 1);
     if (mlir::failed(row))
       return mlir::failure();

@@ -207,3 +207,21 @@ TEST(TraceGuard, HostReadsOfTracedValuesAreErrors) {
 }
 
 } // namespace
+
+namespace {
+TEST(TraceGuard, AttributesAreComparedResolved) {
+  // Ops report their dims normalized and slices clamped, so spelling the
+  // same op differently reuses the compiled code.
+  bool negative = false;
+  jit::CompiledFunction f = jit::compile([&](const std::vector<Tensor> &in) {
+    Tensor rows = negative ? in[0].sum({-1}) : in[0].sum({1});
+    return negative ? rows.slice(0, -2, 100) : rows.slice(0, 1, 3);
+  });
+  Tensor x = from_vector({1, 2, 3, 4, 5, 6}, {3, 2});
+  f(x);
+  negative = true;
+  expectClose(f(x), from_vector({7, 11}, {2}));
+  EXPECT_EQ(f.getStats().compilations, 1);
+  EXPECT_EQ(f.getStats().cacheHits, 1);
+}
+} // namespace

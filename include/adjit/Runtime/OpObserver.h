@@ -20,7 +20,9 @@
 
 namespace adjit::runtime {
 
-/// The ops an observer is told about.
+/// The ops an observer is told about. Each op reports its attributes
+/// resolved as its eager kernel uses them (dims normalized, slices clamped),
+/// after it checked them: an observer never re-derives them.
 enum class OpKind {
   /// A tensor made by a factory (zeros, full, from_vector, ...): its value is
   /// fixed when it is made.
@@ -30,7 +32,8 @@ enum class OpKind {
 #define ADJIT_BINARY_OP(Kind, name, IROp, Result, ScalarOp, SavesOperands) Kind,
 #include "adjit/Semantics/Ops.def"
   Matmul,
-  /// `ints` are the reduced dims (empty: all), `keepDim` as in PyTorch.
+  /// `ints` are the reduced dims, normalized and sorted (empty: all),
+  /// `keepDim` as in PyTorch.
   Sum,
   Mean,
   Prod,
@@ -38,9 +41,10 @@ enum class OpKind {
   /// Any op that only changes the shape (reshape, view, flatten, squeeze,
   /// unsqueeze): the output's shape is the new shape.
   Reshape,
-  /// `ints` is the permutation (transpose, t and permute).
+  /// `ints` is the permutation, normalized (transpose, t and permute).
   Permute,
-  /// `ints` is {dim, start, end, step}.
+  /// `ints` is {dim, start, end, step}, normalized and clamped as Python
+  /// slices are.
   Slice,
   /// Broadcast to the output's shape.
   Expand,
@@ -50,15 +54,16 @@ enum class OpKind {
   Compare,
   /// Inputs: condition, on-true, on-false.
   Where,
-  /// `ints` is {dim}.
+  /// `ints` is {dim}, normalized.
   Cat,
   /// The output has the input's value (clone).
   Identity,
-  /// `ints` is {dim, index}: the slice at index with dim removed.
+  /// `ints` is {dim, index}, both normalized: the slice at index with dim
+  /// removed.
   Select,
   /// Power with the exponent `scalar`.
   PowScalar,
-  /// `ints` is {dim}.
+  /// `ints` is {dim}, normalized.
   LogSoftmax,
   /// The input's value with no gradient flowing back (detach).
   StopGradient,
