@@ -4,6 +4,7 @@
 #define ADJIT_LIB_DIALECT_ADJIT_IR_ADJOINTUTILS_H
 
 #include "adjit/Dialect/Adjit/IR/Adjit.h"
+#include "adjit/Semantics/Derivatives.h"
 
 #include "mlir/IR/Builders.h"
 
@@ -38,6 +39,58 @@ inline SmallVector<int64_t> complementDims(int64_t rank,
       kept.push_back(dim);
   return kept;
 }
+
+/// Builds the values of a derivative formula as adjit ops at the location of
+/// the op being differentiated; all values of one formula have one type.
+struct RuleBuilder {
+  using Value = mlir::Value;
+
+  OpBuilder &builder;
+  Location loc;
+
+  Value add(Value a, Value b) { return AddOp::create(builder, loc, a, b); }
+  Value sub(Value a, Value b) { return SubOp::create(builder, loc, a, b); }
+  Value mul(Value a, Value b) { return MulOp::create(builder, loc, a, b); }
+  Value div(Value a, Value b) { return DivOp::create(builder, loc, a, b); }
+  Value pow(Value a, Value b) { return PowOp::create(builder, loc, a, b); }
+  Value neg(Value a) { return NegOp::create(builder, loc, a); }
+  Value exp(Value a) { return ExpOp::create(builder, loc, a); }
+  Value log(Value a) { return LogOp::create(builder, loc, a); }
+  Value sin(Value a) { return SinOp::create(builder, loc, a); }
+  Value cos(Value a) { return CosOp::create(builder, loc, a); }
+  Value sign(Value a) { return SignOp::create(builder, loc, a); }
+  Value constant(Value like, double value) {
+    return createSplat(builder, loc, like.getType(), value);
+  }
+  Value zerosLike(Value like) {
+    return createZeros(builder, loc, like.getType());
+  }
+  Value compare(::adjit::semantics::Predicate predicate, Value a, Value b) {
+    return CompareOp::create(builder, loc, toComparePredicate(predicate), a, b);
+  }
+  Value select(Value condition, Value onTrue, Value onFalse) {
+    return SelectOp::create(builder, loc, condition, onTrue, onFalse);
+  }
+
+  static ComparePredicate
+  toComparePredicate(::adjit::semantics::Predicate predicate) {
+    switch (predicate) {
+    case ::adjit::semantics::Predicate::Eq:
+      return ComparePredicate::eq;
+    case ::adjit::semantics::Predicate::Ne:
+      return ComparePredicate::ne;
+    case ::adjit::semantics::Predicate::Lt:
+      return ComparePredicate::lt;
+    case ::adjit::semantics::Predicate::Le:
+      return ComparePredicate::le;
+    case ::adjit::semantics::Predicate::Gt:
+      return ComparePredicate::gt;
+    case ::adjit::semantics::Predicate::Ge:
+      return ComparePredicate::ge;
+    }
+    llvm_unreachable("unknown predicate");
+  }
+};
 
 } // namespace mlir::adjit::detail
 
