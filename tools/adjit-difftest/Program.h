@@ -52,6 +52,9 @@ enum class OpKind {
   MeanAll,
   Mean,
   MaxAll,
+  /// max(dim) and min(dim) values; ints = {dim}.
+  MaxDim,
+  MinDim,
   MseLoss,
   Softmax,
   LogSoftmax,
