@@ -183,7 +183,10 @@ public:
   Tensor logsumexp(const Shape &dims, bool keepdim = false) const;
   /// Max along \p dim: (values, int64 indices).
   std::pair<Tensor, Tensor> max(int64_t dim, bool keepdim = false) const;
+  /// Min along \p dim: (values, int64 indices).
+  std::pair<Tensor, Tensor> min(int64_t dim, bool keepdim = false) const;
   Tensor argmax(int64_t dim, bool keepdim = false) const;
+  Tensor argmin(int64_t dim, bool keepdim = false) const;
   Tensor reshape(const Shape &shape) const;
   Tensor view(const Shape &shape) const;
   Tensor flatten() const;
@@ -331,8 +334,17 @@ Tensor prod(const Tensor &a, int64_t dim, bool keepdim = false);
 Tensor mean(const Tensor &a);
 Tensor mean(const Tensor &a, const Shape &dims, bool keepdim = false);
 Tensor max(const Tensor &a);
+/// The maximum along \p dim and its int64 index: the first of equal
+/// elements, the first NaN if there is one (as PyTorch). The gradient of the
+/// values goes to the chosen element.
 std::pair<Tensor, Tensor> max(const Tensor &a, int64_t dim,
                               bool keepdim = false);
+/// The minimum along \p dim and its int64 index, as max(dim).
+std::pair<Tensor, Tensor> min(const Tensor &a, int64_t dim,
+                              bool keepdim = false);
+/// The index of max(dim) / min(dim).
+Tensor argmax(const Tensor &a, int64_t dim, bool keepdim = false);
+Tensor argmin(const Tensor &a, int64_t dim, bool keepdim = false);
 /// Limits every element to [min, max] (either bound optional, not both; with
 /// min > max every element is max). The gradient reaches x where
 /// min <= x <= max and each bound where it was taken; NaN stays NaN with no

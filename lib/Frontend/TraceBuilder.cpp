@@ -29,11 +29,17 @@ std::string formatShape(ArrayRef<int64_t> shape) {
   return semantics::formatShape(semantics::Shape(shape.begin(), shape.end()));
 }
 
-/// The element type both operands are converted to: f64 if either is f64.
+/// The element type both operands are converted to, as PyTorch promotes
+/// dtypes: the later of i1, i64, f32 and f64.
 Type promotedElementType(Type lhs, Type rhs) {
-  if (lhs == rhs)
-    return lhs;
-  return Float64Type::get(lhs.getContext());
+  auto rank = [](Type type) {
+    if (type.isF64())
+      return 3;
+    if (type.isF32())
+      return 2;
+    return type.isInteger(1) ? 0 : 1;
+  };
+  return rank(lhs) >= rank(rhs) ? lhs : rhs;
 }
 } // namespace
 
@@ -59,8 +65,13 @@ Value TraceBuilder::constant(DenseElementsAttr value) {
 }
 
 Value TraceBuilder::splat(RankedTensorType type, double value) {
-  return constant(DenseElementsAttr::get(
-      type, builder.getFloatAttr(type.getElementType(), value)));
+  Type elementType = type.getElementType();
+  if (isa<IntegerType>(elementType))
+    return constant(DenseElementsAttr::get(
+        type,
+        builder.getIntegerAttr(elementType, static_cast<int64_t>(value))));
+  return constant(
+      DenseElementsAttr::get(type, builder.getFloatAttr(elementType, value)));
 }
 
 FailureOr<Value> TraceBuilder::broadcastTo(Value value,
@@ -217,6 +228,46 @@ FailureOr<Value> TraceBuilder::amax(Value value, ArrayRef<int64_t> dims,
   if (failed(reduction))
     return failure();
   return reduce<ReduceMaxOp>(value, *reduction, keepDim);
+}
+
+template <typename OpTy>
+FailureOr<std::pair<Value, Value>>
+TraceBuilder::extremumAlongDim(StringRef opName, Value value, int64_t dim,
+                               bool keepDim) {
+  FailureOr<semantics::Reduction> reduction =
+      checkShape(semantics::reducedShape(opName.str(), shapeVector(value),
+                                         {dim}, keepDim));
+  if (failed(reduction))
+    return failure();
+  if (reduction->dims.empty()) {
+    // A 0-d tensor is its own extremum, at index 0.
+    auto indexType = RankedTensorType::get({}, builder.getI64Type());
+    return std::make_pair(value, splat(indexType, 0));
+  }
+  int64_t reduced = reduction->dims.front();
+  if (reduction->count == 0) {
+    emitError() << opName << ": cannot reduce over dimension " << reduced
+                << " of size 0 (shape " << formatShape(shapeOf(value)) << ")";
+    return failure();
+  }
+  auto op = OpTy::create(builder, location, value, reduced);
+  if (!keepDim)
+    return std::make_pair(Value(op.getValues()), Value(op.getIndices()));
+  FailureOr<Value> values = reshape(op.getValues(), reduction->keptShape);
+  FailureOr<Value> indices = reshape(op.getIndices(), reduction->keptShape);
+  if (failed(values) || failed(indices))
+    return failure();
+  return std::make_pair(*values, *indices);
+}
+
+FailureOr<std::pair<Value, Value>>
+TraceBuilder::maxAlongDim(Value value, int64_t dim, bool keepDim) {
+  return extremumAlongDim<ArgMaxOp>("max", value, dim, keepDim);
+}
+
+FailureOr<std::pair<Value, Value>>
+TraceBuilder::minAlongDim(Value value, int64_t dim, bool keepDim) {
+  return extremumAlongDim<ArgMinOp>("min", value, dim, keepDim);
 }
 
 FailureOr<Value> TraceBuilder::mean(Value value, ArrayRef<int64_t> dims,

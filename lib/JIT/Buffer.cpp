@@ -21,6 +21,8 @@ size_t adjit::jit::getElementSize(ElementType type) {
     return 8;
   case ElementType::I1:
     return 1;
+  case ElementType::I64:
+    return 8;
   }
   return 0;
 }
@@ -33,6 +35,8 @@ std::string adjit::jit::toString(ElementType type) {
     return "f64";
   case ElementType::I1:
     return "i1";
+  case ElementType::I64:
+    return "i64";
   }
   return "?";
 }

@@ -124,7 +124,7 @@ private:
 };
 
 /// Returns the JIT's view of `type`, or nothing if it is not a statically
-/// shaped tensor of f32, f64 or i1.
+/// shaped tensor of f32, f64, i1 or i64.
 std::optional<TensorType> toTensorType(mlir::Type type) {
   auto tensor = llvm::dyn_cast<mlir::RankedTensorType>(type);
   if (!tensor || !tensor.hasStaticShape())
@@ -137,6 +137,8 @@ std::optional<TensorType> toTensorType(mlir::Type type) {
     result.elementType = ElementType::F64;
   else if (element.isInteger(1))
     result.elementType = ElementType::I1;
+  else if (element.isSignlessInteger(64))
+    result.elementType = ElementType::I64;
   else
     return std::nullopt;
   result.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
@@ -172,7 +174,7 @@ std::vector<FunctionSignature> collectSignatures(mlir::ModuleOp module) {
               printType(type) +
               (tensor ? ", whose size in bytes overflows int64"
                       : ", but the JIT passes only statically shaped tensors "
-                        "of f32, f64 or i1");
+                        "of f32, f64, i1 or i64");
       }
     };
     collect(func.getArgumentTypes(), signature.arguments, "argument");

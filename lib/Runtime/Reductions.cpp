@@ -308,17 +308,21 @@ Tensor Tensor::logsumexp(const Shape &dims, bool keepdim) const {
   return adjit::logsumexp(*this, dims, keepdim);
 }
 
-std::pair<Tensor, Tensor> adjit::max(const Tensor &a, int64_t dim,
-                                     bool keepdim) {
-  runtime::notifyUnsupported("max(dim)", "it returns indices");
-
-  checkDefined("max", a);
+namespace {
+/// max(dim) (`isMax`) or min(dim): the extremum of each row along `dim` and
+/// its index. Of equal elements the first is chosen; a NaN beats every
+/// number, and of several NaNs the first is chosen (as PyTorch).
+std::pair<Tensor, Tensor> extremumAlongDim(const char *op, bool isMax,
+                                           const Tensor &a, int64_t dim,
+                                           bool keepdim) {
+  checkDefined(op, a);
   semantics::Reduction reduction =
-      checkedShape(semantics::reducedShape("max", a.sizes(), {dim}, keepdim));
+      checkedShape(semantics::reducedShape(op, a.sizes(), {dim}, keepdim));
   Shape dims = reduction.dims;
   if (reduction.count == 0)
-    throw Error("max: cannot reduce over dimension " + std::to_string(dims[0]) +
-                " of size 0 (shape " + shapeToString(a.sizes()) + ")");
+    throw Error(std::string(op) + ": cannot reduce over dimension " +
+                std::to_string(dims[0]) + " of size 0 (shape " +
+                shapeToString(a.sizes()) + ")");
   int64_t rows, rowLen;
   Tensor src = rowsForReduction(a, dims, a.dtype(), rows, rowLen);
   const Shape &outShape = reduction.shape;
@@ -335,7 +339,8 @@ std::pair<Tensor, Tensor> adjit::max(const Tensor &a, int64_t dim,
         if constexpr (std::is_floating_point_v<scalar_t>)
           if (std::isnan(row[best]))
             break;
-        if (!(row[k] <= row[best]))
+        // Strictly better, or NaN.
+        if (isMax ? !(row[k] <= row[best]) : !(row[k] >= row[best]))
           best = k;
       }
       v[r] = row[best];
@@ -344,11 +349,14 @@ std::pair<Tensor, Tensor> adjit::max(const Tensor &a, int64_t dim,
   });
   if (shouldRecord(a)) {
     Shape in = a.sizes();
-    recordOp(values, "MaxBackward0", {&a}, {SavedVariable(indices)},
+    recordOp(values, isMax ? "MaxBackward0" : "MinBackward0", {&a},
+             {SavedVariable(indices)},
              [in, dims, keepdim](const Tensor &g, const std::vector<Tensor> &s,
                                  const Node &) -> std::vector<Tensor> {
                if (in.empty())
                  return {g};
+               // The chosen element, where its position along dim equals
+               // the index, receives the adjoint (adjit.argmax's rule).
                int64_t d = dims[0];
                Tensor gk = keepdim ? g : unsqueeze(g, d);
                Tensor ik = keepdim ? s[0] : unsqueeze(s[0], d);
@@ -357,10 +365,68 @@ std::pair<Tensor, Tensor> adjit::max(const Tensor &a, int64_t dim,
                Tensor positions =
                    arange(static_cast<double>(in[d]), kInt64).view(posShape);
                Tensor mask = expand(eq(positions, ik), in);
-               return {where(mask, gk, scalarLike(0, g.dtype()))};
+               EagerRuleBuilder builder;
+               return {semantics::derivatives::Where::vjp(
+                           builder, expand(gk, in), mask, true, false)
+                           .lhs};
              });
   }
   return {values, indices};
+}
+
+/// Runs max(dim) or min(dim), reporting both results to the current
+/// observer, if any, as `kind`.
+std::pair<Tensor, Tensor> observedExtremumAlongDim(runtime::OpKind kind,
+                                                   const char *op,
+                                                   const Tensor &a, int64_t dim,
+                                                   bool keepdim) {
+  bool isMax = kind == runtime::OpKind::MaxDim;
+  runtime::OpObserver *observer = runtime::getCurrentObserver();
+  if (!observer)
+    return extremumAlongDim(op, isMax, a, dim, keepdim);
+  // Reported as two ops, the values ({dim, 0}) and the indices ({dim, 1}),
+  // with the dim resolved (a 0-d tensor keeps the dim it was given).
+  Shape resolved = resolvedDims(op, a, {dim}, keepdim);
+  int64_t d = resolved.empty() ? dim : resolved[0];
+  runtime::OpRecord values{kind, op, {a}, {d, 0}, keepdim};
+  runtime::OpRecord indices{kind, op, {a}, {d, 1}, keepdim};
+  if (observer->isReplaying())
+    return {observer->replay(values), observer->replay(indices)};
+  std::pair<Tensor, Tensor> results;
+  {
+    runtime::ObserverScope unobserved(nullptr);
+    results = extremumAlongDim(op, isMax, a, dim, keepdim);
+  }
+  values.output = results.first;
+  indices.output = results.second;
+  observer->observe(values);
+  observer->observe(indices);
+  return results;
+}
+} // namespace
+
+std::pair<Tensor, Tensor> adjit::max(const Tensor &a, int64_t dim,
+                                     bool keepdim) {
+  return observedExtremumAlongDim(runtime::OpKind::MaxDim, "max", a, dim,
+                                  keepdim);
+}
+
+std::pair<Tensor, Tensor> adjit::min(const Tensor &a, int64_t dim,
+                                     bool keepdim) {
+  return observedExtremumAlongDim(runtime::OpKind::MinDim, "min", a, dim,
+                                  keepdim);
+}
+
+Tensor adjit::argmax(const Tensor &a, int64_t dim, bool keepdim) {
+  return observedExtremumAlongDim(runtime::OpKind::MaxDim, "argmax", a, dim,
+                                  keepdim)
+      .second;
+}
+
+Tensor adjit::argmin(const Tensor &a, int64_t dim, bool keepdim) {
+  return observedExtremumAlongDim(runtime::OpKind::MinDim, "argmin", a, dim,
+                                  keepdim)
+      .second;
 }
 
 bool adjit::allclose(const Tensor &a, const Tensor &b, double rtol,
@@ -415,7 +481,12 @@ Tensor Tensor::max() const { return adjit::max(*this); }
 std::pair<Tensor, Tensor> Tensor::max(int64_t dim, bool keepdim) const {
   return adjit::max(*this, dim, keepdim);
 }
+std::pair<Tensor, Tensor> Tensor::min(int64_t dim, bool keepdim) const {
+  return adjit::min(*this, dim, keepdim);
+}
 Tensor Tensor::argmax(int64_t dim, bool keepdim) const {
-  runtime::notifyUnsupported("argmax", "it returns indices");
-  return adjit::max(*this, dim, keepdim).second;
+  return adjit::argmax(*this, dim, keepdim);
+}
+Tensor Tensor::argmin(int64_t dim, bool keepdim) const {
+  return adjit::argmin(*this, dim, keepdim);
 }

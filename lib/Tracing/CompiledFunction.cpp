@@ -169,32 +169,46 @@ ElementType elementTypeOf(Dtype dtype) {
   case Dtype::Bool:
     return ElementType::I1;
   case Dtype::Float64:
-  case Dtype::Int64:
     return ElementType::F64;
+  case Dtype::Int64:
+    return ElementType::I64;
   }
   return ElementType::F64;
 }
 
-/// Returns the elements of `tensor`, which is contiguous and of dtype f32,
-/// f64 or bool (the dtypes compiled code exchanges).
+Dtype dtypeOf(ElementType type) {
+  switch (type) {
+  case ElementType::F32:
+    return Dtype::Float32;
+  case ElementType::F64:
+    return Dtype::Float64;
+  case ElementType::I1:
+    return Dtype::Bool;
+  case ElementType::I64:
+    return Dtype::Int64;
+  }
+  return Dtype::Float64;
+}
+
+/// Returns the elements of `tensor`, which is contiguous.
 void *getElements(const Tensor &tensor) {
   switch (tensor.dtype()) {
   case Dtype::Float32:
     return tensor.data_ptr<float>();
   case Dtype::Bool:
     return tensor.data_ptr<bool>();
-  default:
-    return tensor.data_ptr<double>();
+  case Dtype::Int64:
+    return tensor.data_ptr<int64_t>();
+  case Dtype::Float64:
+    break;
   }
+  return tensor.data_ptr<double>();
 }
 
 /// Copies a result buffer into a new tensor of `dtype`.
 Tensor toTensor(const Buffer &buffer, Dtype dtype) {
   NoGradGuard noGrad;
-  Dtype bufferDtype =
-      buffer.getElementType() == ElementType::F32  ? Dtype::Float32
-      : buffer.getElementType() == ElementType::I1 ? Dtype::Bool
-                                                   : Dtype::Float64;
+  Dtype bufferDtype = dtypeOf(buffer.getElementType());
   Tensor tensor = empty(buffer.getShape(), bufferDtype);
   size_t bytes =
       buffer.getNumElements() * getElementSize(buffer.getElementType());
@@ -208,7 +222,7 @@ Tensor toTensor(const Buffer &buffer, Dtype dtype) {
 /// written directly, with no temporary.
 void overwriteWith(Tensor &tensor, const Buffer &buffer) {
   NoGradGuard noGrad;
-  if (tensor.is_contiguous() && tensor.dtype() != Dtype::Int64 &&
+  if (tensor.is_contiguous() &&
       elementTypeOf(tensor.dtype()) == buffer.getElementType()) {
     std::memcpy(getElements(tensor), buffer.getData(),
                 buffer.getNumElements() *
@@ -520,9 +534,7 @@ Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
   {
     NoGradGuard noGrad;
     for (const Tensor &argument : arguments) {
-      Tensor data = argument.dtype() == Dtype::Int64
-                        ? argument.to(Dtype::Float64)
-                        : argument.contiguous();
+      Tensor data = argument.contiguous();
       contiguous.push_back(data);
       views.push_back(viewOf(data));
     }

@@ -25,12 +25,21 @@ mlir::Type adjit::tracing::getElementType(mlir::MLIRContext *context,
   case Dtype::Float32:
     return mlir::Float32Type::get(context);
   case Dtype::Float64:
-  case Dtype::Int64:
     return mlir::Float64Type::get(context);
+  case Dtype::Int64:
+    return mlir::IntegerType::get(context, 64);
   case Dtype::Bool:
     return mlir::IntegerType::get(context, 1);
   }
   return {};
+}
+
+Dtype adjit::tracing::getDtype(mlir::Type type) {
+  if (type.isF32())
+    return Dtype::Float32;
+  if (type.isF64())
+    return Dtype::Float64;
+  return type.isInteger(1) ? Dtype::Bool : Dtype::Int64;
 }
 
 Tracer::Tracer(mlir::MLIRContext *context, llvm::StringRef functionName)
@@ -71,7 +80,7 @@ Value Tracer::emitConstant(const Tensor &tensor) {
   auto type = mlir::RankedTensorType::get(
       tensor.sizes(), getElementType(context, tensor.dtype()));
   Tensor values =
-      tensor.to(tensor.dtype() == Dtype::Bool ? Dtype::Bool : Dtype::Float64)
+      tensor.to(tensor.is_floating_point() ? Dtype::Float64 : tensor.dtype())
           .contiguous();
   int64_t count = values.numel();
   mlir::DenseElementsAttr attr;
@@ -79,6 +88,10 @@ Value Tracer::emitConstant(const Tensor &tensor) {
     const bool *data = values.data_ptr<bool>();
     attr =
         mlir::DenseElementsAttr::get(type, llvm::ArrayRef<bool>(data, count));
+  } else if (tensor.dtype() == Dtype::Int64) {
+    const int64_t *data = values.data_ptr<int64_t>();
+    attr = mlir::DenseElementsAttr::get(type,
+                                        llvm::ArrayRef<int64_t>(data, count));
   } else if (type.getElementType().isF32()) {
     const double *data = values.data_ptr<double>();
     std::vector<float> narrowed(data, data + count);
@@ -130,13 +143,26 @@ Value Tracer::emitConversion(Value value, Dtype from, Dtype to) {
   return builder.convert(value, target);
 }
 
+template <typename OpTy> Value Tracer::emitUnary(Value operand) {
+  // The eager kernels of the ops that keep an integer dtype but are not
+  // defined on i64 in the IR (floor, ceil, round) compute through double.
+  if (!OpTy::acceptsIntegers() &&
+      mlir::isa<mlir::IntegerType>(tensorTypeOf(operand).getElementType()))
+    operand = builder.convert(operand, mlir::Float64Type::get(context));
+  return builder.unary<OpTy>(operand);
+}
+
 mlir::FailureOr<Value> Tracer::emit(const runtime::OpRecord &record) {
   const Shape &outShape = record.output.sizes();
   Dtype outDtype = record.output.dtype();
-  // Arithmetic runs in the output's dtype, as the eager op promotes to it.
-  bool computesInOutputType =
-      record.kind != OpKind::Compare && record.kind != OpKind::Convert &&
-      record.kind != OpKind::Constant && isFloatingPoint(outDtype);
+  bool extremumAlongDim =
+      record.kind == OpKind::MaxDim || record.kind == OpKind::MinDim;
+  // Arithmetic runs in the output's dtype, as the eager op promotes to it
+  // (bool operands of integer arithmetic count as int64).
+  bool computesInOutputType = record.kind != OpKind::Compare &&
+                              record.kind != OpKind::Convert &&
+                              record.kind != OpKind::Constant &&
+                              !extremumAlongDim && outDtype != Dtype::Bool;
   std::vector<Value> in;
   for (const Tensor &input : record.inputs) {
     Value value = valueOf(input, record.name);
@@ -144,7 +170,8 @@ mlir::FailureOr<Value> Tracer::emit(const runtime::OpRecord &record) {
     if (computesInOutputType && !isCondition)
       value = emitConversion(value, input.dtype(), outDtype);
     else if (record.kind == OpKind::Compare && input.dtype() == Dtype::Bool)
-      value = emitConversion(value, Dtype::Bool, Dtype::Float32);
+      // Bools compare as the integers 0 and 1 (the IR compares no i1).
+      value = emitConversion(value, Dtype::Bool, Dtype::Int64);
     in.push_back(value);
   }
   switch (record.kind) {
@@ -156,7 +183,7 @@ mlir::FailureOr<Value> Tracer::emit(const runtime::OpRecord &record) {
 #include "adjit/Semantics/Ops.def"
 #define ADJIT_UNARY_OP(Kind, name, Result, Domain, MathOp)                     \
   case OpKind::Kind:                                                           \
-    return builder.unary<mlir::adjit::Kind##Op>(in[0]);
+    return emitUnary<mlir::adjit::Kind##Op>(in[0]);
 #include "adjit/Semantics/Ops.def"
   case OpKind::StopGradient:
     return builder.stopGradient(in[0]);
@@ -170,6 +197,16 @@ mlir::FailureOr<Value> Tracer::emit(const runtime::OpRecord &record) {
     return builder.prod(in[0], record.ints, record.keepDim);
   case OpKind::Amax:
     return builder.amax(in[0], record.ints, record.keepDim);
+  case OpKind::MaxDim:
+  case OpKind::MinDim: {
+    auto results =
+        record.kind == OpKind::MaxDim
+            ? builder.maxAlongDim(in[0], record.ints[0], record.keepDim)
+            : builder.minAlongDim(in[0], record.ints[0], record.keepDim);
+    if (mlir::failed(results))
+      return mlir::failure();
+    return record.ints[1] == 0 ? results->first : results->second;
+  }
   case OpKind::Reshape:
     return builder.reshape(in[0], outShape);
   case OpKind::Permute:
@@ -239,7 +276,7 @@ void Tracer::observe(const runtime::OpRecord &record) {
   mlir::FailureOr<Value> result = emit(record);
   if (mlir::failed(result))
     fail(std::string("tracing ") + record.name + " failed");
-  // The IR result has the eager output's shape and (after int64 -> f64) type.
+  // The IR result has the eager output's shape and type.
   Value value = *result;
   // An op that recorded no gradient eagerly although an input requires one
   // (it ran under NoGradGuard) must not pass one in compiled code either.
@@ -256,9 +293,7 @@ void Tracer::observe(const runtime::OpRecord &record) {
          shapeToString(record.output.sizes()));
   mlir::Type expected = getElementType(context, record.output.dtype());
   if (type.getElementType() != expected)
-    value = emitConversion(value,
-                           type.getElementType().isInteger(1) ? Dtype::Bool
-                                                              : Dtype::Float64,
+    value = emitConversion(value, getDtype(type.getElementType()),
                            record.output.dtype());
   values[record.output.unsafeGetImpl()] = value;
   traced.push_back(record.output);

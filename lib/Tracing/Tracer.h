@@ -66,6 +66,8 @@ private:
   mlir::FailureOr<mlir::Value> emit(const runtime::OpRecord &record);
   mlir::Value emitConstant(const Tensor &tensor);
   mlir::Value emitConversion(mlir::Value value, Dtype from, Dtype to);
+  /// Emits the unary elementwise op `OpTy` of the eager op's operand.
+  template <typename OpTy> mlir::Value emitUnary(mlir::Value operand);
   /// Throws adjit::Error with the collected diagnostics.
   [[noreturn]] void fail(const std::string &message);
 
@@ -86,8 +88,11 @@ private:
   TraceGuard guard;
 };
 
-/// Returns the IR element type of `dtype` (int64 values are traced as f64).
+/// Returns the IR element type of `dtype`: f32, f64, i64 or i1.
 mlir::Type getElementType(mlir::MLIRContext *context, Dtype dtype);
+
+/// Returns the dtype of the IR element type `type` (f32, f64, i64 or i1).
+Dtype getDtype(mlir::Type type);
 
 } // namespace adjit::tracing
 

@@ -27,11 +27,11 @@
 // TYPE: adjit-run: error: jit::Engine: argument #0 of @twice is a tensor<2xf64>, but @twice expects a tensor<2xf32>
 // SHAPE: adjit-run: error: jit::Engine: argument #0 of @twice is a tensor<3xf32>, but @twice expects a tensor<2xf32>
 // LITERAL: adjit-run: error: --arg #0 ('dense<[1.0, 2.0> : tensor<2xf32>'): cannot parse the literal: expected ']'
-// NOTDENSE: adjit-run: error: --arg #0 ('42 : i32'): expected a dense literal of a statically shaped f32, f64 or i1 tensor
+// NOTDENSE: adjit-run: error: --arg #0 ('42 : i32'): expected a dense literal of a statically shaped f32, f64, i1 or i64 tensor
 // RANDOMFIELD: unknown field 'mean' in random<...>; valid fields are seed, low and high
 // RANDOMSEED: random<...> needs a seed, e.g. random<seed=1>:tensor<4xf32>
-// RANDOMTYPE: random<...> needs a statically shaped tensor of f32, f64 or i1, not tensor<?xf32>
-// NOTCALLABLE: adjit-run: error: jit::Engine: cannot call @scalar: argument #0 has type f32, but the JIT passes only statically shaped tensors of f32, f64 or i1
+// RANDOMTYPE: random<...> needs a statically shaped tensor of f32, f64, i1 or i64, not tensor<?xf32>
+// NOTCALLABLE: adjit-run: error: jit::Engine: cannot call @scalar: argument #0 has type f32, but the JIT passes only statically shaped tensors of f32, f64, i1 or i64
 // MALFORMED: adjit-run: error: jit::Engine: cannot parse the module:
 // MALFORMED-NEXT: {{.*}}.mlir:1:19: error: expected non-function type
 // MISSING: adjit-run: error: cannot read '{{.*}}.missing'

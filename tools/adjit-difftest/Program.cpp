@@ -106,6 +106,16 @@ double minValue(const Tensor &t) {
   return m;
 }
 
+/// The smallest distance between any two elements.
+double minGap(const Tensor &t) {
+  std::vector<double> v = valuesOf(t);
+  std::sort(v.begin(), v.end());
+  double gap = INFINITY;
+  for (size_t i = 1; i < v.size(); ++i)
+    gap = std::min(gap, v[i] - v[i - 1]);
+  return gap;
+}
+
 /// The smallest distance between the largest element and any other.
 double maxGap(const Tensor &t) {
   std::vector<double> v = valuesOf(t);
@@ -689,10 +699,24 @@ private:
       emit(step);
       return;
     }
-    case OpKind::MaxAll:
-      if (maxGap(xv) >= kKinkMargin)
-        emitUnary(kind, x);
+    case OpKind::MaxAll: {
+      // max(), or max(dim) / min(dim) values. (They share one entry of the
+      // list, so that adding them kept the programs of the other seeds.)
+      int64_t variant = random.integer(0, 2);
+      if (variant == 0) {
+        if (maxGap(xv) >= kKinkMargin)
+          emitUnary(kind, x);
+        return;
+      }
+      // Away from ties along every dim, where the gradient jumps.
+      if (rank == 0 || minGap(xv) < kKinkMargin)
+        return;
+      Step step{variant == 1 ? OpKind::MaxDim : OpKind::MinDim, {x}};
+      step.ints = {randomDim(rank)};
+      step.keepDim = random.chance(0.5);
+      emit(step);
       return;
+    }
     case OpKind::MseLoss: {
       int y = pickMatching([&](const Shape &s) { return s == shape; }, shape);
       if (y >= 0)
@@ -887,6 +911,10 @@ const char *adjit::difftest::getOpName(OpKind kind) {
     return "prod";
   case OpKind::MaxAll:
     return "max_all";
+  case OpKind::MaxDim:
+    return "max_dim";
+  case OpKind::MinDim:
+    return "min_dim";
   case OpKind::MseLoss:
     return "mse_loss";
   case OpKind::Softmax:
@@ -974,6 +1002,10 @@ Tensor adjit::difftest::applyStep(const Step &step,
     return x.prod(is[0], step.keepDim);
   case OpKind::MaxAll:
     return x.max();
+  case OpKind::MaxDim:
+    return x.max(is[0], step.keepDim).first;
+  case OpKind::MinDim:
+    return x.min(is[0], step.keepDim).first;
   case OpKind::MseLoss:
     return nn::functional::mse_loss(x, in[1]);
   case OpKind::Softmax:
@@ -1102,6 +1134,8 @@ std::string Program::describe() const {
     case OpKind::Sum:
     case OpKind::Mean:
     case OpKind::Prod:
+    case OpKind::MaxDim:
+    case OpKind::MinDim:
       os << " dims=" << ints(step.ints) << " keepdim=" << step.keepDim;
       break;
     case OpKind::Slice:

@@ -55,6 +55,9 @@ enum class OpKind {
   ProdAll,
   Prod,
   MaxAll,
+  /// max(dim) and min(dim) values; ints = {dim}.
+  MaxDim,
+  MinDim,
   MseLoss,
   Softmax,
   LogSoftmax,

@@ -5,10 +5,11 @@
 // Every ARG is an MLIR dense literal, `dense<[1.0, 2.0]> : tensor<2xf32>`, or
 // a seeded random tensor, `random<seed=7>:tensor<4x4xf32>` (uniform in
 // [-1, 1); `random<seed=7, low=0.5, high=2.0>:...` picks the range; i1
-// elements are fair coin flips). Each result is printed on its own line as a
-// dense literal that parses back to the same values: f32 with 9 and f64 with
-// 17 significant digits, infinities as hexadecimal bit patterns and every NaN
-// as the canonical quiet NaN (0x7FC00000, 0x7FF8000000000000).
+// elements are fair coin flips, i64 elements the integers of [low, high)). Each
+// result is printed on its own line as a dense literal that parses back to the
+// same values: f32 with 9 and f64 with 17 significant digits, infinities as
+// hexadecimal bit patterns and every NaN as the canonical quiet NaN
+// (0x7FC00000, 0x7FF8000000000000).
 //
 //===----------------------------------------------------------------------===//
 
@@ -53,6 +54,8 @@ std::optional<TensorType> toTensorType(mlir::Type type) {
     result.elementType = ElementType::F64;
   else if (tensor.getElementType().isInteger(1))
     result.elementType = ElementType::I1;
+  else if (tensor.getElementType().isSignlessInteger(64))
+    result.elementType = ElementType::I64;
   else
     return std::nullopt;
   result.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
@@ -122,6 +125,11 @@ std::string fillRandom(llvm::StringRef spec, ParsedArgument &argument) {
     case ElementType::I1:
       argument.bytes[i] = uniform() < 0.5 ? 0 : 1;
       break;
+    case ElementType::I64:
+      // Integers in [low, high).
+      reinterpret_cast<int64_t *>(argument.bytes.data())[i] =
+          static_cast<int64_t>(std::floor(value));
+      break;
     }
   }
   return "";
@@ -147,8 +155,8 @@ std::string parseArgument(mlir::MLIRContext &context, llvm::StringRef text,
       return "cannot parse the type '" + rest.str() + "': " + error;
     std::optional<TensorType> tensorType = toTensorType(type);
     if (!tensorType)
-      return "random<...> needs a statically shaped tensor of f32, f64 or i1, "
-             "not " +
+      return "random<...> needs a statically shaped tensor of f32, f64, i1 "
+             "or i64, not " +
              rest.str();
     if (!tensorType->getSizeInBytes())
       return "random<...> needs a tensor whose size in bytes fits in int64, "
@@ -166,8 +174,8 @@ std::string parseArgument(mlir::MLIRContext &context, llvm::StringRef text,
   std::optional<TensorType> tensorType =
       dense ? toTensorType(dense.getType()) : std::nullopt;
   if (!tensorType)
-    return "expected a dense literal of a statically shaped f32, f64 or i1 "
-           "tensor, e.g. 'dense<[1.0, 2.0]> : tensor<2xf32>', or "
+    return "expected a dense literal of a statically shaped f32, f64, i1 or "
+           "i64 tensor, e.g. 'dense<[1.0, 2.0]> : tensor<2xf32>', or "
            "'random<seed=N>:tensor<...>'";
   if (!tensorType->getSizeInBytes())
     return "the literal's type " + tensorType->str() +
@@ -193,6 +201,12 @@ std::string parseArgument(mlir::MLIRContext &context, llvm::StringRef text,
     for (auto [i, value] : llvm::enumerate(dense.getValues<bool>()))
       argument.bytes[i] = value ? 1 : 0;
     break;
+  case ElementType::I64: {
+    auto *out = reinterpret_cast<int64_t *>(argument.bytes.data());
+    for (auto [i, value] : llvm::enumerate(dense.getValues<llvm::APInt>()))
+      out[i] = value.getSExtValue();
+    break;
+  }
   }
   return "";
 }
@@ -212,6 +226,9 @@ void printElements(llvm::raw_ostream &os, const Buffer &buffer, size_t dim,
       break;
     case ElementType::I1:
       os << (buffer.getDataAs<uint8_t>()[index] ? "true" : "false");
+      break;
+    case ElementType::I64:
+      os << buffer.getDataAs<int64_t>()[index];
       break;
     }
     ++index;

@@ -53,13 +53,13 @@ TEST(EngineErrorTest, SignaturesTheJITCannotCall) {
             }),
             "jit::Engine: cannot call @dynamic: argument #0 has type "
             "tensor<?xf32>, but the JIT passes only statically shaped tensors "
-            "of f32, f64 or i1");
+            "of f32, f64, i1 or i64");
   EXPECT_EQ(errorOf([&] {
               module->call("first", {{x.data(), {ElementType::F32, {2}}}});
             }),
             "jit::Engine: cannot call @first: result #0 has type f32, but the "
             "JIT passes only statically shaped tensors "
-            "of f32, f64 or i1");
+            "of f32, f64, i1 or i64");
   // Private functions are not part of the module's interface.
   EXPECT_EQ(errorOf([&] { module->getSignature("hidden"); }),
             "jit::Engine: the module has no public function @hidden; its public "

@@ -253,9 +253,10 @@ TEST(EngineTest, WrongArgumentsAreErrors) {
       }),
       "jit::Engine: argument #0 of @twice (tensor<2xf32>) has 2 strides; a "
       "buffer of rank 1 needs that many, or none for a row-major buffer");
-  EXPECT_EQ(errorOf([&] { module->call("scalar", {}); }),
-            "jit::Engine: cannot call @scalar: argument #0 has type f32, but "
-            "the JIT passes only statically shaped tensors of f32, f64 or i1");
+  EXPECT_EQ(
+      errorOf([&] { module->call("scalar", {}); }),
+      "jit::Engine: cannot call @scalar: argument #0 has type f32, but "
+      "the JIT passes only statically shaped tensors of f32, f64, i1 or i64");
 }
 
 TEST(EngineTest, FailedPassIsAnErrorWithTheDiagnostic) {

@@ -162,6 +162,9 @@ TEST_F(GradcheckTest, Reductions) {
   checkFirstAndSecondOrder([](auto &v) { return v[0].max(1).first; }, {x});
   checkFirstAndSecondOrder([](auto &v) { return v[0].max(2, true).first; },
                            {x});
+  checkFirstAndSecondOrder([](auto &v) { return v[0].min(0).first; }, {x});
+  checkFirstAndSecondOrder([](auto &v) { return v[0].min(-1, true).first; },
+                           {x});
 }
 
 TEST_F(GradcheckTest, ShapeOps) {

@@ -117,6 +117,14 @@ TEST(OpsTest, Reductions) {
   expectTensor(v0, {1, 3}, {4, 5, 6});
   expectTensor(i0, {1, 3}, {1, 0, 1});
   expectTensor(a.argmax(1), {2}, {1, 2});
+  auto [minima, minIndices] = a.min(0);
+  expectTensor(minima, {3}, {1, 2, 3});
+  expectTensor(minIndices, {3}, {0, 1, 0});
+  expectTensor(a.argmin(1, true), {2, 1}, {0, 1});
+  // The first of ties, the first NaN.
+  expectTensor(tensor({2, 1, 1, 2}).argmin(0), {}, {1});
+  expectTensor(tensor({2, NAN, 3, NAN}).argmin(0), {}, {1});
+  expectTensor(tensor({2, NAN, 3, NAN}).argmax(0), {}, {1});
   EXPECT_EQ(tensor({1, 2}, kInt64).sum().dtype(), kInt64);
   EXPECT_EQ(tensor({1, 1}, kBool).sum().item<int64_t>(), 2);
   // Reductions over a transposed view.

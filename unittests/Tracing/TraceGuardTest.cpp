@@ -225,3 +225,23 @@ TEST(TraceGuard, AttributesAreComparedResolved) {
   EXPECT_EQ(f.getStats().cacheHits, 1);
 }
 } // namespace
+
+namespace {
+TEST(TraceGuard, MaxAlongDimReplaysBothResults) {
+  int64_t dim = 0;
+  jit::CompiledFunction f = jit::compile([&](const std::vector<Tensor> &in) {
+    auto [values, indices] = in[0].max(dim);
+    return values + indices.to(Dtype::Float32);
+  });
+  Tensor x = from_vector({1, 5, 4, 2}, {2, 2});
+  // Column maxima 4 and 5 at rows 1 and 0.
+  expectClose(f(x), from_vector({5, 5}, {2}));
+  expectClose(f(x), from_vector({5, 5}, {2}));
+  EXPECT_EQ(f.getStats().cacheHits, 1);
+  dim = 1;
+  expectClose(f(x), from_vector({6, 4}, {2}));
+  EXPECT_EQ(f.getStats().compilations, 2);
+  EXPECT_EQ(f.getStats().lastReason,
+            "the attributes of max (op 0) changed from [0, 0] to [1, 0]");
+}
+} // namespace

@@ -54,17 +54,16 @@ TEST(TracingErrorTest, HostReadsAndRandomness) {
             "values would be fixed when traced)");
 }
 
-TEST(TracingErrorTest, OpsWithoutAnAdjitOp) {
+TEST(TracingErrorTest, ExtremumAlongDimChecksItsDim) {
+  // The eager op's message, which the trace repeats.
   EXPECT_EQ(compileError([](const std::vector<Tensor> &in) {
-              return in[0].argmax(0).to(kFloat32);
+              return in[0].argmax(1).to(kFloat32);
             }),
-            "argmax: not supported inside a traced function (it returns "
-            "indices)");
+            errorOf([] { (void)ones({2}).argmax(1); }));
   EXPECT_EQ(compileError([](const std::vector<Tensor> &in) {
-              return in[0].max(0).first;
+              return in[0].slice(0, 0, 0).max(0).first;
             }),
-            "max(dim): not supported inside a traced function (it returns "
-            "indices)");
+            "max: cannot reduce over dimension 0 of size 0 (shape [0])");
 }
 
 TEST(TracingErrorTest, InPlaceOpsAndBackward) {
@@ -104,15 +103,14 @@ TEST(TracingErrorTest, ResultsAndCapturedTensors) {
             }),
             "jit::compile: argument 1 of 'step' (shape [2]) requires grad but is not a "
             "leaf; compiled functions accumulate gradients into leaves only");
-  EXPECT_EQ(errorOf([&] {
-              jit::trace(
-                  [](const std::vector<Tensor> &in) {
-                    return in[0].argmax(0).to(kFloat32);
-                  },
-                  {ones({2})});
-            }),
-            "argmax: not supported inside a traced function (it returns "
-            "indices)");
+  EXPECT_EQ(
+      errorOf([&] {
+        jit::trace(
+            [](const std::vector<Tensor> &in) { return in[0] * rand({2}); },
+            {ones({2})});
+      }),
+      "rand: not supported inside a traced function (its random values "
+      "would be fixed when traced)");
 }
 
 TEST(TracingErrorTest, TrainStepNeedsSomethingToTrain) {

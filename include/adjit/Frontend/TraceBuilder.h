@@ -40,12 +40,13 @@ public:
 
   /// Emits a constant tensor.
   Value constant(DenseElementsAttr value);
-  /// Emits a tensor of `type` whose elements are all `value`.
+  /// Emits a tensor of `type` whose elements are all `value` (converted to
+  /// the integer element type of `type` by truncation, if it has one).
   Value splat(RankedTensorType type, double value);
 
   /// Broadcasts `value` to `shape` with numpy's rules.
   FailureOr<Value> broadcastTo(Value value, ArrayRef<int64_t> shape);
-  /// Converts `value` to `elementType` (f32 or f64); no-op if equal.
+  /// Converts `value` to `elementType` (f32, f64 or i64); no-op if equal.
   Value convert(Value value, Type elementType);
 
   /// Binary elementwise ops with numpy broadcasting and type promotion.
@@ -83,6 +84,14 @@ public:
   FailureOr<Value> mean(Value value, ArrayRef<int64_t> dims, bool keepDim);
   FailureOr<Value> prod(Value value, ArrayRef<int64_t> dims, bool keepDim);
   FailureOr<Value> amax(Value value, ArrayRef<int64_t> dims, bool keepDim);
+  /// PyTorch's max(dim) and min(dim): the extremum along `dim` (negative
+  /// counts from the end) and its index (i64; the first of ties, the first
+  /// NaN), with `dim` kept with size 1 if `keepDim`. A 0-d tensor is its own
+  /// extremum, at index 0.
+  FailureOr<std::pair<Value, Value>> maxAlongDim(Value value, int64_t dim,
+                                                 bool keepDim);
+  FailureOr<std::pair<Value, Value>> minAlongDim(Value value, int64_t dim,
+                                                 bool keepDim);
 
   /// Reshapes to `shape`, in which one entry may be -1 (inferred).
   FailureOr<Value> reshape(Value value, ArrayRef<int64_t> shape);
@@ -122,6 +131,11 @@ private:
                                                          Value lhs, Value rhs);
   template <typename OpTy>
   FailureOr<Value> binary(StringRef opName, Value lhs, Value rhs);
+  /// Emits `adjit.argmax` or `adjit.argmin` (`OpTy`) for maxAlongDim and
+  /// minAlongDim; `opName` names the eager op in messages.
+  template <typename OpTy>
+  FailureOr<std::pair<Value, Value>>
+  extremumAlongDim(StringRef opName, Value value, int64_t dim, bool keepDim);
   /// Emits the reduction of `value` described by `reduction`.
   template <typename OpTy>
   FailureOr<Value> reduce(Value value,

@@ -13,13 +13,14 @@
 namespace adjit::jit {
 
 /// Element types of the tensors compiled functions take and return. `I1`
-/// elements are bytes holding 0 or 1.
-enum class ElementType { F32, F64, I1 };
+/// elements are bytes holding 0 or 1; `I64` elements are signed 64-bit
+/// integers.
+enum class ElementType { F32, F64, I1, I64 };
 
 /// Returns the size in bytes of one element of `type`.
 size_t getElementSize(ElementType type);
 
-/// Returns the MLIR spelling of `type`: `f32`, `f64` or `i1`.
+/// Returns the MLIR spelling of `type`: `f32`, `f64`, `i1` or `i64`.
 std::string toString(ElementType type);
 
 /// Formats `value`, an element of a tensor of the float type `type`, as an
@@ -75,7 +76,7 @@ public:
   void *getData() { return data; }
   const void *getData() const { return data; }
   /// Returns the elements as `T`, which must match the element type
-  /// (`float`, `double`, or `uint8_t` for `i1`).
+  /// (`float`, `double`, `uint8_t` for `i1`, `int64_t` for `i64`).
   template <typename T> T *getDataAs() { return static_cast<T *>(data); }
   template <typename T> const T *getDataAs() const {
     return static_cast<const T *>(data);

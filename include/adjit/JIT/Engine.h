@@ -28,7 +28,7 @@ struct FunctionSignature {
   std::vector<TensorType> arguments;
   std::vector<TensorType> results;
   /// Empty if the JIT can call the function; otherwise why it cannot (an
-  /// argument or result that is not a static f32/f64/i1 tensor).
+  /// argument or result that is not a static f32/f64/i1/i64 tensor).
   std::string notCallableReason;
 
   /// Returns the MLIR spelling, e.g. `@f(tensor<2xf32>) -> (tensor<f32>)`.

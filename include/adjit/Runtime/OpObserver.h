@@ -38,6 +38,11 @@ enum class OpKind {
   Mean,
   Prod,
   Amax,
+  /// max(dim) and min(dim), which return two tensors and are reported once
+  /// for each: `ints` is {dim, 0} for the values and {dim, 1} for the
+  /// indices, `keepDim` as in PyTorch. (argmax and argmin report both.)
+  MaxDim,
+  MinDim,
   /// Any op that only changes the shape (reshape, view, flatten, squeeze,
   /// unsqueeze): the output's shape is the new shape.
   Reshape,

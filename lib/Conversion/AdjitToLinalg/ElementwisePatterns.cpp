@@ -61,6 +61,57 @@ Value buildCustomScalar(SignOp, OpBuilder &b, Location loc, ValueRange a) {
   return arith::SelectOp::create(b, loc, positive, one, negativeOrZero);
 }
 
+// The scalar bodies of the elementwise ops that are defined on i64 (their
+// acceptsIntegers()); arithmetic wraps, as the eager int64 kernels'.
+Value buildIntegerScalar(NegOp, OpBuilder &b, Location loc, ValueRange a) {
+  Value zero =
+      arith::ConstantOp::create(b, loc, b.getIntegerAttr(a[0].getType(), 0));
+  return arith::SubIOp::create(b, loc, zero, a[0]);
+}
+Value buildIntegerScalar(AbsOp, OpBuilder &b, Location loc, ValueRange a) {
+  return math::AbsIOp::create(b, loc, a[0]);
+}
+Value buildIntegerScalar(ReluOp, OpBuilder &b, Location loc, ValueRange a) {
+  Value zero =
+      arith::ConstantOp::create(b, loc, b.getIntegerAttr(a[0].getType(), 0));
+  return arith::MaxSIOp::create(b, loc, a[0], zero);
+}
+Value buildIntegerScalar(SignOp, OpBuilder &b, Location loc, ValueRange a) {
+  // (0 < x) - (x < 0), as the eager kernel.
+  Type type = a[0].getType();
+  Value zero = arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, 0));
+  Value positive =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, a[0], zero);
+  Value negative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, a[0], zero);
+  return arith::SubIOp::create(b, loc,
+                               arith::ExtUIOp::create(b, loc, type, positive),
+                               arith::ExtUIOp::create(b, loc, type, negative));
+}
+Value buildIntegerScalar(AddOp, OpBuilder &b, Location loc, ValueRange a) {
+  return arith::AddIOp::create(b, loc, a[0], a[1]);
+}
+Value buildIntegerScalar(SubOp, OpBuilder &b, Location loc, ValueRange a) {
+  return arith::SubIOp::create(b, loc, a[0], a[1]);
+}
+Value buildIntegerScalar(MulOp, OpBuilder &b, Location loc, ValueRange a) {
+  return arith::MulIOp::create(b, loc, a[0], a[1]);
+}
+Value buildIntegerScalar(MaxOp, OpBuilder &b, Location loc, ValueRange a) {
+  return arith::MaxSIOp::create(b, loc, a[0], a[1]);
+}
+Value buildIntegerScalar(MinOp, OpBuilder &b, Location loc, ValueRange a) {
+  return arith::MinSIOp::create(b, loc, a[0], a[1]);
+}
+/// The ops that are not defined on i64 (their verifier rejects it) have no
+/// integer body.
+template <typename OpTy>
+Value buildIntegerScalar(OpTy, OpBuilder &, Location, ValueRange) {
+  static_assert(!OpTy::acceptsIntegers(),
+                "an op defined on i64 needs an integer scalar body");
+  return {};
+}
+
 /// The `MathOp` and `ScalarOp` columns of Ops.def: an arith or math dialect
 /// op, or Custom.
 namespace scalar_body {
@@ -108,10 +159,14 @@ struct ElementwiseLowering : OpConversionPattern<SourceOp> {
   matchAndRewrite(SourceOp op, typename SourceOp::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op.getType());
+    bool integer = isa<IntegerType>(type.getElementType());
+    if (integer && !SourceOp::acceptsIntegers())
+      return rewriter.notifyMatchFailure(op, "not defined on integers");
     Value result = lowering::buildElementwiseGeneric(
         rewriter, op.getLoc(), type, adaptor.getOperands(),
         [&](OpBuilder &b, Location loc, ValueRange args) {
-          return buildScalar(op, b, loc, args);
+          return integer ? buildIntegerScalar(op, b, loc, args)
+                         : buildScalar(op, b, loc, args);
         });
     rewriter.replaceOp(op, result);
     return success();
@@ -138,18 +193,42 @@ arith::CmpFPredicate toArithPredicate(ComparePredicate predicate) {
   llvm_unreachable("unknown adjit.compare predicate");
 }
 
+arith::CmpIPredicate toArithIntegerPredicate(ComparePredicate predicate) {
+  switch (predicate) {
+  case ComparePredicate::eq:
+    return arith::CmpIPredicate::eq;
+  case ComparePredicate::ne:
+    return arith::CmpIPredicate::ne;
+  case ComparePredicate::lt:
+    return arith::CmpIPredicate::slt;
+  case ComparePredicate::le:
+    return arith::CmpIPredicate::sle;
+  case ComparePredicate::gt:
+    return arith::CmpIPredicate::sgt;
+  case ComparePredicate::ge:
+    return arith::CmpIPredicate::sge;
+  }
+  llvm_unreachable("unknown adjit.compare predicate");
+}
+
 struct CompareLowering : OpConversionPattern<CompareOp> {
   using OpConversionPattern::OpConversionPattern;
 
   LogicalResult
   matchAndRewrite(CompareOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    arith::CmpFPredicate predicate = toArithPredicate(op.getPredicate());
+    ComparePredicate predicate = op.getPredicate();
+    bool integer = isa<IntegerType>(
+        cast<RankedTensorType>(op.getLhs().getType()).getElementType());
     Value result = lowering::buildElementwiseGeneric(
         rewriter, op.getLoc(), cast<RankedTensorType>(op.getType()),
         adaptor.getOperands(),
         [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
-          return arith::CmpFOp::create(b, loc, predicate, args[0], args[1]);
+          if (integer)
+            return arith::CmpIOp::create(
+                b, loc, toArithIntegerPredicate(predicate), args[0], args[1]);
+          return arith::CmpFOp::create(b, loc, toArithPredicate(predicate),
+                                       args[0], args[1]);
         });
     rewriter.replaceOp(op, result);
     return success();
@@ -185,14 +264,20 @@ struct ConvertLowering : OpConversionPattern<ConvertOp> {
       rewriter.replaceOp(op, operand);
       return success();
     }
-    auto resultElementType = cast<FloatType>(resultType.getElementType());
-    auto operandElementType = cast<FloatType>(
-        cast<RankedTensorType>(operand.getType()).getElementType());
-    bool widens = resultElementType.getWidth() > operandElementType.getWidth();
+    Type resultElementType = resultType.getElementType();
+    Type operandElementType =
+        cast<RankedTensorType>(operand.getType()).getElementType();
     Value result = lowering::buildElementwiseGeneric(
         rewriter, op.getLoc(), resultType, operand,
         [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
-          if (widens)
+          // i64 to float rounds to nearest even, float to i64 truncates
+          // toward zero, as C++ conversions (the eager kernels) do.
+          if (isa<IntegerType>(operandElementType))
+            return arith::SIToFPOp::create(b, loc, resultElementType, args[0]);
+          if (isa<IntegerType>(resultElementType))
+            return arith::FPToSIOp::create(b, loc, resultElementType, args[0]);
+          if (resultElementType.getIntOrFloatBitWidth() >
+              operandElementType.getIntOrFloatBitWidth())
             return arith::ExtFOp::create(b, loc, resultElementType, args[0]);
           // Rounds to nearest even.
           return arith::TruncFOp::create(b, loc, resultElementType, args[0]);

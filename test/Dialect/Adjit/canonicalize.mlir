@@ -550,3 +550,37 @@ func.func @reduce_prod_folds(%x: tensor<2x1xf32>) -> (tensor<2x1xf32>, tensor<2x
   %2 = adjit.reduce_prod %x, dims = [0] : tensor<2x1xf32> -> tensor<1xf32>
   return %0, %1, %2 : tensor<2x1xf32>, tensor<2xf32>, tensor<1xf32>
 }
+
+// -----
+
+// i64 constants are not folded by the float folders (nor mistaken for
+// floats); conversions through or from i64 are not round trips.
+// CHECK-LABEL: func @no_fold_integers
+// CHECK-DAG: %[[A:.*]] = adjit.constant dense<[1, -2]> : tensor<2xi64>
+// CHECK-DAG: %[[B:.*]] = adjit.constant dense<3> : tensor<2xi64>
+// CHECK: adjit.add %[[A]], %[[B]] : tensor<2xi64>
+// CHECK: adjit.mul %[[A]], %[[B]] : tensor<2xi64>
+// CHECK: adjit.neg %[[B]] : tensor<2xi64>
+// CHECK: adjit.abs %[[A]] : tensor<2xi64>
+// CHECK: adjit.compare lt, %[[A]], %[[B]] : tensor<2xi64>
+// CHECK: %[[I:.*]] = adjit.convert %{{.*}} : tensor<2xf64> to tensor<2xi64>
+// CHECK: adjit.convert %[[I]] : tensor<2xi64> to tensor<2xf64>
+// CHECK: adjit.convert %{{.*}} : tensor<2xf32> to tensor<2xi64>
+func.func @no_fold_integers(%x: tensor<2xf64>)
+    -> (tensor<2xi64>, tensor<2xi64>, tensor<2xi64>, tensor<2xi64>,
+        tensor<2xi1>, tensor<2xf64>, tensor<2xi64>) {
+  %a = adjit.constant dense<[1, -2]> : tensor<2xi64>
+  %b = adjit.constant dense<3> : tensor<2xi64>
+  %sum = adjit.add %a, %b : tensor<2xi64>
+  %product = adjit.mul %a, %b : tensor<2xi64>
+  %negated = adjit.neg %b : tensor<2xi64>
+  %abs = adjit.abs %a : tensor<2xi64>
+  %less = adjit.compare lt, %a, %b : tensor<2xi64>
+  %i = adjit.convert %x : tensor<2xf64> to tensor<2xi64>
+  %back = adjit.convert %i : tensor<2xi64> to tensor<2xf64>
+  %half = adjit.constant dense<0.5> : tensor<2xf32>
+  %truncated = adjit.convert %half : tensor<2xf32> to tensor<2xi64>
+  return %sum, %product, %negated, %abs, %less, %back, %truncated
+      : tensor<2xi64>, tensor<2xi64>, tensor<2xi64>, tensor<2xi64>,
+        tensor<2xi1>, tensor<2xf64>, tensor<2xi64>
+}

@@ -34,8 +34,98 @@ func.func @unary_result_type(%a: tensor<2xf32>) {
 // -----
 
 func.func @integer_operands(%a: tensor<2xi32>) {
-  // expected-error @+1 {{'adjit.neg' op operand #0 must be statically shaped tensor of 32-bit float or 64-bit float values, but got 'tensor<2xi32>'}}
+  // expected-error @+1 {{'adjit.neg' op operand #0 must be statically shaped tensor of 32-bit float or 64-bit float or 64-bit signless integer values, but got 'tensor<2xi32>'}}
   %0 = adjit.neg %a : tensor<2xi32>
+  return
+}
+
+// -----
+
+// Eager exp, log, ... of an integer tensor compute in float32: the IR has no
+// integer exp.
+func.func @float_only_unary(%a: tensor<2xi64>) {
+  // expected-error @+1 {{'adjit.exp' op operand #0 must be statically shaped tensor of 32-bit float or 64-bit float values, but got 'tensor<2xi64>'}}
+  %0 = adjit.exp %a : tensor<2xi64>
+  return
+}
+
+// -----
+
+func.func @float_only_binary(%a: tensor<2xi64>) {
+  // expected-error @+1 {{'adjit.div' op operand #0 must be statically shaped tensor of 32-bit float or 64-bit float values, but got 'tensor<2xi64>'}}
+  %0 = adjit.div %a, %a : tensor<2xi64>
+  return
+}
+
+// -----
+
+func.func @float_only_rounding(%a: tensor<2xi64>) {
+  // expected-error @+1 {{'adjit.floor' op operand #0 must be statically shaped tensor of 32-bit float or 64-bit float values, but got 'tensor<2xi64>'}}
+  %0 = adjit.floor %a : tensor<2xi64>
+  return
+}
+
+// -----
+
+func.func @integer_matmul(%a: tensor<2x2xi64>) {
+  // expected-error @+1 {{'adjit.matmul' op operand #0 must be statically shaped tensor of 32-bit float or 64-bit float values, but got 'tensor<2x2xi64>'}}
+  %0 = adjit.matmul %a, %a : tensor<2x2xi64>, tensor<2x2xi64> -> tensor<2x2xi64>
+  return
+}
+
+// -----
+
+func.func @convert_mask(%a: tensor<2xi1>) {
+  // expected-error @+1 {{'adjit.convert' op operand #0 must be statically shaped tensor of 32-bit float or 64-bit float or 64-bit signless integer values, but got 'tensor<2xi1>'}}
+  %0 = adjit.convert %a : tensor<2xi1> to tensor<2xi64>
+  return
+}
+
+// -----
+
+func.func @compare_mixed(%a: tensor<2xi64>, %b: tensor<2xf32>) {
+  // expected-error @+1 {{'adjit.compare' op requires operands of identical type, got 'tensor<2xi64>' and 'tensor<2xf32>'}}
+  %0 = "adjit.compare"(%a, %b) {predicate = 0 : i64} : (tensor<2xi64>, tensor<2xf32>) -> tensor<2xi1>
+  return
+}
+
+// -----
+
+func.func @argmax_dim_range(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'adjit.argmax' op dimension 2 is out of range for 'tensor<2x3xf32>' (valid: 0 to 1)}}
+  %v, %i = "adjit.argmax"(%x) {dim = 2 : i64} : (tensor<2x3xf32>) -> (tensor<2xf32>, tensor<2xi64>)
+  return
+}
+
+// -----
+
+func.func @argmax_rank_zero(%x: tensor<f32>) {
+  // expected-error @+1 {{'adjit.argmin' op expects an operand of rank at least 1, got 'tensor<f32>'}}
+  %v, %i = "adjit.argmin"(%x) {dim = 0 : i64} : (tensor<f32>) -> (tensor<f32>, tensor<i64>)
+  return
+}
+
+// -----
+
+func.func @argmax_empty_dim(%x: tensor<2x0xf32>) {
+  // expected-error @+1 {{'adjit.argmax' op cannot choose an element along dimension 1 of size 0 of 'tensor<2x0xf32>'}}
+  %v, %i = adjit.argmax %x, dim = 1 : tensor<2x0xf32> -> tensor<2xf32>, tensor<2xi64>
+  return
+}
+
+// -----
+
+func.func @argmax_result_types(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'adjit.argmax' op result type 'tensor<3xf32>', 'tensor<2xi64>' does not match the type 'tensor<2xf32>', 'tensor<2xi64>' that follows from the operands and attributes}}
+  %v, %i = adjit.argmax %x, dim = 1 : tensor<2x3xf32> -> tensor<3xf32>, tensor<2xi64>
+  return
+}
+
+// -----
+
+func.func @argmax_index_type(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'adjit.argmax' op result #1 must be statically shaped tensor of 64-bit signless integer values, but got 'tensor<2xf32>'}}
+  %v, %i = adjit.argmax %x, dim = 1 : tensor<2x3xf32> -> tensor<2xf32>, tensor<2xf32>
   return
 }
 
@@ -98,7 +188,7 @@ func.func @select_condition_shape(%m: tensor<3xi1>, %a: tensor<2xf32>) {
 // -----
 
 func.func @constant_element_type() {
-  // expected-error @+1 {{'adjit.constant' op result #0 must be statically shaped tensor of 32-bit float or 64-bit float or 1-bit signless integer values, but got 'tensor<2xi32>'}}
+  // expected-error @+1 {{'adjit.constant' op result #0 must be statically shaped tensor of 32-bit float or 64-bit float or 64-bit signless integer or 1-bit signless integer values, but got 'tensor<2xi32>'}}
   %0 = adjit.constant dense<[1, 2]> : tensor<2xi32>
   return
 }

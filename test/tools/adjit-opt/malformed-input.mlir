@@ -39,7 +39,7 @@ func.func @scalar_select(%m: i1, %a: f32) {
 
 // -----
 
-// CHECK: malformed-input.mlir:[[# @LINE + 2]]:8: error: 'adjit.add' op operand #0 must be statically shaped tensor of 32-bit float or 64-bit float values, but got 'f32'
+// CHECK: malformed-input.mlir:[[# @LINE + 2]]:8: error: 'adjit.add' op operand #0 must be statically shaped tensor of 32-bit float or 64-bit float or 64-bit signless integer values, but got 'f32'
 func.func @scalar_add(%a: f32) {
   %0 = adjit.add %a, %a : f32
   return

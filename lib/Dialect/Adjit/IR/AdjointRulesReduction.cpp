@@ -1,10 +1,11 @@
-//===- AdjointRulesReduction.cpp - adjoints of adjit reductions -----------===//
+//===- AdjointRulesReduction.cpp - adjoints of reductions and argmax ------===//
 
 #include "AdjointUtils.h"
 
 using namespace mlir;
 using namespace mlir::adjit;
 using namespace mlir::adjit::detail;
+namespace derivatives = ::adjit::semantics::derivatives;
 
 LogicalResult
 ReduceSumOp::buildAdjoints(OpBuilder &builder, ArrayRef<Value> resultAdjoints,
@@ -60,5 +61,36 @@ ReduceProdOp::buildAdjoints(OpBuilder &builder, ArrayRef<Value> resultAdjoints,
       broadcastBack(builder, getLoc(), resultAdjoints[0], type, getDims());
   operandAdjoints[0] =
       ::adjit::semantics::derivatives::Prod::vjp(b, g, getOperand(), getDims());
+  return success();
+}
+
+LogicalResult mlir::adjit::detail::buildArgExtremumAdjoints(
+    Operation *op, Value indices, int64_t dim, OpBuilder &builder,
+    ArrayRef<Value> resultAdjoints, ArrayRef<bool> requested,
+    SmallVectorImpl<Value> &operandAdjoints) {
+  initOperandAdjoints(op, operandAdjoints);
+  if (!requested[0] || !resultAdjoints[0])
+    return success();
+  // As PyTorch's max(dim): the chosen element, where its position along dim
+  // equals the index, receives the adjoint; the others receive zero.
+  Location loc = op->getLoc();
+  auto type = cast<RankedTensorType>(op->getOperand(0).getType());
+  auto indexType = type.clone(builder.getI64Type());
+  int64_t size = type.getDimSize(dim);
+  SmallVector<int64_t> iota = llvm::to_vector(llvm::seq<int64_t>(0, size));
+  Value positions = ConstantOp::create(
+      builder, loc,
+      DenseElementsAttr::get(
+          RankedTensorType::get({size}, builder.getI64Type()),
+          ArrayRef<int64_t>(iota)));
+  Value positionsAlongDim =
+      BroadcastOp::create(builder, loc, indexType, positions, {dim});
+  Value chosen = broadcastBack(builder, loc, indices, indexType, {dim});
+  Value isChosen = CompareOp::create(builder, loc, ComparePredicate::eq,
+                                     positionsAlongDim, chosen);
+  Value adjoint = broadcastBack(builder, loc, resultAdjoints[0], type, {dim});
+  RuleBuilder rules{builder, loc};
+  operandAdjoints[0] =
+      derivatives::Where::vjp(rules, adjoint, isChosen, true, false).lhs;
   return success();
 }

@@ -41,24 +41,24 @@ LogicalResult ConvertOp::verify() {
 OpFoldResult ConvertOp::fold(FoldAdaptor adaptor) {
   if (getOperand().getType() == getType())
     return getOperand();
-  // A round trip through a wider type is exact: f32 -> f64 -> f32 is x.
+  // A round trip through a wider float type is exact: f32 -> f64 -> f32 is
+  // x. Round trips through or from i64 are not.
+  auto resultType = cast<ShapedType>(getType());
+  auto resultElement = dyn_cast<FloatType>(resultType.getElementType());
   if (auto inner = getOperand().getDefiningOp<ConvertOp>()) {
     Value source = inner.getOperand();
-    auto sourceElement =
-        cast<FloatType>(cast<ShapedType>(source.getType()).getElementType());
     auto middleElement =
-        cast<FloatType>(cast<ShapedType>(inner.getType()).getElementType());
-    if (source.getType() == getType() &&
-        middleElement.getWidth() >= sourceElement.getWidth())
+        dyn_cast<FloatType>(cast<ShapedType>(inner.getType()).getElementType());
+    if (source.getType() == getType() && resultElement && middleElement &&
+        middleElement.getWidth() >= resultElement.getWidth())
       return source;
   }
-  if (auto splat = dyn_cast_or_null<SplatElementsAttr>(adaptor.getOperand())) {
-    auto resultType = cast<ShapedType>(getType());
+  auto splat = dyn_cast_or_null<SplatElementsAttr>(adaptor.getOperand());
+  if (splat && resultElement && isa<FloatType>(splat.getElementType())) {
     APFloat value = splat.getSplatValue<APFloat>();
     bool losesInfo = false;
-    value.convert(
-        cast<FloatType>(resultType.getElementType()).getFloatSemantics(),
-        APFloat::rmNearestTiesToEven, &losesInfo);
+    value.convert(resultElement.getFloatSemantics(),
+                  APFloat::rmNearestTiesToEven, &losesInfo);
     return SplatElementsAttr::get(resultType, value);
   }
   return {};

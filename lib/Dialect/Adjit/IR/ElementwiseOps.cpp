@@ -55,12 +55,12 @@ adjit::detail::inferElementwiseResultType(std::optional<Location> location,
 //===----------------------------------------------------------------------===//
 
 namespace {
-/// Folds a binary op whose operands are both small constants by applying
-/// `calculate` to every pair of elements.
+/// Folds a binary op whose operands are both small float constants by
+/// applying `calculate` to every pair of elements.
 OpFoldResult foldConstantBinary(
     ArrayRef<Attribute> operands,
     function_ref<APFloat(const APFloat &, const APFloat &)> calculate) {
-  if (!llvm::all_of(operands, isSmallConstant))
+  if (!llvm::all_of(operands, isSmallFloatConstant))
     return {};
   return constFoldBinaryOp<FloatAttr, APFloat, void>(
       operands, [&](APFloat lhs, APFloat rhs) { return calculate(lhs, rhs); });
@@ -138,7 +138,7 @@ OpFoldResult PowOp::fold(FoldAdaptor adaptor) {
 OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
   if (auto inner = getOperand().getDefiningOp<NegOp>())
     return inner.getOperand();
-  if (!isSmallConstant(adaptor.getOperand()))
+  if (!isSmallFloatConstant(adaptor.getOperand()))
     return {};
   return constFoldUnaryOp<FloatAttr, APFloat, void>(adaptor.getOperands(),
                                                     [](APFloat value) {
@@ -150,7 +150,7 @@ OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
 OpFoldResult AbsOp::fold(FoldAdaptor adaptor) {
   if (auto inner = getOperand().getDefiningOp<AbsOp>())
     return inner.getResult();
-  if (!isSmallConstant(adaptor.getOperand()))
+  if (!isSmallFloatConstant(adaptor.getOperand()))
     return {};
   return constFoldUnaryOp<FloatAttr, APFloat, void>(adaptor.getOperands(),
                                                     [](APFloat value) {
@@ -242,7 +242,7 @@ bool evaluatePredicate(ComparePredicate predicate, const APFloat &lhs,
 OpFoldResult CompareOp::fold(FoldAdaptor adaptor) {
   auto lhs = dyn_cast_or_null<DenseElementsAttr>(adaptor.getLhs());
   auto rhs = dyn_cast_or_null<DenseElementsAttr>(adaptor.getRhs());
-  if (!isSmallConstant(lhs) || !isSmallConstant(rhs))
+  if (!isSmallFloatConstant(lhs) || !isSmallFloatConstant(rhs))
     return {};
   auto resultType = cast<ShapedType>(getType());
   if (lhs.isSplat() && rhs.isSplat())

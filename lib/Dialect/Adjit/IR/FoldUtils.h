@@ -21,6 +21,13 @@ inline bool isSmallConstant(Attribute attr) {
          (dense.isSplat() || dense.getNumElements() <= kMaxFoldedElements);
 }
 
+/// Returns true if `attr` is a small constant (see isSmallConstant) of a
+/// float element type; the folders that compute with APFloat take only these.
+inline bool isSmallFloatConstant(Attribute attr) {
+  return isSmallConstant(attr) &&
+         isa<FloatType>(cast<DenseElementsAttr>(attr).getElementType());
+}
+
 /// Returns true if `attr` is a splat float constant whose value satisfies
 /// `predicate`.
 inline bool

@@ -1,4 +1,4 @@
-//===- ReductionOps.cpp - adjit.reduce_sum, reduce_max and reduce_prod ----===//
+//===- ReductionOps.cpp - adjit reductions, argmax and argmin -------------===//
 
 #include "adjit/Dialect/Adjit/IR/Adjit.h"
 
@@ -30,6 +30,25 @@ LogicalResult adjit::detail::inferReductionResultType(
     if (!llvm::is_contained(dims, static_cast<int64_t>(dim)))
       shape.push_back(size);
   types.push_back(RankedTensorType::get(shape, type.getElementType()));
+  return success();
+}
+
+LogicalResult adjit::detail::inferArgExtremumResultTypes(
+    std::optional<Location> location, StringRef opName, Type operandType,
+    int64_t dim, SmallVectorImpl<Type> &types) {
+  auto type = dyn_cast<RankedTensorType>(operandType);
+  if (type && type.getRank() == 0)
+    return emitOptionalError(location, "'", opName, "' op expects an operand ",
+                             "of rank at least 1, got ", type);
+  if (failed(inferReductionResultType(location, opName, operandType, {dim},
+                                      types)))
+    return failure();
+  if (type.getDimSize(dim) == 0)
+    return emitOptionalError(location, "'", opName,
+                             "' op cannot choose an element along dimension ",
+                             dim, " of size 0 of ", type);
+  auto values = cast<RankedTensorType>(types.back());
+  types.push_back(values.clone(IntegerType::get(type.getContext(), 64)));
   return success();
 }
 

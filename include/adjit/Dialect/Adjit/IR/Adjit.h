@@ -40,6 +40,24 @@ LogicalResult inferReductionResultType(std::optional<Location> location,
                                        ArrayRef<int64_t> dims,
                                        SmallVectorImpl<Type> &types);
 
+/// Infers the result types of `adjit.argmax` / `adjit.argmin` of
+/// `operandType` along `dim`: the values (the operand's element type) and
+/// the indices (`i64`), both of the operand's shape without `dim`. `dim` must
+/// be within the operand's rank and have at least one element.
+LogicalResult inferArgExtremumResultTypes(std::optional<Location> location,
+                                          StringRef opName, Type operandType,
+                                          int64_t dim,
+                                          SmallVectorImpl<Type> &types);
+
+/// The adjoint rule of `adjit.argmax` / `adjit.argmin` (`op`, whose index
+/// result is `indices`): the adjoint of the values goes to the chosen
+/// element along `dim`, zero to the others.
+LogicalResult buildArgExtremumAdjoints(Operation *op, Value indices,
+                                       int64_t dim, OpBuilder &builder,
+                                       ArrayRef<Value> resultAdjoints,
+                                       ArrayRef<bool> requested,
+                                       SmallVectorImpl<Value> &operandAdjoints);
+
 /// Verifies an op that implements InferTypeOpInterface by running its type
 /// inference with the op's location, so that the inference's diagnostics
 /// (which name the offending shapes) are reported.

@@ -14,8 +14,8 @@ def Adjit_Dialect : Dialect {
   let description = [{
     The `adjit` dialect holds the programs that adjit traces from eager tensor
     code and the adjoint programs its autodiff pass derives from them. Every
-    op works on statically shaped, ranked tensors of `f32` or `f64` (`i1` for
-    masks) with value semantics. Shapes never change implicitly: binary
+    op works on statically shaped, ranked tensors of `f32` or `f64` (`i64` for
+    integers and indices, `i1` for masks) with value semantics. Shapes never change implicitly: binary
     elementwise ops require operands of identical type, and broadcasting is
     always spelled out with `adjit.broadcast`, so later passes never guess.
   }];
@@ -29,7 +29,10 @@ def Adjit_Dialect : Dialect {
 
 def Adjit_FloatTensor : StaticShapeTensorOf<[F32, F64]>;
 def Adjit_MaskTensor : StaticShapeTensorOf<[I1]>;
-def Adjit_AnyTensor : StaticShapeTensorOf<[F32, F64, I1]>;
+def Adjit_IndexTensor : StaticShapeTensorOf<[I64]>;
+// Values that arithmetic is defined on: floats and signed 64-bit integers.
+def Adjit_NumericTensor : StaticShapeTensorOf<[F32, F64, I64]>;
+def Adjit_AnyTensor : StaticShapeTensorOf<[F32, F64, I64, I1]>;
 
 //===----------------------------------------------------------------------===//
 // Enums

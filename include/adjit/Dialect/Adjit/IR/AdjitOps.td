@@ -13,12 +13,22 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 
 // Elementwise ops print as `adjit.op %a, %b : tensor<...>`: every operand and
 // the result have the one type after the colon. `extraDefinition` is appended
-// to the op's class definitions.
+// to the op's class definitions. Ops with `integers` set are also defined on
+// `i64` tensors; the others only on `f32` and `f64`.
 class Adjit_ElementwiseOp<string mnemonic, list<Trait> traits = [],
-                          code extraDefinition = [{}]>
+                          code extraDefinition = [{}], bit integers = 0>
     : Adjit_InferredTypeOp<mnemonic, traits # [Pure,
                                     DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
-  let results = (outs Adjit_FloatTensor:$result);
+  TypeConstraint valueType =
+      !if(integers, Adjit_NumericTensor, Adjit_FloatTensor);
+  code integerDeclaration = [{
+    /// Whether the op is defined on `i64` tensors (else `f32`/`f64` only).
+    static constexpr bool acceptsIntegers() { return }] #
+      !if(integers, "true", "false") # [{; }
+  }];
+  string integerNote = !if(integers,
+      " Also defined on `i64` tensors (integer arithmetic wraps).", "");
+  let results = (outs valueType:$result);
   let hasCustomAssemblyFormat = 1;
   let extraClassDefinition = verifyByInference # extraDefinition # [{
     ::mlir::ParseResult $cppClass::parse(::mlir::OpAsmParser &parser,
@@ -39,16 +49,16 @@ class Adjit_ElementwiseOp<string mnemonic, list<Trait> traits = [],
 }
 
 class Adjit_UnaryOp<string mnemonic, string expression, list<Trait> traits = [],
-                    code extraDefinition = [{}]>
-    : Adjit_ElementwiseOp<mnemonic, traits, extraDefinition> {
+                    code extraDefinition = [{}], bit integers = 0>
+    : Adjit_ElementwiseOp<mnemonic, traits, extraDefinition, integers> {
   let summary = "elementwise " # expression;
-  let arguments = (ins Adjit_FloatTensor:$operand);
-  let extraClassDeclaration = [{
+  let arguments = (ins valueType:$operand);
+  let extraClassDeclaration = integerDeclaration # [{
     static constexpr unsigned getNumOperandsOfFamily() { return 1; }
   }];
   let description = [{
     Computes `}] # expression # [{` for every element of the operand. The
-    result has the operand's type.
+    result has the operand's type.}] # integerNote # [{
 
     ```mlir
     %r = adjit.}] # mnemonic # [{ %x : tensor<4x8xf32>
@@ -56,17 +66,18 @@ class Adjit_UnaryOp<string mnemonic, string expression, list<Trait> traits = [],
   }];
 }
 
-class Adjit_BinaryOp<string mnemonic, string expression, list<Trait> traits = []>
-    : Adjit_ElementwiseOp<mnemonic, traits> {
+class Adjit_BinaryOp<string mnemonic, string expression, list<Trait> traits = [],
+                     bit integers = 0>
+    : Adjit_ElementwiseOp<mnemonic, traits, [{}], integers> {
   let summary = "elementwise " # expression;
-  let arguments = (ins Adjit_FloatTensor:$lhs, Adjit_FloatTensor:$rhs);
-  let extraClassDeclaration = [{
+  let arguments = (ins valueType:$lhs, valueType:$rhs);
+  let extraClassDeclaration = integerDeclaration # [{
     static constexpr unsigned getNumOperandsOfFamily() { return 2; }
   }];
   let description = [{
     Computes `}] # expression # [{` for every pair of elements at the same
     position. Both operands and the result have one type: broadcasting is
-    explicit (`adjit.broadcast`).
+    explicit (`adjit.broadcast`).}] # integerNote # [{
 
     ```mlir
     %r = adjit.}] # mnemonic # [{ %a, %b : tensor<4x8xf32>
@@ -78,20 +89,22 @@ class Adjit_BinaryOp<string mnemonic, string expression, list<Trait> traits = []
 // Binary elementwise ops
 //===----------------------------------------------------------------------===//
 
-def Adjit_AddOp : Adjit_BinaryOp<"add", "lhs + rhs", [Commutative]> {
+def Adjit_AddOp : Adjit_BinaryOp<"add", "lhs + rhs", [Commutative], 1> {
   let hasFolder = 1;
 }
-def Adjit_SubOp : Adjit_BinaryOp<"sub", "lhs - rhs"> { let hasFolder = 1; }
-def Adjit_MulOp : Adjit_BinaryOp<"mul", "lhs * rhs", [Commutative]> {
+def Adjit_SubOp : Adjit_BinaryOp<"sub", "lhs - rhs", [], 1> {
+  let hasFolder = 1;
+}
+def Adjit_MulOp : Adjit_BinaryOp<"mul", "lhs * rhs", [Commutative], 1> {
   let hasFolder = 1;
 }
 def Adjit_DivOp : Adjit_BinaryOp<"div", "lhs / rhs"> { let hasFolder = 1; }
 def Adjit_MaxOp : Adjit_BinaryOp<"max", "max(lhs, rhs) (NaN-propagating)",
-                                 [Commutative]> {
+                                 [Commutative], 1> {
   let hasFolder = 1;
 }
 def Adjit_MinOp : Adjit_BinaryOp<"min", "min(lhs, rhs) (NaN-propagating)",
-                                 [Commutative]> {
+                                 [Commutative], 1> {
   let hasFolder = 1;
 }
 def Adjit_PowOp : Adjit_BinaryOp<"pow", "lhs ^ rhs"> { let hasFolder = 1; }
@@ -104,7 +117,7 @@ def Adjit_PowOp : Adjit_BinaryOp<"pow", "lhs ^ rhs"> { let hasFolder = 1; }
 // derivative of adjit/Semantics/Derivatives.h, shared with eager autograd, and
 // their lowering the scalar body that Ops.def names.
 class Adjit_PrimitiveUnaryOp<string mnemonic, string expression,
-                             list<Trait> traits = []>
+                             list<Trait> traits = [], bit integers = 0>
     : Adjit_UnaryOp<mnemonic, expression, traits, [{
     ::llvm::LogicalResult $cppClass::buildAdjoints(
         ::mlir::OpBuilder &builder,
@@ -114,26 +127,31 @@ class Adjit_PrimitiveUnaryOp<string mnemonic, string expression,
       return ::mlir::adjit::detail::buildPrimitiveUnaryAdjoints(
           getOperation(), builder, resultAdjoints, requested, operandAdjoints);
     }
-  }]>;
+  }], integers>;
 
-def Adjit_NegOp : Adjit_PrimitiveUnaryOp<"neg", "-x"> { let hasFolder = 1; }
+def Adjit_NegOp : Adjit_PrimitiveUnaryOp<"neg", "-x", [], 1> {
+  let hasFolder = 1;
+}
 def Adjit_ExpOp : Adjit_PrimitiveUnaryOp<"exp", "exp(x)">;
 def Adjit_LogOp : Adjit_PrimitiveUnaryOp<"log", "log(x)">;
 def Adjit_SqrtOp : Adjit_PrimitiveUnaryOp<"sqrt", "sqrt(x)">;
 def Adjit_RsqrtOp : Adjit_UnaryOp<"rsqrt", "1 / sqrt(x)">;
 def Adjit_TanhOp : Adjit_PrimitiveUnaryOp<"tanh", "tanh(x)">;
 def Adjit_SigmoidOp : Adjit_PrimitiveUnaryOp<"sigmoid", "1 / (1 + exp(-x))">;
-def Adjit_ReluOp : Adjit_PrimitiveUnaryOp<"relu", "max(x, 0) (NaN-propagating)"> {
+def Adjit_ReluOp : Adjit_PrimitiveUnaryOp<"relu", "max(x, 0) (NaN-propagating)",
+                                         [], 1> {
   let hasFolder = 1;
 }
-def Adjit_AbsOp : Adjit_PrimitiveUnaryOp<"abs", "|x|"> { let hasFolder = 1; }
+def Adjit_AbsOp : Adjit_PrimitiveUnaryOp<"abs", "|x|", [], 1> {
+  let hasFolder = 1;
+}
 def Adjit_SinOp : Adjit_PrimitiveUnaryOp<"sin", "sin(x)">;
 def Adjit_CosOp : Adjit_PrimitiveUnaryOp<"cos", "cos(x)">;
 def Adjit_Log1pOp : Adjit_PrimitiveUnaryOp<"log1p", "log(1 + x)">;
 def Adjit_Expm1Op : Adjit_PrimitiveUnaryOp<"expm1", "exp(x) - 1">;
 def Adjit_ErfOp : Adjit_PrimitiveUnaryOp<"erf", "erf(x)">;
 def Adjit_SignOp : Adjit_PrimitiveUnaryOp<"sign",
-    "-1, 0 or 1 by the sign of x (0 for NaN)">;
+    "-1, 0 or 1 by the sign of x (0 for NaN)", [], 1>;
 def Adjit_FloorOp : Adjit_PrimitiveUnaryOp<"floor", "floor(x)">;
 def Adjit_CeilOp : Adjit_PrimitiveUnaryOp<"ceil", "ceil(x)">;
 def Adjit_RoundOp : Adjit_PrimitiveUnaryOp<"round",
@@ -150,15 +168,16 @@ def Adjit_CompareOp : Adjit_InferredTypeOp<"compare", [Pure,
   let description = [{
     Compares the elements of two operands of identical type with the
     predicate `eq`, `ne`, `lt`, `le`, `gt` or `ge` (ordered comparisons: any
-    comparison with NaN is false, except `ne`, which is true). The result is
-    an `i1` tensor of the operands' shape.
+    comparison with NaN is false, except `ne`, which is true; `i64` operands
+    compare as signed integers). The result is an `i1` tensor of the
+    operands' shape.
 
     ```mlir
     %m = adjit.compare lt, %a, %b : tensor<4xf32>
     ```
   }];
   let arguments = (ins Adjit_ComparePredicate:$predicate,
-                       Adjit_FloatTensor:$lhs, Adjit_FloatTensor:$rhs);
+                       Adjit_NumericTensor:$lhs, Adjit_NumericTensor:$rhs);
   let results = (outs Adjit_MaskTensor:$result);
   let hasCustomAssemblyFormat = 1;
   let hasFolder = 1;
@@ -212,7 +231,7 @@ def Adjit_ConstantOp : Adjit_InferredTypeOp<"constant", [ConstantLike, Pure,
   let summary = "tensor constant";
   let description = [{
     A tensor given by a dense elements attribute of a statically shaped
-    `f32`, `f64` or `i1` tensor type, which is also the result type.
+    `f32`, `f64`, `i64` or `i1` tensor type, which is also the result type.
 
     ```mlir
     %c = adjit.constant dense<[1.0, 2.0]> : tensor<2xf32>
@@ -226,18 +245,21 @@ def Adjit_ConstantOp : Adjit_InferredTypeOp<"constant", [ConstantLike, Pure,
 
 def Adjit_ConvertOp : Adjit_Op<"convert", [Pure,
     DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
-  let summary = "elementwise conversion between f32 and f64";
+  let summary = "elementwise conversion between f32, f64 and i64";
   let description = [{
-    Converts every element to the result's element type (`f32` to `f64` is
-    exact; `f64` to `f32` rounds to nearest even). Operand and result have
-    one shape. Converting to the operand's own type is allowed and folds away.
+    Converts every element to the result's element type: `f32` to `f64` is
+    exact; `f64` to `f32` and `i64` to a float type round to nearest even; a
+    float converts to `i64` by truncation toward zero (NaN and values out of
+    the range of `i64` have no defined result). Operand and result have one
+    shape. Converting to the operand's own type is allowed and folds away.
 
     ```mlir
     %d = adjit.convert %x : tensor<4xf32> to tensor<4xf64>
+    %i = adjit.convert %x : tensor<4xf32> to tensor<4xi64>
     ```
   }];
-  let arguments = (ins Adjit_FloatTensor:$operand);
-  let results = (outs Adjit_FloatTensor:$result);
+  let arguments = (ins Adjit_NumericTensor:$operand);
+  let results = (outs Adjit_NumericTensor:$result);
   let assemblyFormat = "$operand attr-dict `:` type($operand) `to` type($result)";
   let hasVerifier = 1;
   let hasFolder = 1;
@@ -397,14 +419,15 @@ class Adjit_ReductionOp<string mnemonic, string combiner>
     Reduces the operand over `dims` (strictly increasing, each in
     `[0, rank)`) with }] # combiner # [{; the reduced dimensions are removed
     from the result shape (keep them with `adjit.reshape`). Reducing over no
-    dimension returns the operand.
+    dimension returns the operand. The operand may be an `f32`, `f64` or
+    `i64` tensor.
 
     ```mlir
     %r = adjit.}] # mnemonic # [{ %x, dims = [1] : tensor<2x3xf32> -> tensor<2xf32>
     ```
   }];
-  let arguments = (ins Adjit_FloatTensor:$operand, DenseI64ArrayAttr:$dims);
-  let results = (outs Adjit_FloatTensor:$result);
+  let arguments = (ins Adjit_NumericTensor:$operand, DenseI64ArrayAttr:$dims);
+  let results = (outs Adjit_NumericTensor:$result);
   let assemblyFormat = [{
     $operand `,` `dims` `=` $dims attr-dict `:` type($operand) `->` type($result)
   }];
@@ -426,5 +449,55 @@ def Adjit_ReduceMaxOp : Adjit_ReductionOp<"reduce_max",
                                           "maximum (NaN-propagating)">;
 def Adjit_ReduceProdOp : Adjit_ReductionOp<"reduce_prod",
     "multiplication, in row-major order of the reduced elements">;
+
+// The extremum along one dimension and the index at which it is found.
+class Adjit_ArgExtremumOp<string mnemonic, string extremum, string order>
+    : Adjit_InferredTypeOp<mnemonic, [Pure,
+                          DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
+  let summary = "the " # extremum # " along a dimension and its index";
+  let description = [{
+    For every position of the other dimensions, finds the }] # extremum #
+    [{ of the operand along `dim` and returns it (`values`) with its
+    position along `dim` (`indices`, `i64`). Both results have the
+    operand's shape without `dim`, which must have at least one element. Of
+    equal elements the first (lowest index) is chosen; a NaN counts as }] #
+    order # [{ every number, and of several NaNs the first is chosen.
+
+    The adjoint of `values` flows to the chosen element only; `indices`
+    has no adjoint.
+
+    ```mlir
+    %v, %i = adjit.}] # mnemonic # [{ %x, dim = 1
+               : tensor<2x3xf32> -> tensor<2xf32>, tensor<2xi64>
+    ```
+  }];
+  let arguments = (ins Adjit_NumericTensor:$operand, I64Attr:$dim);
+  let results = (outs Adjit_NumericTensor:$values, Adjit_IndexTensor:$indices);
+  let assemblyFormat = [{
+    $operand `,` `dim` `=` $dim attr-dict `:` type($operand) `->`
+    type($values) `,` type($indices)
+  }];
+  let extraClassDefinition = verifyByInference # [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *, std::optional<::mlir::Location> location,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &types) {
+      return ::mlir::adjit::detail::inferArgExtremumResultTypes(
+          location, getOperationName(), adaptor.getOperand().getType(),
+          adaptor.getDim(), types);
+    }
+    ::llvm::LogicalResult $cppClass::buildAdjoints(
+        ::mlir::OpBuilder &builder,
+        ::llvm::ArrayRef<::mlir::Value> resultAdjoints,
+        ::llvm::ArrayRef<bool> requested,
+        ::llvm::SmallVectorImpl<::mlir::Value> &operandAdjoints) {
+      return ::mlir::adjit::detail::buildArgExtremumAdjoints(
+          getOperation(), getIndices(), getDim(), builder, resultAdjoints,
+          requested, operandAdjoints);
+    }
+  }];
+}
+
+def Adjit_ArgMaxOp : Adjit_ArgExtremumOp<"argmax", "maximum", "larger than">;
+def Adjit_ArgMinOp : Adjit_ArgExtremumOp<"argmin", "minimum", "smaller than">;
 
 #endif // ADJIT_DIALECT_ADJIT_IR_ADJITOPS_TD
