@@ -160,3 +160,22 @@ TEST(Prod, GradcheckAgainstFiniteDifferences) {
 }
 
 } // namespace
+
+namespace {
+TEST(Prod, Int64ProductsCompileExactlyAndWrapAsEagerly) {
+  // int64 tensors are i64 in the IR: products are exact beyond 2^53 and
+  // wrap on overflow, as the eager kernel's.
+  jit::CompiledFunction f = jit::compile(
+      [](const std::vector<Tensor> &in) { return prod(in[0], 1); });
+  Tensor x = from_vector({3, 1000003, 1000033, 7, 2, 1}, {2, 3}, kInt64);
+  Tensor big = full({1, 3}, 4294967311.0, kInt64); // overflows: wraps
+  for (const Tensor &input : {x, big}) {
+    Tensor compiled = f(input), eager = prod(input, 1);
+    ASSERT_EQ(compiled.dtype(), Dtype::Int64);
+    ASSERT_EQ(compiled.sizes(), eager.sizes());
+    for (int64_t i = 0; i < eager.numel(); ++i)
+      EXPECT_EQ(compiled.data_ptr<int64_t>()[i], eager.data_ptr<int64_t>()[i]);
+  }
+  EXPECT_EQ(prod(x, 1).data_ptr<int64_t>()[0], int64_t(3) * 1000003 * 1000033);
+}
+} // namespace
