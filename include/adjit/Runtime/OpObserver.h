@@ -208,7 +208,7 @@ bool haveIdenticalElements(const Tensor &a, const Tensor &b);
 /// observer as the one op `record`.
 /// A replaying observer is handed `record` instead, and `body` runs only for
 /// constants.
-template <typename Body> Tensor observeAsOneOp(OpRecord record, Body body) {
+template <typename Body> Tensor observeAsOneOp(OpRecord &&record, Body body) {
   OpObserver *observer = getCurrentObserver();
   if (observer->isReplaying() && record.kind != OpKind::Constant)
     return observer->replay(record);
