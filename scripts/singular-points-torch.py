@@ -62,6 +62,7 @@ OPS = {
     "log1p": (lambda x: torch.log1p(x), "d"),
     "expm1": (lambda x: torch.expm1(x), "d"),
     "erf": (lambda x: torch.erf(x), "d"),
+    "lgamma": (lambda x: torch.lgamma(x), "d"),
     "sign": (lambda x: torch.sign(x), "d"),
     "floor": (lambda x: torch.floor(x), "d"),
     "ceil": (lambda x: torch.ceil(x), "d"),

@@ -156,7 +156,7 @@ public:
 #include "adjit/Semantics/Ops.def"
   /// The unary elementwise primitives of adjit/Semantics/Ops.def: neg, exp,
   /// log, sqrt, tanh, sigmoid, relu, abs, sin, cos, log1p, expm1, erf, sign,
-  /// floor, ceil, round.
+  /// floor, ceil, round, lgamma, digamma.
 #define ADJIT_UNARY_OP(Kind, name, Result, Domain, MathOp) Tensor name() const;
 #include "adjit/Semantics/Ops.def"
   Tensor clamp(std::optional<double> min,
@@ -314,8 +314,9 @@ void manual_seed(uint64_t seed);
 /// The unary elementwise primitives, one per line of adjit/Semantics/Ops.def
 /// (which says, per op, the dtype of the result and where it is
 /// differentiable): neg, exp, log, sqrt, tanh, sigmoid, relu, abs, sin, cos,
-/// log1p, expm1, erf, sign, floor, ceil, round (round halves to even; sign,
-/// floor, ceil and round have a zero gradient).
+/// log1p, expm1, erf, sign, floor, ceil, round, lgamma, digamma (round halves
+/// to even; sign, floor, ceil and round have a zero gradient; lgamma's is
+/// digamma, and differentiating digamma is an error).
 #define ADJIT_UNARY_OP(Kind, name, Result, Domain, MathOp)                     \
   Tensor name(const Tensor &a);
 #include "adjit/Semantics/Ops.def"

@@ -12,6 +12,7 @@
 #include "adjit/JIT/Engine.h"
 
 #include "BlasRuntime.h"
+#include "ScalarRuntime.h"
 
 #include "adjit/InitAll.h"
 #include "adjit/Pipelines/Pipelines.h"
@@ -580,6 +581,9 @@ Engine::compileModule(mlir::ModuleOp module, std::string key) {
   (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap symbols;
     for (auto &[name, address] : detail::getBlasRuntimeSymbols())
+      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
+                                 llvm::JITSymbolFlags::Exported};
+    for (auto &[name, address] : detail::getScalarRuntimeSymbols())
       symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
                                  llvm::JITSymbolFlags::Exported};
     return symbols;

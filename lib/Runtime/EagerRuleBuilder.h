@@ -31,6 +31,8 @@ struct EagerRuleBuilder {
   Tensor sin(const Tensor &a) { return adjit::sin(a); }
   Tensor cos(const Tensor &a) { return adjit::cos(a); }
   Tensor sign(const Tensor &a) { return adjit::sign(a); }
+  Tensor digamma(const Tensor &a) { return adjit::digamma(a); }
+  [[noreturn]] Tensor unsupported(const char *message) { throw Error(message); }
   Tensor select(const Tensor &mask, const Tensor &a, const Tensor &b) {
     return adjit::where(mask, a, b);
   }

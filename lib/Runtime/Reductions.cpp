@@ -34,6 +34,23 @@ Tensor rowsForReduction(const Tensor &a, const Shape &dims, Dtype dtype,
   return castTo(permuted, dtype);
 }
 
+/// Reduces each of the \p rows contiguous rows of \p rowLen elements of
+/// \p src into one element of \p out: `acc = combine(acc, element)` from
+/// \p init in the accumulator type Acc, then converted to T.
+template <typename T, typename Acc, typename Combine>
+void reduceRows(const Tensor &src, const Tensor &out, int64_t rows,
+                int64_t rowLen, Acc init, Combine combine) {
+  const T *x = src.unsafeGetImpl()->data<T>();
+  T *o = out.unsafeGetImpl()->data<T>();
+  for (int64_t r = 0; r < rows; ++r) {
+    Acc acc = init;
+    const T *row = x + r * rowLen;
+    for (int64_t k = 0; k < rowLen; ++k)
+      acc = combine(acc, static_cast<Acc>(row[k]));
+    o[r] = static_cast<T>(acc);
+  }
+}
+
 /// Inserts size-1 dims at the (sorted) reduced \p dims.
 Tensor unsqueezeDims(Tensor g, const Shape &dims) {
   for (int64_t d : dims)
@@ -76,15 +93,8 @@ Tensor adjit::sum(const Tensor &a, const Shape &dimsIn, bool keepdim) {
   ADJIT_DISPATCH_ALL(dt, {
     using acc_t =
         std::conditional_t<std::is_floating_point_v<scalar_t>, double, int64_t>;
-    const scalar_t *x = src.unsafeGetImpl()->data<scalar_t>();
-    scalar_t *o = out.unsafeGetImpl()->data<scalar_t>();
-    for (int64_t r = 0; r < rows; ++r) {
-      acc_t acc = 0;
-      const scalar_t *row = x + r * rowLen;
-      for (int64_t k = 0; k < rowLen; ++k)
-        acc += row[k];
-      o[r] = static_cast<scalar_t>(acc);
-    }
+    reduceRows<scalar_t>(src, out, rows, rowLen, acc_t(0),
+                         [](acc_t acc, acc_t v) { return acc + v; });
   });
   if (shouldRecord(a)) {
     Shape in = a.sizes();
@@ -123,15 +133,8 @@ Tensor adjit::prodOverDims(const Tensor &a, const Shape &dimsIn, bool keepdim) {
     // Integers wrap around on overflow (unsigned arithmetic), as PyTorch's.
     using acc_t = std::conditional_t<std::is_floating_point_v<scalar_t>,
                                      scalar_t, uint64_t>;
-    const scalar_t *x = src.unsafeGetImpl()->data<scalar_t>();
-    scalar_t *o = out.unsafeGetImpl()->data<scalar_t>();
-    for (int64_t r = 0; r < rows; ++r) {
-      acc_t acc = 1;
-      const scalar_t *row = x + r * rowLen;
-      for (int64_t k = 0; k < rowLen; ++k)
-        acc *= static_cast<acc_t>(row[k]);
-      o[r] = static_cast<scalar_t>(acc);
-    }
+    reduceRows<scalar_t>(src, out, rows, rowLen, acc_t(1),
+                         [](acc_t acc, acc_t v) { return acc * v; });
   });
   if (shouldRecord(a)) {
     recordOp(out, all && !keepdim ? "ProdBackward0" : "ProdBackward1", {&a},

@@ -98,6 +98,16 @@ TEST_F(GradcheckTest, TrigonometricAndSpecialFunctions) {
   checkFirstAndSecondOrder([](auto &v) { return log1p(v[0]); }, {p});
   checkFirstAndSecondOrder([](auto &v) { return expm1(v[0]); }, {x});
   checkFirstAndSecondOrder([](auto &v) { return erf(v[0]); }, {x});
+  // lgamma's derivative is digamma, whose own derivative adjit does not
+  // have: first order only, away from the poles (negative non-integers
+  // too); the second order is an error.
+  Tensor off = tensor({-2.5, -0.7, 0.3, 1.0, 4.2, 30.0},
+                      dtype(kFloat64).requires_grad(true));
+  EXPECT_TRUE(autograd::gradcheck([](auto &v) { return lgamma(v[0]); }, {p}));
+  EXPECT_TRUE(autograd::gradcheck([](auto &v) { return lgamma(v[0]); }, {off}));
+  Tensor g = autograd::grad({lgamma(off).sum()}, {off}, {}, true,
+                            /*createGraph=*/true)[0];
+  EXPECT_THROW(g.sum().backward(), Error);
 }
 
 TEST_F(GradcheckTest, ClampVarianceAndStandardDeviation) {

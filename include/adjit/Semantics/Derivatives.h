@@ -10,11 +10,14 @@
 //
 // A builder provides `using Value = ...` and, on Values of one shape (the
 // eager builder also broadcasts):
-//   add sub mul div (Value, Value), neg exp log sin cos sign (Value),
+//   add sub mul div (Value, Value), neg exp log sin cos sign digamma (Value),
 //   pow (Value, Value), compare (Predicate, Value, Value) -> mask,
 //   select (mask, Value, Value), constant (Value like, double) -> a value of
 //   like's element type that broadcasts to like's shape (the eager builder
-//   makes a 0-d tensor), zerosLike (Value like) -> zeros of like's shape.
+//   makes a 0-d tensor), zerosLike (Value like) -> zeros of like's shape,
+//   unsupported (const char *message) -> an error with the message instead
+//   of a value (the eager builder throws adjit::Error; the dialect's reports
+//   a diagnostic, and the adjoint rule fails).
 //
 // Unary primitives: `struct Kind { static constexpr bool usesResult;
 // static Value vjp(B &, Value g, Value x, Value r); }` with g the adjoint of
@@ -157,6 +160,27 @@ struct Erf {
     constexpr double twoOverSqrtPi = 1.12837916709551257390;
     V density = b.exp(b.neg(b.mul(x, x)));
     return b.mul(b.mul(b.constant(x, twoOverSqrtPi), density), g);
+  }
+};
+
+/// g * digamma(x): -inf at +0, +inf at -0, NaN at the negative integers
+/// (PyTorch).
+struct Lgamma {
+  static constexpr bool usesResult = false;
+  template <typename B, typename V = ValueOf<B>>
+  static V vjp(B &b, ValueOf<B> g, ValueOf<B> x, ValueOf<B>) {
+    return b.mul(g, b.digamma(x));
+  }
+};
+
+/// The derivative of digamma is polygamma(1, x), which adjit does not have:
+/// differentiating digamma (or lgamma twice) is an error, never a guess.
+struct Digamma {
+  static constexpr bool usesResult = false;
+  template <typename B, typename V = ValueOf<B>>
+  static V vjp(B &b, ValueOf<B>, ValueOf<B>, ValueOf<B>) {
+    return b.unsupported("not supported: gradient of digamma (it needs "
+                         "polygamma(1, x), which adjit does not have)");
   }
 };
 

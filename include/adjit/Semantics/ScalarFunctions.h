@@ -14,6 +14,9 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <limits>
+#include <math.h>
+#include <type_traits>
 
 namespace adjit::semantics::scalar {
 
@@ -51,6 +54,65 @@ template <typename T> T minimum(T a, T b) {
 
 /// Rounds half to even, as torch.round.
 template <typename T> T round(T x) { return std::nearbyint(x); }
+
+/// log|Gamma(x)|: +inf at 0 and the negative integers (and at +-inf), as
+/// torch.lgamma. The C library's reentrant lgamma_r/lgammaf_r, which compute
+/// what lgamma does without writing the global signgam (compiled loops may
+/// run on several threads).
+template <typename T> T lgamma(T x) {
+  int sign;
+  if constexpr (std::is_same_v<T, float>)
+    return ::lgammaf_r(x, &sign);
+  else
+    return static_cast<T>(::lgamma_r(static_cast<double>(x), &sign));
+}
+
+/// The digamma function psi(x) = d/dx lgamma(x), computed in T (Cephes'
+/// psi, as PyTorch's calc_digamma): -inf at +0 and +inf at -0, NaN at the
+/// negative integers and -inf, the reflection psi(1 - x) - pi / tan(pi x)
+/// below 0, the recurrence psi(x) = psi(x + 1) - 1 / x up to 10 and the
+/// asymptotic series from there.
+template <typename T> T digamma(T x) {
+  if constexpr (!std::is_floating_point_v<T>) {
+    return static_cast<T>(digamma(static_cast<double>(x)));
+  } else {
+    const T pi = static_cast<T>(3.14159265358979323846);
+    const T psi10 = static_cast<T>(2.25175258906672110764);
+    if (x == T(0))
+      return std::copysign(std::numeric_limits<T>::infinity(), -x);
+    if (x < T(0)) {
+      if (x == std::trunc(x))
+        return std::numeric_limits<T>::quiet_NaN();
+      // tan(pi r) of the fractional part r is more accurate than tan(pi x).
+      T whole;
+      T r = std::modf(x, &whole);
+      return digamma(T(1) - x) - pi / std::tan(pi * r);
+    }
+    T result = 0;
+    while (x < T(10)) {
+      result -= T(1) / x;
+      x += T(1);
+    }
+    if (x == T(10))
+      return result + psi10;
+    static const T coefficients[] = {static_cast<T>(8.33333333333333333333E-2),
+                                     static_cast<T>(-2.10927960927960927961E-2),
+                                     static_cast<T>(7.57575757575757575758E-3),
+                                     static_cast<T>(-4.16666666666666666667E-3),
+                                     static_cast<T>(3.96825396825396825397E-3),
+                                     static_cast<T>(-8.33333333333333333333E-3),
+                                     static_cast<T>(8.33333333333333333333E-2)};
+    T series = 0;
+    if (x < static_cast<T>(1.0e17)) {
+      T z = T(1) / (x * x);
+      T polynomial = 0;
+      for (T c : coefficients)
+        polynomial = polynomial * z + c;
+      series = z * polynomial;
+    }
+    return result + std::log(x) - (T(0.5) / x) - series;
+  }
+}
 
 } // namespace adjit::semantics::scalar
 

@@ -24,6 +24,8 @@ void adjit::configureAdjitToLinalgTarget(ConversionTarget &target,
                                          RewritePatternSet &patterns) {
   target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                          math::MathDialect, tensor::TensorDialect>();
+  // Calls of the JIT runtime's scalar functions (lgamma, digamma).
+  target.addLegalOp<func::CallOp>();
   // Only the ops with a pattern are illegal: any other adjit op is left for
   // adjit-check-lowered to report by name.
   for (std::unique_ptr<RewritePattern> &pattern : patterns.getNativePatterns())
@@ -36,6 +38,8 @@ namespace {
 struct ConvertAdjitToLinalgPass
     : adjit::impl::ConvertAdjitToLinalgBase<ConvertAdjitToLinalgPass> {
   void runOnOperation() override {
+    if (failed(declareRuntimeScalarFunctions(getOperation())))
+      return signalPassFailure();
     RewritePatternSet patterns(&getContext());
     populateAdjitToLinalgPatterns(patterns);
     ConversionTarget target(getContext());

@@ -9,10 +9,13 @@
 #include "LoweringUtils.h"
 
 #include "adjit/Conversion/AdjitToLinalg/AdjitToLinalg.h"
+#include "adjit/Conversion/AdjitToLinalg/RuntimeFunctions.h"
 #include "adjit/Dialect/Adjit/IR/Adjit.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 using namespace mlir;
@@ -110,6 +113,23 @@ Value buildIntegerScalar(OpTy, OpBuilder &, Location, ValueRange) {
   static_assert(!OpTy::acceptsIntegers(),
                 "an op defined on i64 needs an integer scalar body");
   return {};
+}
+
+/// A call of the JIT runtime's scalar function `function`, declared by
+/// declareRuntimeScalarFunctions before the conversion.
+Value buildRuntimeCall(StringRef function, OpBuilder &b, Location loc,
+                       Value operand) {
+  Type type = operand.getType();
+  std::string name = getRuntimeScalarFunctionName(function, type.isF32());
+  return func::CallOp::create(b, loc, name, TypeRange{type},
+                              ValueRange{operand})
+      .getResult(0);
+}
+Value buildCustomScalar(LgammaOp, OpBuilder &b, Location loc, ValueRange a) {
+  return buildRuntimeCall("lgamma", b, loc, a[0]);
+}
+Value buildCustomScalar(DigammaOp, OpBuilder &b, Location loc, ValueRange a) {
+  return buildRuntimeCall("digamma", b, loc, a[0]);
 }
 
 /// The `MathOp` and `ScalarOp` columns of Ops.def: an arith or math dialect
@@ -312,6 +332,39 @@ struct StopGradientLowering : OpConversionPattern<StopGradientOp> {
 };
 
 } // namespace
+
+LogicalResult adjit::declareRuntimeScalarFunctions(ModuleOp module) {
+  SymbolTable symbols(module);
+  WalkResult result = module.walk([&](Operation *op) {
+    StringRef function;
+    if (isa<LgammaOp>(op))
+      function = "lgamma";
+    else if (isa<DigammaOp>(op))
+      function = "digamma";
+    else
+      return WalkResult::advance();
+    Type type = getElementTypeOrSelf(op->getResult(0).getType());
+    std::string name = getRuntimeScalarFunctionName(function, type.isF32());
+    auto signature = FunctionType::get(module.getContext(), type, type);
+    Operation *existing = symbols.lookup(name);
+    if (!existing) {
+      OpBuilder builder = OpBuilder::atBlockBegin(module.getBody());
+      auto declaration =
+          func::FuncOp::create(builder, op->getLoc(), name, signature);
+      declaration.setPrivate();
+      symbols.insert(declaration);
+      return WalkResult::advance();
+    }
+    auto declared = dyn_cast<func::FuncOp>(existing);
+    if (declared && declared.isDeclaration() &&
+        declared.getFunctionType() == signature)
+      return WalkResult::advance();
+    op->emitOpError("cannot call the runtime function '")
+        << name << "': the module defines another symbol of that name";
+    return WalkResult::interrupt();
+  });
+  return failure(result.wasInterrupted());
+}
 
 void adjit::populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ElementwiseLowering<RsqrtOp>, CompareLowering, SelectLowering,

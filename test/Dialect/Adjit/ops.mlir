@@ -166,6 +166,12 @@ func.func @primitives(%x: tensor<4xf64>) -> tensor<4xf64> {
   // CHECK: adjit.expm1
   // GENERIC: "adjit.expm1"
   %3 = adjit.expm1 %2 : tensor<4xf64>
+  // CHECK: adjit.lgamma
+  // GENERIC: "adjit.lgamma"
+  // CHECK: adjit.digamma
+  // GENERIC: "adjit.digamma"
+  %lg = adjit.lgamma %x : tensor<4xf64>
+  %dg = adjit.digamma %lg : tensor<4xf64>
   // CHECK: adjit.erf
   // GENERIC: "adjit.erf"
   %4 = adjit.erf %3 : tensor<4xf64>

@@ -61,6 +61,16 @@ func.func @no_float(%m: tensor<4xi1>) -> tensor<4xi1> attributes {adjit.grad = {
 
 // -----
 
+// digamma's derivative (polygamma) is not available: an error, never a
+// wrong gradient.
+func.func @digamma(%x: tensor<4xf32>) -> tensor<4xf32> attributes {adjit.grad = {}} {
+  // expected-error@+1 {{not supported: gradient of digamma (it needs polygamma(1, x), which adjit does not have)}}
+  %0 = adjit.digamma %x : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
 func.func @foreign(%x: tensor<4xf32>) -> tensor<4xf32> attributes {adjit.grad = {}} {
   // expected-error@+1 {{cannot differentiate @foreign through 'math.exp': it has no adjoint rule (only adjit ops implementing AdjointOpInterface are differentiable)}}
   %0 = math.exp %x : tensor<4xf32>

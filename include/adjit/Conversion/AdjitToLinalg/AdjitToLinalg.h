@@ -3,10 +3,16 @@
 #ifndef ADJIT_CONVERSION_ADJITTOLINALG_ADJITTOLINALG_H
 #define ADJIT_CONVERSION_ADJITTOLINALG_ADJITTOLINALG_H
 
+namespace llvm {
+struct LogicalResult;
+} // namespace llvm
+
 namespace mlir {
 class ConversionTarget;
 class MLIRContext;
+class ModuleOp;
 class RewritePatternSet;
+using llvm::LogicalResult;
 } // namespace mlir
 
 namespace mlir::adjit {
@@ -29,6 +35,12 @@ void populateShapeToLinalgPatterns(RewritePatternSet &patterns);
 /// Adds the patterns lowering `adjit.matmul` to `linalg.matmul` /
 /// `linalg.batch_matmul` on a zero-filled init.
 void populateContractionToLinalgPatterns(RewritePatternSet &patterns);
+
+/// Declares, as private functions, the JIT runtime's scalar functions that
+/// the lowering of `module`'s `adjit.lgamma` and `adjit.digamma` calls
+/// (RuntimeFunctions.h). Fails, with an error at the op, if the module has
+/// another symbol of such a name.
+LogicalResult declareRuntimeScalarFunctions(ModuleOp module);
 
 /// Adds all of the above.
 void populateAdjitToLinalgPatterns(RewritePatternSet &patterns);

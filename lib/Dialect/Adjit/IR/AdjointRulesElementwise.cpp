@@ -32,7 +32,7 @@ buildUnaryAdjoint(Operation *op, OpBuilder &builder,
   RuleBuilder b{builder, op->getLoc()};
   operandAdjoints[0] =
       rule(b, resultAdjoints[0], op->getOperand(0), op->getResult(0));
-  return success();
+  return failure(b.failed);
 }
 
 /// The rule of a binary primitive: `Derivative` of Derivatives.h on the

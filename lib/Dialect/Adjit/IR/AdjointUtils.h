@@ -57,6 +57,8 @@ struct RuleBuilder {
 
   OpBuilder &builder;
   Location loc;
+  /// Set when a formula asked for something unsupported.
+  bool failed = false;
 
   Value add(Value a, Value b) { return AddOp::create(builder, loc, a, b); }
   Value sub(Value a, Value b) { return SubOp::create(builder, loc, a, b); }
@@ -69,6 +71,14 @@ struct RuleBuilder {
   Value sin(Value a) { return SinOp::create(builder, loc, a); }
   Value cos(Value a) { return CosOp::create(builder, loc, a); }
   Value sign(Value a) { return SignOp::create(builder, loc, a); }
+  Value digamma(Value a) { return DigammaOp::create(builder, loc, a); }
+  /// Reports `message` at the op's location and returns a null value; the
+  /// rule then fails (see `failed`).
+  Value unsupported(const char *message) {
+    mlir::emitError(loc) << message;
+    failed = true;
+    return Value();
+  }
   Value constant(Value like, double value) {
     return createSplat(builder, loc, like.getType(), value);
   }

@@ -156,6 +156,11 @@ def Adjit_FloorOp : Adjit_PrimitiveUnaryOp<"floor", "floor(x)">;
 def Adjit_CeilOp : Adjit_PrimitiveUnaryOp<"ceil", "ceil(x)">;
 def Adjit_RoundOp : Adjit_PrimitiveUnaryOp<"round",
     "x rounded to the nearest integer, halves to even">;
+def Adjit_LgammaOp : Adjit_PrimitiveUnaryOp<"lgamma",
+    "log|Gamma(x)| (+inf at 0 and the negative integers)">;
+def Adjit_DigammaOp : Adjit_PrimitiveUnaryOp<"digamma",
+    "psi(x), the derivative of lgamma (no adjoint: differentiating it is an "
+    "error)">;
 
 //===----------------------------------------------------------------------===//
 // Comparison and selection
