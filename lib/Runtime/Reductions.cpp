@@ -51,6 +51,45 @@ void reduceRows(const Tensor &src, const Tensor &out, int64_t rows,
   }
 }
 
+/// Sums: floats in double, integers (and bools) in int64.
+struct Summation {
+  template <typename T>
+  using Acc = std::conditional_t<std::is_floating_point_v<T>, double, int64_t>;
+  static constexpr int kInit = 0;
+  template <typename A> static A combine(A acc, A v) { return acc + v; }
+};
+
+/// Products: floats in their own type, integers in uint64_t, so that they
+/// wrap around on overflow, as PyTorch's.
+struct Multiplication {
+  template <typename T>
+  using Acc = std::conditional_t<std::is_floating_point_v<T>, T, uint64_t>;
+  static constexpr int kInit = 1;
+  template <typename A> static A combine(A acc, A v) { return acc * v; }
+};
+
+/// Reduces \p a over \p dimsIn (all if empty) with \p Accumulation, in
+/// \p a's dtype (int64 for integers and bools), without autograd; \p op
+/// names the op in errors. Sets \p dims to the reduced dims, normalized.
+template <typename Accumulation>
+Tensor reduceOverDims(const char *op, const Tensor &a, const Shape &dimsIn,
+                      bool keepdim, Shape &dims) {
+  checkDefined(op, a);
+  semantics::Reduction reduction =
+      checkedShape(semantics::reducedShape(op, a.sizes(), dimsIn, keepdim));
+  dims = reduction.dims;
+  Dtype dt = a.is_floating_point() ? a.dtype() : Dtype::Int64;
+  int64_t rows, rowLen;
+  Tensor src = rowsForReduction(a, dims, dt, rows, rowLen);
+  Tensor out = makeEmpty(reduction.shape, dt);
+  ADJIT_DISPATCH_ALL(dt, {
+    using acc_t = typename Accumulation::template Acc<scalar_t>;
+    reduceRows<scalar_t>(src, out, rows, rowLen, acc_t(Accumulation::kInit),
+                         Accumulation::template combine<acc_t>);
+  });
+  return out;
+}
+
 /// Inserts size-1 dims at the (sorted) reduced \p dims.
 Tensor unsqueezeDims(Tensor g, const Shape &dims) {
   for (int64_t d : dims)
@@ -81,21 +120,9 @@ Tensor adjit::sum(const Tensor &a, const Shape &dimsIn, bool keepdim) {
                                     keepdim},
                                    [&] { return sum(a, dimsIn, keepdim); });
 
-  checkDefined("sum", a);
-  semantics::Reduction reduction =
-      checkedShape(semantics::reducedShape("sum", a.sizes(), dimsIn, keepdim));
-  const Shape &dims = reduction.dims;
+  Shape dims;
+  Tensor out = reduceOverDims<Summation>("sum", a, dimsIn, keepdim, dims);
   bool all = dimsIn.empty();
-  Dtype dt = a.is_floating_point() ? a.dtype() : Dtype::Int64;
-  int64_t rows, rowLen;
-  Tensor src = rowsForReduction(a, dims, dt, rows, rowLen);
-  Tensor out = makeEmpty(reduction.shape, dt);
-  ADJIT_DISPATCH_ALL(dt, {
-    using acc_t =
-        std::conditional_t<std::is_floating_point_v<scalar_t>, double, int64_t>;
-    reduceRows<scalar_t>(src, out, rows, rowLen, acc_t(0),
-                         [](acc_t acc, acc_t v) { return acc + v; });
-  });
   if (shouldRecord(a)) {
     Shape in = a.sizes();
     recordOp(out, all && !keepdim ? "SumBackward0" : "SumBackward1", {&a}, {},
@@ -120,22 +147,9 @@ Tensor adjit::prodOverDims(const Tensor &a, const Shape &dimsIn, bool keepdim) {
          keepdim},
         [&] { return prodOverDims(a, dimsIn, keepdim); });
 
-  checkDefined("prod", a);
-  semantics::Reduction reduction =
-      checkedShape(semantics::reducedShape("prod", a.sizes(), dimsIn, keepdim));
-  const Shape &dims = reduction.dims;
+  Shape dims;
+  Tensor out = reduceOverDims<Multiplication>("prod", a, dimsIn, keepdim, dims);
   bool all = dimsIn.empty();
-  Dtype dt = a.is_floating_point() ? a.dtype() : Dtype::Int64;
-  int64_t rows, rowLen;
-  Tensor src = rowsForReduction(a, dims, dt, rows, rowLen);
-  Tensor out = makeEmpty(reduction.shape, dt);
-  ADJIT_DISPATCH_ALL(dt, {
-    // Integers wrap around on overflow (unsigned arithmetic), as PyTorch's.
-    using acc_t = std::conditional_t<std::is_floating_point_v<scalar_t>,
-                                     scalar_t, uint64_t>;
-    reduceRows<scalar_t>(src, out, rows, rowLen, acc_t(1),
-                         [](acc_t acc, acc_t v) { return acc * v; });
-  });
   if (shouldRecord(a)) {
     recordOp(out, all && !keepdim ? "ProdBackward0" : "ProdBackward1", {&a},
              {SavedVariable(a)},

@@ -96,7 +96,6 @@ void TraceGuard::recordResult(const Tensor &result) {
   resultValue = lookUp(result);
   if (resultValue < 0)
     throw Error("the trace guard did not see the traced function's result");
-  recordedValues.clear();
   recordedValues.shrink_and_clear();
 }
 
