@@ -102,9 +102,8 @@ Buffer::Buffer(TensorType type) : type(std::move(type)) {
       1, getNumElements() * getElementSize(this->type.elementType));
   void *memory = std::malloc(bytes);
   if (!memory)
-    throw adjit::Error("jit::Buffer: cannot allocate " +
-                       std::to_string(bytes) + " bytes for " +
-                       this->type.str());
+    throw adjit::Error("jit::Buffer: cannot allocate " + std::to_string(bytes) +
+                       " bytes for " + this->type.str());
   allocation.reset(memory);
   data = memory;
 }

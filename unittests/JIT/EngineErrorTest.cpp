@@ -29,8 +29,9 @@ template <typename Statement> std::string errorOf(Statement statement) {
 TEST(EngineErrorTest, OptimizationLevelAboveThree) {
   EngineOptions options;
   options.optLevel = 4;
-  EXPECT_EQ(errorOf([&] { Engine engine(options); }),
-            "jit::Engine: optLevel 4 is not an LLVM optimization level (0 to 3)");
+  EXPECT_EQ(
+      errorOf([&] { Engine engine(options); }),
+      "jit::Engine: optLevel 4 is not an LLVM optimization level (0 to 3)");
 }
 
 TEST(EngineErrorTest, SignaturesTheJITCannotCall) {
@@ -61,9 +62,10 @@ TEST(EngineErrorTest, SignaturesTheJITCannotCall) {
             "JIT passes only statically shaped tensors "
             "of f32, f64, i1 or i64");
   // Private functions are not part of the module's interface.
-  EXPECT_EQ(errorOf([&] { module->getSignature("hidden"); }),
-            "jit::Engine: the module has no public function @hidden; its public "
-            "functions are: @dynamic, @first");
+  EXPECT_EQ(
+      errorOf([&] { module->getSignature("hidden"); }),
+      "jit::Engine: the module has no public function @hidden; its public "
+      "functions are: @dynamic, @first");
 }
 
 TEST(EngineErrorTest, ShapesTooLargeForAnyBuffer) {

@@ -279,10 +279,11 @@ TEST_F(IRDumpTest, ADumpDirectoryThatCannotBeCreatedIsAnError) {
   jit::CompiledFunction f = jit::compile(
       [](const std::vector<Tensor> &in) { return in[0].exp(); }, "blocked");
   std::string error = test::errorOf([&] { f(ones({3})); });
-  EXPECT_EQ(error.rfind("jit::compile: ADJIT_DUMP_IR: cannot create the directory '" +
-                            below + "': ",
-                        0),
-            0u)
+  EXPECT_EQ(
+      error.rfind("jit::compile: ADJIT_DUMP_IR: cannot create the directory '" +
+                      below + "': ",
+                  0),
+      0u)
       << error;
 }
 

@@ -92,8 +92,9 @@ TEST(TracingErrorTest, InPlaceOpsAndBackward) {
 }
 
 TEST(TracingErrorTest, ResultsAndCapturedTensors) {
-  EXPECT_EQ(compileError([](const std::vector<Tensor> &) { return Tensor(); }),
-            "jit::compile: the traced function 'step' returned an undefined tensor");
+  EXPECT_EQ(
+      compileError([](const std::vector<Tensor> &) { return Tensor(); }),
+      "jit::compile: the traced function 'step' returned an undefined tensor");
   // A captured tensor that requires grad must be a leaf: the compiled code
   // has nowhere to accumulate its gradient.
   Tensor w = ones({2}, requires_grad());
@@ -101,7 +102,8 @@ TEST(TracingErrorTest, ResultsAndCapturedTensors) {
   EXPECT_EQ(compileError([&](const std::vector<Tensor> &in) {
               return (in[0] * nonLeaf).sum();
             }),
-            "jit::compile: argument 1 of 'step' (shape [2]) requires grad but is not a "
+            "jit::compile: argument 1 of 'step' (shape [2]) requires grad but "
+            "is not a "
             "leaf; compiled functions accumulate gradients into leaves only");
   EXPECT_EQ(
       errorOf([&] {
@@ -117,10 +119,11 @@ TEST(TracingErrorTest, TrainStepNeedsSomethingToTrain) {
   jit::TrainStep step(
       [](const std::vector<Tensor> &in) { return (in[0] * 2.0).sum(); },
       optim::SGDOptions(0.01));
-  EXPECT_EQ(errorOf([&] { step(ones({2})); }),
-            "jit::TrainStep: 'train_step' has nothing to train (the loss must have "
-            "one element, grad mode must be on, and a tensor it uses must "
-            "require grad)");
+  EXPECT_EQ(
+      errorOf([&] { step(ones({2})); }),
+      "jit::TrainStep: 'train_step' has nothing to train (the loss must have "
+      "one element, grad mode must be on, and a tensor it uses must "
+      "require grad)");
 }
 
 } // namespace
