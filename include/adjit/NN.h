@@ -4,6 +4,7 @@
 #define ADJIT_NN_H
 
 #include "adjit/Autograd.h"
+#include "adjit/NN/Init.h"
 #include "adjit/Tensor.h"
 
 #include <cstddef>
@@ -48,6 +49,17 @@ public:
   /// Registers \p tensor as parameter \p name; returns the stored tensor.
   Tensor &register_parameter(const std::string &name, Tensor tensor,
                              bool requiresGrad = true);
+  /// Registers \p tensor as buffer \p name: state that is not a parameter
+  /// (e.g. batch norm's running statistics). Buffers are never trained and
+  /// do not require grad; an undefined tensor registers an empty slot, as
+  /// LibTorch allows. Returns the stored tensor.
+  Tensor &register_buffer(const std::string &name, Tensor tensor);
+  /// Buffers of this module (and, if \p recurse, of its submodules) in
+  /// registration order; empty slots are left out.
+  std::vector<Tensor> buffers(bool recurse = true) const;
+  /// Buffers with dotted names, e.g. "bn1.running_mean".
+  std::vector<std::pair<std::string, Tensor>>
+  named_buffers(bool recurse = true) const;
   /// Registers a submodule (a ModuleHolder or shared_ptr); returns it.
   template <typename Holder>
   Holder register_module(const std::string &name, Holder holder) {
@@ -68,7 +80,10 @@ private:
 
   std::string name_;
   bool training_ = true;
+  void checkNewName(const char *what, const std::string &name) const;
+
   std::vector<std::pair<std::string, Tensor>> parameters_;
+  std::vector<std::pair<std::string, Tensor>> buffers_;
   std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
 };
 
@@ -211,13 +226,6 @@ inline Tensor tanh(const Tensor &x) { return adjit::tanh(x); }
 inline Tensor sigmoid(const Tensor &x) { return adjit::sigmoid(x); }
 
 } // namespace functional
-
-namespace init {
-/// Fills \p t with U(low, high) samples in place (without recording).
-Tensor &uniform_(Tensor &t, double low, double high);
-/// Fills \p t with N(mean, std) samples in place (without recording).
-Tensor &normal_(Tensor &t, double mean = 0.0, double std = 1.0);
-} // namespace init
 
 } // namespace nn
 } // namespace adjit

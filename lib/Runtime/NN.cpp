@@ -15,15 +15,25 @@ Tensor Module::forward(const Tensor &) {
               " does not implement a single-tensor forward");
 }
 
+void Module::checkNewName(const char *what, const std::string &name) const {
+  if (name.empty() || name.find('.') != std::string::npos)
+    throw Error(std::string(what) + ": invalid name '" + name + "' in module " +
+                name_ + " (must be non-empty without '.')");
+  auto taken = [&](const auto &list) {
+    for (const auto &entry : list)
+      if (entry.first == name)
+        return true;
+    return false;
+  };
+  if (taken(parameters_) || taken(buffers_) || taken(children_))
+    throw Error(std::string(what) + ": module " + name_ +
+                " already has a parameter, buffer or submodule named '" + name +
+                "'");
+}
+
 Tensor &Module::register_parameter(const std::string &name, Tensor tensor,
                                    bool requiresGrad) {
-  if (name.empty() || name.find('.') != std::string::npos)
-    throw Error("register_parameter: invalid parameter name '" + name +
-                "' in module " + name_ + " (must be non-empty without '.')");
-  for (const auto &p : parameters_)
-    if (p.first == name)
-      throw Error("register_parameter: module " + name_ +
-                  " already has a parameter named '" + name + "'");
+  checkNewName("register_parameter", name);
   if (!tensor.defined())
     throw Error("register_parameter: parameter '" + name + "' of module " +
                 name_ + " is undefined");
@@ -34,14 +44,39 @@ Tensor &Module::register_parameter(const std::string &name, Tensor tensor,
   return parameters_.back().second;
 }
 
+Tensor &Module::register_buffer(const std::string &name, Tensor tensor) {
+  checkNewName("register_buffer", name);
+  if (tensor.defined() && (tensor.requires_grad() || !tensor.is_leaf()))
+    tensor = tensor.detach();
+  buffers_.emplace_back(name, std::move(tensor));
+  return buffers_.back().second;
+}
+
+std::vector<std::pair<std::string, Tensor>>
+Module::named_buffers(bool recurse) const {
+  std::vector<std::pair<std::string, Tensor>> out;
+  for (const auto &b : buffers_)
+    if (b.second.defined())
+      out.push_back(b);
+  if (recurse)
+    for (const auto &[childName, child] : children_)
+      for (auto &[n, t] : child->named_buffers(true))
+        out.emplace_back(childName + "." + n, t);
+  return out;
+}
+
+std::vector<Tensor> Module::buffers(bool recurse) const {
+  std::vector<Tensor> out;
+  for (auto &b : named_buffers(recurse))
+    out.push_back(b.second);
+  return out;
+}
+
 void Module::addChild(const std::string &name, std::shared_ptr<Module> module) {
   if (!module)
     throw Error("register_module: submodule '" + name + "' of module " + name_ +
                 " is null");
-  for (const auto &c : children_)
-    if (c.first == name)
-      throw Error("register_module: module " + name_ +
-                  " already has a submodule named '" + name + "'");
+  checkNewName("register_module", name);
   children_.emplace_back(name, std::move(module));
 }
 
@@ -121,16 +156,4 @@ Tensor SequentialImpl::forward(const Tensor &input) {
   for (const auto &c : named_children())
     x = c.second->forward(x);
   return x;
-}
-
-Tensor &init::uniform_(Tensor &t, double low, double high) {
-  NoGradGuard guard;
-  t.copy_(rand(t.sizes(), t.dtype()) * (high - low) + low);
-  return t;
-}
-
-Tensor &init::normal_(Tensor &t, double mean, double std) {
-  NoGradGuard guard;
-  t.copy_(randn(t.sizes(), t.dtype()) * std + mean);
-  return t;
 }

@@ -218,9 +218,12 @@ TEST(ErrorTest, NNAndOptim) {
                      "shape [4, 2]");
   EXPECT_ADJIT_ERROR(fc->register_parameter("weight", ones({1})),
                      "register_parameter: module Linear already has a "
-                     "parameter named 'weight'");
+                     "parameter, buffer or submodule named 'weight'");
+  EXPECT_ADJIT_ERROR(fc->register_buffer("bias", ones({1})),
+                     "register_buffer: module Linear already has a "
+                     "parameter, buffer or submodule named 'bias'");
   EXPECT_ADJIT_ERROR(fc->register_parameter("a.b", ones({1})),
-                     "register_parameter: invalid parameter name 'a.b'");
+                     "register_parameter: invalid name 'a.b' in module Linear");
   nn::Linear empty{nullptr};
   EXPECT_TRUE(empty.is_empty());
   EXPECT_ADJIT_ERROR(empty(ones({1, 3})),
