@@ -31,7 +31,7 @@ protected:
 /// Options of SGD (LibTorch's setter/getter style).
 class SGDOptions {
 public:
-  explicit SGDOptions(double lr) : lr_(lr) {}
+  SGDOptions(double lr) : lr_(lr) {}
   SGDOptions &lr(double v) { return lr_ = v, *this; }
   SGDOptions &momentum(double v) { return momentum_ = v, *this; }
   SGDOptions &dampening(double v) { return dampening_ = v, *this; }
@@ -64,7 +64,7 @@ private:
 /// Options of Adam.
 class AdamOptions {
 public:
-  explicit AdamOptions(double lr = 1e-3) : lr_(lr) {}
+  AdamOptions(double lr = 1e-3) : lr_(lr) {}
   AdamOptions &lr(double v) { return lr_ = v, *this; }
   AdamOptions &betas(std::pair<double, double> v) { return betas_ = v, *this; }
   AdamOptions &eps(double v) { return eps_ = v, *this; }

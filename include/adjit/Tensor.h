@@ -215,19 +215,22 @@ public:
   /// @}
 
   /// \name In-place ops (bump the version counter)
+  ///
+  /// Const, as in LibTorch: a Tensor is a handle, and `x.grad().zero_()`
+  /// changes the tensor it refers to.
   /// @{
-  Tensor &add_(const Tensor &other, double alpha = 1.0);
-  Tensor &add_(double other);
-  Tensor &sub_(const Tensor &other, double alpha = 1.0);
-  Tensor &sub_(double other);
-  Tensor &mul_(const Tensor &other);
-  Tensor &mul_(double other);
-  Tensor &div_(const Tensor &other);
-  Tensor &div_(double other);
-  Tensor &zero_();
-  Tensor &fill_(double value);
+  const Tensor &add_(const Tensor &other, double alpha = 1.0) const;
+  const Tensor &add_(double other) const;
+  const Tensor &sub_(const Tensor &other, double alpha = 1.0) const;
+  const Tensor &sub_(double other) const;
+  const Tensor &mul_(const Tensor &other) const;
+  const Tensor &mul_(double other) const;
+  const Tensor &div_(const Tensor &other) const;
+  const Tensor &div_(double other) const;
+  const Tensor &zero_() const;
+  const Tensor &fill_(double value) const;
   /// Copies \p src (broadcast, converted) into this tensor.
-  Tensor &copy_(const Tensor &src);
+  const Tensor &copy_(const Tensor &src) const;
   /// @}
 
 private:

@@ -50,7 +50,7 @@ private:
 
 /// Makes \p out the output of a new node \p name over \p inputs.
 template <typename Fn>
-void recordOp(Tensor &out, const char *name,
+void recordOp(const Tensor &out, const char *name,
               std::initializer_list<const Tensor *> inputs,
               std::vector<SavedVariable> saved, Fn &&fn) {
   auto node = std::make_shared<FunctionNode<std::decay_t<Fn>>>(
@@ -61,7 +61,7 @@ void recordOp(Tensor &out, const char *name,
 
 /// Like recordOp for a list of inputs.
 template <typename Fn>
-void recordOpList(Tensor &out, const char *name,
+void recordOpList(const Tensor &out, const char *name,
                   const std::vector<Tensor> &inputs,
                   std::vector<SavedVariable> saved, Fn &&fn) {
   auto node = std::make_shared<FunctionNode<std::decay_t<Fn>>>(

@@ -40,8 +40,9 @@ Tensor outOfPlace(InPlaceKind kind, const Tensor &a, const Tensor &b) {
 /// Computes self = self op (alpha * other) in place. When recording, the op
 /// is recorded out of place (on a copy of self if its backward needs the old
 /// value) and self's history is rebased onto the new node.
-Tensor &inPlaceBinary(const char *op, InPlaceKind kind, Tensor &self,
-                      const Tensor &otherIn, double alpha = 1.0) {
+const Tensor &inPlaceBinary(const char *op, InPlaceKind kind,
+                            const Tensor &self, const Tensor &otherIn,
+                            double alpha = 1.0) {
   checkDefined(op, self);
   checkDefined(op, otherIn);
   Shape shape = broadcastShapes(op, self.sizes(), otherIn.sizes());
@@ -79,52 +80,52 @@ Tensor &inPlaceBinary(const char *op, InPlaceKind kind, Tensor &self,
 }
 } // namespace
 
-Tensor &Tensor::add_(const Tensor &other, double alpha) {
+const Tensor &Tensor::add_(const Tensor &other, double alpha) const {
   runtime::notifyUnsupported("add_", "in-place ops cannot be traced");
 
   return inPlaceBinary("add_", InPlaceKind::Add, *this, other, alpha);
 }
-Tensor &Tensor::add_(double other) {
+const Tensor &Tensor::add_(double other) const {
   runtime::notifyUnsupported("add_", "in-place ops cannot be traced");
 
   checkDefined("add_", *this);
   return add_(scalarLike(other, dtype()));
 }
-Tensor &Tensor::sub_(const Tensor &other, double alpha) {
+const Tensor &Tensor::sub_(const Tensor &other, double alpha) const {
   runtime::notifyUnsupported("sub_", "in-place ops cannot be traced");
 
   return inPlaceBinary("sub_", InPlaceKind::Sub, *this, other, alpha);
 }
-Tensor &Tensor::sub_(double other) {
+const Tensor &Tensor::sub_(double other) const {
   runtime::notifyUnsupported("sub_", "in-place ops cannot be traced");
 
   checkDefined("sub_", *this);
   return sub_(scalarLike(other, dtype()));
 }
-Tensor &Tensor::mul_(const Tensor &other) {
+const Tensor &Tensor::mul_(const Tensor &other) const {
   runtime::notifyUnsupported("mul_", "in-place ops cannot be traced");
 
   return inPlaceBinary("mul_", InPlaceKind::Mul, *this, other);
 }
-Tensor &Tensor::mul_(double other) {
+const Tensor &Tensor::mul_(double other) const {
   runtime::notifyUnsupported("mul_", "in-place ops cannot be traced");
 
   checkDefined("mul_", *this);
   return mul_(scalarLike(other, dtype()));
 }
-Tensor &Tensor::div_(const Tensor &other) {
+const Tensor &Tensor::div_(const Tensor &other) const {
   runtime::notifyUnsupported("div_", "in-place ops cannot be traced");
 
   return inPlaceBinary("div_", InPlaceKind::Div, *this, other);
 }
-Tensor &Tensor::div_(double other) {
+const Tensor &Tensor::div_(double other) const {
   runtime::notifyUnsupported("div_", "in-place ops cannot be traced");
 
   checkDefined("div_", *this);
   return div_(scalarLike(other, dtype()));
 }
 
-Tensor &Tensor::fill_(double value) {
+const Tensor &Tensor::fill_(double value) const {
   runtime::notifyUnsupported("fill_", "in-place ops cannot be traced");
 
   checkDefined("fill_", *this);
@@ -142,14 +143,14 @@ Tensor &Tensor::fill_(double value) {
   return *this;
 }
 
-Tensor &Tensor::zero_() {
+const Tensor &Tensor::zero_() const {
   runtime::notifyUnsupported("zero_", "in-place ops cannot be traced");
 
   checkDefined("zero_", *this);
   return fill_(0.0);
 }
 
-Tensor &Tensor::copy_(const Tensor &src) {
+const Tensor &Tensor::copy_(const Tensor &src) const {
   runtime::notifyUnsupported("copy_", "in-place ops cannot be traced");
 
   checkDefined("copy_", *this);

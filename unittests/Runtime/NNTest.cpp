@@ -151,6 +151,18 @@ TEST(NNTest, SgdPlainMomentumAndWeightDecay) {
   sgd.step(); // no gradient: no change
   expectTensor(q, {1}, {0.85 - 0.2775}, 1e-12);
 
+  // A learning rate converts to SGDOptions, and the in-place methods are
+  // const as in LibTorch, so a gradient is zeroed through grad().
+  Tensor s = tensor({1}, dtype(kFloat64).requires_grad(true));
+  optim::SGD fromRate({s}, 0.5);
+  s.mutable_grad() = tensor({2}, kFloat64);
+  fromRate.step();
+  expectTensor(s, {1}, {0.0}, 1e-12);
+  s.grad().zero_();
+  expectTensor(s.grad(), {1}, {0.0}, 0.0);
+  fromRate.step();
+  expectTensor(s, {1}, {0.0}, 1e-12);
+
   Tensor r = tensor({0}, dtype(kFloat64).requires_grad(true));
   optim::SGD nesterov({r}, optim::SGDOptions(1).momentum(0.5).nesterov(true));
   r.mutable_grad() = tensor({1}, kFloat64);
