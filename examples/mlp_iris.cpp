@@ -148,8 +148,10 @@ int main(int argc, char **argv) {
   jit::CompileStats stats =
       useTrainStep ? trainStep.getStats() : compiledLoss.getStats();
   if (useJit || useTrainStep)
-    std::printf("compiled %lld time(s), %lld cached call(s)\n",
-                (long long)stats.compilations, (long long)stats.cacheHits);
+    std::printf("compiled %lld time(s), %lld cached call(s); %lld "
+                "compilation(s) loaded from the disk cache\n",
+                (long long)stats.compilations, (long long)stats.cacheHits,
+                (long long)stats.diskHits);
   std::printf("first step %.1f ms%s, later steps %.1f us each\n", firstStepMs,
               useJit || useTrainStep ? " (traces and compiles)" : "",
               laterStepsUs / (epochs - 1));

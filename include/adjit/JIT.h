@@ -39,6 +39,10 @@ std::string trace(const TensorFunction &function,
 struct CompileStats {
   /// Calls that traced and compiled.
   int64_t compilations = 0;
+  /// Of those, the ones whose machine code came from the persistent cache
+  /// on disk (written by an earlier process or engine), skipping lowering
+  /// and code generation (see EngineOptions::diskCacheDirectory).
+  int64_t diskHits = 0;
   /// Calls that ran code compiled before.
   int64_t cacheHits = 0;
   /// Shape-only replays of the function that checked whether compiled code

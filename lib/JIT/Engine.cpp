@@ -11,8 +11,8 @@
 
 #include "adjit/JIT/Engine.h"
 
-#include "BlasRuntime.h"
-#include "ScalarRuntime.h"
+#include "DiskCache.h"
+#include "ObjectLinker.h"
 
 #include "adjit/InitAll.h"
 #include "adjit/Pipelines/Pipelines.h"
@@ -32,6 +32,7 @@
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/SHA256.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
@@ -250,8 +251,16 @@ std::string FunctionSignature::str() const {
 //===----------------------------------------------------------------------===//
 
 struct CompiledModule::Impl {
+  /// The code this process generated, or
   std::unique_ptr<mlir::ExecutionEngine> engine;
+  /// the code loaded from the persistent cache.
+  std::unique_ptr<llvm::orc::LLJIT> linked;
   std::unordered_map<std::string, void (*)(void **)> entryPoints;
+
+  ~Impl() {
+    if (linked)
+      llvm::consumeError(linked->deinitialize(linked->getMainJITDylib()));
+  }
 };
 
 CompiledModule::CompiledModule(std::string cacheKey,
@@ -399,6 +408,8 @@ struct Engine::Cache {
   std::unordered_map<std::string, Entry> modules;
   uint64_t hits = 0;
   uint64_t misses = 0;
+  uint64_t diskHits = 0;
+  uint64_t diskStores = 0;
 };
 
 Engine::Engine(EngineOptions options)
@@ -414,6 +425,9 @@ Engine::Engine(EngineOptions options)
     pipeline.parallelMinElements = options.parallelMinElements;
   pipeline.approximateMath = options.approximateMath;
   pipelineOptions = pipeline.str() + " O" + std::to_string(options.optLevel);
+  if (!options.diskCacheDirectory.empty())
+    diskCache = std::make_unique<detail::DiskCache>(options.diskCacheDirectory,
+                                                    options.diskCacheMaxBytes);
 }
 
 Engine::~Engine() = default;
@@ -528,11 +542,87 @@ Engine::compileUncached(std::string_view text, std::string_view sourceName,
   return compileModule(*module, std::move(key));
 }
 
+namespace {
+/// What generated code calls besides the JIT's runtime: the MLIR runner
+/// utilities (memrefCopy for strided copies, the printMemref* functions that
+/// test programs call) and libomp for the parallel loops of large
+/// elementwise ops.
+llvm::SmallVector<llvm::StringRef> getSharedLibraries() {
+  return {ADJIT_MLIR_C_RUNNER_UTILS, ADJIT_MLIR_RUNNER_UTILS, ADJIT_LIBOMP};
+}
+
+/// Returns the packed entry point of each callable function of
+/// `signatures`, looked up by its compiled name with `lookupPacked`.
+template <typename LookupPacked>
+std::unordered_map<std::string, void (*)(void **)>
+lookUpEntryPoints(const std::vector<FunctionSignature> &signatures,
+                  const llvm::StringMap<std::string> &compiledNames,
+                  LookupPacked lookupPacked) {
+  std::unordered_map<std::string, void (*)(void **)> entryPoints;
+  for (const FunctionSignature &signature : signatures) {
+    if (!signature.notCallableReason.empty())
+      continue;
+    llvm::Expected<void (*)(void **)> entryPoint =
+        lookupPacked(compiledNames.lookup(signature.name));
+    if (!entryPoint)
+      throw adjit::Error("jit::Engine: cannot find the compiled @" +
+                         signature.name + ": " +
+                         llvm::toString(entryPoint.takeError()));
+    entryPoints.emplace(signature.name, *entryPoint);
+  }
+  return entryPoints;
+}
+
+/// Returns the object code `engine` generated (it was made with
+/// enableObjectDump and has compiled its module), or an empty string.
+std::string takeObjectCode(mlir::ExecutionEngine &engine) {
+  llvm::SmallString<128> path;
+  if (llvm::sys::fs::createTemporaryFile("adjit-object", "o", path))
+    return "";
+  engine.dumpToObjectFile(path);
+  auto object = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  llvm::sys::fs::remove(path);
+  return object ? (*object)->getBuffer().str() : "";
+}
+} // namespace
+
 std::shared_ptr<const CompiledModule>
 Engine::compileModule(mlir::ModuleOp module, std::string key) {
   DiagnosticCollector diagnostics(module->getContext());
   std::vector<FunctionSignature> signatures = collectSignatures(module);
   llvm::StringMap<std::string> compiledNames = prefixDefinedFunctions(module);
+  initializeNativeTarget();
+
+  if (diskCache) {
+    if (std::unique_ptr<llvm::MemoryBuffer> object = diskCache->load(key)) {
+      auto linked = detail::linkObject(std::move(object), getSharedLibraries());
+      if (linked) {
+        auto impl = std::make_unique<CompiledModule::Impl>();
+        impl->entryPoints = lookUpEntryPoints(
+            signatures, compiledNames, [&](llvm::StringRef name) {
+              using EntryPoint = void (*)(void **);
+              auto address = (*linked)->lookup(("_mlir_" + name).str());
+              if (!address)
+                return llvm::Expected<EntryPoint>(address.takeError());
+              return llvm::Expected<EntryPoint>(address->toPtr<EntryPoint>());
+            });
+        impl->linked = std::move(*linked);
+        {
+          std::lock_guard<std::mutex> lock(cache->mutex);
+          ++cache->diskHits;
+        }
+        auto compiled = std::shared_ptr<CompiledModule>(new CompiledModule(
+            std::move(key), std::move(signatures), std::move(impl)));
+        compiled->loadedFromDisk = true;
+        return compiled;
+      }
+      if (std::getenv("ADJIT_LOG"))
+        llvm::errs() << "adjit: disk cache: cannot link a cached entry ("
+                     << llvm::toString(linked.takeError())
+                     << "); generating the code again\n";
+    }
+  }
 
   mlir::adjit::AdjitToLLVMOptions pipelineOptions;
   if (options.blasMinFlops >= 0)
@@ -546,7 +636,6 @@ Engine::compileModule(mlir::ModuleOp module, std::string key) {
     throw adjit::Error("jit::Engine: the adjit-to-llvm pipeline failed:\n" +
                        diagnostics.getText());
 
-  initializeNativeTarget();
   auto targetMachineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!targetMachineBuilder)
     throw adjit::Error("jit::Engine: cannot detect the host target: " +
@@ -565,11 +654,9 @@ Engine::compileModule(mlir::ModuleOp module, std::string key) {
                               : llvm::CodeGenOptLevel::Default;
   engineOptions.enableGDBNotificationListener = false;
   engineOptions.enablePerfNotificationListener = false;
-  // The MLIR runner utilities: memrefCopy (strided copies) and the
-  // printMemref* functions that test programs call; libomp for the parallel
-  // loops of large elementwise ops.
-  llvm::SmallVector<llvm::StringRef> sharedLibraries = {
-      ADJIT_MLIR_C_RUNNER_UTILS, ADJIT_MLIR_RUNNER_UTILS, ADJIT_LIBOMP};
+  // Keeps the object code, to store it in the persistent cache.
+  engineOptions.enableObjectDump = diskCache != nullptr;
+  llvm::SmallVector<llvm::StringRef> sharedLibraries = getSharedLibraries();
   engineOptions.sharedLibPaths = sharedLibraries;
   auto engine = mlir::ExecutionEngine::create(module, engineOptions,
                                               std::move(*targetMachine));
@@ -578,29 +665,23 @@ Engine::compileModule(mlir::ModuleOp module, std::string key) {
                        llvm::toString(engine.takeError()) + "\n" +
                        diagnostics.getText());
 
-  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
-    llvm::orc::SymbolMap symbols;
-    for (auto &[name, address] : detail::getBlasRuntimeSymbols())
-      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
-                                 llvm::JITSymbolFlags::Exported};
-    for (auto &[name, address] : detail::getScalarRuntimeSymbols())
-      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
-                                 llvm::JITSymbolFlags::Exported};
-    return symbols;
-  });
+  (*engine)->registerSymbols(detail::getJITRuntimeSymbols);
   (*engine)->initialize();
 
   auto impl = std::make_unique<CompiledModule::Impl>();
-  for (const FunctionSignature &signature : signatures) {
-    if (!signature.notCallableReason.empty())
-      continue;
-    auto entryPoint =
-        (*engine)->lookupPacked(compiledNames.lookup(signature.name));
-    if (!entryPoint)
-      throw adjit::Error("jit::Engine: cannot find the compiled @" +
-                         signature.name + ": " +
-                         llvm::toString(entryPoint.takeError()));
-    impl->entryPoints.emplace(signature.name, *entryPoint);
+  impl->entryPoints =
+      lookUpEntryPoints(signatures, compiledNames, [&](llvm::StringRef name) {
+        return (*engine)->lookupPacked(name);
+      });
+  // Every function has been compiled by the lookups: the object is complete.
+  // A module without callable functions is not stored (nothing was looked
+  // up, so no object may exist yet).
+  if (diskCache && !impl->entryPoints.empty()) {
+    std::string object = takeObjectCode(**engine);
+    if (!object.empty() && diskCache->store(key, object)) {
+      std::lock_guard<std::mutex> lock(cache->mutex);
+      ++cache->diskStores;
+    }
   }
   impl->engine = std::move(*engine);
   return std::shared_ptr<const CompiledModule>(new CompiledModule(
@@ -609,7 +690,8 @@ Engine::compileModule(mlir::ModuleOp module, std::string key) {
 
 Engine::CacheStatistics Engine::getCacheStatistics() const {
   std::lock_guard<std::mutex> lock(cache->mutex);
-  return {cache->hits, cache->misses, cache->modules.size()};
+  return {cache->hits, cache->misses, cache->modules.size(), cache->diskHits,
+          cache->diskStores};
 }
 
 void Engine::clearCache() {

@@ -515,6 +515,8 @@ Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
       state->compilations.erase(state->compilations.begin());
     state->compilations.push_back(compileFor(*state, inputs, gradMode));
     ++state->stats.compilations;
+    if (state->compilations.back().module->isLoadedFromDisk())
+      ++state->stats.diskHits;
     state->stats.lastReason = reason;
     compilation = &state->compilations.back();
   }
