@@ -37,9 +37,11 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <future>
+#include <list>
 #include <mutex>
 #include <unordered_map>
 
@@ -404,12 +406,36 @@ CompiledModule::call(std::string_view name,
 
 struct Engine::Cache {
   using Entry = std::shared_future<std::shared_ptr<const CompiledModule>>;
+  /// Keys from the most to the least recently used.
+  using Recency = std::list<std::string>;
+  struct Slot {
+    Entry entry;
+    Recency::iterator position;
+  };
   mutable std::mutex mutex;
-  std::unordered_map<std::string, Entry> modules;
+  std::unordered_map<std::string, Slot> modules;
+  Recency recency;
   uint64_t hits = 0;
   uint64_t misses = 0;
   uint64_t diskHits = 0;
   uint64_t diskStores = 0;
+  uint64_t evictions = 0;
+
+  /// Drops the least recently used finished modules beyond `maxModules`
+  /// (compiles in flight stay). Called with `mutex` held.
+  void evictBeyond(uint64_t maxModules) {
+    for (auto it = recency.end();
+         modules.size() > maxModules && it != recency.begin();) {
+      --it;
+      Slot &slot = modules.at(*it);
+      if (slot.entry.wait_for(std::chrono::seconds(0)) !=
+          std::future_status::ready)
+        continue;
+      modules.erase(*it);
+      it = recency.erase(it);
+      ++evictions;
+    }
+  }
 };
 
 Engine::Engine(EngineOptions options)
@@ -470,23 +496,32 @@ std::shared_ptr<const CompiledModule> Engine::compileCached(
     auto found = cache->modules.find(key);
     if (found != cache->modules.end()) {
       ++cache->hits;
-      entry = found->second;
+      entry = found->second.entry;
+      cache->recency.splice(cache->recency.begin(), cache->recency,
+                            found->second.position);
     } else {
       ++cache->misses;
       entry = promise.get_future().share();
-      cache->modules.emplace(key, entry);
+      cache->recency.push_front(key);
+      cache->modules.emplace(key, Cache::Slot{entry, cache->recency.begin()});
       compileHere = true;
     }
   }
   if (compileHere) {
     try {
       promise.set_value(compileMiss());
+      std::lock_guard<std::mutex> lock(cache->mutex);
+      cache->evictBeyond(options.maxCachedModules);
     } catch (...) {
       // Failures are not cached: the waiting threads see this error, a later
       // compile tries again.
       promise.set_exception(std::current_exception());
       std::lock_guard<std::mutex> lock(cache->mutex);
-      cache->modules.erase(key);
+      auto failed = cache->modules.find(key);
+      if (failed != cache->modules.end()) {
+        cache->recency.erase(failed->second.position);
+        cache->modules.erase(failed);
+      }
     }
   }
   return entry.get();
@@ -690,11 +725,12 @@ Engine::compileModule(mlir::ModuleOp module, std::string key) {
 
 Engine::CacheStatistics Engine::getCacheStatistics() const {
   std::lock_guard<std::mutex> lock(cache->mutex);
-  return {cache->hits, cache->misses, cache->modules.size(), cache->diskHits,
-          cache->diskStores};
+  return {cache->hits,     cache->misses,     cache->modules.size(),
+          cache->diskHits, cache->diskStores, cache->evictions};
 }
 
 void Engine::clearCache() {
   std::lock_guard<std::mutex> lock(cache->mutex);
   cache->modules.clear();
+  cache->recency.clear();
 }

@@ -155,6 +155,37 @@ TEST(EngineTest, SecondCompileIsACacheHit) {
       -2.0f);
 }
 
+TEST(EngineTest, EvictsTheLeastRecentlyRequestedModules) {
+  EngineOptions options;
+  options.maxCachedModules = 2;
+  options.diskCacheDirectory = "";
+  Engine engine(options);
+  auto negation = [](const std::string &name) {
+    return "func.func @" + name +
+           "(%x: tensor<2xf32>) -> tensor<2xf32> {\n"
+           "  %0 = adjit.neg %x : tensor<2xf32>\n"
+           "  return %0 : tensor<2xf32>\n}\n";
+  };
+  auto a = engine.compile(negation("a"));
+  engine.compile(negation("b"));
+  engine.compile(negation("a")); // a is now the most recently requested
+  engine.compile(negation("c")); // evicts b
+  Engine::CacheStatistics statistics = engine.getCacheStatistics();
+  EXPECT_EQ(statistics.entries, 2u);
+  EXPECT_EQ(statistics.evictions, 1u);
+  EXPECT_EQ(statistics.misses, 3u);
+  EXPECT_EQ(engine.compile(negation("a")).get(), a.get());
+  EXPECT_EQ(engine.getCacheStatistics().hits, 2u);
+  engine.compile(negation("b")); // compiled again, evicting c
+  EXPECT_EQ(engine.getCacheStatistics().misses, 4u);
+  EXPECT_EQ(engine.getCacheStatistics().evictions, 2u);
+  // An evicted module stays usable while referenced.
+  engine.clearCache();
+  std::vector<float> x = {1, 2};
+  EXPECT_EQ(a->call("a", {{x.data(), f32({2})}})[0].getDataAs<float>()[1],
+            -2.0f);
+}
+
 TEST(EngineTest, CompilesModulesOfAnyContextAndCachesThem) {
   mlir::MLIRContext context;
   context.loadDialect<mlir::adjit::AdjitDialect, mlir::func::FuncDialect>();

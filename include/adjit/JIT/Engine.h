@@ -62,6 +62,11 @@ struct EngineOptions {
   /// entries are deleted; by default $ADJIT_CACHE_MAX_MB megabytes, else
   /// 1024 MB.
   uint64_t diskCacheMaxBytes = detail::getDefaultDiskCacheMaxBytes();
+  /// The number of modules the in-process cache keeps; beyond it the least
+  /// recently requested ones are dropped (modules still referenced, e.g. by
+  /// a jit::CompiledFunction, stay valid and are freed with their last
+  /// reference).
+  uint64_t maxCachedModules = 256;
 };
 
 /// A module compiled to machine code: its public functions can be called
@@ -146,13 +151,15 @@ public:
   /// Counts of compile requests answered from the in-process cache (hits)
   /// and not (misses), the number of modules in it, and of the misses those
   /// whose machine code was loaded from the persistent cache (diskHits) and
-  /// those whose generated code was stored there (diskStores).
+  /// those whose generated code was stored there (diskStores), and the
+  /// modules dropped beyond EngineOptions::maxCachedModules (evictions).
   struct CacheStatistics {
     uint64_t hits = 0;
     uint64_t misses = 0;
     uint64_t entries = 0;
     uint64_t diskHits = 0;
     uint64_t diskStores = 0;
+    uint64_t evictions = 0;
   };
   CacheStatistics getCacheStatistics() const;
 
