@@ -87,13 +87,64 @@ public:
   void step() override;
   const AdamOptions &options() const { return options_; }
 
+protected:
+  /// How the weight decay applies: added to the gradient (L2, Adam) or
+  /// subtracted from the parameter before the update (decoupled, AdamW).
+  enum class WeightDecay { L2, Decoupled };
+  Adam(std::vector<Tensor> params, AdamOptions options, WeightDecay decay,
+       const char *name);
+
 private:
   AdamOptions options_;
+  WeightDecay decay_ = WeightDecay::L2;
   std::vector<Tensor> expAvg_, expAvgSq_;
   int64_t stepCount_ = 0;
 };
 
+/// Options of AdamW: those of Adam with LibTorch's default weight decay of
+/// 1e-2.
+class AdamWOptions {
+public:
+  AdamWOptions(double lr = 1e-3)
+      : options_(AdamOptions(lr).weight_decay(1e-2)) {}
+  AdamWOptions &lr(double v) { return options_.lr(v), *this; }
+  AdamWOptions &betas(std::pair<double, double> v) {
+    return options_.betas(v), *this;
+  }
+  AdamWOptions &eps(double v) { return options_.eps(v), *this; }
+  AdamWOptions &weight_decay(double v) {
+    return options_.weight_decay(v), *this;
+  }
+  double lr() const { return options_.lr(); }
+  std::pair<double, double> betas() const { return options_.betas(); }
+  double eps() const { return options_.eps(); }
+  double weight_decay() const { return options_.weight_decay(); }
+  /// The same settings as AdamOptions.
+  const AdamOptions &asAdamOptions() const { return options_; }
+
+private:
+  AdamOptions options_;
+};
+
+/// Adam with decoupled weight decay (Loshchilov & Hutter; PyTorch's AdamW):
+/// each step first scales the parameter by 1 - lr * weight_decay, then
+/// applies Adam's update without weight decay.
+class AdamW : public Adam {
+public:
+  AdamW(std::vector<Tensor> params, AdamWOptions options = AdamWOptions());
+};
+
 } // namespace optim
+
+namespace nn::utils {
+/// Scales the gradients of `parameters` in place so that their total
+/// `normType`-norm (over all gradients as one vector; inf for the largest
+/// magnitude) is at most `maxNorm`, and returns the norm before scaling, as
+/// PyTorch's clip_grad_norm_: the scale is maxNorm / (norm + 1e-6), applied
+/// only when it is below 1. Parameters without a gradient are skipped.
+double clip_grad_norm_(const std::vector<Tensor> &parameters, double maxNorm,
+                       double normType = 2.0);
+} // namespace nn::utils
 } // namespace adjit
 
 #endif // ADJIT_OPTIM_H

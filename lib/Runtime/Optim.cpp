@@ -70,20 +70,30 @@ void SGD::step() {
 }
 
 Adam::Adam(std::vector<Tensor> params, AdamOptions options)
-    : Optimizer(std::move(params)), options_(options), expAvg_(params_.size()),
-      expAvgSq_(params_.size()) {
+    : Adam(std::move(params), options, WeightDecay::L2, "Adam") {}
+
+Adam::Adam(std::vector<Tensor> params, AdamOptions options, WeightDecay decay,
+           const char *name)
+    : Optimizer(std::move(params)), options_(options), decay_(decay),
+      expAvg_(params_.size()), expAvgSq_(params_.size()) {
   auto [b1, b2] = options.betas();
+  std::string prefix = std::string(name) + ": ";
   if (options.lr() < 0)
-    throw Error("Adam: invalid learning rate " + std::to_string(options.lr()));
+    throw Error(prefix + "invalid learning rate " +
+                std::to_string(options.lr()));
   if (options.eps() < 0)
-    throw Error("Adam: invalid eps " + std::to_string(options.eps()));
+    throw Error(prefix + "invalid eps " + std::to_string(options.eps()));
   if (b1 < 0 || b1 >= 1 || b2 < 0 || b2 >= 1)
-    throw Error("Adam: invalid betas (" + std::to_string(b1) + ", " +
+    throw Error(prefix + "invalid betas (" + std::to_string(b1) + ", " +
                 std::to_string(b2) + "); each must be in [0, 1)");
   if (options.weight_decay() < 0)
-    throw Error("Adam: invalid weight_decay " +
+    throw Error(prefix + "invalid weight_decay " +
                 std::to_string(options.weight_decay()));
 }
+
+AdamW::AdamW(std::vector<Tensor> params, AdamWOptions options)
+    : Adam(std::move(params), options.asAdamOptions(), WeightDecay::Decoupled,
+           "AdamW") {}
 
 void Adam::step() {
   NoGradGuard guard;
@@ -97,8 +107,12 @@ void Adam::step() {
     if (!p.grad().defined())
       continue;
     Tensor g = p.grad();
-    if (o.weight_decay() != 0)
-      g = g + p * o.weight_decay();
+    if (o.weight_decay() != 0) {
+      if (decay_ == WeightDecay::L2)
+        g = g + p * o.weight_decay();
+      else
+        p.mul_(1 - o.lr() * o.weight_decay());
+    }
     if (!expAvg_[i].defined()) {
       expAvg_[i] = zeros_like(p);
       expAvgSq_[i] = zeros_like(p);
@@ -108,4 +122,35 @@ void Adam::step() {
     Tensor denom = sqrt(expAvgSq_[i]) / std::sqrt(bc2) + o.eps();
     p.sub_(expAvg_[i] / denom, o.lr() / bc1);
   }
+}
+
+double nn::utils::clip_grad_norm_(const std::vector<Tensor> &parameters,
+                                  double maxNorm, double normType) {
+  if (!(normType > 0))
+    throw Error("clip_grad_norm_: norm_type must be positive (or inf), got " +
+                std::to_string(normType));
+  NoGradGuard guard;
+  double total = 0;
+  bool any = false;
+  for (const Tensor &p : parameters) {
+    const Tensor &g = p.grad();
+    if (!g.defined())
+      continue;
+    any = true;
+    Tensor magnitude = g.detach().to(Dtype::Float64).abs();
+    if (std::isinf(normType))
+      total = std::max(total, magnitude.max().item<double>());
+    else
+      total += magnitude.pow(normType).sum().item<double>();
+  }
+  if (!any)
+    return 0.0;
+  if (!std::isinf(normType))
+    total = std::pow(total, 1.0 / normType);
+  double scale = maxNorm / (total + 1e-6);
+  if (scale < 1)
+    for (const Tensor &p : parameters)
+      if (p.grad().defined())
+        p.grad().mul_(scale);
+  return total;
 }

@@ -189,6 +189,44 @@ TEST(NNTest, AdamMatchesReferenceSteps) {
   expectTensor(p, {2}, {e1, e2}, 1e-7);
 }
 
+TEST(NNTest, AdamWDecaysTheWeightsDecoupled) {
+  Tensor p = tensor({1.0}, dtype(kFloat64).requires_grad(true));
+  optim::AdamW adamw({p}, optim::AdamWOptions(0.1).weight_decay(0.1));
+  EXPECT_EQ(optim::AdamWOptions().weight_decay(), 1e-2);
+  p.mutable_grad() = tensor({0.5}, kFloat64);
+  adamw.step();
+  // p * (1 - lr * wd) = 0.99, then Adam's first step moves it by lr * m̂ /
+  // (sqrt(v̂) + eps) = 0.1 * 0.5 / (0.5 + 1e-8).
+  expectTensor(p, {1}, {0.99 - 0.1 * 0.5 / (0.5 + 1e-8)}, 1e-12);
+  // Adam's L2 decay differs: the decay goes through the moments.
+  Tensor q = tensor({1.0}, dtype(kFloat64).requires_grad(true));
+  optim::Adam adam({q}, optim::AdamOptions(0.1).weight_decay(0.1));
+  q.mutable_grad() = tensor({0.5}, kFloat64);
+  adam.step();
+  expectTensor(q, {1}, {1.0 - 0.1 * 0.6 / (0.6 + 1e-8)}, 1e-12);
+  EXPECT_ADJIT_ERROR(optim::AdamW({p}, optim::AdamWOptions(-1)),
+                     "AdamW: invalid learning rate");
+}
+
+TEST(NNTest, ClipGradNormScalesTheGradientsAsOneVector) {
+  Tensor a = tensor({1.0}, dtype(kFloat64).requires_grad(true));
+  Tensor b = tensor({1.0, 1.0}, dtype(kFloat64).requires_grad(true));
+  Tensor unused = tensor({1.0}, dtype(kFloat64).requires_grad(true));
+  a.mutable_grad() = tensor({3.0}, kFloat64);
+  b.mutable_grad() = tensor({0.0, -4.0}, kFloat64);
+  EXPECT_DOUBLE_EQ(nn::utils::clip_grad_norm_({a, b, unused}, 10.0), 5.0);
+  expectTensor(a.grad(), {1}, {3.0}, 0.0); // below the cap: unchanged
+  EXPECT_DOUBLE_EQ(nn::utils::clip_grad_norm_({a, b, unused}, 1.0), 5.0);
+  expectTensor(a.grad(), {1}, {3.0 / (5.0 + 1e-6)}, 1e-15);
+  expectTensor(b.grad(), {2}, {0.0, -4.0 / (5.0 + 1e-6)}, 1e-15);
+  EXPECT_FALSE(unused.grad().defined());
+  EXPECT_NEAR(nn::utils::clip_grad_norm_({a, b}, 0.1, INFINITY),
+              4.0 / (5.0 + 1e-6), 1e-15);
+  expectTensor(b.grad(), {2}, {0.0, -0.1}, 1e-6);
+  EXPECT_ADJIT_ERROR(nn::utils::clip_grad_norm_({a}, 1.0, 0.0),
+                     "clip_grad_norm_: norm_type must be positive");
+}
+
 TEST(NNTest, TrainingReducesLoss) {
   manual_seed(3);
   Tensor x = randn({64, 2});
