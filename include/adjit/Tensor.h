@@ -299,7 +299,8 @@ Tensor full_like(const Tensor &t, double value,
                  std::optional<TensorOptions> options = {});
 Tensor rand_like(const Tensor &t, std::optional<TensorOptions> options = {});
 Tensor randn_like(const Tensor &t, std::optional<TensorOptions> options = {});
-/// Seeds the global random generator.
+/// Seeds the global random generators: rand/randn/randperm's, and
+/// dropout's (seed \p seed, offset 0).
 void manual_seed(uint64_t seed);
 
 //===----------------------------------------------------------------------===//
@@ -408,6 +409,28 @@ Tensor where(const Tensor &condition, const Tensor &a, const Tensor &b);
 /// slice (differentiable, used by slice's backward).
 Tensor slice_backward(const Tensor &grad, const Shape &inputShape, int64_t dim,
                       int64_t start, int64_t end, int64_t step);
+// Normalization and dropout (lib/Runtime/Normalization.cpp, Random.cpp).
+/// Batch normalization of \p input ([N, C], [N, C, L] or [N, C, H, W]) per
+/// channel C: (x - mean) / sqrt(var + eps) * weight + bias, with the biased
+/// variance. Uses the batch statistics when \p training or when the running
+/// statistics are undefined, the running statistics otherwise.
+/// running_mean / running_var may be undefined Tensor(): then batch
+/// statistics are used and nothing is updated (PyTorch's
+/// track_running_stats=false). In training mode the running stats are
+/// updated in place, under no_grad: r = (1 - momentum) * r + momentum *
+/// batch_stat, with the UNBIASED batch variance for running_var (biased
+/// variance for normalizing), as PyTorch does. weight/bias may be undefined.
+/// Inside a traced function the update is a state write that the compiled
+/// code returns and the call writes back (docs/jit.md).
+Tensor batch_norm(const Tensor &input, const Tensor &weight, const Tensor &bias,
+                  const Tensor &running_mean, const Tensor &running_var,
+                  bool training, double momentum = 0.1, double eps = 1e-5);
+/// Zeroes each element with probability p and scales the rest by 1/(1-p)
+/// when `train`; identity otherwise (also for p = 0). The mask comes from
+/// the counter-based generator that manual_seed seeds (Philox-4x32-10,
+/// adjit/Semantics/Philox.h), which compiled code draws from identically.
+Tensor dropout(const Tensor &input, double p = 0.5, bool train = true);
+
 /// True if all elements are within atol + rtol * |b| of each other.
 bool allclose(const Tensor &a, const Tensor &b, double rtol = 1e-5,
               double atol = 1e-8);

@@ -406,6 +406,15 @@ FailureOr<Value> TraceBuilder::matmul(Value lhs, Value rhs) {
   return reshape(product, plan->resultShape);
 }
 
+Value TraceBuilder::dropoutMask(Value state, double p, RankedTensorType type) {
+  // The seed and the offset as 0-d tensors.
+  auto word = [&](int64_t index) {
+    return *reshape(*slice(state, 0, index, index + 1, 1), {});
+  };
+  return DropoutMaskOp::create(builder, location, type, word(0), word(1),
+                               builder.getF64FloatAttr(p));
+}
+
 OwningOpRef<ModuleOp> TraceBuilder::finish(ValueRange results) {
   func::ReturnOp::create(builder, location, results);
   function.setFunctionType(builder.getFunctionType(

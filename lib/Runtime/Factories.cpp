@@ -46,7 +46,14 @@ TensorOptions likeOptions(const Tensor &t,
 }
 } // namespace
 
-void adjit::manual_seed(uint64_t seed) { generator().seed(seed); }
+void adjit::manual_seed(uint64_t seed) {
+  // Compiled code reads dropout's state as an argument: reseeding inside a
+  // trace would not be repeated by later calls.
+  runtime::notifyUnsupported(
+      "manual_seed", "it sets the random generators' state on the host");
+  generator().seed(seed);
+  seedRandomState(seed);
+}
 
 Tensor adjit::from_vector(const std::vector<double> &values, const Shape &shape,
                           TensorOptions options) {

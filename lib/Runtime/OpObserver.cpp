@@ -3,6 +3,7 @@
 #include "adjit/Runtime/OpObserver.h"
 
 #include "TensorImpl.h"
+#include "adjit/Autograd.h"
 
 #include <atomic>
 #include <cstring>
@@ -73,4 +74,31 @@ void IndexRangeCheck::verify(const Tensor &indices) const {
                          std::to_string(data[i]) + " at position " +
                          std::to_string(i) + " is out of bounds for " +
                          std::to_string(bound) + " " + unit);
+}
+
+void adjit::runtime::writeState(const char *op, const Tensor &target,
+                                const Tensor &value) {
+  if (target.requires_grad())
+    throw adjit::Error(std::string(op) + ": the state tensor of shape " +
+                       adjit::shapeToString(target.sizes()) +
+                       " requires grad; state written by an op must not");
+  if (target.sizes() != value.sizes())
+    throw adjit::Error(std::string(op) + ": cannot write a value of shape " +
+                       adjit::shapeToString(value.sizes()) +
+                       " into the state tensor of shape " +
+                       adjit::shapeToString(target.sizes()));
+  OpRecord record{OpKind::StateWrite, op, {target, value}};
+  record.output = target;
+  if (OpObserver *observer = getCurrentObserver()) {
+    if (observer->isReplaying()) {
+      observer->replay(record);
+      return;
+    }
+    // Before the write, so that a tracer can keep the old value.
+    observer->observe(record);
+  }
+  ObserverScope unobserved(nullptr);
+  adjit::NoGradGuard noGrad;
+  adjit::Tensor destination = target;
+  destination.copy_(value);
 }

@@ -115,6 +115,9 @@ bool shouldRecord(const Tensor &a);
 bool shouldRecord(const Tensor &a, const Tensor &b);
 /// A scalar tensor of \p dtype (for operators with a scalar operand).
 Tensor scalarLike(double value, Dtype dtype);
+/// Sets dropout's generator state (runtime::getRandomState()) to seed
+/// \p seed and offset 0 (Random.cpp; manual_seed calls it).
+void seedRandomState(uint64_t seed);
 /// The product over \p dims (empty: all; negative dims count from the end),
 /// keeping them with size 1 if \p keepdim: prod(a) and prod(a, dim) over any
 /// set of dims, as the gradient of prod needs it. Integer and bool inputs

@@ -64,6 +64,9 @@ struct Compilation {
   std::vector<ArgumentKey> capturedKeys;
   /// Argument indices whose gradients the compiled code returns.
   std::vector<size_t> wrt;
+  /// Argument indices the compiled code returns new state for (results 1 to
+  /// stateWrites.size()), written into those tensors after each call.
+  std::vector<size_t> stateWrites;
   /// Checks of argument values that the traced ops made and that each call
   /// repeats (cross_entropy's target range).
   std::vector<tracing::Tracer::ArgumentCheck> argumentChecks;
@@ -128,6 +131,8 @@ struct Recording {
   /// The argument tensors: the inputs, then the captured tensors.
   std::vector<Tensor> arguments;
   std::vector<tracing::Tracer::ArgumentCheck> argumentChecks;
+  /// The arguments the function writes state into.
+  std::vector<size_t> stateWrites;
   tracing::TraceGuard guard;
   Tensor output;
 };
@@ -144,12 +149,18 @@ Recording record(mlir::MLIRContext &context, const TensorFunction &function,
   for (const Tensor &input : inputs)
     tracer.addInput(input);
   Tensor result;
-  {
+  try {
     // Grad mode stays as the caller has it, so that the tracer can tell ops
     // the function runs under its own NoGradGuard.
     runtime::ObserverScope observe(&tracer);
     result = function(inputs);
+  } catch (...) {
+    tracer.restoreState();
+    throw;
   }
+  // The eager run wrote state (running statistics, the generator's
+  // offset); the compiled code makes those writes on each call instead.
+  tracer.restoreState();
   if (!result.defined())
     throw Error(std::string(api) + ": the traced function '" + name +
                 "' returned an undefined tensor");
@@ -157,6 +168,7 @@ Recording record(mlir::MLIRContext &context, const TensorFunction &function,
   recording.module = tracer.finish(result);
   recording.arguments = tracer.getArgumentTensors();
   recording.argumentChecks = tracer.getArgumentChecks();
+  recording.stateWrites = tracer.getStateWrites();
   recording.guard = tracer.takeGuard();
   recording.output = result;
   return recording;
@@ -239,8 +251,9 @@ namespace {
 /// the update rule of `options` to the arguments `wrt`.
 mlir::adjit::OptimizerUpdateOptions
 toUpdateOptions(const OptimizerOptions &options,
-                const std::vector<size_t> &wrt = {}) {
+                const std::vector<size_t> &wrt = {}, size_t stateResults = 0) {
   mlir::adjit::OptimizerUpdateOptions update;
+  update.stateResults = static_cast<unsigned>(stateResults);
   update.wrt.emplace();
   for (size_t index : wrt)
     update.wrt->push_back(static_cast<int64_t>(index));
@@ -568,11 +581,14 @@ Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
       compilation->module->call(compilation->entry, views);
 
   Tensor output = toTensor(results.front(), compilation->outputDtype);
+  // Then the new state the function wrote, into the tensors it belongs to.
+  size_t next = 1;
+  for (size_t index : compilation->stateWrites)
+    overwriteWith(arguments[index], results[next++]);
   if (training) {
-    // The results after the loss are the updated parameters, then their
+    // The results after the state are the updated parameters, then their
     // updated optimizer state.
     NoGradGuard noGrad;
-    size_t next = 1;
     for (size_t index : compilation->wrt)
       overwriteWith(arguments[index], results[next++]);
     for (Tensor *tensor : optimizerState)
@@ -582,7 +598,7 @@ Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
   }
   for (size_t i = 0; i < compilation->wrt.size(); ++i) {
     Tensor &parameter = arguments[compilation->wrt[i]];
-    Tensor gradient = toTensor(results[1 + i], parameter.dtype());
+    Tensor gradient = toTensor(results[next + i], parameter.dtype());
     NoGradGuard noGrad;
     Tensor &accumulated = parameter.mutable_grad();
     if (accumulated.defined())
@@ -670,6 +686,7 @@ Compilation compileFor(CompiledFunction::State &state,
     compilation.capturedKeys.push_back(ArgumentKey::of(arguments[i]));
   }
   compilation.argumentChecks = recording.argumentChecks;
+  compilation.stateWrites = recording.stateWrites;
   compilation.guard = std::move(recording.guard);
   compilation.outputDtype = recording.output.dtype();
   compilation.entry = state.name;
@@ -702,13 +719,16 @@ Compilation compileFor(CompiledFunction::State &state,
     std::string wrt;
     for (size_t index : compilation.wrt)
       wrt += (wrt.empty() ? "" : ",") + std::to_string(index);
+    // Only the first result is differentiated; the state results follow it.
+    std::string of = compilation.stateWrites.empty() ? "" : " of=0";
     pipeline = "builtin.module(adjit-autodiff{function=" +
                mlir::adjit::quotePassOptionValue(state.name) + " wrt=" + wrt +
-               " name=" + mlir::adjit::quotePassOptionValue(gradientName) +
+               of + " name=" + mlir::adjit::quotePassOptionValue(gradientName) +
                " cleanup=true}";
     if (state.training)
       pipeline += ",adjit-append-optimizer-update{" +
-                  toUpdateOptions(state.training->options, compilation.wrt)
+                  toUpdateOptions(state.training->options, compilation.wrt,
+                                  compilation.stateWrites.size())
                       .getPassOptions(gradientName) +
                   "}";
     pipeline += ")";

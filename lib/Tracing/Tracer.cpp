@@ -52,7 +52,10 @@ Tracer::Tracer(mlir::MLIRContext *context, llvm::StringRef functionName)
                           diagnostics += diagnostic.str();
                           return mlir::success();
                         }),
-      firstSerial(runtime::getNextCreationSerial()) {}
+      // The random generator's state is made before the trace begins, so
+      // that a traced dropout captures it as an argument.
+      firstSerial(
+          (runtime::getRandomState(), runtime::getNextCreationSerial())) {}
 
 void Tracer::fail(const std::string &message) {
   std::string text = message;
@@ -159,10 +162,10 @@ mlir::FailureOr<Value> Tracer::emit(const runtime::OpRecord &record) {
       record.kind == OpKind::MaxDim || record.kind == OpKind::MinDim;
   // Arithmetic runs in the output's dtype, as the eager op promotes to it
   // (bool operands of integer arithmetic count as int64).
-  bool computesInOutputType = record.kind != OpKind::Compare &&
-                              record.kind != OpKind::Convert &&
-                              record.kind != OpKind::Constant &&
-                              !extremumAlongDim && outDtype != Dtype::Bool;
+  bool computesInOutputType =
+      record.kind != OpKind::Compare && record.kind != OpKind::Convert &&
+      record.kind != OpKind::Constant && record.kind != OpKind::DropoutMask &&
+      !extremumAlongDim && outDtype != Dtype::Bool;
   std::vector<Value> in;
   for (const Tensor &input : record.inputs) {
     Value value = valueOf(input, record.name);
@@ -239,6 +242,14 @@ mlir::FailureOr<Value> Tracer::emit(const runtime::OpRecord &record) {
   }
   case OpKind::PowScalar:
     return builder.pow(in[0], record.scalar);
+  case OpKind::DropoutMask:
+    return builder.dropoutMask(
+        in[0], record.scalar,
+        mlir::RankedTensorType::get(outShape,
+                                    getElementType(context, outDtype)));
+  case OpKind::StateWrite:
+    // Recorded by recordStateWrite, never emitted as an op.
+    return mlir::failure();
   case OpKind::LogSoftmax: {
     // x - max - log(sum(exp(x - max))), with the max kept for stability.
     // A 0-d input (dim 0 or -1) is computed as a row of one element.
@@ -272,7 +283,52 @@ mlir::FailureOr<Value> Tracer::emit(const runtime::OpRecord &record) {
   return mlir::failure();
 }
 
+void Tracer::recordStateWrite(const runtime::OpRecord &record) {
+  const Tensor &target = record.inputs[0];
+  Value targetValue = valueOf(target, record.name);
+  auto argument = mlir::dyn_cast<mlir::BlockArgument>(targetValue);
+  auto existing = llvm::find_if(stateWrites, [&](const StateWrite &write) {
+    return write.target.unsafeGetImpl() == target.unsafeGetImpl();
+  });
+  if (!argument && existing == stateWrites.end())
+    fail(std::string(record.name) +
+         ": it writes state into a tensor of shape " +
+         shapeToString(target.sizes()) +
+         " that was made inside the traced function; state must be made "
+         "outside it (e.g. a module's buffer)");
+  Value value = valueOf(record.inputs[1], record.name);
+  value = emitConversion(value, record.inputs[1].dtype(), target.dtype());
+  // Later ops of the trace read the new value.
+  values[target.unsafeGetImpl()] = value;
+  if (existing != stateWrites.end()) {
+    existing->value = value;
+  } else {
+    // The value before the trace, restored once it ends.
+    runtime::ObserverScope notObserved(nullptr);
+    NoGradGuard noGrad;
+    stateWrites.push_back(
+        {argument.getArgNumber(), target, target.clone(), value});
+  }
+  guard.recordOp(record);
+}
+
+std::vector<size_t> Tracer::getStateWrites() const {
+  std::vector<size_t> written;
+  for (const StateWrite &write : stateWrites)
+    written.push_back(write.argument);
+  return written;
+}
+
+void Tracer::restoreState() {
+  runtime::ObserverScope notObserved(nullptr);
+  NoGradGuard noGrad;
+  for (StateWrite &write : stateWrites)
+    write.target.copy_(write.before);
+}
+
 void Tracer::observe(const runtime::OpRecord &record) {
+  if (record.kind == OpKind::StateWrite)
+    return recordStateWrite(record);
   mlir::FailureOr<Value> result = emit(record);
   if (mlir::failed(result))
     fail(std::string("tracing ") + record.name + " failed");
@@ -322,7 +378,10 @@ void Tracer::observeIndexCheck(const runtime::IndexRangeCheck &check,
 }
 
 mlir::OwningOpRef<mlir::ModuleOp> Tracer::finish(const Tensor &output) {
-  Value result = valueOf(output, "the traced function's result");
+  llvm::SmallVector<Value> results = {
+      valueOf(output, "the traced function's result")};
+  for (const StateWrite &write : stateWrites)
+    results.push_back(write.value);
   guard.recordResult(output);
-  return builder.finish(result);
+  return builder.finish(results);
 }

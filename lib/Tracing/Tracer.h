@@ -37,8 +37,20 @@ public:
   void observeIndexCheck(const runtime::IndexRangeCheck &check,
                          const Tensor &indices) override;
 
-  /// Returns `output` from the function and hands out the module.
+  /// Returns `output` from the function, followed by the final value of each
+  /// argument the function wrote (getStateWrites()), and hands out the
+  /// module.
   mlir::OwningOpRef<mlir::ModuleOp> finish(const Tensor &output);
+
+  /// The arguments the traced ops wrote state into (runtime::writeState:
+  /// batch_norm's running statistics, the random generator's offset), in
+  /// the order of the function's results after the first: result 1 + i is
+  /// the new value of argument getStateWrites()[i].
+  std::vector<size_t> getStateWrites() const;
+  /// Writes back the values the written tensors had before the trace:
+  /// tracing runs the function eagerly, and each later call of the compiled
+  /// code makes the writes itself.
+  void restoreState();
 
   /// The tensors passed as the function's arguments: the inputs, then the
   /// captured tensors, in argument order.
@@ -68,6 +80,9 @@ private:
   mlir::Value emitConversion(mlir::Value value, Dtype from, Dtype to);
   /// Emits the unary elementwise op `OpTy` of the eager op's operand.
   template <typename OpTy> mlir::Value emitUnary(mlir::Value operand);
+  /// Records a state write: the target must be an argument; later reads of
+  /// it in the trace see the new value.
+  void recordStateWrite(const runtime::OpRecord &record);
   /// Throws adjit::Error with the collected diagnostics.
   [[noreturn]] void fail(const std::string &message);
 
@@ -85,6 +100,16 @@ private:
   std::vector<Tensor> traced;
   std::vector<Tensor> arguments;
   std::vector<ArgumentCheck> argumentChecks;
+  /// One tensor the traced ops wrote state into.
+  struct StateWrite {
+    size_t argument;
+    Tensor target;
+    /// Its value before the trace.
+    Tensor before;
+    /// Its last value written.
+    mlir::Value value;
+  };
+  std::vector<StateWrite> stateWrites;
   TraceGuard guard;
 };
 

@@ -77,6 +77,11 @@ public:
     return StopGradientOp::create(builder, location, value);
   }
 
+  /// Emits `adjit.dropout_mask` of `type` (f32 or f64) drawn from the
+  /// random generator state `state` (a tensor<2xi64> holding [seed, offset])
+  /// with the drop probability `p`.
+  Value dropoutMask(Value state, double p, RankedTensorType type);
+
   /// Sum, mean, product and maximum over `dims` (negative dims count from
   /// the end; an empty list reduces over all dimensions), keeping the reduced
   /// dimensions with size 1 if `keepDim`.

@@ -72,6 +72,15 @@ enum class OpKind {
   LogSoftmax,
   /// The input's value with no gradient flowing back (detach).
   StopGradient,
+  // State written by a traced function and random masks (batch_norm's
+  // running statistics, dropout).
+  /// `inputs[1]` written into the tensor `inputs[0]`, which is also the
+  /// output: state that outlives the call (see writeState()).
+  StateWrite,
+  /// A dropout mask of the output's shape and dtype: 1 / (1 - p) where an
+  /// element is kept, 0 elsewhere. `inputs[0]` is the random generator's
+  /// state (int64 [seed, offset], see getRandomState()), `scalar` is p.
+  DropoutMask,
 };
 
 /// The operands of an op: up to three inline, more (cat) on the heap, so
@@ -219,6 +228,22 @@ template <typename Body> Tensor observeAsOneOp(OpRecord &&record, Body body) {
   observer->observe(record);
   return record.output;
 }
+
+/// Writes `value` into `target` (converted to its dtype) under NoGradGuard:
+/// state that outlives the op, such as batch_norm's running statistics or
+/// the random generator's offset. The current observer, if any, is told
+/// before the write as an op of kind StateWrite named `op` (a tracer makes it
+/// a result of the compiled function that is written back after each call);
+/// a replaying observer is told instead of the write. Throws adjit::Error if
+/// `target` requires grad or the shapes differ.
+void writeState(const char *op, const Tensor &target, const Tensor &value);
+
+/// The random generator's state that dropout draws from: an int64 tensor
+/// [seed, offset] (the seed's bits), made once and only ever written in
+/// place. manual_seed(s) sets it to [s, 0]; each dropout mask of n elements
+/// uses the counters offset .. offset + n - 1 and advances the offset by n
+/// (adjit/Semantics/Philox.h).
+const Tensor &getRandomState();
 
 /// Tells the current observer, if any, about an op.
 inline void notifyObserver(const OpRecord &record) {

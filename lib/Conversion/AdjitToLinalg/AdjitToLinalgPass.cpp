@@ -18,6 +18,7 @@ void adjit::populateAdjitToLinalgPatterns(RewritePatternSet &patterns) {
   populateReductionToLinalgPatterns(patterns);
   populateShapeToLinalgPatterns(patterns);
   populateContractionToLinalgPatterns(patterns);
+  populateRandomToLinalgPatterns(patterns);
 }
 
 void adjit::configureAdjitToLinalgTarget(ConversionTarget &target,

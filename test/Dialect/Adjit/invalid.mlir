@@ -448,3 +448,35 @@ func.func @reduce_result_type(%a: tensor<2x3xf32>) {
   %0 = adjit.reduce_sum %a, dims = [0] : tensor<2x3xf32> -> tensor<2xf32>
   return
 }
+
+// -----
+
+func.func @dropout_mask_probability(%s: tensor<i64>, %o: tensor<i64>) {
+  // expected-error @+1 {{'adjit.dropout_mask' op requires p in [0, 1], got 1.5}}
+  %0 = adjit.dropout_mask %s, %o {p = 1.5 : f64} : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @dropout_mask_nan(%s: tensor<i64>, %o: tensor<i64>) {
+  // expected-error @+1 {{'adjit.dropout_mask' op requires p in [0, 1], got nan}}
+  %0 = adjit.dropout_mask %s, %o {p = 0x7FF8000000000000 : f64} : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @dropout_mask_seed_type(%s: tensor<1xi64>, %o: tensor<i64>) {
+  // expected-error @+1 {{'adjit.dropout_mask' op operand #0 must be 0D tensor of 64-bit signless integer values}}
+  %0 = "adjit.dropout_mask"(%s, %o) <{p = 0.5 : f64}> : (tensor<1xi64>, tensor<i64>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @dropout_mask_result_type(%s: tensor<i64>, %o: tensor<i64>) {
+  // expected-error @+1 {{'adjit.dropout_mask' op result #0 must be statically shaped tensor of 32-bit float or 64-bit float values}}
+  %0 = "adjit.dropout_mask"(%s, %o) <{p = 0.5 : f64}> : (tensor<i64>, tensor<i64>) -> tensor<4xi64>
+  return
+}

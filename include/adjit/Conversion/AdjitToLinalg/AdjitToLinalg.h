@@ -36,6 +36,10 @@ void populateShapeToLinalgPatterns(RewritePatternSet &patterns);
 /// `linalg.batch_matmul` on a zero-filled init.
 void populateContractionToLinalgPatterns(RewritePatternSet &patterns);
 
+/// Adds the pattern lowering `adjit.dropout_mask` to a `linalg.generic`
+/// computing Philox-4x32-10 in `arith` ops.
+void populateRandomToLinalgPatterns(RewritePatternSet &patterns);
+
 /// Declares, as private functions, the JIT runtime's scalar functions that
 /// the lowering of `module`'s `adjit.lgamma` and `adjit.digamma` calls
 /// (RuntimeFunctions.h). Fails, with an error at the op, if the module has

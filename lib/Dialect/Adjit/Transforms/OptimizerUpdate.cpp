@@ -179,6 +179,11 @@ resolveUpdated(func::FuncOp gradient, const OptimizerUpdateOptions &options) {
   StringRef name = gradient.getSymName();
   unsigned numArguments = gradient.getNumArguments();
   unsigned numResults = gradient.getNumResults();
+  // Results 1 to `state` are state, not gradients.
+  unsigned state = options.stateResults;
+  std::string stateText = state ? ", " + std::to_string(state) +
+                                      " state result" + (state == 1 ? "" : "s")
+                                : "";
   SmallVector<int64_t> wrt;
   if (options.wrt) {
     wrt = *options.wrt;
@@ -198,24 +203,25 @@ resolveUpdated(func::FuncOp gradient, const OptimizerUpdateOptions &options) {
     for (auto [index, type] : llvm::enumerate(gradient.getArgumentTypes()))
       if (isStaticFloatTensor(type))
         wrt.push_back(index);
-    if (wrt.size() + 1 != numResults)
+    if (wrt.size() + 1 + state != numResults)
       return gradient.emitError("cannot append an optimizer update to @")
              << name << ": it has " << wrt.size() << " f32/f64 tensor argument"
              << (wrt.size() == 1 ? "" : "s") << " but returns "
-             << (numResults ? numResults - 1 : 0) << " gradient"
-             << (numResults == 2 ? "" : "s")
-             << " after the loss; say which arguments they belong to with "
+             << (numResults > state ? numResults - 1 - state : 0) << " gradient"
+             << (numResults == 2 + state ? "" : "s") << " after the loss"
+             << stateText
+             << "; say which arguments they belong to with "
                 "wrt=<indices>";
   }
 
-  if (numResults != wrt.size() + 1)
+  if (numResults != wrt.size() + 1 + state)
     return gradient.emitError("cannot append an optimizer update to @")
            << name << ": it has " << numResults << " result"
            << (numResults == 1 ? "" : "s") << ", but a gradient function of "
            << wrt.size() << " argument" << (wrt.size() == 1 ? "" : "s")
-           << " returns the loss and " << wrt.size() << " gradient"
-           << (wrt.size() == 1 ? "" : "s") << " (" << wrt.size() + 1
-           << " results)";
+           << " returns the loss" << stateText << " and " << wrt.size()
+           << " gradient" << (wrt.size() == 1 ? "" : "s") << " ("
+           << wrt.size() + 1 + state << " results)";
 
   Type loss = gradient.getResultTypes().front();
   auto lossType = dyn_cast<RankedTensorType>(loss);
@@ -230,10 +236,11 @@ resolveUpdated(func::FuncOp gradient, const OptimizerUpdateOptions &options) {
       return gradient.emitError("cannot append an optimizer update to @")
              << name << ": argument #" << index << " has type " << argument
              << "; only statically shaped f32/f64 tensors can be trained";
-    Type result = gradient.getResultTypes()[1 + i];
+    Type result = gradient.getResultTypes()[1 + state + i];
     if (result != argument)
       return gradient.emitError("cannot append an optimizer update to @")
-             << name << ": its result #" << 1 + i << " (the gradient of "
+             << name << ": its result #" << 1 + state + i
+             << " (the gradient of "
              << "argument #" << index << ") has type " << result
              << ", but the argument has type " << argument;
   }
@@ -303,6 +310,8 @@ std::string OptimizerUpdateOptions::getPassOptions(StringRef function) const {
             " beta2=" + formatDouble(beta2) + " eps=" + formatDouble(eps);
   }
   text += " weight-decay=" + formatDouble(weightDecay);
+  if (stateResults)
+    text += " state-results=" + std::to_string(stateResults);
   return text;
 }
 
@@ -365,14 +374,15 @@ mlir::adjit::appendOptimizerUpdate(func::FuncOp gradient,
   SmallVector<Value> parameters, newStates;
   for (auto [i, index] : llvm::enumerate(*wrt)) {
     Value p = body.getArgument(index);
-    Value grad = returnOp.getOperand(1 + i);
+    Value grad = returnOp.getOperand(1 + options.stateResults + i);
     Updated updated = adam ? updateAdam(b, options, *adam, p, grad, states[i])
                            : updateSgd(b, options, p, grad, states[i], lr);
     parameters.push_back(updated.parameter);
     newStates.append(updated.state.begin(), updated.state.end());
   }
 
-  SmallVector<Value> results = {returnOp.getOperand(0)};
+  SmallVector<Value> results(
+      returnOp.getOperands().take_front(1 + options.stateResults));
   results.append(parameters.begin(), parameters.end());
   results.append(newStates.begin(), newStates.end());
   func::ReturnOp::create(b.builder, b.loc, results);

@@ -77,6 +77,7 @@ AdjitAppendOptimizerUpdatePass::readOptions(ModuleOp module,
   options.beta1 = beta1;
   options.beta2 = beta2;
   options.eps = eps;
+  options.stateResults = stateResults;
   return options.verify([&] { return module.emitError(pass); });
 }
 

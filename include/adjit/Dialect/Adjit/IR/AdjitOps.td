@@ -505,4 +505,44 @@ class Adjit_ArgExtremumOp<string mnemonic, string extremum, string order>
 def Adjit_ArgMaxOp : Adjit_ArgExtremumOp<"argmax", "maximum", "larger than">;
 def Adjit_ArgMinOp : Adjit_ArgExtremumOp<"argmin", "minimum", "smaller than">;
 
+//===----------------------------------------------------------------------===//
+// Random masks (dropout)
+//===----------------------------------------------------------------------===//
+
+// A 0-d i64 tensor (a seed or a counter offset).
+def Adjit_I64Scalar : 0DTensorOf<[I64]> {
+  let builderCall =
+      "::mlir::RankedTensorType::get({}, $_builder.getIntegerType(64))";
+}
+
+def Adjit_DropoutMaskOp : Adjit_Op<"dropout_mask", [Pure,
+    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface,
+                              ["isDifferentiableOperand"]>]> {
+  let summary = "dropout mask drawn from Philox-4x32-10";
+  let description = [{
+    A tensor of the result type whose element at row-major linear index `i`
+    is `1 / (1 - p)` (computed in f64, rounded to the element type) if the
+    element is kept and 0 otherwise. Element `i` is kept when
+    `(bits >> 8) * 2^-24 < 1 - p`, where `bits` is the first word of
+    Philox-4x32-10 of the counter `offset + i` (64 bits, low word first,
+    upper words zero) under the key `seed` (low word first): the eager
+    runtime's dropout computes the same (`adjit/Semantics/Philox.h`), so
+    equal seeds and offsets give equal masks. `p` lies in [0, 1].
+
+    The op is a pure function of its operands; a traced dropout takes them
+    from the random generator's state, passed as an argument, so each call
+    of compiled code draws new masks without recompiling. The result is a
+    constant to `adjit-autodiff` (the seed and offset are integers).
+
+    ```mlir
+    %m = adjit.dropout_mask %seed, %offset {p = 5.000000e-01 : f64} : tensor<8x4xf32>
+    ```
+  }];
+  let arguments = (ins Adjit_I64Scalar:$seed, Adjit_I64Scalar:$offset,
+                       F64Attr:$p);
+  let results = (outs Adjit_FloatTensor:$result);
+  let assemblyFormat = "$seed `,` $offset attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
 #endif // ADJIT_DIALECT_ADJIT_IR_ADJITOPS_TD

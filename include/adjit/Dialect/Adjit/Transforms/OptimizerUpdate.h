@@ -43,6 +43,9 @@ struct OptimizerUpdateOptions {
   double beta1 = 0.9;
   double beta2 = 0.999;
   double eps = 1e-8;
+  /// How many results after the loss are state the function writes rather
+  /// than gradients; they are returned unchanged right after the loss.
+  unsigned stateResults = 0;
 
   /// Checks the options as the eager optimizers' constructors do (and
   /// rejects NaN and infinite coefficients): reports the first violation
@@ -68,7 +71,8 @@ struct OptimizerUpdateOptions {
 };
 
 /// Turns `gradient` (a function `@f_grad(args...) -> (loss, gradients...)`
-/// whose result 1 + i is the gradient of argument `wrt[i]`) into a training
+/// whose result 1 + stateResults + i is the gradient of argument `wrt[i]`;
+/// results 1 to stateResults are passed through after the loss) into a training
 /// step. It gains further arguments: the state of each argument in `wrt`
 /// (getNumStateTensors() tensors each, in `wrt` order; see isStateFlag), then
 /// the learning rate and the 1-based step count, both `tensor<f64>`. It

@@ -111,6 +111,13 @@ def AdjitAppendOptimizerUpdate
     `ADJIT_DUMP_IR=<dir>` it writes it next to the traced IR so that
     `adjit-opt` can replay it (see docs/jit.md).
 
+    With `state-results=K`, results 1 to K of the gradient function are not
+    gradients but state the traced function writes (`jit::compile` puts
+    batch norm's running statistics and the random generator's state there,
+    see docs/jit.md): the gradients start at result K + 1, and the updated
+    function returns the loss, those K results unchanged, then the updated
+    arguments and states.
+
     Errors (with a diagnostic and no output): no `function`, no such
     function, a declaration or a function of several blocks, an out-of-range
     or repeated `wrt` index, a result count other than 1 + the number of
@@ -147,6 +154,10 @@ def AdjitAppendOptimizerUpdate
            "Adam's decay rate of the second moment">,
     Option<"eps", "eps", "double", /*default=*/"1e-8",
            "Adam's term added to the denominator">,
+    Option<"stateResults", "state-results", "unsigned", /*default=*/"0",
+           "How many results after the loss are not gradients but state "
+           "the function writes (e.g. batch norm's running statistics); "
+           "they stay right after the loss">,
   ];
   let dependentDialects = ["::mlir::adjit::AdjitDialect",
                            "::mlir::func::FuncDialect"];
