@@ -14,10 +14,31 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <utility>
+
 using namespace adjit;
 using namespace adjit::python;
 
 namespace {
+
+/// The Python exception that carries a C++ exception of a type Python does
+/// not know across the Python frames of a traced function.
+PyObject *foreignExceptionType = nullptr;
+
+/// The C++ exception that foreignExceptionType carries on this thread.
+std::exception_ptr &pendingForeignException() {
+  thread_local std::exception_ptr pending;
+  return pending;
+}
+
+/// Rethrows the C++ exception \p error carries, if it carries one: the
+/// runtime's own signals (e.g. the trace guard's replay mismatch, which is
+/// no std::exception) reach the C++ code that called the Python function.
+void rethrowForeignException(py::error_already_set &error) {
+  std::exception_ptr pending = std::exchange(pendingForeignException(), {});
+  if (pending && error.matches(foreignExceptionType))
+    std::rethrow_exception(pending);
+}
 
 /// A Python callable as a jit::TensorFunction: the function gets the inputs
 /// as positional arguments and must return a tensor. The callable is
@@ -33,7 +54,13 @@ jit::TensorFunction toTensorFunction(py::function fn, std::string api) {
     py::tuple args(inputs.size());
     for (size_t i = 0; i < inputs.size(); ++i)
       args[i] = py::cast(inputs[i]);
-    py::object result = (*callable)(*args);
+    py::object result;
+    try {
+      result = (*callable)(*args);
+    } catch (py::error_already_set &error) {
+      rethrowForeignException(error);
+      throw;
+    }
     if (!py::isinstance<Tensor>(result))
       throw Error(api + ": the function must return one tensor, got " +
                   py::str(py::type::of(result)).cast<std::string>());
@@ -98,6 +125,23 @@ jit::TrainStep makeTrainStep(py::function loss, const Options &options,
 } // namespace
 
 void adjit::python::bindJIT(py::module_ &m) {
+  // C++ exceptions that are no std::exception cross Python code as a
+  // BaseException (so `except Exception` does not swallow them) and are
+  // rethrown as themselves when they come back to C++.
+  foreignExceptionType = PyErr_NewException("adjit._adjit.ForeignCppException",
+                                            PyExc_BaseException, nullptr);
+  m.attr("ForeignCppException") = py::handle(foreignExceptionType);
+  py::register_exception_translator([](std::exception_ptr exception) {
+    try {
+      std::rethrow_exception(exception);
+    } catch (const std::exception &) {
+      throw;
+    } catch (...) {
+      pendingForeignException() = exception;
+      PyErr_SetString(foreignExceptionType,
+                      "a C++ exception crossing Python code");
+    }
+  });
   py::module_ jit = m.def_submodule("_jit", "The JIT of the C++ API");
   py::class_<jit::CompiledFunction>(jit, "CompiledFunction")
       .def("__call__", [](const jit::CompiledFunction &f,

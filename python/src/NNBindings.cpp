@@ -26,8 +26,12 @@ F::Reduction toReduction(const std::string &name) {
 /// The tensors of `params` (a module's parameters(), a list, a generator).
 std::vector<Tensor> toParameters(const py::iterable &params) {
   std::vector<Tensor> tensors;
-  for (py::handle p : params)
+  for (py::handle p : params) {
+    if (!py::isinstance<Tensor>(p))
+      throw py::type_error("optimizer: expected tensors to optimize, got " +
+                           py::str(py::type::of(p)).cast<std::string>());
     tensors.push_back(p.cast<Tensor>());
+  }
   return tensors;
 }
 

@@ -327,7 +327,7 @@ py::class_<Tensor> adjit::python::bindTensor(py::module_ &m) {
                     [](Tensor &t, bool on) { t.requires_grad_(on); })
       .def(
           "requires_grad_",
-          [](Tensor &t, bool on) { return t.requires_grad_(on); },
+          [](Tensor &t, bool on) -> Tensor & { return t.requires_grad_(on); },
           py::arg("requires_grad") = true)
       .def_property_readonly("is_leaf", &Tensor::is_leaf)
       .def_property(
@@ -351,7 +351,7 @@ py::class_<Tensor> adjit::python::bindTensor(py::module_ &m) {
           py::arg("gradient") = py::none(),
           py::arg("retain_graph") = py::none(), py::arg("create_graph") = false)
       .def("detach", &Tensor::detach)
-      .def("detach_", [](Tensor &t) { return t.detach_(); })
+      .def("detach_", [](Tensor &t) -> Tensor & { return t.detach_(); })
       .def("retain_grad", &Tensor::retain_grad);
 
   // Elementwise primitives, one per line of adjit/Semantics/Ops.def.
