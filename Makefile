@@ -37,7 +37,8 @@ test: build
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target check-adjit
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
-## The same tests built with AddressSanitizer and UndefinedBehaviorSanitizer.
+## The same tests built with AddressSanitizer and UndefinedBehaviorSanitizer
+## (the pytest suite runs with libasan preloaded into python3).
 ASAN_DIR ?= build-asan
 SANITIZER_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 test-asan: deps

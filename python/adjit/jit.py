@@ -27,6 +27,15 @@ def lower(ir):
     return _jit.lower(ir)
 
 
+def _ir_at(text, stage):
+    """The IR of a compilation at ``stage``: "differentiated" or "lowered"."""
+    if stage == "differentiated":
+        return text
+    if stage == "lowered":
+        return lower(text) if text else ""
+    raise ValueError("stage must be 'differentiated' or 'lowered', got %r" % (stage,))
+
+
 def trace(fn, *inputs, name="traced"):
     """Runs ``fn(*inputs)`` once, recording its ops, and returns the traced
     adjit module as MLIR text (``adjit-opt`` parses it)."""
@@ -56,12 +65,7 @@ class CompiledFunction:
         its gradient function: what the JIT compiles) or ``"lowered"`` (that
         module after ``adjit-to-llvm``). For the IR as traced, before
         differentiation, use ``adjit.jit.trace``."""
-        text = self._compiled.last_ir()
-        if stage == "differentiated":
-            return text
-        if stage == "lowered":
-            return lower(text) if text else ""
-        raise ValueError("stage must be 'differentiated' or 'lowered', got %r" % (stage,))
+        return _ir_at(self._compiled.last_ir(), stage)
 
 
 def compile(fn=None, *, name=None, assume_pure=False):
@@ -115,9 +119,5 @@ class TrainStep:
         return self._step.stats()
 
     def ir(self, stage="differentiated"):
-        text = self._step.last_ir()
-        if stage == "differentiated":
-            return text
-        if stage == "lowered":
-            return lower(text) if text else ""
-        raise ValueError("stage must be 'differentiated' or 'lowered', got %r" % (stage,))
+        """The IR of the last compilation, as CompiledFunction.ir."""
+        return _ir_at(self._step.last_ir(), stage)

@@ -250,33 +250,6 @@ class LogSoftmax(Softmax):
         return F.log_softmax(input, self.dim)
 
 
-class Sequential(Module):
-    """Applies its modules in order; they are registered as "0", "1", ..."""
-
-    def __init__(self, *modules):
-        super().__init__()
-        for i, m in enumerate(modules):
-            self.add_module(str(i), m)
-
-    def forward(self, input):
-        for m in self.children():
-            input = m(input)
-        return input
-
-    def __len__(self):
-        return len(self._modules)
-
-    def __getitem__(self, index):
-        return list(self._modules.values())[index]
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
-    def append(self, module):
-        self.add_module(str(len(self)), module)
-        return self
-
-
 class ModuleList(Module):
     """A list of modules, registered as "0", "1", ..."""
 
@@ -297,6 +270,18 @@ class ModuleList(Module):
 
     def __iter__(self):
         return iter(self._modules.values())
+
+
+class Sequential(ModuleList):
+    """Applies its modules in order; they are registered as "0", "1", ..."""
+
+    def __init__(self, *modules):
+        super().__init__(modules)
+
+    def forward(self, input):
+        for m in self.children():
+            input = m(input)
+        return input
 
 
 class _Loss(Module):
