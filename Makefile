@@ -10,7 +10,7 @@ CMAKE_FLAGS = -G Ninja \
   -DLLVM_DIR=$(LLVM_PREFIX)/lib/cmake/llvm \
   -DLLVM_EXTERNAL_LIT=$(LLVM_PREFIX)/bin/lit
 
-.PHONY: all deps configure build test test-asan test-tsan demo bench docs format clean
+.PHONY: all deps configure build install test test-asan test-tsan demo bench docs format clean
 
 all: build
 
@@ -25,12 +25,20 @@ configure: deps $(BUILD_DIR)/build.ninja
 build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-## Runs every test layer: lit/FileCheck (incl. integration) and GoogleTest.
+## Installs headers, libadjit.so, adjit-opt, adjit-run, the CMake package
+## (find_package(adjit)), adjit.pc and the Python package under PREFIX.
+PREFIX ?= /usr/local
+install: build
+	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
+
+## Runs every test layer: lit/FileCheck (incl. integration), GoogleTest, the
+## Python suite (pytest) and the install consumer test (ctest).
 test: build
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target check-adjit
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
-## The same tests built with AddressSanitizer and UndefinedBehaviorSanitizer.
+## The same tests built with AddressSanitizer and UndefinedBehaviorSanitizer
+## (the pytest suite runs with libasan preloaded into python3).
 ASAN_DIR ?= build-asan
 SANITIZER_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 test-asan: deps

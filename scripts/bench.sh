@@ -10,3 +10,8 @@ for bench in "$build_dir"/bench/*; do
   ran=1
 done
 [ "$ran" -eq 1 ] || echo "no benchmarks are built yet"
+if [ -d "$build_dir/python/adjit" ]; then
+  echo "== python (bench/python/bench_python.py)"
+  PYTHONPATH="$build_dir/python" "${PYTHON:-/usr/bin/python3}" \
+    "$(dirname "$0")/../bench/python/bench_python.py"
+fi

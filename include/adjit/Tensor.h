@@ -6,6 +6,7 @@
 #include "adjit/Error.h"
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <iosfwd>
 #include <memory>
@@ -273,6 +274,14 @@ Tensor from_vector(const std::vector<T> &values, const Shape &shape,
   return from_vector(std::vector<double>(values.begin(), values.end()), shape,
                      options);
 }
+/// A tensor over memory it does not own (LibTorch's from_blob): \p data
+/// holds elements of options.dtype() with \p strides (in elements, none
+/// negative) for \p sizes. The tensor and its views share that memory;
+/// \p deleter runs with \p data when the last of them dies, so it keeps
+/// the memory's owner alive until then.
+Tensor from_blob(void *data, const Shape &sizes, const Shape &strides,
+                 std::function<void(void *)> deleter,
+                 TensorOptions options = {});
 /// A zero-dimensional tensor holding \p value.
 Tensor scalar_tensor(double value, TensorOptions options = {});
 /// An uninitialized tensor.

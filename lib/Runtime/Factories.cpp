@@ -55,6 +55,45 @@ void adjit::manual_seed(uint64_t seed) {
   seedRandomState(seed);
 }
 
+Tensor adjit::from_blob(void *data, const Shape &sizes, const Shape &strides,
+                        std::function<void(void *)> deleter,
+                        TensorOptions options) {
+  // The deleter runs whatever happens next, so the memory's owner is released
+  // even when the arguments are rejected.
+  std::shared_ptr<void> owner(data, [deleter = std::move(deleter)](void *p) {
+    if (deleter)
+      deleter(p);
+  });
+  if (runtime::getCurrentObserver())
+    runtime::notifyUnsupported("from_blob",
+                               "it wraps host memory the trace would not see");
+  if (sizes.size() != strides.size())
+    throw Error("from_blob: sizes " + shapeToString(sizes) + " and strides " +
+                shapeToString(strides) + " differ in length");
+  // The extent in elements: one past the farthest element.
+  int64_t extent = 1;
+  for (size_t d = 0; d < sizes.size(); ++d) {
+    if (sizes[d] < 0 || strides[d] < 0)
+      throw Error("from_blob: negative size or stride in sizes " +
+                  shapeToString(sizes) + ", strides " + shapeToString(strides));
+    if (sizes[d] == 0)
+      extent = 0;
+    else if (extent > 0)
+      extent += (sizes[d] - 1) * strides[d];
+  }
+  if (!data && extent > 0)
+    throw Error("from_blob: null data for sizes " + shapeToString(sizes));
+  auto impl = std::make_shared<TensorImpl>();
+  impl->storage = std::make_shared<Storage>(
+      data, static_cast<size_t>(extent) * elementSize(options.dtype()),
+      std::move(owner));
+  impl->shape = sizes;
+  impl->strides = strides;
+  impl->numel = numelOf(sizes);
+  impl->dtype = options.dtype();
+  return finish(Tensor(std::move(impl)), options);
+}
+
 Tensor adjit::from_vector(const std::vector<double> &values, const Shape &shape,
                           TensorOptions options) {
   if (runtime::getCurrentObserver())

@@ -120,8 +120,11 @@ Storage::Storage(size_t n)
     : data(n <= sizeof(inlineData) ? inlineData : allocateBuffer(n)),
       nbytes(n) {}
 
+Storage::Storage(void *external, size_t n, std::shared_ptr<void> externalOwner)
+    : data(external), nbytes(n), owner(std::move(externalOwner)) {}
+
 Storage::~Storage() {
-  if (data != inlineData)
+  if (!owner && data != inlineData)
     freeBuffer(data, nbytes);
 }
 

@@ -26,6 +26,9 @@ void freeBuffer(void *data, size_t nbytes);
 /// counter lives here so that views and their base share it.
 struct Storage {
   explicit Storage(size_t nbytes);
+  /// Storage over \p nbytes of memory the tensor does not own at \p data,
+  /// kept alive by \p owner until the storage dies (from_blob).
+  Storage(void *data, size_t nbytes, std::shared_ptr<void> owner);
   ~Storage();
   Storage(const Storage &) = delete;
   Storage &operator=(const Storage &) = delete;
@@ -33,6 +36,8 @@ struct Storage {
   void *data = nullptr;
   size_t nbytes = 0;
   uint64_t version = 0;
+  /// The owner of external memory (from_blob); null if the storage owns data.
+  std::shared_ptr<void> owner;
   /// Small tensors (scalars, short vectors) live inline, saving a malloc.
   alignas(64) char inlineData[64];
 };

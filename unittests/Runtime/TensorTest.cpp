@@ -173,3 +173,41 @@ TEST(TensorTest, AllcloseAndEqual) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(TensorTest, FromBlobSharesMemoryAndRunsTheDeleterOnce) {
+  std::vector<double> memory = {1, 2, 3, 4, 5, 6};
+  int deleted = 0;
+  {
+    // Every other element of a 3x2 row-major block: a [3] column view.
+    Tensor t = from_blob(
+        memory.data(), {3}, {2}, [&](void *p) {
+          EXPECT_EQ(p, memory.data());
+          ++deleted;
+        },
+        kFloat64);
+    expectTensor(t, {3}, {1, 3, 5});
+    EXPECT_EQ(t.data_ptr<double>(), memory.data());
+    Tensor view = t.slice(0, 1);
+    t = Tensor();
+    EXPECT_EQ(deleted, 0); // the view keeps the memory
+    view.mul_(10.0);
+    EXPECT_EQ(memory[2], 30);
+    EXPECT_EQ(memory[4], 50);
+  }
+  EXPECT_EQ(deleted, 1);
+}
+
+TEST(TensorTest, FromBlobRejectsBadGeometryAndStillReleases) {
+  float value = 0;
+  int deleted = 0;
+  auto deleter = [&](void *) { ++deleted; };
+  EXPECT_THROW(from_blob(&value, {2}, {-1}, deleter), Error);
+  EXPECT_THROW(from_blob(&value, {2, 2}, {1}, deleter), Error);
+  EXPECT_THROW(from_blob(nullptr, {2}, {1}, deleter), Error);
+  EXPECT_EQ(deleted, 3);
+  expectTensor(from_blob(nullptr, {0}, {1}, nullptr), {0}, {});
+}
+
+} // namespace

@@ -1,0 +1,129 @@
+"""Benchmarks of the Python package (figures to read, never a test).
+
+1. Per-op overhead: a small op called from Python, adjit vs PyTorch in the
+   same interpreter (both dispatch from Python into C++ and allocate the
+   result).
+2. One linear-regression training step (loss, gradients, SGD update) from
+   Python: adjit eager, adjit compiled (jit.compile + optimizer.step), adjit
+   fused (jit.TrainStep), and PyTorch eager.
+
+Run: PYTHONPATH=build/python python3 bench/python/bench_python.py
+PyTorch columns appear when torch is importable.
+"""
+
+import timeit
+
+import adjit
+import adjit.nn.functional as AF
+
+try:
+    import torch
+    import torch.nn.functional as TF
+
+    torch.set_num_threads(2)
+except ImportError:  # optional
+    torch = None
+
+
+def best_us(fn, number):
+    """The best of 5 repeats, in microseconds per call."""
+    return min(timeit.repeat(fn, number=number, repeat=5)) / number * 1e6
+
+
+def row(name, ours, theirs):
+    if theirs is None:
+        print("%-44s %10.2f %10s %8s" % (name, ours, "-", "-"))
+    else:
+        print("%-44s %10.2f %10.2f %8.2f" % (name, ours, theirs, ours / theirs))
+
+
+def per_op_overhead():
+    print("%-44s %10s %10s %8s" % ("per-op (us per call)", "adjit", "torch", "ratio"))
+    for shape in ((1,), (64,)):
+        a, b = adjit.rand(*shape), adjit.rand(*shape)
+        ours = best_us(lambda: a + b, 20000)
+        theirs = None
+        if torch is not None:
+            ta, tb = torch.rand(*shape), torch.rand(*shape)
+            theirs = best_us(lambda: ta + tb, 20000)
+        row("a + b, float32 %s" % (list(shape),), ours, theirs)
+        ours = best_us(lambda: a.exp(), 20000)
+        theirs = best_us(lambda: ta.exp(), 20000) if torch is not None else None
+        row("a.exp(), float32 %s" % (list(shape),), ours, theirs)
+        ours = best_us(lambda: a * 2.0, 20000)
+        theirs = best_us(lambda: ta * 2.0, 20000) if torch is not None else None
+        row("a * 2.0 (scalar), float32 %s" % (list(shape),), ours, theirs)
+    w = adjit.rand(64, requires_grad=True)
+    ours = best_us(lambda: (w * w).sum().backward(), 5000)
+    theirs = None
+    if torch is not None:
+        tw = torch.rand(64, requires_grad=True)
+        theirs = best_us(lambda: (tw * tw).sum().backward(), 5000)
+    row("(w * w).sum().backward(), [64]", ours, theirs)
+
+
+def linear_regression(n, features):
+    adjit.manual_seed(0)
+    x = adjit.rand(n, features)
+    y = x.sum(1, keepdim=True) * 3.0 + 2.0
+    w = adjit.zeros(features, 1, requires_grad=True)
+    b = adjit.zeros(1, requires_grad=True)
+    optimizer = adjit.optim.SGD([w, b], lr=0.01)
+
+    def loss_of(x, y):
+        return AF.mse_loss(x @ w + b, y)
+
+    def eager():
+        optimizer.zero_grad()
+        loss_of(x, y).backward()
+        optimizer.step()
+
+    compiled_loss = adjit.jit.compile(loss_of)
+
+    def compiled():
+        optimizer.zero_grad()
+        compiled_loss(x, y)
+        optimizer.step()
+
+    fused_step = adjit.jit.TrainStep(loss_of, adjit.optim.SGDOptions(lr=0.01))
+
+    def fused():
+        fused_step(x, y)
+
+    compiled()
+    fused()  # compile outside the timing
+    number = 2000 if n * features <= 4096 else 200
+    results = {"eager": best_us(eager, number), "compiled": best_us(compiled, number),
+               "fused": best_us(fused, number)}
+    theirs = None
+    if torch is not None:
+        torch.manual_seed(0)
+        tx = torch.rand(n, features)
+        ty = tx.sum(1, keepdim=True) * 3.0 + 2.0
+        tw = torch.zeros(features, 1, requires_grad=True)
+        tb = torch.zeros(1, requires_grad=True)
+        topt = torch.optim.SGD([tw, tb], lr=0.01)
+
+        def torch_eager():
+            topt.zero_grad()
+            TF.mse_loss(tx @ tw + tb, ty).backward()
+            topt.step()
+
+        theirs = best_us(torch_eager, number)
+    name = "linear regression [%d x %d]" % (n, features)
+    row(name + " eager", results["eager"], theirs)
+    row(name + " jit.compile + SGD", results["compiled"], theirs)
+    row(name + " jit.TrainStep", results["fused"], theirs)
+
+
+def main():
+    per_op_overhead()
+    print()
+    print("%-44s %10s %10s %8s" % ("training step (us), torch = eager",
+                                   "adjit", "torch", "ratio"))
+    linear_regression(100, 1)
+    linear_regression(4096, 64)
+
+
+if __name__ == "__main__":
+    main()

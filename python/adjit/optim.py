@@ -1,0 +1,11 @@
+"""adjit.optim: the optimizers of the C++ API (PyTorch's update rules).
+
+``SGD(params, lr, momentum=0, dampening=0, weight_decay=0, nesterov=False)``
+and ``Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)``
+take any iterable of tensors, e.g. ``model.parameters()``. ``SGDOptions`` and
+``AdamOptions`` hold the same options for ``adjit.jit.TrainStep``.
+"""
+
+from ._adjit.optim import Optimizer, SGD, Adam, SGDOptions, AdamOptions  # noqa: F401
+
+__all__ = ["Optimizer", "SGD", "Adam", "SGDOptions", "AdamOptions"]
