@@ -55,8 +55,8 @@ Tensor powScalar(const Tensor &a, double exponent) {
 
 /// self op= other, in place.
 template <typename TensorFn, typename ScalarFn>
-Tensor &inPlace(Tensor &self, py::handle other, TensorFn tensorFn,
-                ScalarFn scalarFn) {
+const Tensor &inPlace(Tensor &self, py::handle other, TensorFn tensorFn,
+                      ScalarFn scalarFn) {
   if (py::isinstance<Tensor>(other))
     return tensorFn(self, other.cast<const Tensor &>());
   if (std::optional<Scalar> s = toScalar(other))
@@ -474,40 +474,48 @@ py::class_<Tensor> adjit::python::bindTensor(py::module_ &m) {
                            static_cast<ScalarOp>(&adjit::operator>=));
            })
       .def("__iadd__",
-           [](Tensor &t, py::handle o) -> Tensor & {
+           [](Tensor &t, py::handle o) -> const Tensor & {
              return inPlace(
                  t, o,
-                 [](Tensor &a, const Tensor &b) -> Tensor & {
+                 [](Tensor &a, const Tensor &b) -> const Tensor & {
                    return a.add_(b);
                  },
-                 [](Tensor &a, double b) -> Tensor & { return a.add_(b); });
+                 [](Tensor &a, double b) -> const Tensor & {
+                   return a.add_(b);
+                 });
            })
       .def("__isub__",
-           [](Tensor &t, py::handle o) -> Tensor & {
+           [](Tensor &t, py::handle o) -> const Tensor & {
              return inPlace(
                  t, o,
-                 [](Tensor &a, const Tensor &b) -> Tensor & {
+                 [](Tensor &a, const Tensor &b) -> const Tensor & {
                    return a.sub_(b);
                  },
-                 [](Tensor &a, double b) -> Tensor & { return a.sub_(b); });
+                 [](Tensor &a, double b) -> const Tensor & {
+                   return a.sub_(b);
+                 });
            })
       .def("__imul__",
-           [](Tensor &t, py::handle o) -> Tensor & {
+           [](Tensor &t, py::handle o) -> const Tensor & {
              return inPlace(
                  t, o,
-                 [](Tensor &a, const Tensor &b) -> Tensor & {
+                 [](Tensor &a, const Tensor &b) -> const Tensor & {
                    return a.mul_(b);
                  },
-                 [](Tensor &a, double b) -> Tensor & { return a.mul_(b); });
+                 [](Tensor &a, double b) -> const Tensor & {
+                   return a.mul_(b);
+                 });
            })
       .def("__itruediv__",
-           [](Tensor &t, py::handle o) -> Tensor & {
+           [](Tensor &t, py::handle o) -> const Tensor & {
              return inPlace(
                  t, o,
-                 [](Tensor &a, const Tensor &b) -> Tensor & {
+                 [](Tensor &a, const Tensor &b) -> const Tensor & {
                    return a.div_(b);
                  },
-                 [](Tensor &a, double b) -> Tensor & { return a.div_(b); });
+                 [](Tensor &a, double b) -> const Tensor & {
+                   return a.div_(b);
+                 });
            })
       .def("__getitem__", &indexTensor)
       .def("__setitem__",
@@ -526,7 +534,7 @@ py::class_<Tensor> adjit::python::bindTensor(py::module_ &m) {
   tensor
       .def(
           "add_",
-          [](Tensor &t, py::handle o, double alpha) -> Tensor & {
+          [](Tensor &t, py::handle o, double alpha) -> const Tensor & {
             if (py::isinstance<Tensor>(o))
               return t.add_(o.cast<const Tensor &>(), alpha);
             return t.add_(toOperand("add_", t, o), alpha);
@@ -534,22 +542,23 @@ py::class_<Tensor> adjit::python::bindTensor(py::module_ &m) {
           py::arg("other"), py::kw_only(), py::arg("alpha") = 1.0)
       .def(
           "sub_",
-          [](Tensor &t, py::handle o, double alpha) -> Tensor & {
+          [](Tensor &t, py::handle o, double alpha) -> const Tensor & {
             if (py::isinstance<Tensor>(o))
               return t.sub_(o.cast<const Tensor &>(), alpha);
             return t.sub_(toOperand("sub_", t, o), alpha);
           },
           py::arg("other"), py::kw_only(), py::arg("alpha") = 1.0)
       .def("mul_",
-           [](Tensor &t, py::handle o) -> Tensor & {
+           [](Tensor &t, py::handle o) -> const Tensor & {
              return t.mul_(toOperand("mul_", t, o));
            })
       .def("div_",
-           [](Tensor &t, py::handle o) -> Tensor & {
+           [](Tensor &t, py::handle o) -> const Tensor & {
              return t.div_(toOperand("div_", t, o));
            })
       .def("zero_", &Tensor::zero_)
-      .def("fill_", [](Tensor &t, double v) -> Tensor & { return t.fill_(v); })
+      .def("fill_",
+           [](Tensor &t, double v) -> const Tensor & { return t.fill_(v); })
       .def("copy_", &Tensor::copy_);
 
   // Reductions.

@@ -2,6 +2,8 @@
 
 #include "TestUtil.h"
 
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -194,10 +196,13 @@ TEST(BatchNormTest, Errors) {
                      "batch_norm: the state tensor of shape [3] requires grad");
 }
 
-/// Runs `script` with python3 and returns its standard output, or "" if
+/// Runs `script` with Debian's python3 (where python3-torch installs torch),
+/// else the python3 on the PATH, and returns its standard output, or "" if
 /// python3 or torch is missing.
 std::string runPython(const std::string &script) {
-  std::string command = "python3 -c '" + script + "' 2>/dev/null";
+  std::string python =
+      access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+  std::string command = python + " -c '" + script + "' 2>/dev/null";
   FILE *pipe = popen(command.c_str(), "r");
   if (!pipe)
     return "";
