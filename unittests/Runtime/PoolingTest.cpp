@@ -2,8 +2,9 @@
 //
 // max_pool2d's gradient goes to one element per window, PyTorch's choice:
 // the first maximum in row-major window order, the last NaN of a window.
-// The expected values here are PyTorch 1.13's (scripts/pooling-torch.py
-// checks the same cases against it).
+// The expected values here are PyTorch 1.13's (the same cases are rows of
+// tools/adjit-difftest/SingularPoints.def, which
+// scripts/singular-points-torch.py checks against PyTorch).
 //
 //===----------------------------------------------------------------------===//
 
