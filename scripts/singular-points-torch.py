@@ -80,6 +80,10 @@ OPS = {
     "prod": (lambda x: x.prod(), "d"),
     "prod_dim": (lambda x: x.prod(1), "d"),
     "max": (lambda x: x.max(), "d"),
+    "max_pool2d": (
+        lambda x: F.max_pool2d(x.view(1, 1, 1, -1), (1, 2), 1).flatten(),
+        "d",
+    ),
     "amax_dim": (lambda x: torch.amax(x, 1), "d"),
     "amin_dim": (lambda x: torch.amin(x, 0, keepdim=True), "d"),
     "logsumexp": (lambda x: torch.logsumexp(x, 1), "d"),
@@ -114,7 +118,7 @@ MAX = [0.0, -0.0, 1.0, -1.0, math.inf, -math.inf, math.nan]
 
 def point_sets(op):
     if OPS[op][1] == "d" and op not in ("sum", "sum_dim", "mean", "mean_dim",
-                                        "prod", "prod_dim", "max", "softmax", "log_softmax",
+                                        "prod", "prod_dim", "max", "max_pool2d", "softmax", "log_softmax",
                                         "amax_dim", "amin_dim", "logsumexp",
                                         "std",
                                         "reshape", "transpose", "slice",

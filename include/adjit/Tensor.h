@@ -191,6 +191,9 @@ public:
   Tensor reshape(const Shape &shape) const;
   Tensor view(const Shape &shape) const;
   Tensor flatten() const;
+  // Pooling
+  /// Flattens dims \p start_dim ... \p end_dim into one (a reshape).
+  Tensor flatten(int64_t start_dim, int64_t end_dim = -1) const;
   Tensor transpose(int64_t dim0, int64_t dim1) const;
   /// Transpose of a tensor of at most 2 dimensions.
   Tensor t() const;
@@ -414,6 +417,31 @@ Tensor gt(const Tensor &a, const Tensor &b);
 Tensor ge(const Tensor &a, const Tensor &b);
 /// Elementwise choice: a where \p condition (bool) holds, else b.
 Tensor where(const Tensor &condition, const Tensor &a, const Tensor &b);
+// Pooling
+/// 2-D max pooling of an NCHW (or unbatched CHW) float tensor, with
+/// LibTorch's arguments: a one-element list applies to both spatial dims, an
+/// empty \p stride means stride = kernel_size, padding (at most half the
+/// kernel) counts as -inf, and with \p ceil_mode the output size rounds up
+/// while the last window starts inside the input or the left padding. The
+/// gradient of each window goes to one element, PyTorch's choice: the first
+/// maximum in row-major window order, or the last NaN if the window has one.
+Tensor max_pool2d(const Tensor &input, const Shape &kernel_size,
+                  const Shape &stride = {}, const Shape &padding = {0},
+                  const Shape &dilation = {1}, bool ceil_mode = false);
+/// 2-D average pooling (arguments as max_pool2d); with \p count_include_pad
+/// the divisor counts padded positions inside the padded input.
+Tensor avg_pool2d(const Tensor &input, const Shape &kernel_size,
+                  const Shape &stride = {}, const Shape &padding = {0},
+                  bool ceil_mode = false, bool count_include_pad = true);
+/// Average pooling to \p output_size ({OH, OW}, or one value for both):
+/// output o of an axis of size n averages [floor(o n / OH), ceil((o+1) n /
+/// OH)).
+Tensor adaptive_avg_pool2d(const Tensor &input, const Shape &output_size);
+/// Flattens dims \p start_dim ... \p end_dim (negative counts from the end)
+/// into one: a reshape (a view when the input is contiguous).
+Tensor flatten(const Tensor &input, int64_t start_dim = 0,
+               int64_t end_dim = -1);
+
 /// Gradient of slice: a zero tensor of \p inputShape with \p grad in the
 /// slice (differentiable, used by slice's backward).
 Tensor slice_backward(const Tensor &grad, const Shape &inputShape, int64_t dim,

@@ -279,6 +279,13 @@ mlir::FailureOr<Value> Tracer::emit(const runtime::OpRecord &record) {
       return result;
     return builder.reshape(*result, {});
   }
+  // Pooling
+  case OpKind::MaxPool2d:
+    return builder.maxPool2d(in[0], record.ints);
+  case OpKind::AvgPool2d:
+    return builder.avgPool2d(in[0], record.ints);
+  case OpKind::AdaptiveAvgPool2d:
+    return builder.adaptiveAvgPool2d(in[0], record.ints);
   }
   return mlir::failure();
 }

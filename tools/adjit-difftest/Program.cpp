@@ -4,6 +4,7 @@
 
 #include "adjit/Autograd.h"
 #include "adjit/NN.h"
+#include "adjit/Semantics/Pooling.h"
 #include "adjit/Semantics/ShapeRules.h"
 
 #include <algorithm>
@@ -529,7 +530,13 @@ private:
         OpKind::Unsqueeze,
         OpKind::Squeeze,
         OpKind::Expand,
-        OpKind::Cat};
+        OpKind::Cat,
+        // Pooling
+        OpKind::MaxPool2d,
+        OpKind::AvgPool2d,
+        OpKind::AdaptiveAvgPool2d,
+        OpKind::FlattenRange,
+    };
     // Large programs chain more matrix products.
     OpKind kind = options.large && random.chance(0.2) ? OpKind::Matmul
                                                       : random.pick(kinds);
@@ -780,6 +787,63 @@ private:
       emit(step);
       return;
     }
+    // Pooling
+    case OpKind::MaxPool2d:
+    case OpKind::AvgPool2d: {
+      // Max pooling only where no two elements are close (no near-ties
+      // for the finite differences).
+      bool max = kind == OpKind::MaxPool2d;
+      if (rank < 2 || (max && minGap(xv) < kKinkMargin))
+        return;
+      Step step{kind, {x}};
+      int64_t h = shape[rank - 2], w = shape[rank - 1];
+      std::vector<int64_t> kernel = {
+          random.integer(1, std::min<int64_t>(h, 3)),
+          random.integer(1, std::min<int64_t>(w, 3))};
+      step.ints = {kernel[0],
+                   kernel[1],
+                   random.integer(1, 2),
+                   random.integer(1, 2),
+                   random.integer(0, kernel[0] / 2),
+                   random.integer(0, kernel[1] / 2),
+                   max ? random.integer(1, 2) : 1,
+                   max ? random.integer(1, 2) : 1,
+                   random.chance(0.3),
+                   random.chance(0.5)};
+      semantics::PoolParams params;
+      params.kernel = {step.ints[0], step.ints[1]};
+      params.stride = {step.ints[2], step.ints[3]};
+      params.padding = {step.ints[4], step.ints[5]};
+      params.dilation = {step.ints[6], step.ints[7]};
+      params.ceilMode = step.ints[8];
+      params.countIncludePad = step.ints[9];
+      semantics::Shape nchw = {1, xv.numel() / (h * w), h, w};
+      if (!(max ? semantics::maxPool2d("", nchw, params)
+                : semantics::avgPool2d("", nchw, params))
+               .ok())
+        return;
+      emit(step);
+      return;
+    }
+    case OpKind::AdaptiveAvgPool2d: {
+      if (rank < 2)
+        return;
+      Step step{kind, {x}};
+      step.ints = {random.integer(1, shape[rank - 2] + 1),
+                   random.integer(1, shape[rank - 1] + 1)};
+      emit(step);
+      return;
+    }
+    case OpKind::FlattenRange: {
+      if (rank == 0)
+        return;
+      Step step{kind, {x}};
+      int64_t start = random.integer(0, rank - 1);
+      step.ints = {start - (random.chance(0.3) ? rank : 0),
+                   random.integer(start, rank - 1)};
+      emit(step);
+      return;
+    }
     case OpKind::Slice: {
       if (rank == 0)
         return;
@@ -950,6 +1014,14 @@ const char *adjit::difftest::getOpName(OpKind kind) {
     return "expand";
   case OpKind::Cat:
     return "cat";
+  case OpKind::MaxPool2d:
+    return "max_pool2d";
+  case OpKind::AvgPool2d:
+    return "avg_pool2d";
+  case OpKind::AdaptiveAvgPool2d:
+    return "adaptive_avg_pool2d";
+  case OpKind::FlattenRange:
+    return "flatten_range";
   }
   return "?";
 }
@@ -1043,6 +1115,20 @@ Tensor adjit::difftest::applyStep(const Step &step,
     return x.expand(is);
   case OpKind::Cat:
     return cat(in, is[0]);
+  case OpKind::MaxPool2d:
+  case OpKind::AvgPool2d:
+  case OpKind::AdaptiveAvgPool2d: {
+    Tensor chw = x.reshape({-1, x.size(-2), x.size(-1)});
+    if (step.kind == OpKind::AdaptiveAvgPool2d)
+      return adaptive_avg_pool2d(chw, is);
+    if (step.kind == OpKind::AvgPool2d)
+      return avg_pool2d(chw, {is[0], is[1]}, {is[2], is[3]}, {is[4], is[5]},
+                        is[8] != 0, is[9] != 0);
+    return max_pool2d(chw, {is[0], is[1]}, {is[2], is[3]}, {is[4], is[5]},
+                      {is[6], is[7]}, is[8] != 0);
+  }
+  case OpKind::FlattenRange:
+    return x.flatten(is[0], is[1]);
   }
   throw Error("adjit-difftest: unknown op");
 }
@@ -1142,6 +1228,12 @@ std::string Program::describe() const {
     case OpKind::MaxDim:
     case OpKind::MinDim:
       os << " dims=" << ints(step.ints) << " keepdim=" << step.keepDim;
+      break;
+    case OpKind::MaxPool2d:
+    case OpKind::AvgPool2d:
+    case OpKind::AdaptiveAvgPool2d:
+    case OpKind::FlattenRange:
+      os << " params=" << ints(step.ints);
       break;
     case OpKind::Slice:
       os << " dim=" << step.ints[0]

@@ -74,6 +74,15 @@ enum class OpKind {
   Squeeze,
   Expand,
   Cat,
+  // Pooling
+  /// Of the last two dims of x, the others flattened into channels (CHW):
+  /// `ints` = {kernel (2), stride (2), padding (2), dilation (2), ceil_mode,
+  /// count_include_pad}; adaptive: the output size (2).
+  MaxPool2d,
+  AvgPool2d,
+  AdaptiveAvgPool2d,
+  /// flatten(start_dim, end_dim): `ints` = {start, end}.
+  FlattenRange,
 };
 
 /// Returns the op's name as printed in a program listing.

@@ -208,6 +208,14 @@ const std::vector<OpEntry> &getOps() {
         tensorOp(
             "prod_dim", "prod(x, 1)", {{"x", kDiff}}, true,
             [](const std::vector<Tensor> &t) { return adjit::prod(t[0], 1); }),
+        // Pooling
+        tensorOp("max_pool2d", "max_pool2d(x as 1x1x1xn, {1, 2}, {1})",
+                 {{"x", kDiff}}, true,
+                 [](const std::vector<Tensor> &t) {
+                   return adjit::max_pool2d(t[0].view({1, 1, 1, -1}), {1, 2},
+                                            {1})
+                       .flatten();
+                 }),
         tensorOp("max", "max(x)", {{"x", kDiff}}, true,
                  [=](const std::vector<Tensor> &t) { return maxAll(t[0]); }),
         tensorOp("amax_dim", "amax(x, {1})", {{"x", kDiff}}, false,

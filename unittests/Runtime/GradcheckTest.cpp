@@ -259,4 +259,54 @@ TEST_F(GradcheckTest, InPlaceOnNonLeafRebasesHistory) {
       {any({3}), any({3})});
 }
 
+// Pooling
+TEST_F(GradcheckTest, Pooling) {
+  // Squared, so that the second order runs through the gradients'
+  // gradients (max pooling: scatter, then gather at the indices). Random
+  // inputs have no ties.
+  auto squared = [](std::function<Tensor(const Tensor &)> pool) {
+    return [pool](auto &v) {
+      Tensor y = pool(v[0]);
+      return y * y;
+    };
+  };
+  Tensor x = any({2, 2, 5, 5});
+  checkFirstAndSecondOrder(
+      squared([](const Tensor &t) { return max_pool2d(t, {3}, {1}); }), {x});
+  checkFirstAndSecondOrder(
+      squared([](const Tensor &t) { return max_pool2d(t, {3}, {2}, {1}); }),
+      {x});
+  checkFirstAndSecondOrder(squared([](const Tensor &t) {
+                             return max_pool2d(t, {2, 3}, {1, 2}, {1}, {2, 1});
+                           }),
+                           {x});
+  checkFirstAndSecondOrder(squared([](const Tensor &t) {
+                             return max_pool2d(t, {2}, {2}, {0}, {1}, true);
+                           }),
+                           {any({2, 5, 5})});
+  checkFirstAndSecondOrder(
+      squared([](const Tensor &t) { return avg_pool2d(t, {3}, {1}); }), {x});
+  checkFirstAndSecondOrder(
+      squared([](const Tensor &t) { return avg_pool2d(t, {3}, {2}, {1}); }),
+      {x});
+  checkFirstAndSecondOrder(squared([](const Tensor &t) {
+                             return avg_pool2d(t, {3}, {2}, {1}, true, false);
+                           }),
+                           {x});
+  checkFirstAndSecondOrder(squared([](const Tensor &t) {
+                             return avg_pool2d(t, {2, 3}, {2}, {1}, true);
+                           }),
+                           {any({2, 5, 5})});
+  checkFirstAndSecondOrder(
+      squared([](const Tensor &t) { return adaptive_avg_pool2d(t, {3}); }),
+      {any({1, 2, 7, 7})});
+  checkFirstAndSecondOrder(squared([](const Tensor &t) {
+                             return adaptive_avg_pool2d(t, {3, 4});
+                           }),
+                           {any({2, 5, 3})});
+  checkFirstAndSecondOrder(
+      squared([](const Tensor &t) { return flatten(t, 1, 2) * 1.5; }),
+      {any({2, 3, 2, 2})});
+}
+
 } // namespace

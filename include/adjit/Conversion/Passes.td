@@ -15,13 +15,14 @@ def ConvertAdjitToLinalg : Pass<"convert-adjit-to-linalg", "ModuleOp"> {
     made by an `adjit.transpose` of the last two dimensions is read through a
     transposed indexing map instead of being materialized), and shape
     ops become `tensor` slices/reshapes, `linalg.transpose` or a broadcasting
-    `linalg.generic`. Ops this pass has no pattern for are left alone, and
-    `adjit-check-lowered` reports them.
+    `linalg.generic`, and pooling ops become `linalg.generic`s whose bodies
+    walk the windows with `scf.for`. Ops this pass has no pattern for are
+    left alone, and `adjit-check-lowered` reports them.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
     "::mlir::linalg::LinalgDialect", "::mlir::math::MathDialect",
-    "::mlir::tensor::TensorDialect"
+    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect"
   ];
 }
 

@@ -114,6 +114,16 @@ public:
   /// and batched products with broadcast batch dimensions.
   FailureOr<Value> matmul(Value lhs, Value rhs);
 
+  // Pooling
+  /// max_pool2d and avg_pool2d of an NCHW value; `params` is {kernel (2),
+  /// stride (2), padding (2), dilation (2), ceil_mode, count_include_pad},
+  /// as the eager op reports them. Max pooling is the gather of the value at
+  /// the indices of its maxima, so that its adjoint is a scatter to them.
+  FailureOr<Value> maxPool2d(Value value, ArrayRef<int64_t> params);
+  FailureOr<Value> avgPool2d(Value value, ArrayRef<int64_t> params);
+  /// adaptive_avg_pool2d of an NCHW value to `outputSize` ({OH, OW}).
+  FailureOr<Value> adaptiveAvgPool2d(Value value, ArrayRef<int64_t> outputSize);
+
   /// Returns the values as the function's results and hands out the module.
   OwningOpRef<ModuleOp> finish(ValueRange results);
 

@@ -81,6 +81,13 @@ enum class OpKind {
   /// element is kept, 0 elsewhere. `inputs[0]` is the random generator's
   /// state (int64 [seed, offset], see getRandomState()), `scalar` is p.
   DropoutMask,
+  // Pooling
+  /// Of an NCHW input; `ints` is {kernel (2), stride (2), padding (2),
+  /// dilation (2), ceil_mode, count_include_pad}, expanded and checked.
+  MaxPool2d,
+  AvgPool2d,
+  /// Of an NCHW input; `ints` is the output size {OH, OW}.
+  AdaptiveAvgPool2d,
 };
 
 /// The operands of an op: up to three inline, more (cat) on the heap, so

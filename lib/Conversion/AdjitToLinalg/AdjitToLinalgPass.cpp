@@ -19,12 +19,15 @@ void adjit::populateAdjitToLinalgPatterns(RewritePatternSet &patterns) {
   populateShapeToLinalgPatterns(patterns);
   populateContractionToLinalgPatterns(patterns);
   populateRandomToLinalgPatterns(patterns);
+  // Pooling
+  populatePoolingToLinalgPatterns(patterns);
 }
 
 void adjit::configureAdjitToLinalgTarget(ConversionTarget &target,
                                          RewritePatternSet &patterns) {
   target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                         math::MathDialect, tensor::TensorDialect>();
+                         math::MathDialect, scf::SCFDialect,
+                         tensor::TensorDialect>();
   // Calls of the JIT runtime's scalar functions (lgamma, digamma).
   target.addLegalOp<func::CallOp>();
   // Only the ops with a pattern are illegal: any other adjit op is left for

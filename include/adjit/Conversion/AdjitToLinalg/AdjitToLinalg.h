@@ -40,6 +40,13 @@ void populateContractionToLinalgPatterns(RewritePatternSet &patterns);
 /// computing Philox-4x32-10 in `arith` ops.
 void populateRandomToLinalgPatterns(RewritePatternSet &patterns);
 
+// Pooling
+/// Adds the patterns lowering the pooling ops (`adjit.max_pool2d_indices`,
+/// `adjit.max_pool2d_gather`, `adjit.max_pool2d_scatter`, `adjit.avg_pool2d`,
+/// `adjit.adaptive_avg_pool2d` and their gradients) to `linalg.generic`s
+/// walking the windows with `scf.for`.
+void populatePoolingToLinalgPatterns(RewritePatternSet &patterns);
+
 /// Declares, as private functions, the JIT runtime's scalar functions that
 /// the lowering of `module`'s `adjit.lgamma` and `adjit.digamma` calls
 /// (RuntimeFunctions.h). Fails, with an error at the op, if the module has

@@ -70,6 +70,12 @@ LogicalResult buildPrimitiveUnaryAdjoints(
     Operation *op, OpBuilder &builder, ArrayRef<Value> resultAdjoints,
     ArrayRef<bool> requested, SmallVectorImpl<Value> &operandAdjoints);
 
+// Pooling
+/// Verifies a pooling op (`adjit.max_pool2d_indices`, `adjit.avg_pool2d`,
+/// ...): its attributes by the rules of adjit/Semantics/Pooling.h (the
+/// message names the op and shapes), the pooled shape, the element types.
+LogicalResult verifyPoolOp(Operation *op);
+
 } // namespace mlir::adjit::detail
 
 #define GET_OP_CLASSES

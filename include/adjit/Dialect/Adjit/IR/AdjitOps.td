@@ -545,4 +545,186 @@ def Adjit_DropoutMaskOp : Adjit_Op<"dropout_mask", [Pure,
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+// Pooling over the last two dimensions of NCHW tensors. The windows follow
+// adjit/Semantics/Pooling.h, PyTorch's rules, which the verifiers check and
+// the eager kernels and the lowering share: `kernel_size`, `stride`,
+// `padding` (at most half the kernel) and `dilation` hold one value per
+// spatial axis; with `ceil_mode` the output size rounds up while the last
+// window starts inside the input or the left padding. The pooled tensor is
+// the result of the forward ops and the operand of their gradients.
+class Adjit_PoolOp<string mnemonic, list<Trait> traits = []>
+    : Adjit_Op<mnemonic, traits # [Pure,
+                          DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
+  let hasVerifier = 1;
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::verify() {
+      return ::mlir::adjit::detail::verifyPoolOp(getOperation());
+    }
+  }];
+}
+
+defvar maxPoolAttributes = (ins DenseI64ArrayAttr:$kernel_size,
+    DenseI64ArrayAttr:$stride, DenseI64ArrayAttr:$padding,
+    DenseI64ArrayAttr:$dilation, UnitAttr:$ceil_mode);
+defvar maxPoolFormat = [{
+  `kernel_size` `=` $kernel_size `stride` `=` $stride `padding` `=` $padding
+  `dilation` `=` $dilation (`ceil_mode` $ceil_mode^)? attr-dict
+}];
+
+def Adjit_MaxPool2dIndicesOp : Adjit_PoolOp<"max_pool2d_indices",
+    [DeclareOpInterfaceMethods<Adjit_AdjointOpInterface,
+                               ["isDifferentiableOperand"]>]> {
+  let summary = "the position of the maximum of every max-pooling window";
+  let description = [{
+    For every window of a 2-D max pooling of the NCHW input, the index
+    `h * W + w` within its `HxW` plane of the element PyTorch chooses: walking
+    the window in row-major order from -inf, an element replaces the maximum
+    if it is larger or NaN, so of equal elements the first is chosen, and of
+    NaNs the last. Padding is never chosen; a window that lies entirely in
+    the padding is invalid. The max pooling is `adjit.max_pool2d_gather` of
+    the input at these indices. Not differentiable (the indices are
+    piecewise constant).
+
+    ```mlir
+    %i = adjit.max_pool2d_indices %x kernel_size = [2, 2] stride = [2, 2]
+           padding = [0, 0] dilation = [1, 1]
+           : tensor<1x3x8x8xf32> -> tensor<1x3x4x4xi64>
+    ```
+  }];
+  let arguments = !con((ins Adjit_FloatTensor:$input), maxPoolAttributes);
+  let results = (outs Adjit_IndexTensor:$result);
+  let assemblyFormat = !strconcat("$input ", maxPoolFormat,
+                                   "`:` type($input) `->` type($result)");
+}
+
+def Adjit_MaxPool2dGatherOp : Adjit_PoolOp<"max_pool2d_gather"> {
+  let summary = "the elements of a tensor at the indices of a max pooling";
+  let description = [{
+    Reads `values` (of the pooled input's shape) at the indices of
+    `adjit.max_pool2d_indices` with the same attributes: the max pooling of
+    `values` itself, and the gradient of the gradient of a max pooling. Its
+    adjoint is `adjit.max_pool2d_scatter`. Indices must come from
+    `adjit.max_pool2d_indices`; others read a clamped position.
+
+    ```mlir
+    %y = adjit.max_pool2d_gather %x, %i kernel_size = [2, 2] stride = [2, 2]
+           padding = [0, 0] dilation = [1, 1]
+           : tensor<1x3x8x8xf32>, tensor<1x3x4x4xi64> -> tensor<1x3x4x4xf32>
+    ```
+  }];
+  let arguments = !con((ins Adjit_FloatTensor:$values,
+                            Adjit_IndexTensor:$indices), maxPoolAttributes);
+  let results = (outs Adjit_FloatTensor:$result);
+  let assemblyFormat = !strconcat("$values `,` $indices ", maxPoolFormat,
+      "`:` type($values) `,` type($indices) `->` type($result)");
+}
+
+def Adjit_MaxPool2dScatterOp : Adjit_PoolOp<"max_pool2d_scatter"> {
+  let summary = "the gradient of a max pooling: sums at the chosen indices";
+  let description = [{
+    The result, of the pooled input's shape, holds at every position the sum
+    of the `source` elements (of the pooled shape) whose index from
+    `adjit.max_pool2d_indices` with the same attributes is that position,
+    added in row-major order of the windows; zero elsewhere. Its adjoint is
+    `adjit.max_pool2d_gather`. Indices must come from
+    `adjit.max_pool2d_indices`.
+
+    ```mlir
+    %dx = adjit.max_pool2d_scatter %g, %i kernel_size = [2, 2]
+            stride = [2, 2] padding = [0, 0] dilation = [1, 1]
+            : tensor<1x3x4x4xf32>, tensor<1x3x4x4xi64> -> tensor<1x3x8x8xf32>
+    ```
+  }];
+  let arguments = !con((ins Adjit_FloatTensor:$source,
+                            Adjit_IndexTensor:$indices), maxPoolAttributes);
+  let results = (outs Adjit_FloatTensor:$result);
+  let assemblyFormat = !strconcat("$source `,` $indices ", maxPoolFormat,
+      "`:` type($source) `,` type($indices) `->` type($result)");
+}
+
+defvar avgPoolAttributes = (ins DenseI64ArrayAttr:$kernel_size,
+    DenseI64ArrayAttr:$stride, DenseI64ArrayAttr:$padding,
+    UnitAttr:$ceil_mode, UnitAttr:$count_include_pad);
+defvar avgPoolFormat = [{
+  `kernel_size` `=` $kernel_size `stride` `=` $stride `padding` `=` $padding
+  (`ceil_mode` $ceil_mode^)? (`count_include_pad` $count_include_pad^)?
+  attr-dict `:` type($input) `->` type($result)
+}];
+
+def Adjit_AvgPool2dOp : Adjit_PoolOp<"avg_pool2d"> {
+  let summary = "2-D average pooling";
+  let description = [{
+    The mean of every window of the NCHW input, summed in row-major window
+    order and divided by the window's size: within the padded input if
+    `count_include_pad`, else within the input. Its adjoint is
+    `adjit.avg_pool2d_backward`.
+
+    ```mlir
+    %y = adjit.avg_pool2d %x kernel_size = [3, 3] stride = [2, 2]
+           padding = [1, 1] count_include_pad
+           : tensor<1x3x8x8xf32> -> tensor<1x3x4x4xf32>
+    ```
+  }];
+  let arguments = !con((ins Adjit_FloatTensor:$input), avgPoolAttributes);
+  let results = (outs Adjit_FloatTensor:$result);
+  let assemblyFormat = !strconcat("$input ", avgPoolFormat);
+}
+
+def Adjit_AvgPool2dBackwardOp : Adjit_PoolOp<"avg_pool2d_backward"> {
+  let summary = "the gradient of 2-D average pooling";
+  let description = [{
+    The transpose of `adjit.avg_pool2d` with the same attributes: maps the
+    pooled operand to the input's shape (the result type), every position
+    receiving the sum, in row-major order of the windows that read it, of
+    their elements divided by their divisors. Its adjoint is
+    `adjit.avg_pool2d`.
+
+    ```mlir
+    %dx = adjit.avg_pool2d_backward %g kernel_size = [2, 2] stride = [2, 2]
+            padding = [0, 0] count_include_pad
+            : tensor<1x3x4x4xf32> -> tensor<1x3x8x8xf32>
+    ```
+  }];
+  let arguments = !con((ins Adjit_FloatTensor:$input), avgPoolAttributes);
+  let results = (outs Adjit_FloatTensor:$result);
+  let assemblyFormat = !strconcat("$input ", avgPoolFormat);
+}
+
+def Adjit_AdaptiveAvgPool2dOp : Adjit_PoolOp<"adaptive_avg_pool2d"> {
+  let summary = "2-D average pooling to a given output size";
+  let description = [{
+    Pools the NCHW input to the result's `OHxOW`: output `o` of an axis of
+    size `n` averages the elements `[floor(o n / OH), ceil((o + 1) n / OH))`.
+    Its adjoint is `adjit.adaptive_avg_pool2d_backward`.
+
+    ```mlir
+    %y = adjit.adaptive_avg_pool2d %x : tensor<1x3x7x7xf32> -> tensor<1x3x3x3xf32>
+    ```
+  }];
+  let arguments = (ins Adjit_FloatTensor:$input);
+  let results = (outs Adjit_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def Adjit_AdaptiveAvgPool2dBackwardOp
+    : Adjit_PoolOp<"adaptive_avg_pool2d_backward"> {
+  let summary = "the gradient of 2-D adaptive average pooling";
+  let description = [{
+    The transpose of `adjit.adaptive_avg_pool2d` from the result's shape to
+    the operand's. Its adjoint is `adjit.adaptive_avg_pool2d`.
+
+    ```mlir
+    %dx = adjit.adaptive_avg_pool2d_backward %g
+            : tensor<1x3x3x3xf32> -> tensor<1x3x7x7xf32>
+    ```
+  }];
+  let arguments = (ins Adjit_FloatTensor:$input);
+  let results = (outs Adjit_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
 #endif // ADJIT_DIALECT_ADJIT_IR_ADJITOPS_TD
