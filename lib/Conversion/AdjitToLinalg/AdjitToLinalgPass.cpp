@@ -18,6 +18,7 @@ void adjit::populateAdjitToLinalgPatterns(RewritePatternSet &patterns) {
   populateReductionToLinalgPatterns(patterns);
   populateShapeToLinalgPatterns(patterns);
   populateContractionToLinalgPatterns(patterns);
+  populateConvolutionToLinalgPatterns(patterns);
 }
 
 void adjit::configureAdjitToLinalgTarget(ConversionTarget &target,

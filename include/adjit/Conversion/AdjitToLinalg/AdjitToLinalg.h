@@ -36,6 +36,12 @@ void populateShapeToLinalgPatterns(RewritePatternSet &patterns);
 /// `linalg.batch_matmul` on a zero-filled init.
 void populateContractionToLinalgPatterns(RewritePatternSet &patterns);
 
+// Convolution
+/// Populates the lowering of `adjit.conv2d` and its adjoint ops to im2col
+/// gathers, batched products (BLAS calls after adjit-matmul-to-blas) and
+/// strided adds.
+void populateConvolutionToLinalgPatterns(RewritePatternSet &patterns);
+
 /// Declares, as private functions, the JIT runtime's scalar functions that
 /// the lowering of `module`'s `adjit.lgamma` and `adjit.digamma` calls
 /// (RuntimeFunctions.h). Fails, with an error at the op, if the module has
