@@ -149,13 +149,14 @@ int main() {
   double eagerForward = medianSeconds(
       [&] {
         NoGradGuard noGrad;
-        Tensor y = conv2d(ex, ew, Tensor(), {1}, {s.padding});
+        Tensor y = conv2d(ex, ew, Tensor(), {1}, Shape{s.padding});
       },
       7);
   Tensor gx = ex.detach().requires_grad_(), gw = ew.detach().requires_grad_();
   double eagerTrain = medianSeconds(
       [&] {
-        Tensor loss = (conv2d(gx, gw, Tensor(), {1}, {s.padding}) * eg).sum();
+        Tensor loss =
+            (conv2d(gx, gw, Tensor(), {1}, Shape{s.padding}) * eg).sum();
         std::vector<Tensor> grads = autograd::grad({loss}, {gx, gw});
       },
       7);

@@ -1093,8 +1093,8 @@ Tensor adjit::difftest::applyStep(const Step &step,
   case OpKind::Conv1d: {
     Tensor bias = in.size() > 2 ? in[2] : Tensor();
     if (step.kind == OpKind::Conv2d)
-      return conv2d(x, in[1], bias, {is[0]}, {is[1]}, {is[2]}, is[3]);
-    return conv1d(x, in[1], bias, {is[0]}, {is[1]}, {is[2]}, is[3]);
+      return conv2d(x, in[1], bias, {is[0]}, Shape{is[1]}, {is[2]}, is[3]);
+    return conv1d(x, in[1], bias, {is[0]}, Shape{is[1]}, {is[2]}, is[3]);
   }
   }
   throw Error("adjit-difftest: unknown op");

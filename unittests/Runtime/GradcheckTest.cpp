@@ -192,7 +192,7 @@ TEST_F(GradcheckTest, Convolution) {
       {any({1, 2, 5, 5}), any({2, 2, 2, 3})});
   // conv1d: stride, padding, dilation, groups, "same".
   checkFirstAndSecondOrder(
-      [](auto &v) { return conv1d(v[0], v[1], v[2], {2}, {1}, {2}, 2); },
+      [](auto &v) { return conv1d(v[0], v[1], v[2], {2}, Shape{1}, {2}, 2); },
       {any({2, 4, 9}), any({4, 2, 3}), any({4})});
   checkFirstAndSecondOrder(
       [](auto &v) { return conv1d(v[0], v[1], Tensor(), {1}, "same"); },
