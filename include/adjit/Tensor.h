@@ -468,6 +468,35 @@ Tensor batch_norm(const Tensor &input, const Tensor &weight, const Tensor &bias,
 /// adjit/Semantics/Philox.h), which compiled code draws from identically.
 Tensor dropout(const Tensor &input, double p = 0.5, bool train = true);
 
+// Convolution
+/// 2-D convolution (cross-correlation, as PyTorch) of `input` (NCHW, or
+/// unbatched CHW) with `weight` ([out, in / groups, kH, kW]) plus `bias`
+/// ([out], or undefined for none). `stride`, `padding` (zeros on both sides)
+/// and `dilation` hold one value for both spatial dims or one per dim, as
+/// LibTorch's ExpandingArray; `groups` splits the channels (depthwise:
+/// groups == in channels). Float32 or float64, input and weight of one dtype.
+Tensor conv2d(const Tensor &input, const Tensor &weight,
+              const Tensor &bias = Tensor(), const Shape &stride = {1},
+              const Shape &padding = {0}, const Shape &dilation = {1},
+              int64_t groups = 1);
+/// conv2d with padding "valid" (none) or "same" (the output has the input's
+/// size; stride must be 1, as in PyTorch; an odd total padding puts the
+/// extra zero on the right/bottom, as PyTorch).
+Tensor conv2d(const Tensor &input, const Tensor &weight, const Tensor &bias,
+              const Shape &stride, const std::string &padding,
+              const Shape &dilation = {1}, int64_t groups = 1);
+/// 1-D convolution of `input` (NCL, or unbatched CL) with `weight`
+/// ([out, in / groups, kL]); the arguments are conv2d's with one spatial dim.
+/// It is computed as conv2d on a unit height, which is exact.
+Tensor conv1d(const Tensor &input, const Tensor &weight,
+              const Tensor &bias = Tensor(), const Shape &stride = {1},
+              const Shape &padding = {0}, const Shape &dilation = {1},
+              int64_t groups = 1);
+/// conv1d with padding "valid" or "same" (see conv2d).
+Tensor conv1d(const Tensor &input, const Tensor &weight, const Tensor &bias,
+              const Shape &stride, const std::string &padding,
+              const Shape &dilation = {1}, int64_t groups = 1);
+
 /// True if all elements are within atol + rtol * |b| of each other.
 bool allclose(const Tensor &a, const Tensor &b, double rtol = 1e-5,
               double atol = 1e-8);

@@ -421,3 +421,58 @@ OwningOpRef<ModuleOp> TraceBuilder::finish(ValueRange results) {
       function.getBody().front().getArgumentTypes(), TypeRange(results)));
   return std::move(module);
 }
+
+// Convolution
+
+FailureOr<Value>
+TraceBuilder::convolution(StringRef opName, Value input, Value weight,
+                          Value bias, ArrayRef<int64_t> stride,
+                          ArrayRef<int64_t> padding, ArrayRef<int64_t> dilation,
+                          int64_t groups, int64_t spatialDims) {
+  semantics::Shape inputShape = shapeVector(input);
+  semantics::Shape weightShape = shapeVector(weight);
+  bool batched = static_cast<int64_t>(inputShape.size()) == spatialDims + 2;
+  // The 4-D operands: a unit batch for an unbatched input, a unit height for
+  // conv1d.
+  if (!batched)
+    inputShape.insert(inputShape.begin(), 1);
+  if (spatialDims == 1) {
+    inputShape.insert(inputShape.begin() + 2, 1);
+    weightShape.insert(weightShape.begin() + 2, 1);
+  }
+  semantics::ConvolutionAttrs attrs{{stride[0], stride[1]},
+                                    {padding[0], padding[1]},
+                                    {padding[2], padding[3]},
+                                    {dilation[0], dilation[1]},
+                                    groups};
+  FailureOr<semantics::Shape> shape = checkShape(semantics::convolutionShape(
+      opName.str(), inputShape, weightShape, attrs));
+  if (failed(shape))
+    return failure();
+  FailureOr<Value> x = reshape(input, inputShape);
+  FailureOr<Value> w = reshape(weight, weightShape);
+  if (failed(x) || failed(w))
+    return failure();
+  auto type =
+      RankedTensorType::get(*shape, tensorTypeOf(input).getElementType());
+  Value result = Conv2DOp::create(builder, location, type, *x, *w, stride,
+                                  padding, dilation, groups);
+  if (bias) {
+    int64_t channels = (*shape)[1];
+    FailureOr<Value> column = reshape(bias, {1, channels, 1, 1});
+    if (failed(column))
+      return failure();
+    FailureOr<Value> sum = add(result, *column);
+    if (failed(sum))
+      return failure();
+    result = *sum;
+  }
+  // Back to the op's rank: no unit height for conv1d, no unit batch for an
+  // unbatched input.
+  semantics::Shape resultShape(*shape);
+  if (spatialDims == 1)
+    resultShape.erase(resultShape.begin() + 2);
+  if (!batched)
+    resultShape.erase(resultShape.begin());
+  return reshape(result, resultShape);
+}

@@ -323,3 +323,76 @@ ShapeResult<MatmulPlan> adjit::semantics::matmulPlan(const Shape &lhs,
     plan.resultShape.push_back(plan.n);
   return ShapeResult<MatmulPlan>::success(std::move(plan));
 }
+
+// Convolution
+
+ShapeResult<Shape>
+adjit::semantics::convolutionShape(std::string_view op, const Shape &input,
+                                   const Shape &weight,
+                                   const ConvolutionAttrs &attrs) {
+  auto fail = [&](const std::string &text) {
+    return ShapeResult<Shape>::failure(message(op, text));
+  };
+  size_t spatial = attrs.stride.size();
+  if (spatial < 1 || spatial > 2 || attrs.paddingLow.size() != spatial ||
+      attrs.paddingHigh.size() != spatial || attrs.dilation.size() != spatial)
+    return fail("expected 1 or 2 spatial dimensions, with one stride, "
+                "padding and dilation for each");
+  auto any = [](const Shape &values, auto predicate) {
+    return std::any_of(values.begin(), values.end(), predicate);
+  };
+  if (attrs.groups <= 0)
+    return fail("groups must be positive, got " + std::to_string(attrs.groups));
+  if (any(attrs.stride, [](int64_t v) { return v <= 0; }))
+    return fail("stride must be positive, got " + formatShape(attrs.stride));
+  if (any(attrs.paddingLow, [](int64_t v) { return v < 0; }) ||
+      any(attrs.paddingHigh, [](int64_t v) { return v < 0; }))
+    return fail("padding must be non-negative, got " +
+                formatShape(attrs.paddingLow) + " before and " +
+                formatShape(attrs.paddingHigh) + " after the input");
+  if (any(attrs.dilation, [](int64_t v) { return v <= 0; }))
+    return fail("dilation must be positive, got " +
+                formatShape(attrs.dilation));
+  std::string dims = std::to_string(spatial + 2) + "-D";
+  std::string kernel = spatial == 1 ? "kL" : "kH, kW";
+  if (weight.size() != spatial + 2)
+    return fail("expected a " + dims +
+                " weight [out_channels, in_channels / groups, " + kernel +
+                "], got " + formatShape(weight));
+  if (input.size() != spatial + 1 && input.size() != spatial + 2)
+    return fail("expected a " + std::to_string(spatial + 1) +
+                "-D (unbatched) or " + dims + " (batched) input, got " +
+                formatShape(input));
+  bool batched = input.size() == spatial + 2;
+  size_t channelDim = batched ? 1 : 0;
+  int64_t channels = input[channelDim];
+  if (weight[1] * attrs.groups != channels)
+    return fail("input " + formatShape(input) + " has " +
+                std::to_string(channels) + " channels but weight " +
+                formatShape(weight) + " with groups " +
+                std::to_string(attrs.groups) + " expects " +
+                std::to_string(weight[1] * attrs.groups) +
+                " (weight.size(1) * groups)");
+  if (weight[0] % attrs.groups != 0)
+    return fail("weight " + formatShape(weight) + " has " +
+                std::to_string(weight[0]) + " output channels, which groups " +
+                std::to_string(attrs.groups) + " does not divide");
+  Shape result;
+  if (batched)
+    result.push_back(input[0]);
+  result.push_back(weight[0]);
+  for (size_t d = 0; d < spatial; ++d) {
+    int64_t padded =
+        input[channelDim + 1 + d] + attrs.paddingLow[d] + attrs.paddingHigh[d];
+    int64_t extent = attrs.dilation[d] * (weight[2 + d] - 1) + 1;
+    if (weight[2 + d] < 1 || extent > padded)
+      return fail("kernel size " + std::to_string(weight[2 + d]) +
+                  " (dilated: " + std::to_string(extent) +
+                  ") is larger than the padded input size " +
+                  std::to_string(padded) + " in spatial dim " +
+                  std::to_string(d) + " (input " + formatShape(input) +
+                  ", weight " + formatShape(weight) + ")");
+    result.push_back((padded - extent) / attrs.stride[d] + 1);
+  }
+  return ShapeResult<Shape>::success(std::move(result));
+}

@@ -190,6 +190,13 @@ mlir::FailureOr<Value> Tracer::emit(const runtime::OpRecord &record) {
 #include "adjit/Semantics/Ops.def"
   case OpKind::StopGradient:
     return builder.stopGradient(in[0]);
+  // Convolution
+  case OpKind::Convolution: {
+    llvm::ArrayRef<int64_t> ints = record.ints;
+    return builder.convolution(
+        record.name, in[0], in[1], in.size() > 2 ? in[2] : Value(),
+        ints.slice(0, 2), ints.slice(2, 4), ints.slice(6, 2), ints[8], ints[9]);
+  }
   case OpKind::Matmul:
     return builder.matmul(in[0], in[1]);
   case OpKind::Sum:

@@ -536,6 +536,9 @@ private:
         OpKind::AvgPool2d,
         OpKind::AdaptiveAvgPool2d,
         OpKind::FlattenRange,
+        // Convolution
+        OpKind::Conv2d,
+        OpKind::Conv1d,
     };
     // Large programs chain more matrix products.
     OpKind kind = options.large && random.chance(0.2) ? OpKind::Matmul
@@ -926,6 +929,44 @@ private:
       emit(step);
       return;
     }
+    // Convolution
+    case OpKind::Conv2d:
+    case OpKind::Conv1d: {
+      int64_t spatial = kind == OpKind::Conv2d ? 2 : 1;
+      if (rank != spatial + 1 && rank != spatial + 2)
+        return;
+      int64_t channels = shape[rank - spatial - 1];
+      int64_t groups = channels % 2 == 0 && random.chance(0.3) ? 2
+                       : channels > 1 && random.chance(0.2)    ? channels
+                                                               : 1;
+      int64_t stride = random.integer(1, 2);
+      int64_t padding = random.integer(0, 1);
+      int64_t dilation = random.integer(1, 2);
+      Shape weight = {groups * random.integer(1, 2), channels / groups};
+      for (int64_t d = 0; d < spatial; ++d) {
+        int64_t padded = shape[rank - spatial + d] + 2 * padding;
+        int64_t kernel = random.integer(1, 3);
+        while (kernel > 1 && dilation * (kernel - 1) + 1 > padded)
+          --kernel;
+        if (dilation * (kernel - 1) + 1 > padded)
+          return;
+        weight.push_back(kernel);
+      }
+      Step step{kind, {x}};
+      step.ints = {stride, padding, dilation, groups};
+      int w = pickMatching([&](const Shape &s) { return s == weight; }, weight);
+      if (w < 0)
+        return;
+      step.operands.push_back(w);
+      if (random.chance(0.5)) {
+        Shape bias = {weight[0]};
+        int b = pickMatching([&](const Shape &s) { return s == bias; }, bias);
+        if (b >= 0)
+          step.operands.push_back(b);
+      }
+      emit(step);
+      return;
+    }
     }
   }
 };
@@ -1022,6 +1063,11 @@ const char *adjit::difftest::getOpName(OpKind kind) {
     return "adaptive_avg_pool2d";
   case OpKind::FlattenRange:
     return "flatten_range";
+  // Convolution
+  case OpKind::Conv2d:
+    return "conv2d";
+  case OpKind::Conv1d:
+    return "conv1d";
   }
   return "?";
 }
@@ -1129,6 +1175,14 @@ Tensor adjit::difftest::applyStep(const Step &step,
   }
   case OpKind::FlattenRange:
     return x.flatten(is[0], is[1]);
+  // Convolution
+  case OpKind::Conv2d:
+  case OpKind::Conv1d: {
+    Tensor bias = in.size() > 2 ? in[2] : Tensor();
+    if (step.kind == OpKind::Conv2d)
+      return conv2d(x, in[1], bias, {is[0]}, Shape{is[1]}, {is[2]}, is[3]);
+    return conv1d(x, in[1], bias, {is[0]}, Shape{is[1]}, {is[2]}, is[3]);
+  }
   }
   throw Error("adjit-difftest: unknown op");
 }

@@ -83,6 +83,12 @@ enum class OpKind {
   AdaptiveAvgPool2d,
   /// flatten(start_dim, end_dim): `ints` = {start, end}.
   FlattenRange,
+  // Convolution
+  /// conv2d of a 3-D (unbatched) or 4-D value, conv1d of a 2-D or 3-D
+  /// value, by a weight (and a bias if there is a third operand); ints =
+  /// {stride, padding, dilation, groups}, one value for every spatial dim.
+  Conv2d,
+  Conv1d,
 };
 
 /// Returns the op's name as printed in a program listing.

@@ -159,6 +159,46 @@ TEST_F(GradcheckTest, Matmul) {
       {any({4, 3}), any({2, 4})});
 }
 
+// Convolution
+TEST_F(GradcheckTest, Convolution) {
+  // Input, weight and bias, first and second order, at several attributes.
+  auto conv = [](Shape stride, Shape padding, Shape dilation, int64_t groups) {
+    return [=](auto &v) {
+      return conv2d(v[0], v[1], v[2], stride, padding, dilation, groups);
+    };
+  };
+  checkFirstAndSecondOrder(conv({1}, {0}, {1}, 1),
+                           {any({2, 3, 5, 4}), any({2, 3, 3, 2}), any({2})});
+  checkFirstAndSecondOrder(conv({2}, {1}, {1}, 1),
+                           {any({1, 2, 5, 6}), any({3, 2, 3, 3}), any({3})});
+  checkFirstAndSecondOrder(conv({1, 2}, {2, 1}, {2, 1}, 1),
+                           {any({1, 2, 6, 5}), any({2, 2, 3, 2}), any({2})});
+  checkFirstAndSecondOrder(conv({1}, {0, 1}, {1}, 2),
+                           {any({2, 4, 4, 4}), any({6, 2, 2, 2}), any({6})});
+  // Depthwise and 1x1.
+  checkFirstAndSecondOrder(conv({2}, {1}, {1}, 3),
+                           {any({1, 3, 5, 5}), any({3, 1, 3, 3}), any({3})});
+  checkFirstAndSecondOrder(conv({1}, {0}, {1}, 1),
+                           {any({2, 3, 3, 2}), any({4, 3, 1, 1}), any({4})});
+  // "same" with an even kernel (the extra zero on the right and bottom), an
+  // unbatched input, no bias.
+  checkFirstAndSecondOrder(
+      [](auto &v) { return conv2d(v[0], v[1], Tensor(), {1}, "same"); },
+      {any({2, 4, 5}), any({3, 2, 2, 4})});
+  checkFirstAndSecondOrder(
+      [](auto &v) {
+        return conv2d(v[0], v[1], Tensor(), {1}, "same", {2, 1});
+      },
+      {any({1, 2, 5, 5}), any({2, 2, 2, 3})});
+  // conv1d: stride, padding, dilation, groups, "same".
+  checkFirstAndSecondOrder(
+      [](auto &v) { return conv1d(v[0], v[1], v[2], {2}, Shape{1}, {2}, 2); },
+      {any({2, 4, 9}), any({4, 2, 3}), any({4})});
+  checkFirstAndSecondOrder(
+      [](auto &v) { return conv1d(v[0], v[1], Tensor(), {1}, "same"); },
+      {any({3, 6}), any({2, 3, 4})});
+}
+
 TEST_F(GradcheckTest, Reductions) {
   Tensor x = any({2, 3, 4});
   checkFirstAndSecondOrder([](auto &v) { return v[0].sum(); }, {x});

@@ -304,4 +304,34 @@ TEST(ShapeRulesTest, MatmulPlanErrors) {
             "dimension, sizes must be equal or 1)");
 }
 
+// Convolution
+TEST(ShapeRulesTest, ConvolutionShape) {
+  ConvolutionAttrs plain{{1, 1}, {0, 0}, {0, 0}, {1, 1}, 1};
+  EXPECT_EQ(convolutionShape("conv2d", {2, 3, 7, 6}, {4, 3, 3, 3}, plain).value,
+            (Shape{2, 4, 5, 4}));
+  // Unbatched; stride 2 by 1, padding 1 before and 2 after the height,
+  // dilation 2 on the width, groups 2.
+  ConvolutionAttrs mixed{{2, 1}, {1, 0}, {2, 0}, {1, 2}, 2};
+  EXPECT_EQ(convolutionShape("conv2d", {4, 9, 8}, {6, 2, 3, 3}, mixed).value,
+            (Shape{6, 5, 4}));
+  ConvolutionAttrs line{{2}, {1}, {1}, {1}, 1};
+  EXPECT_EQ(convolutionShape("conv1d", {2, 3, 9}, {5, 3, 3}, line).value,
+            (Shape{2, 5, 5}));
+  EXPECT_EQ(
+      errorOf(convolutionShape("conv2d", {1, 3, 5, 5}, {4, 2, 3, 3}, plain)),
+      "conv2d: input [1, 3, 5, 5] has 3 channels but weight [4, 2, 3, "
+      "3] with groups 1 expects 2 (weight.size(1) * groups)");
+  ConvolutionAttrs three = plain;
+  three.groups = 3;
+  EXPECT_EQ(
+      errorOf(convolutionShape("conv2d", {1, 6, 5, 5}, {4, 2, 3, 3}, three)),
+      "conv2d: weight [4, 2, 3, 3] has 4 output channels, which groups "
+      "3 does not divide");
+  ConvolutionAttrs narrow{{1}, {0}, {0}, {1}, 1};
+  EXPECT_EQ(errorOf(convolutionShape("conv1d", {1, 3, 2}, {4, 3, 3}, narrow)),
+            "conv1d: kernel size 3 (dilated: 3) is larger than the padded "
+            "input size 2 in spatial dim 0 (input [1, 3, 2], weight [4, 3, "
+            "3])");
+}
+
 } // namespace

@@ -113,6 +113,17 @@ public:
   /// PyTorch's matmul: dot product of vectors, matrix-vector, matrix-matrix,
   /// and batched products with broadcast batch dimensions.
   FailureOr<Value> matmul(Value lhs, Value rhs);
+  // Convolution
+  /// conv1d (`spatialDims` 1) or conv2d (2) of `input` (batched or not) by
+  /// `weight` plus `bias` (or none if null), all of one element type, as one
+  /// `adjit.conv2d` on NCHW (a conv1d has height 1) and a broadcast add.
+  /// `stride`, `dilation` (h, w) and `padding` (top, left, bottom, right)
+  /// are in 2-D form; `opName` names the op in diagnostics.
+  FailureOr<Value> convolution(StringRef opName, Value input, Value weight,
+                               Value bias, ArrayRef<int64_t> stride,
+                               ArrayRef<int64_t> padding,
+                               ArrayRef<int64_t> dilation, int64_t groups,
+                               int64_t spatialDims);
 
   // Pooling
   /// max_pool2d and avg_pool2d of an NCHW value; `params` is {kernel (2),

@@ -88,6 +88,12 @@ enum class OpKind {
   AvgPool2d,
   /// Of an NCHW input; `ints` is the output size {OH, OW}.
   AdaptiveAvgPool2d,
+  // Convolution
+  /// conv1d and conv2d: inputs {input, weight} or {input, weight, bias};
+  /// `ints` is {stride h, stride w, padding top, left, bottom, right,
+  /// dilation h, dilation w, groups, spatial dims}, resolved (a conv1d has
+  /// height 1: stride 1, padding 0, dilation 1 in h).
+  Convolution,
 };
 
 /// The operands of an op: up to three inline, more (cat) on the heap, so

@@ -167,6 +167,27 @@ struct MatmulPlan {
 /// matrix-matrix and batched products with broadcast batch dimensions.
 ShapeResult<MatmulPlan> matmulPlan(const Shape &lhs, const Shape &rhs);
 
+// Convolution
+
+/// The attributes of a convolution over `stride.size()` spatial dimensions
+/// (1 or 2), resolved as the kernel uses them: one entry per spatial
+/// dimension, the padding split into the zeros before (`paddingLow`) and
+/// after (`paddingHigh`) the input.
+struct ConvolutionAttrs {
+  Shape stride, paddingLow, paddingHigh, dilation;
+  int64_t groups = 1;
+};
+
+/// The shape of the convolution of `input` ([N, C, spatial...], or unbatched
+/// [C, spatial...]) with `weight` ([O, C / groups, kernel...]): [N, O,
+/// out...] (unbatched: [O, out...]) with out = (in + low + high - dilation *
+/// (kernel - 1) - 1) / stride + 1. Fails naming `op` and the shapes if the
+/// ranks, channels, groups, strides, paddings or dilations do not fit, or a
+/// dilated kernel is larger than the padded input.
+ShapeResult<Shape> convolutionShape(std::string_view op, const Shape &input,
+                                    const Shape &weight,
+                                    const ConvolutionAttrs &attrs);
+
 } // namespace adjit::semantics
 
 #endif // ADJIT_SEMANTICS_SHAPERULES_H

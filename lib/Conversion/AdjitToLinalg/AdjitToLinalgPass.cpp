@@ -21,6 +21,7 @@ void adjit::populateAdjitToLinalgPatterns(RewritePatternSet &patterns) {
   populateRandomToLinalgPatterns(patterns);
   // Pooling
   populatePoolingToLinalgPatterns(patterns);
+  populateConvolutionToLinalgPatterns(patterns);
 }
 
 void adjit::configureAdjitToLinalgTarget(ConversionTarget &target,

@@ -26,29 +26,6 @@ Value collapseBatchDims(OpBuilder &b, Location loc, Value value) {
   return tensor::CollapseShapeOp::create(b, loc, value, groups);
 }
 
-/// Returns the indexing maps of a (batch) matrix product whose loops are
-/// `(batch, m, n, k)` (`(m, n, k)` without `batched`): the lhs is read as
-/// `[batch,] m, k`, or as `[batch,] k, m` if `transposeLhs` (it is then
-/// stored transposed); the rhs as `[batch,] k, n` or `[batch,] n, k`; the
-/// result is `[batch,] m, n`.
-SmallVector<AffineMap> getProductMaps(MLIRContext *context, bool batched,
-                                      bool transposeLhs, bool transposeRhs) {
-  unsigned first = batched ? 1 : 0;
-  AffineExpr m = getAffineDimExpr(first, context);
-  AffineExpr n = getAffineDimExpr(first + 1, context);
-  AffineExpr k = getAffineDimExpr(first + 2, context);
-  auto map = [&](AffineExpr row, AffineExpr column) {
-    SmallVector<AffineExpr> results;
-    if (batched)
-      results.push_back(getAffineDimExpr(0, context));
-    results.push_back(row);
-    results.push_back(column);
-    return AffineMap::get(first + 3, 0, results, context);
-  };
-  return {transposeLhs ? map(k, m) : map(m, k),
-          transposeRhs ? map(n, k) : map(k, n), map(m, n)};
-}
-
 /// Lowers `adjit.matmul` to `linalg.matmul` (rank 2) or
 /// `linalg.batch_matmul` (rank 3; higher ranks collapse their batch
 /// dimensions into one and expand the result back) on a zero-filled init.
@@ -87,7 +64,7 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     if (transposeLhs || transposeRhs)
       attributes.push_back(rewriter.getNamedAttr(
           "indexing_maps",
-          rewriter.getAffineMapArrayAttr(getProductMaps(
+          rewriter.getAffineMapArrayAttr(lowering::getProductMaps(
               rewriter.getContext(), rank > 2, transposeLhs, transposeRhs))));
 
     if (rank == 2) {

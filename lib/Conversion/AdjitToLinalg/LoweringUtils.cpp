@@ -38,3 +38,23 @@ Value adjit::lowering::buildFilledTensor(OpBuilder &builder, Location loc,
                                 ValueRange{empty})
       .getResult(0);
 }
+
+SmallVector<AffineMap> adjit::lowering::getProductMaps(MLIRContext *context,
+                                                       bool batched,
+                                                       bool transposeLhs,
+                                                       bool transposeRhs) {
+  unsigned first = batched ? 1 : 0;
+  AffineExpr m = getAffineDimExpr(first, context);
+  AffineExpr n = getAffineDimExpr(first + 1, context);
+  AffineExpr k = getAffineDimExpr(first + 2, context);
+  auto map = [&](AffineExpr row, AffineExpr column) {
+    SmallVector<AffineExpr> results;
+    if (batched)
+      results.push_back(getAffineDimExpr(0, context));
+    results.push_back(row);
+    results.push_back(column);
+    return AffineMap::get(first + 3, 0, results, context);
+  };
+  return {transposeLhs ? map(k, m) : map(m, k),
+          transposeRhs ? map(n, k) : map(k, n), map(m, n)};
+}

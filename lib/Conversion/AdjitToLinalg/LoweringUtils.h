@@ -25,6 +25,14 @@ Value buildElementwiseGeneric(OpBuilder &builder, Location loc,
 Value buildFilledTensor(OpBuilder &builder, Location loc, RankedTensorType type,
                         TypedAttr value);
 
+/// Returns the indexing maps of a (batch) matrix product whose loops are
+/// `(batch, m, n, k)` (`(m, n, k)` without `batched`): the lhs is read as
+/// `[batch,] m, k`, or as `[batch,] k, m` if `transposeLhs` (it is then
+/// stored transposed); the rhs as `[batch,] k, n` or `[batch,] n, k`; the
+/// result is `[batch,] m, n`.
+SmallVector<AffineMap> getProductMaps(MLIRContext *context, bool batched,
+                                      bool transposeLhs, bool transposeRhs);
+
 } // namespace mlir::adjit::lowering
 
 #endif // ADJIT_LIB_CONVERSION_ADJITTOLINALG_LOWERINGUTILS_H

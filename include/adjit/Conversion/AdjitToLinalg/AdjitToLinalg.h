@@ -46,6 +46,11 @@ void populateRandomToLinalgPatterns(RewritePatternSet &patterns);
 /// `adjit.adaptive_avg_pool2d` and their gradients) to `linalg.generic`s
 /// walking the windows with `scf.for`.
 void populatePoolingToLinalgPatterns(RewritePatternSet &patterns);
+// Convolution
+/// Populates the lowering of `adjit.conv2d` and its adjoint ops to im2col
+/// gathers, batched products (BLAS calls after adjit-matmul-to-blas) and
+/// strided adds.
+void populateConvolutionToLinalgPatterns(RewritePatternSet &patterns);
 
 /// Declares, as private functions, the JIT runtime's scalar functions that
 /// the lowering of `module`'s `adjit.lgamma` and `adjit.digamma` calls

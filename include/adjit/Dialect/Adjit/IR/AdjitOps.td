@@ -413,6 +413,86 @@ def Adjit_MatmulOp : Adjit_InferredTypeOp<"matmul", [Pure,
 }
 
 //===----------------------------------------------------------------------===//
+// Convolution
+//===----------------------------------------------------------------------===//
+
+// A 2-D convolution or one of its two adjoints. The attributes are those of
+// the forward convolution y = conv2d(x, w) of x [N, C, H, W] with
+// w [O, C / groups, KH, KW]: `stride` (sh, sw) > 0, `padding` (top, left,
+// bottom, right) >= 0 zeros around x, `dilation` (dh, dw) > 0 and `groups`
+// > 0 dividing C and O; y is [N, O, OH, OW] with
+// OH = (H + top + bottom - dh * (KH - 1) - 1) / sh + 1 (OW alike). The
+// verifier checks the attributes and that the three shapes fit.
+class Adjit_ConvolutionOp<string mnemonic>
+    : Adjit_Op<mnemonic, [Pure,
+                          DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
+  let arguments = (ins Adjit_FloatTensor:$lhs, Adjit_FloatTensor:$rhs,
+                       DenseI64ArrayAttr:$stride, DenseI64ArrayAttr:$padding,
+                       DenseI64ArrayAttr:$dilation, I64Attr:$groups);
+  let results = (outs Adjit_FloatTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Adjit_Conv2DOp : Adjit_ConvolutionOp<"conv2d"> {
+  let summary = "2-D convolution (cross-correlation) of NCHW by OIHW";
+  let description = [{
+    `y[n, o, i, j] = sum over c, kh, kw of
+    xpad[n, g * C/G + c, i * sh + kh * dh, j * sw + kw * dw] * w[o, c, kh, kw]`
+    with `g = o / (O / G)` and `xpad` the input with `padding` zeros. Both
+    operands (`lhs` the input, `rhs` the weight) and the result have one
+    element type. A bias is a separate broadcast add.
+
+    ```mlir
+    %y = adjit.conv2d %x, %w {dilation = array<i64: 1, 1>, groups = 1 : i64,
+           padding = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>}
+         : tensor<2x3x8x8xf32>, tensor<4x3x3x3xf32> -> tensor<2x4x8x8xf32>
+    ```
+
+    The adjoint is `adjit.conv2d_backward_input` and
+    `adjit.conv2d_backward_weight` of the result's adjoint.
+  }];
+}
+
+def Adjit_Conv2DBackwardInputOp
+    : Adjit_ConvolutionOp<"conv2d_backward_input"> {
+  let summary = "input adjoint of adjit.conv2d";
+  let description = [{
+    The adjoint with respect to the input `x` (the result, of `x`'s type) of
+    `y = adjit.conv2d x, w` with the same attributes, applied to the adjoint
+    `lhs` of `y`; `rhs` is the weight `w`. Linear in both operands: its own
+    adjoints are an `adjit.conv2d` and an `adjit.conv2d_backward_weight`.
+
+    ```mlir
+    %dx = adjit.conv2d_backward_input %dy, %w {dilation = array<i64: 1, 1>,
+            groups = 1 : i64, padding = array<i64: 1, 1, 1, 1>,
+            stride = array<i64: 1, 1>}
+          : tensor<2x4x8x8xf32>, tensor<4x3x3x3xf32> -> tensor<2x3x8x8xf32>
+    ```
+  }];
+}
+
+def Adjit_Conv2DBackwardWeightOp
+    : Adjit_ConvolutionOp<"conv2d_backward_weight"> {
+  let summary = "weight adjoint of adjit.conv2d";
+  let description = [{
+    The adjoint with respect to the weight `w` (the result, of `w`'s type) of
+    `y = adjit.conv2d x, w` with the same attributes, applied to the adjoint
+    `lhs` of `y`; `rhs` is the input `x`. Linear in both operands: its own
+    adjoints are an `adjit.conv2d` and an `adjit.conv2d_backward_input`.
+
+    ```mlir
+    %dw = adjit.conv2d_backward_weight %dy, %x {dilation = array<i64: 1, 1>,
+            groups = 1 : i64, padding = array<i64: 1, 1, 1, 1>,
+            stride = array<i64: 1, 1>}
+          : tensor<2x4x8x8xf32>, tensor<2x3x8x8xf32> -> tensor<4x3x3x3xf32>
+    ```
+  }];
+}
+
+//===----------------------------------------------------------------------===//
 // Reductions
 //===----------------------------------------------------------------------===//
 
