@@ -20,10 +20,9 @@ int main() {
   Tensor w = zeros({1}, requires_grad());
   Tensor b = zeros({1}, requires_grad());
   optim::SGD optimizer({w, b}, optim::SGDOptions(0.2));
-  jit::CompiledFunction step =
-      jit::compile([&](const std::vector<Tensor> &in) {
-        return nn::functional::mse_loss(in[0] * w + b, in[1]);
-      });
+  jit::CompiledFunction step = jit::compile([&](const std::vector<Tensor> &in) {
+    return nn::functional::mse_loss(in[0] * w + b, in[1]);
+  });
   for (int epoch = 0; epoch < 300; ++epoch) {
     optimizer.zero_grad();
     step(x, y);

@@ -182,7 +182,8 @@ TEST(TensorTest, FromBlobSharesMemoryAndRunsTheDeleterOnce) {
   {
     // Every other element of a 3x2 row-major block: a [3] column view.
     Tensor t = from_blob(
-        memory.data(), {3}, {2}, [&](void *p) {
+        memory.data(), {3}, {2},
+        [&](void *p) {
           EXPECT_EQ(p, memory.data());
           ++deleted;
         },
