@@ -170,14 +170,14 @@ uint64_t adjit::jit::detail::getDefaultDiskCacheMaxBytes() {
 DiskCache::DiskCache(std::string directory, uint64_t maxBytes)
     : directory(std::move(directory)), maxBytes(maxBytes) {}
 
-std::string DiskCache::getEntryPath(llvm::StringRef engineKey) const {
-  return directory + "/" + entryName(engineKey) + kEntrySuffix.str();
+std::string DiskCache::pathOf(llvm::StringRef name) const {
+  return directory + "/" + name.str() + kEntrySuffix.str();
 }
 
 std::unique_ptr<llvm::MemoryBuffer>
 DiskCache::load(llvm::StringRef engineKey) const {
   std::string name = entryName(engineKey);
-  std::string path = directory + "/" + name + kEntrySuffix.str();
+  std::string path = pathOf(name);
   auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                           /*RequiresNullTerminator=*/false);
   if (!file) {
@@ -238,7 +238,7 @@ bool DiskCache::store(llvm::StringRef engineKey, llvm::StringRef object) const {
       return false;
     }
   }
-  std::string path = directory + "/" + name + kEntrySuffix.str();
+  std::string path = pathOf(name);
   if (std::error_code error = llvm::sys::fs::rename(partial, path)) {
     log("cannot rename " + partial + " to " + path + ": " + error.message());
     llvm::sys::fs::remove(partial);

@@ -39,12 +39,9 @@ public:
   /// entries beyond the cap. Returns whether the entry was written and kept.
   bool store(llvm::StringRef engineKey, llvm::StringRef object) const;
 
-  /// Returns the path of the entry of `engineKey`.
-  std::string getEntryPath(llvm::StringRef engineKey) const;
-
-  const std::string &getDirectory() const { return directory; }
-
 private:
+  /// The path of the entry named `name` (see entryName in DiskCache.cpp).
+  std::string pathOf(llvm::StringRef name) const;
   void evictBeyondCap(const std::string &justWritten) const;
 
   std::string directory;

@@ -404,6 +404,19 @@ CompiledModule::call(std::string_view name,
 // Engine
 //===----------------------------------------------------------------------===//
 
+namespace {
+/// Sets `pipeline` to the `adjit-to-llvm` options of an engine's options
+/// (-1 keeps a default); the pipeline's options cannot be copied.
+void setPipelineOptions(const EngineOptions &options,
+                        mlir::adjit::AdjitToLLVMOptions &pipeline) {
+  if (options.blasMinFlops >= 0)
+    pipeline.blasMinFlops = options.blasMinFlops;
+  if (options.parallelMinElements >= 0)
+    pipeline.parallelMinElements = options.parallelMinElements;
+  pipeline.approximateMath = options.approximateMath;
+}
+} // namespace
+
 struct Engine::Cache {
   using Entry = std::shared_future<std::shared_ptr<const CompiledModule>>;
   /// Keys from the most to the least recently used.
@@ -445,11 +458,7 @@ Engine::Engine(EngineOptions options)
                        std::to_string(options.optLevel) +
                        " is not an LLVM optimization level (0 to 3)");
   mlir::adjit::AdjitToLLVMOptions pipeline;
-  if (options.blasMinFlops >= 0)
-    pipeline.blasMinFlops = options.blasMinFlops;
-  if (options.parallelMinElements >= 0)
-    pipeline.parallelMinElements = options.parallelMinElements;
-  pipeline.approximateMath = options.approximateMath;
+  setPipelineOptions(options, pipeline);
   pipelineOptions = pipeline.str() + " O" + std::to_string(options.optLevel);
   if (!options.diskCacheDirectory.empty())
     diskCache = std::make_unique<detail::DiskCache>(options.diskCacheDirectory,
@@ -659,14 +668,10 @@ Engine::compileModule(mlir::ModuleOp module, std::string key) {
     }
   }
 
-  mlir::adjit::AdjitToLLVMOptions pipelineOptions;
-  if (options.blasMinFlops >= 0)
-    pipelineOptions.blasMinFlops = options.blasMinFlops;
-  if (options.parallelMinElements >= 0)
-    pipelineOptions.parallelMinElements = options.parallelMinElements;
-  pipelineOptions.approximateMath = options.approximateMath;
+  mlir::adjit::AdjitToLLVMOptions pipeline;
+  setPipelineOptions(options, pipeline);
   mlir::PassManager pm(module->getContext());
-  mlir::adjit::buildAdjitToLLVMPipeline(pm, pipelineOptions);
+  mlir::adjit::buildAdjitToLLVMPipeline(pm, pipeline);
   if (mlir::failed(pm.run(module)))
     throw adjit::Error("jit::Engine: the adjit-to-llvm pipeline failed:\n" +
                        diagnostics.getText());
