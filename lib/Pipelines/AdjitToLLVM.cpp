@@ -37,8 +37,9 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
-  // Fuse chains of elementwise generics (and broadcasts into their users).
-  pm.addPass(createLinalgElementwiseOpFusionPass());
+  // Fuse chains of elementwise generics (and broadcasts into their users),
+  // leaving matrix products named so they stay BLAS calls.
+  pm.addPass(createAdjitFuseElementwise());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 

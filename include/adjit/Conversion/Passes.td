@@ -52,6 +52,24 @@ def AdjitMarkArgumentsReadOnly
   }];
 }
 
+def AdjitFuseElementwise : Pass<"adjit-fuse-elementwise"> {
+  let summary = "Fuse elementwise linalg ops, but never into matrix products";
+  let description = [{
+    `linalg-fuse-elementwise-ops` with one restriction: no fusion, and no
+    reshape propagation, touches a `linalg.matmul` or `linalg.batch_matmul`.
+    Upstream, reshape propagation turns a batch matmul fed by a reshape into
+    a `linalg.generic`, and elementwise fusion then folds the producers of
+    its operands (the im2col gather of a convolution) into it: the result is
+    a direct convolution loop nest that `adjit-matmul-to-blas` cannot call
+    BLAS for. Keeping the products named keeps them BLAS calls; chains of
+    elementwise ops and reductions fuse as before.
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 def AdjitDuplicateSharedFills : Pass<"adjit-duplicate-shared-fills"> {
   let summary = "Give every op that writes into a filled tensor its own fill";
   let description = [{

@@ -1,0 +1,57 @@
+//===- FuseElementwise.cpp - elementwise fusion that spares products ------===//
+
+#include "adjit/Conversion/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::adjit {
+#define GEN_PASS_DEF_ADJITFUSEELEMENTWISE
+#include "adjit/Conversion/Passes.h.inc"
+} // namespace mlir::adjit
+
+using namespace mlir;
+
+namespace {
+
+/// True for the named matrix products that `adjit-matmul-to-blas` turns into
+/// BLAS calls.
+bool isProduct(Operation *op) {
+  return isa_and_nonnull<linalg::MatmulOp, linalg::BatchMatmulOp>(op);
+}
+
+/// Fuses `fusedOperand` (an operand of the consumer, defined by the producer)
+/// when the producer has no other use and neither side is a matrix product.
+bool shouldFuse(OpOperand *fusedOperand) {
+  Operation *producer = fusedOperand->get().getDefiningOp();
+  return producer && producer->hasOneUse() && !isProduct(producer) &&
+         !isProduct(fusedOperand->getOwner());
+}
+
+struct FuseElementwisePass
+    : adjit::impl::AdjitFuseElementwiseBase<FuseElementwisePass> {
+  void runOnOperation() override {
+    MLIRContext *context = &getContext();
+    RewritePatternSet patterns(context);
+    linalg::populateElementwiseOpsFusionPatterns(patterns, shouldFuse);
+    linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, shouldFuse);
+    tensor::populateBubbleUpExpandShapePatterns(patterns);
+    affine::AffineApplyOp::getCanonicalizationPatterns(patterns, context);
+    linalg::GenericOp::getCanonicalizationPatterns(patterns, context);
+    tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns, context);
+    tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns, context);
+    context->getLoadedDialect<linalg::LinalgDialect>()
+        ->getCanonicalizationPatterns(patterns);
+    linalg::populateConstantFoldLinalgOperations(patterns, shouldFuse);
+    if (failed(applyPatternsGreedily(
+            getOperation(), std::move(patterns),
+            GreedyRewriteConfig().setUseTopDownTraversal())))
+      signalPassFailure();
+  }
+};
+
+} // namespace
