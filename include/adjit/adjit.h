@@ -6,6 +6,10 @@
 #include "adjit/Autograd.h"
 #include "adjit/Error.h"
 #include "adjit/NN.h"
+#include "adjit/NN/Convolution.h"
+#include "adjit/NN/Dropout.h"
+#include "adjit/NN/Normalization.h"
+#include "adjit/NN/Pooling.h"
 #include "adjit/Optim.h"
 #include "adjit/Tensor.h"
 
