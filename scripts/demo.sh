@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The demo of `make demo`: linear regression trained eagerly and with the JIT,
 # the Iris MLP with the JIT (loss and gradients compiled, then a fused
-# TrainStep with Adam), then an adjit program before and after
-# canonicalization.
+# TrainStep with Adam), the digits CNN as one compiled TrainStep, then an
+# adjit program before and after canonicalization.
 set -euo pipefail
 build_dir=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,6 +24,10 @@ echo
 
 echo "== the same with the Adam update compiled in too (examples/mlp_iris.cpp --fused, jit::TrainStep)"
 "$build_dir/examples/mlp_iris" --fused
+echo
+
+echo "== digits CNN (conv, batch norm, max pool, dropout) in one compiled TrainStep with SGD momentum (examples/digits_cnn.cpp --fused)"
+"$build_dir/examples/digits_cnn" --fused
 echo
 
 program="$root/examples/ir/linear_model_loss.mlir"

@@ -55,6 +55,9 @@ public:
   SGD(std::vector<Tensor> params, SGDOptions options);
   void step() override;
   const SGDOptions &options() const { return options_; }
+  /// The options of the following steps: `options().lr(x)` sets the
+  /// learning rate, as a learning-rate schedule does.
+  SGDOptions &options() { return options_; }
 
 private:
   SGDOptions options_;
@@ -86,6 +89,9 @@ public:
   Adam(std::vector<Tensor> params, AdamOptions options = AdamOptions());
   void step() override;
   const AdamOptions &options() const { return options_; }
+  /// The options of the following steps: `options().lr(x)` sets the
+  /// learning rate, as a learning-rate schedule does.
+  AdamOptions &options() { return options_; }
 
 protected:
   /// How the weight decay applies: added to the gradient (L2, Adam) or
