@@ -1,5 +1,4 @@
-//===- DigitsNet.h - The CNN of the digits example and benchmark -*- C++
-//-*-===//
+//===- DigitsNet.h - The CNN of the digits example ---------*- C++ -*-===//
 //
 // conv(1->8, 3x3, padding 1) - batch norm - ReLU - max pool 2 -
 // conv(8->16, 3x3, padding 1) - ReLU - max pool 2 - flatten - dropout(0.25) -

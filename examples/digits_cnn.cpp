@@ -11,14 +11,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "DigitsNet.h"
+#include "ExampleUtil.h"
 
 #include "adjit/JIT.h"
 #include "adjit/adjit.h"
 
 #include <chrono>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -26,47 +25,29 @@ using namespace adjit;
 using adjit::examples::DigitsNet;
 namespace F = adjit::nn::functional;
 
-#ifndef ADJIT_EXAMPLES_DATA_DIR
-#define ADJIT_EXAMPLES_DATA_DIR "examples/data"
-#endif
-
 namespace {
 /// Reads the CSV: 64 pixels (0..16) and the label per row.
 bool readDigits(const std::string &path, std::vector<float> &pixels,
                 std::vector<int64_t> &labels) {
-  std::ifstream in(path);
-  if (!in)
+  std::vector<std::vector<std::string>> rows;
+  if (!examples::readCsv(path, /*skipLines=*/0, rows))
     return false;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty())
-      continue;
-    std::stringstream row(line);
-    std::string cell;
-    for (int i = 0; i < 64; ++i) {
-      std::getline(row, cell, ',');
-      pixels.push_back(std::stof(cell) / 16.0f);
-    }
-    std::getline(row, cell);
-    labels.push_back(std::stoll(cell));
+  for (const std::vector<std::string> &row : rows) {
+    if (row.size() != 65)
+      return false;
+    for (int i = 0; i < 64; ++i)
+      pixels.push_back(std::stof(row[i]) / 16.0f);
+    labels.push_back(std::stoll(row[64]));
   }
-  return labels.size() * 64 == pixels.size() && !labels.empty();
+  return !labels.empty();
 }
-
 } // namespace
 
 int main(int argc, char **argv) {
-  // Arguments: [--jit | --fused] [path of digits.csv].
-  bool useJit = false, useTrainStep = false;
-  std::string path = std::string(ADJIT_EXAMPLES_DATA_DIR) + "/digits.csv";
-  for (int i = 1; i < argc; ++i) {
-    if (std::string(argv[i]) == "--jit")
-      useJit = true;
-    else if (std::string(argv[i]) == "--fused")
-      useTrainStep = true;
-    else
-      path = argv[i];
-  }
+  examples::ExampleArgs args =
+      examples::parseExampleArgs(argc, argv, "digits.csv");
+  const bool useJit = args.useJit, useTrainStep = args.useTrainStep;
+  const std::string &path = args.dataPath;
   std::vector<float> pixels;
   std::vector<int64_t> labels;
   if (!readDigits(path, pixels, labels)) {

@@ -7,47 +7,36 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ExampleUtil.h"
+
 #include "adjit/JIT.h"
 #include "adjit/adjit.h"
 
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 using namespace adjit;
 namespace F = adjit::nn::functional;
 
-#ifndef ADJIT_EXAMPLES_DATA_DIR
-#define ADJIT_EXAMPLES_DATA_DIR "examples/data"
-#endif
-
 namespace {
 /// Reads the CSV (header, 4 measurements, species name).
 bool readIris(const std::string &path, std::vector<double> &features,
               std::vector<double> &labels) {
-  std::ifstream in(path);
-  if (!in)
+  std::vector<std::vector<std::string>> rows;
+  if (!examples::readCsv(path, /*skipLines=*/1, rows))
     return false;
   const std::vector<std::string> species = {"setosa", "versicolor",
                                             "virginica"};
-  std::string line;
-  std::getline(in, line); // header
-  while (std::getline(in, line)) {
-    if (line.empty())
-      continue;
-    std::stringstream row(line);
-    std::string cell;
-    for (int i = 0; i < 4; ++i) {
-      std::getline(row, cell, ',');
-      features.push_back(std::stod(cell));
-    }
-    std::getline(row, cell);
+  for (const std::vector<std::string> &row : rows) {
+    if (row.size() != 5)
+      return false;
+    for (int i = 0; i < 4; ++i)
+      features.push_back(std::stod(row[i]));
     for (size_t c = 0; c < species.size(); ++c)
-      if (cell == species[c])
+      if (row[4] == species[c])
         labels.push_back(static_cast<double>(c));
   }
   return labels.size() * 4 == features.size() && !labels.empty();
@@ -58,16 +47,10 @@ int main(int argc, char **argv) {
   // Arguments: [--jit | --fused] [path of iris.csv]. With --jit the loss and
   // its gradients run as one function compiled by adjit::jit::compile; with
   // --fused the Adam update is compiled into it too (adjit::jit::TrainStep).
-  bool useJit = false, useTrainStep = false;
-  std::string path = std::string(ADJIT_EXAMPLES_DATA_DIR) + "/iris.csv";
-  for (int i = 1; i < argc; ++i) {
-    if (std::string(argv[i]) == "--jit")
-      useJit = true;
-    else if (std::string(argv[i]) == "--fused")
-      useTrainStep = true;
-    else
-      path = argv[i];
-  }
+  examples::ExampleArgs args =
+      examples::parseExampleArgs(argc, argv, "iris.csv");
+  const bool useJit = args.useJit, useTrainStep = args.useTrainStep;
+  const std::string &path = args.dataPath;
   std::vector<double> feats, labs;
   if (!readIris(path, feats, labs)) {
     std::fprintf(stderr, "cannot read the Iris data from %s\n", path.c_str());

@@ -52,7 +52,7 @@ int main() {
   std::vector<int64_t> classes;
   for (int i = 0; i < kBatch; ++i)
     classes.push_back(i % 10);
-  Tensor y = from_vector(classes, {kBatch});
+  Tensor y = from_vector(classes, {kBatch}, kInt64);
   std::vector<Tensor> inputs = {x, y};
   jit::TensorFunction loss = [model](const std::vector<Tensor> &in) {
     return nn::functional::cross_entropy(model->forward(in[0]), in[1]);
