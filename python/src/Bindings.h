@@ -31,6 +31,9 @@ void bindAutograd(py::module_ &m);
 /// Binds nn.functional, the C++ layers the Python modules wrap, nn.init and
 /// the optimizers.
 void bindNN(py::module_ &m);
+/// Binds the functional ops of convolutional networks (conv, pooling, batch
+/// norm, dropout) into \p nn, and the parameter draws of the conv modules.
+void bindCNN(py::module_ &nn);
 /// Binds jit.compile, jit.trace, jit.TrainStep and the lowering of IR text.
 void bindJIT(py::module_ &m);
 /// Binds from_numpy and Tensor.numpy.

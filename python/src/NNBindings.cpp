@@ -66,6 +66,7 @@ void adjit::python::bindNN(py::module_ &m) {
   ADJIT_LOSS(cross_entropy)
   ADJIT_LOSS(binary_cross_entropy_with_logits)
 #undef ADJIT_LOSS
+  bindCNN(nn);
   nn.def("softmax", &F::softmax, py::arg("input"), py::arg("dim"));
   nn.def("log_softmax", &F::log_softmax, py::arg("input"), py::arg("dim"));
   nn.def(
@@ -148,7 +149,8 @@ void adjit::python::bindNN(py::module_ &m) {
            py::arg("params"), py::arg("lr"), py::arg("momentum") = 0.0,
            py::arg("dampening") = 0.0, py::arg("weight_decay") = 0.0,
            py::arg("nesterov") = false)
-      .def_property_readonly("options", &optim::SGD::options);
+      .def_property_readonly(
+          "options", py::overload_cast<>(&optim::SGD::options, py::const_));
   py::class_<optim::Adam, optim::Optimizer>(optim, "Adam")
       .def(py::init([](const py::iterable &params, double lr,
                        std::pair<double, double> betas, double eps,
@@ -160,5 +162,18 @@ void adjit::python::bindNN(py::module_ &m) {
            py::arg("params"), py::arg("lr") = 1e-3,
            py::arg("betas") = std::make_pair(0.9, 0.999), py::arg("eps") = 1e-8,
            py::arg("weight_decay") = 0.0)
-      .def_property_readonly("options", &optim::Adam::options);
+      .def_property_readonly(
+          "options", py::overload_cast<>(&optim::Adam::options, py::const_));
+  py::class_<optim::AdamW, optim::Adam>(optim, "AdamW")
+      .def(py::init([](const py::iterable &params, double lr,
+                       std::pair<double, double> betas, double eps,
+                       double weightDecay) {
+             return std::make_unique<optim::AdamW>(
+                 toParameters(params),
+                 optim::AdamWOptions(lr).betas(betas).eps(eps).weight_decay(
+                     weightDecay));
+           }),
+           py::arg("params"), py::arg("lr") = 1e-3,
+           py::arg("betas") = std::make_pair(0.9, 0.999), py::arg("eps") = 1e-8,
+           py::arg("weight_decay") = 1e-2);
 }

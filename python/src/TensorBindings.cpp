@@ -742,25 +742,7 @@ py::class_<Tensor> adjit::python::bindTensor(py::module_ &m) {
       .def(
           "flatten",
           [](const Tensor &t, int64_t start, int64_t end) {
-            if (t.dim() <= 1 ||
-                (start == 0 && (end == -1 || end == t.dim() - 1)))
-              return t.flatten();
-            int64_t rank = t.dim();
-            int64_t s = start < 0 ? start + rank : start;
-            int64_t e = end < 0 ? end + rank : end;
-            if (s < 0 || e >= rank || s > e)
-              throw Error("flatten: start_dim " + std::to_string(start) +
-                          " and end_dim " + std::to_string(end) +
-                          " are invalid for a tensor of shape " +
-                          shapeToString(t.sizes()));
-            Shape shape(t.sizes().begin(), t.sizes().begin() + s);
-            int64_t n = 1;
-            for (int64_t d = s; d <= e; ++d)
-              n *= t.size(d);
-            shape.push_back(n);
-            shape.insert(shape.end(), t.sizes().begin() + e + 1,
-                         t.sizes().end());
-            return reshape(t, shape);
+            return adjit::flatten(t, start, end);
           },
           py::arg("start_dim") = 0, py::arg("end_dim") = -1)
       .def("transpose", [](const Tensor &t, int64_t a,

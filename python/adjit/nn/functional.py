@@ -5,6 +5,8 @@ from .._adjit import _nn
 __all__ = [
     "mse_loss", "cross_entropy", "binary_cross_entropy_with_logits",
     "softmax", "log_softmax", "relu", "tanh", "sigmoid", "linear",
+    "conv1d", "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
+    "batch_norm", "dropout", "flatten",
 ]
 
 
@@ -47,3 +49,50 @@ def linear(input, weight, bias=None):
     """input @ weight.T + bias."""
     output = input.matmul(weight.t())
     return output if bias is None else output + bias
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D convolution of NCHW (or CHW) input with an OIHW weight; sizes are an
+    int or a pair; padding may also be "same" or "valid"."""
+    return _nn.conv2d(input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D convolution of NCL (or CL) input with an [out, in / groups, k]
+    weight."""
+    return _nn.conv1d(input, weight, bias, stride, padding, dilation, groups)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1,
+               ceil_mode=False):
+    """Max over windows; the gradient goes to the first maximum of each window
+    (NaN counts as the maximum), as PyTorch's."""
+    return _nn.max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True):
+    return _nn.avg_pool2d(input, kernel_size, stride, padding, ceil_mode,
+                          count_include_pad)
+
+
+def adaptive_avg_pool2d(input, output_size):
+    return _nn.adaptive_avg_pool2d(input, output_size)
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None,
+               training=False, momentum=0.1, eps=1e-5):
+    """Normalizes per channel (dim 1) with the batch statistics when training
+    (updating the running ones in place) or the running ones otherwise."""
+    return _nn.batch_norm(input, running_mean, running_var, weight, bias,
+                          training, momentum, eps)
+
+
+def dropout(input, p=0.5, training=True):
+    """Zeroes elements with probability p and scales the rest by 1/(1-p) when
+    training; the masks come from the generator adjit.manual_seed seeds."""
+    return _nn.dropout(input, p, training)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    return input.flatten(start_dim, end_dim)

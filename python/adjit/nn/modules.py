@@ -38,6 +38,7 @@ class Module:
         object.__setattr__(self, "training", True)
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(
@@ -52,7 +53,13 @@ class Module:
             raise AttributeError(
                 "cannot assign attributes before Module.__init__() is called")
         params, modules = self._parameters, self._modules
-        if isinstance(value, Parameter):
+        buffers = self.__dict__.get("_buffers", {})
+        if name in buffers:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError("cannot assign %s as buffer '%s' (a Tensor or None is required)"
+                                % (type(value).__name__, name))
+            buffers[name] = value
+        elif isinstance(value, Parameter):
             self.__dict__.pop(name, None)
             modules.pop(name, None)
             params[name] = value
@@ -79,6 +86,8 @@ class Module:
             return d["_parameters"][name]
         if "_modules" in d and name in d["_modules"]:
             return d["_modules"][name]
+        if "_buffers" in d and name in d["_buffers"]:
+            return d["_buffers"][name]
         raise AttributeError("'%s' object has no attribute '%s'" % (type(self).__name__, name))
 
     def __delattr__(self, name):
@@ -95,6 +104,21 @@ class Module:
         if param is not None and not isinstance(param, Parameter):
             param = Parameter(param)
         self._parameters[name] = param
+
+    def register_buffer(self, name, tensor):
+        """Registers state that is not a parameter (e.g. batch norm's running
+        statistics): it is in ``buffers()`` and ``state_dict()``, never
+        requires grad, and a compiled function writes it like the C++
+        module's buffers."""
+        if "." in name or not name:
+            raise KeyError("buffer name must be non-empty without '.', got %r" % (name,))
+        if name in self._parameters or name in self._modules:
+            raise KeyError("attribute '%s' already exists" % name)
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError("cannot assign %s as buffer '%s' (a Tensor or None is required)"
+                            % (type(tensor).__name__, name))
+        self.__dict__.pop(name, None)
+        self._buffers[name] = tensor
 
     def add_module(self, name, module):
         if "." in name or not name:
@@ -117,6 +141,16 @@ class Module:
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
+    def named_buffers(self, prefix="", recurse=True):
+        for module_prefix, module in (self.named_modules(prefix) if recurse else [(prefix, self)]):
+            for name, b in module._buffers.items():
+                if b is not None:
+                    yield (module_prefix + "." + name if module_prefix else name), b
+
+    def buffers(self, recurse=True):
+        for _, b in self.named_buffers(recurse=recurse):
+            yield b
+
     def named_children(self):
         for name, m in self._modules.items():
             if m is not None:
@@ -136,14 +170,18 @@ class Module:
             yield m
 
     def state_dict(self):
-        """The parameters by dotted name (sharing their data)."""
-        return OrderedDict((name, p.detach()) for name, p in self.named_parameters())
+        """The parameters and buffers by dotted name (sharing their data)."""
+        state = OrderedDict((name, p.detach()) for name, p in self.named_parameters())
+        state.update(self.named_buffers())
+        return state
 
     def load_state_dict(self, state_dict):
-        """Copies the tensors of ``state_dict`` into the parameters."""
+        """Copies the tensors of ``state_dict`` into the parameters and
+        buffers."""
         from .._grad_mode import no_grad
 
         own = dict(self.named_parameters())
+        own.update(self.named_buffers())
         missing = sorted(set(own) - set(state_dict))
         unexpected = sorted(set(state_dict) - set(own))
         if missing or unexpected:
@@ -216,6 +254,179 @@ class Linear(Module):
     def extra_repr(self):
         return "in_features=%d, out_features=%d, bias=%s" % (
             self.in_features, self.out_features, self.bias is not None)
+
+
+class _ConvNd(Module):
+    """A convolution layer; weight and bias are drawn by the C++ module of the
+    same kind, with PyTorch's initialization (U(-b, b), b = 1/sqrt(fan_in))."""
+
+    _dims = 2
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1,
+                 padding=0, dilation=1, groups=1, bias=True):
+        super().__init__()
+        self.in_channels, self.out_channels = in_channels, out_channels
+        self.kernel_size, self.stride = kernel_size, stride
+        self.padding, self.dilation, self.groups = padding, dilation, groups
+        draw = _nn.conv2d_parameters if self._dims == 2 else _nn.conv1d_parameters
+        weight, b = draw(in_channels, out_channels, kernel_size, groups, bias)
+        self.weight = Parameter(weight)
+        if bias:
+            self.bias = Parameter(b)
+        else:
+            self.register_parameter("bias", None)
+
+    def forward(self, input):
+        conv = F.conv2d if self._dims == 2 else F.conv1d
+        return conv(input, self.weight, self.bias, self.stride, self.padding,
+                    self.dilation, self.groups)
+
+    def extra_repr(self):
+        text = "%d, %d, kernel_size=%s, stride=%s" % (
+            self.in_channels, self.out_channels, self.kernel_size, self.stride)
+        if self.padding != 0:
+            text += ", padding=%r" % (self.padding,)
+        if self.dilation != 1:
+            text += ", dilation=%s" % (self.dilation,)
+        if self.groups != 1:
+            text += ", groups=%d" % self.groups
+        if self.bias is None:
+            text += ", bias=False"
+        return text
+
+
+class Conv2d(_ConvNd):
+    """2-D convolution over [N, C, H, W] (or [C, H, W]) inputs."""
+
+    _dims = 2
+
+
+class Conv1d(_ConvNd):
+    """1-D convolution over [N, C, L] (or [C, L]) inputs."""
+
+    _dims = 1
+
+
+class MaxPool2d(Module):
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1,
+                 ceil_mode=False):
+        super().__init__()
+        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
+        self.dilation, self.ceil_mode = dilation, ceil_mode
+
+    def forward(self, input):
+        return F.max_pool2d(input, self.kernel_size, self.stride, self.padding,
+                            self.dilation, self.ceil_mode)
+
+    def extra_repr(self):
+        return "kernel_size=%s, stride=%s, padding=%s, dilation=%s, ceil_mode=%s" % (
+            self.kernel_size, self.kernel_size if self.stride is None else self.stride,
+            self.padding, self.dilation, self.ceil_mode)
+
+
+class AvgPool2d(Module):
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
+                 count_include_pad=True):
+        super().__init__()
+        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
+        self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
+
+    def forward(self, input):
+        return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding,
+                            self.ceil_mode, self.count_include_pad)
+
+    def extra_repr(self):
+        return "kernel_size=%s, stride=%s, padding=%s" % (
+            self.kernel_size, self.kernel_size if self.stride is None else self.stride,
+            self.padding)
+
+
+class AdaptiveAvgPool2d(Module):
+    def __init__(self, output_size):
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, input):
+        return F.adaptive_avg_pool2d(input, self.output_size)
+
+    def extra_repr(self):
+        return "output_size=%s" % (self.output_size,)
+
+
+class Flatten(Module):
+    def __init__(self, start_dim=1, end_dim=-1):
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, input):
+        return input.flatten(self.start_dim, self.end_dim)
+
+    def extra_repr(self):
+        return "start_dim=%d, end_dim=%d" % (self.start_dim, self.end_dim)
+
+
+class _BatchNorm(Module):
+    """Batch normalization over dim 1, with PyTorch's parameters (weight 1,
+    bias 0) and buffers (running_mean 0, running_var 1)."""
+
+    _name = "BatchNorm"
+    _ranks = ()
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
+                 track_running_stats=True):
+        super().__init__()
+        from .._adjit import ones, zeros
+
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        if affine:
+            self.weight = Parameter(ones(num_features))
+            self.bias = Parameter(zeros(num_features))
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        if track_running_stats:
+            self.register_buffer("running_mean", zeros(num_features))
+            self.register_buffer("running_var", ones(num_features))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+
+    def forward(self, input):
+        if input.dim() not in self._ranks:
+            raise RuntimeError("%s: expected %s input, got %dD input" % (
+                self._name, " or ".join("%dD" % r for r in self._ranks), input.dim()))
+        training = self.training or self.running_mean is None
+        return F.batch_norm(input, self.running_mean, self.running_var,
+                            self.weight, self.bias, training, self.momentum,
+                            self.eps)
+
+    def extra_repr(self):
+        return "%d, eps=%s, momentum=%s, affine=%s, track_running_stats=%s" % (
+            self.num_features, self.eps, self.momentum, self.affine,
+            self.track_running_stats)
+
+
+class BatchNorm1d(_BatchNorm):
+    _name, _ranks = "BatchNorm1d", (2, 3)
+
+
+class BatchNorm2d(_BatchNorm):
+    _name, _ranks = "BatchNorm2d", (4,)
+
+
+class Dropout(Module):
+    def __init__(self, p=0.5):
+        super().__init__()
+        if not 0 <= p <= 1:
+            raise ValueError("dropout probability has to be between 0 and 1, but got %s" % p)
+        self.p = p
+
+    def forward(self, input):
+        return F.dropout(input, self.p, self.training)
+
+    def extra_repr(self):
+        return "p=%s" % self.p
 
 
 class ReLU(Module):
