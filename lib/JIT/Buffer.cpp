@@ -2,6 +2,8 @@
 
 #include "adjit/JIT/Buffer.h"
 
+#include "BufferAllocator.h"
+
 #include "adjit/Error.h"
 
 #include "llvm/ADT/bit.h"
@@ -91,7 +93,7 @@ std::string TensorType::str() const {
 }
 
 void Buffer::FreeDeleter::operator()(void *pointer) const {
-  std::free(pointer);
+  detail::deallocateBuffer(pointer);
 }
 
 Buffer::Buffer(TensorType type, void *allocation, void *data)
@@ -100,7 +102,7 @@ Buffer::Buffer(TensorType type, void *allocation, void *data)
 Buffer::Buffer(TensorType type) : type(std::move(type)) {
   size_t bytes = std::max<size_t>(
       1, getNumElements() * getElementSize(this->type.elementType));
-  void *memory = std::malloc(bytes);
+  void *memory = detail::allocateBuffer(bytes);
   if (!memory)
     throw adjit::Error("jit::Buffer: cannot allocate " + std::to_string(bytes) +
                        " bytes for " + this->type.str());

@@ -11,6 +11,7 @@
 
 #include "adjit/JIT/Engine.h"
 
+#include "BufferAllocator.h"
 #include "DiskCache.h"
 #include "ObjectLinker.h"
 
@@ -394,7 +395,7 @@ CompiledModule::call(std::string_view name,
     copyToRowMajor(data, type.shape, strides, elementSize,
                    static_cast<char *>(copy.getData()));
     if (!alreadyAdopted)
-      std::free(allocation);
+      detail::deallocateBuffer(allocation);
     buffers.push_back(std::move(copy));
   }
   return buffers;
@@ -414,6 +415,9 @@ void setPipelineOptions(const EngineOptions &options,
   if (options.parallelMinElements >= 0)
     pipeline.parallelMinElements = options.parallelMinElements;
   pipeline.approximateMath = options.approximateMath;
+  // The engine binds the generic allocation functions to its recycling
+  // allocator (lib/JIT/BufferAllocator.h).
+  pipeline.genericAllocation = true;
 }
 } // namespace
 

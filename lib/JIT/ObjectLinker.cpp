@@ -9,6 +9,7 @@
 #include "ObjectLinker.h"
 
 #include "BlasRuntime.h"
+#include "BufferAllocator.h"
 #include "ScalarRuntime.h"
 
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
@@ -23,6 +24,9 @@ llvm::orc::SymbolMap
 detail::getJITRuntimeSymbols(llvm::orc::MangleAndInterner interner) {
   llvm::orc::SymbolMap symbols;
   for (auto &[name, address] : detail::getBlasRuntimeSymbols())
+    symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
+                               llvm::JITSymbolFlags::Exported};
+  for (auto &[name, address] : detail::getAllocatorRuntimeSymbols())
     symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
                                llvm::JITSymbolFlags::Exported};
   for (auto &[name, address] : detail::getScalarRuntimeSymbols())

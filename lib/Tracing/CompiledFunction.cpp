@@ -610,12 +610,15 @@ Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
 }
 
 /// Returns `module` lowered by the adjit-to-llvm pipeline as the JIT's
-/// engine lowers it (it compiles with the pipeline's default options), or
-/// std::nullopt if lowering fails; the engine then reports why.
+/// engine lowers it (with the pipeline's default options and the engine's
+/// allocation functions), or std::nullopt if lowering fails; the engine then
+/// reports why.
 std::optional<std::string> lowerToLLVM(mlir::ModuleOp module) {
   mlir::OwningOpRef<mlir::ModuleOp> lowered = module.clone();
   mlir::PassManager pm(module.getContext());
-  mlir::adjit::buildAdjitToLLVMPipeline(pm, mlir::adjit::AdjitToLLVMOptions());
+  mlir::adjit::AdjitToLLVMOptions options;
+  options.genericAllocation = true;
+  mlir::adjit::buildAdjitToLLVMPipeline(pm, options);
   if (mlir::failed(pm.run(*lowered)))
     return std::nullopt;
   return printModule(*lowered);

@@ -46,6 +46,13 @@ struct AdjitToLLVMOptions : public PassPipelineOptions<AdjitToLLVMOptions> {
       llvm::cl::desc("Replace f32 exp/log/tanh by polynomial approximations "
                      "that vectorize (a few ulp of error)"),
       llvm::cl::init(true)};
+  Option<bool> genericAllocation{
+      *this, "generic-allocation",
+      llvm::cl::desc("Allocate and free buffers through "
+                     "_mlir_memref_to_llvm_alloc/_aligned_alloc/_free, which "
+                     "the adjit JIT binds to its recycling allocator, instead "
+                     "of malloc and free"),
+      llvm::cl::init(false)};
 
   /// Returns the options in pipeline syntax (`{blas-min-flops=... ...}`),
   /// the part of a compiled module's cache key that the options contribute.
