@@ -80,14 +80,16 @@ struct DistributedDataParallel::State {
       // running: the guard then forgets this pass, so the next backward
       // starts clean instead of skipping the averaging.
       struct PassGuard {
-        State *state;
-        bool ran = false;
+        explicit PassGuard(State *state) : state(state) {}
+        PassGuard(const PassGuard &) = delete;
         ~PassGuard() {
           if (!ran)
             state->resetPass();
         }
+        State *state;
+        bool ran = false;
       };
-      auto guard = std::make_shared<PassGuard>(PassGuard{this});
+      auto guard = std::make_shared<PassGuard>(this);
       autograd::queue_callback([guard] {
         guard->ran = true;
         guard->state->finish();
