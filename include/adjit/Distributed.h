@@ -9,7 +9,7 @@
 // number, dtype, shape, op, root) among the ranks, so that ranks calling
 // collectives in a different order or on tensors of different shapes or
 // dtypes get an adjit::Error on every rank instead of a hang or corrupted
-// data; waits give up after timeout() seconds.
+// data; the header exchange and Work::wait() give up after timeout() seconds.
 //
 //===----------------------------------------------------------------------===//
 
@@ -76,7 +76,8 @@ std::shared_ptr<Work> all_reduce_async(const Tensor &tensor,
                                        ReduceOp op = ReduceOp::Sum,
                                        bool checked = true);
 
-/// Seconds a collective waits for the other ranks before it throws (default
+/// Seconds a collective waits for the other ranks to join it (and
+/// Work::wait() for its result) before it throws (default
 /// 300, or the environment variable ADJIT_DISTRIBUTED_TIMEOUT).
 double timeout();
 void set_timeout(double seconds);

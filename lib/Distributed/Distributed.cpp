@@ -176,7 +176,9 @@ std::string headerShape(const Header &h) {
 
 /// Exchanges \p mine with every rank and throws the same Error on every rank
 /// if the ranks disagree about the collective (order, dtype, shape, op,
-/// root).
+/// root). Once the headers agree every rank is in the same collective, so
+/// the data then moves with MPI's blocking (tuned) collectives: only this
+/// exchange needs a timeout.
 void checkAcrossRanks(const char *op, const Header &mine) {
 #ifdef ADJIT_HAVE_MPI
   World &w = world();
@@ -433,14 +435,8 @@ void distributed::barrier() {
   checkInitialized("barrier");
   Header h = makeHeader(Collective::Barrier, nullptr, 0, 0);
   ++world().sequence;
+  // The header exchange, an allgather, is the barrier.
   checkAcrossRanks("barrier", h);
-#ifdef ADJIT_HAVE_MPI
-  if (world().usesMpi) {
-    MPI_Request request;
-    MPI_Ibarrier(MPI_COMM_WORLD, &request);
-    waitFor(request, "barrier", h.sequence);
-  }
-#endif
 }
 
 void distributed::all_reduce(const Tensor &tensor, ReduceOp op) {
@@ -454,11 +450,9 @@ void distributed::all_reduce(const Tensor &tensor, ReduceOp op) {
   Tensor buffer = contiguousBuffer(tensor);
 #ifdef ADJIT_HAVE_MPI
   if (world().usesMpi && count > 0) {
-    MPI_Request request;
-    MPI_Iallreduce(MPI_IN_PLACE, buffer.unsafeGetImpl()->bytes(), count,
-                   mpiType(tensor.dtype()), mpiOp(op, tensor.dtype()),
-                   MPI_COMM_WORLD, &request);
-    waitFor(request, "all_reduce", h.sequence);
+    MPI_Allreduce(MPI_IN_PLACE, buffer.unsafeGetImpl()->bytes(), count,
+                  mpiType(tensor.dtype()), mpiOp(op, tensor.dtype()),
+                  MPI_COMM_WORLD);
   }
 #else
   (void)count;
@@ -512,10 +506,8 @@ void distributed::broadcast(const Tensor &tensor, int root) {
   Tensor buffer = contiguousBuffer(tensor);
 #ifdef ADJIT_HAVE_MPI
   if (world().usesMpi && count > 0) {
-    MPI_Request request;
-    MPI_Ibcast(buffer.unsafeGetImpl()->bytes(), count, mpiType(tensor.dtype()),
-               root, MPI_COMM_WORLD, &request);
-    waitFor(request, "broadcast", h.sequence);
+    MPI_Bcast(buffer.unsafeGetImpl()->bytes(), count, mpiType(tensor.dtype()),
+              root, MPI_COMM_WORLD);
   }
 #else
   (void)count;
@@ -539,11 +531,9 @@ std::vector<Tensor> distributed::all_gather(const Tensor &tensor) {
     copyData(*gathered.unsafeGetImpl(), *input.unsafeGetImpl());
   } else if (count > 0) {
 #ifdef ADJIT_HAVE_MPI
-    MPI_Request request;
-    MPI_Iallgather(input.unsafeGetImpl()->bytes(), count,
-                   mpiType(tensor.dtype()), gathered.unsafeGetImpl()->bytes(),
-                   count, mpiType(tensor.dtype()), MPI_COMM_WORLD, &request);
-    waitFor(request, "all_gather", h.sequence);
+    MPI_Allgather(input.unsafeGetImpl()->bytes(), count,
+                  mpiType(tensor.dtype()), gathered.unsafeGetImpl()->bytes(),
+                  count, mpiType(tensor.dtype()), MPI_COMM_WORLD);
 #endif
   }
   std::vector<Tensor> result;
