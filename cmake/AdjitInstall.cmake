@@ -10,7 +10,8 @@ include(GNUInstallDirs)
 
 set(ADJIT_LIBRARIES
   AdjitTracing AdjitFrontend AdjitJIT AdjitPipelines AdjitConversion
-  AdjitInitAll MLIRAdjitTransforms MLIRAdjit AdjitRuntime AdjitSemantics)
+  AdjitInitAll MLIRAdjitTransforms MLIRAdjit AdjitDistributed AdjitRuntime
+  AdjitSemantics)
 set(ADJIT_SHARED_SOURCE ${CMAKE_CURRENT_BINARY_DIR}/adjit_shared.cpp)
 file(WRITE ${ADJIT_SHARED_SOURCE}
   "// libadjit.so: the adjit libraries linked whole into one shared library.\n")

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ExampleUtil.h"
+#include "IrisData.h"
 
 #include "adjit/JIT.h"
 #include "adjit/adjit.h"
@@ -21,28 +21,6 @@
 using namespace adjit;
 namespace F = adjit::nn::functional;
 
-namespace {
-/// Reads the CSV (header, 4 measurements, species name).
-bool readIris(const std::string &path, std::vector<double> &features,
-              std::vector<double> &labels) {
-  std::vector<std::vector<std::string>> rows;
-  if (!examples::readCsv(path, /*skipLines=*/1, rows))
-    return false;
-  const std::vector<std::string> species = {"setosa", "versicolor",
-                                            "virginica"};
-  for (const std::vector<std::string> &row : rows) {
-    if (row.size() != 5)
-      return false;
-    for (int i = 0; i < 4; ++i)
-      features.push_back(std::stod(row[i]));
-    for (size_t c = 0; c < species.size(); ++c)
-      if (row[4] == species[c])
-        labels.push_back(static_cast<double>(c));
-  }
-  return labels.size() * 4 == features.size() && !labels.empty();
-}
-} // namespace
-
 int main(int argc, char **argv) {
   // Arguments: [--jit | --fused] [path of iris.csv]. With --jit the loss and
   // its gradients run as one function compiled by adjit::jit::compile; with
@@ -51,34 +29,14 @@ int main(int argc, char **argv) {
       examples::parseExampleArgs(argc, argv, "iris.csv");
   const bool useJit = args.useJit, useTrainStep = args.useTrainStep;
   const std::string &path = args.dataPath;
-  std::vector<double> feats, labs;
-  if (!readIris(path, feats, labs)) {
+  examples::IrisSplit iris;
+  if (!examples::loadIris(path, iris)) {
     std::fprintf(stderr, "cannot read the Iris data from %s\n", path.c_str());
     return 1;
   }
-  const int64_t n = static_cast<int64_t>(labs.size());
-  manual_seed(0);
-
-  // Shuffle, then split 120 / 30.
-  Tensor perm = randperm(n);
-  std::vector<double> xs, ys;
-  for (int64_t i = 0; i < n; ++i) {
-    int64_t j = perm[i].item<int64_t>();
-    for (int k = 0; k < 4; ++k)
-      xs.push_back(feats[j * 4 + k]);
-    ys.push_back(labs[j]);
-  }
-  const int64_t nTrain = 120, nTest = n - nTrain;
-  Tensor all = from_vector(xs, {n, 4});
-  Tensor target = from_vector(ys, {n}, kInt64);
-  Tensor xTrain = all.slice(0, 0, nTrain), xTest = all.slice(0, nTrain);
-  Tensor yTrain = target.slice(0, 0, nTrain), yTest = target.slice(0, nTrain);
-
-  // Standardize with the training statistics.
-  Tensor mu = xTrain.mean({0}, true);
-  Tensor sigma = sqrt((xTrain - mu).pow(2).mean({0}, true));
-  xTrain = (xTrain - mu) / sigma;
-  xTest = (xTest - mu) / sigma;
+  Tensor xTrain = iris.xTrain, yTrain = iris.yTrain;
+  Tensor xTest = iris.xTest, yTest = iris.yTest;
+  const int64_t nTrain = xTrain.size(0), nTest = xTest.size(0);
 
   nn::Sequential model(nn::Linear(4, 16), nn::ReLU(), nn::Linear(16, 3));
   optim::AdamOptions adam(0.05);

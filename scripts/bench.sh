@@ -10,6 +10,12 @@ for bench in "$build_dir"/bench/*; do
   ran=1
 done
 [ "$ran" -eq 1 ] || echo "no benchmarks are built yet"
+# The distributed benchmark again on 2 ranks, one thread each.
+if [ -x "$build_dir/bench/distributed_bench" ] && command -v mpiexec >/dev/null; then
+  echo "== distributed_bench (mpiexec -np 2)"
+  OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 mpiexec -np 2 --allow-run-as-root \
+    --oversubscribe "$build_dir/bench/distributed_bench"
+fi
 if [ -d "$build_dir/python/adjit" ]; then
   echo "== python (bench/python/bench_python.py)"
   PYTHONPATH="$build_dir/python" "${PYTHON:-/usr/bin/python3}" \

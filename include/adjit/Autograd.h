@@ -122,6 +122,21 @@ void backward(const std::vector<Tensor> &tensors,
               std::optional<bool> retainGraph = std::nullopt,
               bool createGraph = false);
 
+/// Called with a leaf after backward() accumulated a gradient into its
+/// grad() (PyTorch's post-accumulate-grad hook).
+using PostAccumulateGradHook = std::function<void(const Tensor &leaf)>;
+/// Registers \p hook on the leaf \p leaf, which must require grad; hooks run
+/// in registration order. Returns a handle for
+/// remove_post_accumulate_grad_hook().
+uint64_t register_post_accumulate_grad_hook(const Tensor &leaf,
+                                            PostAccumulateGradHook hook);
+/// Removes the hook \p handle of \p leaf (nothing if it is gone).
+void remove_post_accumulate_grad_hook(const Tensor &leaf, uint64_t handle);
+/// Queues \p callback to run when the backward pass running on this thread
+/// has finished (PyTorch's Engine::queue_callback); only valid inside one,
+/// e.g. from a hook. Callbacks run in the order they were queued.
+void queue_callback(std::function<void()> callback);
+
 /// Options of gradcheck().
 struct GradcheckOptions {
   double eps = 1e-6;

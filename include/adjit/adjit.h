@@ -4,6 +4,9 @@
 #define ADJIT_ADJIT_H
 
 #include "adjit/Autograd.h"
+#include "adjit/Distributed.h"
+#include "adjit/Distributed/DataParallel.h"
+#include "adjit/Distributed/Sampler.h"
 #include "adjit/Error.h"
 #include "adjit/NN.h"
 #include "adjit/NN/Convolution.h"

@@ -16,14 +16,35 @@ thread_local uint64_t nextSequenceNr = 0;
 /// The node that accumulates gradients into a leaf's grad().
 class AccumulateGrad final : public Node {
 public:
+  /// Runs as soon as its gradient is complete, before any other ready node
+  /// (the highest sequence number, as in PyTorch), so that gradient hooks
+  /// see each gradient as early as possible.
   explicit AccumulateGrad(std::weak_ptr<TensorImpl> leaf)
-      : leaf_(std::move(leaf)) {}
+      : leaf_(std::move(leaf)) {
+    sequenceNr_ = UINT64_MAX;
+  }
   const char *name() const override { return "AccumulateGrad"; }
   std::vector<Tensor> apply(const Tensor &grad) override;
+  uint64_t addHook(autograd::PostAccumulateGradHook hook) {
+    hooks_.emplace_back(nextHandle_, std::move(hook));
+    return nextHandle_++;
+  }
+  void removeHook(uint64_t handle) {
+    hooks_.erase(
+        std::remove_if(hooks_.begin(), hooks_.end(),
+                       [&](const auto &h) { return h.first == handle; }),
+        hooks_.end());
+  }
 
 private:
   std::weak_ptr<TensorImpl> leaf_;
+  std::vector<std::pair<uint64_t, autograd::PostAccumulateGradHook>> hooks_;
+  uint64_t nextHandle_ = 0;
 };
+
+/// The callbacks queued by the backward pass running on this thread (null
+/// outside one).
+thread_local std::vector<std::function<void()>> *queuedCallbacks = nullptr;
 
 /// Adds \p g into a gradient slot. Under create_graph (grad mode on) the sum
 /// is recorded; otherwise the slot owns a private copy updated in place.
@@ -42,8 +63,14 @@ void accumulateInto(Tensor &slot, const Tensor &g) {
 
 std::vector<Tensor> AccumulateGrad::apply(const Tensor &grad) {
   // A leaf that no longer exists has nobody to read its gradient.
-  if (std::shared_ptr<TensorImpl> leaf = leaf_.lock())
-    accumulateInto(leaf->grad, grad);
+  std::shared_ptr<TensorImpl> leaf = leaf_.lock();
+  if (!leaf)
+    return {};
+  accumulateInto(leaf->grad, grad);
+  // A hook may remove hooks: iterate over a copy.
+  auto hooks = hooks_;
+  for (auto &h : hooks)
+    h.second(Tensor(leaf));
   return {};
 }
 
@@ -162,6 +189,18 @@ std::vector<Tensor> runBackward(const char *op,
     }
   }
 
+  // Callbacks queued during this pass run when it finishes (not if it
+  // throws); a nested pass has its own list.
+  std::vector<std::function<void()>> callbacks;
+  struct CallbackScope {
+    std::vector<std::function<void()>> *previous;
+    explicit CallbackScope(std::vector<std::function<void()>> *mine)
+        : previous(queuedCallbacks) {
+      queuedCallbacks = mine;
+    }
+    ~CallbackScope() { queuedCallbacks = previous; }
+  } callbackScope(&callbacks);
+
   std::vector<Tensor> results(inputs ? inputs->size() : 0);
   while (!ready.empty()) {
     Node *node = ready.top();
@@ -201,6 +240,12 @@ std::vector<Tensor> runBackward(const char *op,
       if (--cs.deps == 0)
         ready.push(child);
     }
+  }
+
+  // A callback may queue more callbacks.
+  for (size_t i = 0; i < callbacks.size(); ++i) {
+    std::function<void()> callback = std::move(callbacks[i]);
+    callback();
   }
 
   if (inputs && !allowUnused)
@@ -438,4 +483,35 @@ void autograd::backward(const std::vector<Tensor> &tensors,
       makeRootGrads("backward", tensors, gradTensors);
   runBackward("backward", tensors, rootGrads, retainGraph.value_or(createGraph),
               createGraph, nullptr, false);
+}
+
+uint64_t
+autograd::register_post_accumulate_grad_hook(const Tensor &leaf,
+                                             PostAccumulateGradHook hook) {
+  const char *op = "register_post_accumulate_grad_hook";
+  checkDefined(op, leaf);
+  if (!leaf.is_leaf() || !leaf.requires_grad())
+    throw Error(std::string(op) +
+                ": the tensor must be a leaf that requires grad, got " +
+                (leaf.is_leaf()
+                     ? std::string("a leaf that does not require "
+                                   "grad")
+                     : "the result of " + std::string(leaf.grad_fn()->name())));
+  auto *node = static_cast<AccumulateGrad *>(gradientSink(leaf).get());
+  return node->addHook(std::move(hook));
+}
+
+void autograd::remove_post_accumulate_grad_hook(const Tensor &leaf,
+                                                uint64_t handle) {
+  checkDefined("remove_post_accumulate_grad_hook", leaf);
+  if (auto &acc = leaf.unsafeGetImpl()->gradAccumulator)
+    static_cast<AccumulateGrad *>(acc.get())->removeHook(handle);
+}
+
+void autograd::queue_callback(std::function<void()> callback) {
+  if (!queuedCallbacks)
+    throw Error("queue_callback: no backward pass is running on this thread; "
+                "callbacks can only be queued from inside one (e.g. from a "
+                "hook)");
+  queuedCallbacks->push_back(std::move(callback));
 }

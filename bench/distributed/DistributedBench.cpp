@@ -1,0 +1,163 @@
+//===- DistributedBench.cpp - Collectives and data-parallel steps ---------===//
+//
+// Run alone (a world of one) and under `mpiexec -np 2` (scripts/bench.sh
+// does both when mpiexec is found). Prints, on rank 0:
+//   - all-reduce time and bandwidth against message size: MPI_Allreduce
+//     alone, adjit's all_reduce (with its cross-rank header check) and
+//     all_reduce_async + wait (unchecked, as the data-parallel buckets);
+//   - the eager data-parallel MLP step, strong scaling (global batch fixed)
+//     and weak scaling (batch per rank fixed), with how much of the gradient
+//     all-reduce the overlap with backward hid.
+// One thread per rank: set OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1.
+//
+//===----------------------------------------------------------------------===//
+
+#include "../common.h"
+#include "adjit/adjit.h"
+
+#define OMPI_SKIP_MPICXX 1
+#define MPICH_SKIP_MPICXX 1
+#include <mpi.h>
+
+#include <cstdio>
+
+using namespace adjit;
+namespace dist = adjit::distributed;
+namespace F = adjit::nn::functional;
+
+namespace {
+
+/// The median over ranks-synchronized repetitions, the same on every rank
+/// (the maximum over ranks of each rank's median).
+template <typename Run> double syncedSeconds(Run run, int samples) {
+  Tensor t = scalar_tensor(adjit::bench::medianSeconds(
+                               [&] {
+                                 dist::barrier();
+                                 run();
+                               },
+                               samples),
+                           kFloat64);
+  dist::all_reduce(t, dist::ReduceOp::Max);
+  return t.item();
+}
+
+void allReduceTable() {
+  if (dist::world_size() < 2)
+    return;
+  if (dist::rank() == 0) {
+    std::printf("all-reduce of float32, %d ranks (median; bandwidth = "
+                "bytes / time)\n",
+                dist::world_size());
+    std::printf("%10s %14s %14s %14s %12s\n", "bytes", "MPI_Allreduce",
+                "all_reduce", "async+wait", "MPI GB/s");
+  }
+  for (int64_t count = 256; count <= (int64_t(1) << 22); count *= 4) {
+    Tensor t = ones({count});
+    int samples = count >= (1 << 20) ? 10 : 50;
+    double mpi = syncedSeconds(
+        [&] {
+          MPI_Allreduce(MPI_IN_PLACE, t.data_ptr<float>(),
+                        static_cast<int>(count), MPI_FLOAT, MPI_SUM,
+                        MPI_COMM_WORLD);
+        },
+        samples);
+    double adjitTime = syncedSeconds([&] { dist::all_reduce(t); }, samples);
+    double async = syncedSeconds(
+        [&] { dist::all_reduce_async(t, dist::ReduceOp::Sum, false)->wait(); },
+        samples);
+    double bytes = count * 4.0;
+    if (dist::rank() == 0)
+      std::printf("%10.0f %11.1f us %11.1f us %11.1f us %12.2f\n", bytes,
+                  mpi * 1e6, adjitTime * 1e6, async * 1e6, bytes / mpi / 1e9);
+  }
+}
+
+struct StepFigures {
+  double stepSeconds;
+  double exposedSeconds;
+  double commSeconds;
+  size_t buckets;
+};
+
+/// The eager MLP step on \p batchPerRank rows per rank.
+StepFigures mlpStep(int64_t batchPerRank, double bucketCapMb) {
+  manual_seed(0);
+  nn::Sequential net(nn::Linear(256, 512), nn::Tanh(), nn::Linear(512, 512),
+                     nn::Tanh(), nn::Linear(512, 10));
+  nn::DistributedDataParallel ddp(
+      net, nn::DistributedDataParallelOptions().bucket_cap_mb(bucketCapMb));
+  optim::SGD opt(net->parameters(), optim::SGDOptions(0.01));
+  Tensor x = randn({batchPerRank, 256}), y = randn({batchPerRank, 10});
+  double exposed = 0;
+  int steps = 0;
+  auto step = [&] {
+    opt.zero_grad();
+    F::mse_loss(ddp(x), y).backward();
+    opt.step();
+    exposed += ddp.last_stats().exposedSeconds;
+    ++steps;
+  };
+  StepFigures f;
+  f.stepSeconds = syncedSeconds(step, 20);
+  f.exposedSeconds = exposed / steps;
+  f.buckets = ddp.last_stats().buckets;
+  // The same gradients all-reduced alone, bucket by bucket.
+  std::vector<Tensor> flat;
+  for (const std::vector<size_t> &bucket : ddp.bucket_indices()) {
+    int64_t n = 0;
+    for (size_t i : bucket)
+      n += net->parameters()[i].numel();
+    flat.push_back(zeros({n}));
+  }
+  f.commSeconds = syncedSeconds(
+      [&] {
+        std::vector<std::shared_ptr<dist::Work>> works;
+        for (const Tensor &t : flat)
+          works.push_back(
+              dist::all_reduce_async(t, dist::ReduceOp::Sum, false));
+        for (auto &w : works)
+          w->wait();
+      },
+      20);
+  return f;
+}
+
+void stepTable() {
+  if (dist::rank() == 0) {
+    std::printf("\neager data-parallel MLP step (256-512-512-10, 400k "
+                "parameters, SGD), %d rank(s)\n",
+                dist::world_size());
+    std::printf("%-8s %8s %9s %8s %10s %12s %12s %8s\n", "scaling", "batch",
+                "per rank", "buckets", "step ms", "all-red. ms", "exposed ms",
+                "hidden");
+  }
+  struct Case {
+    const char *scaling;
+    int64_t globalBatch;
+    double capMb;
+  };
+  int w = dist::world_size();
+  for (Case c : {Case{"strong", 256, 25}, Case{"strong", 256, 0.25},
+                 Case{"weak", 128 * w, 25}, Case{"weak", 128 * w, 0.25}}) {
+    StepFigures f = mlpStep(c.globalBatch / w, c.capMb);
+    double hidden = w > 1 && f.commSeconds > 0
+                        ? std::max(0.0, 1 - f.exposedSeconds / f.commSeconds)
+                        : 0;
+    if (dist::rank() == 0)
+      std::printf("%-8s %8lld %9lld %8zu %10.2f %12.2f %12.2f %7.0f%%\n",
+                  c.scaling, static_cast<long long>(c.globalBatch),
+                  static_cast<long long>(c.globalBatch / w), f.buckets,
+                  f.stepSeconds * 1e3, f.commSeconds * 1e3,
+                  f.exposedSeconds * 1e3, hidden * 100);
+  }
+}
+
+} // namespace
+
+int main() {
+  dist::init();
+  allReduceTable();
+  stepTable();
+  dist::finalize();
+  return 0;
+}
