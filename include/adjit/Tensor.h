@@ -216,6 +216,14 @@ public:
   Tensor ge(const Tensor &other) const;
   /// Element access along the first dimension (a view).
   Tensor operator[](int64_t index) const { return select(0, index); }
+  // Indexing
+  Tensor index_select(int64_t dim, const Tensor &index) const;
+  Tensor gather(int64_t dim, const Tensor &index) const;
+  Tensor scatter_add(int64_t dim, const Tensor &index, const Tensor &src) const;
+  Tensor index(const std::vector<Tensor> &indices) const;
+  /// In place, as LibTorch's; not traceable (see adjit::index_put).
+  const Tensor &index_put_(const std::vector<Tensor> &indices,
+                           const Tensor &values, bool accumulate = false) const;
   /// @}
 
   /// \name In-place ops (bump the version counter)
@@ -441,6 +449,49 @@ Tensor adaptive_avg_pool2d(const Tensor &input, const Shape &output_size);
 /// into one: a reshape (a view when the input is contiguous).
 Tensor flatten(const Tensor &input, int64_t start_dim = 0,
                int64_t end_dim = -1);
+
+// Indexing
+// Indices are int64 tensors; every index must lie in [0, size) of the dim it
+// indexes (negative indices are not supported), else adjit::Error names the
+// op, the index and the size. A compiled function checks its index arguments
+// on every call. Gradients flow to the indexed tensor, never to the indices.
+/// The slices of \p input at the positions \p index (0-d or 1-D) along
+/// \p dim: the result has input's shape with dim \p dim of index's size.
+Tensor index_select(const Tensor &input, int64_t dim, const Tensor &index);
+/// out[i][j][k] = input[index[i][j][k]][j][k] for dim 0 (alike for the
+/// others): \p index has input's rank and is no larger in any other dim;
+/// the result has index's shape. Its gradient is scatter_add.
+Tensor gather(const Tensor &input, int64_t dim, const Tensor &index);
+/// self plus, for every element of \p src (within index's shape), that
+/// element added at self[index[i][j][k]][j][k] (dim 0; alike for the
+/// others); src and self have one float or int64 dtype. The gradient w.r.t.
+/// src is gather. The additions into zeros come first, then self is added.
+Tensor scatter_add(const Tensor &self, int64_t dim, const Tensor &index,
+                   const Tensor &src);
+/// The rows of \p weight ([num, dim]) at \p indices (any shape): a tensor
+/// of indices' shape + [dim]. With \p padding_idx >= 0 (as aten's
+/// embedding, -1 means none) the rows read at that index get no gradient.
+Tensor embedding(const Tensor &weight, const Tensor &indices,
+                 int64_t padding_idx = -1);
+/// int64 one-hot encoding: indices' shape + [num_classes], 1 at each index.
+/// num_classes = -1 takes the largest index + 1 (eager only: it reads the
+/// indices to the host).
+Tensor one_hot(const Tensor &indices, int64_t num_classes = -1);
+/// LibTorch's self.index({i0, i1, ...}) with one int64 tensor per leading
+/// dim (at least one, at most self.dim()): the index tensors broadcast to a
+/// shape B and the result is B + the remaining dims of self. Boolean masks,
+/// slices and None are not supported and are rejected.
+Tensor index(const Tensor &self, const std::vector<Tensor> &indices);
+/// self with the positions that index() reads replaced by \p values
+/// (broadcast to index()'s result shape), or with \p values added there if
+/// \p accumulate (positions given twice then add twice). Without accumulate
+/// every position must be given once (an error otherwise), and the op cannot
+/// be traced (compiled code could not check that).
+Tensor index_put(const Tensor &self, const std::vector<Tensor> &indices,
+                 const Tensor &values, bool accumulate = false);
+/// index_put in place (not traceable, as every in-place op).
+const Tensor &index_put_(const Tensor &self, const std::vector<Tensor> &indices,
+                         const Tensor &values, bool accumulate = false);
 
 /// Gradient of slice: a zero tensor of \p inputShape with \p grad in the
 /// slice (differentiable, used by slice's backward).

@@ -11,6 +11,7 @@
 #include "adjit/NN.h"
 #include "adjit/NN/Convolution.h"
 #include "adjit/NN/Dropout.h"
+#include "adjit/NN/Embedding.h"
 #include "adjit/NN/Normalization.h"
 #include "adjit/NN/Pooling.h"
 #include "adjit/Optim.h"

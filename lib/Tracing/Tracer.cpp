@@ -170,7 +170,11 @@ mlir::FailureOr<Value> Tracer::emit(const runtime::OpRecord &record) {
   for (const Tensor &input : record.inputs) {
     Value value = valueOf(input, record.name);
     bool isCondition = record.kind == OpKind::Where && in.empty();
-    if (computesInOutputType && !isCondition)
+    // Indexing: the index operand keeps its i64 type.
+    bool isIndex =
+        (record.kind == OpKind::Gather || record.kind == OpKind::ScatterAdd) &&
+        in.size() == 1;
+    if (computesInOutputType && !isCondition && !isIndex)
       value = emitConversion(value, input.dtype(), outDtype);
     else if (record.kind == OpKind::Compare && input.dtype() == Dtype::Bool)
       // Bools compare as the integers 0 and 1 (the IR compares no i1).
@@ -293,6 +297,11 @@ mlir::FailureOr<Value> Tracer::emit(const runtime::OpRecord &record) {
     return builder.avgPool2d(in[0], record.ints);
   case OpKind::AdaptiveAvgPool2d:
     return builder.adaptiveAvgPool2d(in[0], record.ints);
+  // Indexing
+  case OpKind::Gather:
+    return builder.gather(in[0], in[1], record.ints[0]);
+  case OpKind::ScatterAdd:
+    return builder.scatterAdd(in[0], in[1], record.ints[0], outShape);
   }
   return mlir::failure();
 }

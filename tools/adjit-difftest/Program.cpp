@@ -539,6 +539,12 @@ private:
         // Convolution
         OpKind::Conv2d,
         OpKind::Conv1d,
+        // Indexing
+        OpKind::Gather,
+        OpKind::IndexSelect,
+        OpKind::ScatterAdd,
+        OpKind::Embedding,
+        OpKind::Index,
     };
     // Large programs chain more matrix products.
     OpKind kind = options.large && random.chance(0.2) ? OpKind::Matmul
@@ -929,6 +935,33 @@ private:
       emit(step);
       return;
     }
+    // Indexing
+    case OpKind::Gather:
+    case OpKind::IndexSelect:
+    case OpKind::ScatterAdd:
+    case OpKind::Embedding:
+    case OpKind::Index: {
+      if (rank == 0 || (kind == OpKind::Embedding && rank != 2))
+        return;
+      int64_t dim = kind == OpKind::Embedding || kind == OpKind::Index
+                        ? 0
+                        : random.integer(0, rank - 1);
+      int64_t size =
+          kind == OpKind::ScatterAdd ? random.integer(1, 4) : shape[dim];
+      if (size == 0)
+        return;
+      int64_t count = kind == OpKind::Gather || kind == OpKind::ScatterAdd
+                          ? xv.numel()
+                          : random.integer(1, 5);
+      Step step{kind, {x}};
+      step.ints = {dim};
+      if (kind == OpKind::ScatterAdd)
+        step.ints.push_back(size);
+      for (int64_t i = 0; i < count; ++i)
+        step.ints.push_back(random.integer(0, size - 1));
+      emit(step);
+      return;
+    }
     // Convolution
     case OpKind::Conv2d:
     case OpKind::Conv1d: {
@@ -1068,6 +1101,17 @@ const char *adjit::difftest::getOpName(OpKind kind) {
     return "conv2d";
   case OpKind::Conv1d:
     return "conv1d";
+  // Indexing
+  case OpKind::Gather:
+    return "gather";
+  case OpKind::IndexSelect:
+    return "index_select";
+  case OpKind::ScatterAdd:
+    return "scatter_add";
+  case OpKind::Embedding:
+    return "embedding";
+  case OpKind::Index:
+    return "index";
   }
   return "?";
 }
@@ -1183,6 +1227,34 @@ Tensor adjit::difftest::applyStep(const Step &step,
       return conv2d(x, in[1], bias, {is[0]}, Shape{is[1]}, {is[2]}, is[3]);
     return conv1d(x, in[1], bias, {is[0]}, Shape{is[1]}, {is[2]}, is[3]);
   }
+  // Indexing
+  case OpKind::Gather:
+  case OpKind::IndexSelect:
+  case OpKind::ScatterAdd:
+  case OpKind::Embedding:
+  case OpKind::Index: {
+    bool scatter = step.kind == OpKind::ScatterAdd;
+    std::vector<int64_t> positions(is.begin() + (scatter ? 2 : 1), is.end());
+    bool shaped = step.kind == OpKind::Gather || scatter;
+    Shape indexShape =
+        shaped ? x.sizes() : Shape{static_cast<int64_t>(positions.size())};
+    Tensor index = from_vector(positions, indexShape, kInt64);
+    switch (step.kind) {
+    case OpKind::Gather:
+      return gather(x, is[0], index);
+    case OpKind::IndexSelect:
+      return index_select(x, is[0], index);
+    case OpKind::Embedding:
+      return embedding(x, index);
+    case OpKind::Index:
+      return x.index({index});
+    default: {
+      Shape target = x.sizes();
+      target[is[0]] = is[1];
+      return scatter_add(zeros(target, x.dtype()), is[0], index, x);
+    }
+    }
+  }
   }
   throw Error("adjit-difftest: unknown op");
 }
@@ -1287,6 +1359,12 @@ std::string Program::describe() const {
     case OpKind::AvgPool2d:
     case OpKind::AdaptiveAvgPool2d:
     case OpKind::FlattenRange:
+    // Indexing
+    case OpKind::Gather:
+    case OpKind::IndexSelect:
+    case OpKind::ScatterAdd:
+    case OpKind::Embedding:
+    case OpKind::Index:
       os << " params=" << ints(step.ints);
       break;
     case OpKind::Slice:

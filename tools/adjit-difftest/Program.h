@@ -89,6 +89,16 @@ enum class OpKind {
   /// {stride, padding, dilation, groups}, one value for every spatial dim.
   Conv2d,
   Conv1d,
+  // Indexing
+  /// Of x along ints[0] at constant int64 indices: gather's index has x's
+  /// shape (ints[1..]); index_select's and index's are 1-D (ints[1..]);
+  /// scatter_add adds x into zeros whose dim ints[0] has size ints[1] at
+  /// ints[2..] (of x's shape); embedding reads rows ints[0..] of a 2-D x.
+  Gather,
+  IndexSelect,
+  ScatterAdd,
+  Embedding,
+  Index,
 };
 
 /// Returns the op's name as printed in a program listing.

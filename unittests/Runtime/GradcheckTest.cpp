@@ -349,4 +349,52 @@ TEST_F(GradcheckTest, Pooling) {
       {any({2, 3, 2, 2})});
 }
 
+// Indexing
+TEST_F(GradcheckTest, IndexingOps) {
+  auto ints = [](const std::vector<double> &v, const Shape &shape) {
+    return from_vector(v, shape, kInt64);
+  };
+  Tensor i = ints({2, 0, 1, 1, 0, 2, 2, 0}, {2, 4});
+  checkFirstAndSecondOrder(
+      [&](auto &x) { return gather(x[0], 0, i) * gather(x[0], 0, i); },
+      {any({3, 4})});
+  checkFirstAndSecondOrder(
+      [&](auto &x) {
+        Tensor s = scatter_add(x[0], 0, i, x[1] * x[1]);
+        return s * s;
+      },
+      {any({3, 4}), any({2, 4})});
+  Tensor rows = ints({2, 0, 2, 1, 2}, {5});
+  checkFirstAndSecondOrder(
+      [&](auto &x) { return index_select(x[0], 0, rows).pow(3.0); },
+      {any({3, 2})});
+  // (With a padding_idx the gradient differs from the finite differences on
+  // purpose: IndexingTest.cpp checks it.)
+  checkFirstAndSecondOrder(
+      [&](auto &x) {
+        return embedding(x[0], ints({1, 1, 0, 2}, {2, 2})).pow(3.0);
+      },
+      {any({3, 2})});
+  checkFirstAndSecondOrder(
+      [&](auto &x) {
+        return index(x[0], {ints({1, 0, 1}, {3}), ints({2, 2, 2}, {3})})
+            .pow(3.0);
+      },
+      {any({2, 3, 2})});
+  checkFirstAndSecondOrder(
+      [&](auto &x) {
+        return index_put(x[0], {ints({0, 2, 0}, {3})}, x[1] * x[1],
+                         /*accumulate=*/true)
+            .pow(2.0);
+      },
+      {any({3, 2}), any({3, 2})});
+  checkFirstAndSecondOrder(
+      [&](auto &x) {
+        return index_put(x[0], {ints({0, 2}, {2}), ints({1, 0}, {2})},
+                         x[1] * x[1])
+            .pow(2.0);
+      },
+      {any({3, 2}), any({2})});
+}
+
 } // namespace

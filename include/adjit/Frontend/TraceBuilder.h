@@ -135,6 +135,15 @@ public:
   /// adaptive_avg_pool2d of an NCHW value to `outputSize` ({OH, OW}).
   FailureOr<Value> adaptiveAvgPool2d(Value value, ArrayRef<int64_t> outputSize);
 
+  // Indexing
+  /// `adjit.gather` of `input` at the i64 `index` along `dim` (normalized):
+  /// the result has the index's shape and the input's element type.
+  FailureOr<Value> gather(Value input, Value index, int64_t dim);
+  /// `adjit.scatter_add` of `source` at the i64 `index` (of the source's
+  /// shape) along `dim` (normalized) into zeros of `shape`.
+  FailureOr<Value> scatterAdd(Value source, Value index, int64_t dim,
+                              ArrayRef<int64_t> shape);
+
   /// Returns the values as the function's results and hands out the module.
   OwningOpRef<ModuleOp> finish(ValueRange results);
 

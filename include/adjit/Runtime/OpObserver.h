@@ -94,6 +94,14 @@ enum class OpKind {
   /// dilation h, dilation w, groups, spatial dims}, resolved (a conv1d has
   /// height 1: stride 1, padding 0, dilation 1 in h).
   Convolution,
+  // Indexing
+  /// PyTorch's gather: inputs {input, int64 index of the input's rank}; `ints`
+  /// is {dim}, normalized. The index was checked before.
+  Gather,
+  /// The transpose of Gather: inputs {source, int64 index of the source's
+  /// shape} added into zeros of the output's shape; `ints` is {dim},
+  /// normalized.
+  ScatterAdd,
 };
 
 /// The operands of an op: up to three inline, more (cat) on the heap, so

@@ -22,6 +22,8 @@ void adjit::populateAdjitToLinalgPatterns(RewritePatternSet &patterns) {
   // Pooling
   populatePoolingToLinalgPatterns(patterns);
   populateConvolutionToLinalgPatterns(patterns);
+  // Indexing
+  populateIndexingToLinalgPatterns(patterns);
 }
 
 void adjit::configureAdjitToLinalgTarget(ConversionTarget &target,

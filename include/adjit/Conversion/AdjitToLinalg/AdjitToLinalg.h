@@ -51,6 +51,11 @@ void populatePoolingToLinalgPatterns(RewritePatternSet &patterns);
 /// gathers, batched products (BLAS calls after adjit-matmul-to-blas) and
 /// strided adds.
 void populateConvolutionToLinalgPatterns(RewritePatternSet &patterns);
+// Indexing
+/// Adds the patterns lowering `adjit.gather` to a `linalg.generic` reading
+/// with `tensor.extract` and `adjit.scatter_add` to an `scf.for` nest adding
+/// into a zero-filled tensor.
+void populateIndexingToLinalgPatterns(RewritePatternSet &patterns);
 
 /// Declares, as private functions, the JIT runtime's scalar functions that
 /// the lowering of `module`'s `adjit.lgamma` and `adjit.digamma` calls

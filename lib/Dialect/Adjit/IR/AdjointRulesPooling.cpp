@@ -15,27 +15,6 @@ using namespace mlir;
 using namespace mlir::adjit;
 using namespace mlir::adjit::detail;
 
-namespace {
-/// Sets the adjoint of operand 0 of the pooling op `op` to `PartnerOp`
-/// (with `op`'s attributes) of the result adjoint and `op`'s other operands.
-template <typename PartnerOp>
-LogicalResult buildPartnerAdjoint(Operation *op, OpBuilder &builder,
-                                  ArrayRef<Value> resultAdjoints,
-                                  ArrayRef<bool> requested,
-                                  SmallVectorImpl<Value> &operandAdjoints) {
-  initOperandAdjoints(op, operandAdjoints);
-  if (!requested[0] || !resultAdjoints[0])
-    return success();
-  OperationState state(op->getLoc(), PartnerOp::getOperationName());
-  state.addOperands(resultAdjoints[0]);
-  state.addOperands(op->getOperands().drop_front());
-  state.addTypes(op->getOperand(0).getType());
-  state.addAttributes(op->getAttrs());
-  operandAdjoints[0] = builder.create(state)->getResult(0);
-  return success();
-}
-} // namespace
-
 bool MaxPool2dIndicesOp::isDifferentiableOperand(unsigned) { return false; }
 
 LogicalResult

@@ -49,6 +49,27 @@ inline Value broadcastBack(OpBuilder &builder, Location loc, Value value,
                              complementDims(type.getRank(), dims));
 }
 
+/// Sets the adjoint of operand 0 of `op`, an op linear in that operand, to
+/// `PartnerOp` (its transpose) of the result's adjoint with `op`'s other
+/// operands and attributes, typed as operand 0: the rule of the pooling and
+/// indexing ops, whose adjoints are their partners.
+template <typename PartnerOp>
+LogicalResult buildPartnerAdjoint(Operation *op, OpBuilder &builder,
+                                  ArrayRef<Value> resultAdjoints,
+                                  ArrayRef<bool> requested,
+                                  SmallVectorImpl<Value> &operandAdjoints) {
+  initOperandAdjoints(op, operandAdjoints);
+  if (!requested[0] || !resultAdjoints[0])
+    return success();
+  OperationState state(op->getLoc(), PartnerOp::getOperationName());
+  state.addOperands(resultAdjoints[0]);
+  state.addOperands(op->getOperands().drop_front());
+  state.addTypes(op->getOperand(0).getType());
+  state.addAttributes(op->getAttrs());
+  operandAdjoints[0] = builder.create(state)->getResult(0);
+  return success();
+}
+
 /// Builds the values of a derivative formula as adjit ops at the location of
 /// the op being differentiated; all values of one formula have one type
 /// (the builder of adjit/Semantics/Derivatives.h).

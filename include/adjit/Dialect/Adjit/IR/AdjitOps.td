@@ -807,4 +807,67 @@ def Adjit_AdaptiveAvgPool2dBackwardOp
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 
+//===----------------------------------------------------------------------===//
+// Indexing
+//===----------------------------------------------------------------------===//
+
+// Reads and sums of elements at positions given by an i64 tensor operand, so
+// that a function called with new indices runs the same code. Along `dim` a
+// position is an element of the index; along every other dimension it is the
+// position itself (PyTorch's gather and scatter_add). The indices must lie in
+// [0, size of `dim`): compiled functions check their index arguments before
+// every call, and the lowering clamps them, so no access is out of bounds.
+
+def Adjit_GatherOp : Adjit_Op<"gather", [Pure,
+    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
+  let summary = "elements of a tensor at indices along one dimension";
+  let description = [{
+    `result[i0, ..., id, ..., in] = input[i0, ..., index[i0, ..., in], ..., in]`
+    with `id` the position along `dim`. `index` and `result` have one shape,
+    of the input's rank, no larger than the input in any dimension but `dim`.
+    Its adjoint with respect to `input` is `adjit.scatter_add` of the result's
+    adjoint at the same indices; `index` is not differentiable.
+
+    ```mlir
+    %r = adjit.gather %x, %i dim = 0
+           : tensor<5x3xf32>, tensor<4x3xi64> -> tensor<4x3xf32>
+    ```
+  }];
+  let arguments = (ins Adjit_NumericTensor:$input, Adjit_IndexTensor:$index,
+                       I64Attr:$dim);
+  let results = (outs Adjit_NumericTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $index `dim` `=` $dim attr-dict `:` type($input) `,`
+    type($index) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Adjit_ScatterAddOp : Adjit_Op<"scatter_add", [Pure,
+    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
+  let summary = "sums of elements at indices along one dimension";
+  let description = [{
+    A zero tensor of the result's type to which every element of `source` is
+    added at its position, with `index[i0, ..., in]` in place of `id` along
+    `dim`: the transpose of `adjit.gather`. Elements are added in row-major
+    order of `source`. `index` has the shape of `source`, which has the
+    result's rank and is no larger than it in any dimension but `dim`. Its
+    adjoint with respect to `source` is `adjit.gather` of the result's adjoint
+    at the same indices.
+
+    ```mlir
+    %r = adjit.scatter_add %g, %i dim = 0
+           : tensor<4x3xf32>, tensor<4x3xi64> -> tensor<5x3xf32>
+    ```
+  }];
+  let arguments = (ins Adjit_NumericTensor:$source, Adjit_IndexTensor:$index,
+                       I64Attr:$dim);
+  let results = (outs Adjit_NumericTensor:$result);
+  let assemblyFormat = [{
+    $source `,` $index `dim` `=` $dim attr-dict `:` type($source) `,`
+    type($index) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // ADJIT_DIALECT_ADJIT_IR_ADJITOPS_TD
