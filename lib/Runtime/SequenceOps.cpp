@@ -27,14 +27,15 @@ Tensor scalarFor(Dtype dtype, double value) {
   return scalar_tensor(value, dtype);
 }
 
-/// The [rows, cols] bool mask of the elements (i, j) with j - i >= diagonal
-/// (`upper`) or j - i <= diagonal (lower), as a constant.
-Tensor triangleMask(int64_t rows, int64_t cols, int64_t diagonal, bool upper) {
+/// The [rows, cols] mask of the elements (i, j) with j - i >= diagonal
+/// (`upper`) or j - i <= diagonal (lower), as a constant of `dtype` (1 and 0).
+Tensor triangleMask(int64_t rows, int64_t cols, int64_t diagonal, bool upper,
+                    Dtype dtype = kBool) {
   std::vector<double> mask(static_cast<size_t>(rows * cols));
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < cols; ++j)
       mask[i * cols + j] = upper ? j - i >= diagonal : j - i <= diagonal;
-  return from_vector(mask, {rows, cols}, kBool);
+  return from_vector(mask, {rows, cols}, dtype);
 }
 
 Tensor triangle(const char *op, const Tensor &a, int64_t diagonal, bool upper) {
@@ -229,14 +230,23 @@ Tensor adjit::cumsum(const Tensor &a, int64_t dim) {
   // Integers are summed exactly in float64 (up to 2^53) and given as int64.
   Dtype dtype = a.dtype();
   Tensor x = isFloatingPoint(dtype) ? a : to(a, kFloat64);
-  // The running sums along the last dim are a product with the upper
-  // triangle of ones: out[..., j] = sum_{i <= j} x[..., i].
+  // The running sums are a product with a triangle of ones, with no
+  // transposes: x U along the last dim (U[i][j] = 1 for i <= j), else
+  // L [pre, n, post] over the dims around d (L[i][j] = 1 for j <= i).
   int64_t n = a.size(d);
-  Tensor ones = to(triangleMask(n, n, 0, /*upper=*/true), x.dtype());
-  bool last = d == a.dim() - 1;
-  Tensor sums = matmul(last ? x : transpose(x, d, -1), ones);
-  if (!last)
-    sums = transpose(sums, d, -1);
+  Tensor sums;
+  if (d == a.dim() - 1) {
+    Tensor upper = triangleMask(n, n, 0, /*upper=*/true, x.dtype());
+    sums = matmul(x, upper);
+  } else {
+    int64_t pre = 1, post = 1;
+    for (int64_t i = 0; i < d; ++i)
+      pre *= a.size(i);
+    for (int64_t i = d + 1; i < a.dim(); ++i)
+      post *= a.size(i);
+    Tensor lower = triangleMask(n, n, 0, /*upper=*/false, x.dtype());
+    sums = reshape(matmul(lower, reshape(x, {pre, n, post})), a.sizes());
+  }
   return isFloatingPoint(dtype) ? sums : to(sums, kInt64);
 }
 

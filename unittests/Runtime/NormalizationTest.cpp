@@ -12,8 +12,6 @@ using namespace adjit::test;
 
 namespace {
 
-using Fn = std::function<Tensor(const std::vector<Tensor> &)>;
-
 /// The per-channel statistics of `x` (any layout [N, C, ...]), computed
 /// with plain loops: mean, biased and unbiased variance.
 struct ChannelStats {
@@ -113,25 +111,6 @@ TEST(BatchNormTest, RunningStatsUpdateDoesNotRecordGradients) {
   EXPECT_FALSE(rm.requires_grad());
   EXPECT_FALSE(rv.requires_grad());
   EXPECT_EQ(rm.grad_fn(), nullptr);
-}
-
-/// First and second order gradcheck, as GradcheckTest does.
-void checkFirstAndSecondOrder(const Fn &fn, const std::vector<Tensor> &in) {
-  EXPECT_TRUE(autograd::gradcheck(fn, in));
-  Fn gradFn = [&fn](const std::vector<Tensor> &xs) {
-    Tensor out = fn(xs);
-    Tensor weights =
-        linspace(0.5, 1.5, out.numel(), kFloat64).view(out.sizes());
-    std::vector<Tensor> grads =
-        autograd::grad({out}, xs, {weights}, true, /*createGraph=*/true,
-                       /*allowUnused=*/true);
-    Tensor total = zeros({}, kFloat64);
-    for (size_t i = 0; i < grads.size(); ++i)
-      if (grads[i].defined())
-        total = total + (grads[i] * grads[i]).sum() * (1.0 + i);
-    return total;
-  };
-  EXPECT_TRUE(autograd::gradcheck(gradFn, in));
 }
 
 TEST(BatchNormTest, GradcheckFirstAndSecondOrder) {
