@@ -224,6 +224,25 @@ public:
   /// In place, as LibTorch's; not traceable (see adjit::index_put).
   const Tensor &index_put_(const std::vector<Tensor> &indices,
                            const Tensor &values, bool accumulate = false) const;
+
+  // Sequence-model ops (lib/Runtime/SequenceOps.cpp, Attention.cpp); each
+  // forwards to the free function of the same name.
+  Tensor softmax(int64_t dim) const;
+  Tensor log_softmax(int64_t dim) const;
+  Tensor squeeze() const;
+  Tensor narrow(int64_t dim, int64_t start, int64_t length) const;
+  std::vector<Tensor> split(int64_t split_size, int64_t dim = 0) const;
+  std::vector<Tensor> split(const Shape &split_sizes, int64_t dim = 0) const;
+  std::vector<Tensor> chunk(int64_t chunks, int64_t dim = 0) const;
+  std::vector<Tensor> unbind(int64_t dim = 0) const;
+  Tensor repeat(const Shape &repeats) const;
+  Tensor bmm(const Tensor &other) const;
+  Tensor cumsum(int64_t dim) const;
+  Tensor tril(int64_t diagonal = 0) const;
+  Tensor triu(int64_t diagonal = 0) const;
+  Tensor masked_fill(const Tensor &mask, double value) const;
+  Tensor masked_fill(const Tensor &mask, const Tensor &value) const;
+
   /// @}
 
   /// \name In-place ops (bump the version counter)
@@ -425,6 +444,74 @@ Tensor gt(const Tensor &a, const Tensor &b);
 Tensor ge(const Tensor &a, const Tensor &b);
 /// Elementwise choice: a where \p condition (bool) holds, else b.
 Tensor where(const Tensor &condition, const Tensor &a, const Tensor &b);
+
+//===----------------------------------------------------------------------===//
+// Sequence-model ops: normalization, activations, masking and shape ops.
+// Each is an exact composite of the ops above, so its gradients (of any
+// order), its trace and its compiled gradient follow from theirs.
+//===----------------------------------------------------------------------===//
+
+/// Layer normalization over the trailing dims \p normalized_shape of
+/// \p input (which must be a suffix of its shape): (x - mean) /
+/// sqrt(var + eps) with the biased variance, times \p weight plus \p bias
+/// (each of shape \p normalized_shape, or undefined). As
+/// torch::layer_norm (lib/Runtime/LayerNorm.cpp).
+Tensor layer_norm(const Tensor &input, const Shape &normalized_shape,
+                  const Tensor &weight = Tensor(),
+                  const Tensor &bias = Tensor(), double eps = 1e-5);
+/// GELU: x * Phi(x) with the exact erf form (\p approximate "none"), or
+/// PyTorch's tanh approximation ("tanh") (lib/Runtime/Activation.cpp).
+Tensor gelu(const Tensor &x, const std::string &approximate = "none");
+/// Stacks equally shaped tensors along a new dim \p dim (in
+/// [-(rank + 1), rank]).
+Tensor stack(const std::vector<Tensor> &tensors, int64_t dim = 0);
+/// Pieces of \p split_size along \p dim (the last one may be smaller).
+std::vector<Tensor> split(const Tensor &a, int64_t split_size, int64_t dim = 0);
+/// Pieces of the given sizes along \p dim; they must add up to its size.
+std::vector<Tensor> split(const Tensor &a, const Shape &split_sizes,
+                          int64_t dim = 0);
+/// At most \p chunks pieces of ceil(size / chunks) along \p dim.
+std::vector<Tensor> chunk(const Tensor &a, int64_t chunks, int64_t dim = 0);
+/// The slices along \p dim, with that dim removed.
+std::vector<Tensor> unbind(const Tensor &a, int64_t dim = 0);
+/// The \p length elements from \p start (negative counts from the end)
+/// along \p dim: a view.
+Tensor narrow(const Tensor &a, int64_t dim, int64_t start, int64_t length);
+/// Tiles \p a \p repeats[i] times along dim i; extra leading repeats add
+/// leading dims.
+Tensor repeat(const Tensor &a, const Shape &repeats);
+/// Removes every dim of size 1.
+Tensor squeeze(const Tensor &a);
+/// Batched matrix product of [B, n, m] and [B, m, p].
+Tensor bmm(const Tensor &a, const Tensor &b);
+/// Running sums along \p dim. Integer and bool inputs give int64.
+Tensor cumsum(const Tensor &a, int64_t dim);
+/// The lower (tril) or upper (triu) triangle of the last two dims, from
+/// diagonal \p diagonal on (0 the main diagonal, > 0 above it); the rest is
+/// zero.
+Tensor tril(const Tensor &a, int64_t diagonal = 0);
+Tensor triu(const Tensor &a, int64_t diagonal = 0);
+/// \p a with \p value where the bool \p mask (broadcast to a's shape) holds.
+Tensor masked_fill(const Tensor &a, const Tensor &mask, double value);
+/// As above with a 0-d tensor \p value, which receives the gradient of the
+/// filled elements.
+Tensor masked_fill(const Tensor &a, const Tensor &mask, const Tensor &value);
+/// where with a scalar operand (an integer tensor and a fractional scalar
+/// give float32).
+Tensor where(const Tensor &condition, double a, const Tensor &b);
+Tensor where(const Tensor &condition, const Tensor &a, double b);
+/// softmax(q k^T * scale + mask) v over the last two dims of [..., L, E]
+/// queries, [..., S, E] keys and [..., S, Ev] values. \p attn_mask is bool
+/// (true takes part) or floating-point (added), broadcast to [..., L, S];
+/// \p is_causal masks key j > query i (for any L and S). \p scale defaults
+/// to 1/sqrt(E); \p dropout_p > 0 applies dropout to the attention
+/// weights. As torch::scaled_dot_product_attention (lib/Runtime/Attention.cpp).
+Tensor scaled_dot_product_attention(const Tensor &query, const Tensor &key,
+                                    const Tensor &value,
+                                    const Tensor &attn_mask = Tensor(),
+                                    double dropout_p = 0.0,
+                                    bool is_causal = false,
+                                    std::optional<double> scale = std::nullopt);
 // Pooling
 /// 2-D max pooling of an NCHW (or unbatched CHW) float tensor, with
 /// LibTorch's arguments: a one-element list applies to both spatial dims, an

@@ -444,6 +444,7 @@ std::string adjit::difftest::writeReport(const Program &program,
     }
   }
   os << "rerun: adjit-difftest" << (program.large ? " --large" : "")
-     << " --seed=" << seed << " --count=1 --verbose\n";
+     << (program.sequenceOps ? " --sequence-ops" : "") << " --seed=" << seed
+     << " --count=1 --verbose\n";
   return os.str();
 }

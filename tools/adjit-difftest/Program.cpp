@@ -163,6 +163,7 @@ public:
       : random(seed), options(options) {
     program.seed = seed;
     program.large = options.large;
+    program.sequenceOps = options.sequenceOps;
   }
 
   Program run() {
@@ -546,9 +547,18 @@ private:
         OpKind::Embedding,
         OpKind::Index,
     };
+    static const std::vector<OpKind> kindsWithSequenceOps = [] {
+      std::vector<OpKind> all = kinds;
+      all.insert(all.end(),
+                 {OpKind::LayerNorm, OpKind::Gelu, OpKind::Cumsum, OpKind::Tril,
+                  OpKind::Triu, OpKind::Stack, OpKind::Repeat});
+      return all;
+    }();
     // Large programs chain more matrix products.
-    OpKind kind = options.large && random.chance(0.2) ? OpKind::Matmul
-                                                      : random.pick(kinds);
+    OpKind kind =
+        options.large && random.chance(0.2)
+            ? OpKind::Matmul
+            : random.pick(options.sequenceOps ? kindsWithSequenceOps : kinds);
     int x = pickValue();
     const Tensor &xv = values[x];
     int64_t rank = xv.dim();
@@ -906,6 +916,57 @@ private:
       emit(step);
       return;
     }
+    // Sequence-model ops
+    case OpKind::LayerNorm:
+      if (rank > 0 && shape.back() >= 2)
+        emit(Step{kind, {x}});
+      return;
+    case OpKind::Gelu: {
+      Step step{kind, {x}};
+      step.ints = {random.chance(0.5) ? 1 : 0};
+      emit(step);
+      return;
+    }
+    case OpKind::Cumsum: {
+      if (rank == 0)
+        return;
+      Step step{kind, {x}};
+      step.ints = {randomDim(rank)};
+      emit(step);
+      return;
+    }
+    case OpKind::Tril:
+    case OpKind::Triu: {
+      if (rank < 2)
+        return;
+      Step step{kind, {x}};
+      step.ints = {random.integer(-2, 2)};
+      emit(step);
+      return;
+    }
+    case OpKind::Stack: {
+      int y =
+          random.chance(0.2)
+              ? x
+              : pickMatching([&](const Shape &s) { return s == shape; }, shape);
+      if (y < 0)
+        return;
+      Step step{kind, {x, y}};
+      step.ints = {random.integer(0, rank) -
+                   (random.chance(0.3) ? rank + 1 : 0)};
+      emit(step);
+      return;
+    }
+    case OpKind::Repeat: {
+      if (xv.numel() > 64)
+        return;
+      Step step{kind, {x}};
+      int64_t extra = rank < 3 && random.chance(0.3) ? 1 : 0;
+      for (int64_t i = 0; i < rank + extra; ++i)
+        step.ints.push_back(random.integer(1, 2));
+      emit(step);
+      return;
+    }
     case OpKind::Cat: {
       if (rank == 0)
         return;
@@ -1088,6 +1149,21 @@ const char *adjit::difftest::getOpName(OpKind kind) {
     return "expand";
   case OpKind::Cat:
     return "cat";
+  // Sequence-model ops
+  case OpKind::LayerNorm:
+    return "layer_norm";
+  case OpKind::Gelu:
+    return "gelu";
+  case OpKind::Cumsum:
+    return "cumsum";
+  case OpKind::Tril:
+    return "tril";
+  case OpKind::Triu:
+    return "triu";
+  case OpKind::Stack:
+    return "stack";
+  case OpKind::Repeat:
+    return "repeat";
   case OpKind::MaxPool2d:
     return "max_pool2d";
   case OpKind::AvgPool2d:
@@ -1179,6 +1255,21 @@ Tensor adjit::difftest::applyStep(const Step &step,
     return nn::functional::softmax(x, is[0]);
   case OpKind::LogSoftmax:
     return nn::functional::log_softmax(x, is[0]);
+  // Sequence-model ops
+  case OpKind::LayerNorm:
+    return layer_norm(x, {x.size(-1)}, {}, {}, 0.1);
+  case OpKind::Gelu:
+    return gelu(x, is[0] ? "tanh" : "none");
+  case OpKind::Cumsum:
+    return x.cumsum(is[0]);
+  case OpKind::Tril:
+    return x.tril(is[0]);
+  case OpKind::Triu:
+    return x.triu(is[0]);
+  case OpKind::Stack:
+    return stack({x, in[1]}, is[0]);
+  case OpKind::Repeat:
+    return x.repeat(is);
   case OpKind::Reshape:
     return x.reshape(is);
   case OpKind::ContiguousView:

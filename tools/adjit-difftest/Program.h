@@ -99,6 +99,21 @@ enum class OpKind {
   ScatterAdd,
   Embedding,
   Index,
+  // Sequence-model ops (composites of the primitives above).
+  /// layer_norm over the last dim with eps 0.1 (smooth even for constant
+  /// rows), without affine parameters.
+  LayerNorm,
+  /// gelu; ints = {0: exact, 1: tanh approximation}.
+  Gelu,
+  /// cumsum; ints = {dim}.
+  Cumsum,
+  /// tril and triu of the last two dims; ints = {diagonal}.
+  Tril,
+  Triu,
+  /// stack of x and a value of its shape; ints = {dim}.
+  Stack,
+  /// repeat; ints = the repeats (rank or rank + 1 of them).
+  Repeat,
 };
 
 /// Returns the op's name as printed in a program listing.
@@ -134,6 +149,8 @@ struct Program {
   uint64_t seed = 0;
   /// Generated with GeneratorOptions::large.
   bool large = false;
+  /// Generated with GeneratorOptions::sequenceOps.
+  bool sequenceOps = false;
   std::vector<Input> inputs;
   std::vector<Step> steps;
   /// Shapes of every value: the inputs, then one per step.
@@ -163,6 +180,10 @@ struct GeneratorOptions {
   /// JIT calls BLAS) or with elementwise ops on at least 2^16 elements (so
   /// the JIT runs them as parallel loops), and matmuls add dims of 33-80.
   bool large = false;
+  /// Also draw the sequence-model composites (layer_norm, gelu, cumsum, tril,
+  /// triu, stack, repeat). Off by default, so that a seed keeps meaning the
+  /// same program it did before they existed.
+  bool sequenceOps = false;
 };
 
 /// Generates the program of `seed`. The generator evaluates every candidate

@@ -1,7 +1,7 @@
 //===- adjit-difftest.cpp - eager vs JIT vs finite differences ------------===//
 //
 //   adjit-difftest [--seed=S] [--count=N] [--out-dir=DIR] [--verbose]
-//                  [--self-check] [--large] [--fd-samples=K]
+//                  [--self-check] [--large] [--sequence-ops] [--fd-samples=K]
 //   adjit-difftest --singular [--singular-ops=OP,...] [--verbose]
 //
 // Generates the random tensor programs of seeds S .. S+N-1 and runs each with
@@ -13,7 +13,8 @@
 // ways and fails unless the comparison catches each perturbation. --large
 // generates programs with dims large enough for the JIT's BLAS calls and
 // parallel loops, and takes finite differences of K sampled elements of each
-// input (default 16).
+// input (default 16). --sequence-ops also draws the sequence-model composites
+// (layer_norm, gelu, cumsum, tril, triu, stack, repeat).
 //
 // --singular runs the table of singular points instead (SingularPoints.h):
 // every traceable op at its kinks, ties, zeros, infinities and NaN, where
@@ -64,6 +65,10 @@ int main(int argc, char **argv) {
       llvm::cl::desc("Generate large programs: matrix products of dims 33-80 "
                      "(BLAS calls) and elementwise ops on at least 2^16 "
                      "elements (parallel loops)"));
+  llvm::cl::opt<bool> sequenceOps(
+      "sequence-ops",
+      llvm::cl::desc("Also draw the sequence-model composites: layer_norm, "
+                     "gelu, cumsum, tril, triu, stack, repeat"));
   llvm::cl::opt<int64_t> fdSamples(
       "fd-samples",
       llvm::cl::desc("Take finite differences of this many seeded random "
@@ -108,6 +113,7 @@ int main(int argc, char **argv) {
 
   GeneratorOptions generatorOptions;
   generatorOptions.large = large;
+  generatorOptions.sequenceOps = sequenceOps;
   CheckOptions options;
   options.sampledDifferences =
       fdSamples.getNumOccurrences() || !large ? fdSamples.getValue() : 16;

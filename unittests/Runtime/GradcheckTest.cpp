@@ -7,29 +7,6 @@ using namespace adjit::test;
 
 namespace {
 
-using Fn = std::function<Tensor(const std::vector<Tensor> &)>;
-
-/// Checks first derivatives, and second derivatives through create_graph
-/// (the gradient w.r.t. all inputs, contracted with fixed weights, must
-/// itself pass gradcheck).
-void checkFirstAndSecondOrder(const Fn &fn, const std::vector<Tensor> &in) {
-  EXPECT_TRUE(autograd::gradcheck(fn, in));
-  Fn gradFn = [&fn](const std::vector<Tensor> &xs) {
-    Tensor out = fn(xs);
-    Tensor weights =
-        linspace(0.5, 1.5, out.numel(), kFloat64).view(out.sizes());
-    std::vector<Tensor> grads = autograd::grad({out}, xs, {weights}, true,
-                                               /*createGraph=*/true,
-                                               /*allowUnused=*/true);
-    Tensor total = zeros({}, kFloat64);
-    for (size_t i = 0; i < grads.size(); ++i)
-      if (grads[i].defined())
-        total = total + (grads[i] * grads[i]).sum() * (1.0 + i);
-    return total;
-  };
-  EXPECT_TRUE(autograd::gradcheck(gradFn, in));
-}
-
 Tensor positive(const Shape &shape) {
   return (rand(shape, kFloat64) + 0.5).requires_grad_();
 }

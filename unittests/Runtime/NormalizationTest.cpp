@@ -1,8 +1,7 @@
 //===- NormalizationTest.cpp - eager batch_norm ---------------------------===//
 
+#include "PyTorchReference.h"
 #include "TestUtil.h"
-
-#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -12,16 +11,6 @@ using namespace adjit;
 using namespace adjit::test;
 
 namespace {
-
-using Fn = std::function<Tensor(const std::vector<Tensor> &)>;
-
-/// Deterministic, irregular values: sin(0.37 i + 0.1) * 2 + 0.05 i.
-std::vector<double> pattern(int64_t count, double phase = 0.1) {
-  std::vector<double> v;
-  for (int64_t i = 0; i < count; ++i)
-    v.push_back(std::sin(0.37 * i + phase) * 2 + 0.05 * i);
-  return v;
-}
 
 /// The per-channel statistics of `x` (any layout [N, C, ...]), computed
 /// with plain loops: mean, biased and unbiased variance.
@@ -124,25 +113,6 @@ TEST(BatchNormTest, RunningStatsUpdateDoesNotRecordGradients) {
   EXPECT_EQ(rm.grad_fn(), nullptr);
 }
 
-/// First and second order gradcheck, as GradcheckTest does.
-void checkFirstAndSecondOrder(const Fn &fn, const std::vector<Tensor> &in) {
-  EXPECT_TRUE(autograd::gradcheck(fn, in));
-  Fn gradFn = [&fn](const std::vector<Tensor> &xs) {
-    Tensor out = fn(xs);
-    Tensor weights =
-        linspace(0.5, 1.5, out.numel(), kFloat64).view(out.sizes());
-    std::vector<Tensor> grads =
-        autograd::grad({out}, xs, {weights}, true, /*createGraph=*/true,
-                       /*allowUnused=*/true);
-    Tensor total = zeros({}, kFloat64);
-    for (size_t i = 0; i < grads.size(); ++i)
-      if (grads[i].defined())
-        total = total + (grads[i] * grads[i]).sum() * (1.0 + i);
-    return total;
-  };
-  EXPECT_TRUE(autograd::gradcheck(gradFn, in));
-}
-
 TEST(BatchNormTest, GradcheckFirstAndSecondOrder) {
   manual_seed(11);
   auto leafOf = [](const Shape &shape, double shift = 0) {
@@ -196,23 +166,6 @@ TEST(BatchNormTest, Errors) {
                      "batch_norm: the state tensor of shape [3] requires grad");
 }
 
-/// Runs `script` with Debian's python3 (where python3-torch installs torch),
-/// else the python3 on the PATH, and returns its standard output, or "" if
-/// python3 or torch is missing.
-std::string runPython(const std::string &script) {
-  std::string python =
-      access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
-  std::string command = python + " -c '" + script + "' 2>/dev/null";
-  FILE *pipe = popen(command.c_str(), "r");
-  if (!pipe)
-    return "";
-  std::string output;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe))
-    output.append(buffer, n);
-  return pclose(pipe) == 0 ? output : "";
-}
-
 TEST(BatchNormTest, MatchesPyTorch) {
   // torch.nn.functional.batch_norm on the same values (float64), training
   // then eval with the updated running statistics.
@@ -230,15 +183,7 @@ TEST(BatchNormTest, MatchesPyTorch) {
       "rm, rv, z.flatten()])))\n");
   if (out.empty())
     GTEST_SKIP() << "python3 with torch is not available";
-  std::vector<double> expected;
-  for (const char *p = out.c_str(); *p;) {
-    char *end;
-    double value = std::strtod(p, &end);
-    if (end == p)
-      break;
-    expected.push_back(value);
-    p = end;
-  }
+  std::vector<double> expected = parseNumbers(out);
   ASSERT_EQ(expected.size(), 48u + 3 + 3 + 48);
   auto v = [](int64_t n, double phase) {
     return from_vector(pattern(n, phase), {n}, kFloat64);

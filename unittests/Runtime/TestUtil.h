@@ -7,6 +7,7 @@
 
 #include "gtest/gtest.h"
 
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -42,6 +43,31 @@ inline std::string str(const Tensor &t) {
 /// float64 leaf requiring grad with the given values and shape.
 inline Tensor leaf(const std::vector<double> &v, const Shape &shape) {
   return from_vector(v, shape, dtype(kFloat64).requires_grad(true));
+}
+
+/// A function of tensors, as autograd::gradcheck takes it.
+using TensorsFn = std::function<Tensor(const std::vector<Tensor> &)>;
+
+/// Checks first derivatives against finite differences, and second
+/// derivatives through create_graph (the gradient w.r.t. all inputs,
+/// contracted with fixed weights, must itself pass gradcheck).
+inline void checkFirstAndSecondOrder(const TensorsFn &fn,
+                                     const std::vector<Tensor> &in) {
+  EXPECT_TRUE(autograd::gradcheck(fn, in));
+  TensorsFn gradFn = [&fn](const std::vector<Tensor> &xs) {
+    Tensor out = fn(xs);
+    Tensor weights =
+        linspace(0.5, 1.5, out.numel(), kFloat64).view(out.sizes());
+    std::vector<Tensor> grads = autograd::grad({out}, xs, {weights}, true,
+                                               /*createGraph=*/true,
+                                               /*allowUnused=*/true);
+    Tensor total = zeros({}, kFloat64);
+    for (size_t i = 0; i < grads.size(); ++i)
+      if (grads[i].defined())
+        total = total + (grads[i] * grads[i]).sum() * (1.0 + i);
+    return total;
+  };
+  EXPECT_TRUE(autograd::gradcheck(gradFn, in));
 }
 
 } // namespace adjit::test
