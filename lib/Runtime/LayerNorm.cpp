@@ -25,11 +25,7 @@ void checkAffine(const Tensor &tensor, const char *what,
                 shapeToString(normalized) + " (normalized_shape), got " +
                 shapeToString(tensor.sizes()) + " (input shape " +
                 shapeToString(input.sizes()) + ")");
-  if (!tensor.is_floating_point())
-    throw Error(std::string(kOp) + ": " + what +
-                " must be a floating-point tensor, got " +
-                dtypeName(tensor.dtype()) + " of shape " +
-                shapeToString(tensor.sizes()));
+  checkFloatingPoint(kOp, what, tensor);
 }
 } // namespace
 

@@ -33,11 +33,7 @@ void checkPerChannel(const Tensor &tensor, const char *what, int64_t channels,
                 "] (one value per channel of input " +
                 shapeToString(input.sizes()) + "), got " +
                 shapeToString(tensor.sizes()));
-  if (!tensor.is_floating_point())
-    throw Error(std::string(kOp) + ": " + what +
-                " must be a floating-point tensor, got " +
-                dtypeName(tensor.dtype()) + " of shape " +
-                shapeToString(tensor.sizes()));
+  checkFloatingPoint(kOp, what, tensor);
 }
 } // namespace
 

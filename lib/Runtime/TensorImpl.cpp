@@ -104,6 +104,14 @@ void adjit::checkDefined(const char *op, const Tensor &t) {
                                   "undefined one");
 }
 
+void adjit::checkFloatingPoint(const char *op, const char *what,
+                               const Tensor &t) {
+  if (!t.is_floating_point())
+    throw Error(std::string(op) + ": " + what +
+                " must be a floating-point tensor, got " +
+                dtypeName(t.dtype()) + " of shape " + shapeToString(t.sizes()));
+}
+
 bool adjit::shouldRecord(const Tensor &a) {
   return GradMode::is_enabled() && a.requires_grad();
 }

@@ -112,6 +112,8 @@ Shape broadcastStrides(const TensorImpl &t, const Shape &shape);
 Dtype promoteTypes(Dtype a, Dtype b);
 /// Throws unless \p t is defined.
 void checkDefined(const char *op, const Tensor &t);
+/// Throws unless \p t (the argument \p what of \p op) is floating-point.
+void checkFloatingPoint(const char *op, const char *what, const Tensor &t);
 /// Copies \p src into \p dst (same shape after broadcasting), converting
 /// the element type; ignores autograd.
 void copyData(const TensorImpl &dst, const TensorImpl &src);

@@ -22,18 +22,36 @@ Tensor orUndefined(const std::optional<Tensor> &tensor) {
   return tensor ? *tensor : Tensor();
 }
 
-/// conv1d or conv2d with PyTorch's Python arguments: `padding` is an int, a
-/// tuple, or "same" / "valid".
-template <typename ShapePadding, typename NamedPadding>
-Tensor convolve(ShapePadding byShape, NamedPadding byName, const Tensor &input,
-                const Tensor &weight, const std::optional<Tensor> &bias,
-                const py::object &stride, const py::object &padding,
-                const py::object &dilation, int64_t groups) {
-  if (py::isinstance<py::str>(padding))
-    return byName(input, weight, orUndefined(bias), toShape(stride),
-                  padding.cast<std::string>(), toShape(dilation), groups);
-  return byShape(input, weight, orUndefined(bias), toShape(stride),
-                 toShape(padding), toShape(dilation), groups);
+/// The C++ entry points of one convolution: with a padding per dim, and
+/// with "same" / "valid".
+using PaddedConvolution = Tensor (*)(const Tensor &, const Tensor &,
+                                     const Tensor &, const Shape &,
+                                     const Shape &, const Shape &, int64_t);
+using NamedPaddingConvolution = Tensor (*)(const Tensor &, const Tensor &,
+                                           const Tensor &, const Shape &,
+                                           const std::string &, const Shape &,
+                                           int64_t);
+
+/// Binds `name` (conv1d or conv2d) with PyTorch's Python arguments:
+/// `padding` is an int, a tuple, or "same" / "valid".
+void bindConvolution(py::module_ &nn, const char *name,
+                     PaddedConvolution byShape,
+                     NamedPaddingConvolution byName) {
+  nn.def(
+      name,
+      [byShape, byName](const Tensor &input, const Tensor &weight,
+                        const std::optional<Tensor> &bias,
+                        const py::object &stride, const py::object &padding,
+                        const py::object &dilation, int64_t groups) {
+        if (py::isinstance<py::str>(padding))
+          return byName(input, weight, orUndefined(bias), toShape(stride),
+                        padding.cast<std::string>(), toShape(dilation), groups);
+        return byShape(input, weight, orUndefined(bias), toShape(stride),
+                       toShape(padding), toShape(dilation), groups);
+      },
+      py::arg("input"), py::arg("weight"), py::arg("bias") = py::none(),
+      py::arg("stride") = 1, py::arg("padding") = 0, py::arg("dilation") = 1,
+      py::arg("groups") = 1);
 }
 
 /// A pooling stride: None (the kernel size) is the empty shape.
@@ -61,38 +79,8 @@ py::tuple convolutionParameters(int64_t in, int64_t out,
 } // namespace
 
 void adjit::python::bindCNN(py::module_ &nn) {
-  auto conv2d = [](const Tensor &input, const Tensor &weight,
-                   const std::optional<Tensor> &bias, const py::object &stride,
-                   const py::object &padding, const py::object &dilation,
-                   int64_t groups) {
-    return convolve(
-        py::overload_cast<const Tensor &, const Tensor &, const Tensor &,
-                          const Shape &, const Shape &, const Shape &, int64_t>(
-            &adjit::conv2d),
-        py::overload_cast<const Tensor &, const Tensor &, const Tensor &,
-                          const Shape &, const std::string &, const Shape &,
-                          int64_t>(&adjit::conv2d),
-        input, weight, bias, stride, padding, dilation, groups);
-  };
-  auto conv1d = [](const Tensor &input, const Tensor &weight,
-                   const std::optional<Tensor> &bias, const py::object &stride,
-                   const py::object &padding, const py::object &dilation,
-                   int64_t groups) {
-    return convolve(
-        py::overload_cast<const Tensor &, const Tensor &, const Tensor &,
-                          const Shape &, const Shape &, const Shape &, int64_t>(
-            &adjit::conv1d),
-        py::overload_cast<const Tensor &, const Tensor &, const Tensor &,
-                          const Shape &, const std::string &, const Shape &,
-                          int64_t>(&adjit::conv1d),
-        input, weight, bias, stride, padding, dilation, groups);
-  };
-  for (auto [name, function] :
-       {std::pair{"conv2d", +conv2d}, std::pair{"conv1d", +conv1d}})
-    nn.def(name, function, py::arg("input"), py::arg("weight"),
-           py::arg("bias") = py::none(), py::arg("stride") = 1,
-           py::arg("padding") = 0, py::arg("dilation") = 1,
-           py::arg("groups") = 1);
+  bindConvolution(nn, "conv2d", &adjit::conv2d, &adjit::conv2d);
+  bindConvolution(nn, "conv1d", &adjit::conv1d, &adjit::conv1d);
 
   nn.def(
       "max_pool2d",
