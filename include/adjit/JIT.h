@@ -119,9 +119,11 @@ private:
 };
 
 /// The update rule of a TrainStep: eager optim::SGD's (momentum, dampening,
-/// Nesterov momentum, weight decay) or optim::Adam's (betas, eps, weight
-/// decay, bias correction), with the same options and formulas.
-using OptimizerOptions = std::variant<optim::SGDOptions, optim::AdamOptions>;
+/// Nesterov momentum, weight decay), optim::Adam's (betas, eps, weight
+/// decay, bias correction) or optim::AdamW's (Adam's with decoupled weight
+/// decay), with the same options and formulas.
+using OptimizerOptions =
+    std::variant<optim::SGDOptions, optim::AdamOptions, optim::AdamWOptions>;
 
 /// One compiled function per input signature that computes a loss, its
 /// gradients and the optimizer update of every tensor that requires grad
@@ -142,10 +144,16 @@ public:
   /// adjit::Error for options optim::Adam rejects.
   TrainStep(TensorFunction loss, optim::AdamOptions options,
             std::string name = "train_step");
+  /// Trains with the update rule of optim::AdamW with `options`. Throws
+  /// adjit::Error for options optim::AdamW rejects.
+  TrainStep(TensorFunction loss, optim::AdamWOptions options,
+            std::string name = "train_step");
   /// As above, compiled with `compileOptions`.
   TrainStep(TensorFunction loss, optim::SGDOptions options,
             CompileOptions compileOptions);
   TrainStep(TensorFunction loss, optim::AdamOptions options,
+            CompileOptions compileOptions);
+  TrainStep(TensorFunction loss, optim::AdamWOptions options,
             CompileOptions compileOptions);
 
   /// Runs one step on `inputs` and returns the loss before the update.

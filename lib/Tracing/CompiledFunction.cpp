@@ -265,8 +265,11 @@ toUpdateOptions(const OptimizerOptions &options,
     update.weightDecay = sgd->weight_decay();
     return update;
   }
-  const auto &adam = std::get<optim::AdamOptions>(options);
-  update.kind = mlir::adjit::OptimizerKind::Adam;
+  const auto *adamW = std::get_if<optim::AdamWOptions>(&options);
+  const optim::AdamOptions &adam =
+      adamW ? adamW->asAdamOptions() : std::get<optim::AdamOptions>(options);
+  update.kind = adamW ? mlir::adjit::OptimizerKind::AdamW
+                      : mlir::adjit::OptimizerKind::Adam;
   std::tie(update.beta1, update.beta2) = adam.betas();
   update.eps = adam.eps();
   update.weightDecay = adam.weight_decay();
@@ -403,6 +406,8 @@ void checkOptions(const OptimizerOptions &options) {
   // needs a parameter for that.
   if (const auto *sgd = std::get_if<optim::SGDOptions>(&options))
     (void)optim::SGD({}, *sgd);
+  else if (const auto *adamW = std::get_if<optim::AdamWOptions>(&options))
+    (void)optim::AdamW({}, *adamW);
   else
     (void)optim::Adam({}, std::get<optim::AdamOptions>(options));
 }
@@ -429,6 +434,16 @@ TrainStep::TrainStep(TensorFunction loss, optim::AdamOptions options,
                      std::string name)
     : TrainStep(std::move(loss), OptimizerOptions(options),
                 named(std::move(name))) {}
+
+TrainStep::TrainStep(TensorFunction loss, optim::AdamWOptions options,
+                     std::string name)
+    : TrainStep(std::move(loss), OptimizerOptions(options),
+                named(std::move(name))) {}
+
+TrainStep::TrainStep(TensorFunction loss, optim::AdamWOptions options,
+                     CompileOptions compileOptions)
+    : TrainStep(std::move(loss), OptimizerOptions(options),
+                std::move(compileOptions)) {}
 
 TrainStep::TrainStep(TensorFunction loss, optim::SGDOptions options,
                      CompileOptions compileOptions)

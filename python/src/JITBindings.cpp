@@ -103,7 +103,9 @@ std::string lowerToLLVM(const std::string &ir) {
   if (!module)
     throw Error("jit.lower: cannot parse the IR: " + diagnostics);
   mlir::PassManager pm(&context);
-  mlir::adjit::buildAdjitToLLVMPipeline(pm, mlir::adjit::AdjitToLLVMOptions());
+  mlir::adjit::AdjitToLLVMOptions lowering;
+  lowering.genericAllocation = true; // as the JIT lowers
+  mlir::adjit::buildAdjitToLLVMPipeline(pm, lowering);
   if (mlir::failed(pm.run(*module)))
     throw Error("jit.lower: adjit-to-llvm failed: " + diagnostics);
   std::string text;

@@ -98,6 +98,40 @@ TEST(JitTrainStep, AdamWithWeightDecayBetasAndEpsMatchesEager) {
       12);
 }
 
+TEST(JitTrainStep, AdamWMatchesEager) {
+  // Decoupled decay scales the parameters before Adam's step; a large decay
+  // makes a wrong order or an L2 penalty show.
+  jit::CompileStats stats = expectTrainStepMatchesEager<optim::AdamW>(
+      optim::AdamWOptions(0.02).betas({0.85, 0.99}).weight_decay(0.5), 12);
+  EXPECT_EQ(stats.compilations, 1);
+  expectTrainStepMatchesEager<optim::AdamW>(optim::AdamWOptions(0.01), 6);
+}
+
+TEST(JitTrainStep, AdamWLearningRateChangesWithoutRecompiling) {
+  std::vector<Tensor> eager = makeParameters(), fused = makeParameters();
+  optim::AdamWOptions options = optim::AdamWOptions(0.05).weight_decay(0.1);
+  optim::AdamW optimizer(eager, options);
+  jit::TrainStep step(lossWith(fused), options);
+  manual_seed(2);
+  Tensor x = randn({8, 3}), y = randn({8, 1});
+  for (int i = 0; i < 6; ++i) {
+    // A schedule: the rate halves every step, in both.
+    double lr = 0.05 / (1 << i);
+    optimizer.options().lr(lr);
+    step.setLearningRate(lr);
+    optimizer.zero_grad();
+    Tensor eagerLoss = lossWith(eager)({x, y});
+    eagerLoss.backward();
+    optimizer.step();
+    expectClose(step(x, y), eagerLoss);
+  }
+  for (size_t i = 0; i < eager.size(); ++i)
+    expectClose(fused[i], eager[i]);
+  EXPECT_EQ(step.getStats().compilations, 1);
+  EXPECT_NEAR(std::get<optim::AdamWOptions>(step.getOptions()).lr(), 0.05 / 32,
+              1e-15);
+}
+
 TEST(JitTrainStep, OptimizerStateSurvivesRecompilation) {
   // Two batch sizes, two compilations; the moments and the step count
   // belong to the parameters and the TrainStep, not to a compilation.
@@ -174,6 +208,10 @@ TEST(JitTrainStep, InvalidOptionsAndMisuseAreErrors) {
         jit::TrainStep(lossWith(p), optim::AdamOptions(0.1).betas({0.9, 1.0}));
       }),
       "Adam: invalid betas (0.900000, 1.000000); each must be in [0, 1)");
+  EXPECT_EQ(errorOf([&] {
+              jit::TrainStep(lossWith(p), optim::AdamWOptions(0.1).eps(-1));
+            }),
+            "AdamW: invalid eps -1.000000");
   jit::TrainStep step(lossWith(p), optim::AdamOptions(0.1));
   EXPECT_EQ(errorOf([&] { step.setLearningRate(-1); }),
             "jit::TrainStep::setLearningRate: invalid learning rate "

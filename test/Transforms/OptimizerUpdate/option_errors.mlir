@@ -26,9 +26,9 @@
 // EMPTY-NOT: {{.}}
 
 // NOFUNC: error: adjit-append-optimizer-update: needs function=<name>, the gradient function to extend
-// UNKNOWN: error: adjit-append-optimizer-update: unknown optimizer 'rmsprop' (valid: sgd, adam)
-// SGDBETA: error: adjit-append-optimizer-update: option 'beta1' does not apply to optimizer=sgd (it is an option of optimizer=adam)
-// SGDEPS: error: adjit-append-optimizer-update: option 'eps' does not apply to optimizer=sgd (it is an option of optimizer=adam)
+// UNKNOWN: error: adjit-append-optimizer-update: unknown optimizer 'rmsprop' (valid: sgd, adam, adamw)
+// SGDBETA: error: adjit-append-optimizer-update: option 'beta1' does not apply to optimizer=sgd (it is an option of optimizer=adam or adamw)
+// SGDEPS: error: adjit-append-optimizer-update: option 'eps' does not apply to optimizer=sgd (it is an option of optimizer=adam or adamw)
 // ADAMMOMENTUM: error: adjit-append-optimizer-update: option 'momentum' does not apply to optimizer=adam (it is an option of optimizer=sgd)
 // ADAMNESTEROV: error: adjit-append-optimizer-update: option 'nesterov' does not apply to optimizer=adam (it is an option of optimizer=sgd)
 // MOMENTUM: error: adjit-append-optimizer-update: invalid optimizer option momentum=-0.5 (it must be finite and >= 0)

@@ -138,14 +138,20 @@ AdamScalars adamScalars(UpdateBuilder &b, const OptimizerUpdateOptions &o,
   return {b.div(lr, correction1), b.sqrt(correction2)};
 }
 
-/// optim::Adam::step for one parameter.
+/// optim::Adam::step (or optim::AdamW::step) for one parameter.
 Updated updateAdam(UpdateBuilder &b, const OptimizerUpdateOptions &o,
-                   const AdamScalars &scalars, Value p, Value grad,
+                   const AdamScalars &scalars, Value lr, Value p, Value grad,
                    ArrayRef<Value> state) {
   RankedTensorType type = UpdateBuilder::typeOf(p);
   Value g = grad;
-  if (o.weightDecay != 0)
+  if (o.weightDecay != 0 && o.kind == OptimizerKind::Adam)
     g = b.add(g, b.mul(p, o.weightDecay));
+  if (o.weightDecay != 0 && o.kind == OptimizerKind::AdamW) {
+    // p *= 1 - lr * weight_decay, the factor computed in f64 and rounded to
+    // the parameter's type, as the eager p.mul_(1 - lr * weight_decay).
+    Value factor = b.sub(b.scalar(1.0), b.mul(lr, o.weightDecay));
+    p = b.mul(p, b.broadcast(factor, type));
+  }
   Value m = b.add(b.mul(state[0], o.beta1), b.mul(g, 1 - o.beta1));
   Value v = b.add(b.mul(state[1], o.beta2), b.mul(b.mul(g, g), 1 - o.beta2));
   Value denominator =
@@ -282,7 +288,7 @@ LogicalResult OptimizerUpdateOptions::verify(
 }
 
 unsigned OptimizerUpdateOptions::getNumStateTensors() const {
-  if (kind == OptimizerKind::Adam)
+  if (isAdam())
     return 2;
   if (momentum == 0)
     return 0;
@@ -306,8 +312,10 @@ std::string OptimizerUpdateOptions::getPassOptions(StringRef function) const {
             " dampening=" + formatDouble(dampening) +
             " nesterov=" + (nesterov ? "true" : "false");
   } else {
-    text += " optimizer=adam beta1=" + formatDouble(beta1) +
-            " beta2=" + formatDouble(beta2) + " eps=" + formatDouble(eps);
+    text += std::string(" optimizer=") +
+            (kind == OptimizerKind::AdamW ? "adamw" : "adam") +
+            " beta1=" + formatDouble(beta1) + " beta2=" + formatDouble(beta2) +
+            " eps=" + formatDouble(eps);
   }
   text += " weight-decay=" + formatDouble(weightDecay);
   if (stateResults)
@@ -368,15 +376,16 @@ mlir::adjit::appendOptimizerUpdate(func::FuncOp gradient,
   Value step = body.addArgument(scalarType, b.loc);
 
   std::optional<AdamScalars> adam;
-  if (options.kind == OptimizerKind::Adam)
+  if (options.isAdam())
     adam = adamScalars(b, options, lr, step);
 
   SmallVector<Value> parameters, newStates;
   for (auto [i, index] : llvm::enumerate(*wrt)) {
     Value p = body.getArgument(index);
     Value grad = returnOp.getOperand(1 + options.stateResults + i);
-    Updated updated = adam ? updateAdam(b, options, *adam, p, grad, states[i])
-                           : updateSgd(b, options, p, grad, states[i], lr);
+    Updated updated =
+        adam ? updateAdam(b, options, *adam, lr, p, grad, states[i])
+             : updateSgd(b, options, p, grad, states[i], lr);
     parameters.push_back(updated.parameter);
     newStates.append(updated.state.begin(), updated.state.end());
   }

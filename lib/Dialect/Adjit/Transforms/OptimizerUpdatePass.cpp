@@ -37,9 +37,11 @@ AdjitAppendOptimizerUpdatePass::readOptions(ModuleOp module,
     options.kind = OptimizerKind::SGD;
   else if (optimizer == "adam")
     options.kind = OptimizerKind::Adam;
+  else if (optimizer == "adamw")
+    options.kind = OptimizerKind::AdamW;
   else
-    return module.emitError(pass)
-           << "unknown optimizer '" << optimizer << "' (valid: sgd, adam)";
+    return module.emitError(pass) << "unknown optimizer '" << optimizer
+                                  << "' (valid: sgd, adam, adamw)";
 
   // An option of the other optimizer is a mistake, not something to ignore.
   // Options are told apart from their defaults by value, so that passes made
@@ -66,7 +68,8 @@ AdjitAppendOptimizerUpdatePass::readOptions(ModuleOp module,
            << "option '" << misplaced
            << "' does not apply to optimizer=" << optimizer
            << " (it is an option of optimizer="
-           << (options.kind == OptimizerKind::SGD ? "adam" : "sgd") << ")";
+           << (options.kind == OptimizerKind::SGD ? "adam or adamw" : "sgd")
+           << ")";
 
   if (!wrt.empty())
     options.wrt = SmallVector<int64_t>(wrt.begin(), wrt.end());

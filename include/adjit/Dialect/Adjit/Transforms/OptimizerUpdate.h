@@ -20,6 +20,10 @@ enum class OptimizerKind {
   SGD,
   /// Adam with bias correction and L2 weight decay (optim::Adam's rule).
   Adam,
+  /// Adam with decoupled weight decay (optim::AdamW's rule): the parameter
+  /// is first scaled by 1 - lr * weightDecay, then takes Adam's step
+  /// without decay.
+  AdamW,
 };
 
 /// What `appendOptimizerUpdate` appends to a gradient function. The fields
@@ -39,13 +43,18 @@ struct OptimizerUpdateOptions {
   bool nesterov = false;
   /// Both.
   double weightDecay = 0;
-  /// Adam only.
+  /// Adam and AdamW only.
   double beta1 = 0.9;
   double beta2 = 0.999;
   double eps = 1e-8;
   /// How many results after the loss are state the function writes rather
   /// than gradients; they are returned unchanged right after the loss.
   unsigned stateResults = 0;
+
+  /// Returns whether the rule is Adam's, with L2 or decoupled weight decay.
+  bool isAdam() const {
+    return kind == OptimizerKind::Adam || kind == OptimizerKind::AdamW;
+  }
 
   /// Checks the options as the eager optimizers' constructors do (and
   /// rejects NaN and infinite coefficients): reports the first violation

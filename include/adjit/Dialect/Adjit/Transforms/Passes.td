@@ -90,14 +90,15 @@ def AdjitAppendOptimizerUpdate
       a `tensor<i1>` flag saying whether the buffer holds a value (false
       before the first step), because dampening applies from the second step
       on.
-    * `optimizer=adam`: the first and second moments (the argument's type,
-      zeros before the first step).
+    * `optimizer=adam` and `optimizer=adamw`: the first and second moments
+      (the argument's type, zeros before the first step).
 
     `%lr` is the learning rate and `%step` the 1-based step count (Adam's
     bias correction uses it), so that neither needs a recompilation when it
     changes. The update follows the eager `optim::SGD::step` and
-    `optim::Adam::step` formula by formula: weight decay adds
-    `weight-decay * p` to the gradient; SGD keeps `buf = momentum * buf +
+    `optim::Adam::step` (`optim::AdamW::step`) formula by formula: weight
+    decay adds `weight-decay * p` to the gradient (AdamW instead scales `p`
+    by `1 - lr * weight-decay` before the step); SGD keeps `buf = momentum * buf +
     (1 - dampening) * d` and steps along `d + momentum * buf` (`nesterov`)
     or `buf`; Adam keeps `m = beta1 * m + (1 - beta1) * g`, `v = beta2 * v +
     (1 - beta2) * g * g` and subtracts `lr / (1 - beta1^step) * m /
@@ -139,7 +140,7 @@ def AdjitAppendOptimizerUpdate
                "tensor argument, as adjit-autodiff differentiates by "
                "default)">,
     Option<"optimizer", "optimizer", "std::string", /*default=*/"\"sgd\"",
-           "The update rule: sgd or adam">,
+           "The update rule: sgd, adam or adamw">,
     Option<"momentum", "momentum", "double", /*default=*/"0.0",
            "SGD's momentum factor">,
     Option<"dampening", "dampening", "double", /*default=*/"0.0",
@@ -147,7 +148,8 @@ def AdjitAppendOptimizerUpdate
     Option<"nesterov", "nesterov", "bool", /*default=*/"false",
            "SGD with Nesterov momentum">,
     Option<"weightDecay", "weight-decay", "double", /*default=*/"0.0",
-           "L2 penalty added to the gradient (SGD and Adam)">,
+           "L2 penalty added to the gradient (SGD and Adam), or the "
+           "decoupled decay of AdamW">,
     Option<"beta1", "beta1", "double", /*default=*/"0.9",
            "Adam's decay rate of the first moment">,
     Option<"beta2", "beta2", "double", /*default=*/"0.999",
