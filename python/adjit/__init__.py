@@ -74,6 +74,9 @@ for _name in (
     # products and shapes
     "matmul", "mm", "reshape", "flatten", "transpose", "t", "permute",
     "unsqueeze", "squeeze", "clone",
+    # indexing, masking and sequence shapes
+    "gather", "index_select", "scatter_add", "tril", "triu", "masked_fill",
+    "cumsum", "bmm", "split", "chunk", "unbind", "narrow",
 ):
     if hasattr(Tensor, _name):
         globals()[_name] = _method(_name)

@@ -16,7 +16,7 @@ Python control flow is traced as it runs; reading a tensor value (``item()``,
 import functools
 
 from ._adjit import _jit
-from .optim import SGD, Adam, SGDOptions, AdamOptions
+from .optim import SGD, Adam, AdamW, SGDOptions, AdamOptions, AdamWOptions
 
 __all__ = ["compile", "trace", "lower", "CompiledFunction", "TrainStep"]
 
@@ -85,16 +85,22 @@ class TrainStep:
     loss function captures, and inputs that require grad), written into
     those tensors in place: it replaces ``zero_grad()``, ``loss.backward()``
     and ``optimizer.step()``; ``.grad`` is not touched. ``optimizer`` is an
-    ``adjit.optim.SGDOptions`` or ``AdamOptions``, or an ``SGD`` or ``Adam``
-    optimizer whose options are used (its state is not)."""
+    ``adjit.optim.SGDOptions``, ``AdamOptions`` or ``AdamWOptions``, or an
+    ``SGD``, ``Adam`` or ``AdamW`` optimizer whose options are used (its state
+    is not)."""
 
     def __init__(self, loss_fn, optimizer, *, name="train_step", assume_pure=False):
-        if isinstance(optimizer, (SGD, Adam)):
+        if isinstance(optimizer, AdamW):
+            # AdamW's options are Adam's; its decay is decoupled.
+            o = optimizer.options
+            optimizer = AdamWOptions(o.lr, betas=o.betas, eps=o.eps,
+                                     weight_decay=o.weight_decay)
+        elif isinstance(optimizer, (SGD, Adam)):
             optimizer = optimizer.options
-        if not isinstance(optimizer, (SGDOptions, AdamOptions)):
+        if not isinstance(optimizer, (SGDOptions, AdamOptions, AdamWOptions)):
             raise TypeError(
-                "TrainStep: expected SGDOptions, AdamOptions, SGD or Adam, got %s"
-                % type(optimizer).__name__)
+                "TrainStep: expected SGDOptions, AdamOptions, AdamWOptions, "
+                "SGD, Adam or AdamW, got %s" % type(optimizer).__name__)
         self._step = _jit.TrainStep(loss_fn, optimizer, name, assume_pure)
 
     def __call__(self, *inputs):

@@ -8,6 +8,8 @@ of tensors, e.g. ``model.parameters()``. ``SGDOptions`` and
 ``AdamOptions`` hold the same options for ``adjit.jit.TrainStep``.
 """
 
-from ._adjit.optim import Optimizer, SGD, Adam, AdamW, SGDOptions, AdamOptions  # noqa: F401
+from ._adjit.optim import (  # noqa: F401
+    Optimizer, SGD, Adam, AdamW, SGDOptions, AdamOptions, AdamWOptions)
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "SGDOptions", "AdamOptions"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "SGDOptions", "AdamOptions",
+           "AdamWOptions"]

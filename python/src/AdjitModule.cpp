@@ -16,6 +16,8 @@ PYBIND11_MODULE(_adjit, m) {
   bindFactories(m);
   bindAutograd(m);
   bindNN(m);
+  py::module_ nn = m.attr("_nn");
+  bindSequenceOps(nn, tensor);
   bindJIT(m);
   bindNumPy(m, tensor);
   bindDLPack(m, tensor);

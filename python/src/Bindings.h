@@ -34,6 +34,10 @@ void bindNN(py::module_ &m);
 /// Binds the functional ops of convolutional networks (conv, pooling, batch
 /// norm, dropout) into \p nn, and the parameter draws of the conv modules.
 void bindCNN(py::module_ &nn);
+/// Binds the Tensor methods of sequence models (gather, tril, masked_fill,
+/// split, ...) into \p tensor and their functional ops (embedding,
+/// layer_norm, gelu, attention) into \p nn.
+void bindSequenceOps(py::module_ &nn, py::class_<Tensor> &tensor);
 /// Binds jit.compile, jit.trace, jit.TrainStep and the lowering of IR text.
 void bindJIT(py::module_ &m);
 /// Binds from_numpy and Tensor.numpy.

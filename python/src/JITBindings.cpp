@@ -175,6 +175,8 @@ void adjit::python::bindJIT(py::module_ &m) {
            py::arg("options"), py::arg("name"), py::arg("assume_pure"))
       .def(py::init(&makeTrainStep<optim::AdamOptions>), py::arg("loss_fn"),
            py::arg("options"), py::arg("name"), py::arg("assume_pure"))
+      .def(py::init(&makeTrainStep<optim::AdamWOptions>), py::arg("loss_fn"),
+           py::arg("options"), py::arg("name"), py::arg("assume_pure"))
       .def("__call__", [](jit::TrainStep &step,
                           py::args args) { return step(toInputs(args)); })
       .def_property("lr", &jit::TrainStep::getLearningRate,

@@ -139,6 +139,26 @@ void adjit::python::bindNN(py::module_ &m) {
       .def_property_readonly("weight_decay", [](const optim::AdamOptions &o) {
         return o.weight_decay();
       });
+  py::class_<optim::AdamWOptions>(
+      optim, "AdamWOptions",
+      "The options of AdamW (decoupled weight decay), e.g. for "
+      "jit.TrainStep.")
+      .def(py::init([](double lr, std::pair<double, double> betas, double eps,
+                       double weightDecay) {
+             return optim::AdamWOptions(lr).betas(betas).eps(eps).weight_decay(
+                 weightDecay);
+           }),
+           py::arg("lr") = 1e-3, py::arg("betas") = std::make_pair(0.9, 0.999),
+           py::arg("eps") = 1e-8, py::arg("weight_decay") = 1e-2)
+      .def_property_readonly(
+          "lr", [](const optim::AdamWOptions &o) { return o.lr(); })
+      .def_property_readonly(
+          "betas", [](const optim::AdamWOptions &o) { return o.betas(); })
+      .def_property_readonly(
+          "eps", [](const optim::AdamWOptions &o) { return o.eps(); })
+      .def_property_readonly("weight_decay", [](const optim::AdamWOptions &o) {
+        return o.weight_decay();
+      });
   py::class_<optim::SGD, optim::Optimizer>(optim, "SGD")
       .def(py::init([](const py::iterable &params, double lr, double momentum,
                        double dampening, double weightDecay, bool nesterov) {

@@ -6,7 +6,8 @@ __all__ = [
     "mse_loss", "cross_entropy", "binary_cross_entropy_with_logits",
     "softmax", "log_softmax", "relu", "tanh", "sigmoid", "linear",
     "conv1d", "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
-    "batch_norm", "dropout", "flatten",
+    "batch_norm", "dropout", "flatten", "embedding", "one_hot", "layer_norm",
+    "gelu", "scaled_dot_product_attention",
 ]
 
 
@@ -96,3 +97,30 @@ def dropout(input, p=0.5, training=True):
 
 def flatten(input, start_dim=0, end_dim=-1):
     return input.flatten(start_dim, end_dim)
+
+
+def embedding(input, weight, padding_idx=None):
+    """The rows of weight at the int64 indices input; the padding_idx row
+    gets no gradient."""
+    return _nn.embedding(weight, input, -1 if padding_idx is None else padding_idx)
+
+
+def one_hot(tensor, num_classes=-1):
+    return _nn.one_hot(tensor, num_classes)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Normalizes over the trailing dims normalized_shape (biased variance)."""
+    return _nn.layer_norm(input, normalized_shape, weight, bias, eps)
+
+
+def gelu(input, approximate="none"):
+    """x * Phi(x), exact (erf) or with approximate="tanh"."""
+    return _nn.gelu(input, approximate)
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None,
+                                 dropout_p=0.0, is_causal=False, scale=None):
+    """softmax(q k^T * scale + mask) v; is_causal masks key j > query i."""
+    return _nn.scaled_dot_product_attention(query, key, value, attn_mask,
+                                            dropout_p, is_causal, scale)

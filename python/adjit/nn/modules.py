@@ -429,6 +429,74 @@ class Dropout(Module):
         return "p=%s" % self.p
 
 
+class Embedding(Module):
+    """A lookup table of num_embeddings rows of embedding_dim, drawn from
+    N(0, 1) as in PyTorch; the padding_idx row starts at zero and gets no
+    gradient."""
+
+    def __init__(self, num_embeddings, embedding_dim, padding_idx=None):
+        super().__init__()
+        from .._adjit import randn
+
+        if padding_idx is not None and padding_idx < 0:
+            padding_idx += num_embeddings
+        self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
+        self.padding_idx = padding_idx
+        weight = randn(num_embeddings, embedding_dim)
+        if padding_idx is not None:
+            weight[padding_idx] = 0.0
+        self.weight = Parameter(weight)
+
+    def forward(self, input):
+        return F.embedding(input, self.weight, self.padding_idx)
+
+    def extra_repr(self):
+        text = "%d, %d" % (self.num_embeddings, self.embedding_dim)
+        if self.padding_idx is not None:
+            text += ", padding_idx=%d" % self.padding_idx
+        return text
+
+
+class LayerNorm(Module):
+    """Layer normalization over the trailing dims normalized_shape, with a
+    weight of ones and a bias of zeros when elementwise_affine."""
+
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True):
+        super().__init__()
+        from .._adjit import ones, zeros
+
+        if isinstance(normalized_shape, int):
+            normalized_shape = (normalized_shape,)
+        self.normalized_shape = tuple(normalized_shape)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
+        if elementwise_affine:
+            self.weight = Parameter(ones(*self.normalized_shape))
+            self.bias = Parameter(zeros(*self.normalized_shape))
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+
+    def forward(self, input):
+        return F.layer_norm(input, self.normalized_shape, self.weight,
+                            self.bias, self.eps)
+
+    def extra_repr(self):
+        return "%s, eps=%s, elementwise_affine=%s" % (
+            self.normalized_shape, self.eps, self.elementwise_affine)
+
+
+class GELU(Module):
+    def __init__(self, approximate="none"):
+        super().__init__()
+        self.approximate = approximate
+
+    def forward(self, input):
+        return F.gelu(input, self.approximate)
+
+    def extra_repr(self):
+        return "approximate=%r" % self.approximate
+
+
 class ReLU(Module):
     def forward(self, input):
         return input.relu()
