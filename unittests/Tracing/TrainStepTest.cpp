@@ -29,6 +29,17 @@ jit::TensorFunction lossWith(std::vector<Tensor> &p) {
   };
 }
 
+/// One eager training step of `optimizer` on the MLP with `p` on (x, y);
+/// returns the loss before the update.
+Tensor eagerStep(optim::Optimizer &optimizer, std::vector<Tensor> &p,
+                 const Tensor &x, const Tensor &y) {
+  optimizer.zero_grad();
+  Tensor loss = lossWith(p)({x, y});
+  loss.backward();
+  optimizer.step();
+  return loss;
+}
+
 /// Trains the MLP for `steps` steps with the eager optimizer `Optimizer` and
 /// with a TrainStep, both from `options`, on batches of `batchSizes` rows in
 /// turn, and expects equal losses at every step and equal parameters at the
@@ -45,10 +56,7 @@ expectTrainStepMatchesEager(const Options &options, int steps,
   for (int i = 0; i < steps; ++i) {
     int64_t rows = batchSizes[i % batchSizes.size()];
     Tensor xb = x.slice(0, 0, rows), yb = y.slice(0, 0, rows);
-    optimizer.zero_grad();
-    Tensor eagerLoss = lossWith(eager)({xb, yb});
-    eagerLoss.backward();
-    optimizer.step();
+    Tensor eagerLoss = eagerStep(optimizer, eager, xb, yb);
     SCOPED_TRACE("step " + std::to_string(i));
     expectClose(step(xb, yb), eagerLoss);
   }
@@ -119,10 +127,7 @@ TEST(JitTrainStep, AdamWLearningRateChangesWithoutRecompiling) {
     double lr = 0.05 / (1 << i);
     optimizer.options().lr(lr);
     step.setLearningRate(lr);
-    optimizer.zero_grad();
-    Tensor eagerLoss = lossWith(eager)({x, y});
-    eagerLoss.backward();
-    optimizer.step();
+    Tensor eagerLoss = eagerStep(optimizer, eager, x, y);
     expectClose(step(x, y), eagerLoss);
   }
   for (size_t i = 0; i < eager.size(); ++i)
@@ -157,10 +162,7 @@ TEST(JitTrainStep, PlainSgdFollowsLearningRateChangesWithoutRecompiling) {
     // Plain SGD keeps no state, so a fresh optimizer per step is the same.
     optim::SGD optimizer(eager,
                          optim::SGDOptions(learningRate).weight_decay(0.01));
-    optimizer.zero_grad();
-    Tensor eagerLoss = lossWith(eager)({x, y});
-    eagerLoss.backward();
-    optimizer.step();
+    Tensor eagerLoss = eagerStep(optimizer, eager, x, y);
     expectClose(step(x, y), eagerLoss);
   }
   for (size_t i = 0; i < eager.size(); ++i)
