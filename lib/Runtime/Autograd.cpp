@@ -1,10 +1,12 @@
 //===- Autograd.cpp - Grad mode, backward graph and engine ----------------===//
 
 #include "AutogradImpl.h"
+#include "SliceBackwardNode.h"
 #include "adjit/Runtime/OpObserver.h"
 
 #include <algorithm>
 #include <queue>
+#include <typeinfo>
 #include <unordered_map>
 
 using namespace adjit;
@@ -87,11 +89,111 @@ std::shared_ptr<Node> gradientSink(const Tensor &t) {
   return impl->gradAccumulator;
 }
 
-struct BySequence {
-  bool operator()(Node *a, Node *b) const {
-    return a->sequenceNr() < b->sequenceNr();
+/// Dense indices of the nodes of one backward pass: an open-addressing table
+/// keyed by address. A node-based map would cost an allocation per node and a
+/// cache miss per lookup, for graphs of a node per op of a long loop.
+class NodeIndex {
+public:
+  static constexpr uint32_t kNone = UINT32_MAX;
+
+  /// The index of \p node, inserted with index \p next if it is new; the
+  /// flag is true if it was.
+  std::pair<uint32_t, bool> insert(Node *node, uint32_t next) {
+    if (2 * (size_ + 1) > slots_.size())
+      grow();
+    Slot &slot = slots_[find(node)];
+    if (slot.node)
+      return {slot.index, false};
+    slot = {node, next};
+    ++size_;
+    return {next, true};
   }
+  /// The index of \p node, or kNone.
+  uint32_t lookup(Node *node) const {
+    if (slots_.empty())
+      return kNone;
+    const Slot &slot = slots_[find(node)];
+    return slot.node ? slot.index : kNone;
+  }
+
+private:
+  struct Slot {
+    Node *node = nullptr;
+    uint32_t index = 0;
+  };
+  /// The slot holding \p node, or the empty slot where it belongs.
+  size_t find(Node *node) const {
+    size_t mask = slots_.size() - 1;
+    size_t i = static_cast<size_t>(
+        (reinterpret_cast<uint64_t>(node) * 0x9E3779B97F4A7C15ull) >> shift_);
+    while (slots_[i].node && slots_[i].node != node)
+      i = (i + 1) & mask;
+    return i;
+  }
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 64 : 2 * old.size(), Slot());
+    shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(slots_.size()));
+    for (const Slot &slot : old)
+      if (slot.node)
+        slots_[find(slot.node)] = slot;
+  }
+  std::vector<Slot> slots_;
+  size_t size_ = 0;
+  unsigned shift_ = 64;
 };
+
+/// The bookkeeping of one node during a backward pass.
+struct NodeState {
+  int deps = 0;
+  bool needed = false;
+  bool queued = false;
+  /// True if `grad` was made by the engine and nobody else holds it, so it
+  /// can be updated in place.
+  bool owned = false;
+  /// The gradient summed so far.
+  Tensor grad;
+};
+
+/// Adds \p g into the gradient \p s has summed so far. Under create_graph
+/// (grad mode on) the sum is recorded. Otherwise a gradient the engine owns
+/// is updated in place, and a new sum becomes one it owns.
+void addGradient(NodeState &s, const Tensor &g, bool createGraph) {
+  if (!s.grad.defined()) {
+    s.grad = g;
+    s.owned = false;
+    return;
+  }
+  if (!createGraph && s.owned && s.grad.sizes() == g.sizes() &&
+      s.grad.dtype() == g.dtype()) {
+    inPlaceKernel(InPlaceKind::Add, s.grad, g, 1.0);
+    return;
+  }
+  s.grad = add(s.grad, g);
+  s.owned = !createGraph;
+}
+
+/// Outside create_graph: adds \p g, the gradient of the output of the slice
+/// or select \p node, into its region of the gradient \p input has summed
+/// so far (a zero tensor of the input's shape if none), instead of building
+/// the dense zero-padded gradient. Returns false (changing nothing) if the
+/// shapes or dtypes do not allow it; the node's apply() then runs.
+bool addIntoRegion(NodeState &input, const SliceBackwardNode &node,
+                   const Tensor &g) {
+  if (!node.fitsOutput(g.sizes()))
+    return false;
+  if (!input.grad.defined()) {
+    input.grad = zeros(node.inputShape(), g.dtype());
+  } else if (input.grad.dtype() != g.dtype() ||
+             input.grad.sizes() != node.inputShape()) {
+    return false;
+  } else if (!input.owned) {
+    input.grad = clone(input.grad);
+  }
+  input.owned = true;
+  inPlaceKernel(InPlaceKind::Add, node.region(input.grad), g, 1.0);
+  return true;
+}
 
 /// Runs the backward graph from \p roots. With \p inputs, the gradients
 /// reaching them are returned instead of accumulated into leaves.
@@ -111,9 +213,8 @@ std::vector<Tensor> runBackward(const char *op,
     rootNodes.push_back(gradientSink(roots[i]));
   }
 
-  // Nodes whose incoming gradients are returned, and the input indices.
+  // The nodes whose incoming gradients are returned.
   std::vector<std::shared_ptr<Node>> inputNodes;
-  std::unordered_map<Node *, std::vector<size_t>> captures;
   if (inputs) {
     for (size_t j = 0; j < inputs->size(); ++j) {
       const Tensor &in = (*inputs)[j];
@@ -122,70 +223,92 @@ std::vector<Tensor> runBackward(const char *op,
         throw Error(std::string(op) + ": input " + std::to_string(j) +
                     " does not require grad");
       inputNodes.push_back(gradientSink(in));
-      captures[inputNodes.back().get()].push_back(j);
     }
   }
 
-  // Discover the graph (post-order) and decide which nodes must run. All
-  // per-node bookkeeping of this backward pass lives in one map.
-  struct NodeState {
-    int deps = 0;
-    bool needed = false;
-    bool queued = false;
-    Tensor grad;
-  };
-  std::unordered_map<Node *, NodeState> state;
-  state.reserve(64);
-  std::vector<Node *> postOrder;
+  // Discover the graph: number the nodes as they are found, list each one's
+  // children by number (kNone for an input that needs no gradient), and
+  // keep a post-order.
+  constexpr uint32_t kNone = NodeIndex::kNone;
+  NodeIndex index;
+  std::vector<Node *> nodes;
+  std::vector<uint32_t> firstEdge, edgeChild, postOrder;
   {
-    std::vector<std::pair<Node *, size_t>> stack;
-    for (auto &r : rootNodes)
-      if (state.try_emplace(r.get()).second)
-        stack.push_back({r.get(), 0});
+    auto visit = [&](Node *n) {
+      auto [k, inserted] = index.insert(n, static_cast<uint32_t>(nodes.size()));
+      if (inserted)
+        nodes.push_back(n);
+      return std::make_pair(k, inserted);
+    };
+    std::vector<std::pair<uint32_t, size_t>> stack;
+    for (auto &r : rootNodes) {
+      auto [k, inserted] = visit(r.get());
+      if (inserted)
+        stack.push_back({k, 0});
+    }
     while (!stack.empty()) {
-      auto &[node, idx] = stack.back();
-      const auto &next = node->next_functions();
+      auto &[k, idx] = stack.back();
+      const auto &next = nodes[k]->next_functions();
       if (idx < next.size()) {
         Node *child = next[idx++].get();
-        if (child && state.try_emplace(child).second)
-          stack.push_back({child, 0});
+        if (child) {
+          auto [c, inserted] = visit(child);
+          if (inserted)
+            stack.push_back({c, 0});
+        }
         continue;
       }
-      postOrder.push_back(node);
+      postOrder.push_back(k);
       stack.pop_back();
     }
+    firstEdge.reserve(nodes.size() + 1);
+    for (Node *n : nodes) {
+      firstEdge.push_back(static_cast<uint32_t>(edgeChild.size()));
+      for (const auto &c : n->next_functions())
+        edgeChild.push_back(c ? index.lookup(c.get()) : kNone);
+    }
+    firstEdge.push_back(static_cast<uint32_t>(edgeChild.size()));
   }
-  for (Node *n : postOrder) {
-    bool need = !inputs || captures.count(n);
-    for (const auto &c : n->next_functions())
-      if (c && state[c.get()].needed)
-        need = true;
-    state[n].needed = need;
+
+  // The input indices captured at each node reached.
+  std::unordered_map<uint32_t, std::vector<size_t>> captures;
+  for (size_t j = 0; j < inputNodes.size(); ++j) {
+    uint32_t k = index.lookup(inputNodes[j].get());
+    if (k != kNone)
+      captures[k].push_back(j);
   }
-  for (Node *n : postOrder) {
-    if (!state[n].needed)
+
+  // Decide which nodes must run, and count their dependencies.
+  std::vector<NodeState> state(nodes.size());
+  for (uint32_t k : postOrder) {
+    bool need = !inputs || captures.count(k);
+    for (uint32_t e = firstEdge[k]; e < firstEdge[k + 1] && !need; ++e)
+      need = edgeChild[e] != kNone && state[edgeChild[e]].needed;
+    state[k].needed = need;
+  }
+  for (uint32_t k : postOrder) {
+    if (!state[k].needed)
       continue;
-    for (const auto &c : n->next_functions())
-      if (c) {
-        NodeState &cs = state[c.get()];
-        if (cs.needed)
-          ++cs.deps;
-      }
+    for (uint32_t e = firstEdge[k]; e < firstEdge[k + 1]; ++e)
+      if (edgeChild[e] != kNone && state[edgeChild[e]].needed)
+        ++state[edgeChild[e]].deps;
   }
 
   {
     AutoGradMode mode(createGraph);
     for (size_t i = 0; i < roots.size(); ++i) {
-      Tensor &b = state[rootNodes[i].get()].grad;
+      Tensor &b = state[index.lookup(rootNodes[i].get())].grad;
       b = b.defined() ? add(b, rootGrads[i]) : rootGrads[i];
     }
   }
-  std::priority_queue<Node *, std::vector<Node *>, BySequence> ready;
+  // Ready nodes by sequence number, the latest first.
+  std::priority_queue<std::pair<uint64_t, uint32_t>> ready;
   for (auto &r : rootNodes) {
-    NodeState &rs = state[r.get()];
+    uint32_t k = index.lookup(r.get());
+    NodeState &rs = state[k];
     if (rs.needed && rs.deps == 0 && !rs.queued) {
       rs.queued = true;
-      ready.push(r.get());
+      ready.push({r->sequenceNr(), k});
     }
   }
 
@@ -203,42 +326,52 @@ std::vector<Tensor> runBackward(const char *op,
 
   std::vector<Tensor> results(inputs ? inputs->size() : 0);
   while (!ready.empty()) {
-    Node *node = ready.top();
+    uint32_t k = ready.top().second;
     ready.pop();
-    Tensor g = std::move(state[node].grad);
-    const auto &next = node->next_functions();
+    Node *node = nodes[k];
+    Tensor g = std::move(state[k].grad);
+    uint32_t edgesBegin = firstEdge[k], edgesEnd = firstEdge[k + 1];
     bool runIt = true;
     if (inputs) {
-      auto c = captures.find(node);
+      auto c = captures.find(k);
       if (c != captures.end())
         for (size_t j : c->second)
           results[j] = g;
       bool childNeeded = false;
-      for (const auto &ch : next)
-        if (ch && state[ch.get()].needed)
+      for (uint32_t e = edgesBegin; e < edgesEnd; ++e)
+        if (edgeChild[e] != kNone && state[edgeChild[e]].needed)
           childNeeded = true;
       runIt = childNeeded && dynamic_cast<AccumulateGrad *>(node) == nullptr;
     }
     std::vector<Tensor> outs;
     if (runIt && g.defined()) {
       AutoGradMode mode(createGraph);
-      outs = node->apply(g);
+      // A slice's gradient goes straight into its input's gradient.
+      bool added = false;
+      if (!createGraph && typeid(*node) == typeid(SliceBackwardNode) &&
+          edgesEnd == edgesBegin + 1 && edgeChild[edgesBegin] != kNone &&
+          state[edgeChild[edgesBegin]].needed)
+        added = addIntoRegion(state[edgeChild[edgesBegin]],
+                              static_cast<const SliceBackwardNode &>(*node), g);
+      if (!added)
+        outs = node->apply(g);
     }
     if (!keepGraph && runIt)
       node->releaseVariables();
-    for (size_t i = 0; i < next.size(); ++i) {
-      Node *child = next[i].get();
-      if (!child)
+    for (uint32_t e = edgesBegin; e < edgesEnd; ++e) {
+      uint32_t c = edgeChild[e];
+      if (c == kNone)
         continue;
-      NodeState &cs = state[child];
+      NodeState &cs = state[c];
       if (!cs.needed)
         continue;
+      size_t i = e - edgesBegin;
       if (i < outs.size() && outs[i].defined()) {
         AutoGradMode mode(createGraph);
-        cs.grad = cs.grad.defined() ? add(cs.grad, outs[i]) : outs[i];
+        addGradient(cs, outs[i], createGraph);
       }
       if (--cs.deps == 0)
-        ready.push(child);
+        ready.push({nodes[c]->sequenceNr(), c});
     }
   }
 

@@ -1,11 +1,25 @@
 //===- ShapeOps.cpp - Views, reshapes, cat, copies and conversions --------===//
 
 #include "AutogradImpl.h"
+#include "SliceBackwardNode.h"
 #include "adjit/Runtime/OpObserver.h"
 
 #include <algorithm>
 
 using namespace adjit;
+
+namespace {
+/// Makes \p out, a slice or select of \p input, the output of its backward
+/// node.
+void recordSliceBackward(const Tensor &out, const Tensor &input, int64_t dim,
+                         int64_t start, int64_t end, int64_t step,
+                         bool selects) {
+  auto node = std::make_shared<SliceBackwardNode>(input.sizes(), dim, start,
+                                                  end, step, selects);
+  setNextEdges(*node, {&input});
+  out.unsafeGetImpl()->gradFn = std::move(node);
+}
+} // namespace
 
 Tensor adjit::sum_to(const Tensor &a, const Shape &shape) {
   checkDefined("sum_to", a);
@@ -130,14 +144,8 @@ Tensor adjit::slice(const Tensor &a, int64_t dim, std::optional<int64_t> start,
   strides[d] *= step;
   Tensor out = makeView(a, std::move(shape), std::move(strides),
                         impl.offset + s * impl.strides[d]);
-  if (shouldRecord(a)) {
-    Shape in = impl.shape;
-    recordOp(out, "SliceBackward0", {&a}, {},
-             [in, d, s, e, step](const Tensor &g, const std::vector<Tensor> &,
-                                 const Node &) -> std::vector<Tensor> {
-               return {slice_backward(g, in, d, s, e, step)};
-             });
-  }
+  if (shouldRecord(a))
+    recordSliceBackward(out, a, d, s, e, step, /*selects=*/false);
   return out;
 }
 
@@ -187,14 +195,8 @@ Tensor adjit::select(const Tensor &a, int64_t dim, int64_t index) {
   strides.erase(strides.begin() + d);
   Tensor out = makeView(a, std::move(shape), std::move(strides),
                         impl.offset + i * impl.strides[d]);
-  if (shouldRecord(a)) {
-    Shape in = impl.shape;
-    recordOp(out, "SelectBackward0", {&a}, {},
-             [in, d, i](const Tensor &g, const std::vector<Tensor> &,
-                        const Node &) -> std::vector<Tensor> {
-               return {slice_backward(unsqueeze(g, d), in, d, i, i + 1, 1)};
-             });
-  }
+  if (shouldRecord(a))
+    recordSliceBackward(out, a, d, i, i + 1, 1, /*selects=*/true);
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include "adjit/Tensor.h"
 
 #include <array>
+#include <cstddef>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -39,7 +40,10 @@ struct Storage {
   /// The owner of external memory (from_blob); null if the storage owns data.
   std::shared_ptr<void> owner;
   /// Small tensors (scalars, short vectors) live inline, saving a malloc.
-  alignas(64) char inlineData[64];
+  /// Aligned as malloc aligns (as small buffers are, see Allocator.cpp): a
+  /// stricter alignment would make every Storage an aligned allocation, and
+  /// those are slow once many tensors are alive (a recorded graph).
+  alignas(alignof(std::max_align_t)) char inlineData[64];
 };
 
 namespace detail {

@@ -272,6 +272,69 @@ TEST(AutogradTest, GradientsThroughViewsAndBroadcasts) {
   expectTensor(b.grad(), {3}, {4, 4, 4});
 }
 
+TEST(AutogradTest, SlicesOfOneTensorAccumulateIntoItsGradient) {
+  Tensor x = arange(12, dtype(kFloat64)).view({3, 4}).requires_grad_();
+  auto loss = [&] {
+    return (x[0] * 1.0).sum() + (x[1] * 2.0).sum() +
+           (x.slice(1, 1, 3) * 3.0).sum() + (x.slice(1, 0, 4, 2) * 4.0).sum() +
+           (x.select(1, -1) * 5.0).sum() +
+           (x.narrow(0, 1, 2) * x.narrow(0, 1, 2)).sum();
+  };
+  std::vector<double> expected(12);
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 4; ++j)
+      expected[i * 4 + j] = (i == 0 ? 1 : 0) + (i == 1 ? 2 : 0) +
+                            (j == 1 || j == 2 ? 3 : 0) + (j % 2 == 0 ? 4 : 0) +
+                            (j == 3 ? 5 : 0) + (i >= 1 ? 2.0 * (i * 4 + j) : 0);
+  Tensor l = loss();
+  l.backward(Tensor(), /*retainGraph=*/true);
+  expectTensor(x.grad(), {3, 4}, expected, 0);
+  // A second backward accumulates into .grad; autograd::grad leaves it alone.
+  l.backward();
+  std::vector<double> twice = expected;
+  for (double &v : twice)
+    v *= 2;
+  expectTensor(x.grad(), {3, 4}, twice, 0);
+  expectTensor(autograd::grad({loss()}, {x})[0], {3, 4}, expected, 0);
+  expectTensor(x.grad(), {3, 4}, twice, 0);
+}
+
+TEST(AutogradTest, SliceGradientsLeaveGivenGradientsUntouched) {
+  // A view's gradient aliases the gradient given for it; the slices' gradients
+  // are added into a copy, whether they arrive before or after it.
+  for (bool viewFirst : {true, false}) {
+    Tensor x = tensor({1, 2, 3}, dtype(kFloat64).requires_grad(true));
+    Tensor viewed, selected, sliced;
+    if (viewFirst)
+      viewed = x.view({3});
+    selected = x.select(0, 1);
+    sliced = x.slice(0, 0, 2);
+    if (!viewFirst)
+      viewed = x.view({3});
+    Tensor g = tensor({1, 2, 3}, kFloat64);
+    autograd::backward(
+        {viewed, selected, sliced},
+        {g, scalar_tensor(10, kFloat64), tensor({100, 200}, kFloat64)});
+    expectTensor(x.grad(), {3}, {101, 212, 3}, 0);
+    expectTensor(g, {3}, {1, 2, 3}, 0);
+    std::vector<Tensor> grads = autograd::grad(
+        {viewed, sliced}, {x}, {g, tensor({100, 200}, kFloat64)});
+    expectTensor(grads[0], {3}, {101, 202, 3}, 0);
+    expectTensor(g, {3}, {1, 2, 3}, 0);
+  }
+}
+
+TEST(AutogradTest, GradOfASliceOutputAndItsInput) {
+  Tensor x = tensor({1, 2, 3}, dtype(kFloat64).requires_grad(true));
+  Tensor y = x * 2.0;
+  Tensor head = y.slice(0, 0, 2);
+  Tensor loss = (head * head).sum() + y.sum();
+  std::vector<Tensor> grads = autograd::grad({loss}, {head, y, x});
+  expectTensor(grads[0], {2}, {4, 8}, 0);
+  expectTensor(grads[1], {3}, {5, 9, 1}, 0);
+  expectTensor(grads[2], {3}, {10, 18, 2}, 0);
+}
+
 TEST(AutogradTest, MixedPrecisionGradientKeepsLeafDtype) {
   Tensor a = tensor({1, 2}, requires_grad());
   Tensor b = tensor({3, 4}, dtype(kFloat64).requires_grad(true));

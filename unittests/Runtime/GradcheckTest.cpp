@@ -211,6 +211,16 @@ TEST_F(GradcheckTest, ShapeOps) {
       {x});
   checkFirstAndSecondOrder([](auto &v) { return v[0].slice(2, 1, 4, 2); }, {x});
   checkFirstAndSecondOrder([](auto &v) { return v[0].select(1, -1); }, {x});
+  // Many slices and selects of one tensor: their gradients accumulate into
+  // one buffer (first order) or as dense tensors (create_graph).
+  checkFirstAndSecondOrder(
+      [](auto &v) {
+        Tensor a = v[0];
+        return a.select(1, 0) * a.select(1, 2) + a.slice(1, 1, 3).sum({1}) +
+               (a.slice(2, 0, 4, 3).sum({1, 2}) * a.narrow(1, 0, 1).sum({1, 2}))
+                   .unsqueeze(1);
+      },
+      {x});
   checkFirstAndSecondOrder([](auto &v) { return v[0][1]; }, {x});
   checkFirstAndSecondOrder([](auto &v) { return v[0].unsqueeze(1); }, {x});
   checkFirstAndSecondOrder(

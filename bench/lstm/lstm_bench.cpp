@@ -1,0 +1,164 @@
+//===- lstm_bench.cpp - ADBench LSTM: eager adjit beside PyTorch ----------===//
+//
+// Times the ADBench LSTM objective (f64) and its gradient with the eager API
+// (examples/adbench), on lstm_l2_c1024 and lstm_l4_c4096, and the same model
+// in PyTorch (lstm_torch.py, 1 thread) in the same run: the objective alone
+// (no graph recorded), the gradient (the recorded objective and backward()),
+// and their ratio, ADBench's figure of merit. Times are the thread's CPU time
+// (the median of several runs), which a loaded machine disturbs less than
+// wall time. The PyTorch column is left out
+// when python3 cannot import torch.
+//
+// Usage: adjit-bench-lstm [--samples N] [--no-torch] [FILE...]
+//
+//===----------------------------------------------------------------------===//
+
+#include "LstmObjective.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace adjit;
+using namespace adjit::adbench;
+
+namespace {
+
+/// CPU seconds of the calling thread: the machine is shared, and on a
+/// loaded one wall time measures the neighbours.
+double threadSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) +
+         1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+/// The median thread CPU time of \p samples runs of \p run, after one warm-up.
+template <typename Run> double medianSeconds(Run run, int samples) {
+  run();
+  std::vector<double> times;
+  for (int i = 0; i < samples; ++i) {
+    double start = threadSeconds();
+    run();
+    times.push_back(threadSeconds() - start);
+  }
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
+struct Timing {
+  double loss = 0, objective = 0, gradient = 0;
+};
+
+Timing timeAdjit(const std::string &path, int samples) {
+  LstmTensors t = lstmTensors(readLstmInstance(path));
+  Timing r;
+  auto objective = [&] {
+    NoGradGuard noGrad;
+    return lstmObjective(t.mainParams, t.extraParams, t.state, t.sequence);
+  };
+  r.loss = objective().item();
+  r.objective = medianSeconds([&] { objective(); }, samples);
+  r.gradient = medianSeconds(
+      [&] {
+        t.mainParams.mutable_grad() = Tensor();
+        t.extraParams.mutable_grad() = Tensor();
+        lstmObjective(t.mainParams, t.extraParams, t.state, t.sequence)
+            .backward();
+      },
+      samples);
+  return r;
+}
+
+/// Runs lstm_torch.py on \p paths; returns its timings by path, or an empty
+/// map (with the reason printed) if PyTorch is not available.
+std::map<std::string, Timing> timeTorch(const std::vector<std::string> &paths,
+                                        int samples) {
+  std::string python =
+      std::getenv("PYTHON") ? std::getenv("PYTHON") : "/usr/bin/python3";
+  std::string command = "'" + python +
+                        "' '" ADJIT_BENCH_LSTM_TORCH_SCRIPT "' " +
+                        std::to_string(samples);
+  for (const std::string &p : paths)
+    command += " '" + p + "'";
+  command += " 2>&1";
+  std::map<std::string, Timing> timings;
+  FILE *pipe = popen(command.c_str(), "r");
+  if (!pipe) {
+    std::printf("PyTorch column skipped: cannot run %s\n", python.c_str());
+    return timings;
+  }
+  char line[4096];
+  while (std::fgets(line, sizeof line, pipe)) {
+    std::istringstream in(line);
+    std::string tag, path;
+    Timing r;
+    if (in >> tag >> path >> r.loss >> r.objective >> r.gradient &&
+        tag == "torch")
+      timings[path] = r;
+    else
+      std::printf("PyTorch column: %s", line);
+  }
+  pclose(pipe);
+  return timings;
+}
+
+std::string baseName(const std::string &path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  int samples = 5;
+  bool torch = true;
+  std::vector<std::string> paths;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--samples") && i + 1 < argc)
+      samples = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--no-torch"))
+      torch = false;
+    else
+      paths.push_back(argv[i]);
+  }
+  if (paths.empty())
+    for (const char *name :
+         {"lstm_lstm_l2_c1024.txt", "lstm_lstm_l4_c4096.txt"})
+      paths.push_back(std::string(ADJIT_ADBENCH_DIR) + "/" + name);
+
+  std::map<std::string, Timing> adjit;
+  for (const std::string &p : paths)
+    adjit[p] = timeAdjit(p, samples);
+  std::map<std::string, Timing> pytorch;
+  if (torch)
+    pytorch = timeTorch(paths, samples);
+
+  std::printf(
+      "ADBench LSTM, f64, 1 thread, median CPU time of %d runs; "
+      "objective without a graph, gradient = recorded objective + backward()\n",
+      samples);
+  std::printf("%-24s %12s %12s %7s   %12s %12s %7s   %s\n", "instance",
+              "adjit obj ms", "adjit grad", "ratio", "torch obj ms",
+              "torch grad", "ratio", "loss (adjit / torch)");
+  for (const std::string &p : paths) {
+    const Timing &a = adjit[p];
+    std::printf("%-24s %12.2f %12.2f %7.2f", baseName(p).c_str(),
+                a.objective * 1e3, a.gradient * 1e3, a.gradient / a.objective);
+    auto t = pytorch.find(p);
+    if (t == pytorch.end()) {
+      std::printf("   %12s %12s %7s   %.10f\n", "-", "-", "-", a.loss);
+      continue;
+    }
+    const Timing &b = t->second;
+    std::printf("   %12.2f %12.2f %7.2f   %.10f / %.10f\n", b.objective * 1e3,
+                b.gradient * 1e3, b.gradient / b.objective, a.loss, b.loss);
+  }
+  return 0;
+}
