@@ -1,12 +1,13 @@
 //===- Allocator.cpp - Caching allocator of tensor buffers ----------------===//
 //
 // Tensor buffers of 256 bytes and more are recycled by size instead of being
-// returned to malloc: a training loop allocates the same sizes every step,
-// fresh large allocations cost an mmap and a page fault per page, and
-// mid-sized ones fragment malloc's heap.
+// returned to malloc (smaller ones come from SmallObjectPool): a training loop
+// allocates the same sizes every step, fresh large allocations cost an mmap and
+// a page fault per page, and mid-sized ones fragment malloc's heap.
 //
 //===----------------------------------------------------------------------===//
 
+#include "SmallObjectPool.h"
 #include "TensorImpl.h"
 
 #include <mutex>
@@ -55,10 +56,12 @@ void *adjit::allocateBuffer(size_t nbytes) {
       return p;
     }
   }
-  // Small buffers use malloc's 16-byte alignment, which is cheaper than an
-  // aligned allocation when many small tensors are alive.
-  void *p =
-      size < kCachedMin ? std::malloc(size) : std::aligned_alloc(64, size);
+  // Small buffers come from the per-thread lists of small objects, with
+  // malloc's 16-byte alignment, which is cheaper than an aligned allocation
+  // when many small tensors are alive.
+  if (size < kCachedMin)
+    return allocateSmallObject(size);
+  void *p = std::aligned_alloc(64, size);
   if (!p)
     throw Error("empty: out of memory allocating " + std::to_string(nbytes) +
                 " bytes");
@@ -66,8 +69,15 @@ void *adjit::allocateBuffer(size_t nbytes) {
 }
 
 void adjit::freeBuffer(void *data, size_t nbytes) {
+  // As free(): a storage over no memory (from_blob of no elements) has none.
+  if (!data)
+    return;
   size_t size = roundedSize(nbytes);
-  if (size >= kCachedMin) {
+  if (size < kCachedMin) {
+    freeSmallObject(data, size);
+    return;
+  }
+  {
     BufferCache &c = cache();
     std::lock_guard<std::mutex> lock(c.mutex);
     if (c.cachedBytes + size <= kCacheLimit) {

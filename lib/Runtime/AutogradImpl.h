@@ -3,6 +3,7 @@
 #ifndef ADJIT_LIB_RUNTIME_AUTOGRADIMPL_H
 #define ADJIT_LIB_RUNTIME_AUTOGRADIMPL_H
 
+#include "SmallObjectPool.h"
 #include "TensorImpl.h"
 
 #include <string>
@@ -53,8 +54,9 @@ template <typename Fn>
 void recordOp(const Tensor &out, const char *name,
               std::initializer_list<const Tensor *> inputs,
               std::vector<SavedVariable> saved, Fn &&fn) {
-  auto node = std::make_shared<FunctionNode<std::decay_t<Fn>>>(
-      name, std::move(saved), std::forward<Fn>(fn));
+  auto node = std::allocate_shared<FunctionNode<std::decay_t<Fn>>>(
+      SmallObjectAllocator<FunctionNode<std::decay_t<Fn>>>(), name,
+      std::move(saved), std::forward<Fn>(fn));
   setNextEdges(*node, inputs);
   out.unsafeGetImpl()->gradFn = std::move(node);
 }
@@ -64,8 +66,9 @@ template <typename Fn>
 void recordOpList(const Tensor &out, const char *name,
                   const std::vector<Tensor> &inputs,
                   std::vector<SavedVariable> saved, Fn &&fn) {
-  auto node = std::make_shared<FunctionNode<std::decay_t<Fn>>>(
-      name, std::move(saved), std::forward<Fn>(fn));
+  auto node = std::allocate_shared<FunctionNode<std::decay_t<Fn>>>(
+      SmallObjectAllocator<FunctionNode<std::decay_t<Fn>>>(), name,
+      std::move(saved), std::forward<Fn>(fn));
   setNextEdges(*node, inputs);
   out.unsafeGetImpl()->gradFn = std::move(node);
 }

@@ -2,6 +2,7 @@
 
 #include "AutogradImpl.h"
 #include "EagerRuleBuilder.h"
+#include "ScalarRuleBuilder.h"
 #include "adjit/Runtime/OpObserver.h"
 #include "adjit/Semantics/ScalarFunctions.h"
 
@@ -199,6 +200,30 @@ template <typename Body> Tensor unaryForward(const Tensor &a, Body body) {
   return out;
 }
 
+/// The vector-Jacobian product of the unary primitive `Derivative` for the
+/// gradient \p g of body(\p x), evaluated element by element (x is f32 or
+/// f64, g of its dtype and shape): the values of the decomposed formula,
+/// without its intermediate tensors.
+template <typename Derivative, typename Body>
+Tensor unaryVjpPerElement(const Tensor &g, const Tensor &x, Body body) {
+  Tensor out = makeEmpty(x.sizes(), x.dtype());
+  auto run = [&](auto zero) {
+    using T = decltype(zero);
+    ScalarRuleBuilder<T> builder;
+    binaryKernel<T, T>(*out.unsafeGetImpl(), *g.unsafeGetImpl(),
+                       *x.unsafeGetImpl(), [&](T gv, T xv) {
+                         T r = Derivative::usesResult ? static_cast<T>(body(xv))
+                                                      : T(0);
+                         return Derivative::vjp(builder, gv, xv, r);
+                       });
+  };
+  if (x.dtype() == Dtype::Float32)
+    run(float());
+  else
+    run(double());
+  return out;
+}
+
 enum class UnaryResult { Float, Same };
 
 /// A unary primitive of Ops.def: converts integer inputs of Float ops to
@@ -217,8 +242,13 @@ Tensor unaryOp(const char *op, const char *nodeName, UnaryResult result,
   if (!shouldRecord(a))
     return out;
   recordOp(out, nodeName, {&a}, {SavedVariable(a)},
-           [forward](const Tensor &g, const std::vector<Tensor> &s,
-                     const Node &) -> std::vector<Tensor> {
+           [forward, body](const Tensor &g, const std::vector<Tensor> &s,
+                           const Node &) -> std::vector<Tensor> {
+             // Without create_graph: the same formula in one pass.
+             if (!GradMode::is_enabled() && g.numel() > 0 &&
+                 g.sizes() == s[0].sizes() && g.dtype() == s[0].dtype() &&
+                 s[0].is_floating_point())
+               return {unaryVjpPerElement<Derivative>(g, s[0], body)};
              EagerRuleBuilder builder;
              // The result, recomputed differentiably for create_graph.
              Tensor r = Derivative::usesResult ? forward(s[0]) : Tensor();

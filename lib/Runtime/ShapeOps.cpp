@@ -14,8 +14,9 @@ namespace {
 void recordSliceBackward(const Tensor &out, const Tensor &input, int64_t dim,
                          int64_t start, int64_t end, int64_t step,
                          bool selects) {
-  auto node = std::make_shared<SliceBackwardNode>(input.sizes(), dim, start,
-                                                  end, step, selects);
+  auto node = std::allocate_shared<SliceBackwardNode>(
+      SmallObjectAllocator<SliceBackwardNode>(), input.sizes(), dim, start, end,
+      step, selects);
   setNextEdges(*node, {&input});
   out.unsafeGetImpl()->gradFn = std::move(node);
 }

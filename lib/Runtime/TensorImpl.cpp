@@ -1,6 +1,7 @@
 //===- TensorImpl.cpp - Storage, shape helpers and tensor queries ---------===//
 
 #include "TensorImpl.h"
+#include "SmallObjectPool.h"
 #include "adjit/Runtime/OpObserver.h"
 
 #include <cstring>
@@ -159,9 +160,11 @@ Tensor adjit::makeEmpty(const Shape &shape, Dtype dtype) {
                                 shapeToString(shape) +
                                 " that the trace would not record")
                                    .c_str());
-  auto impl = std::make_shared<TensorImpl>();
+  auto impl =
+      std::allocate_shared<TensorImpl>(SmallObjectAllocator<TensorImpl>());
   impl->numel = numelOf(shape);
-  impl->storage = std::make_shared<Storage>(static_cast<size_t>(nbytes));
+  impl->storage = std::allocate_shared<Storage>(SmallObjectAllocator<Storage>(),
+                                                static_cast<size_t>(nbytes));
   impl->shape = shape;
   impl->strides = contiguousStrides(shape);
   impl->dtype = dtype;
@@ -171,7 +174,8 @@ Tensor adjit::makeEmpty(const Shape &shape, Dtype dtype) {
 Tensor adjit::makeView(const Tensor &base, Shape shape, Shape strides,
                        int64_t offset) {
   const TensorImpl &b = *base.unsafeGetImpl();
-  auto impl = std::make_shared<TensorImpl>();
+  auto impl =
+      std::allocate_shared<TensorImpl>(SmallObjectAllocator<TensorImpl>());
   impl->storage = b.storage;
   impl->numel = numelOf(shape);
   impl->shape = std::move(shape);

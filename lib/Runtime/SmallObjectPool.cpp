@@ -1,0 +1,83 @@
+//===- SmallObjectPool.cpp - Per-thread free lists of small objects -------===//
+
+#include "SmallObjectPool.h"
+
+#include <cstdint>
+
+using namespace adjit;
+
+namespace {
+
+/// Sizes are rounded up to granules; blocks of up to kClasses - 1 granules
+/// are kept.
+constexpr size_t kGranule = alignof(std::max_align_t);
+constexpr size_t kClasses = 40;
+/// At most this many bytes wait in one thread's lists; more go back to
+/// malloc.
+constexpr size_t kThreadLimit = size_t(64) << 20;
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+// Sanitizers see each object's lifetime only through malloc and free.
+constexpr bool kPooling = false;
+#else
+constexpr bool kPooling = true;
+#endif
+
+struct FreeBlock {
+  FreeBlock *next;
+};
+
+/// One thread's lists. Trivially destructible, so that blocks freed during
+/// the thread's exit (after Drain ran) still find `closed`.
+struct Lists {
+  FreeBlock *heads[kClasses];
+  size_t bytes;
+  bool closed;
+};
+thread_local Lists lists;
+
+/// Returns the thread's blocks to malloc when it exits.
+struct Drain {
+  Drain() noexcept {}
+  ~Drain() {
+    for (FreeBlock *&head : lists.heads)
+      while (FreeBlock *b = head) {
+        head = b->next;
+        ::operator delete(b);
+      }
+    lists.bytes = 0;
+    lists.closed = true;
+  }
+};
+thread_local Drain drain;
+
+size_t sizeClass(size_t nbytes) { return (nbytes + kGranule - 1) / kGranule; }
+
+} // namespace
+
+void *adjit::allocateSmallObject(size_t nbytes) {
+  size_t c = sizeClass(nbytes);
+  if (!kPooling || c >= kClasses)
+    return ::operator new(nbytes);
+  if (FreeBlock *b = lists.heads[c]) {
+    lists.heads[c] = b->next;
+    lists.bytes -= c * kGranule;
+    return b;
+  }
+  // Constructs this thread's Drain, so its lists are emptied at exit.
+  static_cast<void>(&drain);
+  return ::operator new(c *kGranule);
+}
+
+void adjit::freeSmallObject(void *block, size_t nbytes) {
+  size_t c = sizeClass(nbytes);
+  if (!kPooling || c >= kClasses || lists.closed ||
+      lists.bytes + c * kGranule > kThreadLimit) {
+    ::operator delete(block);
+    return;
+  }
+  auto *b = static_cast<FreeBlock *>(block);
+  b->next = lists.heads[c];
+  lists.heads[c] = b;
+  lists.bytes += c * kGranule;
+}
