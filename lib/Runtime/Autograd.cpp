@@ -228,44 +228,39 @@ std::vector<Tensor> runBackward(const char *op,
 
   // Discover the graph: number the nodes as they are found, list each one's
   // children by number (kNone for an input that needs no gradient), and
-  // keep a post-order.
+  // keep a post-order. Each node's edges are read once, when it is reached.
   constexpr uint32_t kNone = NodeIndex::kNone;
   NodeIndex index;
   std::vector<Node *> nodes;
   std::vector<uint32_t> firstEdge, edgeChild, postOrder;
   {
+    std::vector<std::pair<uint32_t, size_t>> stack;
+    // Numbers \p n; a new node gets its edges' slots and is pushed.
     auto visit = [&](Node *n) {
       auto [k, inserted] = index.insert(n, static_cast<uint32_t>(nodes.size()));
-      if (inserted)
+      if (inserted) {
         nodes.push_back(n);
-      return std::make_pair(k, inserted);
-    };
-    std::vector<std::pair<uint32_t, size_t>> stack;
-    for (auto &r : rootNodes) {
-      auto [k, inserted] = visit(r.get());
-      if (inserted)
+        firstEdge.push_back(static_cast<uint32_t>(edgeChild.size()));
+        edgeChild.resize(edgeChild.size() + n->next_functions().size(), kNone);
         stack.push_back({k, 0});
-    }
+      }
+      return k;
+    };
+    for (auto &r : rootNodes)
+      visit(r.get());
     while (!stack.empty()) {
-      auto &[k, idx] = stack.back();
+      auto [k, idx] = stack.back();
       const auto &next = nodes[k]->next_functions();
       if (idx < next.size()) {
-        Node *child = next[idx++].get();
-        if (child) {
-          auto [c, inserted] = visit(child);
-          if (inserted)
-            stack.push_back({c, 0});
+        ++stack.back().second;
+        if (Node *child = next[idx].get()) {
+          uint32_t c = visit(child);
+          edgeChild[firstEdge[k] + idx] = c;
         }
         continue;
       }
       postOrder.push_back(k);
       stack.pop_back();
-    }
-    firstEdge.reserve(nodes.size() + 1);
-    for (Node *n : nodes) {
-      firstEdge.push_back(static_cast<uint32_t>(edgeChild.size()));
-      for (const auto &c : n->next_functions())
-        edgeChild.push_back(c ? index.lookup(c.get()) : kNone);
     }
     firstEdge.push_back(static_cast<uint32_t>(edgeChild.size()));
   }

@@ -14,7 +14,7 @@ constexpr size_t kGranule = alignof(std::max_align_t);
 constexpr size_t kClasses = 40;
 /// At most this many bytes wait in one thread's lists; more go back to
 /// malloc.
-constexpr size_t kThreadLimit = size_t(64) << 20;
+constexpr size_t kThreadLimit = size_t(32) << 20;
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 // Sanitizers see each object's lifetime only through malloc and free.
