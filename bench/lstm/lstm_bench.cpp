@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
@@ -117,7 +118,7 @@ std::string baseName(const std::string &path) {
 } // namespace
 
 int main(int argc, char **argv) {
-  int samples = 5;
+  int samples = 3;
   bool torch = true;
   std::vector<std::string> paths;
   for (int i = 1; i < argc; ++i) {
@@ -133,6 +134,13 @@ int main(int argc, char **argv) {
          {"lstm_lstm_l2_c1024.txt", "lstm_lstm_l4_c4096.txt"})
       paths.push_back(std::string(ADJIT_ADBENCH_DIR) + "/" + name);
 
+  for (const std::string &p : paths)
+    if (!std::ifstream(p)) {
+      std::printf("ADBench data not found: %s; skipped (configure with "
+                  "-DADJIT_ADBENCH_DIR=...)\n",
+                  p.c_str());
+      return 0;
+    }
   std::map<std::string, Timing> adjit;
   for (const std::string &p : paths)
     adjit[p] = timeAdjit(p, samples);

@@ -358,8 +358,9 @@ Tensor adjit::cat(const std::vector<Tensor> &tensors, int64_t dim) {
   std::vector<int64_t> offsets;
   int64_t off = 0;
   bool record = false;
+  Tensor untracked = out.detach();
   for (const Tensor &t : inputs) {
-    Tensor region = slice(out.detach(), d, off, off + t.size(d));
+    Tensor region = slice(untracked, d, off, off + t.size(d));
     copyData(*region.unsafeGetImpl(), *t.unsafeGetImpl());
     offsets.push_back(off);
     off += t.size(d);
