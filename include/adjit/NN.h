@@ -209,8 +209,11 @@ enum class Reduction { Mean, Sum, None };
 /// Mean (or sum) of squared differences; shapes must match.
 Tensor mse_loss(const Tensor &input, const Tensor &target,
                 Reduction reduction = Reduction::Mean);
-/// Cross entropy of logits [N, C] with int64 class targets [N], computed
-/// through a max-shifted log-softmax.
+/// Cross entropy of logits [N, C] (or [N, C, d...]) with int64 class
+/// targets [N] (or [N, d...]) or class probabilities, computed through a
+/// max-shifted log-softmax; targets of -100 are ignored. Weights,
+/// ignore_index and label smoothing: the overload with
+/// CrossEntropyFuncOptions (adjit/NN/CrossEntropy.h).
 Tensor cross_entropy(const Tensor &input, const Tensor &target,
                      Reduction reduction = Reduction::Mean);
 /// Binary cross entropy of logits against targets in [0, 1], computed as
