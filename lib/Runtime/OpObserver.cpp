@@ -73,10 +73,7 @@ void IndexRangeCheck::verify(const Tensor &indices) const {
       throw adjit::Error(std::string(op) + ": " + what + " " +
                          std::to_string(data[i]) + " at position " +
                          std::to_string(i) + " is out of bounds for " +
-                         std::to_string(bound) + " " + unit +
-                         (ignored ? " (ignored index " +
-                                        std::to_string(*ignored) + ")"
-                                  : std::string()));
+                         std::to_string(bound) + " " + unit);
 }
 
 void adjit::runtime::writeState(const char *op, const Tensor &target,

@@ -194,11 +194,11 @@ TEST(CrossEntropyTest, Errors) {
   F::CrossEntropyFuncOptions options;
   EXPECT_ADJIT_ERROR(F::cross_entropy(x, ints({0, 3}, {2}), options),
                      "cross_entropy: target 3 at position 1 is out of bounds "
-                     "for 3 classes (ignored index -100)");
+                     "for 3 classes");
   EXPECT_ADJIT_ERROR(
       F::cross_entropy(x, ints({-1, 0}, {2}), options.ignore_index(3)),
-      "cross_entropy: target -1 at position 0 is out of bounds for 3 classes "
-      "(ignored index 3)");
+      "cross_entropy: target -1 at position 0 is out of bounds for 3 "
+      "classes");
   EXPECT_ADJIT_ERROR(F::cross_entropy(x, ints({0, 1, 2}, {3}), options),
                      "cross_entropy: expected logits [N, C, d...] (or [C]) "
                      "with class targets [N, d...] (or []) or probabilities "
