@@ -232,4 +232,40 @@ TEST(SequenceOpsJit, CrossEntropyChecksTargetsButNotTheIgnoredOne) {
   test::expectClose(w.grad(), kept.grad());
 }
 
+TEST(SequenceOpsJit, EinsumDiagAndDiagEmbed) {
+  expectCompiledAsEager({{2, 3, 4}, {2, 4, 3}, {3}}, [](auto &p) {
+    return weigh(einsum("bij,bjk->kib", {p[0], p[1]})) +
+           weigh(einsum("bij,bji->b", {p[0], p[1]})) +
+           weigh(einsum("ijk,j->ki", {p[0], p[2]})) +
+           weigh(einsum("i,j", {p[2], p[2]})) + weigh(einsum("ijk->kj", {p[0]}));
+  });
+  expectCompiledAsEager({{3, 4}, {3}, {2, 3}}, [](auto &p) {
+    return weigh(diag(p[0], 1) * diag(p[0], -1).sum()) +
+           weigh(diag(p[1] * p[1], -1)) + weigh(diag_embed(p[2], 1)) +
+           weigh(diag_embed(p[2], -1, 0, 2) * p[0].sum());
+  });
+}
+
+TEST(SequenceOpsJit, Int64ArangeAsAnIndex) {
+  // An int64 arange is a constant of the trace, which the indexing ops take
+  // without a per-call check.
+  expectCompiledAsEager({{6, 3}}, [](auto &p) {
+    Tensor even = arange(0, 6, 2, kInt64);
+    return weigh(p[0].index_select(0, even)) +
+           weigh(embedding(p[0], arange(2, 5, 1, kLong))) +
+           weigh(p[0].index_select(1, arange(2, -1, -1, kInt64)));
+  });
+  // An index computed from it inside the function is not a constant.
+  Tensor x = ones({6, 3});
+  jit::CompiledFunction gatherRows = jit::compile(
+      [&](const std::vector<Tensor> &) {
+        return x.gather(0, arange(3, kInt64).reshape({3, 1})).sum();
+      },
+      "computed_index");
+  EXPECT_NE(test::errorOf([&] { gatherRows(std::vector<Tensor>{}); })
+                .find("gather: the index indices (shape [3, 1]) are computed "
+                      "inside the traced function"),
+            std::string::npos);
+}
+
 } // namespace
