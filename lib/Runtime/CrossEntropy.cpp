@@ -10,8 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "TensorImpl.h"
 #include "adjit/NN/CrossEntropy.h"
+#include "TensorImpl.h"
 #include "adjit/Runtime/OpObserver.h"
 
 using namespace adjit;
@@ -102,9 +102,9 @@ Tensor batchedLoss(const Tensor &input, const Tensor &target,
 }
 } // namespace
 
-Tensor adjit::nn::functional::cross_entropy(
-    const Tensor &input, const Tensor &target,
-    const CrossEntropyFuncOptions &options) {
+Tensor
+adjit::nn::functional::cross_entropy(const Tensor &input, const Tensor &target,
+                                     const CrossEntropyFuncOptions &options) {
   checkDefined(kOp, input);
   checkDefined(kOp, target);
   if (!input.is_floating_point())

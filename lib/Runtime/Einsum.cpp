@@ -156,8 +156,8 @@ Tensor permuteTo(const Tensor &t, const Indices &from, const Indices &to) {
 }
 
 /// The product of the sizes of `indices` of `t` (whose indices are `of`).
-int64_t sizeProduct(const Tensor &t, const Indices &of,
-                    const Indices &indices, Shape &sizes) {
+int64_t sizeProduct(const Tensor &t, const Indices &of, const Indices &indices,
+                    Shape &sizes) {
   int64_t product = 1;
   for (char c : indices) {
     int64_t size = t.size(static_cast<int64_t>(of.find(c)));
@@ -212,11 +212,10 @@ Tensor adjit::einsum(const std::string &equation,
   int64_t n = sizeProduct(y, b, freeB, sizesB);
   Tensor lhs = permuteTo(x, a, batch + freeA + contracted);
   Tensor rhs = permuteTo(y, b, batch + contracted + freeB);
-  Tensor product =
-      batch.empty()
-          ? matmul(reshape(lhs, {m, k}), reshape(rhs, {k, n}))
-          : matmul(reshape(lhs, {batchSize, m, k}),
-                   reshape(rhs, {batchSize, k, n}));
+  Tensor product = batch.empty()
+                       ? matmul(reshape(lhs, {m, k}), reshape(rhs, {k, n}))
+                       : matmul(reshape(lhs, {batchSize, m, k}),
+                                reshape(rhs, {batchSize, k, n}));
   Shape resultSizes = batchSizes;
   resultSizes.insert(resultSizes.end(), sizesA.begin(), sizesA.end());
   resultSizes.insert(resultSizes.end(), sizesB.begin(), sizesB.end());
@@ -246,8 +245,8 @@ Tensor adjit::diag_embed(const Tensor &input, int64_t offset, int64_t dim1,
     padded = cat({input, zeros(zeroShape, input.dtype())}, -1);
   }
   Tensor source = offset >= 0 ? unsqueeze(padded, -1) : unsqueeze(padded, -2);
-  Tensor result = where(diagonalMask(m, offset), source,
-                        scalar_tensor(0, input.dtype()));
+  Tensor result =
+      where(diagonalMask(m, offset), source, scalar_tensor(0, input.dtype()));
   if (d1 == rank - 2 && d2 == rank - 1)
     return result;
   // The rows go to dim1, the columns to dim2, the batch dims keep their
@@ -269,8 +268,8 @@ Tensor adjit::diag(const Tensor &input, int64_t diagonal) {
   // flattened matrix (i (c + 1) - diagonal c below the main diagonal): a
   // slice with step c + 1.
   int64_t r = input.size(0), c = input.size(1);
-  int64_t length = diagonal >= 0 ? std::min(r, c - diagonal)
-                                 : std::min(r + diagonal, c);
+  int64_t length =
+      diagonal >= 0 ? std::min(r, c - diagonal) : std::min(r + diagonal, c);
   Tensor flat = reshape(input, {r * c});
   if (length <= 0)
     return slice(flat, 0, 0, 0);

@@ -551,8 +551,8 @@ private:
       std::vector<OpKind> all = kinds;
       all.insert(all.end(),
                  {OpKind::LayerNorm, OpKind::Gelu, OpKind::Cumsum, OpKind::Tril,
-                  OpKind::Triu, OpKind::Stack, OpKind::Repeat,
-                  OpKind::Einsum, OpKind::Diag, OpKind::DiagEmbed});
+                  OpKind::Triu, OpKind::Stack, OpKind::Repeat, OpKind::Einsum,
+                  OpKind::Diag, OpKind::DiagEmbed});
       return all;
     }();
     // Large programs chain more matrix products.
@@ -985,8 +985,8 @@ private:
             Shape{last, random.integer(1, 3)});
         if (y >= 0) {
           step.operands.push_back(y);
-          yIndices = xIndices.substr(rank - 1) +
-                     (values[y].dim() == 2 ? "m" : "");
+          yIndices =
+              xIndices.substr(rank - 1) + (values[y].dim() == 2 ? "m" : "");
           if (values[y].dim() == 2)
             all += "m";
         }

@@ -35,16 +35,16 @@ TEST(CrossEntropyTest, IgnoreIndexAndLabelSmoothingByDefinition) {
   options.ignore_index(1).label_smoothing(s);
   expectTensor(F::cross_entropy(x, t, options.reduction(F::Reduction::None)),
                {3}, {rowLoss(0, 2), 0, rowLoss(2, 0)}, 1e-12);
-  expectTensor(F::cross_entropy(x, t, options.reduction(F::Reduction::Sum)),
-               {}, {rowLoss(0, 2) + rowLoss(2, 0)}, 1e-12);
+  expectTensor(F::cross_entropy(x, t, options.reduction(F::Reduction::Sum)), {},
+               {rowLoss(0, 2) + rowLoss(2, 0)}, 1e-12);
   expectTensor(F::cross_entropy(x, t, options.reduction(F::Reduction::Mean)),
                {}, {(rowLoss(0, 2) + rowLoss(2, 0)) / 2}, 1e-12);
 
   // An ignored row's logits do not reach the loss, even when they are not
   // finite (as PyTorch; the gradient of such a row is NaN there too).
   Tensor y = tensor({{1, 2, 3}, {INFINITY, 0, NAN}}, kFloat64);
-  Tensor loss = F::cross_entropy(y, ints({0, -100}, {2}),
-                                 F::CrossEntropyFuncOptions());
+  Tensor loss =
+      F::cross_entropy(y, ints({0, -100}, {2}), F::CrossEntropyFuncOptions());
   EXPECT_NEAR(loss.item(), -values(F::log_softmax(y[0], 0))[0], 1e-12);
 
   // Every target ignored: the mean is 0 / 0, the sum 0, and the gradient
@@ -203,19 +203,19 @@ TEST(CrossEntropyTest, Errors) {
                      "cross_entropy: expected logits [N, C, d...] (or [C]) "
                      "with class targets [N, d...] (or []) or probabilities "
                      "of the logits' shape, got shapes [2, 3] and [3]");
-  EXPECT_ADJIT_ERROR(F::cross_entropy(zeros({2, 3, 4}), ints({0, 1}, {2}),
-                                      options),
-                     "got shapes [2, 3, 4] and [2]");
+  EXPECT_ADJIT_ERROR(
+      F::cross_entropy(zeros({2, 3, 4}), ints({0, 1}, {2}), options),
+      "got shapes [2, 3, 4] and [2]");
   EXPECT_ADJIT_ERROR(F::cross_entropy(x, zeros({2, 4}), options),
                      "got shapes [2, 3] and [2, 4]");
   EXPECT_ADJIT_ERROR(F::cross_entropy(x, ones({2}, kBool), options),
                      "cross_entropy: expected int64 class targets or "
                      "floating-point class probabilities, got bool of shape "
                      "[2] (input shape [2, 3])");
-  EXPECT_ADJIT_ERROR(F::cross_entropy(zeros({2, 3}, kInt64), ints({0, 1}, {2}),
-                                      options),
-                     "cross_entropy: expected floating-point logits, got "
-                     "int64 of shape [2, 3]");
+  EXPECT_ADJIT_ERROR(
+      F::cross_entropy(zeros({2, 3}, kInt64), ints({0, 1}, {2}), options),
+      "cross_entropy: expected floating-point logits, got "
+      "int64 of shape [2, 3]");
   EXPECT_ADJIT_ERROR(F::cross_entropy(zeros({}), ints({0}, {}), options),
                      "cross_entropy: expected logits [N, C, d...] or [C], got "
                      "a 0-d tensor");
@@ -223,16 +223,16 @@ TEST(CrossEntropyTest, Errors) {
       F::cross_entropy(x, ints({0, 1}, {2}),
                        F::CrossEntropyFuncOptions().label_smoothing(1.5)),
       "cross_entropy: label_smoothing must be in [0, 1], got 1.5");
-  EXPECT_ADJIT_ERROR(F::cross_entropy(x, ints({0, 1}, {2}),
-                                      F::CrossEntropyFuncOptions().weight(
-                                          ones({4}))),
-                     "cross_entropy: weight should have shape [3] (one per "
-                     "class), got [4] (input shape [2, 3])");
-  EXPECT_ADJIT_ERROR(F::cross_entropy(x, ints({0, 1}, {2}),
-                                      F::CrossEntropyFuncOptions().weight(
-                                          ones({3}, kInt64))),
-                     "cross_entropy: weight must be a floating-point tensor, "
-                     "got int64 of shape [3]");
+  EXPECT_ADJIT_ERROR(
+      F::cross_entropy(x, ints({0, 1}, {2}),
+                       F::CrossEntropyFuncOptions().weight(ones({4}))),
+      "cross_entropy: weight should have shape [3] (one per "
+      "class), got [4] (input shape [2, 3])");
+  EXPECT_ADJIT_ERROR(
+      F::cross_entropy(x, ints({0, 1}, {2}),
+                       F::CrossEntropyFuncOptions().weight(ones({3}, kInt64))),
+      "cross_entropy: weight must be a floating-point tensor, "
+      "got int64 of shape [3]");
 }
 
 } // namespace

@@ -29,8 +29,7 @@ TEST(EinsumTest, ContractionsAgreeWithMatmul) {
                values(bmm(p, q).permute({2, 0, 1})), 1e-12);
   // Dot, outer product, a vector times a matrix, and a summed free index.
   Tensor x = v(3, 0.2, {3}), y = v(3, 0.4, {3});
-  expectTensor(einsum("i,i->", {x, y}), {}, {values((x * y).sum())[0]},
-               1e-12);
+  expectTensor(einsum("i,i->", {x, y}), {}, {values((x * y).sum())[0]}, 1e-12);
   expectTensor(einsum("i,j->ij", {x, y}), {3, 3},
                values(x.unsqueeze(1) * y.unsqueeze(0)), 1e-12);
   expectTensor(einsum("j,jk->k", {x, b}), {4}, values(matmul(x, b)), 1e-12);
@@ -44,8 +43,8 @@ TEST(EinsumTest, ContractionsAgreeWithMatmul) {
 
 TEST(EinsumTest, OneOperand) {
   Tensor p = v(24, 0.9, {2, 3, 4});
-  expectTensor(einsum("ijk->kji", {p}), {4, 3, 2},
-               values(p.permute({2, 1, 0})), 0);
+  expectTensor(einsum("ijk->kji", {p}), {4, 3, 2}, values(p.permute({2, 1, 0})),
+               0);
   expectTensor(einsum("ijk->j", {p}), {3}, values(p.sum({0, 2})), 1e-12);
   expectTensor(einsum("ijk->", {p}), {}, values(p.sum()), 1e-12);
   // Implicit output: the letters in alphabetical order, so "ji" transposes.
@@ -111,7 +110,8 @@ TEST(EinsumTest, MatchPyTorch) {
       "b = v(40, 0.5).reshape(2, 4, 5)\n"
       "m = v(12, 0.7).reshape(3, 4)\n"
       "x = v(4, 0.9)\n"
-      "r = [torch.einsum(\"bij,bjk->bki\", a, b), torch.einsum(\"bij,bjk\", a, b),\n"
+      "r = [torch.einsum(\"bij,bjk->bki\", a, b), torch.einsum(\"bij,bjk\", a, "
+      "b),\n"
       "     torch.einsum(\"ijk,ij->kj\", a, a[:, :, 0]),\n"
       "     torch.einsum(\"ijk->ki\", a), torch.einsum(\"kji\", a),\n"
       "     torch.einsum(\"ij,k->kji\", m, x),\n"
@@ -153,11 +153,20 @@ TEST(EinsumTest, GradcheckFirstAndSecondOrder) {
   Tensor m = randn({3, 4}, kFloat64).requires_grad_();
   Tensor x = randn({3}, kFloat64).requires_grad_();
   checkFirstAndSecondOrder(
-      [](auto &in) { return einsum("bij,bjk->kib", {in[0], in[1]}); }, {p, q});
+      [](auto &in) {
+        return einsum("bij,bjk->kib", {in[0], in[1]});
+      },
+      {p, q});
   checkFirstAndSecondOrder(
-      [](auto &in) { return einsum("bij,bji->b", {in[0], in[1]}); }, {p, q});
+      [](auto &in) {
+        return einsum("bij,bji->b", {in[0], in[1]});
+      },
+      {p, q});
   checkFirstAndSecondOrder(
-      [](auto &in) { return einsum("ijk,j->ki", {in[0], in[1]}); }, {p, x});
+      [](auto &in) {
+        return einsum("ijk,j->ki", {in[0], in[1]});
+      },
+      {p, x});
   checkFirstAndSecondOrder([](auto &in) { return einsum("ijk->kj", in); }, {p});
   checkFirstAndSecondOrder(
       [](auto &in) { return diag(in[0], 1) * diag(in[0], -1).sum(); }, {m});

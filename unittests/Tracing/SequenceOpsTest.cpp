@@ -237,7 +237,8 @@ TEST(SequenceOpsJit, EinsumDiagAndDiagEmbed) {
     return weigh(einsum("bij,bjk->kib", {p[0], p[1]})) +
            weigh(einsum("bij,bji->b", {p[0], p[1]})) +
            weigh(einsum("ijk,j->ki", {p[0], p[2]})) +
-           weigh(einsum("i,j", {p[2], p[2]})) + weigh(einsum("ijk->kj", {p[0]}));
+           weigh(einsum("i,j", {p[2], p[2]})) +
+           weigh(einsum("ijk->kj", {p[0]}));
   });
   expectCompiledAsEager({{3, 4}, {3}, {2, 3}}, [](auto &p) {
     return weigh(diag(p[0], 1) * diag(p[0], -1).sum()) +

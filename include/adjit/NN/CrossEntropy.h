@@ -15,7 +15,9 @@ namespace functional {
 class CrossEntropyFuncOptions {
 public:
   /// A floating-point tensor of shape [C] (undefined: every class 1).
-  CrossEntropyFuncOptions &weight(const Tensor &v) { return weight_ = v, *this; }
+  CrossEntropyFuncOptions &weight(const Tensor &v) {
+    return weight_ = v, *this;
+  }
   /// Targets equal to this value get zero loss and zero gradient and do not
   /// count towards the mean (any value; PyTorch's default -100).
   CrossEntropyFuncOptions &ignore_index(int64_t v) {
