@@ -66,16 +66,12 @@ Tensor batchedLoss(const Tensor &input, const Tensor &target,
   };
   auto elementLoss = [&](const Tensor &q) { return neg(sum(logp * q, {1})); };
 
+  Reduction reduction = options.reduction();
   if (target.is_floating_point()) {
     Tensor loss = elementLoss(smoothAndWeigh(to(target, dtype)));
-    switch (options.reduction()) {
-    case Reduction::None:
-      return loss;
-    case Reduction::Sum:
-      return sum(loss);
-    case Reduction::Mean:
-      return mean(loss);
-    }
+    return reduction == Reduction::Mean  ? mean(loss)
+           : reduction == Reduction::Sum ? sum(loss)
+                                         : loss;
   }
 
   Tensor onehot =
@@ -86,14 +82,8 @@ Tensor batchedLoss(const Tensor &input, const Tensor &target,
   // never reach its loss, even when they are not finite.
   Tensor kept = target != static_cast<double>(options.ignore_index());
   Tensor loss = where(kept, elementLoss(smoothAndWeigh(onehot)), 0.0);
-  switch (options.reduction()) {
-  case Reduction::None:
-    return loss;
-  case Reduction::Sum:
-    return sum(loss);
-  case Reduction::Mean:
-    break;
-  }
+  if (reduction != Reduction::Mean)
+    return reduction == Reduction::Sum ? sum(loss) : loss;
   // The weights of the kept targets (their count without weights).
   Tensor total = weight.defined()
                      ? sum(where(kept, sum(onehot * weight, {1}), 0.0))

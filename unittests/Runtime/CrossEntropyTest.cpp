@@ -11,10 +11,6 @@ namespace F = adjit::nn::functional;
 
 namespace {
 
-Tensor v(int64_t n, double phase, const Shape &shape) {
-  return from_vector(pattern(n, phase), shape, kFloat64);
-}
-
 Tensor ints(const std::vector<double> &values, const Shape &shape) {
   return from_vector(values, shape, kInt64);
 }
@@ -22,7 +18,7 @@ Tensor ints(const std::vector<double> &values, const Shape &shape) {
 TEST(CrossEntropyTest, IgnoreIndexAndLabelSmoothingByDefinition) {
   // Rows 0 and 2 count; row 1 is ignored. With smoothing s each kept row
   // loses (1 - s) (-log p[target]) + s / C sum_c (-log p[c]).
-  Tensor x = v(9, 0.3, {3, 3});
+  Tensor x = patternTensor(9, 0.3, {3, 3});
   Tensor t = ints({2, 1, 0}, {3});
   Tensor logp = F::log_softmax(x, 1);
   auto lp = [&](int64_t i, int64_t c) { return logp[i][c].item(); };
@@ -60,7 +56,7 @@ TEST(CrossEntropyTest, IgnoreIndexAndLabelSmoothingByDefinition) {
 
 TEST(CrossEntropyTest, SpatialTargetsAreRowsOfTheClassDim) {
   // [N, C, d] logits with [N, d] targets equal the [N * d, C] rows.
-  Tensor x = v(24, 0.9, {2, 3, 4});
+  Tensor x = patternTensor(24, 0.9, {2, 3, 4});
   Tensor t = ints({0, 2, 1, -100, 2, 2, 0, 1}, {2, 4});
   Tensor rows = x.permute({0, 2, 1}).reshape({8, 3});
   F::CrossEntropyFuncOptions options;
@@ -116,12 +112,12 @@ TEST(CrossEntropyTest, MatchesPyTorch) {
     return r;
   };
   using Options = F::CrossEntropyFuncOptions;
-  Tensor x = v(20, 0.1, {5, 4});
+  Tensor x = patternTensor(20, 0.1, {5, 4});
   Tensor t = ints({1, -100, 3, 0, 2}, {5});
-  Tensor w = v(4, 0.5, {4}).abs() + 0.5;
-  Tensor s = v(24, 0.7, {2, 3, 2, 2});
+  Tensor w = patternTensor(4, 0.5, {4}).abs() + 0.5;
+  Tensor s = patternTensor(24, 0.7, {2, 3, 2, 2});
   Tensor st = ints({0, 2, 1, -100, 2, 2, 0, 1}, {2, 2, 2});
-  Tensor p = F::softmax(v(20, 1.1, {5, 4}), 1);
+  Tensor p = F::softmax(patternTensor(20, 1.1, {5, 4}), 1);
   std::vector<std::vector<double>> results = {
       run(x, t, Options()),
       run(x, t, Options().label_smoothing(0.2)),
@@ -142,10 +138,7 @@ TEST(CrossEntropyTest, MatchesPyTorch) {
   std::vector<double> actual;
   for (const std::vector<double> &r : results)
     actual.insert(actual.end(), r.begin(), r.end());
-  ASSERT_EQ(actual.size(), expected.size());
-  for (size_t i = 0; i < actual.size(); ++i)
-    EXPECT_NEAR(actual[i], expected[i], 1e-12 * (1 + std::abs(expected[i])))
-        << "element " << i;
+  expectMatchesReference(actual, expected);
 }
 
 TEST(CrossEntropyTest, GradcheckFirstAndSecondOrder) {
