@@ -209,11 +209,8 @@ enum class Reduction { Mean, Sum, None };
 /// Mean (or sum) of squared differences; shapes must match.
 Tensor mse_loss(const Tensor &input, const Tensor &target,
                 Reduction reduction = Reduction::Mean);
-/// Cross entropy of logits [N, C] (or [N, C, d...]) with int64 class
-/// targets [N] (or [N, d...]) or class probabilities, computed through a
-/// max-shifted log-softmax; targets of -100 are ignored. Weights,
-/// ignore_index and label smoothing: the overload with
-/// CrossEntropyFuncOptions (adjit/NN/CrossEntropy.h).
+/// Cross entropy of logits [N, C] with int64 class targets [N], computed
+/// through a max-shifted log-softmax.
 Tensor cross_entropy(const Tensor &input, const Tensor &target,
                      Reduction reduction = Reduction::Mean);
 /// Binary cross entropy of logits against targets in [0, 1], computed as

@@ -11,7 +11,6 @@
 #include "adjit/NN.h"
 #include "adjit/NN/Activation.h"
 #include "adjit/NN/Convolution.h"
-#include "adjit/NN/CrossEntropy.h"
 #include "adjit/NN/Dropout.h"
 #include "adjit/NN/Embedding.h"
 #include "adjit/NN/LayerNorm.h"

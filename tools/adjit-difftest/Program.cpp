@@ -3,6 +3,7 @@
 #include "Program.h"
 
 #include "adjit/Autograd.h"
+#include "adjit/Einsum.h"
 #include "adjit/NN.h"
 #include "adjit/Semantics/Pooling.h"
 #include "adjit/Semantics/ShapeRules.h"
@@ -1336,9 +1337,9 @@ Tensor adjit::difftest::applyStep(const Step &step,
     return einsum(std::string(is.begin(), is.end()), operands);
   }
   case OpKind::Diag:
-    return x.diag(is[0]);
+    return diag(x, is[0]);
   case OpKind::DiagEmbed:
-    return x.diag_embed(is[0], is[1], is[2]);
+    return diag_embed(x, is[0], is[1], is[2]);
   case OpKind::Reshape:
     return x.reshape(is);
   case OpKind::ContiguousView:

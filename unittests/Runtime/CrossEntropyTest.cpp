@@ -1,5 +1,6 @@
 //===- CrossEntropyTest.cpp - cross_entropy's options, eager -------------===//
 
+#include "adjit/NN/CrossEntropy.h"
 #include "PyTorchReference.h"
 #include "TestUtil.h"
 

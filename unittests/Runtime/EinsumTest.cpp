@@ -1,5 +1,6 @@
 //===- EinsumTest.cpp - eager einsum, diag, diag_embed and int64 arange ---===//
 
+#include "adjit/Einsum.h"
 #include "PyTorchReference.h"
 #include "TestUtil.h"
 
@@ -54,7 +55,7 @@ TEST(EinsumTest, DiagAndDiagEmbed) {
   Tensor m = patternTensor(12, 0.1, {3, 4});
   std::vector<double> e = values(m);
   expectTensor(diag(m), {3}, {e[0], e[5], e[10]}, 0);
-  expectTensor(m.diag(1), {3}, {e[1], e[6], e[11]}, 0);
+  expectTensor(diag(m, 1), {3}, {e[1], e[6], e[11]}, 0);
   expectTensor(diag(m, 3), {1}, {e[3]}, 0);
   expectTensor(diag(m, -2), {1}, {e[8]}, 0);
   expectTensor(diag(m, 4), {0}, {}, 0);
@@ -71,7 +72,7 @@ TEST(EinsumTest, DiagAndDiagEmbed) {
 
   Tensor batch = tensor({{1, 2}, {3, 4}}, kFloat64);
   expectTensor(diag_embed(batch), {2, 2, 2}, {1, 0, 0, 2, 3, 0, 0, 4}, 0);
-  expectTensor(batch.diag_embed(1), {2, 3, 3},
+  expectTensor(diag_embed(batch, 1), {2, 3, 3},
                {0, 1, 0, 0, 0, 2, 0, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0}, 0);
   // The matrices in dims 0 and 2: result[i][b][j].
   Tensor moved = diag_embed(batch, 0, 0, 2);

@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "TracingTestUtil.h"
+#include "adjit/Einsum.h"
+#include "adjit/NN/CrossEntropy.h"
 
 using namespace adjit;
 
