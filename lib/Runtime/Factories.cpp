@@ -208,7 +208,9 @@ Tensor adjit::linspace(double start, double end, int64_t steps,
                 std::to_string(steps));
   double step = steps > 1 ? (end - start) / static_cast<double>(steps - 1) : 0;
   return fillWith({steps}, options, [&](int64_t i) {
-    return i == steps - 1 ? end : start + step * static_cast<double>(i);
+    // One step gives start, as PyTorch.
+    return i == steps - 1 && steps > 1 ? end
+                                       : start + step * static_cast<double>(i);
   });
 }
 

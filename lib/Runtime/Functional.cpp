@@ -94,35 +94,6 @@ Tensor adjit::nn::functional::softmax(const Tensor &input, int64_t dim) {
   return exp(log_softmax(input, dim));
 }
 
-Tensor adjit::nn::functional::cross_entropy(const Tensor &input,
-                                            const Tensor &target,
-                                            Reduction reduction) {
-  checkDefined("cross_entropy", input);
-  checkDefined("cross_entropy", target);
-  if (input.dim() != 2 || target.dim() != 1 || input.size(0) != target.size(0))
-    throw Error("cross_entropy: expected logits [N, C] and targets [N], got "
-                "shapes " +
-                shapeToString(input.sizes()) + " and " +
-                shapeToString(target.sizes()));
-  if (target.dtype() != Dtype::Int64)
-    throw Error(std::string("cross_entropy: expected int64 class targets, "
-                            "got ") +
-                dtypeName(target.dtype()));
-  int64_t n = input.size(0), c = input.size(1);
-  Tensor t = castTo(target, Dtype::Int64);
-  // A compiled function repeats this check before each call (the one-hot
-  // rows below would silently be zero for a target out of range).
-  runtime::IndexRangeCheck targetsInRange{"cross_entropy", "target", c,
-                                          "classes"};
-  runtime::notifyIndexCheck(targetsInRange, target);
-  targetsInRange.verify(t);
-  Tensor logp = log_softmax(input, 1);
-  Tensor onehot = to(
-      eq(arange(static_cast<double>(c), kInt64).view({1, c}), t.view({n, 1})),
-      input.dtype());
-  return reduce(neg(sum(logp * onehot, {1})), reduction);
-}
-
 Tensor adjit::nn::functional::binary_cross_entropy_with_logits(
     const Tensor &input, const Tensor &target, Reduction reduction) {
   checkSameShape("binary_cross_entropy_with_logits", input, target);

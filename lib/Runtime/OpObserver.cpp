@@ -69,7 +69,7 @@ void IndexRangeCheck::verify(const Tensor &indices) const {
   adjit::Tensor values = adjit::castTo(indices, adjit::Dtype::Int64);
   const int64_t *data = values.unsafeGetImpl()->data<int64_t>();
   for (int64_t i = 0, n = values.numel(); i < n; ++i)
-    if (data[i] < 0 || data[i] >= bound)
+    if ((data[i] < 0 || data[i] >= bound) && data[i] != ignored)
       throw adjit::Error(std::string(op) + ": " + what + " " +
                          std::to_string(data[i]) + " at position " +
                          std::to_string(i) + " is out of bounds for " +

@@ -4,7 +4,10 @@
 
 #include "adjit/Error.h"
 #include "adjit/NN.h"
+#include "adjit/NN/CrossEntropy.h"
 #include "adjit/Optim.h"
+
+#include <optional>
 
 using namespace adjit;
 using namespace adjit::python;
@@ -63,9 +66,24 @@ void adjit::python::bindNN(py::module_ &m) {
       },                                                                       \
       py::arg("input"), py::arg("target"), py::arg("reduction") = "mean");
   ADJIT_LOSS(mse_loss)
-  ADJIT_LOSS(cross_entropy)
   ADJIT_LOSS(binary_cross_entropy_with_logits)
 #undef ADJIT_LOSS
+  nn.def(
+      "cross_entropy",
+      [](const Tensor &input, const Tensor &target,
+         std::optional<Tensor> weight, int64_t ignoreIndex,
+         const std::string &reduction, double labelSmoothing) {
+        F::CrossEntropyFuncOptions options;
+        options.ignore_index(ignoreIndex)
+            .reduction(toReduction(reduction))
+            .label_smoothing(labelSmoothing);
+        if (weight)
+          options.weight(*weight);
+        return F::cross_entropy(input, target, options);
+      },
+      py::arg("input"), py::arg("target"), py::arg("weight") = py::none(),
+      py::arg("ignore_index") = -100, py::arg("reduction") = "mean",
+      py::arg("label_smoothing") = 0.0);
   bindCNN(nn);
   nn.def("softmax", &F::softmax, py::arg("input"), py::arg("dim"));
   nn.def("log_softmax", &F::log_softmax, py::arg("input"), py::arg("dim"));

@@ -63,6 +63,27 @@ def test_state_dict_round_trip():
     assert b(x).tolist() == a(x).tolist()
 
 
+def test_cross_entropy_options():
+    logits = adjit.tensor([[2.0, 0.0, 1.0], [0.0, 2.0, 1.0], [1.0, 1.0, 1.0]])
+    target = adjit.tensor([0, -100, 2])
+    logp = F.log_softmax(logits, 1)
+    kept = [-logp[0, 0].item(), -logp[2, 2].item()]
+    assert F.cross_entropy(logits, target).item() == pytest.approx(sum(kept) / 2)
+    # Label smoothing mixes in the mean over the classes of -log p.
+    smooth = [-(logp[i].sum().item()) / 3 for i in (0, 2)]
+    expected = [0.8 * k + 0.2 * s for k, s in zip(kept, smooth)]
+    loss = F.cross_entropy(logits, target, label_smoothing=0.2, reduction="none")
+    assert loss.tolist() == pytest.approx([expected[0], 0.0, expected[1]])
+    module = nn.CrossEntropyLoss(ignore_index=2, reduction="sum")
+    assert module(logits, adjit.tensor([0, 1, 2])).item() == pytest.approx(
+        -logp[0, 0].item() - logp[1, 1].item())
+    weight = adjit.tensor([2.0, 1.0, 1.0])
+    assert F.cross_entropy(logits, target, weight).item() == pytest.approx(
+        (2 * kept[0] + kept[1]) / 3)
+    with pytest.raises(adjit.Error, match="out of bounds"):
+        F.cross_entropy(logits, adjit.tensor([0, -1, 2]))
+
+
 def test_sequential_and_losses():
     model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 2))
     assert [n for n, _ in model.named_parameters()][0] == "0.weight"

@@ -3,6 +3,7 @@
 #include "Program.h"
 
 #include "adjit/Autograd.h"
+#include "adjit/Einsum.h"
 #include "adjit/NN.h"
 #include "adjit/Semantics/Pooling.h"
 #include "adjit/Semantics/ShapeRules.h"
@@ -551,7 +552,8 @@ private:
       std::vector<OpKind> all = kinds;
       all.insert(all.end(),
                  {OpKind::LayerNorm, OpKind::Gelu, OpKind::Cumsum, OpKind::Tril,
-                  OpKind::Triu, OpKind::Stack, OpKind::Repeat});
+                  OpKind::Triu, OpKind::Stack, OpKind::Repeat, OpKind::Einsum,
+                  OpKind::Diag, OpKind::DiagEmbed});
       return all;
     }();
     // Large programs chain more matrix products.
@@ -967,6 +969,58 @@ private:
       emit(step);
       return;
     }
+    case OpKind::Einsum: {
+      if (rank == 0 || rank > 3)
+        return;
+      // x is "ijk"[:rank]; y, if any, starts with x's last index and may
+      // add "m". The output is a random arrangement of some of the indices.
+      std::string xIndices = std::string("ijk").substr(0, rank);
+      std::string yIndices, all = xIndices;
+      Step step{kind, {x}};
+      if (random.chance(0.7)) {
+        int64_t last = shape.back();
+        int y = pickMatching(
+            [&](const Shape &s) {
+              return (s.size() == 1 || s.size() == 2) && s[0] == last;
+            },
+            Shape{last, random.integer(1, 3)});
+        if (y >= 0) {
+          step.operands.push_back(y);
+          yIndices =
+              xIndices.substr(rank - 1) + (values[y].dim() == 2 ? "m" : "");
+          if (values[y].dim() == 2)
+            all += "m";
+        }
+      }
+      std::string output;
+      for (char c : all)
+        if (random.chance(0.6))
+          output.insert(output.begin() + random.integer(0, output.size()), c);
+      std::string equation =
+          xIndices + (yIndices.empty() ? "" : "," + yIndices) + "->" + output;
+      step.ints.assign(equation.begin(), equation.end());
+      emit(step);
+      return;
+    }
+    case OpKind::Diag: {
+      if (rank != 1 && rank != 2)
+        return;
+      Step step{kind, {x}};
+      step.ints = {random.integer(-2, 2)};
+      emit(step);
+      return;
+    }
+    case OpKind::DiagEmbed: {
+      if (rank == 0 || rank > 2 || xv.numel() > 16)
+        return;
+      Step step{kind, {x}};
+      int64_t dim1 = random.integer(0, rank), dim2 = random.integer(0, rank);
+      if (dim1 == dim2 || random.chance(0.5))
+        dim1 = -2, dim2 = -1;
+      step.ints = {random.integer(-1, 1), dim1, dim2};
+      emit(step);
+      return;
+    }
     case OpKind::Cat: {
       if (rank == 0)
         return;
@@ -1164,6 +1218,12 @@ const char *adjit::difftest::getOpName(OpKind kind) {
     return "stack";
   case OpKind::Repeat:
     return "repeat";
+  case OpKind::Einsum:
+    return "einsum";
+  case OpKind::Diag:
+    return "diag";
+  case OpKind::DiagEmbed:
+    return "diag_embed";
   case OpKind::MaxPool2d:
     return "max_pool2d";
   case OpKind::AvgPool2d:
@@ -1270,6 +1330,16 @@ Tensor adjit::difftest::applyStep(const Step &step,
     return stack({x, in[1]}, is[0]);
   case OpKind::Repeat:
     return x.repeat(is);
+  case OpKind::Einsum: {
+    std::vector<Tensor> operands = {x};
+    if (in.size() > 1)
+      operands.push_back(in[1]);
+    return einsum(std::string(is.begin(), is.end()), operands);
+  }
+  case OpKind::Diag:
+    return diag(x, is[0]);
+  case OpKind::DiagEmbed:
+    return diag_embed(x, is[0], is[1], is[2]);
   case OpKind::Reshape:
     return x.reshape(is);
   case OpKind::ContiguousView:
@@ -1457,6 +1527,9 @@ std::string Program::describe() const {
     case OpKind::Embedding:
     case OpKind::Index:
       os << " params=" << ints(step.ints);
+      break;
+    case OpKind::Einsum:
+      os << " \"" << std::string(step.ints.begin(), step.ints.end()) << "\"";
       break;
     case OpKind::Slice:
       os << " dim=" << step.ints[0]

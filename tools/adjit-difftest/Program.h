@@ -114,6 +114,13 @@ enum class OpKind {
   Stack,
   /// repeat; ints = the repeats (rank or rank + 1 of them).
   Repeat,
+  /// einsum of x (and y, if there are two operands); ints = the equation's
+  /// characters.
+  Einsum,
+  /// diag of a 1-D or 2-D x; ints = {diagonal}.
+  Diag,
+  /// diag_embed; ints = {offset, dim1, dim2}.
+  DiagEmbed,
 };
 
 /// Returns the op's name as printed in a program listing.

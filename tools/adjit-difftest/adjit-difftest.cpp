@@ -14,7 +14,8 @@
 // generates programs with dims large enough for the JIT's BLAS calls and
 // parallel loops, and takes finite differences of K sampled elements of each
 // input (default 16). --sequence-ops also draws the sequence-model composites
-// (layer_norm, gelu, cumsum, tril, triu, stack, repeat).
+// (layer_norm, gelu, cumsum, tril, triu, stack, repeat, einsum, diag,
+// diag_embed).
 //
 // --singular runs the table of singular points instead (SingularPoints.h):
 // every traceable op at its kinks, ties, zeros, infinities and NaN, where
@@ -68,7 +69,8 @@ int main(int argc, char **argv) {
   llvm::cl::opt<bool> sequenceOps(
       "sequence-ops",
       llvm::cl::desc("Also draw the sequence-model composites: layer_norm, "
-                     "gelu, cumsum, tril, triu, stack, repeat"));
+                     "gelu, cumsum, tril, triu, stack, repeat, einsum, "
+                     "diag, diag_embed"));
   llvm::cl::opt<int64_t> fdSamples(
       "fd-samples",
       llvm::cl::desc("Take finite differences of this many seeded random "

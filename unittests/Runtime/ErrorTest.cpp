@@ -200,12 +200,13 @@ TEST(ErrorTest, Gradcheck) {
 TEST(ErrorTest, NNAndOptim) {
   EXPECT_ADJIT_ERROR(F::mse_loss(ones({2}), ones({3})),
                      "mse_loss: input shape [2] and target shape [3] differ");
-  EXPECT_ADJIT_ERROR(F::cross_entropy(ones({2, 3}), ones({2})),
-                     "cross_entropy: expected int64 class targets, got "
-                     "float32");
+  EXPECT_ADJIT_ERROR(F::cross_entropy(ones({2, 3}), ones({2}, kBool)),
+                     "cross_entropy: expected int64 class targets or "
+                     "floating-point class probabilities, got bool");
   EXPECT_ADJIT_ERROR(F::cross_entropy(ones({2, 3}), ones({3}, kInt64)),
-                     "cross_entropy: expected logits [N, C] and targets [N], "
-                     "got shapes [2, 3] and [3]");
+                     "cross_entropy: expected logits [N, C, d...] (or [C]) "
+                     "with class targets [N, d...] (or []) or probabilities "
+                     "of the logits' shape, got shapes [2, 3] and [3]");
   EXPECT_ADJIT_ERROR(F::cross_entropy(ones({2, 3}), tensor({0, 3}, kInt64)),
                      "cross_entropy: target 3 at position 1 is out of bounds "
                      "for 3 classes");

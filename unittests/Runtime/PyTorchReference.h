@@ -8,6 +8,9 @@
 #ifndef ADJIT_UNITTESTS_RUNTIME_PYTORCHREFERENCE_H
 #define ADJIT_UNITTESTS_RUNTIME_PYTORCHREFERENCE_H
 
+#include "adjit/Tensor.h"
+
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -31,6 +34,23 @@ inline std::vector<double> pattern(int64_t count, double phase = 0.1) {
 inline const char *kPatternPython =
     "v = lambda n, ph: torch.tensor([math.sin(0.37 * i + ph) * 2 + 0.05 * i "
     "for i in range(n)], dtype=torch.float64)\n";
+
+/// The float64 tensor of `shape` holding pattern(n, phase), n = its number
+/// of elements: Python's `v(n, phase).reshape(shape)`.
+inline Tensor patternTensor(int64_t n, double phase, const Shape &shape) {
+  return from_vector(pattern(n, phase), shape, kFloat64);
+}
+
+/// Expects each of `actual` within a relative `tolerance` of the reference
+/// `expected` (the numbers a script printed).
+inline void expectMatchesReference(const std::vector<double> &actual,
+                                   const std::vector<double> &expected,
+                                   double tolerance = 1e-12) {
+  ASSERT_EQ(actual.size(), expected.size());
+  for (size_t i = 0; i < actual.size(); ++i)
+    EXPECT_NEAR(actual[i], expected[i], tolerance * (1 + std::abs(expected[i])))
+        << "element " << i;
+}
 
 /// Runs `script` with Debian's python3 (where python3-torch installs torch),
 /// else the python3 on the PATH, and returns its standard output, or "" if

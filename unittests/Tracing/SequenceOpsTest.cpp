@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "TracingTestUtil.h"
+#include "adjit/Einsum.h"
+#include "adjit/NN/CrossEntropy.h"
 
 using namespace adjit;
 
@@ -178,6 +180,95 @@ TEST(SequenceOpsJit, CausalAttentionMatchesAnExplicitMask) {
         "causal");
     test::expectClose(f(std::vector<Tensor>{q, k, v}), expected);
   }
+}
+
+TEST(SequenceOpsJit, CrossEntropyWithOptions) {
+  namespace F = nn::functional;
+  Tensor t = from_vector({1, -100, 3, 0, 2}, {5}, kInt64);
+  Tensor st = from_vector({0, 2, 1, -100, 2, 2, 0, 1}, {2, 2, 2}, kInt64);
+  for (F::Reduction reduction :
+       {F::Reduction::Mean, F::Reduction::Sum, F::Reduction::None}) {
+    SCOPED_TRACE(static_cast<int>(reduction));
+    expectCompiledAsEager({{5, 4}, {4}, {2, 3, 2, 2}, {5, 4}}, [&](auto &p) {
+      F::CrossEntropyFuncOptions options;
+      options.reduction(reduction).label_smoothing(0.2);
+      Tensor weight = p[1].abs() + 0.5;
+      return weigh(F::cross_entropy(p[0], t, options)) +
+             weigh(F::cross_entropy(p[0], t, options.weight(weight))) +
+             weigh(F::cross_entropy(p[2], st,
+                                    options.weight(weight.slice(0, 0, 3)))) +
+             weigh(F::cross_entropy(p[0], p[3].softmax(1), options));
+    });
+  }
+}
+
+TEST(SequenceOpsJit, CrossEntropyChecksTargetsButNotTheIgnoredOne) {
+  namespace F = nn::functional;
+  Tensor w = ones({3, 4}, requires_grad());
+  jit::CompiledFunction loss = jit::compile(
+      [&](const std::vector<Tensor> &in) {
+        return F::cross_entropy(
+            in[0].matmul(w), in[1],
+            F::CrossEntropyFuncOptions().ignore_index(7).label_smoothing(0.1));
+      },
+      "ignore_index");
+  Tensor x = ones({3, 3});
+  loss(x, from_vector({0, 7, 1}, {3}, kInt64));
+  // Every call checks its targets; 7 is ignored, -100 is out of range.
+  loss(x, from_vector({7, 7, 3}, {3}, kInt64));
+  EXPECT_EQ(test::errorOf([&] {
+              loss(x, from_vector({0, -100, 1}, {3}, kInt64));
+            }),
+            "cross_entropy: target -100 at position 1 is out of bounds for 4 "
+            "classes");
+  EXPECT_EQ(loss.getStats().compilations, 1);
+  // The ignored rows add nothing: the gradient of [0, 7, 1] equals that of
+  // the two kept rows alone, times the ratio of the means' counts.
+  w.mutable_grad() = Tensor();
+  loss(x, from_vector({0, 7, 1}, {3}, kInt64));
+  Tensor kept = ones({3, 4}, requires_grad());
+  F::cross_entropy(x.slice(0, 0, 2).matmul(kept),
+                   from_vector({0, 1}, {2}, kInt64),
+                   F::CrossEntropyFuncOptions().label_smoothing(0.1))
+      .backward();
+  test::expectClose(w.grad(), kept.grad());
+}
+
+TEST(SequenceOpsJit, EinsumDiagAndDiagEmbed) {
+  expectCompiledAsEager({{2, 3, 4}, {2, 4, 3}, {3}}, [](auto &p) {
+    return weigh(einsum("bij,bjk->kib", {p[0], p[1]})) +
+           weigh(einsum("bij,bji->b", {p[0], p[1]})) +
+           weigh(einsum("ijk,j->ki", {p[0], p[2]})) +
+           weigh(einsum("i,j", {p[2], p[2]})) +
+           weigh(einsum("ijk->kj", {p[0]}));
+  });
+  expectCompiledAsEager({{3, 4}, {3}, {2, 3}}, [](auto &p) {
+    return weigh(diag(p[0], 1) * diag(p[0], -1).sum()) +
+           weigh(diag(p[1] * p[1], -1)) + weigh(diag_embed(p[2], 1)) +
+           weigh(diag_embed(p[2], -1, 0, 2) * p[0].sum());
+  });
+}
+
+TEST(SequenceOpsJit, Int64ArangeAsAnIndex) {
+  // An int64 arange is a constant of the trace, which the indexing ops take
+  // without a per-call check.
+  expectCompiledAsEager({{6, 3}}, [](auto &p) {
+    Tensor even = arange(0, 6, 2, kInt64);
+    return weigh(p[0].index_select(0, even)) +
+           weigh(embedding(p[0], arange(2, 5, 1, kLong))) +
+           weigh(p[0].index_select(1, arange(2, -1, -1, kInt64)));
+  });
+  // An index computed from it inside the function is not a constant.
+  Tensor x = ones({6, 3});
+  jit::CompiledFunction gatherRows = jit::compile(
+      [&](const std::vector<Tensor> &) {
+        return x.gather(0, arange(3, kInt64).reshape({3, 1})).sum();
+      },
+      "computed_index");
+  EXPECT_NE(test::errorOf([&] { gatherRows(std::vector<Tensor>{}); })
+                .find("gather: the index indices (shape [3, 1]) are computed "
+                      "inside the traced function"),
+            std::string::npos);
 }
 
 } // namespace

@@ -16,6 +16,7 @@
 #include <array>
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <vector>
 
 namespace adjit::runtime {
@@ -155,7 +156,8 @@ struct OpRecord {
 };
 
 /// A requirement an op makes of the values of an int64 tensor of indices:
-/// every element lies in [0, bound). Compiled code does not look at values,
+/// every element lies in [0, bound) or equals `ignored` if that is set
+/// (cross_entropy's ignore_index). Compiled code does not look at values,
 /// so an observer that compiles the op must repeat the check whenever the
 /// compiled code runs on other indices.
 struct IndexRangeCheck {
@@ -165,6 +167,8 @@ struct IndexRangeCheck {
   const char *what;
   int64_t bound;
   const char *unit;
+  /// A value allowed besides [0, bound).
+  std::optional<int64_t> ignored = std::nullopt;
 
   /// Throws adjit::Error naming the first element of `indices` (int64) that
   /// lies outside [0, bound).

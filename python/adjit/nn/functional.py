@@ -16,9 +16,19 @@ def mse_loss(input, target, reduction="mean"):
     return _nn.mse_loss(input, target, reduction)
 
 
-def cross_entropy(input, target, reduction="mean"):
-    """Cross entropy of logits [N, C] with int64 class targets [N]."""
-    return _nn.cross_entropy(input, target, reduction)
+def cross_entropy(input, target, weight=None, size_average=None,
+                  ignore_index=-100, reduce=None, reduction="mean",
+                  label_smoothing=0.0):
+    """Cross entropy of logits [N, C], [N, C, d...] or [C] with int64 class
+    targets [N], [N, d...] or [] (those equal to ignore_index are left out)
+    or class probabilities, with per-class weights and label smoothing, as
+    torch.nn.functional.cross_entropy (the deprecated size_average and
+    reduce must be None)."""
+    if size_average is not None or reduce is not None:
+        raise TypeError("cross_entropy: size_average and reduce are not "
+                        "supported; use reduction")
+    return _nn.cross_entropy(input, target, weight, ignore_index, reduction,
+                             label_smoothing)
 
 
 def binary_cross_entropy_with_logits(input, target, reduction="mean"):

@@ -575,8 +575,21 @@ class MSELoss(_Loss):
 
 
 class CrossEntropyLoss(_Loss):
+    def __init__(self, weight=None, size_average=None, ignore_index=-100,
+                 reduce=None, reduction="mean", label_smoothing=0.0):
+        if size_average is not None or reduce is not None:
+            raise TypeError("CrossEntropyLoss: size_average and reduce are "
+                            "not supported; use reduction")
+        super().__init__(reduction)
+        self.weight = weight
+        self.ignore_index = ignore_index
+        self.label_smoothing = label_smoothing
+
     def forward(self, input, target):
-        return F.cross_entropy(input, target, self.reduction)
+        return F.cross_entropy(input, target, self.weight,
+                               ignore_index=self.ignore_index,
+                               reduction=self.reduction,
+                               label_smoothing=self.label_smoothing)
 
 
 class BCEWithLogitsLoss(_Loss):
