@@ -9,8 +9,8 @@
 // size); outline-loops=false keeps the loops in place.
 // OUTLINE-LABEL: llvm.func @chain(
 // OUTLINE: llvm.call @chain_loop0(
-// OUTLINE: llvm.func private @chain_loop0(
-// OUTLINE-SAME: passthrough = ["noinline"]
+// OUTLINE: llvm.func @chain_loop0(
+// OUTLINE-SAME: passthrough = ["noinline"], sym_visibility = "private"
 // INLINE-NOT: _loop0
 
 // The pipeline ends in the LLVM dialect. The elementwise chain fuses into one
