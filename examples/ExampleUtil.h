@@ -8,6 +8,7 @@
 #ifndef ADJIT_EXAMPLES_EXAMPLEUTIL_H
 #define ADJIT_EXAMPLES_EXAMPLEUTIL_H
 
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -25,11 +26,17 @@ struct ExampleArgs {
   bool useJit = false;
   /// --fused: the optimizer update is compiled in too (jit::TrainStep).
   bool useTrainStep = false;
-  /// The CSV file; by default `fileName` in the examples' data directory.
+  /// --eager: the example that compiles by default trains eagerly instead.
+  bool useEager = false;
+  /// --compare: the example runs its modes side by side and compares them.
+  bool useCompare = false;
+  /// --steps N: the number of training steps (-1: the example's default).
+  int64_t steps = -1;
+  /// The data file; by default `fileName` in the examples' data directory.
   std::string dataPath;
 };
 
-/// Parses `[--jit | --fused] [path]`.
+/// Parses `[--jit | --fused | --eager | --compare] [--steps N] [path]`.
 inline ExampleArgs parseExampleArgs(int argc, char **argv,
                                     const std::string &fileName) {
   ExampleArgs args;
@@ -40,6 +47,12 @@ inline ExampleArgs parseExampleArgs(int argc, char **argv,
       args.useJit = true;
     else if (arg == "--fused")
       args.useTrainStep = true;
+    else if (arg == "--eager")
+      args.useEager = true;
+    else if (arg == "--compare")
+      args.useCompare = true;
+    else if (arg == "--steps" && i + 1 < argc)
+      args.steps = std::stoll(argv[++i]);
     else
       args.dataPath = arg;
   }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo of `make demo`: linear regression trained eagerly and with the JIT,
 # the Iris MLP with the JIT (loss and gradients compiled, then a fused
-# TrainStep with Adam), the digits CNN as one compiled TrainStep, then an
+# TrainStep with Adam), the digits CNN as one compiled TrainStep, the
+# character-level GPT (200 steps and a sample), then an
 # adjit program before and after canonicalization.
 set -euo pipefail
 build_dir=${1:-build}
@@ -28,6 +29,10 @@ echo
 
 echo "== digits CNN (conv, batch norm, max pool, dropout) in one compiled TrainStep with SGD momentum (examples/digits_cnn.cpp --fused)"
 "$build_dir/examples/digits_cnn" --fused
+echo
+
+echo "== character-level GPT on tinyshakespeare, 200 steps of one compiled TrainStep with AdamW, then a sample (examples/char_gpt.cpp --steps 200)"
+"$build_dir/examples/char_gpt" --steps 200
 echo
 
 program="$root/examples/ir/linear_model_loss.mlir"

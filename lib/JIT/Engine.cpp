@@ -34,6 +34,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/SHA256.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
@@ -676,9 +677,11 @@ Engine::compileModule(mlir::ModuleOp module, std::string key) {
   setPipelineOptions(options, pipeline);
   mlir::PassManager pm(module->getContext());
   mlir::adjit::buildAdjitToLLVMPipeline(pm, pipeline);
+  auto start = std::chrono::steady_clock::now();
   if (mlir::failed(pm.run(module)))
     throw adjit::Error("jit::Engine: the adjit-to-llvm pipeline failed:\n" +
                        diagnostics.getText());
+  auto lowered = std::chrono::steady_clock::now();
 
   auto targetMachineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!targetMachineBuilder)
@@ -717,6 +720,13 @@ Engine::compileModule(mlir::ModuleOp module, std::string key) {
       lookUpEntryPoints(signatures, compiledNames, [&](llvm::StringRef name) {
         return (*engine)->lookupPacked(name);
       });
+  if (std::getenv("ADJIT_LOG"))
+    llvm::errs() << llvm::format(
+        "adjit: adjit-to-llvm pipeline %.3f s, LLVM %.3f s\n",
+        std::chrono::duration<double>(lowered - start).count(),
+        std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                      lowered)
+            .count());
   // Every function has been compiled by the lookups: the object is complete.
   // A module without callable functions is not stored (nothing was looked
   // up, so no object may exist yet).

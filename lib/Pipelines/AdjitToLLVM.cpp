@@ -72,6 +72,10 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
   if (options.approximateMath)
     pm.addPass(createAdjitApproximateMath());
   pm.addPass(createCanonicalizerPass());
+  // One function per loop nest, so that LLVM compiles many small functions
+  // rather than one huge one (its cost grows faster than a function's size).
+  if (options.outlineLoops)
+    pm.addPass(createAdjitOutlineLoops());
 
   // To the LLVM dialect.
   pm.addPass(memref::createExpandStridedMetadataPass());

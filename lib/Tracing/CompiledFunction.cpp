@@ -16,6 +16,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -689,9 +690,18 @@ Compilation compileFor(CompiledFunction::State &state,
   int64_t dumpIndex = dumpDirectory ? takeDumpIndex(state.name) : 0;
 
   const char *api = state.training ? "jit::TrainStep" : "jit::compile";
+  auto start = std::chrono::steady_clock::now();
+  // The seconds since `start`, restarting it.
+  auto lap = [&start] {
+    auto now = std::chrono::steady_clock::now();
+    double seconds = std::chrono::duration<double>(now - start).count();
+    start = now;
+    return seconds;
+  };
   Recording recording =
       record(context, state.function, inputs, state.name, api);
   mlir::ModuleOp module = *recording.module;
+  double traceSeconds = lap();
   const std::vector<Tensor> &arguments = recording.arguments;
   if (dumpDirectory)
     dumpIR(dumpDirectory, state.name, dumpIndex, "traced", printModule(module));
@@ -757,6 +767,15 @@ Compilation compileFor(CompiledFunction::State &state,
                                   : "differentiating") +
                   " '" + state.name + "' failed: " + diagnostics + errors);
     compilation.entry = gradientName;
+    if (std::getenv("ADJIT_LOG")) {
+      int64_t ops = 0;
+      module.walk([&](mlir::Operation *) { ++ops; });
+      std::fprintf(stderr,
+                   "adjit: '%s': traced in %.3f s, differentiated in %.3f s "
+                   "(%lld ops)\n",
+                   state.name.c_str(), traceSeconds, lap(),
+                   static_cast<long long>(ops));
+    }
   } else if (state.training) {
     throw Error("jit::TrainStep: '" + state.name +
                 "' has nothing to train (the loss must have one element, grad "

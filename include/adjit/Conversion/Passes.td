@@ -157,4 +157,23 @@ def AdjitPreciseMathToLibm : Pass<"adjit-precise-math-to-libm",
   let dependentDialects = ["::mlir::func::FuncDialect"];
 }
 
+def AdjitOutlineLoops : Pass<"adjit-outline-loops", "::mlir::ModuleOp"> {
+  let summary = "Move every top-level loop nest into a function of its own";
+  let description = [{
+    Replaces every `scf.for` and `scf.parallel` directly in the body of a
+    function by a call of a new private function `@<function>_loop<N>`
+    (marked `passthrough = ["noinline"]`, which becomes LLVM's
+    `noinline`) that holds the loop nest. Values the loop uses from
+    outside become the new function's arguments, except constants, which
+    are cloned into it; the loop's results become its results.
+
+    A traced training step lowers to thousands of loop nests in one
+    function, and LLVM's optimizations and code generation cost more than
+    linearly in a function's size: one function per loop nest keeps the
+    cost of compiling linear in the number of ops, at the price of one call
+    per loop nest at run time.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
 #endif // ADJIT_CONVERSION_PASSES_TD

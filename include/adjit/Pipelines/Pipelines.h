@@ -46,6 +46,12 @@ struct AdjitToLLVMOptions : public PassPipelineOptions<AdjitToLLVMOptions> {
       llvm::cl::desc("Replace f32 exp/log/tanh by polynomial approximations "
                      "that vectorize (a few ulp of error)"),
       llvm::cl::init(true)};
+  Option<bool> outlineLoops{
+      *this, "outline-loops",
+      llvm::cl::desc("Move every top-level loop nest into a private no-inline "
+                     "function of its own (adjit-outline-loops), which keeps "
+                     "LLVM's compile time linear in the number of ops"),
+      llvm::cl::init(true)};
   Option<bool> genericAllocation{
       *this, "generic-allocation",
       llvm::cl::desc("Allocate and free buffers through "
@@ -66,9 +72,9 @@ struct AdjitToLLVMOptions : public PassPipelineOptions<AdjitToLLVMOptions> {
 /// across function boundaries (identity layouts, caller-owned arguments),
 /// ownership-based buffer deallocation, BLAS calls for large matrix products
 /// (transpose flags, beta 0 on zero-filled results), loops (OpenMP-parallel
-/// outer loops for large elementwise ops), math lowering and the LLVM
-/// dialect, ending with a check that no adjit op (nor any non-LLVM op)
-/// survived. The JIT compiles exactly what this pipeline produces.
+/// outer loops for large elementwise ops), one function per loop nest, math
+/// lowering and the LLVM dialect, ending with a check that no adjit op (nor any
+/// non-LLVM op) survived. The JIT compiles exactly what this pipeline produces.
 void buildAdjitToLLVMPipeline(OpPassManager &pm,
                               const AdjitToLLVMOptions &options);
 

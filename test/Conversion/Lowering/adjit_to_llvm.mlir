@@ -1,5 +1,17 @@
 // RUN: adjit-opt %s --adjit-to-llvm | FileCheck %s
 // RUN: adjit-opt %s --adjit-to-llvm='blas-min-flops=1' | FileCheck %s --check-prefix=BLAS
+// RUN: adjit-opt %s --adjit-to-llvm | FileCheck %s --check-prefix=OUTLINE
+// RUN: adjit-opt %s --adjit-to-llvm='outline-loops=false' | FileCheck %s --check-prefix=INLINE
+
+// Every loop nest is a function of its own, which LLVM may not inline, so
+// that the size of the functions LLVM compiles does not grow with the
+// program (its compile time grows faster than linearly in a function's
+// size); outline-loops=false keeps the loops in place.
+// OUTLINE-LABEL: llvm.func @chain(
+// OUTLINE: llvm.call @chain_loop0(
+// OUTLINE: llvm.func @chain_loop0(
+// OUTLINE-SAME: passthrough = ["noinline"], sym_visibility = "private"
+// INLINE-NOT: _loop0
 
 // The pipeline ends in the LLVM dialect. The elementwise chain fuses into one
 // loop nest with one allocation: a single malloc for the result, whose
