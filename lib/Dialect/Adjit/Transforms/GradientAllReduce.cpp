@@ -160,8 +160,8 @@ LogicalResult AdjitInsertGradientAllReducePass::run() {
   unsigned numResults = terminator->getNumOperands();
   if (firstGradient > numResults)
     return gradientFunction.emitError(kPass)
-           << "first-gradient=" << firstGradient << " but @" << function
-           << " has " << numResults << " results";
+           << "first-gradient=" << static_cast<int64_t>(firstGradient)
+           << " but @" << function << " has " << numResults << " results";
 
   // The gradients in the order backward completes them.
   DenseMap<Operation *, int64_t> positions;
