@@ -7,12 +7,18 @@
 //     all_reduce_async + wait (unchecked, as the data-parallel buckets);
 //   - the eager data-parallel MLP step, strong scaling (global batch fixed)
 //     and weak scaling (batch per rank fixed), with how much of the gradient
-//     all-reduce the overlap with backward hid.
+//     all-reduce the overlap with backward hid;
+//   - the same step as one compiled function per rank (jit::TrainStep with
+//     CompileOptions::distributed), with the share of the all-reduce time
+//     hidden behind backward, from the start / wait / completion timestamps
+//     of the compiled all-reduces.
 // One thread per rank: set OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1.
 //
 //===----------------------------------------------------------------------===//
 
 #include "../common.h"
+#include "adjit/Distributed/CompiledCollectives.h"
+#include "adjit/JIT.h"
 #include "adjit/adjit.h"
 
 #define OMPI_SKIP_MPICXX 1
@@ -72,6 +78,24 @@ void allReduceTable() {
   }
 }
 
+/// All-reduces of buffers of \p bytes each, started together and waited
+/// for (the communication of a step with nothing to overlap).
+double allReduceAlone(const std::vector<int64_t> &bytes) {
+  std::vector<Tensor> flat;
+  for (int64_t b : bytes)
+    flat.push_back(zeros({b / 4}));
+  return syncedSeconds(
+      [&] {
+        std::vector<std::shared_ptr<dist::Work>> works;
+        for (const Tensor &t : flat)
+          works.push_back(
+              dist::all_reduce_async(t, dist::ReduceOp::Sum, false));
+        for (auto &w : works)
+          w->wait();
+      },
+      20);
+}
+
 struct StepFigures {
   double stepSeconds;
   double exposedSeconds;
@@ -102,23 +126,14 @@ StepFigures mlpStep(int64_t batchPerRank, double bucketCapMb) {
   f.exposedSeconds = exposed / steps;
   f.buckets = ddp.last_stats().buckets;
   // The same gradients all-reduced alone, bucket by bucket.
-  std::vector<Tensor> flat;
+  std::vector<int64_t> bytes;
   for (const std::vector<size_t> &bucket : ddp.bucket_indices()) {
     int64_t n = 0;
     for (size_t i : bucket)
       n += net->parameters()[i].numel();
-    flat.push_back(zeros({n}));
+    bytes.push_back(n * 4);
   }
-  f.commSeconds = syncedSeconds(
-      [&] {
-        std::vector<std::shared_ptr<dist::Work>> works;
-        for (const Tensor &t : flat)
-          works.push_back(
-              dist::all_reduce_async(t, dist::ReduceOp::Sum, false));
-        for (auto &w : works)
-          w->wait();
-      },
-      20);
+  f.commSeconds = allReduceAlone(bytes);
   return f;
 }
 
@@ -152,12 +167,95 @@ void stepTable() {
   }
 }
 
+struct CompiledFigures {
+  double stepSeconds;
+  double waitedSeconds;
+  double overlappedSeconds;
+  double commSeconds;
+  size_t buckets;
+};
+
+/// The compiled MLP step on \p batchPerRank rows per rank.
+CompiledFigures compiledMlpStep(int64_t batchPerRank, int64_t bucketBytes) {
+  manual_seed(0);
+  nn::Sequential net(nn::Linear(256, 512), nn::Tanh(), nn::Linear(512, 512),
+                     nn::Tanh(), nn::Linear(512, 10));
+  Tensor x = randn({batchPerRank, 256}), y = randn({batchPerRank, 10});
+  jit::CompileOptions options;
+  options.name = "mlp_ddp_step";
+  options.distributed = jit::DistributedOptions{bucketBytes};
+  jit::TrainStep step(
+      [&](const std::vector<Tensor> &in) {
+        return F::mse_loss(net->forward(in[0]), in[1]);
+      },
+      optim::SGDOptions(0.01), options);
+  step(x, y); // compiles
+  double waited = 0, overlapped = 0;
+  int steps = 0;
+  std::vector<int64_t> bucketBytesSeen;
+  CompiledFigures f;
+  f.stepSeconds = syncedSeconds(
+      [&] {
+        dist::reset_compiled_collective_stats();
+        step(x, y);
+        dist::CompiledCollectiveStats stats = dist::compiled_collective_stats();
+        waited += stats.waitedSeconds();
+        for (const dist::CompiledCollectiveTiming &c : stats.collectives)
+          overlapped += c.waitCalled - c.started;
+        bucketBytesSeen.clear();
+        for (const dist::CompiledCollectiveTiming &c : stats.collectives)
+          bucketBytesSeen.push_back(c.bytes);
+        ++steps;
+      },
+      20);
+  f.waitedSeconds = waited / steps;
+  f.overlappedSeconds = overlapped / steps;
+  f.buckets = bucketBytesSeen.size();
+  f.commSeconds = allReduceAlone(bucketBytesSeen);
+  return f;
+}
+
+void compiledStepTable() {
+  if (dist::rank() == 0) {
+    std::printf("\ncompiled data-parallel MLP step (jit::TrainStep, same "
+                "model), %d rank(s)\n",
+                dist::world_size());
+    std::printf("%-8s %8s %9s %8s %10s %12s %13s %12s %8s\n", "scaling",
+                "batch", "per rank", "buckets", "step ms", "all-red. ms",
+                "overlapped ms", "waited ms", "hidden");
+  }
+  struct Case {
+    const char *scaling;
+    int64_t globalBatch;
+    int64_t bucketBytes;
+  };
+  int w = dist::world_size();
+  for (Case c :
+       {Case{"strong", 256, 25 << 20}, Case{"strong", 256, 256 << 10},
+        Case{"weak", 128 * w, 25 << 20}, Case{"weak", 128 * w, 256 << 10}}) {
+    CompiledFigures f = compiledMlpStep(c.globalBatch / w, c.bucketBytes);
+    // The share of the all-reduce time (measured alone) that the compiled
+    // code did not spend blocked in its waits.
+    double hidden = w > 1 && f.commSeconds > 0
+                        ? std::max(0.0, 1 - f.waitedSeconds / f.commSeconds)
+                        : 0;
+    if (dist::rank() == 0)
+      std::printf("%-8s %8lld %9lld %8zu %10.2f %12.2f %13.2f %12.2f %7.0f%%\n",
+                  c.scaling, static_cast<long long>(c.globalBatch),
+                  static_cast<long long>(c.globalBatch / w), f.buckets,
+                  f.stepSeconds * 1e3, f.commSeconds * 1e3,
+                  f.overlappedSeconds * 1e3, f.waitedSeconds * 1e3,
+                  hidden * 100);
+  }
+}
+
 } // namespace
 
 int main() {
   dist::init();
   allReduceTable();
   stepTable();
+  compiledStepTable();
   dist::finalize();
   return 0;
 }

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -54,6 +55,17 @@ struct CompileStats {
   std::string lastReason;
 };
 
+/// Data-parallel training inside compiled code: the gradients are averaged
+/// over the ranks of the job (adjit::distributed) by all-reduces that the
+/// compiled function starts as soon as each bucket of gradients is computed
+/// and waits for where they are used (docs/distributed.md).
+struct DistributedOptions {
+  /// The most bytes of gradients per all-reduce (default 25 MiB, as
+  /// DistributedDataParallel's bucket_cap_mb; 0: one all-reduce per
+  /// gradient).
+  int64_t bucketBytes = 25 * 1024 * 1024;
+};
+
 /// How adjit::jit::compile compiles a function.
 struct CompileOptions {
   /// The name of the traced IR function.
@@ -68,6 +80,13 @@ struct CompileOptions {
   /// but the shapes, dtypes and requires_grad flags of their tensors; a
   /// function that reads host state then silently returns stale results.
   bool assumePure = false;
+  /// Set: the gradients (accumulated into .grad() by jit::compile, used by
+  /// the update of jit::TrainStep) are the mean over the ranks of the job,
+  /// computed inside the compiled function. distributed::init() must have
+  /// been called. Every call first checks that all ranks pass inputs of the
+  /// same shapes and dtypes, and each compilation broadcasts the trained
+  /// tensors from rank 0, so that the replicas start equal.
+  std::optional<DistributedOptions> distributed;
 };
 
 /// A function compiled by adjit::jit::compile. Copies share the compiled

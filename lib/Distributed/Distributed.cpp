@@ -2,6 +2,7 @@
 
 #include "adjit/Distributed.h"
 #include "adjit/Autograd.h"
+#include "adjit/Distributed/CompiledCollectives.h"
 
 #include "TensorImpl.h"
 
@@ -274,7 +275,8 @@ public:
     try {
       waitFor(request_, "all_reduce_async", sequence_);
     } catch (const Error &) {
-      new Tensor(keepAlive_);
+      if (keepAlive_.defined())
+        new Tensor(keepAlive_);
     }
   }
   bool is_completed() override {
@@ -290,7 +292,8 @@ public:
       return;
     waitFor(request_, "all_reduce_async", sequence_);
     done_ = true;
-    ++keepAlive_.unsafeGetImpl()->storage->version;
+    if (keepAlive_.defined())
+      ++keepAlive_.unsafeGetImpl()->storage->version;
   }
 
 private:
@@ -540,4 +543,30 @@ std::vector<Tensor> distributed::all_gather(const Tensor &tensor) {
   for (int r = 0; r < size; ++r)
     result.push_back(gathered.select(0, r));
   return result;
+}
+
+std::shared_ptr<Work> distributed::detail::startAllReduce(void *data,
+                                                          int64_t count,
+                                                          Dtype dtype,
+                                                          ReduceOp op) {
+  checkInitialized("all_reduce");
+  if (op == ReduceOp::Mean)
+    throw Error("all_reduce: mean is not started by MPI; reduce with sum and "
+                "divide by world_size() after the wait");
+  int elements = checkedCount("all_reduce", count);
+  uint64_t sequence = world().sequence++;
+#ifdef ADJIT_HAVE_MPI
+  if (world().usesMpi && elements > 0) {
+    MPI_Request request;
+    MPI_Iallreduce(MPI_IN_PLACE, data, elements, mpiType(dtype),
+                   mpiOp(op, dtype), MPI_COMM_WORLD, &request);
+    return std::make_shared<MpiWork>(request, Tensor(), sequence);
+  }
+#else
+  (void)data;
+  (void)elements;
+  (void)dtype;
+  (void)sequence;
+#endif
+  return std::make_shared<CompletedWork>();
 }

@@ -12,6 +12,8 @@
 #include "BufferAllocator.h"
 #include "ScalarRuntime.h"
 
+#include "adjit/Distributed/CompiledCollectives.h"
+
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/RTDyldObjectLinkingLayer.h"
@@ -27,6 +29,10 @@ detail::getJITRuntimeSymbols(llvm::orc::MangleAndInterner interner) {
     symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
                                llvm::JITSymbolFlags::Exported};
   for (auto &[name, address] : detail::getAllocatorRuntimeSymbols())
+    symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
+                               llvm::JITSymbolFlags::Exported};
+  for (auto &[name, address] :
+       adjit::distributed::detail::getCompiledCollectiveSymbols())
     symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
                                llvm::JITSymbolFlags::Exported};
   for (auto &[name, address] : detail::getScalarRuntimeSymbols())

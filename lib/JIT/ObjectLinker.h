@@ -13,8 +13,8 @@
 
 namespace adjit::jit::detail {
 
-/// Makes the symbols the JIT defines for compiled code (the BLAS and scalar
-/// runtimes), interned for a JIT.
+/// Makes the symbols the JIT defines for compiled code (the BLAS, scalar,
+/// allocator and collective runtimes), interned for a JIT.
 llvm::orc::SymbolMap
 getJITRuntimeSymbols(llvm::orc::MangleAndInterner interner);
 

@@ -6,6 +6,7 @@
 #include "adjit/Dialect/Adjit/IR/Adjit.h"
 #include "adjit/Dialect/Adjit/Transforms/OptimizerUpdate.h"
 #include "adjit/Dialect/Adjit/Transforms/Passes.h"
+#include "adjit/Distributed.h"
 #include "adjit/Error.h"
 #include "adjit/JIT.h"
 #include "adjit/JIT/Engine.h"
@@ -335,6 +336,8 @@ struct CompiledFunction::State {
   /// Reuse compiled code without replaying the function (unsound for
   /// functions that depend on host state).
   bool assumePure = false;
+  /// Set: the gradients are averaged over the ranks in compiled code.
+  std::optional<DistributedOptions> distributed;
   /// Set for a TrainStep: the compiled code takes the optimizer state, the
   /// learning rate and the step count after the arguments, and returns the
   /// updated parameters and state instead of gradients.
@@ -369,6 +372,16 @@ CompiledFunction adjit::jit::compile(TensorFunction function,
   state->function = std::move(function);
   state->name = std::move(options.name);
   state->assumePure = options.assumePure;
+  if (options.distributed) {
+    if (!distributed::is_initialized())
+      throw Error("jit::compile: CompileOptions::distributed needs "
+                  "distributed::init() first");
+    if (options.distributed->bucketBytes < 0)
+      throw Error("jit::compile: DistributedOptions::bucketBytes must not be "
+                  "negative, got " +
+                  std::to_string(options.distributed->bucketBytes));
+  }
+  state->distributed = options.distributed;
   return CompiledFunction(std::move(state));
 }
 
@@ -514,8 +527,42 @@ BufferView viewOf(const Tensor &tensor) {
   return view;
 }
 
+/// Throws the same adjit::Error on every rank unless all ranks pass inputs
+/// of the same shapes and dtypes to the data-parallel function `name`, whose
+/// compiled all-reduces would otherwise not match.
+void checkInputsAcrossRanks(const char *api, const std::string &name,
+                            const std::vector<Tensor> &inputs) {
+  std::string signature;
+  for (const Tensor &input : inputs) {
+    if (!signature.empty())
+      signature += ", ";
+    signature +=
+        std::string(dtypeName(input.dtype())) + shapeToString(input.sizes());
+  }
+  // FNV-1a: equal signatures give equal fingerprints on every rank.
+  uint64_t hash = 1469598103934665603ull;
+  for (char c : signature)
+    hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  // 52 bits: exact in a double, whatever item() converts through.
+  hash &= (uint64_t(1) << 52) - 1;
+  Tensor mine = from_vector(std::vector<int64_t>{static_cast<int64_t>(hash)},
+                            {1}, kInt64);
+  std::vector<Tensor> all = distributed::all_gather(mine);
+  for (size_t rank = 0; rank < all.size(); ++rank)
+    if (all[rank].item<int64_t>() != static_cast<int64_t>(hash))
+      throw Error(std::string(api) + ": '" + name +
+                  "' is data-parallel but rank " + std::to_string(rank) +
+                  " passed inputs of other shapes or dtypes than rank " +
+                  std::to_string(distributed::rank()) + "'s (" + signature +
+                  "); every rank must pass the same shapes (give each rank "
+                  "batches of one size, e.g. with data::DistributedSampler)");
+}
+
 Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
   std::lock_guard<std::mutex> lock(state->mutex);
+  if (state->distributed)
+    checkInputsAcrossRanks(state->training ? "jit::TrainStep" : "jit::compile",
+                           state->name, inputs);
   bool gradMode = GradMode::is_enabled();
   std::vector<ArgumentKey> inputKeys = keysOf(inputs);
 
@@ -753,6 +800,19 @@ Compilation compileFor(CompiledFunction::State &state,
                mlir::adjit::quotePassOptionValue(state.name) + " wrt=" + wrt +
                of + " name=" + mlir::adjit::quotePassOptionValue(gradientName) +
                " cleanup=true}";
+    if (state.distributed) {
+      pipeline +=
+          ",adjit-insert-gradient-allreduce{function=" +
+          mlir::adjit::quotePassOptionValue(gradientName) + " first-gradient=" +
+          std::to_string(1 + compilation.stateWrites.size()) +
+          " bucket-bytes=" + std::to_string(state.distributed->bucketBytes) +
+          "}";
+      // The replicas start from rank 0's values of the trained tensors (each
+      // broadcast checks shape and dtype across the ranks).
+      NoGradGuard noGrad;
+      for (size_t index : compilation.wrt)
+        distributed::broadcast(arguments[index], 0);
+    }
     if (state.training)
       pipeline += ",adjit-append-optimizer-update{" +
                   toUpdateOptions(state.training->options, compilation.wrt,

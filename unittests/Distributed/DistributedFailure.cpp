@@ -6,11 +6,16 @@
 //   stall        rank 1 stops calling collectives; rank 0's all_reduce times
 //                out with an error and rank 0 ends the job;
 //   crash        rank 1 dies of an uncaught exception while rank 0 waits in
-//                all_reduce; the job ends instead of hanging.
+//                all_reduce; the job ends instead of hanging;
+//   compiled-stall
+//                rank 1 stops calling collectives; rank 0's compiled
+//                adjit.all_reduce times out, prints the error and ends the
+//                job (compiled code cannot throw).
 //
 //===----------------------------------------------------------------------===//
 
 #include "adjit/Distributed.h"
+#include "adjit/JIT/Engine.h"
 
 #include <chrono>
 #include <cstdio>
@@ -51,6 +56,25 @@ int main(int argc, char **argv) {
       std::fflush(stdout);
       dist::abort(3);
     }
+    return 1;
+  }
+  if (!std::strcmp(mode, "compiled-stall")) {
+    dist::set_timeout(2);
+    if (dist::rank() == 1) {
+      std::this_thread::sleep_for(std::chrono::seconds(60));
+      return 1;
+    }
+    jit::Engine engine;
+    auto module = engine.compile(R"mlir(
+      func.func @f(%x: tensor<4xf32>) -> tensor<4xf32> {
+        %0 = adjit.all_reduce sum %x : tensor<4xf32>
+        return %0 : tensor<4xf32>
+      })mlir");
+    float x[4] = {1, 2, 3, 4};
+    jit::BufferView view;
+    view.data = x;
+    view.type.shape = {4};
+    module->call("f", {view});
     return 1;
   }
   if (!std::strcmp(mode, "crash")) {

@@ -16,11 +16,16 @@ def ConvertAdjitToLinalg : Pass<"convert-adjit-to-linalg", "ModuleOp"> {
     transposed indexing map instead of being materialized), and shape
     ops become `tensor` slices/reshapes, `linalg.transpose` or a broadcasting
     `linalg.generic`, and pooling ops become `linalg.generic`s whose bodies
-    walk the windows with `scf.for`. Ops this pass has no pattern for are
-    left alone, and `adjit-check-lowered` reports them.
+    walk the windows with `scf.for`. The collectives (`adjit.all_reduce`,
+    `adjit.all_reduce_start` / `adjit.all_reduce_wait`) become calls of the
+    JIT runtime on a fresh buffer holding a copy of the operand, which
+    `bufferization.to_tensor` returns after the wait. Ops this pass has no
+    pattern for are left alone, and `adjit-check-lowered` reports them.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::memref::MemRefDialect",
     "::mlir::linalg::LinalgDialect", "::mlir::math::MathDialect",
     "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect"
   ];

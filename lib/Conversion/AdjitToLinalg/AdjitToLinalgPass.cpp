@@ -45,7 +45,8 @@ namespace {
 struct ConvertAdjitToLinalgPass
     : adjit::impl::ConvertAdjitToLinalgBase<ConvertAdjitToLinalgPass> {
   void runOnOperation() override {
-    if (failed(declareRuntimeScalarFunctions(getOperation())))
+    if (failed(declareRuntimeScalarFunctions(getOperation())) ||
+        failed(lowerCollectives(getOperation())))
       return signalPassFailure();
     RewritePatternSet patterns(&getContext());
     populateAdjitToLinalgPatterns(patterns);

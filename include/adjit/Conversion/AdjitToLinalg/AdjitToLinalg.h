@@ -63,6 +63,16 @@ void populateIndexingToLinalgPatterns(RewritePatternSet &patterns);
 /// another symbol of such a name.
 LogicalResult declareRuntimeScalarFunctions(ModuleOp module);
 
+/// Rewrites `module`'s collectives into calls of the JIT runtime
+/// (RuntimeFunctions.h), declaring the functions: `adjit.all_reduce_start`
+/// copies its operand into a new buffer and calls
+/// `adjit_all_reduce_start_<type>` on it, which returns a request;
+/// `adjit.all_reduce_wait` calls `adjit_all_reduce_wait` on the request and
+/// returns the buffer as a tensor. `adjit.all_reduce` is a start followed by
+/// its wait. Fails, with an error at the op, if the module has another
+/// symbol of such a name.
+LogicalResult lowerCollectives(ModuleOp module);
+
 /// Adds all of the above.
 void populateAdjitToLinalgPatterns(RewritePatternSet &patterns);
 

@@ -24,6 +24,20 @@ inline std::string getRuntimeScalarFunctionName(std::string_view function,
   return "adjit_" + std::string(function) + (isF32 ? "_f32" : "_f64");
 }
 
+/// The runtime function that starts an all-reduce of a buffer of
+/// `elementType` elements ("f32", "f64" or "i64") in place:
+/// `adjit_all_reduce_start_f32(memref<?xf32>, i64 kind) -> i64 request`,
+/// called through its C interface. `kind` is the value of the
+/// mlir::adjit::ReduceKind enum (sum 0, mean 1, max 2).
+inline std::string getRuntimeAllReduceStartName(std::string_view elementType) {
+  return "adjit_all_reduce_start_" + std::string(elementType);
+}
+
+/// The runtime function `adjit_all_reduce_wait(i64 request)` that blocks
+/// until the request's all-reduce has completed.
+inline constexpr const char *kRuntimeAllReduceWaitName =
+    "adjit_all_reduce_wait";
+
 } // namespace mlir::adjit
 
 #endif // ADJIT_CONVERSION_ADJITTOLINALG_RUNTIMEFUNCTIONS_H

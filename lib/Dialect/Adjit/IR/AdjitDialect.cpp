@@ -4,6 +4,8 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace mlir::adjit;
@@ -15,6 +17,10 @@ void AdjitDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
 #include "adjit/Dialect/Adjit/IR/AdjitOps.cpp.inc"
+      >();
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "adjit/Dialect/Adjit/IR/AdjitOpsTypes.cpp.inc"
       >();
 }
 
@@ -40,6 +46,9 @@ LogicalResult adjit::detail::verifyByTypeInference(Operation *op) {
            << " that follows from the operands and attributes";
   return success();
 }
+
+#define GET_TYPEDEF_CLASSES
+#include "adjit/Dialect/Adjit/IR/AdjitOpsTypes.cpp.inc"
 
 #define GET_OP_CLASSES
 #include "adjit/Dialect/Adjit/IR/AdjitOps.cpp.inc"

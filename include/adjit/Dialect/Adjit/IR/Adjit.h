@@ -15,6 +15,9 @@
 #include "adjit/Dialect/Adjit/IR/AdjitOpsDialect.h.inc"
 #include "adjit/Dialect/Adjit/IR/AdjointOpInterface.h"
 
+#define GET_TYPEDEF_CLASSES
+#include "adjit/Dialect/Adjit/IR/AdjitOpsTypes.h.inc"
+
 namespace mlir::adjit::detail {
 
 /// Parses the form shared by the elementwise ops,

@@ -3,6 +3,7 @@
 #ifndef ADJIT_DIALECT_ADJIT_IR_ADJITBASE_TD
 #define ADJIT_DIALECT_ADJIT_IR_ADJITBASE_TD
 
+include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/OpBase.td"
 include "mlir/IR/EnumAttr.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
@@ -20,6 +21,7 @@ def Adjit_Dialect : Dialect {
     always spelled out with `adjit.broadcast`, so later passes never guess.
   }];
   let hasConstantMaterializer = 1;
+  let useDefaultTypePrinterParser = 1;
   let dependentDialects = [];
 }
 
@@ -44,6 +46,29 @@ def Adjit_ComparePredicate : I64EnumAttr<"ComparePredicate",
       I64EnumAttrCase<"lt", 2>, I64EnumAttrCase<"le", 3>,
       I64EnumAttrCase<"gt", 4>, I64EnumAttrCase<"ge", 5>]> {
   let cppNamespace = "::mlir::adjit";
+}
+
+def Adjit_ReduceKind : I64EnumAttr<"ReduceKind",
+    "reduction of the adjit collectives", [
+      I64EnumAttrCase<"sum", 0>, I64EnumAttrCase<"mean", 1>,
+      I64EnumAttrCase<"max", 2>]> {
+  let cppNamespace = "::mlir::adjit";
+}
+
+//===----------------------------------------------------------------------===//
+// Types
+//===----------------------------------------------------------------------===//
+
+def Adjit_CollectiveType : TypeDef<Adjit_Dialect, "Collective"> {
+  let mnemonic = "collective";
+  let summary = "a collective in flight, whose result is a tensor";
+  let description = [{
+    The handle of a collective that `adjit.all_reduce_start` started and
+    `adjit.all_reduce_wait` completes; the parameter is the type of the
+    tensor the wait returns: `!adjit.collective<tensor<4x8xf32>>`.
+  }];
+  let parameters = (ins "::mlir::RankedTensorType":$tensorType);
+  let assemblyFormat = "`<` $tensorType `>`";
 }
 
 class Adjit_Op<string mnemonic, list<Trait> traits = []>

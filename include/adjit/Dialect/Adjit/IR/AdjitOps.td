@@ -626,6 +626,85 @@ def Adjit_DropoutMaskOp : Adjit_Op<"dropout_mask", [Pure,
 }
 
 //===----------------------------------------------------------------------===//
+// Collectives
+//===----------------------------------------------------------------------===//
+
+// The collectives move data between the processes of an MPI job (see
+// docs/distributed.md). Every rank must run the same collectives in the same
+// order, so they carry memory effects: no pass removes, duplicates or
+// reorders them. In a job of one process they return their operand.
+
+def Adjit_AllReduceOp : Adjit_Op<"all_reduce", [
+    MemoryEffects<[MemRead, MemWrite]>, AllTypesMatch<["operand", "result"]>,
+    DeclareOpInterfaceMethods<Adjit_AdjointOpInterface>]> {
+  let summary = "reduction of a tensor over the ranks of the job";
+  let description = [{
+    Returns, on every rank, the elementwise `sum`, `mean` (the sum divided by
+    the number of ranks; f32 and f64 only) or `max` of the operand over all
+    ranks. The adjoint of `sum` is the `sum` of the result's adjoint over the
+    ranks, that of `mean` its `mean`; `max` is not differentiable
+    (`adjit-autodiff` rejects it).
+
+    ```mlir
+    %r = adjit.all_reduce mean %g : tensor<4x8xf32>
+    ```
+  }];
+  let arguments = (ins Adjit_ReduceKind:$kind, Adjit_NumericTensor:$operand);
+  let results = (outs Adjit_NumericTensor:$result);
+  let assemblyFormat = "$kind $operand attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def Adjit_AllReduceStartOp : Adjit_Op<"all_reduce_start", [
+    MemoryEffects<[MemRead, MemWrite]>,
+    TypesMatchWith<"the handle carries the operand's type", "operand",
+                   "handle",
+                   "::mlir::adjit::CollectiveType::get($_self.getContext(), "
+                   "::llvm::cast<::mlir::RankedTensorType>($_self))">]> {
+  let summary = "starts an all-reduce and returns at once";
+  let description = [{
+    The non-blocking form of `adjit.all_reduce`: starts the reduction of the
+    operand over the ranks (`MPI_Iallreduce` on a copy of it) and returns a
+    handle; `adjit.all_reduce_wait` on the handle returns the result. The ops
+    between the two run while the data moves. The handle has exactly one
+    use, an `adjit.all_reduce_wait` later in the same block. The pair is not
+    differentiable: `adjit-insert-gradient-allreduce` places it in gradient
+    functions after differentiation.
+
+    ```mlir
+    %h = adjit.all_reduce_start mean %g : tensor<4x8xf32>
+    ...
+    %r = adjit.all_reduce_wait %h : !adjit.collective<tensor<4x8xf32>>
+    ```
+  }];
+  let arguments = (ins Adjit_ReduceKind:$kind, Adjit_NumericTensor:$operand);
+  let results = (outs Adjit_CollectiveType:$handle);
+  let assemblyFormat = "$kind $operand attr-dict `:` type($operand)";
+  let hasVerifier = 1;
+}
+
+def Adjit_AllReduceWaitOp : Adjit_Op<"all_reduce_wait", [
+    MemoryEffects<[MemRead, MemWrite]>,
+    TypesMatchWith<"the result has the type the handle carries", "handle",
+                   "result",
+                   "::llvm::cast<::mlir::adjit::CollectiveType>($_self)"
+                   ".getTensorType()">]> {
+  let summary = "waits for an all-reduce and returns its result";
+  let description = [{
+    Blocks until the collective that `adjit.all_reduce_start` started on every
+    rank has completed and returns its result.
+
+    ```mlir
+    %r = adjit.all_reduce_wait %h : !adjit.collective<tensor<4x8xf32>>
+    ```
+  }];
+  let arguments = (ins Adjit_CollectiveType:$handle);
+  let results = (outs Adjit_NumericTensor:$result);
+  let assemblyFormat = "$handle attr-dict `:` qualified(type($handle))";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Pooling
 //===----------------------------------------------------------------------===//
 

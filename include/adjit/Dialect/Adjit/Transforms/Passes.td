@@ -165,4 +165,51 @@ def AdjitAppendOptimizerUpdate
                            "::mlir::func::FuncDialect"];
 }
 
+
+def AdjitInsertGradientAllReduce
+    : Pass<"adjit-insert-gradient-allreduce", "::mlir::ModuleOp"> {
+  let summary = "Average a gradient function's gradients over the ranks, "
+                "bucketed and overlapped with the backward computation";
+  let description = [{
+    Makes a gradient function, as adjit-autodiff generates it, return the
+    gradients reduced over the ranks of the job (the mean by default, as
+    data-parallel training needs): results `first-gradient` and later are
+    the gradients. They are packed, in the order the backward computation
+    finishes them (the position of their defining ops in the function), into
+    buckets of at most `bucket-bytes` bytes of one element type (a larger
+    gradient gets a bucket of its own; 0 makes one bucket per gradient). A
+    bucket of several gradients is flattened with `adjit.reshape` and
+    `adjit.concat`. Each bucket's `adjit.all_reduce_start` is placed right
+    after its last gradient is computed, so the transfer runs while the rest
+    of backward computes; its `adjit.all_reduce_wait` is placed right before
+    the return, where the reduced gradients are used, followed by the
+    `adjit.slice` and `adjit.reshape` that unpack the bucket. Buckets start
+    in the same order on every rank. Uses of the gradients inside the
+    function keep the local values. Run it before
+    adjit-append-optimizer-update, so that the update uses the averages
+    (`jit::TrainStep` with CompileOptions::distributed does).
+    Example: `adjit-opt --adjit-autodiff="function=loss wrt=0,1"
+    --adjit-insert-gradient-allreduce="function=loss_grad bucket-bytes=4096"`.
+    Errors (with a diagnostic and no output): no `function`, no such
+    function, a declaration or a function of several blocks,
+    `first-gradient` past the results, a gradient that is not a statically
+    shaped f32/f64 tensor, an unknown `reduce`, a negative `bucket-bytes`.
+  }];
+  let options = [
+    Option<"function", "function", "std::string", /*default=*/"",
+           "The gradient function (required)">,
+    Option<"firstGradient", "first-gradient", "unsigned", /*default=*/"1",
+           "The index of the first gradient result (1 after the loss; "
+           "1 + K with K state results)">,
+    Option<"bucketBytes", "bucket-bytes", "int64_t",
+           /*default=*/"26214400",
+           "The most bytes of gradients in one bucket (default 25 MiB; 0: "
+           "one bucket per gradient)">,
+    Option<"reduce", "reduce", "std::string", /*default=*/"\"mean\"",
+           "The reduction over the ranks: mean or sum">,
+  ];
+  let dependentDialects = ["::mlir::adjit::AdjitDialect",
+                           "::mlir::func::FuncDialect"];
+}
+
 #endif // ADJIT_DIALECT_ADJIT_TRANSFORMS_PASSES_TD
