@@ -14,6 +14,7 @@
 #include "adjit/NN/Dropout.h"
 #include "adjit/NN/Embedding.h"
 #include "adjit/NN/LayerNorm.h"
+#include "adjit/NN/ModuleList.h"
 #include "adjit/NN/Normalization.h"
 #include "adjit/NN/Pooling.h"
 #include "adjit/Optim.h"

@@ -2,6 +2,8 @@
 
 #include "adjit/NN.h"
 
+#include "TensorImpl.h"
+
 #include <cmath>
 
 using namespace adjit;
@@ -109,6 +111,35 @@ void Module::zero_grad(bool setToNone) {
       g.zero_();
     }
   }
+}
+
+namespace {
+/// Replaces the data of `tensor` (and of its gradient) by its values
+/// converted to `dtype`, keeping the tensor's identity (LibTorch's set_data).
+void convertInPlace(const Tensor &tensor, Dtype dtype) {
+  if (!tensor.is_floating_point() || tensor.dtype() == dtype)
+    return;
+  TensorImpl &impl = *tensor.unsafeGetImpl();
+  Tensor converted = castTo(tensor, dtype);
+  TensorImpl &source = *converted.unsafeGetImpl();
+  impl.storage = source.storage;
+  impl.strides = source.strides;
+  impl.offset = source.offset;
+  impl.dtype = dtype;
+  impl.isView = false;
+  if (impl.grad.defined())
+    impl.grad = castTo(impl.grad, dtype);
+}
+} // namespace
+
+void Module::to(Dtype dtype) {
+  if (dtype != Dtype::Float32 && dtype != Dtype::Float64)
+    throw Error("Module::to: module " + name_ +
+                " can only be converted to a floating-point dtype");
+  for (const Tensor &parameter : parameters())
+    convertInPlace(parameter, dtype);
+  for (const Tensor &buffer : buffers())
+    convertInPlace(buffer, dtype);
 }
 
 void Module::train(bool on) {
