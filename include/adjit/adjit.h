@@ -18,6 +18,7 @@
 #include "adjit/NN/Normalization.h"
 #include "adjit/NN/Pooling.h"
 #include "adjit/Optim.h"
+#include "adjit/Optim/LRScheduler.h"
 #include "adjit/Tensor.h"
 
 #endif // ADJIT_ADJIT_H

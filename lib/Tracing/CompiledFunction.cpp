@@ -405,11 +405,12 @@ void checkOptions(const OptimizerOptions &options) {
   // The eager optimizers' constructors check their options; none of them
   // needs a parameter for that.
   if (const auto *sgd = std::get_if<optim::SGDOptions>(&options))
-    (void)optim::SGD({}, *sgd);
+    (void)optim::SGD(std::vector<Tensor>{}, *sgd);
   else if (const auto *adamW = std::get_if<optim::AdamWOptions>(&options))
-    (void)optim::AdamW({}, *adamW);
+    (void)optim::AdamW(std::vector<Tensor>{}, *adamW);
   else
-    (void)optim::Adam({}, std::get<optim::AdamOptions>(options));
+    (void)optim::Adam(std::vector<Tensor>{},
+                      std::get<optim::AdamOptions>(options));
 }
 } // namespace
 
