@@ -2,6 +2,7 @@
 
 #include "adjit/NN.h"
 
+#include "ResetGrad.h"
 #include "TensorImpl.h"
 
 #include <cmath>
@@ -100,17 +101,8 @@ std::vector<Tensor> Module::parameters(bool recurse) const {
 }
 
 void Module::zero_grad(bool setToNone) {
-  for (Tensor &p : parameters()) {
-    Tensor &g = p.mutable_grad();
-    if (!g.defined())
-      continue;
-    if (setToNone) {
-      g = Tensor();
-    } else {
-      g = g.detach();
-      g.zero_();
-    }
-  }
+  for (const Tensor &p : parameters())
+    resetGrad(p, setToNone);
 }
 
 namespace {

@@ -3,6 +3,8 @@
 #include "adjit/Optim.h"
 #include "adjit/Autograd.h"
 
+#include "ResetGrad.h"
+
 #include <cmath>
 #include <unordered_set>
 
@@ -101,18 +103,9 @@ size_t Optimizer::size() const {
 }
 
 void Optimizer::zero_grad(bool setToNone) {
-  for (OptimizerParamGroup &group : groups_)
-    for (Tensor &p : group.params()) {
-      Tensor &g = p.mutable_grad();
-      if (!g.defined())
-        continue;
-      if (setToNone) {
-        g = Tensor();
-      } else {
-        g = g.detach();
-        g.zero_();
-      }
-    }
+  for (const OptimizerParamGroup &group : groups_)
+    for (const Tensor &p : group.params())
+      resetGrad(p, setToNone);
 }
 
 namespace {
@@ -267,6 +260,9 @@ void Adam::step() {
 
 double nn::utils::clip_grad_norm_(const std::vector<Tensor> &parameters,
                                   double maxNorm, double normType) {
+  if (!(maxNorm > 0))
+    throw Error("clip_grad_norm_: max_norm must be positive, got " +
+                std::to_string(maxNorm));
   if (!(normType > 0))
     throw Error("clip_grad_norm_: norm_type must be positive (or inf), got " +
                 std::to_string(normType));

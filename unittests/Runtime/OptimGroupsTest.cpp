@@ -159,6 +159,12 @@ TEST(OptimGroupsTest, GroupErrors) {
                      "SGD: parameter group 1: parameter 1 (shape [2]) is "
                      "already parameter 0 of group 0");
   EXPECT_EQ(sgd.param_groups().size(), 1u);
+  setGrad(a, ones({2}));
+  EXPECT_ADJIT_ERROR(nn::utils::clip_grad_norm_({a}, 0.0),
+                     "clip_grad_norm_: max_norm must be positive, got "
+                     "0.000000");
+  EXPECT_ADJIT_ERROR(nn::utils::clip_grad_norm_({a}, -1.0),
+                     "clip_grad_norm_: max_norm must be positive");
   EXPECT_ADJIT_ERROR(optim::OptimizerParamGroup({a}).options(),
                      "OptimizerParamGroup::options: the group has no options");
 }

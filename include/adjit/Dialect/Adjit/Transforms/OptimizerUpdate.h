@@ -54,7 +54,8 @@ struct OptimizerUpdateOptions {
   bool nesterov = false;
   /// The options of each parameter group (at least one); each group has its
   /// own learning-rate argument.
-  SmallVector<OptimizerGroupOptions, 1> groups = {OptimizerGroupOptions()};
+  SmallVector<OptimizerGroupOptions, 1> groups =
+      SmallVector<OptimizerGroupOptions, 1>(1);
   /// The group of each `wrt` entry, in `wrt` order; empty puts every
   /// argument in group 0.
   SmallVector<int64_t> groupOf;
