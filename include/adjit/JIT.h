@@ -148,11 +148,15 @@ using OptimizerOptions =
 /// gradients and the optimizer update of every tensor that requires grad
 /// (the parameters the loss function captures, and inputs that require
 /// grad), and writes the updated values into those tensors in place. It
-/// replaces zero_grad(), loss.backward() and optimizer.step(); .grad() is not
-/// touched. The optimizer state (momentum buffers, Adam's first and second
-/// moments) lives in tensors the TrainStep owns, one set per trained tensor,
-/// which the compiled code reads and updates. The learning rate and the step
-/// count are inputs of the compiled code: changing them does not recompile.
+/// replaces zero_grad(), loss.backward(), an optional
+/// nn::utils::clip_grad_norm_ and optimizer.step(); .grad() is not touched.
+/// The optimizer state (momentum buffers, Adam's first and second moments)
+/// lives in tensors the TrainStep owns, one set per trained tensor, which the
+/// compiled code reads and updates. The learning rate of each parameter group
+/// and the step count are inputs of the compiled code: changing them (by hand
+/// or with an optim::LRScheduler on optimizer()) does not recompile. Other
+/// options are compiled in: changing them through optimizer() compiles the
+/// step again on the next call, keeping the optimizer state.
 class TrainStep {
 public:
   /// Trains with the update rule of optim::SGD with `options`. Throws
@@ -174,6 +178,25 @@ public:
             CompileOptions compileOptions);
   TrainStep(TensorFunction loss, optim::AdamWOptions options,
             CompileOptions compileOptions);
+  /// Trains the parameters of `groups` with the update rule of optim::SGD
+  /// (optim::Adam, optim::AdamW) made from `groups` and `defaults`, each
+  /// group with its options, as that optimizer would. Every tensor the loss
+  /// uses that requires grad must be in a group (else the first call throws
+  /// adjit::Error); the groups are checked as the eager optimizer checks
+  /// them. SGD's momentum, dampening and nesterov must be the same in all
+  /// groups.
+  TrainStep(TensorFunction loss,
+            const std::vector<optim::OptimizerParamGroup> &groups,
+            optim::SGDOptions defaults,
+            CompileOptions compileOptions = CompileOptions{"train_step"});
+  TrainStep(TensorFunction loss,
+            const std::vector<optim::OptimizerParamGroup> &groups,
+            optim::AdamOptions defaults,
+            CompileOptions compileOptions = CompileOptions{"train_step"});
+  TrainStep(TensorFunction loss,
+            const std::vector<optim::OptimizerParamGroup> &groups,
+            optim::AdamWOptions defaults,
+            CompileOptions compileOptions = CompileOptions{"train_step"});
 
   /// Runs one step on `inputs` and returns the loss before the update.
   /// Throws adjit::Error if nothing requires grad or grad mode is off.
@@ -184,26 +207,47 @@ public:
     return (*this)(std::vector<Tensor>{first, rest...});
   }
 
-  /// Sets the learning rate of the following steps; throws adjit::Error if
-  /// it is negative.
+  /// Sets the learning rate of every parameter group for the following
+  /// steps; throws adjit::Error if it is negative.
   void setLearningRate(double learningRate);
-  /// Returns the learning rate of the next step.
+  /// Returns the learning rate of the first parameter group in the next
+  /// step.
   double getLearningRate() const;
+
+  /// Clips the gradients by their total 2-norm before each update, inside
+  /// the compiled step, as nn::utils::clip_grad_norm_(parameters, maxNorm)
+  /// would between backward() and step(): each gradient is scaled by
+  /// min(maxNorm / (norm + 1e-6), 1). Throws adjit::Error unless maxNorm is
+  /// positive and finite. The next call compiles again.
+  TrainStep &clip_grad_norm(double maxNorm);
+  /// Returns the gradients' total 2-norm before clipping in the last step,
+  /// as clip_grad_norm_ returns it; NaN before the first step with clipping.
+  double getLastGradNorm() const;
+
+  /// The optimizer whose parameter groups and options this step follows
+  /// (it is never stepped itself): `optimizer().param_groups()[i].options()`
+  /// reads and sets group i's options, and a schedule such as
+  /// `optim::CosineWarmupLR(step.optimizer(), ...)` sets the learning rates.
+  /// Not to be changed while another thread runs the step.
+  optim::Optimizer &optimizer();
 
   /// Returns the number of steps run so far. Adam's bias correction in the
   /// next step uses getStepCount() + 1, as optim::Adam's does after as many
   /// step() calls.
   int64_t getStepCount() const;
 
-  /// Returns the optimizer options, with the current learning rate.
+  /// Returns the options of the first parameter group, with its current
+  /// learning rate.
   OptimizerOptions getOptions() const;
 
   CompileStats getStats() const { return function.getStats(); }
   std::string getLastIR() const { return function.getLastIR(); }
 
 private:
-  TrainStep(TensorFunction loss, OptimizerOptions options,
-            CompileOptions compileOptions);
+  /// `implicitGroup`: `optimizer` has one group, with no parameters, which
+  /// trains every tensor that requires grad.
+  TrainStep(TensorFunction loss, std::unique_ptr<optim::Optimizer> optimizer,
+            bool implicitGroup, CompileOptions compileOptions);
   CompiledFunction function;
 };
 

@@ -46,6 +46,21 @@ public:
   bool is_training() const { return training_; }
   const std::string &name() const { return name_; }
 
+  /// Converts the floating-point parameters and buffers of this module and
+  /// its submodules (and their gradients) to `dtype` in place, as LibTorch's
+  /// `module->to(torch::kFloat64)`: the tensors keep their identity, so
+  /// members such as `fc->weight` and optimizers holding them see the new
+  /// values. Integer and bool buffers are left as they are. Throws
+  /// adjit::Error for a dtype that is not floating-point.
+  void to(Dtype dtype);
+
+  /// This module as a `T` (e.g. `list[0]->as<LinearImpl>()`), or null if it
+  /// is not one, as LibTorch's Module::as.
+  template <typename T> T *as() { return dynamic_cast<T *>(this); }
+  template <typename T> const T *as() const {
+    return dynamic_cast<const T *>(this);
+  }
+
   /// Registers \p tensor as parameter \p name; returns the stored tensor.
   Tensor &register_parameter(const std::string &name, Tensor tensor,
                              bool requiresGrad = true);
@@ -121,6 +136,10 @@ public:
   }
   bool is_empty() const { return impl_ == nullptr; }
   const std::shared_ptr<Impl> &ptr() const { return impl_; }
+  /// Indexes the implementation (e.g. `list[i]` of a ModuleList).
+  template <typename Arg> decltype(auto) operator[](Arg &&arg) const {
+    return (*get())[std::forward<Arg>(arg)];
+  }
   /// Calls forward().
   template <typename... Args> auto operator()(Args &&...args) const {
     return get()->forward(std::forward<Args>(args)...);

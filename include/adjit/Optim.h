@@ -5,31 +5,144 @@
 
 #include "adjit/Tensor.h"
 
+#include <memory>
+#include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 namespace adjit {
 namespace optim {
 
-/// Base class of optimizers over one group of parameters.
+/// The options of one parameter group (LibTorch's OptimizerOptions): the
+/// base of SGDOptions, AdamOptions and AdamWOptions. A learning-rate schedule
+/// reads and sets the rate through get_lr()/set_lr() without knowing the
+/// optimizer.
+class OptimizerOptions {
+public:
+  virtual ~OptimizerOptions();
+  /// A copy of these options.
+  virtual std::unique_ptr<OptimizerOptions> clone() const = 0;
+  /// The learning rate.
+  virtual double get_lr() const = 0;
+  /// Sets the learning rate.
+  virtual void set_lr(double lr) = 0;
+};
+
+/// Implements clone(), get_lr() and set_lr() of `Derived`, which has
+/// `lr()` and `lr(double)` (LibTorch's OptimizerCloneableOptions).
+template <typename Derived>
+class OptimizerCloneableOptions : public OptimizerOptions {
+public:
+  std::unique_ptr<OptimizerOptions> clone() const override {
+    return std::make_unique<Derived>(static_cast<const Derived &>(*this));
+  }
+  double get_lr() const override {
+    return static_cast<const Derived &>(*this).lr();
+  }
+  void set_lr(double lr) override { static_cast<Derived &>(*this).lr(lr); }
+};
+
+/// Parameters that share options, as LibTorch's OptimizerParamGroup: e.g.
+/// `OptimizerParamGroup(biases, std::make_unique<AdamWOptions>(
+/// AdamWOptions(1e-3).weight_decay(0)))`. A group without options takes a
+/// copy of the optimizer's defaults when it is added.
+class OptimizerParamGroup {
+public:
+  OptimizerParamGroup(std::vector<Tensor> params)
+      : params_(std::move(params)) {}
+  OptimizerParamGroup(std::vector<Tensor> params,
+                      std::unique_ptr<OptimizerOptions> options)
+      : params_(std::move(params)), options_(std::move(options)) {}
+  OptimizerParamGroup(const OptimizerParamGroup &other)
+      : params_(other.params_),
+        options_(other.options_ ? other.options_->clone() : nullptr) {}
+  OptimizerParamGroup(OptimizerParamGroup &&) = default;
+  OptimizerParamGroup &operator=(const OptimizerParamGroup &other) {
+    params_ = other.params_;
+    options_ = other.options_ ? other.options_->clone() : nullptr;
+    return *this;
+  }
+  OptimizerParamGroup &operator=(OptimizerParamGroup &&) = default;
+
+  /// Whether the group has its own options.
+  bool has_options() const { return options_ != nullptr; }
+  /// The group's options (cast to the optimizer's options type to read
+  /// more than the learning rate); throws adjit::Error if it has none.
+  OptimizerOptions &options();
+  const OptimizerOptions &options() const;
+  void set_options(std::unique_ptr<OptimizerOptions> options) {
+    options_ = std::move(options);
+  }
+  std::vector<Tensor> &params() { return params_; }
+  const std::vector<Tensor> &params() const { return params_; }
+
+private:
+  std::vector<Tensor> params_;
+  std::unique_ptr<OptimizerOptions> options_;
+};
+
+/// Base class of optimizers: parameter groups, each with its own options
+/// (LibTorch's and PyTorch's param_groups), and the optimizer's defaults.
 class Optimizer {
 public:
-  explicit Optimizer(std::vector<Tensor> params);
+  Optimizer(const Optimizer &) = delete;
+  Optimizer &operator=(const Optimizer &) = delete;
   virtual ~Optimizer();
+
+  /// Adds a group: its options (the defaults if it has none) must be of this
+  /// optimizer's options type and valid, and it must have parameters, none
+  /// of them undefined, repeated or already in a group; else throws
+  /// adjit::Error and leaves the optimizer unchanged.
+  void add_param_group(const OptimizerParamGroup &group);
   /// Resets the parameters' gradients (to undefined if \p setToNone, as
   /// PyTorch 2 does by default, else to zero).
   void zero_grad(bool setToNone = true);
-  /// Updates the parameters from their gradients; parameters without a
-  /// gradient are skipped.
+  /// Updates the parameters from their gradients, each with its group's
+  /// options; parameters without a gradient are skipped.
   virtual void step() = 0;
-  const std::vector<Tensor> &parameters() const { return params_; }
+  /// The parameters of all groups, in group order.
+  std::vector<Tensor> parameters() const;
+  /// The number of parameters of all groups.
+  size_t size() const;
+  /// The options groups added without options take.
+  OptimizerOptions &defaults() { return *defaults_; }
+  const OptimizerOptions &defaults() const { return *defaults_; }
+  /// The groups; `param_groups()[i].options().set_lr(x)` sets the learning
+  /// rate of group i for the following steps.
+  std::vector<OptimizerParamGroup> &param_groups() { return groups_; }
+  const std::vector<OptimizerParamGroup> &param_groups() const {
+    return groups_;
+  }
 
 protected:
-  std::vector<Tensor> params_;
+  /// `name` names the optimizer in messages ("SGD"); `defaults` must be
+  /// valid (checkOptions).
+  Optimizer(const char *name, std::unique_ptr<OptimizerOptions> defaults);
+  /// Adds `groups` (add_param_group); called by the most derived
+  /// constructor, after checkOptions can run.
+  void addGroups(const std::vector<OptimizerParamGroup> &groups);
+  /// Adds `params` as one group with the defaults, as the LibTorch
+  /// constructors taking a vector of tensors do; it may be empty.
+  void addDefaultGroup(std::vector<Tensor> params);
+  /// Throws adjit::Error, with a message starting with `where`, if
+  /// `options` are not valid options of this optimizer.
+  virtual void checkOptions(const OptimizerOptions &options,
+                            const std::string &where) const = 0;
+  /// The only group's options, for options(); throws if there are several.
+  OptimizerOptions &onlyGroupOptions() const;
+
+  const char *name_;
+
+private:
+  void addGroup(const OptimizerParamGroup &group, bool allowEmpty);
+
+  std::unique_ptr<OptimizerOptions> defaults_;
+  std::vector<OptimizerParamGroup> groups_;
 };
 
 /// Options of SGD (LibTorch's setter/getter style).
-class SGDOptions {
+class SGDOptions : public OptimizerCloneableOptions<SGDOptions> {
 public:
   SGDOptions(double lr) : lr_(lr) {}
   SGDOptions &lr(double v) { return lr_ = v, *this; }
@@ -49,23 +162,33 @@ private:
 };
 
 /// Stochastic gradient descent with optional momentum, dampening, Nesterov
-/// momentum and L2 weight decay, with PyTorch's update rule.
+/// momentum and L2 weight decay, with PyTorch's update rule, per parameter
+/// group.
 class SGD : public Optimizer {
 public:
-  SGD(std::vector<Tensor> params, SGDOptions options);
+  /// One group of `params` with `defaults`.
+  SGD(std::vector<Tensor> params, SGDOptions defaults);
+  /// The groups `groups`; a group without options takes `defaults`.
+  SGD(const std::vector<OptimizerParamGroup> &groups, SGDOptions defaults);
   void step() override;
-  const SGDOptions &options() const { return options_; }
-  /// The options of the following steps: `options().lr(x)` sets the
-  /// learning rate, as a learning-rate schedule does.
-  SGDOptions &options() { return options_; }
+  /// The options of the only parameter group, e.g. `options().lr(x)` for the
+  /// following steps; throws adjit::Error if there are several groups (use
+  /// param_groups()[i].options()).
+  SGDOptions &options() const {
+    return static_cast<SGDOptions &>(onlyGroupOptions());
+  }
+
+protected:
+  void checkOptions(const OptimizerOptions &options,
+                    const std::string &where) const override;
 
 private:
-  SGDOptions options_;
-  std::vector<Tensor> momentumBuffers_;
+  /// Momentum buffers by parameter.
+  std::unordered_map<const TensorImpl *, Tensor> momentumBuffers_;
 };
 
 /// Options of Adam.
-class AdamOptions {
+class AdamOptions : public OptimizerCloneableOptions<AdamOptions> {
 public:
   AdamOptions(double lr = 1e-3) : lr_(lr) {}
   AdamOptions &lr(double v) { return lr_ = v, *this; }
@@ -83,33 +206,49 @@ private:
   double eps_ = 1e-8, weightDecay_ = 0;
 };
 
-/// Adam with bias correction and L2 weight decay (PyTorch's Adam).
+/// Adam with bias correction and L2 weight decay (PyTorch's Adam), per
+/// parameter group; each parameter counts its own steps, as in PyTorch.
 class Adam : public Optimizer {
 public:
-  Adam(std::vector<Tensor> params, AdamOptions options = AdamOptions());
+  /// One group of `params` with `defaults`.
+  Adam(std::vector<Tensor> params, AdamOptions defaults = AdamOptions());
+  /// The groups `groups`; a group without options takes `defaults`.
+  Adam(const std::vector<OptimizerParamGroup> &groups,
+       AdamOptions defaults = AdamOptions());
   void step() override;
-  const AdamOptions &options() const { return options_; }
-  /// The options of the following steps: `options().lr(x)` sets the
-  /// learning rate, as a learning-rate schedule does.
-  AdamOptions &options() { return options_; }
+  /// The options of the only parameter group, e.g. `options().lr(x)` for the
+  /// following steps; throws adjit::Error if there are several groups (use
+  /// param_groups()[i].options()).
+  AdamOptions &options() const {
+    return static_cast<AdamOptions &>(onlyGroupOptions());
+  }
 
 protected:
   /// How the weight decay applies: added to the gradient (L2, Adam) or
   /// subtracted from the parameter before the update (decoupled, AdamW).
   enum class WeightDecay { L2, Decoupled };
-  Adam(std::vector<Tensor> params, AdamOptions options, WeightDecay decay,
+  Adam(std::unique_ptr<OptimizerOptions> defaults, WeightDecay decay,
        const char *name);
+  void checkOptions(const OptimizerOptions &options,
+                    const std::string &where) const override;
 
 private:
-  AdamOptions options_;
+  /// The Adam settings of `options` (AdamOptions, or AdamWOptions for
+  /// decoupled decay).
+  const AdamOptions &adamOptionsOf(const OptimizerOptions &options) const;
+
   WeightDecay decay_ = WeightDecay::L2;
-  std::vector<Tensor> expAvg_, expAvgSq_;
-  int64_t stepCount_ = 0;
+  /// The state of one parameter.
+  struct ParameterState {
+    int64_t step = 0;
+    Tensor expAvg, expAvgSq;
+  };
+  std::unordered_map<const TensorImpl *, ParameterState> state_;
 };
 
 /// Options of AdamW: those of Adam with LibTorch's default weight decay of
 /// 1e-2.
-class AdamWOptions {
+class AdamWOptions : public OptimizerCloneableOptions<AdamWOptions> {
 public:
   AdamWOptions(double lr = 1e-3)
       : options_(AdamOptions(lr).weight_decay(1e-2)) {}
@@ -137,7 +276,16 @@ private:
 /// applies Adam's update without weight decay.
 class AdamW : public Adam {
 public:
-  AdamW(std::vector<Tensor> params, AdamWOptions options = AdamWOptions());
+  /// One group of `params` with `defaults`.
+  AdamW(std::vector<Tensor> params, AdamWOptions defaults = AdamWOptions());
+  /// The groups `groups`; a group without options takes `defaults`.
+  AdamW(const std::vector<OptimizerParamGroup> &groups,
+        AdamWOptions defaults = AdamWOptions());
+  /// The options of the only parameter group; throws adjit::Error if there
+  /// are several groups.
+  AdamWOptions &options() const {
+    return static_cast<AdamWOptions &>(onlyGroupOptions());
+  }
 };
 
 } // namespace optim

@@ -16,9 +16,11 @@
 #include "adjit/NN/Dropout.h"
 #include "adjit/NN/Embedding.h"
 #include "adjit/NN/LayerNorm.h"
+#include "adjit/NN/ModuleList.h"
 #include "adjit/NN/Normalization.h"
 #include "adjit/NN/Pooling.h"
 #include "adjit/Optim.h"
+#include "adjit/Optim/LRScheduler.h"
 #include "adjit/Tensor.h"
 
 #endif // ADJIT_ADJIT_H

@@ -2,6 +2,9 @@
 
 #include "adjit/NN.h"
 
+#include "ResetGrad.h"
+#include "TensorImpl.h"
+
 #include <cmath>
 
 using namespace adjit;
@@ -98,17 +101,37 @@ std::vector<Tensor> Module::parameters(bool recurse) const {
 }
 
 void Module::zero_grad(bool setToNone) {
-  for (Tensor &p : parameters()) {
-    Tensor &g = p.mutable_grad();
-    if (!g.defined())
-      continue;
-    if (setToNone) {
-      g = Tensor();
-    } else {
-      g = g.detach();
-      g.zero_();
-    }
-  }
+  for (const Tensor &p : parameters())
+    resetGrad(p, setToNone);
+}
+
+namespace {
+/// Replaces the data of `tensor` (and of its gradient) by its values
+/// converted to `dtype`, keeping the tensor's identity (LibTorch's set_data).
+void convertInPlace(const Tensor &tensor, Dtype dtype) {
+  if (!tensor.is_floating_point() || tensor.dtype() == dtype)
+    return;
+  TensorImpl &impl = *tensor.unsafeGetImpl();
+  Tensor converted = castTo(tensor, dtype);
+  TensorImpl &source = *converted.unsafeGetImpl();
+  impl.storage = source.storage;
+  impl.strides = source.strides;
+  impl.offset = source.offset;
+  impl.dtype = dtype;
+  impl.isView = false;
+  if (impl.grad.defined())
+    impl.grad = castTo(impl.grad, dtype);
+}
+} // namespace
+
+void Module::to(Dtype dtype) {
+  if (dtype != Dtype::Float32 && dtype != Dtype::Float64)
+    throw Error("Module::to: module " + name_ +
+                " can only be converted to a floating-point dtype");
+  for (const Tensor &parameter : parameters())
+    convertInPlace(parameter, dtype);
+  for (const Tensor &buffer : buffers())
+    convertInPlace(buffer, dtype);
 }
 
 void Module::train(bool on) {

@@ -1,6 +1,7 @@
 //===- TensorImpl.cpp - Storage, shape helpers and tensor queries ---------===//
 
 #include "TensorImpl.h"
+#include "ResetGrad.h"
 #include "SmallObjectPool.h"
 #include "adjit/Runtime/OpObserver.h"
 
@@ -330,3 +331,15 @@ template double Tensor::item<double>() const;
 template int64_t Tensor::item<int64_t>() const;
 template bool Tensor::item<bool>() const;
 } // namespace adjit
+
+void adjit::resetGrad(const Tensor &t, bool setToNone) {
+  Tensor &g = t.unsafeGetImpl()->grad;
+  if (!g.defined())
+    return;
+  if (setToNone) {
+    g = Tensor();
+  } else {
+    g = g.detach();
+    g.zero_();
+  }
+}

@@ -23,6 +23,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -75,6 +76,11 @@ struct Compilation {
   /// The traced ops, replayed before each reuse.
   tracing::TraceGuard guard;
   std::shared_ptr<const CompiledModule> module;
+  /// A TrainStep's update as adjit-append-optimizer-update options (all but
+  /// the learning rates); other options recompile.
+  std::string updateOptions;
+  /// A TrainStep's number of parameter groups (learning-rate arguments).
+  size_t numGroups = 0;
   std::string entry;
   Dtype outputDtype;
   std::string ir;
@@ -249,54 +255,17 @@ void overwriteWith(Tensor &tensor, const Buffer &buffer) {
 } // namespace
 
 namespace {
-/// Returns the options of the adjit-append-optimizer-update pass that apply
-/// the update rule of `options` to the arguments `wrt`.
-mlir::adjit::OptimizerUpdateOptions
-toUpdateOptions(const OptimizerOptions &options,
-                const std::vector<size_t> &wrt = {}, size_t stateResults = 0) {
-  mlir::adjit::OptimizerUpdateOptions update;
-  update.stateResults = static_cast<unsigned>(stateResults);
-  update.wrt.emplace();
-  for (size_t index : wrt)
-    update.wrt->push_back(static_cast<int64_t>(index));
-  if (const auto *sgd = std::get_if<optim::SGDOptions>(&options)) {
-    update.kind = mlir::adjit::OptimizerKind::SGD;
-    update.momentum = sgd->momentum();
-    update.dampening = sgd->dampening();
-    update.nesterov = sgd->nesterov();
-    update.weightDecay = sgd->weight_decay();
-    return update;
-  }
-  const auto *adamW = std::get_if<optim::AdamWOptions>(&options);
-  const optim::AdamOptions &adam =
-      adamW ? adamW->asAdamOptions() : std::get<optim::AdamOptions>(options);
-  update.kind = adamW ? mlir::adjit::OptimizerKind::AdamW
-                      : mlir::adjit::OptimizerKind::Adam;
-  std::tie(update.beta1, update.beta2) = adam.betas();
-  update.eps = adam.eps();
-  update.weightDecay = adam.weight_decay();
-  return update;
-}
-
-/// Returns the optimizer state a TrainStep keeps for `parameter` under
-/// `options`, as it is before the first step, in the layout the
-/// adjit-append-optimizer-update pass gives it: zeros of the parameter's
-/// shape and dtype, except SGD's flag (a false bool scalar).
-std::vector<Tensor> makeOptimizerState(const OptimizerOptions &options,
-                                       const Tensor &parameter) {
-  NoGradGuard noGrad;
-  mlir::adjit::OptimizerUpdateOptions update = toUpdateOptions(options);
-  std::vector<Tensor> state;
-  for (unsigned i = 0, e = update.getNumStateTensors(); i < e; ++i)
-    state.push_back(update.isStateFlag(i)
-                        ? zeros({}, Dtype::Bool)
-                        : zeros(parameter.sizes(), parameter.dtype()));
-  return state;
-}
-
 /// The optimizer of a TrainStep and the state it keeps between steps.
 struct Training {
-  OptimizerOptions options;
+  /// The parameter groups and their options; never stepped.
+  std::shared_ptr<optim::Optimizer> optimizer;
+  /// Whether the optimizer's only group is empty and stands for every
+  /// tensor that requires grad.
+  bool implicitGroup = true;
+  /// Clip the gradients to this total 2-norm; 0 for no clipping.
+  double maxGradNorm = 0;
+  /// The gradient norm of the last step with clipping.
+  double lastGradNorm = std::numeric_limits<double>::quiet_NaN();
   /// Steps run so far.
   int64_t steps = 0;
   /// The optimizer state of one trained tensor.
@@ -308,8 +277,16 @@ struct Training {
   std::map<const TensorImpl *, ParameterState> parameters;
 
   double getLearningRate() const {
-    return std::visit([](const auto &o) { return o.lr(); }, options);
+    return optimizer->param_groups().front().options().get_lr();
   }
+
+  /// Returns the options of the adjit-append-optimizer-update pass that
+  /// apply the update to `arguments[i]` for each i in `wrt`; throws
+  /// adjit::Error (naming `name`) for a trained tensor in no group.
+  mlir::adjit::OptimizerUpdateOptions
+  getUpdateOptions(const std::vector<Tensor> &arguments,
+                   const std::vector<size_t> &wrt, size_t stateResults,
+                   const std::string &name) const;
 
   /// Returns the state of `parameter`, made on its first step.
   std::vector<Tensor> &stateOf(const Tensor &parameter) {
@@ -317,7 +294,7 @@ struct Training {
     if (entry.owner.lock() != parameter.getIntrusivePtr()) {
       // New, or a released tensor's address reused.
       entry.owner = parameter.getIntrusivePtr();
-      entry.tensors = makeOptimizerState(options, parameter);
+      entry.tensors = makeState(parameter);
     }
     return entry.tensors;
   }
@@ -327,7 +304,89 @@ struct Training {
     for (auto it = parameters.begin(); it != parameters.end();)
       it = it->second.owner.expired() ? parameters.erase(it) : std::next(it);
   }
+
+private:
+  /// Returns the optimizer state of `parameter` before its first step, in
+  /// the layout the adjit-append-optimizer-update pass gives it: zeros of
+  /// the parameter's shape and dtype, except SGD's flag (a false bool
+  /// scalar).
+  std::vector<Tensor> makeState(const Tensor &parameter) const {
+    NoGradGuard noGrad;
+    mlir::adjit::OptimizerUpdateOptions update =
+        getUpdateOptions({}, {}, 0, "");
+    std::vector<Tensor> state;
+    for (unsigned i = 0, e = update.getNumStateTensors(); i < e; ++i)
+      state.push_back(update.isStateFlag(i)
+                          ? zeros({}, Dtype::Bool)
+                          : zeros(parameter.sizes(), parameter.dtype()));
+    return state;
+  }
 };
+
+mlir::adjit::OptimizerUpdateOptions
+Training::getUpdateOptions(const std::vector<Tensor> &arguments,
+                           const std::vector<size_t> &wrt, size_t stateResults,
+                           const std::string &name) const {
+  mlir::adjit::OptimizerUpdateOptions update;
+  update.stateResults = static_cast<unsigned>(stateResults);
+  update.maxGradNorm = maxGradNorm;
+  update.wrt.emplace();
+  for (size_t index : wrt)
+    update.wrt->push_back(static_cast<int64_t>(index));
+  const std::vector<optim::OptimizerParamGroup> &groups =
+      optimizer->param_groups();
+  update.groups.clear();
+  const char *api = "jit::TrainStep: ";
+  const optim::SGDOptions *firstSgd = nullptr;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const optim::OptimizerOptions &options = groups[g].options();
+    mlir::adjit::OptimizerGroupOptions group;
+    if (const auto *sgd = dynamic_cast<const optim::SGDOptions *>(&options)) {
+      update.kind = mlir::adjit::OptimizerKind::SGD;
+      if (!firstSgd) {
+        firstSgd = sgd;
+        update.momentum = sgd->momentum();
+        update.dampening = sgd->dampening();
+        update.nesterov = sgd->nesterov();
+      } else if (sgd->momentum() != firstSgd->momentum() ||
+                 sgd->dampening() != firstSgd->dampening() ||
+                 sgd->nesterov() != firstSgd->nesterov()) {
+        throw Error(std::string(api) + "parameter group " + std::to_string(g) +
+                    " has another momentum, dampening or nesterov than group "
+                    "0; a TrainStep needs the same in all groups");
+      }
+      group.weightDecay = sgd->weight_decay();
+    } else {
+      const auto *adamW = dynamic_cast<const optim::AdamWOptions *>(&options);
+      const optim::AdamOptions &adam =
+          adamW ? adamW->asAdamOptions()
+                : static_cast<const optim::AdamOptions &>(options);
+      update.kind = adamW ? mlir::adjit::OptimizerKind::AdamW
+                          : mlir::adjit::OptimizerKind::Adam;
+      std::tie(group.beta1, group.beta2) = adam.betas();
+      group.eps = adam.eps();
+      group.weightDecay = adam.weight_decay();
+    }
+    update.groups.push_back(group);
+  }
+  if (implicitGroup || wrt.empty())
+    return update;
+  std::map<const TensorImpl *, int64_t> groupOf;
+  for (size_t g = 0; g < groups.size(); ++g)
+    for (const Tensor &parameter : groups[g].params())
+      groupOf[parameter.unsafeGetImpl()] = static_cast<int64_t>(g);
+  for (size_t index : wrt) {
+    auto it = groupOf.find(arguments[index].unsafeGetImpl());
+    if (it == groupOf.end())
+      throw Error(std::string(api) + "argument " + std::to_string(index) +
+                  " of '" + name + "' (shape " +
+                  shapeToString(arguments[index].sizes()) +
+                  ") requires grad but is in no parameter group; add it to "
+                  "a group or make it not require grad");
+    update.groupOf.push_back(it->second);
+  }
+  return update;
+}
 } // namespace
 
 struct CompiledFunction::State {
@@ -414,17 +473,6 @@ Compilation compileFor(CompiledFunction::State &state,
 /// Runs `state`'s function on `inputs`, compiling it first if needed.
 Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs);
 
-/// Throws adjit::Error for options the eager optimizer rejects.
-void checkOptions(const OptimizerOptions &options) {
-  // The eager optimizers' constructors check their options; none of them
-  // needs a parameter for that.
-  if (const auto *sgd = std::get_if<optim::SGDOptions>(&options))
-    (void)optim::SGD({}, *sgd);
-  else if (const auto *adamW = std::get_if<optim::AdamWOptions>(&options))
-    (void)optim::AdamW({}, *adamW);
-  else
-    (void)optim::Adam({}, std::get<optim::AdamOptions>(options));
-}
 } // namespace
 
 Tensor CompiledFunction::operator()(const std::vector<Tensor> &inputs) const {
@@ -441,39 +489,65 @@ CompileOptions named(std::string name) {
 
 TrainStep::TrainStep(TensorFunction loss, optim::SGDOptions options,
                      std::string name)
-    : TrainStep(std::move(loss), OptimizerOptions(options),
-                named(std::move(name))) {}
+    : TrainStep(std::move(loss), options, named(std::move(name))) {}
 
 TrainStep::TrainStep(TensorFunction loss, optim::AdamOptions options,
                      std::string name)
-    : TrainStep(std::move(loss), OptimizerOptions(options),
-                named(std::move(name))) {}
+    : TrainStep(std::move(loss), options, named(std::move(name))) {}
 
 TrainStep::TrainStep(TensorFunction loss, optim::AdamWOptions options,
                      std::string name)
-    : TrainStep(std::move(loss), OptimizerOptions(options),
-                named(std::move(name))) {}
-
-TrainStep::TrainStep(TensorFunction loss, optim::AdamWOptions options,
-                     CompileOptions compileOptions)
-    : TrainStep(std::move(loss), OptimizerOptions(options),
-                std::move(compileOptions)) {}
+    : TrainStep(std::move(loss), options, named(std::move(name))) {}
 
 TrainStep::TrainStep(TensorFunction loss, optim::SGDOptions options,
                      CompileOptions compileOptions)
-    : TrainStep(std::move(loss), OptimizerOptions(options),
-                std::move(compileOptions)) {}
+    : TrainStep(std::move(loss),
+                std::make_unique<optim::SGD>(std::vector<Tensor>{}, options),
+                true, std::move(compileOptions)) {}
 
 TrainStep::TrainStep(TensorFunction loss, optim::AdamOptions options,
                      CompileOptions compileOptions)
-    : TrainStep(std::move(loss), OptimizerOptions(options),
+    : TrainStep(std::move(loss),
+                std::make_unique<optim::Adam>(std::vector<Tensor>{}, options),
+                true, std::move(compileOptions)) {}
+
+TrainStep::TrainStep(TensorFunction loss, optim::AdamWOptions options,
+                     CompileOptions compileOptions)
+    : TrainStep(std::move(loss),
+                std::make_unique<optim::AdamW>(std::vector<Tensor>{}, options),
+                true, std::move(compileOptions)) {}
+
+TrainStep::TrainStep(TensorFunction loss,
+                     const std::vector<optim::OptimizerParamGroup> &groups,
+                     optim::SGDOptions defaults, CompileOptions compileOptions)
+    : TrainStep(std::move(loss), std::make_unique<optim::SGD>(groups, defaults),
+                false, std::move(compileOptions)) {}
+
+TrainStep::TrainStep(TensorFunction loss,
+                     const std::vector<optim::OptimizerParamGroup> &groups,
+                     optim::AdamOptions defaults, CompileOptions compileOptions)
+    : TrainStep(std::move(loss),
+                std::make_unique<optim::Adam>(groups, defaults), false,
                 std::move(compileOptions)) {}
 
-TrainStep::TrainStep(TensorFunction loss, OptimizerOptions options,
+TrainStep::TrainStep(TensorFunction loss,
+                     const std::vector<optim::OptimizerParamGroup> &groups,
+                     optim::AdamWOptions defaults,
                      CompileOptions compileOptions)
+    : TrainStep(std::move(loss),
+                std::make_unique<optim::AdamW>(groups, defaults), false,
+                std::move(compileOptions)) {}
+
+TrainStep::TrainStep(TensorFunction loss,
+                     std::unique_ptr<optim::Optimizer> optimizer,
+                     bool implicitGroup, CompileOptions compileOptions)
     : function(compile(std::move(loss), std::move(compileOptions))) {
-  checkOptions(options);
-  function.state->training = Training{options, 0, {}};
+  Training training;
+  training.optimizer = std::move(optimizer);
+  training.implicitGroup = implicitGroup;
+  // SGD's momentum must agree between groups.
+  (void)training.getUpdateOptions({}, {}, 0, "");
+  function.state->training = std::move(training);
 }
 
 Tensor TrainStep::operator()(const std::vector<Tensor> &inputs) {
@@ -485,13 +559,33 @@ void TrainStep::setLearningRate(double learningRate) {
     throw Error("jit::TrainStep::setLearningRate: invalid learning rate " +
                 std::to_string(learningRate));
   std::lock_guard<std::mutex> lock(function.state->mutex);
-  std::visit([&](auto &o) { o.lr(learningRate); },
-             function.state->training->options);
+  for (optim::OptimizerParamGroup &group :
+       function.state->training->optimizer->param_groups())
+    group.options().set_lr(learningRate);
 }
 
 double TrainStep::getLearningRate() const {
   std::lock_guard<std::mutex> lock(function.state->mutex);
   return function.state->training->getLearningRate();
+}
+
+TrainStep &TrainStep::clip_grad_norm(double maxNorm) {
+  if (!(maxNorm > 0 && std::isfinite(maxNorm)))
+    throw Error("jit::TrainStep::clip_grad_norm: max_norm must be positive "
+                "and finite, got " +
+                std::to_string(maxNorm));
+  std::lock_guard<std::mutex> lock(function.state->mutex);
+  function.state->training->maxGradNorm = maxNorm;
+  return *this;
+}
+
+double TrainStep::getLastGradNorm() const {
+  std::lock_guard<std::mutex> lock(function.state->mutex);
+  return function.state->training->lastGradNorm;
+}
+
+optim::Optimizer &TrainStep::optimizer() {
+  return *function.state->training->optimizer;
 }
 
 int64_t TrainStep::getStepCount() const {
@@ -501,7 +595,13 @@ int64_t TrainStep::getStepCount() const {
 
 OptimizerOptions TrainStep::getOptions() const {
   std::lock_guard<std::mutex> lock(function.state->mutex);
-  return function.state->training->options;
+  const optim::OptimizerOptions &options =
+      function.state->training->optimizer->param_groups().front().options();
+  if (const auto *sgd = dynamic_cast<const optim::SGDOptions *>(&options))
+    return *sgd;
+  if (const auto *adamW = dynamic_cast<const optim::AdamWOptions *>(&options))
+    return *adamW;
+  return static_cast<const optim::AdamOptions &>(options);
 }
 
 namespace {
@@ -558,6 +658,26 @@ void checkInputsAcrossRanks(const char *api, const std::string &name,
                   "batches of one size, e.g. with data::DistributedSampler)");
 }
 
+/// Returns why the optimizer update compiled into `compilation` no longer
+/// applies to a TrainStep (options other than the learning rates, or the
+/// groups of the trained tensors, changed), or "" if it does.
+std::string whyUpdateChanged(const CompiledFunction::State &state,
+                             const Compilation &compilation,
+                             const std::vector<Tensor> &inputs) {
+  std::vector<Tensor> arguments(inputs);
+  for (const Tensor &captured : capturedTensorsOf(compilation))
+    arguments.push_back(captured);
+  std::string current =
+      state.training
+          ->getUpdateOptions(arguments, compilation.wrt,
+                             compilation.stateWrites.size(), state.name)
+          .getPassOptions(state.name + "_grad");
+  if (current == compilation.updateOptions)
+    return "";
+  return "the optimizer update changed from '" + compilation.updateOptions +
+         "' to '" + current + "'";
+}
+
 Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
   std::lock_guard<std::mutex> lock(state->mutex);
   if (state->distributed)
@@ -575,6 +695,8 @@ Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
       stale = candidate.guard.replay(state->function, inputs,
                                      capturedTensorsOf(candidate));
     }
+    if (stale.empty() && state->training)
+      stale = whyUpdateChanged(*state, candidate, inputs);
     if (stale.empty()) {
       compilation = &candidate;
       break;
@@ -623,7 +745,8 @@ Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
   // step count.
   Training *training = state->training ? &*state->training : nullptr;
   std::vector<Tensor *> optimizerState;
-  double scalars[2] = {0, 0};
+  // The learning rate of each group, then the step count.
+  std::vector<double> scalars;
   if (training) {
     training->dropReleased();
     for (size_t index : compilation->wrt)
@@ -631,8 +754,11 @@ Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
         optimizerState.push_back(&tensor);
         views.push_back(viewOf(tensor));
       }
-    scalars[0] = training->getLearningRate();
-    scalars[1] = static_cast<double>(training->steps + 1);
+    for (const optim::OptimizerParamGroup &group :
+         training->optimizer->param_groups())
+      scalars.push_back(group.options().get_lr());
+    scalars.resize(compilation->numGroups);
+    scalars.push_back(static_cast<double>(training->steps + 1));
     for (double &scalar : scalars) {
       BufferView view;
       view.type.elementType = ElementType::F64;
@@ -656,6 +782,9 @@ Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
       overwriteWith(arguments[index], results[next++]);
     for (Tensor *tensor : optimizerState)
       overwriteWith(*tensor, results[next++]);
+    if (training->maxGradNorm > 0 && next < results.size())
+      training->lastGradNorm =
+          toTensor(results[next], Dtype::Float64).item<double>();
     ++training->steps;
     return output;
   }
@@ -813,12 +942,16 @@ Compilation compileFor(CompiledFunction::State &state,
       for (size_t index : compilation.wrt)
         distributed::broadcast(arguments[index], 0);
     }
-    if (state.training)
-      pipeline += ",adjit-append-optimizer-update{" +
-                  toUpdateOptions(state.training->options, compilation.wrt,
-                                  compilation.stateWrites.size())
-                      .getPassOptions(gradientName) +
-                  "}";
+    if (state.training) {
+      mlir::adjit::OptimizerUpdateOptions update =
+          state.training->getUpdateOptions(arguments, compilation.wrt,
+                                           compilation.stateWrites.size(),
+                                           state.name);
+      compilation.updateOptions = update.getPassOptions(gradientName);
+      compilation.numGroups = update.groups.size();
+      pipeline +=
+          ",adjit-append-optimizer-update{" + compilation.updateOptions + "}";
+    }
     pipeline += ")";
     std::string errors;
     if (!runPipeline(module, pipeline, errors))

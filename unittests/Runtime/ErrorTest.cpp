@@ -232,14 +232,16 @@ TEST(ErrorTest, NNAndOptim) {
   nn::Module plain;
   EXPECT_ADJIT_ERROR(plain.forward(ones({1})),
                      "forward: module Module does not implement");
-  EXPECT_ADJIT_ERROR(optim::SGD({}, optim::SGDOptions(-1)),
+  EXPECT_ADJIT_ERROR(optim::SGD(std::vector<Tensor>{}, optim::SGDOptions(-1)),
                      "SGD: invalid learning rate");
-  EXPECT_ADJIT_ERROR(optim::SGD({}, optim::SGDOptions(0.1).nesterov(true)),
-                     "SGD: Nesterov momentum requires a momentum");
-  EXPECT_ADJIT_ERROR(optim::Adam({}, optim::AdamOptions().betas({1.0, 0.5})),
+  EXPECT_ADJIT_ERROR(
+      optim::SGD(std::vector<Tensor>{}, optim::SGDOptions(0.1).nesterov(true)),
+      "SGD: Nesterov momentum requires a momentum");
+  EXPECT_ADJIT_ERROR(optim::Adam(std::vector<Tensor>{},
+                                 optim::AdamOptions().betas({1.0, 0.5})),
                      "Adam: invalid betas");
   EXPECT_ADJIT_ERROR(optim::SGD({Tensor()}, optim::SGDOptions(0.1)),
-                     "Optimizer: parameter 0 is undefined");
+                     "SGD: parameter 0 is undefined");
 }
 
 } // namespace

@@ -244,7 +244,17 @@ TEST_F(IRDumpTest, PipelineReplaysTheTrainingSteps) {
       lossFn,
       optim::AdamOptions(1e-3).betas({0.8, 0.99}).eps(1e-6).weight_decay(0.01),
       "replay_adam");
-  for (jit::TrainStep *step : {&sgd, &nesterov, &adam})
+  // Parameter groups and clipping: per-group lists, a group per argument.
+  jit::TrainStep groups(
+      lossFn,
+      {optim::OptimizerParamGroup({w}),
+       optim::OptimizerParamGroup(
+           {b}, std::make_unique<optim::AdamWOptions>(
+                    optim::AdamWOptions(1e-3).weight_decay(0)))},
+      optim::AdamWOptions(1e-3).weight_decay(0.1),
+      jit::CompileOptions{"replay_groups"});
+  groups.clip_grad_norm(0.5);
+  for (jit::TrainStep *step : {&sgd, &nesterov, &adam, &groups})
     (*step)(ones({4, 3}), zeros({4, 2}));
   EXPECT_EQ(readDump("replay_sgd-0-pipeline.txt"),
             "builtin.module(adjit-autodiff{function=replay_sgd wrt=2,3 "
@@ -259,6 +269,14 @@ TEST_F(IRDumpTest, PipelineReplaysTheTrainingSteps) {
   expectPipelineReplays("replay_sgd-0");
   expectPipelineReplays("replay_nesterov-0");
   expectPipelineReplays("replay_adam-0");
+  EXPECT_EQ(readDump("replay_groups-0-pipeline.txt"),
+            "builtin.module(adjit-autodiff{function=replay_groups wrt=2,3 "
+            "name=replay_groups_grad cleanup=true},"
+            "adjit-append-optimizer-update{function=replay_groups_grad "
+            "wrt=2,3 optimizer=adamw beta1=0.9,0.9 beta2=0.999,0.999 "
+            "eps=1e-08,1e-08 weight-decay=0.1,0 groups=0,1 "
+            "clip-grad-norm=0.5})\n");
+  expectPipelineReplays("replay_groups-0");
 }
 
 TEST_F(IRDumpTest, CreatesAMissingDumpDirectory) {

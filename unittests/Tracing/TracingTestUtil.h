@@ -71,6 +71,21 @@ expectSameGradient(const std::vector<double> &values,
   return gradient;
 }
 
+/// A small MLP's parameters (3 -> 8 -> 1), the same for equal `seed`s.
+inline std::vector<Tensor> makeMlpParameters(uint64_t seed) {
+  manual_seed(seed);
+  return {randn({3, 8}, requires_grad()), randn({8}, requires_grad()),
+          randn({8, 1}, requires_grad()), randn({1}, requires_grad())};
+}
+
+/// The MLP's mean squared error on (inputs[0], inputs[1]) with `p`.
+inline jit::TensorFunction mlpLossWith(std::vector<Tensor> &p) {
+  return [&p](const std::vector<Tensor> &in) {
+    Tensor hidden = (in[0].matmul(p[0]) + p[1]).tanh();
+    return nn::functional::mse_loss(hidden.matmul(p[2]) + p[3], in[1]);
+  };
+}
+
 } // namespace adjit::test
 
 #endif // ADJIT_UNITTESTS_TRACING_TRACINGTESTUTIL_H

@@ -15,19 +15,11 @@ using test::errorOf;
 using test::expectClose;
 
 /// A small MLP's parameters, the same on every call.
-std::vector<Tensor> makeParameters() {
-  manual_seed(9);
-  return {randn({3, 8}, requires_grad()), randn({8}, requires_grad()),
-          randn({8, 1}, requires_grad()), randn({1}, requires_grad())};
-}
+std::vector<Tensor> makeParameters() { return test::makeMlpParameters(9); }
 
-/// The MLP's mean squared error on (inputs[0], inputs[1]) with `p`.
-jit::TensorFunction lossWith(std::vector<Tensor> &p) {
-  return [&p](const std::vector<Tensor> &in) {
-    Tensor hidden = (in[0].matmul(p[0]) + p[1]).tanh();
-    return nn::functional::mse_loss(hidden.matmul(p[2]) + p[3], in[1]);
-  };
-}
+using test::mlpLossWith;
+/// The MLP's loss with `p`.
+jit::TensorFunction lossWith(std::vector<Tensor> &p) { return mlpLossWith(p); }
 
 /// One eager training step of `optimizer` on the MLP with `p` on (x, y);
 /// returns the loss before the update.

@@ -55,3 +55,15 @@ func.func @g_grad(%a: tensor<3xf32>, %b: tensor<3xf32>, %x: tensor<3xf32>) -> (t
   %1 = adjit.reduce_sum %0, dims = [0] : tensor<3xf32> -> tensor<f32>
   return %1, %b, %a : tensor<f32>, tensor<3xf32>, tensor<3xf32>
 }
+
+// Parameter groups and clipping.
+// RUN: not adjit-opt %s --adjit-append-optimizer-update="function=f_grad groups=0,1" 2>&1 | FileCheck %s --check-prefix=GROUPCOUNT
+// RUN: not adjit-opt %s --adjit-append-optimizer-update="function=f_grad groups=-1" 2>&1 | FileCheck %s --check-prefix=GROUPNEGATIVE
+// RUN: not adjit-opt %s --adjit-append-optimizer-update="function=f_grad groups=2 weight-decay=0,0" 2>&1 | FileCheck %s --check-prefix=GROUPLIST
+// RUN: not adjit-opt %s --adjit-append-optimizer-update="function=f_grad clip-grad-norm=-1" 2>&1 | FileCheck %s --check-prefix=CLIP
+// RUN: not adjit-opt %s --adjit-append-optimizer-update="function=f_grad optimizer=adam beta2=0.9,1" 2>&1 | FileCheck %s --check-prefix=GROUPBETA
+// GROUPCOUNT: error: cannot append an optimizer update to @f_grad: 2 group indices for 1 updated arguments (give one per wrt argument)
+// GROUPNEGATIVE: error: adjit-append-optimizer-update: group index -1 is negative
+// GROUPLIST: error: adjit-append-optimizer-update: option 'weight-decay' has 2 values for 3 groups (give one, or one per group)
+// CLIP: error: adjit-append-optimizer-update: invalid optimizer option clip-grad-norm=-1 (it must be finite and > 0, or 0 for no clipping)
+// GROUPBETA: error: adjit-append-optimizer-update: invalid optimizer option beta2=1 (it must be in [0, 1))

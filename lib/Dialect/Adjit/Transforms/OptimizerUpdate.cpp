@@ -11,6 +11,7 @@
 #include "mlir/IR/SymbolTable.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/Sequence.h"
 #include "llvm/ADT/SmallSet.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -94,12 +95,13 @@ struct Updated {
 };
 
 /// optim::SGD::step for one parameter.
-Updated updateSgd(UpdateBuilder &b, const OptimizerUpdateOptions &o, Value p,
-                  Value grad, ArrayRef<Value> state, Value lr) {
+Updated updateSgd(UpdateBuilder &b, const OptimizerUpdateOptions &o,
+                  const OptimizerGroupOptions &group, Value p, Value grad,
+                  ArrayRef<Value> state, Value lr) {
   Updated updated;
   Value d = grad;
-  if (o.weightDecay != 0)
-    d = b.add(d, b.mul(p, o.weightDecay));
+  if (group.weightDecay != 0)
+    d = b.add(d, b.mul(p, group.weightDecay));
   if (o.momentum != 0) {
     // Eager starts the buffer as a copy of d; it starts here as zeros, which
     // momentum * 0 + d reproduces exactly. Dampening applies from the second
@@ -130,7 +132,7 @@ struct AdamScalars {
   Value rootCorrection2;
 };
 
-AdamScalars adamScalars(UpdateBuilder &b, const OptimizerUpdateOptions &o,
+AdamScalars adamScalars(UpdateBuilder &b, const OptimizerGroupOptions &o,
                         Value lr, Value step) {
   Value one = b.scalar(1.0);
   Value correction1 = b.sub(one, b.pow(b.scalar(o.beta1), step));
@@ -139,14 +141,14 @@ AdamScalars adamScalars(UpdateBuilder &b, const OptimizerUpdateOptions &o,
 }
 
 /// optim::Adam::step (or optim::AdamW::step) for one parameter.
-Updated updateAdam(UpdateBuilder &b, const OptimizerUpdateOptions &o,
-                   const AdamScalars &scalars, Value lr, Value p, Value grad,
-                   ArrayRef<Value> state) {
+Updated updateAdam(UpdateBuilder &b, OptimizerKind kind,
+                   const OptimizerGroupOptions &o, const AdamScalars &scalars,
+                   Value lr, Value p, Value grad, ArrayRef<Value> state) {
   RankedTensorType type = UpdateBuilder::typeOf(p);
   Value g = grad;
-  if (o.weightDecay != 0 && o.kind == OptimizerKind::Adam)
+  if (o.weightDecay != 0 && kind == OptimizerKind::Adam)
     g = b.add(g, b.mul(p, o.weightDecay));
-  if (o.weightDecay != 0 && o.kind == OptimizerKind::AdamW) {
+  if (o.weightDecay != 0 && kind == OptimizerKind::AdamW) {
     // p *= 1 - lr * weight_decay, the factor computed in f64 and rounded to
     // the parameter's type, as the eager p.mul_(1 - lr * weight_decay).
     Value factor = b.sub(b.scalar(1.0), b.mul(lr, o.weightDecay));
@@ -160,6 +162,39 @@ Updated updateAdam(UpdateBuilder &b, const OptimizerUpdateOptions &o,
   Value step =
       b.mul(b.div(m, denominator), b.broadcast(scalars.stepSize, type));
   return {b.sub(p, step), {m, v}};
+}
+
+/// Scales `gradients` in place as nn::utils::clip_grad_norm_ does with
+/// `maxNorm` and the 2-norm: the total norm over all of them is computed in
+/// f64 and returned (before clipping), and each gradient is multiplied by
+/// min(maxNorm / (norm + 1e-6), 1), rounded to its type.
+Value clipGradients(UpdateBuilder &b, MutableArrayRef<Value> gradients,
+                    double maxNorm) {
+  auto f64Type = RankedTensorType::get({}, b.builder.getF64Type());
+  Value sumOfSquares = b.scalar(0.0);
+  for (Value gradient : gradients) {
+    RankedTensorType type = UpdateBuilder::typeOf(gradient);
+    Value wide = gradient;
+    if (!type.getElementType().isF64())
+      wide = ConvertOp::create(
+          b.builder, b.loc,
+          RankedTensorType::get(type.getShape(), f64Type.getElementType()),
+          gradient);
+    Value squares = b.mul(wide, wide);
+    if (type.getRank() != 0)
+      squares = ReduceSumOp::create(
+          b.builder, b.loc, squares,
+          llvm::to_vector(llvm::seq<int64_t>(0, type.getRank())));
+    sumOfSquares = b.add(sumOfSquares, squares);
+  }
+  Value norm = b.sqrt(sumOfSquares);
+  Value denominator = b.add(norm, b.scalar(1e-6));
+  Value ratio = b.div(b.scalar(maxNorm), denominator);
+  Value scale = MinOp::create(b.builder, b.loc, ratio, b.scalar(1.0));
+  for (Value &gradient : gradients)
+    gradient =
+        b.mul(gradient, b.broadcast(scale, UpdateBuilder::typeOf(gradient)));
+  return norm;
 }
 
 /// Whether `type` is a statically shaped f32/f64 tensor.
@@ -263,8 +298,29 @@ LogicalResult OptimizerUpdateOptions::verify(
   auto isNonNegative = [](double value) {
     return value >= 0 && std::isfinite(value);
   };
-  if (!isNonNegative(weightDecay))
-    return invalid("weight-decay", weightDecay, "it must be finite and >= 0");
+  if (groups.empty())
+    return emitError() << "invalid optimizer options: no parameter group";
+  for (int64_t group : groupOf)
+    if (group < 0 || group >= static_cast<int64_t>(groups.size()))
+      return emitError() << "invalid optimizer options: group " << group
+                         << " is out of range (there are " << groups.size()
+                         << " groups)";
+  if (!(maxGradNorm >= 0 && std::isfinite(maxGradNorm)))
+    return invalid("clip-grad-norm", maxGradNorm,
+                   "it must be finite and > 0, or 0 for no clipping");
+  for (const OptimizerGroupOptions &group : groups) {
+    if (!isNonNegative(group.weightDecay))
+      return invalid("weight-decay", group.weightDecay,
+                     "it must be finite and >= 0");
+    if (kind == OptimizerKind::SGD)
+      continue;
+    if (!(group.beta1 >= 0 && group.beta1 < 1))
+      return invalid("beta1", group.beta1, "it must be in [0, 1)");
+    if (!(group.beta2 >= 0 && group.beta2 < 1))
+      return invalid("beta2", group.beta2, "it must be in [0, 1)");
+    if (!isNonNegative(group.eps))
+      return invalid("eps", group.eps, "it must be finite and >= 0");
+  }
   if (kind == OptimizerKind::SGD) {
     if (!isNonNegative(momentum))
       return invalid("momentum", momentum, "it must be finite and >= 0");
@@ -278,12 +334,6 @@ LogicalResult OptimizerUpdateOptions::verify(
                          << " dampening=" << formatDouble(dampening) << ")";
     return success();
   }
-  if (!(beta1 >= 0 && beta1 < 1))
-    return invalid("beta1", beta1, "it must be in [0, 1)");
-  if (!(beta2 >= 0 && beta2 < 1))
-    return invalid("beta2", beta2, "it must be in [0, 1)");
-  if (!isNonNegative(eps))
-    return invalid("eps", eps, "it must be finite and >= 0");
   return success();
 }
 
@@ -307,6 +357,14 @@ std::string OptimizerUpdateOptions::getPassOptions(StringRef function) const {
                                                    return std::to_string(index);
                                                  }),
                                  ",");
+  // A per-group option as one value per group.
+  auto perGroup = [&](double OptimizerGroupOptions::*field) {
+    return llvm::join(llvm::map_range(groups,
+                                      [&](const OptimizerGroupOptions &group) {
+                                        return formatDouble(group.*field);
+                                      }),
+                      ",");
+  };
   if (kind == OptimizerKind::SGD) {
     text += " optimizer=sgd momentum=" + formatDouble(momentum) +
             " dampening=" + formatDouble(dampening) +
@@ -314,10 +372,20 @@ std::string OptimizerUpdateOptions::getPassOptions(StringRef function) const {
   } else {
     text += std::string(" optimizer=") +
             (kind == OptimizerKind::AdamW ? "adamw" : "adam") +
-            " beta1=" + formatDouble(beta1) + " beta2=" + formatDouble(beta2) +
-            " eps=" + formatDouble(eps);
+            " beta1=" + perGroup(&OptimizerGroupOptions::beta1) +
+            " beta2=" + perGroup(&OptimizerGroupOptions::beta2) +
+            " eps=" + perGroup(&OptimizerGroupOptions::eps);
   }
-  text += " weight-decay=" + formatDouble(weightDecay);
+  text += " weight-decay=" + perGroup(&OptimizerGroupOptions::weightDecay);
+  if (!groupOf.empty())
+    text +=
+        " groups=" + llvm::join(llvm::map_range(groupOf,
+                                                [](int64_t group) {
+                                                  return std::to_string(group);
+                                                }),
+                                ",");
+  if (maxGradNorm != 0)
+    text += " clip-grad-norm=" + formatDouble(maxGradNorm);
   if (stateResults)
     text += " state-results=" + std::to_string(stateResults);
   return text;
@@ -354,6 +422,10 @@ mlir::adjit::appendOptimizerUpdate(func::FuncOp gradient,
   FailureOr<SmallVector<int64_t>> wrt = resolveUpdated(gradient, options);
   if (failed(wrt))
     return failure();
+  if (!options.groupOf.empty() && options.groupOf.size() != wrt->size())
+    return gradient.emitError("cannot append an optimizer update to @")
+           << name << ": " << options.groupOf.size() << " group indices for "
+           << wrt->size() << " updated arguments (give one per wrt argument)";
 
   UpdateBuilder b(returnOp);
   // The new arguments: the state of each trained tensor, the learning rate
@@ -372,20 +444,36 @@ mlir::adjit::appendOptimizerUpdate(func::FuncOp gradient,
     states.push_back(state);
   }
   auto scalarType = RankedTensorType::get({}, b.builder.getF64Type());
-  Value lr = body.addArgument(scalarType, b.loc);
+  SmallVector<Value> learningRates;
+  for (size_t group = 0; group < options.groups.size(); ++group)
+    learningRates.push_back(body.addArgument(scalarType, b.loc));
   Value step = body.addArgument(scalarType, b.loc);
 
-  std::optional<AdamScalars> adam;
-  if (options.isAdam())
-    adam = adamScalars(b, options, lr, step);
+  SmallVector<Value> gradients(
+      llvm::map_range(llvm::seq<size_t>(0, wrt->size()), [&](size_t i) {
+        return returnOp.getOperand(1 + options.stateResults + i);
+      }));
+  Value gradNorm;
+  if (options.maxGradNorm > 0)
+    gradNorm = clipGradients(b, gradients, options.maxGradNorm);
 
+  // Adam's scalars of each group that has arguments, made once.
+  SmallVector<std::optional<AdamScalars>> adam(options.groups.size());
   SmallVector<Value> parameters, newStates;
   for (auto [i, index] : llvm::enumerate(*wrt)) {
+    int64_t g = options.groupOf.empty() ? 0 : options.groupOf[i];
+    const OptimizerGroupOptions &group = options.groups[g];
+    Value lr = learningRates[g];
     Value p = body.getArgument(index);
-    Value grad = returnOp.getOperand(1 + options.stateResults + i);
-    Updated updated =
-        adam ? updateAdam(b, options, *adam, lr, p, grad, states[i])
-             : updateSgd(b, options, p, grad, states[i], lr);
+    Updated updated;
+    if (options.isAdam()) {
+      if (!adam[g])
+        adam[g] = adamScalars(b, group, lr, step);
+      updated = updateAdam(b, options.kind, group, *adam[g], lr, p,
+                           gradients[i], states[i]);
+    } else {
+      updated = updateSgd(b, options, group, p, gradients[i], states[i], lr);
+    }
     parameters.push_back(updated.parameter);
     newStates.append(updated.state.begin(), updated.state.end());
   }
@@ -394,6 +482,8 @@ mlir::adjit::appendOptimizerUpdate(func::FuncOp gradient,
       returnOp.getOperands().take_front(1 + options.stateResults));
   results.append(parameters.begin(), parameters.end());
   results.append(newStates.begin(), newStates.end());
+  if (gradNorm)
+    results.push_back(gradNorm);
   func::ReturnOp::create(b.builder, b.loc, results);
   returnOp.erase();
 

@@ -3,6 +3,8 @@
 #include "adjit/Dialect/Adjit/Transforms/OptimizerUpdate.h"
 #include "adjit/Dialect/Adjit/Transforms/Passes.h"
 
+#include <algorithm>
+
 namespace mlir::adjit {
 #define GEN_PASS_DEF_ADJITAPPENDOPTIMIZERUPDATE
 #include "adjit/Dialect/Adjit/Transforms/Passes.h.inc"
@@ -47,13 +49,17 @@ AdjitAppendOptimizerUpdatePass::readOptions(ModuleOp module,
   // Options are told apart from their defaults by value, so that passes made
   // from an options struct (which sets every option) are not rejected.
   OptimizerUpdateOptions defaults;
+  OptimizerGroupOptions groupDefaults;
+  auto differs = [](ArrayRef<double> list, double value) {
+    return llvm::any_of(list, [&](double v) { return v != value; });
+  };
   StringRef misplaced;
   if (options.kind == OptimizerKind::SGD) {
-    if (beta1 != defaults.beta1)
+    if (differs(beta1, groupDefaults.beta1))
       misplaced = "beta1";
-    else if (beta2 != defaults.beta2)
+    else if (differs(beta2, groupDefaults.beta2))
       misplaced = "beta2";
-    else if (eps != defaults.eps)
+    else if (differs(eps, groupDefaults.eps))
       misplaced = "eps";
   } else {
     if (momentum != defaults.momentum)
@@ -76,11 +82,43 @@ AdjitAppendOptimizerUpdatePass::readOptions(ModuleOp module,
   options.momentum = momentum;
   options.dampening = dampening;
   options.nesterov = nesterov;
-  options.weightDecay = weightDecay;
-  options.beta1 = beta1;
-  options.beta2 = beta2;
-  options.eps = eps;
   options.stateResults = stateResults;
+  options.maxGradNorm = clipGradNorm;
+
+  // The number of groups: the largest group index + 1, or the length of a
+  // per-group list.
+  size_t numGroups = 1;
+  for (int64_t group : groups) {
+    if (group < 0)
+      return module.emitError(pass)
+             << "group index " << group << " is negative";
+    numGroups = std::max(numGroups, static_cast<size_t>(group) + 1);
+  }
+  for (size_t size :
+       {weightDecay.size(), beta1.size(), beta2.size(), eps.size()})
+    numGroups = std::max(numGroups, size);
+  options.groupOf.assign(groups.begin(), groups.end());
+  options.groups.assign(numGroups, OptimizerGroupOptions());
+  // Each per-group list has one value for all groups or one per group.
+  auto spread = [&](StringRef option, ArrayRef<double> list,
+                    double OptimizerGroupOptions::*field) -> LogicalResult {
+    if (list.empty())
+      return success();
+    if (list.size() != 1 && list.size() != numGroups)
+      return module.emitError(pass)
+             << "option '" << option << "' has " << list.size()
+             << " values for " << numGroups
+             << " groups (give one, or one per group)";
+    for (size_t g = 0; g < numGroups; ++g)
+      options.groups[g].*field = list[list.size() == 1 ? 0 : g];
+    return success();
+  };
+  if (failed(spread("weight-decay", weightDecay,
+                    &OptimizerGroupOptions::weightDecay)) ||
+      failed(spread("beta1", beta1, &OptimizerGroupOptions::beta1)) ||
+      failed(spread("beta2", beta2, &OptimizerGroupOptions::beta2)) ||
+      failed(spread("eps", eps, &OptimizerGroupOptions::eps)))
+    return failure();
   return options.verify([&] { return module.emitError(pass); });
 }
 

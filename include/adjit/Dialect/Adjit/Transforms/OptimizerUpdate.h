@@ -26,9 +26,20 @@ enum class OptimizerKind {
   AdamW,
 };
 
+/// The options of one parameter group that may differ between groups
+/// (optim::OptimizerParamGroup); the learning rate is an argument instead.
+struct OptimizerGroupOptions {
+  /// All optimizers.
+  double weightDecay = 0;
+  /// Adam and AdamW only.
+  double beta1 = 0.9;
+  double beta2 = 0.999;
+  double eps = 1e-8;
+};
+
 /// What `appendOptimizerUpdate` appends to a gradient function. The fields
 /// have the meaning of the eager optim::SGDOptions / optim::AdamOptions
-/// fields of the same name; the learning rate and the step count are not
+/// fields of the same name; the learning rates and the step count are not
 /// options but arguments of the updated function.
 struct OptimizerUpdateOptions {
   /// The arguments whose gradients the gradient function returns, in the
@@ -37,16 +48,21 @@ struct OptimizerUpdateOptions {
   /// adjit-autodiff differentiates by default.
   std::optional<SmallVector<int64_t>> wrt;
   OptimizerKind kind = OptimizerKind::SGD;
-  /// SGD only.
+  /// SGD only, the same for all groups.
   double momentum = 0;
   double dampening = 0;
   bool nesterov = false;
-  /// Both.
-  double weightDecay = 0;
-  /// Adam and AdamW only.
-  double beta1 = 0.9;
-  double beta2 = 0.999;
-  double eps = 1e-8;
+  /// The options of each parameter group (at least one); each group has its
+  /// own learning-rate argument.
+  SmallVector<OptimizerGroupOptions, 1> groups =
+      SmallVector<OptimizerGroupOptions, 1>(1);
+  /// The group of each `wrt` entry, in `wrt` order; empty puts every
+  /// argument in group 0.
+  SmallVector<int64_t> groupOf;
+  /// If positive, the gradients are first scaled together so that their
+  /// total 2-norm is at most this (nn::utils::clip_grad_norm_'s rule), and
+  /// the norm before clipping is returned last.
+  double maxGradNorm = 0;
   /// How many results after the loss are state the function writes rather
   /// than gradients; they are returned unchanged right after the loss.
   unsigned stateResults = 0;
@@ -57,8 +73,9 @@ struct OptimizerUpdateOptions {
   }
 
   /// Checks the options as the eager optimizers' constructors do (and
-  /// rejects NaN and infinite coefficients): reports the first violation
-  /// through `emitError` and returns failure.
+  /// rejects NaN and infinite coefficients, a negative or non-finite
+  /// maxGradNorm, an empty group list and a group index out of range):
+  /// reports the first violation through `emitError` and returns failure.
   LogicalResult verify(function_ref<InFlightDiagnostic()> emitError) const;
 
   /// Returns how many state tensors each updated argument has: none for
@@ -84,12 +101,13 @@ struct OptimizerUpdateOptions {
 /// results 1 to stateResults are passed through after the loss) into a training
 /// step. It gains further arguments: the state of each argument in `wrt`
 /// (getNumStateTensors() tensors each, in `wrt` order; see isStateFlag), then
-/// the learning rate and the 1-based step count, both `tensor<f64>`. It
-/// returns the loss, the updated values of the arguments in `wrt`, then their
-/// updated state. The updates follow optim::SGD::step and optim::Adam::step
-/// formula by formula; scalar coefficients (the learning rate, Adam's bias
-/// corrections) are computed in f64 and rounded to each argument's type, as
-/// the eager optimizers do.
+/// the learning rate of each group and the 1-based step count, all
+/// `tensor<f64>`. It returns the loss, the updated values of the arguments in
+/// `wrt`, then their updated state, then (with maxGradNorm) the gradients'
+/// total 2-norm before clipping as a `tensor<f64>`. The updates follow
+/// optim::SGD::step and optim::Adam::step formula by formula; scalar
+/// coefficients (the learning rate, Adam's bias corrections) are computed in
+/// f64 and rounded to each argument's type, as the eager optimizers do.
 ///
 /// On invalid options or a function of another shape (no body, several
 /// blocks, an out-of-range or repeated `wrt` index, a result count other

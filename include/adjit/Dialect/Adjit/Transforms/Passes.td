@@ -68,7 +68,8 @@ def AdjitAutodiff : Pass<"adjit-autodiff", "::mlir::ModuleOp"> {
 
 def AdjitAppendOptimizerUpdate
     : Pass<"adjit-append-optimizer-update", "::mlir::ModuleOp"> {
-  let summary = "Append a fused SGD or Adam update to a gradient function";
+  let summary = "Append a fused SGD or Adam update (with parameter groups "
+                "and gradient clipping) to a gradient function";
   let description = [{
     Turns a gradient function, as adjit-autodiff generates it for a loss,
     into one training step: `func.func @f_grad(args...) -> (loss,
@@ -130,6 +131,19 @@ def AdjitAppendOptimizerUpdate
     the option values the eager optimizers reject (negative momentum or
     weight decay, `nesterov` without momentum or with dampening, betas
     outside [0, 1), negative eps; also NaN and infinite values).
+
+    Parameter groups: `groups=0,1,1` puts each `wrt` argument in a group
+    (as `optim::OptimizerParamGroup`); `weight-decay`, `beta1`, `beta2` and
+    `eps` take one value for all groups or one per group, and the function
+    takes one learning rate per group (`%lr0, %lr1, ..., %step`). SGD's
+    momentum, dampening and nesterov are the same for all groups. With
+    `clip-grad-norm=<max>` the gradients are first scaled together by
+    `min(max / (norm + 1e-6), 1)`, where `norm` is their total 2-norm
+    computed in f64 (`nn::utils::clip_grad_norm_`'s rule), and `norm` is
+    returned as a last `tensor<f64>` result. Errors: a group list whose length
+    is not the number of `wrt` arguments, a per-group list of another length
+    than 1 or the number of groups, a negative group index, and a negative,
+    NaN or infinite `clip-grad-norm`.
   }];
   let options = [
     Option<"function", "function", "std::string", /*default=*/"",
@@ -147,15 +161,27 @@ def AdjitAppendOptimizerUpdate
            "SGD's dampening of the momentum">,
     Option<"nesterov", "nesterov", "bool", /*default=*/"false",
            "SGD with Nesterov momentum">,
-    Option<"weightDecay", "weight-decay", "double", /*default=*/"0.0",
-           "L2 penalty added to the gradient (SGD and Adam), or the "
-           "decoupled decay of AdamW">,
-    Option<"beta1", "beta1", "double", /*default=*/"0.9",
-           "Adam's decay rate of the first moment">,
-    Option<"beta2", "beta2", "double", /*default=*/"0.999",
-           "Adam's decay rate of the second moment">,
-    Option<"eps", "eps", "double", /*default=*/"1e-8",
-           "Adam's term added to the denominator">,
+    ListOption<"weightDecay", "weight-decay", "double",
+               "L2 penalty added to the gradient (SGD and Adam), or the "
+               "decoupled decay of AdamW: one value, or one per group "
+               "(default 0)">,
+    ListOption<"beta1", "beta1", "double",
+               "Adam's decay rate of the first moment: one value, or one "
+               "per group (default 0.9)">,
+    ListOption<"beta2", "beta2", "double",
+               "Adam's decay rate of the second moment: one value, or one "
+               "per group (default 0.999)">,
+    ListOption<"eps", "eps", "double",
+               "Adam's term added to the denominator: one value, or one per "
+               "group (default 1e-8)">,
+    ListOption<"groups", "groups", "int64_t",
+               "The parameter group of each wrt argument, in wrt order "
+               "(default: all in group 0); each group has its own "
+               "learning-rate argument">,
+    Option<"clipGradNorm", "clip-grad-norm", "double", /*default=*/"0.0",
+           "If positive, scale the gradients together so that their total "
+           "2-norm is at most this before the update (clip_grad_norm_), and "
+           "return the norm before clipping last">,
     Option<"stateResults", "state-results", "unsigned", /*default=*/"0",
            "How many results after the loss are not gradients but state "
            "the function writes (e.g. batch norm's running statistics); "
