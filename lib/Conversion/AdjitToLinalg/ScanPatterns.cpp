@@ -4,6 +4,7 @@
 #include "adjit/Dialect/Adjit/IR/Adjit.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
@@ -37,7 +38,10 @@ struct StepSlice {
 /// scanned inputs are rank-reducing `tensor.extract_slice`s (views). The
 /// body's ops are cloned into the loop, where the other patterns lower them.
 struct ScanLowering : OpConversionPattern<ScanOp> {
-  using OpConversionPattern::OpConversionPattern;
+  ScanLowering(MLIRContext *context) : OpConversionPattern(context) {
+    // A scan nested in the body is cloned into the loop and lowered in turn.
+    setHasBoundedRewriteRecursion();
+  }
 
   LogicalResult
   matchAndRewrite(ScanOp op, OpAdaptor adaptor,
@@ -69,28 +73,57 @@ struct ScanLowering : OpConversionPattern<ScanOp> {
     for (auto [argument, x] :
          llvm::zip(op.getSliceArguments(), adaptor.getXs())) {
       StepSlice slice(rewriter, index, cast<RankedTensorType>(x.getType()));
-      mapping.map(argument, tensor::ExtractSliceOp::create(
-                                rewriter, loc,
-                                cast<RankedTensorType>(argument.getType()), x,
-                                slice.offsets, slice.sizes, slice.strides));
+      mapping.map(argument,
+                  tensor::ExtractSliceOp::create(
+                      rewriter, loc, cast<RankedTensorType>(argument.getType()),
+                      x, slice.offsets, slice.sizes, slice.strides));
     }
     mapping.map(op.getConstArguments(), adaptor.getConsts());
     for (Operation &nested : op.getBodyBlock().without_terminator())
       rewriter.clone(nested, mapping);
 
     YieldOp yield = op.getYield();
-    SmallVector<Value> yielded;
-    for (Value carry : yield.getValues().take_front(numCarries))
-      yielded.push_back(mapping.lookupOrDefault(carry));
-    for (auto [output, stacked] :
+    // A new carry is copied into the buffer of the old one once the step has
+    // read everything: the yield is then that buffer, and the step's
+    // temporaries do not outlive the step. A new carry that may be a view of
+    // a carry's buffer (a block argument, a reshape, a slice, an identity, a
+    // nested loop's result) is first copied to a temporary, so that copying
+    // carries never overwrites what another carry still reads.
+    SmallVector<Value> newCarries;
+    for (auto [carry, iterArg] :
+         llvm::zip(yield.getValues().take_front(numCarries),
+                   loop.getRegionIterArgs())) {
+      Value value = mapping.lookupOrDefault(carry);
+      Operation *producer = carry.getDefiningOp();
+      if (value != iterArg &&
+          (!producer ||
+           isa<ReshapeOp, SliceOp, ScanOp, ConvertOp, StopGradientOp>(
+               producer))) {
+        auto type = cast<RankedTensorType>(value.getType());
+        Value temporary = tensor::EmptyOp::create(
+            rewriter, loc, type.getShape(), type.getElementType());
+        value = linalg::CopyOp::create(rewriter, loc, value, temporary)
+                    .getResult(0);
+      }
+      newCarries.push_back(value);
+    }
+    SmallVector<Value> stacked;
+    for (auto [output, acc] :
          llvm::zip(yield.getValues().drop_front(numCarries),
                    loop.getRegionIterArgs().drop_front(numCarries))) {
-      StepSlice slice(rewriter, index,
-                      cast<RankedTensorType>(stacked.getType()));
-      yielded.push_back(tensor::InsertSliceOp::create(
-          rewriter, loc, mapping.lookupOrDefault(output), stacked,
-          slice.offsets, slice.sizes, slice.strides));
+      StepSlice slice(rewriter, index, cast<RankedTensorType>(acc.getType()));
+      stacked.push_back(tensor::InsertSliceOp::create(
+          rewriter, loc, mapping.lookupOrDefault(output), acc, slice.offsets,
+          slice.sizes, slice.strides));
     }
+    SmallVector<Value> yielded;
+    for (auto [value, iterArg] :
+         llvm::zip(newCarries, loop.getRegionIterArgs()))
+      yielded.push_back(value == iterArg ? value
+                                         : linalg::CopyOp::create(
+                                               rewriter, loc, value, iterArg)
+                                               .getResult(0));
+    llvm::append_range(yielded, stacked);
     scf::YieldOp::create(rewriter, loc, yielded);
     rewriter.replaceOp(op, loop.getResults());
     return success();

@@ -60,9 +60,8 @@ LogicalResult ScanOp::verify() {
     auto type = cast<RankedTensorType>(result.getType());
     if (type.getRank() == 0 || type.getDimSize(0) != length)
       return emitOpError("stacked output #")
-             << index << " of type " << type
-             << " must have the scan length " << length
-             << " as its leading dimension";
+             << index << " of type " << type << " must have the scan length "
+             << length << " as its leading dimension";
   }
   return success();
 }
@@ -78,8 +77,7 @@ LogicalResult ScanOp::verifyRegions() {
     return emitOpError("body has ")
            << block.getNumArguments() << " arguments, expected "
            << expected.size() << " (" << numCarries << " carries, "
-           << getXs().size() << " slices, " << getConsts().size()
-           << " consts)";
+           << getXs().size() << " slices, " << getConsts().size() << " consts)";
   for (auto [index, pair] :
        llvm::enumerate(llvm::zip(block.getArgumentTypes(), expected))) {
     auto [actual, want] = pair;
@@ -100,8 +98,8 @@ LogicalResult ScanOp::verifyRegions() {
     auto [yielded, init] = pair;
     if (yielded.getType() != init.getType())
       return yield.emitOpError("carry #")
-             << index << " changes type: the body yields "
-             << yielded.getType() << " for a carry of type " << init.getType()
+             << index << " changes type: the body yields " << yielded.getType()
+             << " for a carry of type " << init.getType()
              << " (a carry keeps its type through the loop)";
   }
   for (auto [index, pair] : llvm::enumerate(llvm::zip(
@@ -179,9 +177,9 @@ struct DropUnusedStackedOutputs : OpRewritePattern<ScanOp> {
     SmallVector<Type> types(op.getFinalCarries().getTypes());
     for (unsigned index : kept)
       types.push_back(op.getResult(index).getType());
-    auto scan = ScanOp::create(rewriter, op.getLoc(), types, op.getInit(),
-                               op.getXs(), op.getConsts(), op.getLength(),
-                               op.getReverse());
+    auto scan =
+        ScanOp::create(rewriter, op.getLoc(), types, op.getInit(), op.getXs(),
+                       op.getConsts(), op.getLength(), op.getReverse());
     rewriter.inlineRegionBefore(op.getBody(), scan.getBody(),
                                 scan.getBody().end());
     YieldOp yield = scan.getYield();

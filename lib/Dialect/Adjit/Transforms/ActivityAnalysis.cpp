@@ -77,8 +77,7 @@ SmallVector<bool> usefulScanYields(ScanOp scan, const ValueSet &outer,
   Block &body = scan.getBodyBlock();
   YieldOp yield = scan.getYield();
   SmallVector<bool> flags;
-  for (auto [yielded, result] :
-       llvm::zip(yield.getValues(), scan.getResults()))
+  for (auto [yielded, result] : llvm::zip(yield.getValues(), scan.getResults()))
     flags.push_back(isDifferentiableType(yielded.getType()) &&
                     outer.contains(result));
   while (true) {

@@ -66,7 +66,8 @@ LogicalResult AdjointEmitter::differentiateScan(ScanOp op,
   // An empty scan passes its initial carries through.
   if (op.getLength() == 0) {
     for (auto [init, result] : llvm::zip(op.getInit(), op.getFinalCarries()))
-      if (Value adjoint = resultAdjoint(result); adjoint && activity.isActive(init))
+      if (Value adjoint = resultAdjoint(result);
+          adjoint && activity.isActive(init))
         accumulate(init, adjoint);
     return success();
   }
@@ -101,7 +102,8 @@ LogicalResult AdjointEmitter::differentiateScan(ScanOp op,
       usedConsts.push_back(l);
   }
   for (auto [j, result] : llvm::enumerate(op.getStackedOutputs()))
-    if (resultAdjoint(result) && body.isActive(yield.getOperand(numCarries + j)))
+    if (resultAdjoint(result) &&
+        body.isActive(yield.getOperand(numCarries + j)))
       seededOutputs.push_back(j);
   if (trackedCarries.empty() && seededOutputs.empty())
     return success();
@@ -111,7 +113,8 @@ LogicalResult AdjointEmitter::differentiateScan(ScanOp op,
   for (unsigned k : trackedCarries) {
     Value adjoint = resultAdjoint(op.getResult(k));
     Type type = op.getResult(k).getType();
-    init.push_back(adjoint ? adjoint : createSplatConstant(builder, loc, type, 0.0));
+    init.push_back(adjoint ? adjoint
+                           : createSplatConstant(builder, loc, type, 0.0));
     resultTypes.push_back(type);
   }
   for (unsigned l : activeConsts) {
@@ -132,7 +135,8 @@ LogicalResult AdjointEmitter::differentiateScan(ScanOp op,
 
   auto reverse = ScanOp::create(builder, loc, resultTypes, init, xs, consts,
                                 op.getLength(), !op.getReverse());
-  Block *reverseBody = builder.createBlock(&reverse.getBody());
+  auto *reverseBody = new Block();
+  reverse.getBody().push_back(reverseBody);
   auto addArguments = [&](ValueRange values, bool sliced) {
     SmallVector<Value> arguments;
     for (Value value : values)
@@ -169,10 +173,10 @@ LogicalResult AdjointEmitter::differentiateScan(ScanOp op,
     SmallVector<Value> yielded;
     for (unsigned k : trackedCarries) {
       Value adjoint = step.getAdjoint(block.getArgument(k));
-      yielded.push_back(adjoint ? adjoint
-                                : createSplatConstant(
-                                      builder, loc,
-                                      block.getArgument(k).getType(), 0.0));
+      yielded.push_back(
+          adjoint ? adjoint
+                  : createSplatConstant(builder, loc,
+                                        block.getArgument(k).getType(), 0.0));
     }
     for (auto [position, l] : llvm::enumerate(activeConsts)) {
       Value sum = carryArguments[trackedCarries.size() + position];
@@ -183,9 +187,9 @@ LogicalResult AdjointEmitter::differentiateScan(ScanOp op,
     for (unsigned j : activeXs) {
       Value slice = op.getSliceArguments()[j];
       Value adjoint = step.getAdjoint(slice);
-      yielded.push_back(adjoint ? adjoint
-                                : createSplatConstant(builder, loc,
-                                                      slice.getType(), 0.0));
+      yielded.push_back(
+          adjoint ? adjoint
+                  : createSplatConstant(builder, loc, slice.getType(), 0.0));
     }
     YieldOp::create(builder, loc, yielded);
   }
