@@ -70,3 +70,22 @@ func.func @no_change(%c0: tensor<3xf32>, %x: tensor<4x3xf32>) -> (tensor<3xf32>,
   }
   return %r#0, %r#1 : tensor<3xf32>, tensor<4x3xf32>
 }
+
+// -----
+
+// Scanned inputs and consts that the body does not use are dropped.
+// CHECK-LABEL: func @unused_inputs
+// CHECK-SAME: (%[[C:.*]]: tensor<3xf32>, %[[X:.*]]: tensor<4x3xf32>, %[[Y:.*]]: tensor<4x2xf32>, %[[W:.*]]: tensor<3xf32>, %[[V:.*]]: tensor<2xf32>)
+// CHECK: adjit.scan length = 4 init(%[[C]] : tensor<3xf32>) xs(%[[X]] : tensor<4x3xf32>) consts(%[[W]] : tensor<3xf32>) -> (tensor<3xf32>)
+// CHECK-NEXT: ^bb0(%{{.*}}: tensor<3xf32>, %{{.*}}: tensor<3xf32>, %{{.*}}: tensor<3xf32>):
+func.func @unused_inputs(%c0: tensor<3xf32>, %x: tensor<4x3xf32>, %y: tensor<4x2xf32>,
+                         %w: tensor<3xf32>, %v: tensor<2xf32>) -> tensor<3xf32> {
+  %r = adjit.scan length = 4 init(%c0 : tensor<3xf32>) xs(%x, %y : tensor<4x3xf32>, tensor<4x2xf32>)
+      consts(%w, %v : tensor<3xf32>, tensor<2xf32>) -> (tensor<3xf32>) {
+  ^bb0(%c: tensor<3xf32>, %xi: tensor<3xf32>, %yi: tensor<2xf32>, %wi: tensor<3xf32>, %vi: tensor<2xf32>):
+    %m = adjit.mul %c, %wi : tensor<3xf32>
+    %s = adjit.add %m, %xi : tensor<3xf32>
+    adjit.yield %s : tensor<3xf32>
+  }
+  return %r : tensor<3xf32>
+}

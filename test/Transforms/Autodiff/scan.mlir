@@ -66,3 +66,10 @@ func.func @inactive_carry(%a0: tensor<2xf32>, %w: tensor<2xf32>, %x: tensor<4x2x
   }
   return %r#0 : tensor<2xf32>
 }
+
+// After canonicalization the tape of %b, which the reverse sweep does not
+// need, is gone: the forward scan stacks only %a.
+// RUN: adjit-opt %s "--adjit-autodiff=function=inactive_carry wrt=1 name=tape" --canonicalize | FileCheck %s --check-prefix=TAPE
+// TAPE-LABEL: func.func @tape
+// TAPE: adjit.scan length = 4 init(%{{.*}}, %{{.*}} : tensor<2xf32>, tensor<2xf32>) xs(%{{.*}} : tensor<4x2xf32>) consts(%{{.*}} : tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>, tensor<4x2xf32>)
+// TAPE: adjit.scan reverse length = 4 init(%{{.*}}, %{{.*}} : tensor<2xf32>, tensor<2xf32>) xs(%{{.*}} : tensor<4x2xf32>) consts(%{{.*}} : tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>)

@@ -4,6 +4,7 @@
 
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/BitVector.h"
 
 using namespace mlir;
 using namespace mlir::adjit;
@@ -196,10 +197,45 @@ struct DropUnusedStackedOutputs : OpRewritePattern<ScanOp> {
     return success();
   }
 };
+/// Drops the scanned inputs and consts that the body does not use (after
+/// autodiff, the tapes of carries that the reverse sweep does not need).
+struct DropUnusedInputs : OpRewritePattern<ScanOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ScanOp op,
+                                PatternRewriter &rewriter) const override {
+    Block &block = op.getBodyBlock();
+    SmallVector<Value> xs, consts;
+    llvm::BitVector erased(block.getNumArguments());
+    for (auto [argument, x] : llvm::zip(op.getSliceArguments(), op.getXs())) {
+      if (argument.use_empty())
+        erased.set(argument.getArgNumber());
+      else
+        xs.push_back(x);
+    }
+    for (auto [argument, constant] :
+         llvm::zip(op.getConstArguments(), op.getConsts())) {
+      if (argument.use_empty())
+        erased.set(argument.getArgNumber());
+      else
+        consts.push_back(constant);
+    }
+    if (erased.none())
+      return failure();
+    auto scan =
+        ScanOp::create(rewriter, op.getLoc(), op.getResultTypes(), op.getInit(),
+                       xs, consts, op.getLength(), op.getReverse());
+    rewriter.inlineRegionBefore(op.getBody(), scan.getBody(),
+                                scan.getBody().end());
+    rewriter.modifyOpInPlace(
+        scan, [&] { scan.getBodyBlock().eraseArguments(erased); });
+    rewriter.replaceOp(op, scan.getResults());
+    return success();
+  }
+};
 } // namespace
 
 void ScanOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
                                          MLIRContext *context) {
-  patterns.add<FoldEmptyScan, InlineSingleStepScan, DropUnusedStackedOutputs>(
-      context);
+  patterns.add<FoldEmptyScan, InlineSingleStepScan, DropUnusedStackedOutputs,
+               DropUnusedInputs>(context);
 }
