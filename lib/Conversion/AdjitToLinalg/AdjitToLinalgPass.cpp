@@ -24,6 +24,8 @@ void adjit::populateAdjitToLinalgPatterns(RewritePatternSet &patterns) {
   populateConvolutionToLinalgPatterns(patterns);
   // Indexing
   populateIndexingToLinalgPatterns(patterns);
+  // Loops
+  populateScanToSCFPatterns(patterns);
 }
 
 void adjit::configureAdjitToLinalgTarget(ConversionTarget &target,

@@ -106,8 +106,11 @@ def parse_functions(module_text):
         arg_types = [TensorType(arg.split(":", 1)[1])
                      for arg in split_top_level(args_text)]
         result_types = [TensorType(t) for t in split_top_level(results_text)]
+        # The body ends at the brace at the function's indentation; nested
+        # regions (adjit.scan bodies) close with deeper braces.
+        indent = lines[index - 1][:len(lines[index - 1]) - len(lines[index - 1].lstrip())]
         body = []
-        while not lines[index].strip() == "}":
+        while not lines[index].rstrip() == indent + "}":
             body.append(lines[index].strip())
             index += 1
         function = Function(name, arg_types, result_types, body[:-1])
@@ -123,13 +126,15 @@ def parse_functions(module_text):
 SSA_RE = re.compile(r"%([\w$.]+)")
 
 
-def rename(line, prefix, replacements):
-    """Renames the SSA values of `line`: %argN by `replacements` (else kept),
-    every other value by prefixing `prefix`."""
+def rename(line, prefix, replacements, num_args):
+    """Renames the SSA values of `line`: the function's arguments %argN
+    (N < num_args) by `replacements` (else kept), every other value, the
+    block arguments of nested regions included, by prefixing `prefix`."""
 
     def substitute(match):
         name = match.group(1)
-        if re.fullmatch(r"arg\d+", name):
+        argument = re.fullmatch(r"arg(\d+)", name)
+        if argument and int(argument.group(1)) < num_args:
             return replacements.get(name, "%" + name)
         return "%" + prefix + name
 
@@ -261,8 +266,9 @@ def main():
     h = options.step
     lines, returned, returned_types = [], [], []
     for line in gradient.body:
-        lines.append(rename(line, "g_", {}))
-    returned += [rename(v, "g_", {}) for v in gradient.returned]
+        lines.append(rename(line, "g_", {}, len(gradient.arg_types)))
+    returned += [rename(v, "g_", {}, len(gradient.arg_types))
+                 for v in gradient.returned]
     returned_types += [t.text for t in gradient.result_types]
     for i in wrt:
         arg_type = primal.arg_types[i]
@@ -277,10 +283,12 @@ def main():
                              % (moved, op, i, tag, arg_type.text))
                 prefix = "%s%s_" % (sign, tag)
                 for line in primal.body:
-                    lines.append(rename(line, prefix, {"arg%d" % i: moved}))
+                    lines.append(rename(line, prefix, {"arg%d" % i: moved},
+                                        len(primal.arg_types)))
                 for k in of:
                     returned.append(rename(primal.returned[k], prefix,
-                                           {"arg%d" % i: moved}))
+                                           {"arg%d" % i: moved},
+                                           len(primal.arg_types)))
                     returned_types.append(primal.result_types[k].text)
     signature = ", ".join("%%arg%d: %s" % (n, t.text)
                           for n, t in enumerate(gradient.arg_types))

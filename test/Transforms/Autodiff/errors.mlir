@@ -91,7 +91,7 @@ func.func @call(%x: tensor<4xf32>) -> tensor<4xf32> attributes {adjit.grad = {}}
 // -----
 
 func.func @branch(%x: tensor<4xf32>, %c: i1) -> tensor<4xf32> attributes {adjit.grad = {wrt = [0]}} {
-  // expected-error@+1 {{cannot differentiate @branch through 'scf.if': control flow is not supported (only single-block functions of adjit ops)}}
+  // expected-error@+1 {{cannot differentiate @branch through 'scf.if': control flow is not supported (only adjit.scan loops and single-block functions of adjit ops)}}
   %0 = scf.if %c -> tensor<4xf32> {
     scf.yield %x : tensor<4xf32>
   } else {
@@ -151,4 +151,18 @@ func.func @not_array(%x: tensor<4xf32>) -> tensor<4xf32> attributes {adjit.grad 
 // expected-error@+1 {{'adjit.grad' entry 'name' must be a non-empty string, got ""}}
 func.func @empty_name(%x: tensor<4xf32>) -> tensor<4xf32> attributes {adjit.grad = {name = ""}} {
   return %x : tensor<4xf32>
+}
+
+// -----
+
+func.func private @step(tensor<4xf32>) -> tensor<4xf32>
+
+func.func @call_in_scan(%x: tensor<4xf32>) -> tensor<4xf32> attributes {adjit.grad = {}} {
+  %0 = adjit.scan length = 3 init(%x : tensor<4xf32>) -> (tensor<4xf32>) {
+  ^bb0(%c: tensor<4xf32>):
+    // expected-error@+1 {{cannot differentiate through 'func.call': it has no adjoint rule (only adjit ops implementing AdjointOpInterface and adjit.scan are differentiable)}}
+    %1 = func.call @step(%c) : (tensor<4xf32>) -> tensor<4xf32>
+    adjit.yield %1 : tensor<4xf32>
+  }
+  return %0 : tensor<4xf32>
 }

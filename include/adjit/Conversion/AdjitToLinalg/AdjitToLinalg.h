@@ -57,6 +57,10 @@ void populateConvolutionToLinalgPatterns(RewritePatternSet &patterns);
 /// into a zero-filled tensor.
 void populateIndexingToLinalgPatterns(RewritePatternSet &patterns);
 
+/// Adds the pattern lowering `adjit.scan` to an `scf.for` over tensors whose
+/// iteration arguments are the carries and the preallocated stacked outputs.
+void populateScanToSCFPatterns(RewritePatternSet &patterns);
+
 /// Declares, as private functions, the JIT runtime's scalar functions that
 /// the lowering of `module`'s `adjit.lgamma` and `adjit.digamma` calls
 /// (RuntimeFunctions.h). Fails, with an error at the op, if the module has

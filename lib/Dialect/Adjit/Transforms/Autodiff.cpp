@@ -3,6 +3,7 @@
 #include "adjit/Dialect/Adjit/Transforms/Autodiff.h"
 
 #include "ActivityAnalysis.h"
+#include "AdjointEmitter.h"
 #include "FunctionLookup.h"
 #include "adjit/Dialect/Adjit/IR/Adjit.h"
 
@@ -110,17 +111,19 @@ LogicalResult resolveIndices(func::FuncOp function,
   return success();
 }
 
-/// Checks that every op on an active path of `function` has an adjoint rule.
+/// Checks that every op on an active path of `function` has an adjoint rule
+/// (the ops inside the body of an `adjit.scan` are checked when the scan is
+/// differentiated).
 LogicalResult verifyDifferentiable(func::FuncOp function,
                                    const ActivityAnalysis &activity) {
   for (Operation &op : function.getBody().front().without_terminator()) {
-    if (!activity.isActive(&op))
+    if (!activity.isActive(&op) || isa<ScanOp>(op))
       continue;
     if (op.getNumRegions() != 0)
       return op.emitError("cannot differentiate @")
              << function.getSymName() << " through '" << op.getName()
-             << "': control flow is not supported (only single-block "
-                "functions of adjit ops)";
+             << "': control flow is not supported (only adjit.scan loops "
+                "and single-block functions of adjit ops)";
     if (!isa<AdjointOpInterface>(op))
       return op.emitError("cannot differentiate @")
              << function.getSymName() << " through '" << op.getName()
@@ -168,60 +171,11 @@ public:
   func::FuncOp build(StringRef name);
 
 private:
-  /// Adds `contribution` to the adjoint of the original value `value`.
-  void accumulate(Value value, Value contribution);
-
-  /// Emits the adjoint of `op`, the original of the clone `clone`.
-  LogicalResult differentiate(Operation *op, Operation *clone);
-
   func::FuncOp function;
   ArrayRef<int64_t> wrt, of;
   const ActivityAnalysis &activity;
   OpBuilder builder{function.getContext()};
-  /// The adjoints so far, keyed by the values of the original function.
-  DenseMap<Value, Value> adjoints;
 };
-
-void GradientBuilder::accumulate(Value value, Value contribution) {
-  auto [it, inserted] = adjoints.try_emplace(value, contribution);
-  if (!inserted)
-    it->second =
-        AddOp::create(builder, contribution.getLoc(), it->second, contribution);
-}
-
-LogicalResult GradientBuilder::differentiate(Operation *op, Operation *clone) {
-  SmallVector<Value> resultAdjoints;
-  for (Value result : op->getResults())
-    resultAdjoints.push_back(activity.isActive(result) ? adjoints.lookup(result)
-                                                       : Value());
-  if (llvm::none_of(resultAdjoints, [](Value adjoint) { return adjoint; }))
-    return success();
-  auto adjointOp = cast<AdjointOpInterface>(clone);
-  SmallVector<bool> requested;
-  for (OpOperand &operand : op->getOpOperands())
-    requested.push_back(
-        adjointOp.isDifferentiableOperand(operand.getOperandNumber()) &&
-        activity.isActive(operand.get()));
-  SmallVector<Value> operandAdjoints;
-  if (failed(adjointOp.buildAdjoints(builder, resultAdjoints, requested,
-                                     operandAdjoints)))
-    return failure();
-  if (operandAdjoints.size() != op->getNumOperands())
-    return op->emitError("adjoint rule of '")
-           << op->getName() << "' returned " << operandAdjoints.size()
-           << " adjoints for " << op->getNumOperands() << " operands";
-  for (auto [index, adjoint] : llvm::enumerate(operandAdjoints)) {
-    if (!adjoint || !requested[index])
-      continue;
-    Type expected = op->getOperand(index).getType();
-    if (adjoint.getType() != expected)
-      return op->emitError("adjoint rule of '")
-             << op->getName() << "' returned " << adjoint.getType()
-             << " for operand #" << index << " of type " << expected;
-    accumulate(op->getOperand(index), adjoint);
-  }
-  return success();
-}
 
 func::FuncOp GradientBuilder::build(StringRef name) {
   FunctionType type = function.getFunctionType();
@@ -253,9 +207,8 @@ func::FuncOp GradientBuilder::build(StringRef name) {
   for (auto [original, copy] :
        llvm::zip(body.getArguments(), entry->getArguments()))
     mapping.map(original, copy);
-  SmallVector<std::pair<Operation *, Operation *>> clones;
-  for (Operation &op : body.without_terminator())
-    clones.emplace_back(&op, builder.clone(op, mapping));
+  adjit::detail::AdjointEmitter emitter(builder, activity);
+  emitter.emitPrimal(body, mapping);
 
   // Seeds: 1 for single-element results, the cotangent arguments otherwise.
   unsigned nextCotangent = type.getNumInputs();
@@ -267,18 +220,13 @@ func::FuncOp GradientBuilder::build(StringRef name) {
                                  1.0);
     else
       seed = entry->getArgument(nextCotangent++);
-    if (activity.isActive(result))
-      accumulate(result, seed);
+    emitter.seed(result, seed);
   }
 
   // The adjoint computation, last op first.
-  for (auto [op, clone] : llvm::reverse(clones)) {
-    if (!activity.isActive(op))
-      continue;
-    if (failed(differentiate(op, clone))) {
-      gradient.erase();
-      return nullptr;
-    }
+  if (failed(emitter.emitAdjoint())) {
+    gradient.erase();
+    return nullptr;
   }
 
   // Map the adjoints into the new function's values and return.
@@ -287,7 +235,7 @@ func::FuncOp GradientBuilder::build(StringRef name) {
     returned.push_back(mapping.lookup(result));
   for (int64_t index : wrt) {
     Value argument = body.getArgument(index);
-    Value adjoint = adjoints.lookup(argument);
+    Value adjoint = emitter.getAdjoint(argument);
     if (!adjoint)
       adjoint = createSplatConstant(builder, function.getLoc(),
                                     argument.getType(), 0.0);

@@ -5,6 +5,7 @@
 
 include "adjit/Dialect/Adjit/IR/AdjitBase.td"
 include "adjit/Dialect/Adjit/IR/AdjitInterfaces.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 //===----------------------------------------------------------------------===//
@@ -947,6 +948,108 @@ def Adjit_ScatterAddOp : Adjit_Op<"scatter_add", [Pure,
     type($index) `->` type($result)
   }];
   let hasVerifier = 1;
+}
+
+
+//===----------------------------------------------------------------------===//
+// Loops
+//===----------------------------------------------------------------------===//
+
+def Adjit_ScanOp : Adjit_Op<"scan", [AttrSizedOperandSegments,
+    IsolatedFromAbove, SingleBlock, RecursiveMemoryEffects,
+    RecursivelySpeculatable]> {
+  let summary = "loop that carries state and stacks per-step outputs";
+  let description = [{
+    Runs its body `length` times. Step `i` receives the carries (the `init`
+    values at step 0, the carries yielded by step `i - 1` after it), the
+    slices `xs[k][i]` of the scanned inputs along their leading dimension
+    (whose size is `length`), and the invariant `consts`; it yields the next
+    carries followed by its per-step outputs. The op returns the final
+    carries followed by the per-step outputs stacked along a new leading
+    dimension of size `length`. With `reverse`, the steps run from
+    `length - 1` down to 0; step `i` still reads `xs[k][i]` and writes the
+    stacked outputs at `i`.
+
+    The body is isolated from above: every value it uses enters as a block
+    argument (carries, then slices, then consts), so a step is a
+    self-contained function that autodiff can recompute and differentiate.
+    A carry keeps its type through the loop. This is JAX's `lax.scan`:
+    `scan(f, init, xs)` with `f(carry, x) -> (carry, y)`.
+
+    ```mlir
+    %h, %ys = adjit.scan length = 7
+        init(%h0 : tensor<4xf32>) xs(%x : tensor<7x4xf32>)
+        consts(%w : tensor<4x4xf32>) -> (tensor<4xf32>, tensor<7x4xf32>) {
+    ^bb0(%c: tensor<4xf32>, %xi: tensor<4xf32>, %wi: tensor<4x4xf32>):
+      %t = adjit.add %c, %xi : tensor<4xf32>
+      adjit.yield %t, %t : tensor<4xf32>, tensor<4xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Variadic<Adjit_AnyTensor>:$init,
+                       Variadic<Adjit_AnyTensor>:$xs,
+                       Variadic<Adjit_AnyTensor>:$consts,
+                       I64Attr:$length, UnitAttr:$reverse);
+  let results = (outs Variadic<Adjit_AnyTensor>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    (`reverse` $reverse^)? `length` `=` $length
+    (`init` `(` $init^ `:` type($init) `)`)?
+    (`xs` `(` $xs^ `:` type($xs) `)`)?
+    (`consts` `(` $consts^ `:` type($consts) `)`)?
+    attr-dict-with-keyword (`->` `(` type($results)^ `)`)? $body
+  }];
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+  let hasCanonicalizer = 1;
+  let extraClassDeclaration = [{
+    /// The number of carries (of `init` and of the final carries).
+    unsigned getNumCarries() { return getInit().size(); }
+    /// The final carries: the first getNumCarries() results.
+    ::mlir::ResultRange getFinalCarries() {
+      return getResults().take_front(getNumCarries());
+    }
+    /// The stacked per-step outputs: the results after the carries.
+    ::mlir::ResultRange getStackedOutputs() {
+      return getResults().drop_front(getNumCarries());
+    }
+    /// The body's only block.
+    ::mlir::Block &getBodyBlock() { return getBody().front(); }
+    /// The body's block arguments of the carries, slices and consts.
+    ::mlir::Block::BlockArgListType getCarryArguments() {
+      return getBodyBlock().getArguments().take_front(getNumCarries());
+    }
+    ::mlir::Block::BlockArgListType getSliceArguments() {
+      return getBodyBlock().getArguments().slice(getNumCarries(),
+                                                 getXs().size());
+    }
+    ::mlir::Block::BlockArgListType getConstArguments() {
+      return getBodyBlock().getArguments().take_back(getConsts().size());
+    }
+    /// The body's terminator.
+    YieldOp getYield();
+    /// Returns the type of one slice of the scanned type `type`: `type`
+    /// without its leading dimension.
+    static ::mlir::RankedTensorType getSliceType(::mlir::Type type);
+    /// Returns `type` stacked `length` times along a new leading dimension.
+    static ::mlir::RankedTensorType getStackedType(::mlir::Type type,
+                                                   int64_t length);
+  }];
+}
+
+def Adjit_YieldOp : Adjit_Op<"yield", [Pure, Terminator, ReturnLike,
+    HasParent<"ScanOp">]> {
+  let summary = "terminator of adjit.scan: next carries, then step outputs";
+  let description = [{
+    Ends a step of `adjit.scan`, yielding its next carries followed by its
+    per-step outputs.
+
+    ```mlir
+    adjit.yield %carry, %y : tensor<4xf32>, tensor<2xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Adjit_AnyTensor>:$values);
+  let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
 }
 
 #endif // ADJIT_DIALECT_ADJIT_IR_ADJITOPS_TD
