@@ -87,9 +87,9 @@ public:
         "wte", nn::Embedding(nn::EmbeddingOptions(config.vocabSize, c)));
     wpe = register_module(
         "wpe", nn::Embedding(nn::EmbeddingOptions(config.contextLength, c)));
+    blocks = register_module("h", nn::ModuleList());
     for (int64_t i = 0; i < config.layers; ++i)
-      blocks.push_back(
-          register_module("h" + std::to_string(i), GPTBlock(config)));
+      blocks->push_back(GPTBlock(config));
     lnF = register_module("ln_f", nn::LayerNorm(nn::LayerNormOptions({c})));
     resetParameters();
   }
@@ -114,9 +114,26 @@ public:
   Tensor forward(const Tensor &indices) override {
     int64_t t = indices.size(1);
     Tensor x = wte(indices) + wpe->weight.narrow(0, 0, t);
-    for (GPTBlock &block : blocks)
-      x = block(x);
+    for (const auto &block : *blocks)
+      x = block->as<GPTBlockImpl>()->forward(x);
     return matmul(lnF(x), wte->weight.t()); // the head is the embedding
+  }
+
+  /// nanoGPT's two parameter groups: the matrices (dim >= 2: linear
+  /// weights and embeddings) with `options`' weight decay, and the biases
+  /// and LayerNorm parameters without weight decay.
+  std::vector<optim::OptimizerParamGroup>
+  parameterGroups(const optim::AdamWOptions &options) const {
+    std::vector<Tensor> decayed, undecayed;
+    for (const Tensor &p : parameters())
+      (p.dim() >= 2 ? decayed : undecayed).push_back(p);
+    auto noDecay = std::make_unique<optim::AdamWOptions>(options);
+    noDecay->weight_decay(0.0);
+    std::vector<optim::OptimizerParamGroup> groups;
+    groups.emplace_back(decayed,
+                        std::make_unique<optim::AdamWOptions>(options));
+    groups.emplace_back(undecayed, std::move(noDecay));
+    return groups;
   }
 
   /// The mean cross entropy of the next-character predictions: `indices`
@@ -130,7 +147,7 @@ public:
 
   CharGPTConfig config;
   nn::Embedding wte{nullptr}, wpe{nullptr};
-  std::vector<GPTBlock> blocks;
+  nn::ModuleList blocks{nullptr};
   nn::LayerNorm lnF{nullptr};
 };
 ADJIT_MODULE(CharGPT);

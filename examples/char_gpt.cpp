@@ -3,9 +3,10 @@
 // Trains the GPT-2-style decoder of CharGPT.h (4 layers, 4 heads, 128 dims,
 // context 64, batch 12: the CPU "baby GPT" of the nanoGPT quick start) on
 // the characters of tinyshakespeare with AdamW (lr 1e-3, betas (0.9, 0.99),
-// weight decay 0.1), 100 warmup steps then cosine decay to 1e-4 at step
-// 2000, and prints the training loss, the validation loss, tokens/s and the
-// elapsed time, then 300 sampled characters.
+// weight decay 0.1 on the matrices only), gradient clipping at norm 1.0,
+// 100 warmup steps then cosine decay to 1e-4 at step 2000, and prints the
+// training loss, the validation loss, tokens/s and the elapsed time, then 300
+// sampled characters.
 //
 //   char_gpt [--eager] [--steps N] [path]   one compiled jit::TrainStep per
 //                                           step (default) or eager autograd
@@ -40,22 +41,12 @@ using adjit::examples::CharGPTConfig;
 namespace {
 
 constexpr int64_t kBatch = 12;
-constexpr double kMaxLr = 1e-3, kMinLr = 1e-4, kWeightDecay = 0.1;
+constexpr double kMaxLr = 1e-3, kMinLr = 1e-4, kWeightDecay = 0.1,
+                 kMaxGradNorm = 1.0;
 constexpr int64_t kWarmup = 100, kDecaySteps = 2000;
 constexpr int64_t kEvalInterval = 250, kEvalBatches = 50;
 constexpr uint64_t kModelSeed = 1337, kBatchSeed = 1, kEvalSeed = 2,
                    kSampleSeed = 3;
-
-/// Linear warmup over kWarmup steps, then cosine decay to kMinLr at
-/// kDecaySteps (nanoGPT's schedule); `step` counts from 0.
-double learningRate(int64_t step) {
-  if (step < kWarmup)
-    return kMaxLr * static_cast<double>(step + 1) / (kWarmup + 1);
-  if (step > kDecaySteps)
-    return kMinLr;
-  double ratio = static_cast<double>(step - kWarmup) / (kDecaySteps - kWarmup);
-  return kMinLr + 0.5 * (1.0 + std::cos(M_PI * ratio)) * (kMaxLr - kMinLr);
-}
 
 optim::AdamWOptions adamW() {
   return optim::AdamWOptions(kMaxLr)
@@ -64,7 +55,11 @@ optim::AdamWOptions adamW() {
 }
 
 /// A model and the way it trains: one compiled jit::TrainStep per step, or
-/// eager autograd and optim::AdamW.
+/// eager autograd, nn::utils::clip_grad_norm_ and optim::AdamW. Both use
+/// the model's two parameter groups (no weight decay on biases and
+/// LayerNorms), clip the gradients' norm at kMaxGradNorm, and follow
+/// nanoGPT's schedule: kWarmup steps of linear warmup, then cosine decay to
+/// kMinLr at kDecaySteps.
 class Trainer {
 public:
   Trainer(const CharGPTConfig &config, bool eager) : eager(eager) {
@@ -73,27 +68,42 @@ public:
     auto lossFn = [model = model](const std::vector<Tensor> &in) {
       return model->loss(in[0], in[1]);
     };
+    optim::Optimizer *scheduled;
     if (eager) {
       eagerLoss = lossFn;
-      optimizer = std::make_unique<optim::AdamW>(model->parameters(), adamW());
+      optimizer = std::make_unique<optim::AdamW>(
+          model->parameterGroups(adamW()), adamW());
+      scheduled = optimizer.get();
     } else {
-      step = std::make_unique<jit::TrainStep>(lossFn, adamW(), "char_gpt");
+      step = std::make_unique<jit::TrainStep>(
+          lossFn, model->parameterGroups(adamW()), adamW(),
+          jit::CompileOptions{"char_gpt"});
+      step->clip_grad_norm(kMaxGradNorm);
+      scheduled = &step->optimizer();
     }
+    schedule = std::make_unique<optim::CosineWarmupLR>(*scheduled, kWarmup,
+                                                       kDecaySteps, kMinLr);
   }
 
-  /// One training step at learning rate `lr`; returns the loss before it.
-  double train(const Tensor &x, const Tensor &y, double lr) {
-    if (!eager) {
-      step->setLearningRate(lr);
-      return (*step)(x, y).item<double>();
+  /// One training step; returns the loss before it.
+  double train(const Tensor &x, const Tensor &y) {
+    double loss;
+    if (eager) {
+      optimizer->zero_grad();
+      Tensor value = eagerLoss({x, y});
+      value.backward();
+      nn::utils::clip_grad_norm_(model->parameters(), kMaxGradNorm);
+      optimizer->step();
+      loss = value.item<double>();
+    } else {
+      loss = (*step)(x, y).item<double>();
     }
-    optimizer->options().lr(lr);
-    optimizer->zero_grad();
-    Tensor loss = eagerLoss({x, y});
-    loss.backward();
-    optimizer->step();
-    return loss.item<double>();
+    schedule->step();
+    return loss;
   }
+
+  /// The learning rate of the next step.
+  double learningRate() const { return schedule->get_last_lr().front(); }
 
   /// The mean loss over kEvalBatches batches of the validation text, drawn
   /// with the same seed at every evaluation.
@@ -135,6 +145,7 @@ public:
   CharGPT model{nullptr};
   std::unique_ptr<jit::TrainStep> step;
   std::unique_ptr<optim::AdamW> optimizer;
+  std::unique_ptr<optim::CosineWarmupLR> schedule;
   jit::TensorFunction eagerLoss;
 };
 
@@ -155,13 +166,12 @@ int compare(const CharCorpus &corpus, const CharGPTConfig &config,
   double maxDiff = 0, first = 0, last = 0;
   for (int64_t s = 0; s < steps; ++s) {
     auto [x, y] = corpus.sample(false, kBatch, config.contextLength, rng);
-    double lr = learningRate(s);
-    last = compiled.train(x, y, lr);
+    last = compiled.train(x, y);
     if (s == 0)
       first = last;
     if (s >= kCompared)
       continue;
-    double reference = eager.train(x, y, lr);
+    double reference = eager.train(x, y);
     maxDiff = std::max(maxDiff, std::abs(last - reference));
     std::printf("step %lld  compiled loss %.6f  eager loss %.6f\n",
                 static_cast<long long>(s), last, reference);
@@ -209,7 +219,8 @@ int main(int argc, char **argv) {
   double firstLoss = 0, lastLoss = 0, valLoss = 0;
   for (int64_t s = 0; s < steps; ++s) {
     auto [x, y] = corpus.sample(false, kBatch, config.contextLength, rng);
-    lastLoss = trainer.train(x, y, learningRate(s));
+    double lr = trainer.learningRate();
+    lastLoss = trainer.train(x, y);
     if (s == 0) {
       firstLoss = lastLoss;
       std::printf("step 0  loss %.4f  first step %.2f s (%s)\n", lastLoss,
@@ -223,7 +234,7 @@ int main(int argc, char **argv) {
     if (s % 10 == 0 || last) {
       std::printf("step %lld  loss %.4f  lr %.2e  %.0f tokens/s  elapsed "
                   "%.1f s\n",
-                  static_cast<long long>(s), lastLoss, learningRate(s),
+                  static_cast<long long>(s), lastLoss, lr,
                   windowTokens / secondsSince(windowStart),
                   secondsSince(start));
       windowStart = Clock::now();
