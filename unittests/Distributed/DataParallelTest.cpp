@@ -15,35 +15,12 @@ namespace {
 int R() { return dist::rank(); }
 int W() { return dist::world_size(); }
 
-nn::Sequential makeNet(uint64_t seed) {
-  manual_seed(seed);
-  return nn::Sequential(nn::Linear(4, 8), nn::Tanh(), nn::Linear(8, 3));
-}
-
 void copyParameters(nn::Module &dst, const nn::Module &src) {
   NoGradGuard noGrad;
   std::vector<Tensor> d = dst.parameters(), s = src.parameters();
   ASSERT_EQ(d.size(), s.size());
   for (size_t i = 0; i < d.size(); ++i)
     d[i].copy_(s[i]);
-}
-
-/// The rows \p index of \p x.
-Tensor rows(const Tensor &x, const std::vector<int64_t> &index) {
-  std::vector<Tensor> picked;
-  for (int64_t i : index)
-    picked.push_back(x.select(0, i).unsqueeze(0));
-  return cat(picked, 0);
-}
-
-/// The indices of this step's batch on every rank, in rank order.
-std::vector<int64_t> unionOfBatches(const std::vector<int64_t> &mine) {
-  std::vector<int64_t> all;
-  for (const Tensor &t : dist::all_gather(
-           from_vector(mine, {static_cast<int64_t>(mine.size())}, kInt64)))
-    for (int64_t i = 0; i < t.numel(); ++i)
-      all.push_back(t.select(0, i).item<int64_t>());
-  return all;
 }
 
 using MakeOptimizer =
