@@ -240,6 +240,10 @@ public:
   Tensor cumsum(int64_t dim) const;
   Tensor tril(int64_t diagonal = 0) const;
   Tensor triu(int64_t diagonal = 0) const;
+  // lib/Runtime/Einsum.cpp.
+  Tensor diag(int64_t diagonal = 0) const;
+  Tensor diag_embed(int64_t offset = 0, int64_t dim1 = -2,
+                    int64_t dim2 = -1) const;
   Tensor masked_fill(const Tensor &mask, double value) const;
   Tensor masked_fill(const Tensor &mask, const Tensor &value) const;
 

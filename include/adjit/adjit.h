@@ -16,6 +16,7 @@
 #include "adjit/NN/Dropout.h"
 #include "adjit/NN/Embedding.h"
 #include "adjit/NN/LayerNorm.h"
+#include "adjit/NN/Loss.h"
 #include "adjit/NN/ModuleList.h"
 #include "adjit/NN/Normalization.h"
 #include "adjit/NN/Pooling.h"

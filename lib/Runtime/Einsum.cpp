@@ -277,3 +277,10 @@ Tensor adjit::diag(const Tensor &input, int64_t diagonal) {
   int64_t start = diagonal >= 0 ? diagonal : -diagonal * c;
   return slice(flat, 0, start, start + (length - 1) * (c + 1) + 1, c + 1);
 }
+
+Tensor Tensor::diag(int64_t diagonal) const {
+  return adjit::diag(*this, diagonal);
+}
+Tensor Tensor::diag_embed(int64_t offset, int64_t dim1, int64_t dim2) const {
+  return adjit::diag_embed(*this, offset, dim1, dim2);
+}

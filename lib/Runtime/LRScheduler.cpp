@@ -3,6 +3,7 @@
 #include "adjit/Optim/LRScheduler.h"
 
 #include <cmath>
+#include <utility>
 
 using namespace adjit;
 using namespace adjit::optim;
@@ -76,4 +77,33 @@ double CosineWarmupLR::lrAt(int64_t step, double base) const {
                  static_cast<double>(decayIters_ - warmupIters_);
   double coefficient = 0.5 * (1.0 + std::cos(M_PI * ratio));
   return minLr_ + coefficient * (base - minLr_);
+}
+
+LambdaLR::LambdaLR(Optimizer &optimizer,
+                   std::function<double(int64_t)> lr_lambda)
+    : LRScheduler(optimizer), lambda_(std::move(lr_lambda)) {
+  if (!lambda_)
+    throw Error("LambdaLR: lr_lambda is empty");
+  start();
+}
+
+double LambdaLR::lrAt(int64_t step, double base) const {
+  return base * lambda_(step);
+}
+
+CosineAnnealingLR::CosineAnnealingLR(Optimizer &optimizer, int64_t T_max,
+                                     double eta_min)
+    : LRScheduler(optimizer), tMax_(T_max), etaMin_(eta_min) {
+  if (T_max <= 0)
+    throw Error("CosineAnnealingLR: T_max must be positive, got " +
+                std::to_string(T_max));
+  if (!(eta_min >= 0))
+    throw Error("CosineAnnealingLR: eta_min must be non-negative, got " +
+                std::to_string(eta_min));
+  start();
+}
+
+double CosineAnnealingLR::lrAt(int64_t step, double base) const {
+  double ratio = static_cast<double>(step) / static_cast<double>(tMax_);
+  return etaMin_ + (base - etaMin_) * 0.5 * (1.0 + std::cos(M_PI * ratio));
 }

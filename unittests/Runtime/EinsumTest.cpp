@@ -61,6 +61,7 @@ TEST(EinsumTest, DiagAndDiagEmbed) {
   expectTensor(diag(m, 4), {0}, {}, 0);
   expectTensor(diag(m, -3), {0}, {}, 0);
   expectTensor(diag(m.t()), {3}, {e[0], e[5], e[10]}, 0);
+  expectTensor(m.diag(1), {3}, {e[1], e[6], e[11]}, 0);
 
   Tensor x = tensor({1, 2}, kFloat64);
   expectTensor(diag(x), {2, 2}, {1, 0, 0, 2}, 0);
@@ -79,6 +80,7 @@ TEST(EinsumTest, DiagAndDiagEmbed) {
   EXPECT_EQ(moved.sizes(), (Shape{2, 2, 2}));
   expectTensor(moved, {2, 2, 2}, values(diag_embed(batch).permute({1, 0, 2})),
                0);
+  expectTensor(batch.diag_embed(0, 0, 2), {2, 2, 2}, values(moved), 0);
   expectTensor(diag_embed(batch, -1, 2, 1), {2, 3, 3},
                values(diag_embed(batch, -1).transpose(1, 2)), 0);
 }

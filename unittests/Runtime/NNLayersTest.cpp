@@ -1,4 +1,4 @@
-//===- NNLayersTest.cpp - Conv, pooling, batch norm, dropout modules ------===//
+//===- NNLayersTest.cpp - Conv, pooling, norm, dropout and loss modules ---===//
 
 #include "TestUtil.h"
 
@@ -87,6 +87,49 @@ TEST(NNLayersTest, PoolingAndFlattenModulesAreTheirFunctions) {
   EXPECT_EQ(flatten(x).sizes(), (Shape{2, 126}));
   nn::Flatten inner(nn::FlattenOptions().start_dim(1).end_dim(2));
   EXPECT_EQ(inner(x).sizes(), (Shape{2, 21, 6}));
+}
+
+TEST(NNLayersTest, LossModulesAreTheirFunctions) {
+  manual_seed(3);
+  Tensor x = randn({4, 3}), y = randn({4, 3});
+  nn::MSELoss mse;
+  expectSame(mse(x, y), F::mse_loss(x, y));
+  nn::MSELoss mseSum(nn::MSELossOptions(F::Reduction::Sum));
+  expectSame(mseSum(x, y), F::mse_loss(x, y, F::Reduction::Sum));
+  nn::BCEWithLogitsLoss bce(
+      nn::BCEWithLogitsLossOptions().reduction(F::Reduction::None));
+  Tensor probabilities = sigmoid(y);
+  expectSame(bce(x, probabilities), F::binary_cross_entropy_with_logits(
+                                        x, probabilities, F::Reduction::None));
+
+  Tensor target = tensor({0, 2, 1, 2}, kInt64);
+  Tensor weight = tensor({0.5, 1.0, 2.0});
+  nn::CrossEntropyLoss plain;
+  expectSame(plain(x, target),
+             F::cross_entropy(x, target, F::CrossEntropyFuncOptions()));
+  EXPECT_TRUE(plain->buffers().empty());
+  nn::CrossEntropyLoss weighted(nn::CrossEntropyLossOptions()
+                                    .weight(weight)
+                                    .ignore_index(1)
+                                    .label_smoothing(0.1));
+  expectSame(weighted(x, target), F::cross_entropy(x, target,
+                                                   F::CrossEntropyFuncOptions()
+                                                       .weight(weight)
+                                                       .ignore_index(1)
+                                                       .label_smoothing(0.1)));
+  // The weights are the buffer "weight", converted with the module.
+  ASSERT_EQ(weighted->named_buffers().size(), 1u);
+  EXPECT_EQ(weighted->named_buffers()[0].first, "weight");
+  weighted->to(kFloat64);
+  EXPECT_EQ(weighted->weight.dtype(), kFloat64);
+  Tensor x64 = x.to(kFloat64);
+  expectClose(weighted(x64, target),
+              F::cross_entropy(x64, target,
+                               F::CrossEntropyFuncOptions()
+                                   .weight(weight.to(kFloat64))
+                                   .ignore_index(1)
+                                   .label_smoothing(0.1)),
+              1e-15);
 }
 
 TEST(NNLayersTest, BatchNormUpdatesRunningStatsInTrainingOnly) {

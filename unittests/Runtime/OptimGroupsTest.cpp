@@ -220,6 +220,45 @@ TEST(OptimGroupsTest, CosineWarmupFollowsNanoGPT) {
   EXPECT_DOUBLE_EQ(reference(2000), 1e-4);
 }
 
+TEST(OptimGroupsTest, LambdaLRScalesEachGroupsBaseRate) {
+  Tensor a = ones({1}).requires_grad_(true), b = ones({1}).requires_grad_(true);
+  optim::Adam adam(
+      std::vector<optim::OptimizerParamGroup>{
+          optim::OptimizerParamGroup({a}),
+          optim::OptimizerParamGroup(
+              {b}, std::make_unique<optim::AdamOptions>(0.5))},
+      optim::AdamOptions(0.1));
+  optim::LambdaLR schedule(adam, [](int64_t t) { return 1.0 / (1.0 + t * t); });
+  for (int64_t t = 0; t < 5; ++t) {
+    double factor = 1.0 / (1.0 + t * t);
+    EXPECT_DOUBLE_EQ(adam.param_groups()[0].options().get_lr(), 0.1 * factor);
+    EXPECT_DOUBLE_EQ(adam.param_groups()[1].options().get_lr(), 0.5 * factor);
+    schedule.step();
+  }
+  EXPECT_EQ(schedule.get_last_step(), 5);
+}
+
+TEST(OptimGroupsTest, CosineAnnealingFollowsPyTorchsClosedForm) {
+  Tensor a = ones({1}).requires_grad_(true);
+  optim::SGD sgd({a}, 0.2);
+  optim::CosineAnnealingLR schedule(sgd, 10, 0.02);
+  // Values of torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=10,
+  // eta_min=0.02) with lr 0.2: the base at 0, the floor at T_max, and back
+  // up along the same cosine after it.
+  std::vector<std::pair<int64_t, double>> expected = {
+      {0, 0.2}, {5, 0.11}, {10, 0.02}, {15, 0.11}, {20, 0.2}};
+  size_t next = 0;
+  for (int64_t t = 0; t <= 20; ++t) {
+    if (next < expected.size() && expected[next].first == t) {
+      EXPECT_NEAR(sgd.options().lr(), expected[next].second, 1e-15)
+          << "step " << t;
+      ++next;
+    }
+    schedule.step();
+  }
+  EXPECT_EQ(next, expected.size());
+}
+
 TEST(OptimGroupsTest, ScheduleErrors) {
   Tensor a = ones({1}).requires_grad_(true), b = ones({1}).requires_grad_(true);
   optim::SGD sgd({a}, 0.1);
@@ -233,6 +272,12 @@ TEST(OptimGroupsTest, ScheduleErrors) {
                      "10");
   EXPECT_ADJIT_ERROR(optim::CosineWarmupLR(sgd, 0, 10, -1),
                      "CosineWarmupLR: min_lr must be non-negative");
+  EXPECT_ADJIT_ERROR(optim::LambdaLR(sgd, nullptr),
+                     "LambdaLR: lr_lambda is empty");
+  EXPECT_ADJIT_ERROR(optim::CosineAnnealingLR(sgd, 0),
+                     "CosineAnnealingLR: T_max must be positive, got 0");
+  EXPECT_ADJIT_ERROR(optim::CosineAnnealingLR(sgd, 5, -0.1),
+                     "CosineAnnealingLR: eta_min must be non-negative");
   optim::StepLR schedule(sgd, 1);
   sgd.add_param_group(optim::OptimizerParamGroup({b}));
   EXPECT_ADJIT_ERROR(schedule.step(),

@@ -6,6 +6,7 @@
 #include "adjit/Optim.h"
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace adjit {
@@ -87,6 +88,37 @@ protected:
 private:
   int64_t warmupIters_, decayIters_;
   double minLr_;
+};
+
+/// Sets the learning rate to base * lr_lambda(t) at step t, as PyTorch's
+/// LambdaLR with one function for all groups. Throws adjit::Error if
+/// lr_lambda is empty; an exception lr_lambda throws propagates.
+class LambdaLR : public LRScheduler {
+public:
+  LambdaLR(Optimizer &optimizer, std::function<double(int64_t)> lr_lambda);
+
+protected:
+  double lrAt(int64_t step, double base) const override;
+
+private:
+  std::function<double(int64_t)> lambda_;
+};
+
+/// Cosine annealing without restarts, as PyTorch's CosineAnnealingLR in its
+/// closed form: eta_min + (base - eta_min) * (1 + cos(pi * t / T_max)) / 2
+/// at step t (PyTorch computes the same values recursively, equal up to
+/// rounding). Beyond T_max the cosine goes on, rising again, as PyTorch's
+/// does. Throws adjit::Error unless T_max > 0 and eta_min >= 0.
+class CosineAnnealingLR : public LRScheduler {
+public:
+  CosineAnnealingLR(Optimizer &optimizer, int64_t T_max, double eta_min = 0);
+
+protected:
+  double lrAt(int64_t step, double base) const override;
+
+private:
+  int64_t tMax_;
+  double etaMin_;
 };
 
 } // namespace optim
