@@ -75,12 +75,14 @@ for _name in (
     "matmul", "mm", "reshape", "flatten", "transpose", "t", "permute",
     "unsqueeze", "squeeze", "clone",
     # indexing, masking and sequence shapes
-    "gather", "index_select", "scatter_add", "tril", "triu", "masked_fill",
-    "cumsum", "bmm", "split", "chunk", "unbind", "narrow",
+    "gather", "index_select", "scatter_add", "tril", "triu", "diag",
+    "diag_embed", "masked_fill", "cumsum", "bmm", "split", "chunk", "unbind",
+    "narrow",
 ):
     if hasattr(Tensor, _name):
         globals()[_name] = _method(_name)
 clip = _method("clamp")
 del _name
+einsum = _adjit._nn.einsum
 
 __all__ = [name for name in globals() if not name.startswith("_")]

@@ -84,20 +84,23 @@ class TrainStep:
     optimizer update of every tensor that requires grad (the parameters the
     loss function captures, and inputs that require grad), written into
     those tensors in place: it replaces ``zero_grad()``, ``loss.backward()``
-    and ``optimizer.step()``; ``.grad`` is not touched. ``optimizer`` is an
-    ``adjit.optim.SGDOptions``, ``AdamOptions`` or ``AdamWOptions``, or an
-    ``SGD``, ``Adam`` or ``AdamW`` optimizer whose options are used (its state
-    is not)."""
+    and ``optimizer.step()``; ``.grad`` is not touched.
+
+    ``optimizer`` is an ``adjit.optim.SGDOptions``, ``AdamOptions`` or
+    ``AdamWOptions`` (every tensor that requires grad is trained with them),
+    or an ``SGD``, ``Adam`` or ``AdamW`` optimizer: then the step trains the
+    optimizer's parameter groups, each with its options (a tensor the loss
+    uses that requires grad but is in no group is an error), and before each
+    call it takes the groups' current learning rates, so a schedule stepping
+    that optimizer drives the compiled step without recompiling. Other
+    options are taken when the step is made; the optimizer's state is not
+    used."""
 
     def __init__(self, loss_fn, optimizer, *, name="train_step", assume_pure=False):
-        if isinstance(optimizer, AdamW):
-            # AdamW's options are Adam's; its decay is decoupled.
-            o = optimizer.options
-            optimizer = AdamWOptions(o.lr, betas=o.betas, eps=o.eps,
-                                     weight_decay=o.weight_decay)
-        elif isinstance(optimizer, (SGD, Adam)):
-            optimizer = optimizer.options
-        if not isinstance(optimizer, (SGDOptions, AdamOptions, AdamWOptions)):
+        self._source = None
+        if isinstance(optimizer, (SGD, Adam)):  # AdamW is an Adam
+            self._source = optimizer
+        elif not isinstance(optimizer, (SGDOptions, AdamOptions, AdamWOptions)):
             raise TypeError(
                 "TrainStep: expected SGDOptions, AdamOptions, AdamWOptions, "
                 "SGD, Adam or AdamW, got %s" % type(optimizer).__name__)
@@ -105,7 +108,31 @@ class TrainStep:
 
     def __call__(self, *inputs):
         """Runs one step; returns the loss before the update."""
+        if self._source is not None:
+            for source, group in zip(self._source.param_groups,
+                                     self._step.optimizer.param_groups):
+                group["lr"] = source["lr"]
         return self._step(*inputs)
+
+    def clip_grad_norm(self, max_norm):
+        """Clips the gradients inside the compiled step to a total 2-norm of
+        at most ``max_norm``, as ``nn.utils.clip_grad_norm_`` before
+        ``optimizer.step()``; returns the step."""
+        self._step.clip_grad_norm(max_norm)
+        return self
+
+    @property
+    def last_grad_norm(self):
+        """The gradients' total 2-norm before clipping in the last step (NaN
+        before a step with clipping)."""
+        return self._step.last_grad_norm
+
+    @property
+    def optimizer(self):
+        """The optimizer whose groups and options the step follows (it is
+        never stepped itself); a schedule may drive it, e.g.
+        ``lr_scheduler.StepLR(step.optimizer, 10)``."""
+        return self._step.optimizer
 
     @property
     def lr(self):
@@ -115,6 +142,9 @@ class TrainStep:
     @lr.setter
     def lr(self, value):
         self._step.lr = value
+        if self._source is not None:
+            for group in self._source.param_groups:
+                group["lr"] = value
 
     @property
     def step_count(self):

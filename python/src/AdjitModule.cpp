@@ -16,6 +16,7 @@ PYBIND11_MODULE(_adjit, m) {
   bindFactories(m);
   bindAutograd(m);
   bindNN(m);
+  bindOptim(m);
   py::module_ nn = m.attr("_nn");
   bindSequenceOps(nn, tensor);
   bindJIT(m);

@@ -28,9 +28,11 @@ py::class_<Tensor> bindTensor(py::module_ &m);
 void bindFactories(py::module_ &m);
 /// Binds grad mode, autograd.grad/backward/gradcheck and autograd nodes.
 void bindAutograd(py::module_ &m);
-/// Binds nn.functional, the C++ layers the Python modules wrap, nn.init and
-/// the optimizers.
+/// Binds nn.functional, the C++ layers the Python modules wrap and nn.init.
 void bindNN(py::module_ &m);
+/// Binds optim (optimizers, parameter groups, optim.lr_scheduler) and
+/// nn.utils.clip_grad_norm_.
+void bindOptim(py::module_ &m);
 /// Binds the functional ops of convolutional networks (conv, pooling, batch
 /// norm, dropout) into \p nn, and the parameter draws of the conv modules.
 void bindCNN(py::module_ &nn);

@@ -124,6 +124,28 @@ jit::TrainStep makeTrainStep(py::function loss, const Options &options,
                         options, compileOptions);
 }
 
+/// A TrainStep with the update rule, parameter groups and per-group options
+/// of `optimizer` (an optim.SGD, Adam or AdamW; its state is not used).
+jit::TrainStep makeTrainStepFrom(py::function loss,
+                                 const optim::Optimizer &optimizer,
+                                 const std::string &name, bool assumePure) {
+  jit::CompileOptions compileOptions;
+  compileOptions.name = name;
+  compileOptions.assumePure = assumePure;
+  jit::TensorFunction function =
+      toTensorFunction(std::move(loss), "jit.TrainStep");
+  const std::vector<optim::OptimizerParamGroup> &groups =
+      optimizer.param_groups();
+  const optim::OptimizerOptions &defaults = optimizer.defaults();
+  if (auto *adamw = dynamic_cast<const optim::AdamWOptions *>(&defaults))
+    return jit::TrainStep(std::move(function), groups, *adamw, compileOptions);
+  if (auto *adam = dynamic_cast<const optim::AdamOptions *>(&defaults))
+    return jit::TrainStep(std::move(function), groups, *adam, compileOptions);
+  return jit::TrainStep(std::move(function), groups,
+                        dynamic_cast<const optim::SGDOptions &>(defaults),
+                        compileOptions);
+}
+
 } // namespace
 
 void adjit::python::bindJIT(py::module_ &m) {
@@ -177,6 +199,17 @@ void adjit::python::bindJIT(py::module_ &m) {
            py::arg("options"), py::arg("name"), py::arg("assume_pure"))
       .def(py::init(&makeTrainStep<optim::AdamWOptions>), py::arg("loss_fn"),
            py::arg("options"), py::arg("name"), py::arg("assume_pure"))
+      .def(py::init(&makeTrainStepFrom), py::arg("loss_fn"),
+           py::arg("optimizer"), py::arg("name"), py::arg("assume_pure"))
+      .def(
+          "clip_grad_norm",
+          [](jit::TrainStep &step, double maxNorm) {
+            step.clip_grad_norm(maxNorm);
+          },
+          py::arg("max_norm"))
+      .def_property_readonly("last_grad_norm", &jit::TrainStep::getLastGradNorm)
+      .def_property_readonly("optimizer", &jit::TrainStep::optimizer,
+                             py::return_value_policy::reference_internal)
       .def("__call__", [](jit::TrainStep &step,
                           py::args args) { return step(toInputs(args)); })
       .def_property("lr", &jit::TrainStep::getLearningRate,

@@ -1,11 +1,10 @@
-//===- NNBindings.cpp - nn.functional, layers, nn.init and optim ----------===//
+//===- NNBindings.cpp - nn.functional, layers and nn.init -----------------===//
 
 #include "Bindings.h"
 
 #include "adjit/Error.h"
 #include "adjit/NN.h"
 #include "adjit/NN/CrossEntropy.h"
-#include "adjit/Optim.h"
 
 #include <optional>
 
@@ -24,32 +23,6 @@ F::Reduction toReduction(const std::string &name) {
     return F::Reduction::None;
   throw Error("reduction: expected 'mean', 'sum' or 'none', got '" + name +
               "'");
-}
-
-/// The tensors of `params` (a module's parameters(), a list, a generator).
-std::vector<Tensor> toParameters(const py::iterable &params) {
-  std::vector<Tensor> tensors;
-  for (py::handle p : params) {
-    if (!py::isinstance<Tensor>(p))
-      throw py::type_error("optimizer: expected tensors to optimize, got " +
-                           py::str(py::type::of(p)).cast<std::string>());
-    tensors.push_back(p.cast<Tensor>());
-  }
-  return tensors;
-}
-
-optim::SGDOptions sgdOptions(double lr, double momentum, double dampening,
-                             double weightDecay, bool nesterov) {
-  return optim::SGDOptions(lr)
-      .momentum(momentum)
-      .dampening(dampening)
-      .weight_decay(weightDecay)
-      .nesterov(nesterov);
-}
-
-optim::AdamOptions adamOptions(double lr, std::pair<double, double> betas,
-                               double eps, double weightDecay) {
-  return optim::AdamOptions(lr).betas(betas).eps(eps).weight_decay(weightDecay);
 }
 
 } // namespace
@@ -119,99 +92,4 @@ void adjit::python::bindNN(py::module_ &m) {
             l.bias = b ? *b : Tensor();
           })
       .def("forward", &nn::LinearImpl::forward);
-
-  // Optimizers.
-  py::module_ optim = m.def_submodule("optim", "Optimizers");
-  py::class_<optim::Optimizer>(optim, "Optimizer")
-      .def("step", &optim::Optimizer::step)
-      .def("zero_grad", &optim::Optimizer::zero_grad,
-           py::arg("set_to_none") = true)
-      .def("parameters", &optim::Optimizer::parameters);
-  py::class_<optim::SGDOptions>(optim, "SGDOptions",
-                                "The options of SGD, e.g. for jit.TrainStep.")
-      .def(py::init(&sgdOptions), py::arg("lr"), py::arg("momentum") = 0.0,
-           py::arg("dampening") = 0.0, py::arg("weight_decay") = 0.0,
-           py::arg("nesterov") = false)
-      .def_property_readonly("lr",
-                             [](const optim::SGDOptions &o) { return o.lr(); })
-      .def_property_readonly(
-          "momentum", [](const optim::SGDOptions &o) { return o.momentum(); })
-      .def_property_readonly(
-          "dampening", [](const optim::SGDOptions &o) { return o.dampening(); })
-      .def_property_readonly(
-          "weight_decay",
-          [](const optim::SGDOptions &o) { return o.weight_decay(); })
-      .def_property_readonly(
-          "nesterov", [](const optim::SGDOptions &o) { return o.nesterov(); });
-  py::class_<optim::AdamOptions>(optim, "AdamOptions",
-                                 "The options of Adam, e.g. for jit.TrainStep.")
-      .def(py::init(&adamOptions), py::arg("lr") = 1e-3,
-           py::arg("betas") = std::make_pair(0.9, 0.999), py::arg("eps") = 1e-8,
-           py::arg("weight_decay") = 0.0)
-      .def_property_readonly("lr",
-                             [](const optim::AdamOptions &o) { return o.lr(); })
-      .def_property_readonly(
-          "betas", [](const optim::AdamOptions &o) { return o.betas(); })
-      .def_property_readonly(
-          "eps", [](const optim::AdamOptions &o) { return o.eps(); })
-      .def_property_readonly("weight_decay", [](const optim::AdamOptions &o) {
-        return o.weight_decay();
-      });
-  py::class_<optim::AdamWOptions>(
-      optim, "AdamWOptions",
-      "The options of AdamW (decoupled weight decay), e.g. for "
-      "jit.TrainStep.")
-      .def(py::init([](double lr, std::pair<double, double> betas, double eps,
-                       double weightDecay) {
-             return optim::AdamWOptions(lr).betas(betas).eps(eps).weight_decay(
-                 weightDecay);
-           }),
-           py::arg("lr") = 1e-3, py::arg("betas") = std::make_pair(0.9, 0.999),
-           py::arg("eps") = 1e-8, py::arg("weight_decay") = 1e-2)
-      .def_property_readonly(
-          "lr", [](const optim::AdamWOptions &o) { return o.lr(); })
-      .def_property_readonly(
-          "betas", [](const optim::AdamWOptions &o) { return o.betas(); })
-      .def_property_readonly(
-          "eps", [](const optim::AdamWOptions &o) { return o.eps(); })
-      .def_property_readonly("weight_decay", [](const optim::AdamWOptions &o) {
-        return o.weight_decay();
-      });
-  py::class_<optim::SGD, optim::Optimizer>(optim, "SGD")
-      .def(py::init([](const py::iterable &params, double lr, double momentum,
-                       double dampening, double weightDecay, bool nesterov) {
-             return std::make_unique<optim::SGD>(
-                 toParameters(params),
-                 sgdOptions(lr, momentum, dampening, weightDecay, nesterov));
-           }),
-           py::arg("params"), py::arg("lr"), py::arg("momentum") = 0.0,
-           py::arg("dampening") = 0.0, py::arg("weight_decay") = 0.0,
-           py::arg("nesterov") = false)
-      .def_property_readonly(
-          "options", py::overload_cast<>(&optim::SGD::options, py::const_));
-  py::class_<optim::Adam, optim::Optimizer>(optim, "Adam")
-      .def(py::init([](const py::iterable &params, double lr,
-                       std::pair<double, double> betas, double eps,
-                       double weightDecay) {
-             return std::make_unique<optim::Adam>(
-                 toParameters(params),
-                 adamOptions(lr, betas, eps, weightDecay));
-           }),
-           py::arg("params"), py::arg("lr") = 1e-3,
-           py::arg("betas") = std::make_pair(0.9, 0.999), py::arg("eps") = 1e-8,
-           py::arg("weight_decay") = 0.0)
-      .def_property_readonly(
-          "options", py::overload_cast<>(&optim::Adam::options, py::const_));
-  py::class_<optim::AdamW, optim::Adam>(optim, "AdamW")
-      .def(py::init([](const py::iterable &params, double lr,
-                       std::pair<double, double> betas, double eps,
-                       double weightDecay) {
-             return std::make_unique<optim::AdamW>(
-                 toParameters(params),
-                 optim::AdamWOptions(lr).betas(betas).eps(eps).weight_decay(
-                     weightDecay));
-           }),
-           py::arg("params"), py::arg("lr") = 1e-3,
-           py::arg("betas") = std::make_pair(0.9, 0.999), py::arg("eps") = 1e-8,
-           py::arg("weight_decay") = 1e-2);
 }

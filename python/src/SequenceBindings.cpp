@@ -1,13 +1,16 @@
 //===- SequenceBindings.cpp - indexing, masking, layer norm, attention ----===//
 //
 // The ops of sequence models with PyTorch's Python names: Tensor methods
-// (gather, index_select, scatter_add, tril, triu, masked_fill, cumsum, bmm,
-// split, chunk, unbind, narrow, repeat) and nn.functional ops (embedding,
-// one_hot, layer_norm, gelu, scaled_dot_product_attention).
+// (gather, index_select, scatter_add, tril, triu, diag, diag_embed,
+// masked_fill, cumsum, bmm, split, chunk, unbind, narrow, repeat), einsum, and
+// nn.functional ops (embedding, one_hot, layer_norm, gelu,
+// scaled_dot_product_attention).
 //
 //===----------------------------------------------------------------------===//
 
 #include "Bindings.h"
+
+#include "adjit/Einsum.h"
 
 using namespace adjit;
 using namespace adjit::python;
@@ -27,6 +30,9 @@ void adjit::python::bindSequenceOps(py::module_ &nn,
            py::arg("index"), py::arg("src"))
       .def("tril", &Tensor::tril, py::arg("diagonal") = 0)
       .def("triu", &Tensor::triu, py::arg("diagonal") = 0)
+      .def("diag", &Tensor::diag, py::arg("diagonal") = 0)
+      .def("diag_embed", &Tensor::diag_embed, py::arg("offset") = 0,
+           py::arg("dim1") = -2, py::arg("dim2") = -1)
       .def(
           "masked_fill",
           [](const Tensor &t, const Tensor &mask, const py::object &value) {
@@ -53,6 +59,15 @@ void adjit::python::bindSequenceOps(py::module_ &nn,
         return t.repeat(shapeFromArgs(repeats));
       });
 
+  // torch.einsum(equation, *operands) and torch.einsum(equation, operands).
+  nn.def("einsum", [](const std::string &equation, const py::args &operands) {
+    std::vector<Tensor> tensors;
+    if (operands.size() == 1 && !py::isinstance<Tensor>(operands[0]))
+      tensors = operands[0].cast<std::vector<Tensor>>();
+    else
+      tensors = operands.cast<std::vector<Tensor>>();
+    return adjit::einsum(equation, tensors);
+  });
   nn.def("embedding", &adjit::embedding, py::arg("weight"), py::arg("input"),
          py::arg("padding_idx") = -1);
   nn.def("one_hot", &adjit::one_hot, py::arg("tensor"),

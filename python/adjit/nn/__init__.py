@@ -27,4 +27,4 @@ from .modules import (  # noqa: F401
     CrossEntropyLoss,
     BCEWithLogitsLoss,
 )
-from . import functional, init  # noqa: F401
+from . import functional, init, utils  # noqa: F401
