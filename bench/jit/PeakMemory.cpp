@@ -29,33 +29,19 @@ long readStatusKb(const char *name) {
   return value;
 }
 
-/// Returns free heap memory to the system and sets the peak resident size to
-/// the current one; returns the current resident size in kB, or -1 if the
-/// peak cannot be reset.
-long startPhase() {
-  malloc_trim(0);
-  std::FILE *file = std::fopen("/proc/self/clear_refs", "w");
-  if (!file)
-    return -1;
-  bool written = std::fputs("5", file) >= 0;
-  if (std::fclose(file) != 0 || !written)
-    return -1;
-  return readStatusKb("VmRSS:");
-}
-
 /// The child's side: measures and writes {first, steps} in kB to `fd`.
 int runChild(int fd, const std::function<void()> &step, long steps) {
   long measured[2];
   try {
-    long start = startPhase();
+    long start = adjit::bench::resetPeakResident();
     if (start < 0)
       return 1;
     step();
-    measured[0] = readStatusKb("VmHWM:") - start;
-    start = startPhase();
+    measured[0] = adjit::bench::peakResidentKb() - start;
+    start = adjit::bench::resetPeakResident();
     for (long i = 0; i < steps; ++i)
       step();
-    measured[1] = readStatusKb("VmHWM:") - start;
+    measured[1] = adjit::bench::peakResidentKb() - start;
   } catch (const std::exception &error) {
     std::fprintf(stderr, "peak memory run failed: %s\n", error.what());
     return 1;
@@ -96,3 +82,16 @@ adjit::bench::measurePeakMemory(const std::function<void()> &step, long steps) {
   result.stepsBytes = measured[1] * 1024.0;
   return result;
 }
+
+long adjit::bench::resetPeakResident() {
+  malloc_trim(0);
+  std::FILE *file = std::fopen("/proc/self/clear_refs", "w");
+  if (!file)
+    return -1;
+  bool written = std::fputs("5", file) >= 0;
+  if (std::fclose(file) != 0 || !written)
+    return -1;
+  return readStatusKb("VmRSS:");
+}
+
+long adjit::bench::peakResidentKb() { return readStatusKb("VmHWM:"); }

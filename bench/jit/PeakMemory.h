@@ -28,6 +28,15 @@ struct PeakMemory {
 /// is freed and reused counts in every phase that uses it.
 PeakMemory measurePeakMemory(const std::function<void()> &step, long steps);
 
+/// Returns free heap memory to the system (malloc_trim) and resets this
+/// process's peak resident set size to its current resident size
+/// (/proc/self/clear_refs); returns that size in kB, or -1 if the peak
+/// cannot be reset.
+long resetPeakResident();
+
+/// This process's peak resident set size (VmHWM) in kB, or -1.
+long peakResidentKb();
+
 } // namespace adjit::bench
 
 #endif // ADJIT_BENCH_JIT_PEAKMEMORY_H
