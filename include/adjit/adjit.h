@@ -9,6 +9,7 @@
 #include "adjit/Distributed/Sampler.h"
 #include "adjit/Einsum.h"
 #include "adjit/Error.h"
+#include "adjit/JIT/Scan.h"
 #include "adjit/NN.h"
 #include "adjit/NN/Activation.h"
 #include "adjit/NN/Convolution.h"
