@@ -244,10 +244,10 @@ public:
     yielded.insert(yielded.end(), step.second.begin(), step.second.end());
     const TraceGuard::Op &end =
         nextScanMarker(TraceGuard::Op::Scan::End, yielded, {});
-    return {std::vector<Tensor>(end.values.begin(),
-                                end.values.begin() + numCarries),
-            std::vector<Tensor>(end.values.begin() + numCarries,
-                                end.values.end())};
+    return {
+        std::vector<Tensor>(end.values.begin(),
+                            end.values.begin() + numCarries),
+        std::vector<Tensor>(end.values.begin() + numCarries, end.values.end())};
   }
 
   /// Checks the function's result once it returned.
@@ -305,19 +305,18 @@ private:
                     : std::string("another part of a jit::scan")) +
                " when traced");
     if (op.ints != ints)
-      mismatch("the jit::scan (op " + std::to_string(index) + ") changed from " +
-               formatInts(op.ints) + " to " + formatInts(ints) +
-               " ({length, carries, scanned tensors})");
+      mismatch("the jit::scan (op " + std::to_string(index) +
+               ") changed from " + formatInts(op.ints) + " to " +
+               formatInts(ints) + " ({length, carries, scanned tensors})");
     if (op.gradMode != GradMode::is_enabled())
       mismatch("the jit::scan (op " + std::to_string(index) +
                ") runs with grad mode " + (op.gradMode ? "off" : "on") +
                ", but ran with it " + (op.gradMode ? "on" : "off") +
                " when traced");
     if (op.operands.size() != operands.size())
-      mismatch(std::string(what) + " (op " + std::to_string(index) +
-               ") has " + std::to_string(operands.size()) +
-               " operands, but had " + std::to_string(op.operands.size()) +
-               " when traced");
+      mismatch(std::string(what) + " (op " + std::to_string(index) + ") has " +
+               std::to_string(operands.size()) + " operands, but had " +
+               std::to_string(op.operands.size()) + " when traced");
     for (size_t i = 0; i < operands.size(); ++i)
       if (tensorOfValue[op.operands[i]] != operands[i].unsafeGetImpl())
         mismatch("operand " + std::to_string(i) + " of " + what + " (op " +

@@ -115,8 +115,7 @@ llvm::DenseMap<const void *, Value> &Tracer::currentValues() {
   return scanScopes.empty() ? values : scanScopes.back().values;
 }
 
-Value Tracer::valueAtDepth(const Tensor &tensor, const char *op,
-                           size_t depth) {
+Value Tracer::valueAtDepth(const Tensor &tensor, const char *op, size_t depth) {
   if (depth > 0) {
     ScanScope &scope = scanScopes[depth - 1];
     auto found = scope.values.find(tensor.unsafeGetImpl());
@@ -341,8 +340,10 @@ void Tracer::recordStateWrite(const runtime::OpRecord &record) {
     return write.target.unsafeGetImpl() == target.unsafeGetImpl();
   });
   if (!scanScopes.empty())
-    fail(std::string(record.name) + ": it writes state into a tensor of "
-         "shape " + shapeToString(target.sizes()) +
+    fail(std::string(record.name) +
+         ": it writes state into a tensor of "
+         "shape " +
+         shapeToString(target.sizes()) +
          " inside the step of a jit::scan, which a compiled loop cannot do");
   if (!argument && existing == stateWrites.end())
     fail(std::string(record.name) +

@@ -42,12 +42,10 @@ struct Cell {
 
   /// A loss of everything the scan returns.
   Tensor loss(const Tensor &h0, const Tensor &xs) const {
-    auto [carry, ys] = jit::scan(
-        [this](const std::vector<Tensor> &c, const std::vector<Tensor> &x) {
-          return step(c, x);
-        },
-        {h0},
-        {xs});
+    auto [carry, ys] =
+        jit::scan([this](const std::vector<Tensor> &c,
+                         const std::vector<Tensor> &x) { return step(c, x); },
+                  {h0}, {xs});
     return carry[0].sum() + (ys[0] * ys[0]).sum() * 0.5 + ys[1].sum();
   }
 };
@@ -152,46 +150,70 @@ TEST(ScanTest, StepThatChangesIsTracedAgain) {
   expectClose(changed, expected);
 }
 
-TEST(ScanTest, ModuleParametersAndNestedScansInATrainStep) {
-  // An inner scan over the features of each step, inside an outer scan
-  // over the steps, using a module's parameters.
-  auto makeModel = [] {
-    manual_seed(5);
-    nn::Linear linear(3, 3);
-    linear->to(kFloat64);
-    return linear;
-  };
-  nn::Linear eagerModel = makeModel(), compiledModel = makeModel();
-  auto lossOf = [](nn::Linear &model) {
-    return [&model](const std::vector<Tensor> &in) {
-      auto [h, ys] = jit::scan(
-          [&](const Tensor &c, const Tensor &x) {
-            auto [inner, products] = jit::scan(
+/// A scan over the steps whose step runs a module and, if `nested`, an
+/// inner scan over the features of its slice.
+jit::TensorFunction recurrentLoss(nn::Linear &model, bool nested) {
+  return [&model, nested](const std::vector<Tensor> &in) {
+    auto [h, ys] = jit::scan(
+        [&](const Tensor &c, const Tensor &x) {
+          Tensor inner = c.sum(), products = x * c;
+          if (nested)
+            std::tie(inner, products) = jit::scan(
                 [](const Tensor &acc, const Tensor &xi) {
                   return std::make_pair(acc * 0.5 + xi, acc * xi);
                 },
                 c.sum(), x);
-            Tensor next = tanh(model->forward(c) + x * inner);
-            return std::make_pair(next, products);
-          },
-          in[0], in[1]);
-      return (h * h).sum() + ys.sum();
-    };
+          Tensor next = tanh(model->forward(c) + x * inner);
+          return std::make_pair(next, products);
+        },
+        in[0], in[1]);
+    return (h * h).sum() + ys.sum();
   };
+}
+
+nn::Linear makeLinear() {
+  manual_seed(5);
+  nn::Linear linear(3, 3);
+  linear->to(kFloat64);
+  return linear;
+}
+
+void expectTrainStepMatchesEager(bool nested) {
+  nn::Linear eagerModel = makeLinear(), compiledModel = makeLinear();
   manual_seed(9);
   Tensor h0 = randn({3}, kFloat64), xs = randn({6, 3}, kFloat64);
   optim::SGD optimizer(eagerModel->parameters(), optim::SGDOptions(0.1));
-  jit::TrainStep step(lossOf(compiledModel), optim::SGDOptions(0.1));
+  jit::TrainStep step(recurrentLoss(compiledModel, nested),
+                      optim::SGDOptions(0.1));
   for (int i = 0; i < 3; ++i) {
     optimizer.zero_grad();
-    Tensor eagerLoss = lossOf(eagerModel)({h0, xs});
+    Tensor eagerLoss = recurrentLoss(eagerModel, nested)({h0, xs});
     eagerLoss.backward();
     optimizer.step();
     expectClose(step(h0, xs), eagerLoss);
   }
   expectClose(compiledModel->weight, eagerModel->weight);
   expectClose(compiledModel->bias, eagerModel->bias);
-  EXPECT_EQ(count(step.getLastIR(), "adjit.scan"), 4u);
+  // The traced scan; in the gradient function, the forward scan and its
+  // reverse.
+  EXPECT_EQ(count(step.getLastIR(), "adjit.scan"), nested ? 7u : 3u);
+}
+
+TEST(ScanTest, ModuleParametersInATrainStep) {
+  expectTrainStepMatchesEager(false);
+}
+
+TEST(ScanTest, NestedScansInATrainStep) { expectTrainStepMatchesEager(true); }
+
+TEST(ScanTest, NestedScansWithoutGradients) {
+  nn::Linear model = makeLinear();
+  manual_seed(9);
+  Tensor h0 = randn({3}, kFloat64), xs = randn({6, 3}, kFloat64);
+  NoGradGuard noGrad;
+  jit::CompiledFunction function =
+      jit::compile(recurrentLoss(model, true), "nested_scans");
+  expectClose(function(h0, xs), recurrentLoss(model, true)({h0, xs}));
+  EXPECT_EQ(count(function.getLastIR(), "adjit.scan"), 2u);
 }
 
 TEST(ScanTest, Errors) {
@@ -203,7 +225,9 @@ TEST(ScanTest, Errors) {
   EXPECT_EQ(errorOf([&] { jit::scan(identity, {h}, {}); }),
             "jit::scan: there are no scanned tensors and no length; pass the "
             "length");
-  EXPECT_EQ(errorOf([&] { jit::scan(identity, {h}, {xs, zeros({4, 2})}); }),
+  EXPECT_EQ(errorOf([&] {
+              jit::scan(identity, {h}, {xs, zeros({4, 2})});
+            }),
             "jit::scan: scanned tensor 1 has shape [4, 2], whose leading size "
             "4 differs from the leading size of scanned tensor 0, 5 (shape "
             "[5, 2])");
