@@ -20,6 +20,7 @@
 #include "adjit/NN/ModuleList.h"
 #include "adjit/NN/Normalization.h"
 #include "adjit/NN/Pooling.h"
+#include "adjit/NN/RNN.h"
 #include "adjit/Optim.h"
 #include "adjit/Optim/LRScheduler.h"
 #include "adjit/Tensor.h"
