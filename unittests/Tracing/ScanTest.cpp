@@ -284,6 +284,25 @@ TEST(ScanTest, Errors) {
             }),
             "sum: an input of shape [2] was made inside the step of a "
             "jit::scan; only the scan's results leave the loop");
+  // State written by the step (the dropout generator's offset).
+  EXPECT_EQ(errorOf([&] {
+              jit::trace(
+                  [&](const std::vector<Tensor> &in) {
+                    return jit::scan(
+                               [](const Tensor &c, const Tensor &x) {
+                                 Tensor next = nn::functional::dropout(
+                                     c + x, nn::functional::DropoutFuncOptions()
+                                                .p(0.5)
+                                                .training(true));
+                                 return std::make_pair(next, x);
+                               },
+                               in[0], in[1])
+                        .first.sum();
+                  },
+                  {h, xs});
+            }),
+            "dropout: it writes state into a tensor of shape [2] inside the "
+            "step of a jit::scan, which a compiled loop cannot do");
 }
 
 } // namespace
