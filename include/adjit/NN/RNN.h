@@ -69,10 +69,45 @@ struct RNNWeights {
   Tensor weight_ih, weight_hh, bias_ih, bias_hh;
 };
 
+/// What LSTMCell and GRUCell share (LibTorch's RNNCellImplBase): the options
+/// and the parameters of one layer of G gates (see RNNWeights).
+class RNNCellImplBase : public Module {
+public:
+  /// Draws every parameter from U(-1/sqrt(H), 1/sqrt(H)).
+  void reset_parameters();
+  RNNCellOptions options;
+  Tensor weight_ih, weight_hh, bias_ih, bias_hh;
+
+protected:
+  /// Registers the parameters of `gates` gates; `name` names the module in
+  /// messages.
+  RNNCellImplBase(const char *name, int64_t gates,
+                  const RNNCellOptions &options);
+  RNNWeights weights() const {
+    return {weight_ih, weight_hh, bias_ih, bias_hh};
+  }
+};
+
+/// What LSTM and GRU share (LibTorch's RNNImplBase): the options and the
+/// parameters of each layer, weight_ih_l<k>, weight_hh_l<k>, bias_ih_l<k>
+/// and bias_hh_l<k>.
+class RNNImplBase : public Module {
+public:
+  /// Draws every parameter from U(-1/sqrt(H), 1/sqrt(H)).
+  void reset_parameters();
+  /// The parameters of each layer.
+  const std::vector<RNNWeights> &layers() const { return layers_; }
+  RNNOptions options;
+
+protected:
+  RNNImplBase(const char *name, int64_t gates, const RNNOptions &options);
+  std::vector<RNNWeights> layers_;
+};
+
 /// One LSTM step, LibTorch's LSTMCell: with gates i, f, g, o (in this order
 /// in the weights' rows) = x W_ih^T + b_ih + h W_hh^T + b_hh,
 ///   c' = sigmoid(f) * c + sigmoid(i) * tanh(g),  h' = sigmoid(o) * tanh(c').
-class LSTMCellImpl : public Module {
+class LSTMCellImpl : public RNNCellImplBase {
 public:
   LSTMCellImpl(int64_t inputSize, int64_t hiddenSize)
       : LSTMCellImpl(LSTMCellOptions(inputSize, hiddenSize)) {}
@@ -84,10 +119,6 @@ public:
   std::tuple<Tensor, Tensor>
   forward(const Tensor &input,
           const std::optional<std::tuple<Tensor, Tensor>> &hx = std::nullopt);
-  /// Draws every parameter from U(-1/sqrt(H), 1/sqrt(H)).
-  void reset_parameters();
-  LSTMCellOptions options;
-  Tensor weight_ih, weight_hh, bias_ih, bias_hh;
 };
 ADJIT_MODULE(LSTMCell);
 
@@ -97,7 +128,7 @@ ADJIT_MODULE(LSTMCell);
 ///   z = sigmoid(W_iz x + b_iz + W_hz h + b_hz)
 ///   n = tanh(W_in x + b_in + r * (W_hn h + b_hn))
 ///   h' = (1 - z) * n + z * h.
-class GRUCellImpl : public Module {
+class GRUCellImpl : public RNNCellImplBase {
 public:
   GRUCellImpl(int64_t inputSize, int64_t hiddenSize)
       : GRUCellImpl(GRUCellOptions(inputSize, hiddenSize)) {}
@@ -105,16 +136,11 @@ public:
   /// Returns h' for `input` [batch, input_size] (or [input_size]) and `hx`
   /// [batch, hidden_size] (or [hidden_size]); zeros if undefined.
   Tensor forward(const Tensor &input, const Tensor &hx = {});
-  void reset_parameters();
-  GRUCellOptions options;
-  Tensor weight_ih, weight_hh, bias_ih, bias_hh;
 };
 ADJIT_MODULE(GRUCell);
 
-/// A stack of num_layers LSTM layers over a sequence (LibTorch's LSTM); the
-/// parameters of layer k are weight_ih_l<k>, weight_hh_l<k>, bias_ih_l<k>
-/// and bias_hh_l<k>.
-class LSTMImpl : public Module {
+/// A stack of num_layers LSTM layers over a sequence (LibTorch's LSTM).
+class LSTMImpl : public RNNImplBase {
 public:
   LSTMImpl(int64_t inputSize, int64_t hiddenSize)
       : LSTMImpl(LSTMOptions(inputSize, hiddenSize)) {}
@@ -129,19 +155,11 @@ public:
   std::tuple<Tensor, std::tuple<Tensor, Tensor>>
   forward(const Tensor &input,
           const std::optional<std::tuple<Tensor, Tensor>> &hx = std::nullopt);
-  void reset_parameters();
-  /// The parameters of each layer.
-  const std::vector<RNNWeights> &layers() const { return layers_; }
-  LSTMOptions options;
-
-private:
-  std::vector<RNNWeights> layers_;
 };
 ADJIT_MODULE(LSTM);
 
-/// A stack of num_layers GRU layers over a sequence (LibTorch's GRU), with
-/// LSTM's parameter names.
-class GRUImpl : public Module {
+/// A stack of num_layers GRU layers over a sequence (LibTorch's GRU).
+class GRUImpl : public RNNImplBase {
 public:
   GRUImpl(int64_t inputSize, int64_t hiddenSize)
       : GRUImpl(GRUOptions(inputSize, hiddenSize)) {}
@@ -151,12 +169,6 @@ public:
   /// undefined).
   std::tuple<Tensor, Tensor> forward(const Tensor &input,
                                      const Tensor &hx = {});
-  void reset_parameters();
-  const std::vector<RNNWeights> &layers() const { return layers_; }
-  GRUOptions options;
-
-private:
-  std::vector<RNNWeights> layers_;
 };
 ADJIT_MODULE(GRU);
 

@@ -136,36 +136,30 @@ Tensor outputOf(const Tensor &output, const RNNOptions &options) {
                                                     : output;
 }
 
-std::vector<RNNWeights> registerLayers(Module &module, int64_t gates,
-                                       const RNNOptions &options) {
-  std::vector<RNNWeights> layers;
-  for (int64_t k = 0; k < options.num_layers(); ++k)
-    layers.push_back(registerWeights(
-        module, gates, k == 0 ? options.input_size() : options.hidden_size(),
-        options.hidden_size(), options.bias(), "_l" + std::to_string(k)));
-  return layers;
-}
-
 } // namespace
 
 //===----------------------------------------------------------------------===//
 // Cells
 //===----------------------------------------------------------------------===//
 
-LSTMCellImpl::LSTMCellImpl(const LSTMCellOptions &opts)
-    : Module("LSTMCell"), options(opts) {
-  checkSizes("LSTMCell", opts.input_size(), opts.hidden_size());
-  RNNWeights w = registerWeights(*this, kLstmGates, opts.input_size(),
+RNNCellImplBase::RNNCellImplBase(const char *name, int64_t gates,
+                                 const RNNCellOptions &opts)
+    : Module(name), options(opts) {
+  checkSizes(name, opts.input_size(), opts.hidden_size());
+  RNNWeights w = registerWeights(*this, gates, opts.input_size(),
                                  opts.hidden_size(), opts.bias(), "");
   weight_ih = w.weight_ih, weight_hh = w.weight_hh, bias_ih = w.bias_ih,
   bias_hh = w.bias_hh;
   reset_parameters();
 }
 
-void LSTMCellImpl::reset_parameters() {
-  RNNWeights w{weight_ih, weight_hh, bias_ih, bias_hh};
+void RNNCellImplBase::reset_parameters() {
+  RNNWeights w = weights();
   resetWeights(w, options.hidden_size());
 }
+
+LSTMCellImpl::LSTMCellImpl(const LSTMCellOptions &opts)
+    : RNNCellImplBase("LSTMCell", kLstmGates, opts) {}
 
 std::tuple<Tensor, Tensor>
 LSTMCellImpl::forward(const Tensor &input,
@@ -176,49 +170,44 @@ LSTMCellImpl::forward(const Tensor &input,
   Tensor c = hx ? std::get<1>(*hx) : zeros(shape, input.dtype());
   checkState("LSTMCell", "h", h, shape);
   checkState("LSTMCell", "c", c, shape);
-  RNNWeights w{weight_ih, weight_hh, bias_ih, bias_hh};
-  auto [next, cell] = lstmStep(w, affine(input, weight_ih, bias_ih), h, c);
+  auto [next, cell] =
+      lstmStep(weights(), affine(input, weight_ih, bias_ih), h, c);
   return {next, cell};
 }
 
 GRUCellImpl::GRUCellImpl(const GRUCellOptions &opts)
-    : Module("GRUCell"), options(opts) {
-  checkSizes("GRUCell", opts.input_size(), opts.hidden_size());
-  RNNWeights w = registerWeights(*this, kGruGates, opts.input_size(),
-                                 opts.hidden_size(), opts.bias(), "");
-  weight_ih = w.weight_ih, weight_hh = w.weight_hh, bias_ih = w.bias_ih,
-  bias_hh = w.bias_hh;
-  reset_parameters();
-}
-
-void GRUCellImpl::reset_parameters() {
-  RNNWeights w{weight_ih, weight_hh, bias_ih, bias_hh};
-  resetWeights(w, options.hidden_size());
-}
+    : RNNCellImplBase("GRUCell", kGruGates, opts) {}
 
 Tensor GRUCellImpl::forward(const Tensor &input, const Tensor &hx) {
   Shape shape = cellStateShape("GRUCell", input, options.input_size(),
                                options.hidden_size());
   Tensor h = hx.defined() ? hx : zeros(shape, input.dtype());
   checkState("GRUCell", "hx", h, shape);
-  RNNWeights w{weight_ih, weight_hh, bias_ih, bias_hh};
-  return gruStep(w, affine(input, weight_ih, bias_ih), h);
+  return gruStep(weights(), affine(input, weight_ih, bias_ih), h);
 }
 
 //===----------------------------------------------------------------------===//
 // Layers
 //===----------------------------------------------------------------------===//
 
-LSTMImpl::LSTMImpl(const LSTMOptions &opts) : Module("LSTM"), options(opts) {
-  checkSizes("LSTM", opts.input_size(), opts.hidden_size(), opts.num_layers());
-  layers_ = registerLayers(*this, kLstmGates, opts);
+RNNImplBase::RNNImplBase(const char *name, int64_t gates,
+                         const RNNOptions &opts)
+    : Module(name), options(opts) {
+  checkSizes(name, opts.input_size(), opts.hidden_size(), opts.num_layers());
+  for (int64_t k = 0; k < opts.num_layers(); ++k)
+    layers_.push_back(registerWeights(
+        *this, gates, k == 0 ? opts.input_size() : opts.hidden_size(),
+        opts.hidden_size(), opts.bias(), "_l" + std::to_string(k)));
   reset_parameters();
 }
 
-void LSTMImpl::reset_parameters() {
+void RNNImplBase::reset_parameters() {
   for (RNNWeights &w : layers_)
     resetWeights(w, options.hidden_size());
 }
+
+LSTMImpl::LSTMImpl(const LSTMOptions &opts)
+    : RNNImplBase("LSTM", kLstmGates, opts) {}
 
 std::tuple<Tensor, std::tuple<Tensor, Tensor>>
 LSTMImpl::forward(const Tensor &input,
@@ -248,16 +237,8 @@ LSTMImpl::forward(const Tensor &input,
   return {outputOf(x, options), {stack(hn, 0), stack(cn, 0)}};
 }
 
-GRUImpl::GRUImpl(const GRUOptions &opts) : Module("GRU"), options(opts) {
-  checkSizes("GRU", opts.input_size(), opts.hidden_size(), opts.num_layers());
-  layers_ = registerLayers(*this, kGruGates, opts);
-  reset_parameters();
-}
-
-void GRUImpl::reset_parameters() {
-  for (RNNWeights &w : layers_)
-    resetWeights(w, options.hidden_size());
-}
+GRUImpl::GRUImpl(const GRUOptions &opts)
+    : RNNImplBase("GRU", kGruGates, opts) {}
 
 std::tuple<Tensor, Tensor> GRUImpl::forward(const Tensor &input,
                                             const Tensor &hx) {
