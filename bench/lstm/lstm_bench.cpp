@@ -1,8 +1,10 @@
 //===- lstm_bench.cpp - ADBench LSTM: eager adjit beside PyTorch ----------===//
 //
 // Times the ADBench LSTM objective (f64) and its gradient with the eager API
-// (examples/adbench), on lstm_l2_c1024 and lstm_l4_c4096, and the same model
-// in PyTorch (lstm_torch.py, 1 thread) in the same run: the objective alone
+// (examples/adbench), compiled (the objective looped by jit::scan under
+// jit::compile, with its compile time beside that of a 10-character prefix),
+// on lstm_l2_c1024 and lstm_l4_c4096, and the same model in PyTorch
+// (lstm_torch.py, 1 thread) in the same run: the objective alone
 // (no graph recorded), the gradient (the recorded objective and backward()),
 // and their ratio, ADBench's figure of merit. Times are the thread's CPU time
 // (the median of several runs), which a loaded machine disturbs less than
@@ -15,7 +17,10 @@
 
 #include "LstmObjective.h"
 
+#include "adjit/JIT.h"
+
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -72,6 +77,79 @@ Timing timeAdjit(const std::string &path, int samples) {
         t.extraParams.mutable_grad() = Tensor();
         lstmObjective(t.mainParams, t.extraParams, t.state, t.sequence)
             .backward();
+      },
+      samples);
+  return r;
+}
+
+/// Wall seconds since an arbitrary start (compile times: the compiler's
+/// threads count too).
+double wallSeconds() {
+  return std::chrono::duration<double>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+/// The compiled objective: lstmObjectiveScan under jit::compile.
+jit::CompiledFunction compileObjective() {
+  return jit::compile(
+      [](const std::vector<Tensor> &in) {
+        return lstmObjectiveScan(in[0], in[1], in[2], in[3]);
+      },
+      "lstm");
+}
+
+/// CPU seconds of the process, all threads.
+double processSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) +
+         1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+/// Wall and process CPU seconds of a compilation.
+struct CompileTime {
+  double wall = 0, cpu = 0;
+};
+
+/// The time of the first (compiling) gradient call of a new compiled
+/// objective on `t`.
+CompileTime compileTime(LstmTensors &t) {
+  jit::CompiledFunction objective = compileObjective();
+  double wall = wallSeconds(), cpu = processSeconds();
+  objective(t.mainParams, t.extraParams, t.state, t.sequence);
+  CompileTime time{wallSeconds() - wall, processSeconds() - cpu};
+  t.mainParams.mutable_grad() = Tensor();
+  t.extraParams.mutable_grad() = Tensor();
+  return time;
+}
+
+struct CompiledTiming {
+  Timing run;
+  /// The compile time (trace, autodiff, lowering, code generation) of the
+  /// gradient function, and of the same model on a 10-character prefix.
+  CompileTime compile, compilePrefix;
+};
+
+CompiledTiming timeCompiled(const std::string &path, int samples) {
+  LstmTensors t = lstmTensors(readLstmInstance(path));
+  CompiledTiming r;
+  r.compile = compileTime(t);
+  LstmTensors prefix = t;
+  prefix.sequence = t.sequence.slice(0, 0, 10).contiguous();
+  r.compilePrefix = compileTime(prefix);
+  jit::CompiledFunction objective = compileObjective();
+  auto loss = [&] {
+    NoGradGuard noGrad;
+    return objective(t.mainParams, t.extraParams, t.state, t.sequence);
+  };
+  r.run.loss = loss().item();
+  r.run.objective = medianSeconds([&] { loss(); }, samples);
+  r.run.gradient = medianSeconds(
+      [&] {
+        t.mainParams.mutable_grad() = Tensor();
+        t.extraParams.mutable_grad() = Tensor();
+        objective(t.mainParams, t.extraParams, t.state, t.sequence);
       },
       samples);
   return r;
@@ -141,9 +219,14 @@ int main(int argc, char **argv) {
                   p.c_str());
       return 0;
     }
+  // Every compilation is cold: no machine code from the disk cache.
+  setenv("ADJIT_CACHE", "0", 1);
   std::map<std::string, Timing> adjit;
-  for (const std::string &p : paths)
+  std::map<std::string, CompiledTiming> compiled;
+  for (const std::string &p : paths) {
     adjit[p] = timeAdjit(p, samples);
+    compiled[p] = timeCompiled(p, samples);
+  }
   std::map<std::string, Timing> pytorch;
   if (torch)
     pytorch = timeTorch(paths, samples);
@@ -167,6 +250,23 @@ int main(int argc, char **argv) {
     const Timing &b = t->second;
     std::printf("   %12.2f %12.2f %7.2f   %.10f / %.10f\n", b.objective * 1e3,
                 b.gradient * 1e3, b.gradient / b.objective, a.loss, b.loss);
+  }
+
+  std::printf("\nCompiled: jit::compile of the objective looped by jit::scan, "
+              "same runs. Compile = the first gradient call (trace, autodiff, "
+              "lowering, LLVM), cold (ADJIT_CACHE=0), wall and process CPU "
+              "seconds, beside the same model on its first 10 characters\n");
+  std::printf("%-24s %9s %9s %9s %9s %7s   %11s %11s %7s   %s\n", "instance",
+              "wall s", "cpu s", "10ch wall", "10ch cpu", "ratio", "jit obj ms",
+              "jit grad", "ratio", "loss");
+  for (const std::string &p : paths) {
+    const CompiledTiming &c = compiled[p];
+    std::printf(
+        "%-24s %9.3f %9.3f %9.3f %9.3f %7.2f   %11.2f %11.2f %7.2f   %.10f\n",
+        baseName(p).c_str(), c.compile.wall, c.compile.cpu,
+        c.compilePrefix.wall, c.compilePrefix.cpu,
+        c.compile.cpu / c.compilePrefix.cpu, c.run.objective * 1e3,
+        c.run.gradient * 1e3, c.run.gradient / c.run.objective, c.run.loss);
   }
   return 0;
 }

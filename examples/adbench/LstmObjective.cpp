@@ -57,6 +57,25 @@ LstmTensors adjit::adbench::lstmTensors(const LstmInstance &lstm) {
   return t;
 }
 
+namespace {
+
+/// One character: runs the layers on \p current, updating \p hidden and
+/// \p cell, and returns the log-likelihood term sum(next * ynorm).
+Tensor characterTerm(const Tensor &mainParams, const Tensor &extraParams,
+                     std::vector<Tensor> &hidden, std::vector<Tensor> &cell,
+                     const Tensor &current, const Tensor &next) {
+  Tensor x = current * extraParams[0];
+  for (size_t i = 0; i < hidden.size(); ++i) {
+    lstmCell(mainParams[2 * i], mainParams[2 * i + 1], hidden[i], cell[i], x);
+    x = hidden[i];
+  }
+  Tensor ypred = x * extraParams[1] + extraParams[2];
+  Tensor ynorm = ypred - (ypred.exp().sum() + 2.0).log();
+  return (next * ynorm).sum();
+}
+
+} // namespace
+
 Tensor adjit::adbench::lstmObjective(const Tensor &mainParams,
                                      const Tensor &extraParams,
                                      const Tensor &state,
@@ -71,15 +90,35 @@ Tensor adjit::adbench::lstmObjective(const Tensor &mainParams,
   }
   Tensor total;
   for (int64_t t = 0; t + 1 < chars; ++t) {
-    Tensor x = sequence[t] * extraParams[0];
-    for (int64_t i = 0; i < layers; ++i) {
-      lstmCell(mainParams[2 * i], mainParams[2 * i + 1], hidden[i], cell[i], x);
-      x = hidden[i];
-    }
-    Tensor ypred = x * extraParams[1] + extraParams[2];
-    Tensor ynorm = ypred - (ypred.exp().sum() + 2.0).log();
-    Tensor step = (sequence[t + 1] * ynorm).sum();
+    Tensor step = characterTerm(mainParams, extraParams, hidden, cell,
+                                sequence[t], sequence[t + 1]);
     total = total.defined() ? total + step : step;
   }
   return -total / static_cast<double>((chars - 1) * bits);
+}
+
+Tensor adjit::adbench::lstmObjectiveScan(const Tensor &mainParams,
+                                         const Tensor &extraParams,
+                                         const Tensor &state,
+                                         const Tensor &sequence) {
+  checkShapes(mainParams, extraParams, state, sequence);
+  int64_t layers = mainParams.size(0) / 2, chars = sequence.size(0),
+          bits = sequence.size(1);
+  // The carries: every layer's hidden state, then every layer's cell state.
+  std::vector<Tensor> init;
+  for (int64_t part = 0; part < 2; ++part)
+    for (int64_t i = 0; i < layers; ++i)
+      init.push_back(state[2 * i + part]);
+  auto [carry, terms] = jit::scan(
+      [&](const std::vector<Tensor> &c,
+          const std::vector<Tensor> &x) -> runtime::ScanResult {
+        std::vector<Tensor> hidden(c.begin(), c.begin() + layers);
+        std::vector<Tensor> cell(c.begin() + layers, c.end());
+        Tensor term =
+            characterTerm(mainParams, extraParams, hidden, cell, x[0], x[1]);
+        hidden.insert(hidden.end(), cell.begin(), cell.end());
+        return {hidden, {term}};
+      },
+      init, {sequence.slice(0, 0, chars - 1), sequence.slice(0, 1, chars)});
+  return -terms[0].sum() / static_cast<double>((chars - 1) * bits);
 }

@@ -44,6 +44,14 @@ LstmTensors lstmTensors(const LstmInstance &lstm);
 Tensor lstmObjective(const Tensor &mainParams, const Tensor &extraParams,
                      const Tensor &state, const Tensor &sequence);
 
+/// lstmObjective with the characters looped by jit::scan (the layers'
+/// states are its carries, each character and the next its slices): eagerly
+/// the same loop, traced (jit::compile) one `adjit.scan` whatever the
+/// sequence's length. The terms are summed after the loop, so the result
+/// may differ from lstmObjective's in the last bits.
+Tensor lstmObjectiveScan(const Tensor &mainParams, const Tensor &extraParams,
+                         const Tensor &state, const Tensor &sequence);
+
 } // namespace adjit::adbench
 
 #endif // ADJIT_EXAMPLES_ADBENCH_LSTMOBJECTIVE_H

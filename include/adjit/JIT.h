@@ -12,6 +12,7 @@
 #ifndef ADJIT_JIT_H
 #define ADJIT_JIT_H
 
+#include "adjit/JIT/Scan.h"
 #include "adjit/Optim.h"
 #include "adjit/Tensor.h"
 

@@ -32,6 +32,8 @@ adjit::Tensor OpObserver::replay(const OpRecord &record) {
                      ": the observer cannot replay ops");
 }
 
+ScanResult OpObserver::scan(const ScanCall &call) { return runScanSteps(call); }
+
 adjit::Tensor adjit::runtime::makeShapeOnlyTensor(const Tensor &like) {
   const TensorImpl &source = *like.unsafeGetImpl();
   auto impl = std::make_shared<TensorImpl>();

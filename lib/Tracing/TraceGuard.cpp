@@ -92,6 +92,57 @@ void TraceGuard::recordOp(const runtime::OpRecord &record) {
   ops.push_back(std::move(op));
 }
 
+void TraceGuard::recordScanMarker(Op::Scan scan, std::vector<int64_t> ints,
+                                  const std::vector<Tensor> &operands,
+                                  const std::vector<Tensor> &defined) {
+  Op op{runtime::OpKind::Identity,
+        "jit::scan",
+        std::move(ints),
+        false,
+        0,
+        0,
+        GradMode::is_enabled(),
+        {},
+        static_cast<int32_t>(valueSources.size()),
+        -1,
+        {},
+        {},
+        scan,
+        {}};
+  for (const Tensor &operand : operands) {
+    int32_t id = lookUp(operand);
+    if (id < 0)
+      throw Error("jit::scan: the trace guard did not see an operand of "
+                  "shape " +
+                  shapeToString(operand.sizes()));
+    op.operands.push_back(id);
+  }
+  for (const Tensor &tensor : defined) {
+    recordedValues[tensor.unsafeGetImpl()] =
+        static_cast<int32_t>(valueSources.size());
+    valueSources.push_back(-1 - static_cast<int64_t>(ops.size()));
+    op.values.push_back(runtime::makeShapeOnlyTensor(tensor));
+  }
+  ops.push_back(std::move(op));
+}
+
+void TraceGuard::recordScanBegin(int64_t length,
+                                 const std::vector<Tensor> &init,
+                                 const std::vector<Tensor> &xs,
+                                 const std::vector<Tensor> &bodyArguments) {
+  std::vector<Tensor> operands(init);
+  operands.insert(operands.end(), xs.begin(), xs.end());
+  recordScanMarker(Op::Scan::Begin,
+                   {length, static_cast<int64_t>(init.size()),
+                    static_cast<int64_t>(xs.size())},
+                   operands, bodyArguments);
+}
+
+void TraceGuard::recordScanEnd(const std::vector<Tensor> &yielded,
+                               const std::vector<Tensor> &results) {
+  recordScanMarker(Op::Scan::End, {}, yielded, results);
+}
+
 void TraceGuard::recordResult(const Tensor &result) {
   resultValue = lookUp(result);
   if (resultValue < 0)
@@ -174,6 +225,31 @@ public:
                " indices that are " + guard.describeValue(id));
   }
 
+  runtime::ScanResult scan(const runtime::ScanCall &call) override {
+    std::vector<Tensor> operands(call.init);
+    operands.insert(operands.end(), call.xs.begin(), call.xs.end());
+    const TraceGuard::Op &begin =
+        nextScanMarker(TraceGuard::Op::Scan::Begin, operands,
+                       {call.length, static_cast<int64_t>(call.init.size()),
+                        static_cast<int64_t>(call.xs.size())});
+    // The step runs on shape-only carries and slices, its ops compared with
+    // the traced step's.
+    size_t numCarries = call.init.size();
+    std::vector<Tensor> carries(begin.values.begin(),
+                                begin.values.begin() + numCarries);
+    std::vector<Tensor> slices(begin.values.begin() + numCarries,
+                               begin.values.end());
+    runtime::ScanResult step = call.step(carries, slices);
+    std::vector<Tensor> yielded(step.first);
+    yielded.insert(yielded.end(), step.second.begin(), step.second.end());
+    const TraceGuard::Op &end =
+        nextScanMarker(TraceGuard::Op::Scan::End, yielded, {});
+    return {
+        std::vector<Tensor>(end.values.begin(),
+                            end.values.begin() + numCarries),
+        std::vector<Tensor>(end.values.begin() + numCarries, end.values.end())};
+  }
+
   /// Checks the function's result once it returned.
   void finish(const Tensor &result) {
     if (position != guard.ops.size())
@@ -208,10 +284,54 @@ private:
     return guard.ops[index];
   }
 
+  /// Returns the recorded scan marker `scan` that the replay reached with
+  /// `operands` and `ints`, having compared them, and gives the values it
+  /// defines their shape-only tensors.
+  const TraceGuard::Op &nextScanMarker(TraceGuard::Op::Scan scan,
+                                       const std::vector<Tensor> &operands,
+                                       const std::vector<int64_t> &ints) {
+    size_t index = position++;
+    const char *what = scan == TraceGuard::Op::Scan::Begin
+                           ? "a jit::scan"
+                           : "the end of a jit::scan's step";
+    if (index >= guard.ops.size())
+      mismatch(std::string("the function runs more ops than when traced: ") +
+               what + " (op " + std::to_string(index) + ") is new");
+    const TraceGuard::Op &op = guard.ops[index];
+    if (op.scan != scan)
+      mismatch("op " + std::to_string(index) + " is " + what + ", but was " +
+               (op.scan == TraceGuard::Op::Scan::None
+                    ? std::string(op.name)
+                    : std::string("another part of a jit::scan")) +
+               " when traced");
+    if (op.ints != ints)
+      mismatch("the jit::scan (op " + std::to_string(index) +
+               ") changed from " + formatInts(op.ints) + " to " +
+               formatInts(ints) + " ({length, carries, scanned tensors})");
+    if (op.gradMode != GradMode::is_enabled())
+      mismatch("the jit::scan (op " + std::to_string(index) +
+               ") runs with grad mode " + (op.gradMode ? "off" : "on") +
+               ", but ran with it " + (op.gradMode ? "on" : "off") +
+               " when traced");
+    if (op.operands.size() != operands.size())
+      mismatch(std::string(what) + " (op " + std::to_string(index) + ") has " +
+               std::to_string(operands.size()) + " operands, but had " +
+               std::to_string(op.operands.size()) + " when traced");
+    for (size_t i = 0; i < operands.size(); ++i)
+      if (tensorOfValue[op.operands[i]] != operands[i].unsafeGetImpl())
+        mismatch("operand " + std::to_string(i) + " of " + what + " (op " +
+                 std::to_string(index) + ") is " +
+                 guard.describeValue(valueOf(operands[i])) + ", but was " +
+                 guard.describeValue(op.operands[i]) + " when traced");
+    for (size_t i = 0; i < op.values.size(); ++i)
+      tensorOfValue[op.value + i] = op.values[i].unsafeGetImpl();
+    return op;
+  }
+
   /// Whether `record` is the recorded `op`: the per-op check of a replay.
   bool matches(const TraceGuard::Op &op,
                const runtime::OpRecord &record) const {
-    if (op.kind != record.kind ||
+    if (op.scan != TraceGuard::Op::Scan::None || op.kind != record.kind ||
         (op.name != record.name && std::strcmp(op.name, record.name) != 0) ||
         op.ints != record.ints || op.keepDim != record.keepDim ||
         op.predicate != record.predicate ||
@@ -232,7 +352,8 @@ private:
     if (index >= guard.ops.size())
       return "the function runs more ops than when traced: " + name + " is new";
     const TraceGuard::Op &op = guard.ops[index];
-    if (op.kind != record.kind || std::strcmp(op.name, record.name) != 0)
+    if (op.scan != TraceGuard::Op::Scan::None || op.kind != record.kind ||
+        std::strcmp(op.name, record.name) != 0)
       return "op " + std::to_string(index) + " is " + record.name +
              ", but was " + op.name + " when traced";
     if (op.ints != record.ints)

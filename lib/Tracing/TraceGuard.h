@@ -38,6 +38,16 @@ public:
   void addArgument(const Tensor &tensor);
   /// Appends the op `record` ran as, under the current grad mode.
   void recordOp(const runtime::OpRecord &record);
+  /// Appends the start of a scan of `length` steps from the carries `init`
+  /// over `xs`; the traced step received `bodyArguments` (its carries, then
+  /// its slices).
+  void recordScanBegin(int64_t length, const std::vector<Tensor> &init,
+                       const std::vector<Tensor> &xs,
+                       const std::vector<Tensor> &bodyArguments);
+  /// Appends the end of the innermost scan begun: its step returned
+  /// `yielded` (the next carries, then the outputs) and the scan `results`.
+  void recordScanEnd(const std::vector<Tensor> &yielded,
+                     const std::vector<Tensor> &results);
   /// Sets the function's result.
   void recordResult(const Tensor &result);
 
@@ -80,7 +90,20 @@ private:
     Tensor result;
     /// A constant's value.
     Tensor constant;
+    /// Set for the start and the end of a scan. These define several
+    /// values, from `value` on: the start the step's carries and slices,
+    /// the end the scan's results, of which `values` holds shape-only
+    /// tensors for the replay; `ints` is {length, carries, scanned tensors}
+    /// at the start.
+    enum class Scan : uint8_t { None, Begin, End } scan = Scan::None;
+    std::vector<Tensor> values = {};
   };
+
+  /// Appends a scan marker of kind `scan` with `operands`, defining a value
+  /// for each of `defined`.
+  void recordScanMarker(Op::Scan scan, std::vector<int64_t> ints,
+                        const std::vector<Tensor> &operands,
+                        const std::vector<Tensor> &defined);
 
   /// Returns the value of `tensor` while recording, or -1.
   int32_t lookUp(const Tensor &tensor) const;

@@ -108,9 +108,35 @@ Value Tracer::emitConstant(const Tensor &tensor) {
 }
 
 Value Tracer::valueOf(const Tensor &tensor, const char *op) {
+  return valueAtDepth(tensor, op, scanScopes.size());
+}
+
+llvm::DenseMap<const void *, Value> &Tracer::currentValues() {
+  return scanScopes.empty() ? values : scanScopes.back().values;
+}
+
+Value Tracer::valueAtDepth(const Tensor &tensor, const char *op, size_t depth) {
+  if (depth > 0) {
+    ScanScope &scope = scanScopes[depth - 1];
+    auto found = scope.values.find(tensor.unsafeGetImpl());
+    if (found != scope.values.end())
+      return found->second;
+    // Made outside the body: an invariant of the loop.
+    Value outer = valueAtDepth(tensor, op, depth - 1);
+    Value argument = builder.addScanBodyArgument(outer.getType());
+    scope.consts.push_back(outer);
+    scope.constTensors.push_back(tensor);
+    scope.values[tensor.unsafeGetImpl()] = argument;
+    return argument;
+  }
   auto found = values.find(tensor.unsafeGetImpl());
   if (found != values.end())
     return found->second;
+  if (scanBodyTensors.contains(tensor.unsafeGetImpl()))
+    fail(std::string(op) + ": an input of shape " +
+         shapeToString(tensor.sizes()) +
+         " was made inside the step of a jit::scan; only the scan's results "
+         "leave the loop");
   if (runtime::getCreationSerial(tensor) >= firstSerial)
     fail(std::string(op) + ": an input of shape " +
          shapeToString(tensor.sizes()) +
@@ -313,6 +339,12 @@ void Tracer::recordStateWrite(const runtime::OpRecord &record) {
   auto existing = llvm::find_if(stateWrites, [&](const StateWrite &write) {
     return write.target.unsafeGetImpl() == target.unsafeGetImpl();
   });
+  if (!scanScopes.empty())
+    fail(std::string(record.name) +
+         ": it writes state into a tensor of "
+         "shape " +
+         shapeToString(target.sizes()) +
+         " inside the step of a jit::scan, which a compiled loop cannot do");
   if (!argument && existing == stateWrites.end())
     fail(std::string(record.name) +
          ": it writes state into a tensor of shape " +
@@ -374,7 +406,7 @@ void Tracer::observe(const runtime::OpRecord &record) {
   if (type.getElementType() != expected)
     value = emitConversion(value, getDtype(type.getElementType()),
                            record.output.dtype());
-  values[record.output.unsafeGetImpl()] = value;
+  currentValues()[record.output.unsafeGetImpl()] = value;
   traced.push_back(record.output);
   guard.recordOp(record);
 }
@@ -386,15 +418,37 @@ void Tracer::observeUnsupported(const char *op, const char *what) {
 
 void Tracer::observeIndexCheck(const runtime::IndexRangeCheck &check,
                                const Tensor &indices) {
-  Value value = valueOf(indices, check.op);
-  if (auto argument = mlir::dyn_cast<mlir::BlockArgument>(value)) {
-    argumentChecks.push_back({argument.getArgNumber(), check});
-    return;
+  int64_t argument = indexSource(check, indices, scanScopes.size());
+  if (argument >= 0)
+    argumentChecks.push_back({static_cast<size_t>(argument), check});
+}
+
+int64_t Tracer::indexSource(const runtime::IndexRangeCheck &check,
+                            const Tensor &tensor, size_t depth) {
+  if (depth > 0) {
+    // In a scan body: the slices of a scanned tensor are checked as all of
+    // it, a const as its tensor outside the body.
+    ScanScope &scope = scanScopes[depth - 1];
+    auto slice = scope.sliceSources.find(tensor.unsafeGetImpl());
+    if (slice != scope.sliceSources.end())
+      return indexSource(check, slice->second, depth - 1);
+    auto found = scope.values.find(tensor.unsafeGetImpl());
+    if (found == scope.values.end())
+      return indexSource(check, tensor, depth - 1);
+    for (const Tensor &outer : scope.constTensors)
+      if (outer.unsafeGetImpl() == tensor.unsafeGetImpl())
+        return indexSource(check, outer, depth - 1);
+    if (found->second.getDefiningOp<mlir::adjit::ConstantOp>())
+      return -1;
+  } else {
+    Value value = valueOf(tensor, check.op);
+    if (auto argument = mlir::dyn_cast<mlir::BlockArgument>(value))
+      return argument.getArgNumber();
+    if (value.getDefiningOp<mlir::adjit::ConstantOp>())
+      return -1;
   }
-  if (value.getDefiningOp<mlir::adjit::ConstantOp>())
-    return;
   fail(std::string(check.op) + ": the " + check.what + " indices (shape " +
-       shapeToString(indices.sizes()) +
+       shapeToString(tensor.sizes()) +
        ") are computed inside the traced function, so a later call could "
        "not check that they lie in [0, " +
        std::to_string(check.bound) + "); pass them as an input instead");

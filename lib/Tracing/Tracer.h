@@ -10,6 +10,8 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <string>
 #include <vector>
@@ -36,6 +38,13 @@ public:
   /// Throws adjit::Error for indices computed inside the function.
   void observeIndexCheck(const runtime::IndexRangeCheck &check,
                          const Tensor &indices) override;
+  /// Records the scan as one `adjit.scan` whose body is the step traced
+  /// once, on the first step's slices; tensors the step uses that were made
+  /// before the scan become the scan's consts. The results are zeros of the
+  /// results' shapes, dtypes and requires_grad flags: traced values are
+  /// never returned, and the compiled code computes the real ones. Defined
+  /// in TracerScan.cpp.
+  runtime::ScanResult scan(const runtime::ScanCall &call) override;
 
   /// Returns `output` from the function, followed by the final value of each
   /// argument the function wrote (getStateWrites()), and hands out the
@@ -74,6 +83,20 @@ private:
   /// Returns the IR value of `tensor`, capturing it as an argument if it was
   /// made before the trace began.
   mlir::Value valueOf(const Tensor &tensor, const char *op);
+  /// valueOf() in the function (depth 0) or in the body of the `depth`-th
+  /// open scan, where a tensor made outside the body becomes a const.
+  mlir::Value valueAtDepth(const Tensor &tensor, const char *op, size_t depth);
+  /// The values of the tensors of the innermost open scan body, or of the
+  /// function.
+  llvm::DenseMap<const void *, mlir::Value> &currentValues();
+  /// Returns the function argument whose values decide those of `tensor`
+  /// at `depth` (a slice of a scanned argument is decided by it), -1 for a
+  /// constant, or fails naming `check` if the values are computed.
+  int64_t indexSource(const runtime::IndexRangeCheck &check,
+                      const Tensor &tensor, size_t depth);
+  /// The requires_grad flags of the carries inside a traced scan: those of
+  /// the initial carries, and of every carry a step makes require grad.
+  std::vector<bool> carryGradFlags(const runtime::ScanCall &call);
   /// Returns the IR value of the result of `record`.
   mlir::FailureOr<mlir::Value> emit(const runtime::OpRecord &record);
   mlir::Value emitConstant(const Tensor &tensor);
@@ -110,6 +133,21 @@ private:
     mlir::Value value;
   };
   std::vector<StateWrite> stateWrites;
+  /// The body of a scan being traced.
+  struct ScanScope {
+    /// The values of the tensors the body made or received.
+    llvm::DenseMap<const void *, mlir::Value> values;
+    /// The scanned tensor of each slice the body received.
+    llvm::DenseMap<const void *, Tensor> sliceSources;
+    /// The values outside the body of the scan's consts, and their tensors.
+    llvm::SmallVector<mlir::Value> consts;
+    std::vector<Tensor> constTensors;
+  };
+  /// The scan bodies being traced, innermost last.
+  std::vector<ScanScope> scanScopes;
+  /// The tensors made inside a scan body that has been traced, which the
+  /// code after the scan must not use.
+  llvm::DenseSet<const void *> scanBodyTensors;
   TraceGuard guard;
 };
 

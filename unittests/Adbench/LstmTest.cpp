@@ -1,17 +1,21 @@
 //===- LstmTest.cpp - The ADBench LSTM objective and its gradient ---------===//
 //
-// The eager objective and its backward() against ADBench's golden values,
-// against finite differences (first and second order) on a small random
+// The eager objective and its backward(), the objective looped by jit::scan
+// (eagerly and compiled) against ADBench's golden values, against finite
+// differences (first and second order) on a small random
 // instance, and the reader's and objective's errors.
 //
 //===----------------------------------------------------------------------===//
 
 #include "LstmObjective.h"
+
 #include "TestUtil.h"
+#include "adjit/JIT.h"
 
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 using namespace adjit;
@@ -66,7 +70,10 @@ TEST(AdbenchLstmTest, ReadsTheL2C1024Instance) {
   EXPECT_DOUBLE_EQ(lstm.mainParams.front(), 0.7477620204927391);
 }
 
-TEST(AdbenchLstmTest, ObjectiveAndGradientMatchTheGoldenValues) {
+/// The objective of lstm_l2_c1024 and its gradient (accumulated into the
+/// parameters' .grad() by `run`) must match the golden values to 1e-8
+/// relative.
+void expectGoldenValues(const std::function<Tensor(const LstmTensors &)> &run) {
   std::string path = adbenchDir + "/lstm_lstm_l2_c1024.txt";
   std::string goldenPath = adbenchDir + "/golden_values_from_adbench_tests.txt";
   REQUIRE_ADBENCH_FILE(path);
@@ -76,13 +83,10 @@ TEST(AdbenchLstmTest, ObjectiveAndGradientMatchTheGoldenValues) {
   LstmTensors t = lstmTensors(readLstmInstance(path));
   ASSERT_EQ(golden.gradient.size(),
             static_cast<size_t>(t.mainParams.numel() + t.extraParams.numel()));
-
-  Tensor loss = lstmObjective(t.mainParams, t.extraParams, t.state, t.sequence);
+  Tensor loss = run(t);
   EXPECT_EQ(loss.dim(), 0);
   // The golden objective is printed to 8 decimals.
   EXPECT_NEAR(loss.item(), golden.objective, 1e-8 * golden.objective);
-
-  loss.backward();
   std::vector<double> gradient = values(t.mainParams.grad());
   std::vector<double> extra = values(t.extraParams.grad());
   gradient.insert(gradient.end(), extra.begin(), extra.end());
@@ -90,6 +94,35 @@ TEST(AdbenchLstmTest, ObjectiveAndGradientMatchTheGoldenValues) {
     EXPECT_NEAR(gradient[i], golden.gradient[i],
                 1e-8 * std::abs(golden.gradient[i]))
         << "gradient element " << i;
+}
+
+TEST(AdbenchLstmTest, ObjectiveAndGradientMatchTheGoldenValues) {
+  expectGoldenValues([](const LstmTensors &t) {
+    Tensor loss =
+        lstmObjective(t.mainParams, t.extraParams, t.state, t.sequence);
+    loss.backward();
+    return loss;
+  });
+}
+
+TEST(AdbenchLstmTest, ScanObjectiveAndGradientMatchTheGoldenValues) {
+  expectGoldenValues([](const LstmTensors &t) {
+    Tensor loss =
+        lstmObjectiveScan(t.mainParams, t.extraParams, t.state, t.sequence);
+    loss.backward();
+    return loss;
+  });
+}
+
+TEST(AdbenchLstmTest, CompiledScanObjectiveAndGradientMatchTheGoldenValues) {
+  jit::CompiledFunction objective = jit::compile(
+      [](const std::vector<Tensor> &in) {
+        return lstmObjectiveScan(in[0], in[1], in[2], in[3]);
+      },
+      "lstm");
+  expectGoldenValues([&](const LstmTensors &t) {
+    return objective(t.mainParams, t.extraParams, t.state, t.sequence);
+  });
 }
 
 TEST(AdbenchLstmTest, GradientsMatchFiniteDifferences) {
@@ -102,6 +135,11 @@ TEST(AdbenchLstmTest, GradientsMatchFiniteDifferences) {
   checkFirstAndSecondOrder(
       [&](const std::vector<Tensor> &p) {
         return lstmObjective(p[0], p[1], state, sequence);
+      },
+      {mainParams, extraParams});
+  checkFirstAndSecondOrder(
+      [&](const std::vector<Tensor> &p) {
+        return lstmObjectiveScan(p[0], p[1], state, sequence);
       },
       {mainParams, extraParams});
 }

@@ -18,6 +18,8 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
+#include <memory>
+
 namespace mlir::adjit {
 
 /// Builds one `func.func` in a fresh module from a sequence of eager tensor
@@ -144,6 +146,23 @@ public:
   FailureOr<Value> scatterAdd(Value source, Value index, int64_t dim,
                               ArrayRef<int64_t> shape);
 
+  // Loops
+  /// Starts the body of an `adjit.scan`: the ops emitted from now on go into
+  /// a new block with arguments of `argumentTypes` (the carries, then the
+  /// slices), which are returned, until finishScan(). Bodies nest.
+  Block::BlockArgListType beginScanBody(TypeRange argumentTypes);
+  /// Adds an argument of `type` to the innermost body begun: an invariant
+  /// the body reads (a const of the scan).
+  Value addScanBodyArgument(Type type);
+  /// Ends the innermost body begun with `adjit.yield` of `yielded` (the
+  /// next carries, then the step's outputs) and emits, where the ops went
+  /// before beginScanBody(), the `adjit.scan` of `length` steps with that
+  /// body. Returns its results (final carries, stacked outputs), or emits
+  /// the verifier's error and returns failure.
+  FailureOr<SmallVector<Value>> finishScan(ValueRange init, ValueRange xs,
+                                           ValueRange consts, int64_t length,
+                                           ValueRange yielded);
+
   /// Returns the values as the function's results and hands out the module.
   OwningOpRef<ModuleOp> finish(ValueRange results);
 
@@ -177,8 +196,15 @@ private:
                           const ::adjit::semantics::Reduction &reduction,
                           bool keepDim);
 
+  /// A scan body being built, and where the ops went before it began.
+  struct OpenScanBody {
+    std::unique_ptr<Block> block;
+    OpBuilder::InsertPoint outer;
+  };
+
   OwningOpRef<ModuleOp> module;
   func::FuncOp function;
+  SmallVector<OpenScanBody> openScanBodies;
   OpBuilder builder;
   Location location;
 };

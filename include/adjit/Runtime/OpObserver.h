@@ -10,6 +10,7 @@
 #ifndef ADJIT_RUNTIME_OPOBSERVER_H
 #define ADJIT_RUNTIME_OPOBSERVER_H
 
+#include "adjit/Runtime/Scan.h"
 #include "adjit/Tensor.h"
 
 #include <algorithm>
@@ -199,6 +200,10 @@ public:
   /// it verifies them; may throw adjit::Error.
   virtual void observeIndexCheck(const IndexRangeCheck &check,
                                  const Tensor &indices) = 0;
+  /// Called for a jit::scan instead of running its steps; returns the final
+  /// carries and the stacked outputs. The default runs the steps
+  /// (runScanSteps), each op of which this observer is told about as usual.
+  virtual ScanResult scan(const ScanCall &call);
 
 private:
   bool replaying;

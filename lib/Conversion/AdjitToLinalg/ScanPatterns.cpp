@@ -79,10 +79,25 @@ struct ScanLowering : OpConversionPattern<ScanOp> {
                       x, slice.offsets, slice.sizes, slice.strides));
     }
     mapping.map(op.getConstArguments(), adaptor.getConsts());
+    YieldOp yield = op.getYield();
+    // A step's output that is one of its arguments (a tape of the carries
+    // that the adjoint reads) is stored before the step's ops: a later store
+    // would read the carry after the new carry may have taken its buffer.
+    auto storeOutput = [&](Value output, Value acc) -> Value {
+      StepSlice slice(rewriter, index, cast<RankedTensorType>(acc.getType()));
+      return tensor::InsertSliceOp::create(
+          rewriter, loc, mapping.lookupOrDefault(output), acc, slice.offsets,
+          slice.sizes, slice.strides);
+    };
+    SmallVector<Value> stacked;
+    for (auto [output, acc] :
+         llvm::zip(yield.getValues().drop_front(numCarries),
+                   loop.getRegionIterArgs().drop_front(numCarries)))
+      stacked.push_back(isa<BlockArgument>(output) ? storeOutput(output, acc)
+                                                   : Value());
     for (Operation &nested : op.getBodyBlock().without_terminator())
       rewriter.clone(nested, mapping);
 
-    YieldOp yield = op.getYield();
     // A new carry is copied into the buffer of the old one once the step has
     // read everything: the yield is then that buffer, and the step's
     // temporaries do not outlive the step. A new carry that may be a view of
@@ -107,15 +122,11 @@ struct ScanLowering : OpConversionPattern<ScanOp> {
       }
       newCarries.push_back(value);
     }
-    SmallVector<Value> stacked;
-    for (auto [output, acc] :
+    for (auto [output, acc, store] :
          llvm::zip(yield.getValues().drop_front(numCarries),
-                   loop.getRegionIterArgs().drop_front(numCarries))) {
-      StepSlice slice(rewriter, index, cast<RankedTensorType>(acc.getType()));
-      stacked.push_back(tensor::InsertSliceOp::create(
-          rewriter, loc, mapping.lookupOrDefault(output), acc, slice.offsets,
-          slice.sizes, slice.strides));
-    }
+                   loop.getRegionIterArgs().drop_front(numCarries), stacked))
+      if (!store)
+        store = storeOutput(output, acc);
     SmallVector<Value> yielded;
     for (auto [value, iterArg] :
          llvm::zip(newCarries, loop.getRegionIterArgs()))
