@@ -144,6 +144,11 @@ public:
   FailureOr<Value> scatterAdd(Value source, Value index, int64_t dim,
                               ArrayRef<int64_t> shape);
 
+  /// Emits the body of `callee`, a single-block function of another module
+  /// in this context, with `arguments` for its arguments, and returns the
+  /// values it returns.
+  SmallVector<Value> inlineFunction(func::FuncOp callee, ValueRange arguments);
+
   /// Returns the values as the function's results and hands out the module.
   OwningOpRef<ModuleOp> finish(ValueRange results);
 
