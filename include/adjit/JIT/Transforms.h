@@ -44,9 +44,9 @@ GradFunction grad(TensorFunction function, std::vector<int64_t> argnums = {0},
                   CompileOptions options = CompileOptions{"grad"});
 
 /// The pullback of jit::vjp: maps one cotangent per output (a tensor of the
-/// output's shape and dtype) to one cotangent per input (of the input's
-/// shape and dtype; undefined for an integer or bool input, whose
-/// cotangent is ignored too).
+/// output's shape and dtype; those of integer or bool outputs are ignored)
+/// to one cotangent per input (of the input's shape and dtype; undefined for
+/// an integer or bool input).
 using Pullback =
     std::function<std::vector<Tensor>(const std::vector<Tensor> &)>;
 
