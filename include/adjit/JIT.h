@@ -29,11 +29,21 @@ namespace adjit::jit {
 /// A function of tensors written with the eager API.
 using TensorFunction = std::function<Tensor(const std::vector<Tensor> &)>;
 
+/// A function of tensors that returns several tensors.
+using MultiTensorFunction =
+    std::function<std::vector<Tensor>(const std::vector<Tensor> &)>;
+
 /// Runs `function` on `inputs` once, recording its ops, and returns the
 /// recorded adjit module as MLIR text (`adjit-opt` accepts it). The function
 /// `@name` takes the inputs, then every tensor the function used without
 /// making it (captured parameters and data), and returns the result.
 std::string trace(const TensorFunction &function,
+                  const std::vector<Tensor> &inputs,
+                  const std::string &name = "traced");
+
+/// As above, for a function returning several tensors: `@name` returns them
+/// in order.
+std::string trace(const MultiTensorFunction &function,
                   const std::vector<Tensor> &inputs,
                   const std::string &name = "traced");
 
@@ -90,6 +100,13 @@ struct CompileOptions {
   std::optional<DistributedOptions> distributed;
 };
 
+class CompiledMultiFunction;
+
+namespace detail {
+/// Makes compiled functions of the functional transforms (lib/Tracing).
+struct TransformAccess;
+} // namespace detail
+
 /// A function compiled by adjit::jit::compile. Copies share the compiled
 /// code and the statistics.
 class CompiledFunction {
@@ -127,15 +144,56 @@ public:
   /// differentiated, its gradient function.
   std::string getLastIR() const;
 
+  /// The function, its options and its compilations (lib/Tracing).
   struct State;
 
 private:
   friend CompiledFunction compile(TensorFunction function,
                                   CompileOptions options);
+  friend CompiledMultiFunction compile(MultiTensorFunction function,
+                                       CompileOptions options);
+  friend struct detail::TransformAccess;
+  friend class CompiledMultiFunction;
   friend class TrainStep;
   explicit CompiledFunction(std::shared_ptr<State> state)
       : state(std::move(state)) {}
   std::shared_ptr<State> state;
+};
+
+/// A function returning several tensors, compiled by adjit::jit::compile.
+/// Copies share the compiled code and the statistics.
+class CompiledMultiFunction {
+public:
+  /// Runs the function on `inputs` as CompiledFunction::operator() does and
+  /// returns its results in order, as computed: a result that is an input or
+  /// a captured tensor is returned as a new tensor with its value, and a
+  /// tensor returned twice is returned twice. With one result, grad mode on
+  /// and a tensor that requires grad, the gradients of a one-element result
+  /// are accumulated into .grad() as CompiledFunction does. With several
+  /// results nothing is differentiated: the results carry no grad_fn and do
+  /// not require grad (so backward() on one of them throws), and gradients
+  /// of such a function come from jit::grad and jit::vjp
+  /// (adjit/JIT/Transforms.h).
+  std::vector<Tensor> operator()(const std::vector<Tensor> &inputs) const;
+
+  template <typename... Tensors>
+  std::vector<Tensor> operator()(const Tensor &first,
+                                 const Tensors &...rest) const {
+    return (*this)(std::vector<Tensor>{first, rest...});
+  }
+
+  /// Returns how often this function compiled and why.
+  CompileStats getStats() const { return function.getStats(); }
+  /// Returns the IR of the last compilation.
+  std::string getLastIR() const { return function.getLastIR(); }
+
+private:
+  friend CompiledMultiFunction compile(MultiTensorFunction function,
+                                       CompileOptions options);
+  friend struct detail::TransformAccess;
+  explicit CompiledMultiFunction(CompiledFunction function)
+      : function(std::move(function)) {}
+  CompiledFunction function;
 };
 
 /// The update rule of a TrainStep: eager optim::SGD's (momentum, dampening,
@@ -268,6 +326,13 @@ CompiledFunction compile(TensorFunction function, std::string name = "step");
 
 /// Compiles `function` as above, with `options`.
 CompiledFunction compile(TensorFunction function, CompileOptions options);
+
+/// Compiles `function`, which returns several tensors, as above (see
+/// CompiledMultiFunction for what a call returns and differentiates).
+CompiledMultiFunction compile(MultiTensorFunction function,
+                              std::string name = "step");
+CompiledMultiFunction compile(MultiTensorFunction function,
+                              CompileOptions options);
 
 } // namespace adjit::jit
 

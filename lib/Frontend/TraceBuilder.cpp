@@ -3,6 +3,7 @@
 #include "adjit/Frontend/TraceBuilder.h"
 
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/IRMapping.h"
 
 #include <string>
 
@@ -413,6 +414,19 @@ Value TraceBuilder::dropoutMask(Value state, double p, RankedTensorType type) {
   };
   return DropoutMaskOp::create(builder, location, type, word(0), word(1),
                                builder.getF64FloatAttr(p));
+}
+
+SmallVector<Value> TraceBuilder::inlineFunction(func::FuncOp callee,
+                                                ValueRange arguments) {
+  Block &body = callee.getBody().front();
+  IRMapping mapping;
+  mapping.map(body.getArguments(), arguments);
+  for (Operation &op : body.without_terminator())
+    builder.clone(op, mapping);
+  SmallVector<Value> results;
+  for (Value result : body.getTerminator()->getOperands())
+    results.push_back(mapping.lookup(result));
+  return results;
 }
 
 OwningOpRef<ModuleOp> TraceBuilder::finish(ValueRange results) {

@@ -1,5 +1,6 @@
 //===- CompiledFunction.cpp - adjit::jit::trace and adjit::jit::compile ---===//
 
+#include "CompiledCall.h"
 #include "Tracer.h"
 
 #include "adjit/Autograd.h"
@@ -82,7 +83,10 @@ struct Compilation {
   /// A TrainStep's number of parameter groups (learning-rate arguments).
   size_t numGroups = 0;
   std::string entry;
-  Dtype outputDtype;
+  /// jit::vjp: the function of the vector-Jacobian products.
+  std::string vjpEntry;
+  std::vector<Shape> outputShapes;
+  std::vector<Dtype> outputDtypes;
   std::string ir;
 };
 
@@ -142,13 +146,14 @@ struct Recording {
   /// The arguments the function writes state into.
   std::vector<size_t> stateWrites;
   tracing::TraceGuard guard;
-  Tensor output;
+  std::vector<Tensor> outputs;
 };
 
 /// Records `function` on `inputs` into `context`.
-/// `api` names the entry point in messages (jit::trace, jit::compile or
-/// jit::TrainStep).
-Recording record(mlir::MLIRContext &context, const TensorFunction &function,
+/// `api` names the entry point in messages (jit::trace, jit::compile,
+/// jit::TrainStep, jit::grad or jit::vjp).
+Recording record(mlir::MLIRContext &context,
+                 const MultiTensorFunction &function,
                  const std::vector<Tensor> &inputs, const std::string &name,
                  const char *api) {
   // The tracer writes adjit and func ops; passes load what they need.
@@ -156,12 +161,12 @@ Recording record(mlir::MLIRContext &context, const TensorFunction &function,
   tracing::Tracer tracer(&context, name);
   for (const Tensor &input : inputs)
     tracer.addInput(input);
-  Tensor result;
+  std::vector<Tensor> results;
   try {
     // Grad mode stays as the caller has it, so that the tracer can tell ops
     // the function runs under its own NoGradGuard.
     runtime::ObserverScope observe(&tracer);
-    result = function(inputs);
+    results = function(inputs);
   } catch (...) {
     tracer.restoreState();
     throw;
@@ -169,16 +174,20 @@ Recording record(mlir::MLIRContext &context, const TensorFunction &function,
   // The eager run wrote state (running statistics, the generator's
   // offset); the compiled code makes those writes on each call instead.
   tracer.restoreState();
-  if (!result.defined())
+  if (results.empty())
     throw Error(std::string(api) + ": the traced function '" + name +
-                "' returned an undefined tensor");
+                "' returned no tensor");
+  for (const Tensor &result : results)
+    if (!result.defined())
+      throw Error(std::string(api) + ": the traced function '" + name +
+                  "' returned an undefined tensor");
   Recording recording;
-  recording.module = tracer.finish(result);
+  recording.module = tracer.finish(results);
   recording.arguments = tracer.getArgumentTensors();
   recording.argumentChecks = tracer.getArgumentChecks();
   recording.stateWrites = tracer.getStateWrites();
   recording.guard = tracer.takeGuard();
-  recording.output = result;
+  recording.outputs = results;
   return recording;
 }
 
@@ -389,8 +398,16 @@ Training::getUpdateOptions(const std::vector<Tensor> &arguments,
 }
 } // namespace
 
+MultiTensorFunction jit::detail::asMultiResult(TensorFunction function) {
+  return [function = std::move(function)](const std::vector<Tensor> &inputs) {
+    return std::vector<Tensor>{function(inputs)};
+  };
+}
+
+using jit::detail::asMultiResult;
+
 struct CompiledFunction::State {
-  TensorFunction function;
+  MultiTensorFunction function;
   std::string name;
   /// Reuse compiled code without replaying the function (unsound for
   /// functions that depend on host state).
@@ -401,18 +418,26 @@ struct CompiledFunction::State {
   /// learning rate and the step count after the arguments, and returns the
   /// updated parameters and state instead of gradients.
   std::optional<Training> training;
+  /// Set for jit::grad and jit::vjp: what the compiled code differentiates.
+  std::optional<jit::detail::TransformRequest> transform;
   std::mutex mutex;
   std::vector<Compilation> compilations;
   CompileStats stats;
 };
 
-std::string adjit::jit::trace(const TensorFunction &function,
+std::string adjit::jit::trace(const MultiTensorFunction &function,
                               const std::vector<Tensor> &inputs,
                               const std::string &name) {
   mlir::MLIRContext context(Engine::getDialectRegistry(),
                             mlir::MLIRContext::Threading::DISABLED);
   return printModule(
       *record(context, function, inputs, name, "jit::trace").module);
+}
+
+std::string adjit::jit::trace(const TensorFunction &function,
+                              const std::vector<Tensor> &inputs,
+                              const std::string &name) {
+  return trace(asMultiResult(function), inputs, name);
 }
 
 CompiledFunction adjit::jit::compile(TensorFunction function,
@@ -422,10 +447,14 @@ CompiledFunction adjit::jit::compile(TensorFunction function,
   return compile(std::move(function), std::move(options));
 }
 
-CompiledFunction adjit::jit::compile(TensorFunction function,
-                                     CompileOptions options) {
+namespace {
+/// Returns the state of `function` compiled with `options`; `api` names the
+/// caller in messages.
+std::shared_ptr<CompiledFunction::State> makeState(MultiTensorFunction function,
+                                                   CompileOptions options,
+                                                   const char *api) {
   if (options.name.empty() || options.name.find('"') != std::string::npos)
-    throw Error("jit::compile: invalid function name '" + options.name +
+    throw Error(std::string(api) + ": invalid function name '" + options.name +
                 "' (it must be non-empty and have no double quote)");
   auto state = std::make_shared<CompiledFunction::State>();
   state->function = std::move(function);
@@ -441,7 +470,55 @@ CompiledFunction adjit::jit::compile(TensorFunction function,
                   std::to_string(options.distributed->bucketBytes));
   }
   state->distributed = options.distributed;
-  return CompiledFunction(std::move(state));
+  return state;
+}
+} // namespace
+
+CompiledFunction adjit::jit::compile(TensorFunction function,
+                                     CompileOptions options) {
+  return CompiledFunction(makeState(asMultiResult(std::move(function)),
+                                    std::move(options), "jit::compile"));
+}
+
+CompiledMultiFunction adjit::jit::compile(MultiTensorFunction function,
+                                          std::string name) {
+  CompileOptions options;
+  options.name = std::move(name);
+  return compile(std::move(function), std::move(options));
+}
+
+CompiledMultiFunction adjit::jit::compile(MultiTensorFunction function,
+                                          CompileOptions options) {
+  return CompiledMultiFunction(CompiledFunction(
+      makeState(std::move(function), std::move(options), "jit::compile")));
+}
+
+std::shared_ptr<CompiledFunction::State>
+jit::detail::makeTransformState(MultiTensorFunction function,
+                                CompileOptions options,
+                                TransformRequest request) {
+  if (options.distributed)
+    throw Error(std::string(request.api) +
+                ": CompileOptions::distributed is not supported (it averages "
+                "the gradients jit::compile accumulates into .grad())");
+  std::shared_ptr<CompiledFunction::State> state =
+      makeState(std::move(function), std::move(options), request.api);
+  state->transform = std::move(request);
+  return state;
+}
+
+const MultiTensorFunction &
+jit::detail::getFunction(const CompiledFunction::State &state) {
+  return state.function;
+}
+
+const jit::detail::TransformRequest &
+jit::detail::getRequest(const CompiledFunction::State &state) {
+  return *state.transform;
+}
+
+const std::string &jit::detail::getName(const CompiledFunction::State &state) {
+  return state.name;
 }
 
 namespace {
@@ -471,12 +548,36 @@ bool runPipeline(mlir::ModuleOp module, const std::string &pipeline,
 Compilation compileFor(CompiledFunction::State &state,
                        const std::vector<Tensor> &inputs, bool gradMode);
 /// Runs `state`'s function on `inputs`, compiling it first if needed.
-Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs);
+jit::detail::TransformCall call(CompiledFunction::State *state,
+                                const std::vector<Tensor> &inputs);
 
 } // namespace
 
 Tensor CompiledFunction::operator()(const std::vector<Tensor> &inputs) const {
-  return call(state.get(), inputs);
+  return call(state.get(), inputs).outputs.front();
+}
+
+std::vector<Tensor>
+CompiledMultiFunction::operator()(const std::vector<Tensor> &inputs) const {
+  if (function.state->transform)
+    return jit::detail::callGrad(*function.state, inputs);
+  return call(function.state.get(), inputs).outputs;
+}
+
+jit::detail::TransformCall
+jit::detail::callTransform(CompiledFunction::State &state,
+                           const std::vector<Tensor> &inputs) {
+  return call(&state, inputs);
+}
+
+CompileStats jit::detail::getStats(CompiledFunction::State &state) {
+  std::lock_guard<std::mutex> lock(state.mutex);
+  return state.stats;
+}
+
+std::string jit::detail::getLastIR(CompiledFunction::State &state) {
+  std::lock_guard<std::mutex> lock(state.mutex);
+  return state.compilations.empty() ? "" : state.compilations.back().ir;
 }
 
 namespace {
@@ -551,7 +652,7 @@ TrainStep::TrainStep(TensorFunction loss,
 }
 
 Tensor TrainStep::operator()(const std::vector<Tensor> &inputs) {
-  return call(function.state.get(), inputs);
+  return call(function.state.get(), inputs).outputs.front();
 }
 
 void TrainStep::setLearningRate(double learningRate) {
@@ -678,7 +779,35 @@ std::string whyUpdateChanged(const CompiledFunction::State &state,
          "' to '" + current + "'";
 }
 
-Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
+/// Returns the pullback of a call of the jit::vjp function `state` at
+/// `arguments`, before the call writes its state: the tensors it writes are
+/// kept as they are now, the others with their version counters.
+std::shared_ptr<jit::detail::Pullback>
+makePullback(const CompiledFunction::State &state,
+             const Compilation &compilation,
+             const std::vector<Tensor> &arguments) {
+  auto pullback = std::make_shared<jit::detail::Pullback>();
+  pullback->module = compilation.module;
+  pullback->entry = compilation.vjpEntry;
+  pullback->arguments = arguments;
+  for (size_t index : compilation.stateWrites) {
+    runtime::ObserverScope unobserved(nullptr);
+    NoGradGuard noGrad;
+    pullback->arguments[index] = arguments[index].clone();
+  }
+  for (const Tensor &argument : pullback->arguments)
+    pullback->versions.push_back(argument._version());
+  pullback->outputShapes = compilation.outputShapes;
+  pullback->outputDtypes = compilation.outputDtypes;
+  pullback->numInputs = compilation.inputKeys.size();
+  pullback->numStateResults = compilation.stateWrites.size();
+  pullback->wrt = compilation.wrt;
+  pullback->name = state.name;
+  return pullback;
+}
+
+jit::detail::TransformCall call(CompiledFunction::State *state,
+                                const std::vector<Tensor> &inputs) {
   std::lock_guard<std::mutex> lock(state->mutex);
   if (state->distributed)
     checkInputsAcrossRanks(state->training ? "jit::TrainStep" : "jit::compile",
@@ -769,9 +898,14 @@ Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
   std::vector<Buffer> results =
       compilation->module->call(compilation->entry, views);
 
-  Tensor output = toTensor(results.front(), compilation->outputDtype);
+  jit::detail::TransformCall outcome;
+  size_t next = 0;
+  for (Dtype dtype : compilation->outputDtypes)
+    outcome.outputs.push_back(toTensor(results[next++], dtype));
+  if (state->transform &&
+      state->transform->kind == jit::detail::TransformRequest::Kind::Vjp)
+    outcome.pullback = makePullback(*state, *compilation, arguments);
   // Then the new state the function wrote, into the tensors it belongs to.
-  size_t next = 1;
   for (size_t index : compilation->stateWrites)
     overwriteWith(arguments[index], results[next++]);
   if (training) {
@@ -786,7 +920,16 @@ Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
       training->lastGradNorm =
           toTensor(results[next], Dtype::Float64).item<double>();
     ++training->steps;
-    return output;
+    return outcome;
+  }
+  if (state->transform) {
+    if (outcome.pullback)
+      return outcome;
+    // jit::grad returns the gradients instead of accumulating them.
+    for (size_t i = 0; i < compilation->wrt.size(); ++i)
+      outcome.gradients.push_back(
+          toTensor(results[next + i], arguments[compilation->wrt[i]].dtype()));
+    return outcome;
   }
   for (size_t i = 0; i < compilation->wrt.size(); ++i) {
     Tensor &parameter = arguments[compilation->wrt[i]];
@@ -798,9 +941,83 @@ Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
     else
       accumulated = gradient;
   }
-  return output;
+  return outcome;
 }
 
+} // namespace
+
+void jit::detail::checkCotangents(const std::string &name,
+                                  const std::vector<Shape> &outputShapes,
+                                  const std::vector<Dtype> &outputDtypes,
+                                  const std::vector<Tensor> &cotangents) {
+  std::string api = "jit::vjp: the pullback of '" + name + "'";
+  size_t numOutputs = outputShapes.size();
+  if (cotangents.size() != numOutputs)
+    throw Error(api + " takes one cotangent per output (" +
+                std::to_string(numOutputs) + "), but got " +
+                std::to_string(cotangents.size()));
+  for (size_t i = 0; i < numOutputs; ++i) {
+    const Tensor &cotangent = cotangents[i];
+    if (!cotangent.defined() || cotangent.sizes() != outputShapes[i] ||
+        cotangent.dtype() != outputDtypes[i])
+      throw Error(api + ": cotangent " + std::to_string(i) + " must be a " +
+                  dtypeName(outputDtypes[i]) + " tensor of shape " +
+                  shapeToString(outputShapes[i]) + " like output " +
+                  std::to_string(i) + ", but is " +
+                  (cotangent.defined()
+                       ? std::string(dtypeName(cotangent.dtype())) +
+                             " of shape " + shapeToString(cotangent.sizes())
+                       : std::string("undefined")));
+  }
+}
+
+std::vector<Tensor>
+jit::detail::runPullback(const Pullback &pullback,
+                         const std::vector<Tensor> &cotangents) {
+  std::string api = "jit::vjp: the pullback of '" + pullback.name + "'";
+  size_t numOutputs = pullback.outputShapes.size();
+  checkCotangents(pullback.name, pullback.outputShapes, pullback.outputDtypes,
+                  cotangents);
+  for (size_t i = 0; i < pullback.arguments.size(); ++i)
+    if (pullback.arguments[i]._version() != pullback.versions[i])
+      throw Error(
+          api + ": " +
+          (i < pullback.numInputs
+               ? "input " + std::to_string(i)
+               : "captured tensor " + std::to_string(i - pullback.numInputs)) +
+          " (shape " + shapeToString(pullback.arguments[i].sizes()) +
+          ") was changed in place after the call that made the "
+          "pullback");
+  std::vector<Tensor> gradients(pullback.numInputs);
+  if (pullback.entry.empty()) {
+    // Nothing is differentiable: the float inputs get zeros.
+    NoGradGuard noGrad;
+    for (size_t index : pullback.wrt)
+      gradients[index] = zeros_like(pullback.arguments[index]);
+    return gradients;
+  }
+  std::vector<Tensor> contiguous;
+  std::vector<BufferView> views;
+  NoGradGuard noGrad;
+  auto pass = [&](const Tensor &tensor) {
+    contiguous.push_back(tensor.contiguous());
+    views.push_back(viewOf(contiguous.back()));
+  };
+  for (const Tensor &argument : pullback.arguments)
+    pass(argument);
+  // The float outputs take cotangents, in order.
+  for (size_t i = 0; i < numOutputs; ++i)
+    if (isFloatingPoint(pullback.outputDtypes[i]))
+      pass(cotangents[i]);
+  std::vector<Buffer> results = pullback.module->call(pullback.entry, views);
+  size_t next = numOutputs + pullback.numStateResults;
+  for (size_t index : pullback.wrt)
+    gradients[index] =
+        toTensor(results[next++], pullback.arguments[index].dtype());
+  return gradients;
+}
+
+namespace {
 /// Returns `module` lowered by the adjit-to-llvm pipeline as the JIT's
 /// engine lowers it (with the pipeline's default options and the engine's
 /// allocation functions), or std::nullopt if lowering fails; the engine then
@@ -847,6 +1064,45 @@ void dumpIR(const char *directory, const std::string &name, int64_t index,
     throw Error("jit::compile: ADJIT_DUMP_IR: cannot write " + path);
 }
 
+} // namespace
+
+bool jit::detail::selectTransformed(const TransformRequest &request,
+                                    const std::string &name,
+                                    const std::vector<Tensor> &outputs,
+                                    const std::vector<Tensor> &inputs,
+                                    std::vector<size_t> &wrt,
+                                    std::vector<size_t> &of) {
+  using Kind = jit::detail::TransformRequest::Kind;
+  if (request.kind == Kind::Grad) {
+    if (outputs.size() != 1 || outputs.front().numel() != 1 ||
+        !outputs.front().is_floating_point())
+      throw Error(std::string(request.api) + ": '" + name +
+                  "' must return one floating-point tensor with one element "
+                  "to be differentiated, but returned " +
+                  (outputs.size() != 1
+                       ? std::to_string(outputs.size()) + " tensors"
+                       : "a " +
+                             std::string(dtypeName(outputs.front().dtype())) +
+                             " tensor of shape " +
+                             shapeToString(outputs.front().sizes())) +
+                  " (use jit::vjp for other results)");
+    for (int64_t index : request.argnums)
+      wrt.push_back(static_cast<size_t>(index));
+    of = {0};
+    return true;
+  }
+  // jit::vjp: every float input and output; the others have no cotangent.
+  for (size_t i = 0; i < outputs.size(); ++i)
+    if (outputs[i].is_floating_point())
+      of.push_back(i);
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (inputs[i].is_floating_point())
+      wrt.push_back(i);
+  return !of.empty() && !wrt.empty();
+}
+
+namespace {
+
 Compilation compileFor(CompiledFunction::State &state,
                        const std::vector<Tensor> &inputs, bool gradMode) {
   // The context of this compilation, from tracing to code generation: the
@@ -865,7 +1121,9 @@ Compilation compileFor(CompiledFunction::State &state,
     createDumpDirectory(dumpDirectory);
   int64_t dumpIndex = dumpDirectory ? takeDumpIndex(state.name) : 0;
 
-  const char *api = state.training ? "jit::TrainStep" : "jit::compile";
+  const char *api = state.training    ? "jit::TrainStep"
+                    : state.transform ? state.transform->api
+                                      : "jit::compile";
   auto start = std::chrono::steady_clock::now();
   // The seconds since `start`, restarting it.
   auto lap = [&start] {
@@ -892,10 +1150,15 @@ Compilation compileFor(CompiledFunction::State &state,
   compilation.argumentChecks = recording.argumentChecks;
   compilation.stateWrites = recording.stateWrites;
   compilation.guard = std::move(recording.guard);
-  compilation.outputDtype = recording.output.dtype();
+  for (const Tensor &output : recording.outputs) {
+    compilation.outputShapes.push_back(output.sizes());
+    compilation.outputDtypes.push_back(output.dtype());
+  }
   compilation.entry = state.name;
 
-  for (size_t i = 0; i < arguments.size(); ++i) {
+  // The results differentiated: by default (empty) every float result.
+  std::vector<size_t> of;
+  for (size_t i = 0; i < arguments.size() && !state.transform; ++i) {
     const Tensor &argument = arguments[i];
     if (!argument.requires_grad())
       continue;
@@ -907,27 +1170,43 @@ Compilation compileFor(CompiledFunction::State &state,
                   "accumulate gradients into leaves only");
     compilation.wrt.push_back(i);
   }
-  // As eagerly: a result that does not require grad (detached, or computed
-  // under NoGradGuard) has no gradient to compute.
-  bool differentiate = gradMode && !compilation.wrt.empty() &&
-                       recording.output.requires_grad() &&
-                       recording.output.numel() == 1 &&
-                       recording.output.is_floating_point();
-  if (!differentiate)
+  bool differentiate;
+  if (state.transform) {
+    differentiate = jit::detail::selectTransformed(*state.transform, state.name,
+                                                   recording.outputs, inputs,
+                                                   compilation.wrt, of);
+  } else {
+    // As eagerly: a result that does not require grad (detached, or
+    // computed under NoGradGuard) has no gradient to compute.
+    const Tensor &output = recording.outputs.front();
+    differentiate = gradMode && !compilation.wrt.empty() &&
+                    recording.outputs.size() == 1 && output.requires_grad() &&
+                    output.numel() == 1 && output.is_floating_point();
+    // Only the first result is differentiated; the state results follow it.
+    if (!compilation.stateWrites.empty())
+      of = {0};
+  }
+  if (!differentiate && !state.transform)
     compilation.wrt.clear();
+  bool vjp = state.transform &&
+             state.transform->kind == jit::detail::TransformRequest::Kind::Vjp;
   std::string pipeline;
   if (differentiate) {
     // The same passes, with the same options, as `adjit-opt
     // --pass-pipeline=<pipeline>` runs on the traced module.
-    std::string gradientName = state.name + "_grad";
-    std::string wrt;
-    for (size_t index : compilation.wrt)
-      wrt += (wrt.empty() ? "" : ",") + std::to_string(index);
-    // Only the first result is differentiated; the state results follow it.
-    std::string of = compilation.stateWrites.empty() ? "" : " of=0";
+    std::string gradientName = state.name + (vjp ? "_vjp" : "_grad");
+    auto join = [](const std::vector<size_t> &indices) {
+      std::string list;
+      for (size_t index : indices)
+        list += (list.empty() ? "" : ",") + std::to_string(index);
+      return list;
+    };
     pipeline = "builtin.module(adjit-autodiff{function=" +
-               mlir::adjit::quotePassOptionValue(state.name) + " wrt=" + wrt +
-               of + " name=" + mlir::adjit::quotePassOptionValue(gradientName) +
+               mlir::adjit::quotePassOptionValue(state.name) +
+               " wrt=" + join(compilation.wrt) +
+               (of.empty() ? "" : " of=" + join(of)) +
+               (vjp ? " scalar-cotangents=true" : "") +
+               " name=" + mlir::adjit::quotePassOptionValue(gradientName) +
                " cleanup=true}";
     if (state.distributed) {
       pipeline +=
@@ -959,7 +1238,7 @@ Compilation compileFor(CompiledFunction::State &state,
                   (state.training ? "building the training step of"
                                   : "differentiating") +
                   " '" + state.name + "' failed: " + diagnostics + errors);
-    compilation.entry = gradientName;
+    (vjp ? compilation.vjpEntry : compilation.entry) = gradientName;
     if (std::getenv("ADJIT_LOG")) {
       int64_t ops = 0;
       module.walk([&](mlir::Operation *) { ++ops; });

@@ -143,10 +143,47 @@ void TraceGuard::recordScanEnd(const std::vector<Tensor> &yielded,
   recordScanMarker(Op::Scan::End, {}, yielded, results);
 }
 
-void TraceGuard::recordResult(const Tensor &result) {
-  resultValue = lookUp(result);
-  if (resultValue < 0)
-    throw Error("the trace guard did not see the traced function's result");
+void TraceGuard::recordTransform(
+    std::shared_ptr<const NestedTransform> transform,
+    const std::vector<Tensor> &operands, const std::vector<Tensor> &results) {
+  Op op{runtime::OpKind::Identity,
+        transform->description.c_str(),
+        {},
+        false,
+        0,
+        0,
+        GradMode::is_enabled(),
+        {},
+        -1,
+        -1,
+        {},
+        {}};
+  for (const Tensor &operand : operands) {
+    int32_t id = lookUp(operand);
+    if (id < 0)
+      throw Error(transform->description +
+                  ": the trace guard did not see an operand of shape " +
+                  shapeToString(operand.sizes()));
+    op.operands.push_back(id);
+  }
+  for (const Tensor &result : results) {
+    auto id = static_cast<int32_t>(valueSources.size());
+    valueSources.push_back(-1 - static_cast<int64_t>(ops.size()));
+    recordedValues[result.unsafeGetImpl()] = id;
+    op.transformValues.push_back(id);
+    op.transformResults.push_back(runtime::makeShapeOnlyTensor(result));
+  }
+  op.transform = std::move(transform);
+  ops.push_back(std::move(op));
+}
+
+void TraceGuard::recordResults(const std::vector<Tensor> &results) {
+  resultValues.clear();
+  for (const Tensor &result : results) {
+    resultValues.push_back(lookUp(result));
+    if (resultValues.back() < 0)
+      throw Error("the trace guard did not see the traced function's result");
+  }
   recordedValues.shrink_and_clear();
 }
 
@@ -183,8 +220,8 @@ class ShapeOnlyReplay final : public runtime::OpObserver {
 public:
   ShapeOnlyReplay(const TraceGuard &guard, const std::vector<Tensor> &inputs,
                   const std::vector<Tensor> &captured)
-      : OpObserver(/*replaying=*/true), guard(guard),
-        tensorOfValue(guard.valueSources.size(), nullptr) {
+      : OpObserver(/*replaying=*/true), guard(guard), inputs(inputs),
+        captured(captured), tensorOfValue(guard.valueSources.size(), nullptr) {
     size_t argument = 0;
     for (const Tensor &tensor : inputs)
       tensorOfValue[guard.argumentValues[argument++]] = tensor.unsafeGetImpl();
@@ -250,21 +287,91 @@ public:
         std::vector<Tensor>(end.values.begin() + numCarries, end.values.end())};
   }
 
-  /// Checks the function's result once it returned.
-  void finish(const Tensor &result) {
+  /// Answers a transform called by the replayed function (see
+  /// tracing::replayTransform).
+  std::vector<Tensor> replayTransform(const std::string &description,
+                                      const std::vector<Tensor> &operands,
+                                      const TraceGuard::BodyCheck &check) {
+    size_t index = position++;
+    if (index >= guard.ops.size())
+      mismatch("the function runs more ops than when traced: " +
+               opName(description.c_str(), index) + " is new");
+    const TraceGuard::Op &op = guard.ops[index];
+    if (!op.transform || op.transform->description != description)
+      mismatch("op " + std::to_string(index) + " is " + description +
+               ", but was " + op.name + " when traced");
+    if (op.gradMode != GradMode::is_enabled())
+      mismatch(opName(op.name, index) + " runs with grad mode " +
+               (op.gradMode ? "off" : "on") + ", but ran with it " +
+               (op.gradMode ? "on" : "off") + " when traced");
+    size_t numInputs = op.transform->numInputs;
+    if (operands.size() != numInputs)
+      mismatch(opName(op.name, index) + " has " +
+               std::to_string(operands.size()) + " inputs, but had " +
+               std::to_string(numInputs) + " when traced");
+    for (size_t i = 0; i < numInputs; ++i)
+      if (tensorOfValue[op.operands[i]] != operands[i].unsafeGetImpl())
+        mismatch("input " + std::to_string(i) + " of " +
+                 opName(op.name, index) + " is " +
+                 guard.describeValue(valueOf(operands[i])) + ", but was " +
+                 guard.describeValue(op.operands[i]) + " when traced");
+    if (op.transform->body) {
+      std::vector<Tensor> bodyCaptured;
+      for (size_t i = numInputs; i < op.operands.size(); ++i)
+        bodyCaptured.push_back(tensorOf(op.operands[i]));
+      std::string reason = check(*op.transform->body, bodyCaptured);
+      if (!reason.empty())
+        mismatch("in " + opName(op.name, index) + ": " + reason);
+    }
+    for (size_t i = 0; i < op.transformValues.size(); ++i)
+      tensorOfValue[op.transformValues[i]] =
+          op.transformResults[i].unsafeGetImpl();
+    return op.transformResults;
+  }
+
+  /// Checks the function's results once it returned.
+  void finish(const std::vector<Tensor> &results) {
     if (position != guard.ops.size())
       mismatch("the function ran " + std::to_string(position) + " ops, but " +
                std::to_string(guard.ops.size()) + " when traced");
-    if (tensorOfValue[guard.resultValue] != result.unsafeGetImpl())
-      mismatch("the function returns " + guard.describeValue(valueOf(result)) +
-               ", but returned " + guard.describeValue(guard.resultValue) +
+    if (results.size() != guard.resultValues.size())
+      mismatch("the function returns " + std::to_string(results.size()) +
+               (results.size() == 1 ? " tensor" : " tensors") +
+               ", but returned " + std::to_string(guard.resultValues.size()) +
                " when traced");
+    for (size_t i = 0; i < results.size(); ++i) {
+      int32_t recorded = guard.resultValues[i];
+      if (tensorOfValue[recorded] == results[i].unsafeGetImpl())
+        continue;
+      mismatch(
+          "the function returns " + guard.describeValue(valueOf(results[i])) +
+          (results.size() > 1 ? " as result " + std::to_string(i) : "") +
+          ", but returned " + guard.describeValue(recorded) + " when traced");
+    }
   }
 
 private:
   [[noreturn, gnu::cold, gnu::noinline]] static void
   mismatch(std::string reason) {
     throw ReplayMismatch{std::move(reason)};
+  }
+
+  /// Returns the tensor that is the value `id` in this replay (a search: for
+  /// transforms).
+  Tensor tensorOf(int32_t id) const {
+    const void *impl = tensorOfValue[id];
+    for (const std::vector<Tensor> *tensors : {&inputs, &captured, &constants})
+      for (const Tensor &tensor : *tensors)
+        if (tensor.unsafeGetImpl() == impl)
+          return tensor;
+    for (const TraceGuard::Op &op : guard.ops) {
+      if (op.result.unsafeGetImpl() == impl)
+        return op.result;
+      for (const Tensor &result : op.transformResults)
+        if (result.unsafeGetImpl() == impl)
+          return result;
+    }
+    return Tensor();
   }
 
   /// Returns the value `tensor` is, or -1 (a search: for checks off the
@@ -416,6 +523,9 @@ private:
   }
 
   const TraceGuard &guard;
+  /// The arguments of the replay.
+  const std::vector<Tensor> &inputs;
+  const std::vector<Tensor> &captured;
   size_t position = 0;
   /// The tensor each value is in this replay, once it is made: an argument,
   /// a constant the replay made, an operand an op returned, or the
@@ -427,21 +537,38 @@ private:
 };
 } // namespace adjit::tracing
 
-std::string TraceGuard::replay(const jit::TensorFunction &function,
+std::string TraceGuard::replay(const jit::MultiTensorFunction &function,
                                const std::vector<Tensor> &inputs,
                                const std::vector<Tensor> &captured) const {
   ShapeOnlyReplay replayer(*this, inputs, captured);
   try {
-    Tensor result;
+    std::vector<Tensor> results;
     {
       runtime::ObserverScope observe(&replayer);
-      result = function(inputs);
+      results = function(inputs);
     }
-    if (!result.defined())
-      return "the function returned an undefined tensor";
-    replayer.finish(result);
+    for (const Tensor &result : results)
+      if (!result.defined())
+        return "the function returned an undefined tensor";
+    replayer.finish(results);
   } catch (const ReplayMismatch &mismatch) {
     return mismatch.reason;
   }
   return "";
+}
+
+std::vector<Tensor> adjit::tracing::replayTransform(
+    runtime::OpObserver &observer, const std::string &description,
+    const std::vector<Tensor> &inputs, const TraceGuard::BodyCheck &check) {
+  auto *replayer = dynamic_cast<ShapeOnlyReplay *>(&observer);
+  if (!replayer)
+    throw unknownObserverError(description);
+  return replayer->replayTransform(description, inputs, check);
+}
+
+Error adjit::tracing::unknownObserverError(const std::string &description) {
+  return Error(description +
+               ": called while an unknown observer watches the thread's ops "
+               "(transforms run compiled, inside a traced function, or "
+               "inside its replay)");
 }

@@ -13,6 +13,7 @@
 #ifndef ADJIT_LIB_TRACING_TRACEGUARD_H
 #define ADJIT_LIB_TRACING_TRACEGUARD_H
 
+#include "adjit/Error.h"
 #include "adjit/JIT.h"
 #include "adjit/Runtime/OpObserver.h"
 
@@ -20,6 +21,8 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -48,8 +51,27 @@ public:
   /// `yielded` (the next carries, then the outputs) and the scan `results`.
   void recordScanEnd(const std::vector<Tensor> &yielded,
                      const std::vector<Tensor> &results);
-  /// Sets the function's result.
-  void recordResult(const Tensor &result);
+  /// Sets the function's results.
+  void recordResults(const std::vector<Tensor> &results);
+
+  /// A functional transform (jit::grad, jit::vjp, a pullback) called inside
+  /// the traced function: one recorded op with several results.
+  struct NestedTransform {
+    /// What it is, e.g. "jit::grad of 'f' w.r.t. inputs [0]"; a replay must
+    /// call the same.
+    std::string description;
+    /// The trace of the transformed function, replayed to check it; null
+    /// for a pullback, whose function the forward call checked.
+    std::shared_ptr<const TraceGuard> body;
+    /// The first numInputs operands are the transform's inputs, the others
+    /// the tensors its body captured (its further arguments).
+    size_t numInputs = 0;
+  };
+  /// Appends the call of `transform` on `operands`, which returned
+  /// `results`.
+  void recordTransform(std::shared_ptr<const NestedTransform> transform,
+                       const std::vector<Tensor> &operands,
+                       const std::vector<Tensor> &results);
 
   //===--------------------------------------------------------------------===//
   // Replaying, before compiled code is reused
@@ -59,12 +81,17 @@ public:
   /// current captured tensors in argument order, and returns "" if it ran
   /// the recorded ops, or why not, e.g. "scalar operand 1 of mul changed
   /// from 0.5 to 0.25". Exceptions the function throws propagate.
-  std::string replay(const jit::TensorFunction &function,
+  std::string replay(const jit::MultiTensorFunction &function,
                      const std::vector<Tensor> &inputs,
                      const std::vector<Tensor> &captured) const;
 
   /// The number of recorded ops.
   size_t getNumOps() const { return ops.size(); }
+
+  /// The body of a transform replayed inside a replay: given the tensors its
+  /// body now captures, replays the body and returns "" or why it differs.
+  using BodyCheck = std::function<std::string(
+      const TraceGuard &body, const std::vector<Tensor> &captured)>;
 
 private:
   friend class ShapeOnlyReplay;
@@ -97,6 +124,10 @@ private:
     /// at the start.
     enum class Scan : uint8_t { None, Begin, End } scan = Scan::None;
     std::vector<Tensor> values = {};
+    /// A transform: what it is, its results' values and shape-only tensors.
+    std::shared_ptr<const NestedTransform> transform = nullptr;
+    std::vector<int32_t> transformValues = {};
+    std::vector<Tensor> transformResults = {};
   };
 
   /// Appends a scan marker of kind `scan` with `operands`, defining a value
@@ -119,11 +150,25 @@ private:
   /// The value of each argument.
   std::vector<int32_t> argumentValues;
   std::vector<Op> ops;
-  int32_t resultValue = -1;
+  std::vector<int32_t> resultValues;
   /// Tensor identity to value while recording (the tracer keeps the
-  /// tensors alive, so no address is reused); cleared by recordResult.
+  /// tensors alive, so no address is reused); cleared by recordResults.
   llvm::DenseMap<const void *, int32_t> recordedValues;
 };
+
+/// Returns the error of a transform (`description`) called while an
+/// observer that neither traces nor replays watches the thread's ops.
+Error unknownObserverError(const std::string &description);
+
+/// Replays a transform called inside a function that `observer`, a
+/// TraceGuard's replay, replays: the next recorded op must be a transform
+/// of `description` on `inputs`, and `check` must find its body unchanged.
+/// Returns the shape-only results recorded; a difference ends the replay,
+/// which then reports it.
+std::vector<Tensor> replayTransform(runtime::OpObserver &observer,
+                                    const std::string &description,
+                                    const std::vector<Tensor> &inputs,
+                                    const TraceGuard::BodyCheck &check);
 
 } // namespace adjit::tracing
 

@@ -454,11 +454,37 @@ int64_t Tracer::indexSource(const runtime::IndexRangeCheck &check,
        std::to_string(check.bound) + "); pass them as an input instead");
 }
 
-mlir::OwningOpRef<mlir::ModuleOp> Tracer::finish(const Tensor &output) {
-  llvm::SmallVector<Value> results = {
-      valueOf(output, "the traced function's result")};
+void Tracer::emitTransform(
+    mlir::func::FuncOp callee, const std::vector<Tensor> &operands,
+    size_t firstResult, const std::vector<Tensor> &results,
+    std::shared_ptr<const TraceGuard::NestedTransform> transform,
+    const std::vector<Tensor> &guardOperands) {
+  llvm::SmallVector<Value> arguments;
+  for (const Tensor &operand : operands)
+    arguments.push_back(valueOf(operand, transform->description.c_str()));
+  llvm::SmallVector<Value> returned = builder.inlineFunction(callee, arguments);
+  bool operandRequiresGrad = llvm::any_of(
+      operands, [](const Tensor &operand) { return operand.requires_grad(); });
+  for (size_t i = 0; i < results.size(); ++i) {
+    Value value = returned[firstResult + i];
+    // As for an op: no gradient flows back through a result that eagerly
+    // has none (the transform ran under NoGradGuard).
+    if (tracingWithGrad && results[i].is_floating_point() &&
+        !results[i].requires_grad() && operandRequiresGrad)
+      value = builder.stopGradient(value);
+    values[results[i].unsafeGetImpl()] = value;
+    traced.push_back(results[i]);
+  }
+  guard.recordTransform(std::move(transform), guardOperands, results);
+}
+
+mlir::OwningOpRef<mlir::ModuleOp>
+Tracer::finish(const std::vector<Tensor> &outputs) {
+  llvm::SmallVector<Value> results;
+  for (const Tensor &output : outputs)
+    results.push_back(valueOf(output, "the traced function's result"));
   for (const StateWrite &write : stateWrites)
     results.push_back(write.value);
-  guard.recordResult(output);
+  guard.recordResults(outputs);
   return builder.finish(results);
 }

@@ -13,6 +13,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -46,15 +47,15 @@ public:
   /// in TracerScan.cpp.
   runtime::ScanResult scan(const runtime::ScanCall &call) override;
 
-  /// Returns `output` from the function, followed by the final value of each
-  /// argument the function wrote (getStateWrites()), and hands out the
+  /// Returns `outputs` from the function, followed by the final value of
+  /// each argument the function wrote (getStateWrites()), and hands out the
   /// module.
-  mlir::OwningOpRef<mlir::ModuleOp> finish(const Tensor &output);
+  mlir::OwningOpRef<mlir::ModuleOp> finish(const std::vector<Tensor> &outputs);
 
   /// The arguments the traced ops wrote state into (runtime::writeState:
   /// batch_norm's running statistics, the random generator's offset), in
-  /// the order of the function's results after the first: result 1 + i is
-  /// the new value of argument getStateWrites()[i].
+  /// the order of the function's results after the outputs: result
+  /// outputs.size() + i is the new value of argument getStateWrites()[i].
   std::vector<size_t> getStateWrites() const;
   /// Writes back the values the written tensors had before the trace:
   /// tracing runs the function eagerly, and each later call of the compiled
@@ -64,6 +65,26 @@ public:
   /// The tensors passed as the function's arguments: the inputs, then the
   /// captured tensors, in argument order.
   const std::vector<Tensor> &getArgumentTensors() const { return arguments; }
+
+  /// The context the function is recorded in.
+  mlir::MLIRContext *getContext() const { return context; }
+
+  /// Emits `callee`, a single-block function of another module in this
+  /// context, inline as a transform the traced function called: its
+  /// arguments are the values of `operands`, and its results from
+  /// `firstResult` on become the values of `results` (tensors made by the
+  /// transform). The guard records the call as one op, `transform`.
+  void
+  emitTransform(mlir::func::FuncOp callee, const std::vector<Tensor> &operands,
+                size_t firstResult, const std::vector<Tensor> &results,
+                std::shared_ptr<const TraceGuard::NestedTransform> transform,
+                const std::vector<Tensor> &guardOperands);
+
+  /// Keeps `object` alive as long as the tracer (e.g. the module of a
+  /// transform whose pullback emits it later).
+  void keepAlive(std::shared_ptr<void> object) {
+    keptAlive.push_back(std::move(object));
+  }
 
   /// Hands out the recorded op sequence, which guards reuse of the compiled
   /// trace; call after finish().
@@ -149,6 +170,7 @@ private:
   /// code after the scan must not use.
   llvm::DenseSet<const void *> scanBodyTensors;
   TraceGuard guard;
+  std::vector<std::shared_ptr<void>> keptAlive;
 };
 
 /// Returns the IR element type of `dtype`: f32, f64, i64 or i1.

@@ -162,6 +162,10 @@ public:
   FailureOr<SmallVector<Value>> finishScan(ValueRange init, ValueRange xs,
                                            ValueRange consts, int64_t length,
                                            ValueRange yielded);
+  /// Emits the body of `callee`, a single-block function of another module
+  /// in this context, with `arguments` for its arguments, and returns the
+  /// values it returns.
+  SmallVector<Value> inlineFunction(func::FuncOp callee, ValueRange arguments);
 
   /// Returns the values as the function's results and hands out the module.
   OwningOpRef<ModuleOp> finish(ValueRange results);

@@ -10,7 +10,7 @@
 
 // NOFUNC: error: no function named @nope to differentiate (functions in the module: @f, @g)
 
-// NOTARGET: error: adjit-autodiff: the options wrt, of and name need function=<name> to say which function they apply to
+// NOTARGET: error: adjit-autodiff: the options wrt, of, name and scalar-cotangents need function=<name> to say which function they apply to
 
 // RANGE: option_errors.mlir:[[@LINE+1]]:1: error: cannot differentiate @f with respect to argument #5: it has 1 argument (differentiable: 0)
 func.func @f(%x: tensor<2xf64>) -> tensor<2xf64> {

@@ -163,8 +163,10 @@ void eraseDeadOps(func::FuncOp function) {
 class GradientBuilder {
 public:
   GradientBuilder(func::FuncOp function, ArrayRef<int64_t> wrt,
-                  ArrayRef<int64_t> of, const ActivityAnalysis &activity)
-      : function(function), wrt(wrt), of(of), activity(activity) {}
+                  ArrayRef<int64_t> of, bool scalarCotangents,
+                  const ActivityAnalysis &activity)
+      : function(function), wrt(wrt), of(of),
+        scalarCotangents(scalarCotangents), activity(activity) {}
 
   /// Creates `name` right after the function; returns null after emitting a
   /// diagnostic if a rule fails (the partial function is erased).
@@ -173,6 +175,8 @@ public:
 private:
   func::FuncOp function;
   ArrayRef<int64_t> wrt, of;
+  /// Single-element results take cotangent arguments too.
+  bool scalarCotangents;
   const ActivityAnalysis &activity;
   OpBuilder builder{function.getContext()};
 };
@@ -186,7 +190,7 @@ func::FuncOp GradientBuilder::build(StringRef name) {
   SmallVector<Type> inputs(type.getInputs());
   SmallVector<int64_t> cotangentResults;
   for (int64_t index : of)
-    if (!isScalar(type.getResult(index))) {
+    if (scalarCotangents || !isScalar(type.getResult(index))) {
       cotangentResults.push_back(index);
       inputs.push_back(type.getResult(index));
     }
@@ -215,7 +219,7 @@ func::FuncOp GradientBuilder::build(StringRef name) {
   for (int64_t index : of) {
     Value result = terminator->getOperand(index);
     Value seed;
-    if (isScalar(result.getType()))
+    if (!scalarCotangents && isScalar(result.getType()))
       seed = createSplatConstant(builder, function.getLoc(), result.getType(),
                                  1.0);
     else
@@ -279,7 +283,8 @@ mlir::adjit::generateGradient(func::FuncOp function,
     return failure();
 
   func::FuncOp gradient =
-      GradientBuilder(function, wrt, of, activity).build(name);
+      GradientBuilder(function, wrt, of, options.scalarCotangents, activity)
+          .build(name);
   if (!gradient)
     return failure();
   if (options.cleanup)

@@ -90,9 +90,10 @@ void AdjitAutodiffPass::runOnOperation() {
     requests.emplace_back(candidate, std::move(options));
   }
   if (function.empty()) {
-    if (!wrt.empty() || !of.empty() || !name.empty()) {
-      module.emitError("adjit-autodiff: the options wrt, of and name need "
-                       "function=<name> to say which function they apply to");
+    if (!wrt.empty() || !of.empty() || !name.empty() || scalarCotangents) {
+      module.emitError("adjit-autodiff: the options wrt, of, name and "
+                       "scalar-cotangents need function=<name> to say which "
+                       "function they apply to");
       return signalPassFailure();
     }
   } else {
@@ -104,6 +105,7 @@ void AdjitAutodiffPass::runOnOperation() {
     }
     GradientOptions options;
     options.cleanup = cleanup;
+    options.scalarCotangents = scalarCotangents;
     if (!wrt.empty())
       options.wrt = SmallVector<int64_t>(wrt.begin(), wrt.end());
     if (!of.empty())

@@ -31,6 +31,9 @@ struct GradientOptions {
   std::string name;
   /// Run canonicalization and CSE on the generated function.
   bool cleanup = true;
+  /// Give single-element differentiated results a cotangent argument too,
+  /// instead of seeding them with 1.
+  bool scalarCotangents = false;
 };
 
 /// Generates the reverse-mode gradient function of `function` next to it in
@@ -40,10 +43,10 @@ struct GradientOptions {
 /// `@f_grad(args..., cotangents...) -> (results..., gradients...)`: it
 /// returns the primal results followed by one gradient per `wrt` argument (of
 /// that argument's type). A differentiated result with one element (rank 0 or
-/// all dimensions 1) is seeded with 1; every other differentiated result
-/// takes its cotangent as an extra trailing argument, in result order, and
-/// the gradients are vector-Jacobian products. Several differentiated results
-/// contribute the sum of their products.
+/// all dimensions 1) is seeded with 1 (unless `scalarCotangents`); every other
+/// differentiated result takes its cotangent as an extra trailing argument, in
+/// result order, and the gradients are vector-Jacobian products. Several
+/// differentiated results contribute the sum of their products.
 ///
 /// On failure (an unknown function shape, a non-float `wrt` argument, an
 /// out-of-range index, an op without an adjoint rule on a differentiated

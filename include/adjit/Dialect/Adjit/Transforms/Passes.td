@@ -15,6 +15,9 @@ def AdjitAutodiff : Pass<"adjit-autodiff", "::mlir::ModuleOp"> {
     A differentiated result with a single element (rank 0 or all dimensions
     1) is seeded with 1; every other differentiated result takes its
     cotangent as an extra trailing argument (a vector-Jacobian product).
+    With `scalar-cotangents=true` single-element results take a cotangent
+    argument too, so that every differentiated result has one (what
+    `jit::vjp` compiles).
 
     Requests come from the pass options and from the functions themselves:
 
@@ -61,6 +64,10 @@ def AdjitAutodiff : Pass<"adjit-autodiff", "::mlir::ModuleOp"> {
            "The name of the generated function (default: <function>_grad)">,
     Option<"cleanup", "cleanup", "bool", /*default=*/"false",
            "Canonicalize and CSE the generated functions">,
+    Option<"scalarCotangents", "scalar-cotangents", "bool",
+           /*default=*/"false",
+           "Give single-element differentiated results a cotangent argument "
+           "as well, instead of seeding them with 1">,
   ];
   let dependentDialects = ["::mlir::adjit::AdjitDialect",
                            "::mlir::func::FuncDialect"];
