@@ -84,6 +84,8 @@ struct Compilation {
   std::string entry;
   Dtype outputDtype;
   std::string ir;
+  /// The tier of the code the last call of this compilation ran.
+  mutable Tier lastTier = Tier::Optimized;
 };
 
 std::vector<ArgumentKey> keysOf(const std::vector<Tensor> &tensors) {
@@ -766,8 +768,14 @@ Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
       views.push_back(view);
     }
   }
+  Tier tier;
   std::vector<Buffer> results =
-      compilation->module->call(compilation->entry, views);
+      compilation->module->call(compilation->entry, views, &tier);
+  ++(tier == Tier::Fast ? state->stats.fastTierCalls
+                        : state->stats.optimizedTierCalls);
+  if (tier == Tier::Optimized && compilation->lastTier == Tier::Fast)
+    ++state->stats.tierUps;
+  compilation->lastTier = state->stats.lastTier = tier;
 
   Tensor output = toTensor(results.front(), compilation->outputDtype);
   // Then the new state the function wrote, into the tensors it belongs to.
@@ -986,9 +994,12 @@ Compilation compileFor(CompiledFunction::State &state,
       dumpIR(dumpDirectory, state.name, dumpIndex, "lowered", *lowered);
   }
   compilation.module = getEngine().compile(std::move(recording.module));
+  compilation.lastTier = compilation.module->getTier();
   return compilation;
 }
 } // namespace
+
+void adjit::jit::waitForTierUps() { getEngine().waitForTierUps(); }
 
 CompileStats CompiledFunction::getStats() const {
   std::lock_guard<std::mutex> lock(state->mutex);
