@@ -112,10 +112,13 @@ std::string whyStale(const Compilation &compilation,
     std::shared_ptr<TensorImpl> impl = compilation.captured[i].lock();
     if (!impl)
       return "captured tensor " + std::to_string(i) + " was released";
-    ArgumentKey key = ArgumentKey::of(Tensor(impl));
-    if (!(key == compilation.capturedKeys[i]))
+    // Compared in place: no copy of the shape on every call.
+    Tensor tensor(impl);
+    const ArgumentKey &traced = compilation.capturedKeys[i];
+    if (tensor.sizes() != traced.shape || tensor.dtype() != traced.dtype ||
+        tensor.requires_grad() != traced.requiresGrad)
       return "captured tensor " + std::to_string(i) + " " +
-             compilation.capturedKeys[i].describeChange(key);
+             traced.describeChange(ArgumentKey::of(tensor));
   }
   return "";
 }
@@ -722,7 +725,9 @@ Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
   }
 
   // Arguments: the inputs, then the captured tensors' current values.
-  std::vector<Tensor> arguments(inputs);
+  std::vector<Tensor> arguments;
+  arguments.reserve(inputs.size() + compilation->captured.size());
+  arguments.insert(arguments.end(), inputs.begin(), inputs.end());
   for (const std::weak_ptr<TensorImpl> &captured : compilation->captured)
     arguments.push_back(Tensor(captured.lock()));
   // The checks the eager ops made of argument values when traced; compiled
@@ -733,6 +738,8 @@ Tensor call(CompiledFunction::State *state, const std::vector<Tensor> &inputs) {
 
   std::vector<Tensor> contiguous;
   std::vector<BufferView> views;
+  contiguous.reserve(arguments.size());
+  views.reserve(arguments.size());
   {
     NoGradGuard noGrad;
     for (const Tensor &argument : arguments) {
