@@ -22,6 +22,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "../MlpWorkload.h"
 #include "../common.h"
 #include "CharGPT.h"
 
@@ -128,13 +129,9 @@ Workload makeLinearRegression() {
 
 Workload makeMlp() {
   manual_seed(0);
-  nn::Sequential model(nn::Linear(784, 256), nn::ReLU(), nn::Linear(256, 256),
-                       nn::ReLU(), nn::Linear(256, 10));
-  Tensor x = randn({64, 784});
-  std::vector<double> classes;
-  for (int i = 0; i < 64; ++i)
-    classes.push_back(i % 10);
-  Tensor target = from_vector(classes, {64}, kInt64);
+  bench::MlpWorkload mlp;
+  nn::Sequential model = mlp.model;
+  Tensor x = mlp.x, target = mlp.target;
   auto last = std::make_shared<std::shared_ptr<TrainStep>>();
   Workload result;
   result.makeStep = [model, x, target, last] {
@@ -320,7 +317,7 @@ void printEngineLatency() {
   }
   std::vector<double> compiles, tierUps;
   for (int i = 0; i < 9; ++i) {
-    Engine engine(withoutDiskCache(Tiering::Tiered, 0));
+    Engine engine(withoutDiskCache(Tiering::Tiered, 3));
     compiles.push_back(secondsOf([&] { engine.compile(kTwentyOps); }));
     tierUps.push_back(secondsOf([&] { engine.waitForTierUps(); }));
   }
@@ -359,23 +356,35 @@ double microsecondsPerCall(const std::function<void()> &step) {
   return bench::medianSecondsPerCall(step, 9, 0.05) * 1e6;
 }
 
-/// Compiles `function` twice (with the guard's replay and with assumePure),
-/// tiers both up, and prints the time of a call of each.
+/// The options of a compiled function named `name` that skips the guard's
+/// replay.
+CompileOptions pureNamed(const char *name) {
+  CompileOptions options;
+  options.name = name;
+  options.assumePure = true;
+  return options;
+}
+
+/// Runs each call once, tiers them up, and prints the time of each.
+void printRow(const char *label, const std::function<void()> &replayed,
+              const std::function<void()> &unreplayed) {
+  replayed();
+  unreplayed();
+  waitForTierUps();
+  std::printf("%-44s %10.2f %10.2f\n", label, microsecondsPerCall(replayed),
+              microsecondsPerCall(unreplayed));
+}
+
+/// Times a call of `function`, with the guard's replay and with assumePure.
 void printOverhead(const char *label, const TensorFunction &function,
                    const std::vector<Tensor> &inputs) {
   CompiledFunction replayed = compile(function, "overhead");
-  CompileOptions pure;
-  pure.name = "overhead";
-  pure.assumePure = true;
-  CompiledFunction unreplayed = compile(function, pure);
-  replayed(inputs);
-  unreplayed(inputs);
-  waitForTierUps();
-  std::printf("%-44s %10.2f %10.2f\n", label,
-              microsecondsPerCall([&] { replayed(inputs); }),
-              microsecondsPerCall([&] { unreplayed(inputs); }));
+  CompiledFunction unreplayed = compile(function, pureNamed("overhead"));
+  printRow(
+      label, [&] { replayed(inputs); }, [&] { unreplayed(inputs); });
 }
 
+/// Times a TrainStep (SGD) of the sum of `x` and `parameters`.
 void printTrainStepOverhead(const char *label, std::vector<Tensor> parameters,
                             const Tensor &x) {
   auto loss = [parameters](const std::vector<Tensor> &in) {
@@ -385,16 +394,10 @@ void printTrainStepOverhead(const char *label, std::vector<Tensor> parameters,
     return total;
   };
   TrainStep replayed(loss, optim::SGDOptions(1e-3), "overhead_step");
-  CompileOptions pure;
-  pure.name = "overhead_step";
-  pure.assumePure = true;
-  TrainStep unreplayed(loss, optim::SGDOptions(1e-3), pure);
-  replayed(x);
-  unreplayed(x);
-  waitForTierUps();
-  std::printf("%-44s %10.2f %10.2f\n", label,
-              microsecondsPerCall([&] { replayed(x); }),
-              microsecondsPerCall([&] { unreplayed(x); }));
+  TrainStep unreplayed(loss, optim::SGDOptions(1e-3),
+                       pureNamed("overhead_step"));
+  printRow(
+      label, [&] { replayed(x); }, [&] { unreplayed(x); });
 }
 
 void printCallOverhead() {
@@ -441,6 +444,10 @@ int main(int argc, char **argv) {
   if (argc == 2 && std::strcmp(argv[1], "--overhead") == 0) {
     setenv("ADJIT_CACHE", "0", 1);
     printCallOverhead();
+    return 0;
+  }
+  if (argc == 2 && std::strcmp(argv[1], "--engine") == 0) {
+    printEngineLatency();
     return 0;
   }
   bool withGpt = argc == 2 && std::strcmp(argv[1], "--gpt") == 0;
