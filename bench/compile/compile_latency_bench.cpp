@@ -1,24 +1,46 @@
-//===- compile_latency_bench.cpp - JIT compile time of a 20-op function ---===//
+//===- compile_latency_bench.cpp - compile latency and per-call overhead --===//
 //
-// Times Engine::compile of a 20-op adjit function (elementwise chain,
-// broadcast, matmul, reductions): the first compile in the process, cold
-// compiles (a fresh engine without the persistent cache), disk hits (a fresh
-// engine whose persistent cache holds the module, as in a second process),
-// and cached compiles (the same engine again). The anchor is the cold
-// compile at LLVM -O0; -O2 is shown as well (EngineOptions::optLevel).
+// The compile latency of the JIT, seen by its user, in one run:
+//
+// - For traced programs (linear regression with jit::compile, the MLP
+//   784-256-256-10 jit::TrainStep, and with --gpt the 4-layer char GPT
+//   TrainStep of examples/char_gpt.cpp): the first call (trace, autodiff,
+//   compile, run) cold with the optimized tier only, tiered (fast tier), the
+//   latency of the tier-up after it, the first call of a new process whose
+//   persistent cache holds the optimized code (disk hit), and the first call
+//   of a new compiled function of the same program in the same process
+//   (in-process hit: traced again, the engine's cache answers). Every figure
+//   comes from a fresh process (this program run with --child), so that each
+//   one starts cold as a user's program does; the time of a step of each
+//   tier is shown beside it.
+// - The same for a 20-op module given to jit::Engine directly, per LLVM
+//   level of code generation.
+// - The overhead of a call of compiled code: a function of 1 input, and
+//   functions of 64 parameter tensors (jit::compile without gradients, and a
+//   jit::TrainStep), with the guard's replay and with assumePure, also after
+//   200 other programs were compiled in the process.
 //
 //===----------------------------------------------------------------------===//
 
+#include "../MlpWorkload.h"
 #include "../common.h"
+#include "CharGPT.h"
 
+#include "adjit/JIT.h"
 #include "adjit/JIT/Engine.h"
+#include "adjit/adjit.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <unistd.h>
 
+using namespace adjit;
 using namespace adjit::jit;
 
 namespace {
@@ -51,57 +73,391 @@ func.func @layer(%x: tensor<32x64xf32>, %w: tensor<64x16xf32>,
 }
 )mlir";
 
-template <typename Run> double secondsOf(const Run &run) {
-  auto start = std::chrono::steady_clock::now();
-  run();
+double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
       .count();
 }
 
-/// Options of an engine without the persistent cache, at `optLevel`.
-EngineOptions withoutDiskCache(unsigned optLevel = 3) {
+template <typename Run> double secondsOf(const Run &run) {
+  auto start = std::chrono::steady_clock::now();
+  run();
+  return secondsSince(start);
+}
+
+//===----------------------------------------------------------------------===//
+// Traced workloads, each measured in child processes
+//===----------------------------------------------------------------------===//
+
+/// A program as a user writes it: a step to call, and a way to make a new
+/// compiled function of the same program.
+struct Workload {
+  std::vector<Tensor> inputs;
+  /// Makes a new compiled step (a CompiledFunction or a TrainStep).
+  std::function<std::function<Tensor()>()> makeStep;
+  /// The compile statistics of the last step made.
+  std::function<CompileStats()> stats;
+  /// Steps timed per figure of the step time.
+  int timedSteps;
+};
+
+Workload makeLinearRegression() {
+  auto workload = std::make_shared<Workload>();
+  manual_seed(0);
+  Tensor x = randn({1000, 1});
+  Tensor y = x * 3.0 + 2.0;
+  Tensor w = zeros({1}, requires_grad()), b = zeros({1}, requires_grad());
+  auto last = std::make_shared<CompiledFunction>(compile(
+      [w, b](const std::vector<Tensor> &in) {
+        return nn::functional::mse_loss(in[0] * w + b, in[1]);
+      },
+      "linear_regression"));
+  Workload result;
+  result.inputs = {x, y};
+  result.makeStep = [last, w, b, x, y] {
+    *last = compile(
+        [w, b](const std::vector<Tensor> &in) {
+          return nn::functional::mse_loss(in[0] * w + b, in[1]);
+        },
+        "linear_regression");
+    CompiledFunction step = *last;
+    return std::function<Tensor()>([step, x, y] { return step(x, y); });
+  };
+  result.stats = [last] { return last->getStats(); };
+  result.timedSteps = 2000;
+  return result;
+}
+
+Workload makeMlp() {
+  manual_seed(0);
+  bench::MlpWorkload mlp;
+  nn::Sequential model = mlp.model;
+  Tensor x = mlp.x, target = mlp.target;
+  auto last = std::make_shared<std::shared_ptr<TrainStep>>();
+  Workload result;
+  result.makeStep = [model, x, target, last] {
+    *last = std::make_shared<TrainStep>(
+        [model](const std::vector<Tensor> &in) mutable {
+          return nn::functional::cross_entropy(model->forward(in[0]), in[1]);
+        },
+        optim::SGDOptions(0.01), "mlp_train_step");
+    std::shared_ptr<TrainStep> step = *last;
+    return std::function<Tensor()>(
+        [step, x, target] { return (*step)(x, target); });
+  };
+  result.stats = [last] { return (*last)->getStats(); };
+  result.timedSteps = 50;
+  return result;
+}
+
+Workload makeGpt() {
+  manual_seed(0);
+  examples::CharGPTConfig config;
+  examples::CharGPT model(config);
+  constexpr int64_t kBatch = 16;
+  std::vector<double> tokens, next;
+  for (int64_t i = 0; i < kBatch * config.contextLength; ++i) {
+    tokens.push_back((i * 7) % config.vocabSize);
+    next.push_back((i * 7 + 3) % config.vocabSize);
+  }
+  Tensor x = from_vector(tokens, {kBatch, config.contextLength}, kInt64);
+  Tensor y = from_vector(next, {kBatch, config.contextLength}, kInt64);
+  auto adamW = optim::AdamWOptions(1e-3).betas({0.9, 0.99}).weight_decay(0.1);
+  auto last = std::make_shared<std::shared_ptr<TrainStep>>();
+  Workload result;
+  result.makeStep = [model, x, y, adamW, last] {
+    *last = std::make_shared<TrainStep>(
+        [model](const std::vector<Tensor> &in) {
+          return model->loss(in[0], in[1]);
+        },
+        model->parameterGroups(adamW), adamW, CompileOptions{"gpt_train_step"});
+    (*last)->clip_grad_norm(1.0);
+    std::shared_ptr<TrainStep> step = *last;
+    return std::function<Tensor()>([step, x, y] { return (*step)(x, y); });
+  };
+  result.stats = [last] { return (*last)->getStats(); };
+  result.timedSteps = 5;
+  return result;
+}
+
+Workload makeWorkload(const std::string &name) {
+  if (name == "linear_regression")
+    return makeLinearRegression();
+  if (name == "mlp")
+    return makeMlp();
+  return makeGpt();
+}
+
+/// Runs in a child: one scenario of one workload, printing `key value`
+/// lines (milliseconds, microseconds per step, or tiers).
+int runChild(const std::string &workloadName, const std::string &scenario) {
+  Workload workload = makeWorkload(workloadName);
+  std::function<Tensor()> step = workload.makeStep();
+  auto start = std::chrono::steady_clock::now();
+  step();
+  double firstMs = secondsSince(start) * 1e3;
+  CompileStats stats = workload.stats();
+  std::printf("first_ms %.3f\nfirst_tier %s\ndisk_hits %lld\n", firstMs,
+              getTierName(stats.lastTier),
+              static_cast<long long>(stats.diskHits));
+  if (scenario == "tiered") {
+    jit::waitForTierUps();
+    std::printf("tier_up_ms %.3f\n", secondsSince(start) * 1e3 - firstMs);
+  }
+  double stepUs = bench::medianSecondsPerCall(step, 5, 0.2) * 1e6;
+  std::printf("step_us %.3f\nstep_tier %s\n", stepUs,
+              getTierName(workload.stats().lastTier));
+  if (scenario == "optimized") {
+    // A new compiled function of the same program: traced again, then the
+    // engine's in-process cache answers.
+    std::function<Tensor()> again = workload.makeStep();
+    std::printf("in_process_ms %.3f\n", secondsOf(again) * 1e3);
+  }
+  std::fflush(stdout);
+  return 0;
+}
+
+/// Runs this program as a child with `environment` and returns what it
+/// printed, by key.
+std::map<std::string, std::string> runInChild(const std::string &environment,
+                                              const std::string &workload,
+                                              const std::string &scenario) {
+  std::string command = environment + " /proc/" + std::to_string(getpid()) +
+                        "/exe --child " + workload + " " + scenario;
+  std::map<std::string, std::string> values;
+  FILE *pipe = popen(command.c_str(), "r");
+  if (!pipe)
+    return values;
+  char key[64], value[64];
+  while (std::fscanf(pipe, "%63s %63s", key, value) == 2)
+    values[key] = value;
+  pclose(pipe);
+  return values;
+}
+
+void printWorkloads(const std::vector<std::string> &names) {
+  namespace fs = std::filesystem;
+  std::printf("first call of a traced program (trace, autodiff, compile, "
+              "run), each in a new process, ms; a step of each tier, us\n");
+  std::printf("%-18s %10s %10s %10s %10s %10s %12s %12s\n", "", "cold -O3",
+              "tiered", "tier-up", "disk hit", "in-proc", "fast step",
+              "-O3 step");
+  for (const std::string &name : names) {
+    fs::path directory =
+        fs::temp_directory_path() /
+        ("adjit-compile-bench-" + std::to_string(getpid()) + "-" + name);
+    fs::remove_all(directory);
+    std::string onDisk = "ADJIT_CACHE=1 ADJIT_CACHE_DIR=" + directory.string();
+    auto optimized =
+        runInChild("ADJIT_CACHE=0 ADJIT_TIERING=optimized", name, "optimized");
+    auto fast = runInChild("ADJIT_CACHE=0 ADJIT_TIERING=fast", name, "fast");
+    // Fills the persistent cache with the optimized tier...
+    auto tiered = runInChild(onDisk + " ADJIT_TIERING=tiered", name, "tiered");
+    // ...which the next process loads.
+    auto disk = runInChild(onDisk + " ADJIT_TIERING=tiered", name, "disk");
+    fs::remove_all(directory);
+    auto number = [](std::map<std::string, std::string> &values,
+                     const char *key) {
+      auto found = values.find(key);
+      return found == values.end() ? -1.0 : std::atof(found->second.c_str());
+    };
+    std::printf("%-18s %10.1f %10.1f %10.1f %10.1f %10.1f %12.1f %12.1f\n",
+                name.c_str(), number(optimized, "first_ms"),
+                number(tiered, "first_ms"), number(tiered, "tier_up_ms"),
+                number(disk, "first_ms"), number(optimized, "in_process_ms"),
+                number(fast, "step_us"), number(optimized, "step_us"));
+    // The figures are only what they claim if each process took its path.
+    if (tiered["first_tier"] != "fast" || disk["first_tier"] != "optimized" ||
+        number(disk, "disk_hits") != 1 || fast["step_tier"] != "fast" ||
+        tiered["step_tier"] != "optimized")
+      std::printf("%-18s   (unexpected tiers: tiered first call %s, after "
+                  "the tier-up %s, disk hit %s with %s disk hits)\n",
+                  "", tiered["first_tier"].c_str(), tiered["step_tier"].c_str(),
+                  disk["first_tier"].c_str(), disk["disk_hits"].c_str());
+  }
+  std::printf("(cold -O3: ADJIT_TIERING=optimized, no persistent cache; "
+              "tiered: the default, the fast tier (LLVM -O0) first; tier-up: "
+              "from the end of that first call until the -O3 code replaced "
+              "it; disk hit: a new process loading the -O3 code the tiered "
+              "one stored; in-proc: a new compiled function of the same "
+              "program in the cold process; steps: median, with "
+              "ADJIT_TIERING=fast and after the cold compile)\n\n");
+}
+
+//===----------------------------------------------------------------------===//
+// The 20-op module, through jit::Engine
+//===----------------------------------------------------------------------===//
+
+EngineOptions withoutDiskCache(Tiering tiering, unsigned level) {
   EngineOptions options;
   options.diskCacheDirectory = "";
-  options.optLevel = optLevel;
+  options.tiering = tiering;
+  (tiering == Tiering::FastOnly ? options.fastOptLevel : options.optLevel) =
+      level;
   return options;
 }
 
-} // namespace
-
-int main() {
-  double first =
-      secondsOf([] { Engine(withoutDiskCache()).compile(kTwentyOps); });
-  double cold = adjit::bench::medianSeconds(
-      [] { Engine(withoutDiskCache()).compile(kTwentyOps); }, 15);
-  double coldO2 = adjit::bench::medianSeconds(
-      [&] { Engine(withoutDiskCache(2)).compile(kTwentyOps); }, 15);
-  double coldO0 = adjit::bench::medianSeconds(
-      [&] { Engine(withoutDiskCache(0)).compile(kTwentyOps); }, 15);
+void printEngineLatency() {
+  std::printf("jit::Engine::compile of a 20-op module (pipeline, LLVM, "
+              "linking), median of 9, ms\n");
+  std::printf("%-44s %10s\n", "", "ms");
+  std::printf(
+      "%-44s %10.2f\n", "first compile in the process (-O3)",
+      secondsOf([] {
+        Engine(withoutDiskCache(Tiering::OptimizedOnly, 3)).compile(kTwentyOps);
+      }) * 1e3);
+  for (unsigned level = 0; level <= 3; ++level) {
+    double cold = bench::medianSeconds(
+        [&] {
+          Engine(withoutDiskCache(Tiering::OptimizedOnly, level))
+              .compile(kTwentyOps);
+        },
+        9);
+    std::printf("%-44s %10.2f\n",
+                ("cold, LLVM -O" + std::to_string(level)).c_str(), cold * 1e3);
+  }
+  std::vector<double> compiles, tierUps;
+  for (int i = 0; i < 9; ++i) {
+    Engine engine(withoutDiskCache(Tiering::Tiered, 3));
+    compiles.push_back(secondsOf([&] { engine.compile(kTwentyOps); }));
+    tierUps.push_back(secondsOf([&] { engine.waitForTierUps(); }));
+  }
+  auto median = [](std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+  };
+  std::printf("%-44s %10.2f\n", "tiered: the fast tier (-O0)",
+              median(compiles) * 1e3);
+  std::printf("%-44s %10.2f\n", "tiered: then the tier-up to -O3",
+              median(tierUps) * 1e3);
   namespace fs = std::filesystem;
   fs::path directory = fs::temp_directory_path() /
                        ("adjit-compile-bench-" + std::to_string(getpid()));
   EngineOptions onDisk;
   onDisk.diskCacheDirectory = directory.string();
+  onDisk.tiering = Tiering::OptimizedOnly;
   Engine(onDisk).compile(kTwentyOps); // stores the entry
-  double diskHit = adjit::bench::medianSeconds(
-      [&] { Engine(onDisk).compile(kTwentyOps); }, 15);
+  double diskHit =
+      bench::medianSeconds([&] { Engine(onDisk).compile(kTwentyOps); }, 9);
   fs::remove_all(directory);
-  Engine engine(withoutDiskCache());
+  Engine engine(withoutDiskCache(Tiering::OptimizedOnly, 3));
   engine.compile(kTwentyOps);
-  double cached = adjit::bench::medianSecondsPerCall(
-      [&] { engine.compile(kTwentyOps); }, 15);
+  double cached =
+      bench::medianSecondsPerCall([&] { engine.compile(kTwentyOps); }, 9);
+  std::printf("%-44s %10.2f\n", "disk hit (-O3, new engine)", diskHit * 1e3);
+  std::printf("%-44s %10.4f\n\n", "in-process hit (same engine)", cached * 1e3);
+}
 
-  std::printf("compile latency of a 20-op function (pipeline + LLVM + JIT), "
-              "median\n");
-  std::printf("%-34s %12s\n", "", "ms");
-  std::printf("%-34s %12.2f\n", "first compile in the process", first * 1e3);
-  std::printf("%-34s %12.2f\n", "cold (-O3, empty cache)", cold * 1e3);
-  std::printf("%-34s %12.2f\n", "cold (-O2, empty cache)", coldO2 * 1e3);
-  std::printf("%-34s %12.2f\n", "cold anchor (-O0, empty cache)", coldO0 * 1e3);
-  std::printf("%-34s %12.2f\n", "disk hit (-O3, new engine)", diskHit * 1e3);
-  std::printf("%-34s %12.4f\n", "cached (cache hit)", cached * 1e3);
-  std::printf("%-34s %11.0f%%\n", "cold -O3 / cold -O0", 100.0 * cold / coldO0);
-  std::printf("%-34s %12.0fx\n", "cold / disk hit", cold / diskHit);
-  std::printf("%-34s %12.0fx\n", "cold / cached", cold / cached);
+//===----------------------------------------------------------------------===//
+// Per-call overhead
+//===----------------------------------------------------------------------===//
+
+/// The median time of a call of `step`, us.
+double microsecondsPerCall(const std::function<void()> &step) {
+  return bench::medianSecondsPerCall(step, 9, 0.05) * 1e6;
+}
+
+/// The options of a compiled function named `name` that skips the guard's
+/// replay.
+CompileOptions pureNamed(const char *name) {
+  CompileOptions options;
+  options.name = name;
+  options.assumePure = true;
+  return options;
+}
+
+/// Runs each call once, tiers them up, and prints the time of each.
+void printRow(const char *label, const std::function<void()> &replayed,
+              const std::function<void()> &unreplayed) {
+  replayed();
+  unreplayed();
+  waitForTierUps();
+  std::printf("%-44s %10.2f %10.2f\n", label, microsecondsPerCall(replayed),
+              microsecondsPerCall(unreplayed));
+}
+
+/// Times a call of `function`, with the guard's replay and with assumePure.
+void printOverhead(const char *label, const TensorFunction &function,
+                   const std::vector<Tensor> &inputs) {
+  CompiledFunction replayed = compile(function, "overhead");
+  CompiledFunction unreplayed = compile(function, pureNamed("overhead"));
+  printRow(
+      label, [&] { replayed(inputs); }, [&] { unreplayed(inputs); });
+}
+
+/// Times a TrainStep (SGD) of the sum of `x` and `parameters`.
+void printTrainStepOverhead(const char *label, std::vector<Tensor> parameters,
+                            const Tensor &x) {
+  auto loss = [parameters](const std::vector<Tensor> &in) {
+    Tensor total = in[0].sum();
+    for (const Tensor &parameter : parameters)
+      total = total + parameter.sum();
+    return total;
+  };
+  TrainStep replayed(loss, optim::SGDOptions(1e-3), "overhead_step");
+  TrainStep unreplayed(loss, optim::SGDOptions(1e-3),
+                       pureNamed("overhead_step"));
+  printRow(
+      label, [&] { replayed(x); }, [&] { unreplayed(x); });
+}
+
+void printCallOverhead() {
+  std::printf("per-call overhead: a cached call of tiny compiled code, us "
+              "(median)\n");
+  std::printf("%-44s %10s %10s\n", "", "replayed", "assumePure");
+  Tensor x = ones({1});
+  std::vector<Tensor> parameters;
+  for (int i = 0; i < 64; ++i)
+    parameters.push_back(full({1}, 0.5 + i, requires_grad()));
+  std::vector<Tensor> constants;
+  for (int i = 0; i < 64; ++i)
+    constants.push_back(full({1}, 0.5 + i));
+  TensorFunction oneInput = [](const std::vector<Tensor> &in) {
+    return in[0].neg();
+  };
+  TensorFunction sumOf64 = [constants](const std::vector<Tensor> &in) {
+    Tensor total = in[0];
+    for (const Tensor &constant : constants)
+      total = total + constant;
+    return total;
+  };
+  printOverhead("1 input, 1 op", oneInput, {x});
+  printOverhead("64 captured tensors, 64 ops, no gradient", sumOf64, {x});
+  printTrainStepOverhead("TrainStep, 64 parameters (SGD)", parameters, x);
+  // Program history: 200 other programs compiled in the process.
+  for (int i = 0; i < 200; ++i) {
+    double scale = 1.0 + i;
+    CompiledFunction other = compile(
+        [scale](const std::vector<Tensor> &in) { return in[0] * scale; },
+        "history");
+    other(x);
+  }
+  printOverhead("1 input, after 200 other programs", oneInput, {x});
+  std::printf("(replayed: the default, the function runs again in shape-only "
+              "mode before the compiled code; assumePure: no replay)\n");
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  if (argc == 4 && std::strcmp(argv[1], "--child") == 0)
+    return runChild(argv[2], argv[3]);
+  if (argc == 2 && std::strcmp(argv[1], "--overhead") == 0) {
+    setenv("ADJIT_CACHE", "0", 1);
+    printCallOverhead();
+    return 0;
+  }
+  if (argc == 2 && std::strcmp(argv[1], "--engine") == 0) {
+    printEngineLatency();
+    return 0;
+  }
+  bool withGpt = argc == 2 && std::strcmp(argv[1], "--gpt") == 0;
+  std::vector<std::string> workloads = {"linear_regression", "mlp"};
+  if (withGpt)
+    workloads.push_back("gpt");
+  printWorkloads(workloads);
+  printEngineLatency();
+  // The overhead in this process, without the persistent cache.
+  setenv("ADJIT_CACHE", "0", 1);
+  printCallOverhead();
   return 0;
 }

@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "../MlpWorkload.h"
 #include "BenchUtil.h"
 #include "LibTorchSteps.h"
 #include "PeakMemory.h"
@@ -197,13 +198,9 @@ int main() {
 
   // MLP 784-256-256-10, batch 64, ReLU, cross-entropy.
   {
-    nn::Sequential model(nn::Linear(784, 256), nn::ReLU(), nn::Linear(256, 256),
-                         nn::ReLU(), nn::Linear(256, 10));
-    Tensor x = randn({64, 784});
-    std::vector<double> classes;
-    for (int i = 0; i < 64; ++i)
-      classes.push_back(i % 10);
-    Tensor target = from_vector(classes, {64}, kInt64);
+    bench::MlpWorkload mlp;
+    nn::Sequential model = mlp.model;
+    Tensor x = mlp.x, target = mlp.target;
     workloads.push_back({"MLP 784-256-256-10, batch 64, CE",
                          {x, target},
                          model->parameters(),

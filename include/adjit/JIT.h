@@ -13,6 +13,7 @@
 #define ADJIT_JIT_H
 
 #include "adjit/JIT/Scan.h"
+#include "adjit/JIT/Tier.h"
 #include "adjit/Optim.h"
 #include "adjit/Tensor.h"
 
@@ -64,7 +65,20 @@ struct CompileStats {
   /// "input 0 changed shape from [8, 1] to [16, 1]" or
   /// "scalar operand 1 of mul (op 3) changed from 0.5 to 0.25".
   std::string lastReason;
+  /// Calls that ran fast-tier code, and calls that ran optimized code (see
+  /// jit::EngineOptions::tiering and docs/jit.md, "Tiers").
+  int64_t fastTierCalls = 0;
+  int64_t optimizedTierCalls = 0;
+  /// The tier of the code the last call ran.
+  Tier lastTier = Tier::Optimized;
+  /// Compilations whose optimized code replaced their fast code, counted by
+  /// the first call that ran it.
+  int64_t tierUps = 0;
 };
+
+/// Blocks until the background compiles of the optimized tier of every
+/// compiled function so far have finished; later calls run optimized code.
+void waitForTierUps();
 
 /// Data-parallel training inside compiled code: the gradients are averaged
 /// over the ranks of the job (adjit::distributed) by all-reduces that the

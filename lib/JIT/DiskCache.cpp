@@ -249,6 +249,12 @@ bool DiskCache::store(llvm::StringRef engineKey, llvm::StringRef object) const {
   return llvm::sys::fs::exists(path);
 }
 
+void DiskCache::remove(llvm::StringRef engineKey) const {
+  std::string path = pathOf(entryName(engineKey));
+  if (!llvm::sys::fs::remove(path, /*IgnoreNonExisting=*/false))
+    log("removed " + path);
+}
+
 void DiskCache::evictBeyondCap(const std::string &justWritten) const {
   struct Entry {
     llvm::sys::TimePoint<> modified;

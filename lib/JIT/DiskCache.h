@@ -39,6 +39,10 @@ public:
   /// entries beyond the cap. Returns whether the entry was written and kept.
   bool store(llvm::StringRef engineKey, llvm::StringRef object) const;
 
+  /// Deletes the entry of `engineKey`, if there is one (e.g. one superseded
+  /// by better code stored under another key).
+  void remove(llvm::StringRef engineKey) const;
+
 private:
   /// The path of the entry named `name` (see entryName in DiskCache.cpp).
   std::string pathOf(llvm::StringRef name) const;

@@ -1,10 +1,13 @@
 //===- Engine.cpp - the adjit JIT compiler and its compile cache ----------===//
 //
 // Compiles through the adjit-to-llvm pipeline in a fresh MLIRContext per
-// module (so diagnostics of concurrent compiles never mix), hands the LLVM
-// dialect to mlir::ExecutionEngine, and calls the `_mlir_<name>` packed
-// wrappers with expanded memref descriptors. No exception ever crosses an
-// MLIR or LLVM frame: failures come back as LogicalResult / llvm::Error with
+// module (so diagnostics of concurrent compiles never mix), generates object
+// code for one tier (lib/JIT/CodeGenerator.h), links it (ObjectLinker.h) and
+// calls the `_mlir_<name>` packed wrappers with expanded memref descriptors.
+// A tiered compile hands the module's LLVM IR, as bitcode, to a background
+// thread (TierUpQueue.h) that generates the optimized tier and publishes it
+// with one atomic store of a pointer. No exception ever crosses an MLIR or
+// LLVM frame: failures come back as LogicalResult / llvm::Error with
 // diagnostics collected into a string, and are thrown here afterwards.
 //
 //===----------------------------------------------------------------------===//
@@ -12,15 +15,15 @@
 #include "adjit/JIT/Engine.h"
 
 #include "BufferAllocator.h"
+#include "CodeGenerator.h"
 #include "DiskCache.h"
 #include "ObjectLinker.h"
+#include "TierUpQueue.h"
 
 #include "adjit/InitAll.h"
 #include "adjit/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -32,13 +35,12 @@
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/SHA256.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -254,17 +256,35 @@ std::string FunctionSignature::str() const {
 // CompiledModule
 //===----------------------------------------------------------------------===//
 
-struct CompiledModule::Impl {
-  /// The code this process generated, or
-  std::unique_ptr<mlir::ExecutionEngine> engine;
-  /// the code loaded from the persistent cache.
-  std::unique_ptr<llvm::orc::LLJIT> linked;
-  std::unordered_map<std::string, void (*)(void **)> entryPoints;
+namespace {
+using EntryPoint = void (*)(void **);
 
-  ~Impl() {
+/// The linked code of one tier of a module.
+struct TierCode {
+  Tier tier;
+  std::unique_ptr<llvm::orc::LLJIT> linked;
+  /// The packed entry point of each signature; null for those the JIT cannot
+  /// call.
+  std::vector<EntryPoint> entryPoints;
+
+  ~TierCode() {
     if (linked)
       llvm::consumeError(linked->deinitialize(linked->getMainJITDylib()));
   }
+};
+} // namespace
+
+struct CompiledModule::Impl {
+  /// The code the module was compiled with, kept while the module lives so
+  /// that calls in flight during a tier-up finish on it.
+  std::unique_ptr<TierCode> first;
+  /// The optimized code of a tier-up, written once before `current` points
+  /// to it.
+  std::unique_ptr<TierCode> optimized;
+  /// The code calls run.
+  std::atomic<const TierCode *> current{nullptr};
+  /// The compiled name of each function (see prefixDefinedFunctions).
+  llvm::StringMap<std::string> compiledNames;
 };
 
 CompiledModule::CompiledModule(std::string cacheKey,
@@ -288,9 +308,14 @@ CompiledModule::getSignature(std::string_view name) const {
       "; its public functions are: " + (known.empty() ? "(none)" : known));
 }
 
+Tier CompiledModule::getTier() const {
+  return impl->current.load(std::memory_order_acquire)->tier;
+}
+
 std::vector<Buffer>
 CompiledModule::call(std::string_view name,
-                     const std::vector<BufferView> &arguments) const {
+                     const std::vector<BufferView> &arguments,
+                     Tier *tier) const {
   const FunctionSignature &signature = getSignature(name);
   if (!signature.notCallableReason.empty())
     throw adjit::Error("jit::Engine: cannot call @" + signature.name + ": " +
@@ -368,7 +393,10 @@ CompiledModule::call(std::string_view name,
     packed.push_back(&word);
   if (!signature.results.empty())
     packed.push_back(results.data());
-  impl->entryPoints.at(signature.name)(packed.data());
+  const TierCode *code = impl->current.load(std::memory_order_acquire);
+  code->entryPoints[&signature - signatures.data()](packed.data());
+  if (tier)
+    *tier = code->tier;
 
   // Adopt the result allocations; a buffer returned twice is copied.
   std::vector<Buffer> buffers;
@@ -438,6 +466,7 @@ struct Engine::Cache {
   uint64_t diskHits = 0;
   uint64_t diskStores = 0;
   uint64_t evictions = 0;
+  uint64_t tierUps = 0;
 
   /// Drops the least recently used finished modules beyond `maxModules`
   /// (compiles in flight stay). Called with `mutex` held.
@@ -456,21 +485,46 @@ struct Engine::Cache {
   }
 };
 
+Tiering adjit::jit::detail::getDefaultTiering() {
+  const char *value = std::getenv("ADJIT_TIERING");
+  if (!value || !*value || std::strcmp(value, "tiered") == 0)
+    return Tiering::Tiered;
+  if (std::strcmp(value, "fast") == 0)
+    return Tiering::FastOnly;
+  if (std::strcmp(value, "optimized") == 0)
+    return Tiering::OptimizedOnly;
+  throw adjit::Error("jit::Engine: ADJIT_TIERING is '" + std::string(value) +
+                     "'; expected fast, tiered or optimized");
+}
+
 Engine::Engine(EngineOptions options)
     : options(options), cache(std::make_unique<Cache>()) {
-  if (options.optLevel > 3)
-    throw adjit::Error("jit::Engine: optLevel " +
-                       std::to_string(options.optLevel) +
-                       " is not an LLVM optimization level (0 to 3)");
+  for (auto [field, level] : {std::pair{"optLevel", options.optLevel},
+                              std::pair{"fastOptLevel", options.fastOptLevel}})
+    if (level > 3)
+      throw adjit::Error("jit::Engine: " + std::string(field) + " " +
+                         std::to_string(level) +
+                         " is not an LLVM optimization level (0 to 3)");
   mlir::adjit::AdjitToLLVMOptions pipeline;
   setPipelineOptions(options, pipeline);
   pipelineOptions = pipeline.str() + " O" + std::to_string(options.optLevel);
   if (!options.diskCacheDirectory.empty())
     diskCache = std::make_unique<detail::DiskCache>(options.diskCacheDirectory,
                                                     options.diskCacheMaxBytes);
+  if (options.tiering == Tiering::Tiered)
+    tierUps = std::make_unique<detail::TierUpQueue>();
 }
 
-Engine::~Engine() = default;
+Engine::~Engine() {
+  // No background compile may outlive the engine's caches.
+  if (tierUps)
+    tierUps->stop();
+}
+
+void Engine::waitForTierUps() {
+  if (tierUps)
+    tierUps->waitUntilIdle();
+}
 
 const mlir::DialectRegistry &Engine::getDialectRegistry() {
   return getRegistry();
@@ -489,7 +543,7 @@ Engine::compile(mlir::OwningOpRef<mlir::ModuleOp> module) {
   llvm::raw_string_ostream os(text);
   module->print(os);
   std::string key = fingerprint(text, pipelineOptions);
-  return compileCached(key, [&] { return compileModule(*module, key); });
+  return compileCached(key, [&] { return compileModule(*module, key, text); });
 }
 
 std::shared_ptr<const CompiledModule>
@@ -588,7 +642,7 @@ Engine::compileUncached(std::string_view text, std::string_view sourceName,
   }
   if (!module)
     throw adjit::Error("jit::Engine: cannot parse the module:\n" + parseErrors);
-  return compileModule(*module, std::move(key));
+  return compileModule(*module, std::move(key), text);
 }
 
 namespace {
@@ -600,79 +654,47 @@ llvm::SmallVector<llvm::StringRef> getSharedLibraries() {
   return {ADJIT_MLIR_C_RUNNER_UTILS, ADJIT_MLIR_RUNNER_UTILS, ADJIT_LIBOMP};
 }
 
-/// Returns the packed entry point of each callable function of
-/// `signatures`, looked up by its compiled name with `lookupPacked`.
-template <typename LookupPacked>
-std::unordered_map<std::string, void (*)(void **)>
-lookUpEntryPoints(const std::vector<FunctionSignature> &signatures,
-                  const llvm::StringMap<std::string> &compiledNames,
-                  LookupPacked lookupPacked) {
-  std::unordered_map<std::string, void (*)(void **)> entryPoints;
+/// Links `object` as the code of `tier` of a module with `signatures`, whose
+/// functions were renamed to `compiledNames`.
+llvm::Expected<std::unique_ptr<TierCode>>
+linkTier(std::unique_ptr<llvm::MemoryBuffer> object, Tier tier,
+         const std::vector<FunctionSignature> &signatures,
+         const llvm::StringMap<std::string> &compiledNames) {
+  auto linked = detail::linkObject(std::move(object), getSharedLibraries());
+  if (!linked)
+    return linked.takeError();
+  auto code = std::make_unique<TierCode>();
+  code->tier = tier;
+  code->linked = std::move(*linked);
   for (const FunctionSignature &signature : signatures) {
-    if (!signature.notCallableReason.empty())
+    if (!signature.notCallableReason.empty()) {
+      code->entryPoints.push_back(nullptr);
       continue;
-    llvm::Expected<void (*)(void **)> entryPoint =
-        lookupPacked(compiledNames.lookup(signature.name));
-    if (!entryPoint)
-      throw adjit::Error("jit::Engine: cannot find the compiled @" +
-                         signature.name + ": " +
-                         llvm::toString(entryPoint.takeError()));
-    entryPoints.emplace(signature.name, *entryPoint);
-  }
-  return entryPoints;
-}
-
-/// Returns the object code `engine` generated (it was made with
-/// enableObjectDump and has compiled its module), or an empty string.
-std::string takeObjectCode(mlir::ExecutionEngine &engine) {
-  llvm::SmallString<128> path;
-  if (llvm::sys::fs::createTemporaryFile("adjit-object", "o", path))
-    return "";
-  engine.dumpToObjectFile(path);
-  auto object = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  llvm::sys::fs::remove(path);
-  return object ? (*object)->getBuffer().str() : "";
-}
-} // namespace
-
-std::shared_ptr<const CompiledModule>
-Engine::compileModule(mlir::ModuleOp module, std::string key) {
-  DiagnosticCollector diagnostics(module->getContext());
-  std::vector<FunctionSignature> signatures = collectSignatures(module);
-  llvm::StringMap<std::string> compiledNames = prefixDefinedFunctions(module);
-  initializeNativeTarget();
-
-  if (diskCache) {
-    if (std::unique_ptr<llvm::MemoryBuffer> object = diskCache->load(key)) {
-      auto linked = detail::linkObject(std::move(object), getSharedLibraries());
-      if (linked) {
-        auto impl = std::make_unique<CompiledModule::Impl>();
-        impl->entryPoints = lookUpEntryPoints(
-            signatures, compiledNames, [&](llvm::StringRef name) {
-              using EntryPoint = void (*)(void **);
-              auto address = (*linked)->lookup(("_mlir_" + name).str());
-              if (!address)
-                return llvm::Expected<EntryPoint>(address.takeError());
-              return llvm::Expected<EntryPoint>(address->toPtr<EntryPoint>());
-            });
-        impl->linked = std::move(*linked);
-        {
-          std::lock_guard<std::mutex> lock(cache->mutex);
-          ++cache->diskHits;
-        }
-        auto compiled = std::shared_ptr<CompiledModule>(new CompiledModule(
-            std::move(key), std::move(signatures), std::move(impl)));
-        compiled->loadedFromDisk = true;
-        return compiled;
-      }
-      if (std::getenv("ADJIT_LOG"))
-        llvm::errs() << "adjit: disk cache: cannot link a cached entry ("
-                     << llvm::toString(linked.takeError())
-                     << "); generating the code again\n";
     }
+    auto address =
+        code->linked->lookup(("_mlir_" + compiledNames.lookup(signature.name)));
+    if (!address)
+      return llvm::createStringError("cannot find the compiled @" +
+                                     signature.name + ": " +
+                                     llvm::toString(address.takeError()));
+    code->entryPoints.push_back(address->toPtr<EntryPoint>());
   }
+  return std::move(code);
+}
 
+/// The key of the fast tier's entry in the persistent cache.
+std::string getFastTierDiskKey(const std::string &key, unsigned fastOptLevel) {
+  return key + " fast-tier O" + std::to_string(fastOptLevel);
+}
+
+/// Lowers `module` in place with the `adjit-to-llvm` pipeline of `options`
+/// and translates it to LLVM IR in `context`; throws adjit::Error with the
+/// diagnostics `diagnostics` collected if either fails. Returns the seconds
+/// the pipeline took in `pipelineSeconds`.
+std::unique_ptr<llvm::Module>
+lowerToLLVMIR(mlir::ModuleOp module, const EngineOptions &options,
+              llvm::LLVMContext &context,
+              const DiagnosticCollector &diagnostics, double &pipelineSeconds) {
   mlir::adjit::AdjitToLLVMOptions pipeline;
   setPipelineOptions(options, pipeline);
   mlir::PassManager pm(module->getContext());
@@ -681,71 +703,207 @@ Engine::compileModule(mlir::ModuleOp module, std::string key) {
   if (mlir::failed(pm.run(module)))
     throw adjit::Error("jit::Engine: the adjit-to-llvm pipeline failed:\n" +
                        diagnostics.getText());
-  auto lowered = std::chrono::steady_clock::now();
-
-  auto targetMachineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!targetMachineBuilder)
-    throw adjit::Error("jit::Engine: cannot detect the host target: " +
-                       llvm::toString(targetMachineBuilder.takeError()));
-  auto targetMachine = targetMachineBuilder->createTargetMachine();
-  if (!targetMachine)
-    throw adjit::Error("jit::Engine: cannot create a target machine: " +
-                       llvm::toString(targetMachine.takeError()));
-  auto transformer = mlir::makeOptimizingTransformer(
-      options.optLevel, /*sizeLevel=*/0, targetMachine->get());
-  mlir::ExecutionEngineOptions engineOptions;
-  engineOptions.transformer = transformer;
-  engineOptions.jitCodeGenOptLevel =
-      options.optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive
-      : options.optLevel == 0 ? llvm::CodeGenOptLevel::None
-                              : llvm::CodeGenOptLevel::Default;
-  engineOptions.enableGDBNotificationListener = false;
-  engineOptions.enablePerfNotificationListener = false;
-  // Keeps the object code, to store it in the persistent cache.
-  engineOptions.enableObjectDump = diskCache != nullptr;
-  llvm::SmallVector<llvm::StringRef> sharedLibraries = getSharedLibraries();
-  engineOptions.sharedLibPaths = sharedLibraries;
-  auto engine = mlir::ExecutionEngine::create(module, engineOptions,
-                                              std::move(*targetMachine));
-  if (!engine)
+  pipelineSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  auto translated = detail::translateToLLVMIR(module, context);
+  if (!translated)
     throw adjit::Error("jit::Engine: LLVM code generation failed: " +
-                       llvm::toString(engine.takeError()) + "\n" +
+                       llvm::toString(translated.takeError()) + "\n" +
                        diagnostics.getText());
+  return std::move(*translated);
+}
 
-  (*engine)->registerSymbols(detail::getJITRuntimeSymbols);
-  (*engine)->initialize();
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+      .count();
+}
 
-  auto impl = std::make_unique<CompiledModule::Impl>();
-  impl->entryPoints =
-      lookUpEntryPoints(signatures, compiledNames, [&](llvm::StringRef name) {
-        return (*engine)->lookupPacked(name);
-      });
-  if (std::getenv("ADJIT_LOG"))
-    llvm::errs() << llvm::format(
-        "adjit: adjit-to-llvm pipeline %.3f s, LLVM %.3f s\n",
-        std::chrono::duration<double>(lowered - start).count(),
-        std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                      lowered)
-            .count());
-  // Every function has been compiled by the lookups: the object is complete.
-  // A module without callable functions is not stored (nothing was looked
-  // up, so no object may exist yet).
-  if (diskCache && !impl->entryPoints.empty()) {
-    std::string object = takeObjectCode(**engine);
-    if (!object.empty() && diskCache->store(key, object)) {
-      std::lock_guard<std::mutex> lock(cache->mutex);
-      ++cache->diskStores;
+/// Names the functions of `signatures` for log lines: `@f, @g`.
+std::string
+describeFunctions(const std::vector<FunctionSignature> &signatures) {
+  std::string names;
+  for (const FunctionSignature &signature : signatures)
+    names += (names.empty() ? "@" : ", @") + signature.name;
+  return names;
+}
+} // namespace
+
+std::shared_ptr<const CompiledModule>
+Engine::compileModule(mlir::ModuleOp module, std::string key,
+                      std::string_view text) {
+  DiagnosticCollector diagnostics(module->getContext());
+  std::vector<FunctionSignature> signatures = collectSignatures(module);
+  llvm::StringMap<std::string> compiledNames = prefixDefinedFunctions(module);
+  initializeNativeTarget();
+  bool fastFirst = options.tiering != Tiering::OptimizedOnly;
+  std::string fastKey = getFastTierDiskKey(key, options.fastOptLevel);
+  auto makeModule = [&](std::unique_ptr<TierCode> code, bool fromDisk) {
+    auto impl = std::make_unique<CompiledModule::Impl>();
+    impl->current.store(code.get(), std::memory_order_release);
+    impl->first = std::move(code);
+    impl->compiledNames = compiledNames;
+    auto compiled = std::shared_ptr<CompiledModule>(
+        new CompiledModule(key, signatures, std::move(impl)));
+    compiled->loadedFromDisk = fromDisk;
+    return compiled;
+  };
+
+  // The persistent cache: the optimized tier, else (unless compiling the
+  // optimized tier only) the fast tier, whose tier-up then starts from the
+  // module's text.
+  if (diskCache) {
+    for (Tier tier : {Tier::Optimized, Tier::Fast}) {
+      if (tier == Tier::Fast && !fastFirst)
+        break;
+      std::unique_ptr<llvm::MemoryBuffer> object =
+          diskCache->load(tier == Tier::Fast ? fastKey : key);
+      if (!object)
+        continue;
+      auto code = linkTier(std::move(object), tier, signatures, compiledNames);
+      if (!code) {
+        if (std::getenv("ADJIT_LOG"))
+          llvm::errs() << "adjit: disk cache: cannot link a cached entry ("
+                       << llvm::toString(code.takeError())
+                       << "); generating the code again\n";
+        continue;
+      }
+      {
+        std::lock_guard<std::mutex> lock(cache->mutex);
+        ++cache->diskHits;
+      }
+      auto compiled = makeModule(std::move(*code), /*fromDisk=*/true);
+      if (tier == Tier::Fast && options.tiering == Tiering::Tiered)
+        scheduleTierUp(compiled, "", std::string(text));
+      return compiled;
     }
   }
-  impl->engine = std::move(*engine);
-  return std::shared_ptr<const CompiledModule>(new CompiledModule(
-      std::move(key), std::move(signatures), std::move(impl)));
+
+  llvm::LLVMContext context;
+  double pipelineSeconds = 0;
+  std::unique_ptr<llvm::Module> llvmModule =
+      lowerToLLVMIR(module, options, context, diagnostics, pipelineSeconds);
+  auto start = std::chrono::steady_clock::now();
+  // The optimized tier starts from the IR before the fast tier's pipeline.
+  std::string bitcode = options.tiering == Tiering::Tiered
+                            ? detail::writeBitcode(*llvmModule)
+                            : std::string();
+  Tier tier = fastFirst ? Tier::Fast : Tier::Optimized;
+  unsigned level = fastFirst ? options.fastOptLevel : options.optLevel;
+  auto object = detail::generateObject(*llvmModule, level);
+  if (!object)
+    throw adjit::Error("jit::Engine: LLVM code generation failed: " +
+                       llvm::toString(object.takeError()) + "\n" +
+                       diagnostics.getText());
+  if (diskCache &&
+      diskCache->store(fastFirst ? fastKey : key, (*object)->getBuffer())) {
+    std::lock_guard<std::mutex> lock(cache->mutex);
+    ++cache->diskStores;
+  }
+  auto code = linkTier(std::move(*object), tier, signatures, compiledNames);
+  if (!code)
+    throw adjit::Error("jit::Engine: linking the generated code failed: " +
+                       llvm::toString(code.takeError()));
+  if (std::getenv("ADJIT_LOG"))
+    llvm::errs() << llvm::format(
+        "adjit: adjit-to-llvm pipeline %.3f s, LLVM %.3f s (%s tier, -O%u)\n",
+        pipelineSeconds, secondsSince(start), getTierName(tier), level);
+  auto compiled = makeModule(std::move(*code), /*fromDisk=*/false);
+  if (!bitcode.empty())
+    scheduleTierUp(compiled, std::move(bitcode), "");
+  return compiled;
+}
+
+void Engine::scheduleTierUp(const std::shared_ptr<const CompiledModule> &module,
+                            std::string bitcode, std::string text) {
+  std::weak_ptr<const CompiledModule> weak = module;
+  tierUps->push([this, weak, bitcode = std::move(bitcode),
+                 text = std::move(text)](const std::atomic<bool> &cancelled) {
+    std::shared_ptr<const CompiledModule> compiled = weak.lock();
+    if (!compiled)
+      return; // Nobody can call it any more.
+    const std::vector<FunctionSignature> signatures = compiled->signatures;
+    const std::string key = compiled->cacheKey;
+    const llvm::StringMap<std::string> compiledNames =
+        compiled->impl->compiledNames;
+    compiled.reset();
+    auto start = std::chrono::steady_clock::now();
+    std::string failure;
+    try {
+      llvm::LLVMContext context;
+      std::unique_ptr<llvm::Module> llvmModule;
+      if (!bitcode.empty()) {
+        auto read = detail::readBitcode(bitcode, context);
+        if (!read)
+          throw adjit::Error(llvm::toString(read.takeError()));
+        llvmModule = std::move(*read);
+      } else {
+        // From the text: lowered again, in a context of this thread.
+        mlir::MLIRContext mlirContext(getRegistry(),
+                                      mlir::MLIRContext::Threading::DISABLED);
+        DiagnosticCollector diagnostics(&mlirContext);
+        auto parsed = mlir::parseSourceString<mlir::ModuleOp>(
+            text, mlir::ParserConfig(&mlirContext));
+        if (!parsed)
+          throw adjit::Error("cannot parse the module:\n" +
+                             diagnostics.getText());
+        // The same names as the first compile gave (the same module).
+        (void)prefixDefinedFunctions(*parsed);
+        double pipelineSeconds = 0;
+        llvmModule = lowerToLLVMIR(*parsed, options, context, diagnostics,
+                                   pipelineSeconds);
+      }
+      auto object =
+          detail::generateObject(*llvmModule, options.optLevel, &cancelled);
+      if (!object)
+        throw adjit::Error(llvm::toString(object.takeError()));
+      if (diskCache && diskCache->store(key, (*object)->getBuffer())) {
+        diskCache->remove(getFastTierDiskKey(key, options.fastOptLevel));
+        std::lock_guard<std::mutex> lock(cache->mutex);
+        ++cache->diskStores;
+      }
+      auto code = linkTier(std::move(*object), Tier::Optimized, signatures,
+                           compiledNames);
+      if (!code)
+        throw adjit::Error(llvm::toString(code.takeError()));
+      compiled = weak.lock();
+      if (!compiled)
+        return;
+      CompiledModule::Impl &impl = *compiled->impl;
+      impl.optimized = std::move(*code);
+      impl.current.store(impl.optimized.get(), std::memory_order_release);
+      {
+        std::lock_guard<std::mutex> lock(cache->mutex);
+        ++cache->tierUps;
+      }
+    } catch (const std::exception &error) {
+      failure = error.what();
+    }
+    if (!std::getenv("ADJIT_LOG"))
+      return;
+    if (failure.empty())
+      llvm::errs() << llvm::format(
+          "adjit: tier-up of %s to the optimized tier (-O%u) in %.3f s\n",
+          describeFunctions(signatures).c_str(), options.optLevel,
+          secondsSince(start));
+    else
+      llvm::errs() << "adjit: tier-up of " << describeFunctions(signatures)
+                   << " failed, keeping the fast tier: " << failure << "\n";
+  });
 }
 
 Engine::CacheStatistics Engine::getCacheStatistics() const {
   std::lock_guard<std::mutex> lock(cache->mutex);
-  return {cache->hits,     cache->misses,     cache->modules.size(),
-          cache->diskHits, cache->diskStores, cache->evictions};
+  CacheStatistics statistics;
+  statistics.hits = cache->hits;
+  statistics.misses = cache->misses;
+  statistics.entries = cache->modules.size();
+  statistics.diskHits = cache->diskHits;
+  statistics.diskStores = cache->diskStores;
+  statistics.evictions = cache->evictions;
+  statistics.tierUps = cache->tierUps;
+  statistics.pendingTierUps = tierUps ? tierUps->getPending() : 0;
+  return statistics;
 }
 
 void Engine::clearCache() {

@@ -88,6 +88,8 @@ struct Compilation {
   std::vector<Shape> outputShapes;
   std::vector<Dtype> outputDtypes;
   std::string ir;
+  /// The tier of the code the last call of this compilation ran.
+  mutable Tier lastTier = Tier::Optimized;
 };
 
 std::vector<ArgumentKey> keysOf(const std::vector<Tensor> &tensors) {
@@ -114,10 +116,13 @@ std::string whyStale(const Compilation &compilation,
     std::shared_ptr<TensorImpl> impl = compilation.captured[i].lock();
     if (!impl)
       return "captured tensor " + std::to_string(i) + " was released";
-    ArgumentKey key = ArgumentKey::of(Tensor(impl));
-    if (!(key == compilation.capturedKeys[i]))
+    // Compared in place: no copy of the shape on every call.
+    Tensor tensor(impl);
+    const ArgumentKey &traced = compilation.capturedKeys[i];
+    if (tensor.sizes() != traced.shape || tensor.dtype() != traced.dtype ||
+        tensor.requires_grad() != traced.requiresGrad)
       return "captured tensor " + std::to_string(i) + " " +
-             compilation.capturedKeys[i].describeChange(key);
+             traced.describeChange(ArgumentKey::of(tensor));
   }
   return "";
 }
@@ -849,7 +854,9 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
   }
 
   // Arguments: the inputs, then the captured tensors' current values.
-  std::vector<Tensor> arguments(inputs);
+  std::vector<Tensor> arguments;
+  arguments.reserve(inputs.size() + compilation->captured.size());
+  arguments.insert(arguments.end(), inputs.begin(), inputs.end());
   for (const std::weak_ptr<TensorImpl> &captured : compilation->captured)
     arguments.push_back(Tensor(captured.lock()));
   // The checks the eager ops made of argument values when traced; compiled
@@ -860,6 +867,8 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
 
   std::vector<Tensor> contiguous;
   std::vector<BufferView> views;
+  contiguous.reserve(arguments.size());
+  views.reserve(arguments.size());
   {
     NoGradGuard noGrad;
     for (const Tensor &argument : arguments) {
@@ -895,8 +904,14 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
       views.push_back(view);
     }
   }
+  Tier tier;
   std::vector<Buffer> results =
-      compilation->module->call(compilation->entry, views);
+      compilation->module->call(compilation->entry, views, &tier);
+  ++(tier == Tier::Fast ? state->stats.fastTierCalls
+                        : state->stats.optimizedTierCalls);
+  if (tier == Tier::Optimized && compilation->lastTier == Tier::Fast)
+    ++state->stats.tierUps;
+  compilation->lastTier = state->stats.lastTier = tier;
 
   jit::detail::TransformCall outcome;
   size_t next = 0;
@@ -1265,9 +1280,12 @@ Compilation compileFor(CompiledFunction::State &state,
       dumpIR(dumpDirectory, state.name, dumpIndex, "lowered", *lowered);
   }
   compilation.module = getEngine().compile(std::move(recording.module));
+  compilation.lastTier = compilation.module->getTier();
   return compilation;
 }
 } // namespace
+
+void adjit::jit::waitForTierUps() { getEngine().waitForTierUps(); }
 
 CompileStats CompiledFunction::getStats() const {
   std::lock_guard<std::mutex> lock(state->mutex);

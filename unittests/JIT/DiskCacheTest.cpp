@@ -55,8 +55,12 @@ protected:
   }
   void TearDown() override { fs::remove_all(directory); }
 
+  /// Options of an engine that compiles the optimized tier only, so that
+  /// each compile makes one entry at a known time (TierTest covers the
+  /// entries of the tiers).
   EngineOptions options(uint64_t maxBytes = 1ull << 30) const {
     EngineOptions result;
+    result.tiering = Tiering::OptimizedOnly;
     result.diskCacheDirectory = directory.string();
     result.diskCacheMaxBytes = maxBytes;
     return result;

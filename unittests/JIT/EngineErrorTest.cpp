@@ -10,6 +10,7 @@
 
 #include "gtest/gtest.h"
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,22 @@ TEST(EngineErrorTest, OptimizationLevelAboveThree) {
   EXPECT_EQ(
       errorOf([&] { Engine engine(options); }),
       "jit::Engine: optLevel 4 is not an LLVM optimization level (0 to 3)");
+}
+
+TEST(EngineErrorTest, FastTierOptimizationLevelAboveThree) {
+  EngineOptions options;
+  options.fastOptLevel = 7;
+  EXPECT_EQ(
+      errorOf([&] { Engine engine(options); }),
+      "jit::Engine: fastOptLevel 7 is not an LLVM optimization level (0 to 3)");
+}
+
+TEST(EngineErrorTest, UnknownTieringInTheEnvironment) {
+  setenv("ADJIT_TIERING", "sometimes", 1);
+  std::string message = errorOf([] { EngineOptions options; });
+  unsetenv("ADJIT_TIERING");
+  EXPECT_EQ(message, "jit::Engine: ADJIT_TIERING is 'sometimes'; expected "
+                     "fast, tiered or optimized");
 }
 
 TEST(EngineErrorTest, SignaturesTheJITCannotCall) {

@@ -5,6 +5,7 @@
 
 #include "adjit/Error.h"
 #include "adjit/JIT/Buffer.h"
+#include "adjit/JIT/Tier.h"
 
 #include <cstdint>
 #include <functional>
@@ -37,7 +38,9 @@ struct FunctionSignature {
 
 namespace detail {
 class DiskCache;
+class TierUpQueue;
 std::string getDefaultDiskCacheDirectory();
+Tiering getDefaultTiering();
 uint64_t getDefaultDiskCacheMaxBytes();
 } // namespace detail
 
@@ -52,8 +55,16 @@ struct EngineOptions {
   int64_t parallelMinElements = -1;
   /// Polynomial f32 exp/log/tanh (see the adjit-to-llvm pipeline).
   bool approximateMath = true;
-  /// LLVM optimization level of the generated code, 0 to 3.
+  /// LLVM optimization level of the optimized tier, 0 to 3.
   unsigned optLevel = 3;
+  /// LLVM optimization level of the fast tier, 0 to 3 (see docs/jit.md,
+  /// "Tiers", for the measurements behind the default).
+  unsigned fastOptLevel = 0;
+  /// Which tiers to compile: by default the fast tier, replaced on a
+  /// background thread by the optimized tier (Tiering::Tiered), unless
+  /// $ADJIT_TIERING is `fast` (Tiering::FastOnly) or `optimized`
+  /// (Tiering::OptimizedOnly).
+  Tiering tiering = detail::getDefaultTiering();
   /// The directory of the persistent cache of compiled object code, shared
   /// by processes; empty turns it off. By default $ADJIT_CACHE_DIR, else
   /// $XDG_CACHE_HOME/adjit, else ~/.cache/adjit; ADJIT_CACHE=0 turns it off.
@@ -78,11 +89,17 @@ public:
   CompiledModule &operator=(const CompiledModule &) = delete;
 
   /// Calls the public function `name` on `arguments`, whose types must match
-  /// its signature exactly, and returns its results as owned buffers. Throws
-  /// adjit::Error for an unknown function or a wrong number, element type or
-  /// shape of arguments.
+  /// its signature exactly, and returns its results as owned buffers; sets
+  /// `*tier` (if given) to the tier of the code that ran. Throws adjit::Error
+  /// for an unknown function or a wrong number, element type or shape of
+  /// arguments.
   std::vector<Buffer> call(std::string_view name,
-                           const std::vector<BufferView> &arguments) const;
+                           const std::vector<BufferView> &arguments,
+                           Tier *tier = nullptr) const;
+
+  /// Returns the tier of the code calls run now: Tier::Fast until the
+  /// optimized code of a tiered compile replaces it.
+  Tier getTier() const;
 
   /// Returns the signature of the public function `name`; throws
   /// adjit::Error if there is none.
@@ -114,11 +131,15 @@ private:
 };
 
 /// Compiles adjit modules through the `adjit-to-llvm` pipeline and LLVM into
-/// in-process machine code (mlir::ExecutionEngine), caching the results by a
-/// fingerprint of the printed module and the options, in the process and
-/// (as object code) on disk for later processes. Thread-safe: several
-/// threads may compile and call at once; concurrent compiles of one module
-/// compile it once.
+/// in-process machine code, caching the results by a fingerprint of the
+/// printed module and the options, in the process and (as object code) on
+/// disk for later processes. With Tiering::Tiered (the default) a module is
+/// first compiled fast and its optimized code, compiled on a background
+/// thread, replaces the fast code atomically when ready (calls in flight
+/// finish on the fast code). Thread-safe: several threads may compile and
+/// call at once; concurrent compiles of one module compile it once.
+/// Destroying the engine cancels the background compiles (modules keep the
+/// tier they have).
 class Engine {
 public:
   explicit Engine(EngineOptions options = {});
@@ -160,8 +181,16 @@ public:
     uint64_t diskHits = 0;
     uint64_t diskStores = 0;
     uint64_t evictions = 0;
+    /// Modules whose optimized code replaced their fast code.
+    uint64_t tierUps = 0;
+    /// Background compiles of the optimized tier queued or running.
+    uint64_t pendingTierUps = 0;
   };
   CacheStatistics getCacheStatistics() const;
+
+  /// Blocks until every background compile of the optimized tier asked for
+  /// so far has finished (and its code replaced the fast code).
+  void waitForTierUps();
 
   /// Drops every cached module (modules still referenced stay valid).
   void clearCache();
@@ -187,14 +216,19 @@ private:
   std::shared_ptr<const CompiledModule>
   compileUncached(std::string_view text, std::string_view sourceName,
                   std::string key);
-  /// Lowers `module` in place and generates its code.
-  std::shared_ptr<const CompiledModule> compileModule(mlir::ModuleOp module,
-                                                      std::string key);
+  /// Lowers `module`, printed as `text`, in place and generates its code.
+  std::shared_ptr<const CompiledModule>
+  compileModule(mlir::ModuleOp module, std::string key, std::string_view text);
+  /// Queues the compile of the optimized tier of `module` from `bitcode`
+  /// (its LLVM IR before optimization) or, if empty, from `text`.
+  void scheduleTierUp(const std::shared_ptr<const CompiledModule> &module,
+                      std::string bitcode, std::string text);
 
   EngineOptions options;
   std::string pipelineOptions;
   std::unique_ptr<Cache> cache;
   std::unique_ptr<detail::DiskCache> diskCache;
+  std::unique_ptr<detail::TierUpQueue> tierUps;
 };
 
 } // namespace adjit::jit

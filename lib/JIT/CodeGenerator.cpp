@@ -1,0 +1,186 @@
+//===- CodeGenerator.cpp - LLVM IR to object code for one tier ------------===//
+//
+// The packed entry points follow mlir::ExecutionEngine's: `_mlir_f` loads
+// each argument of `f` through the i-th pointer of its one argument, calls
+// `f`, and stores the result (if any) through the pointer after them. The
+// optimization pipeline is LLVM's per-module default one with the tuning
+// mlir::makeOptimizingTransformer uses (loop unrolling, interleaving and
+// vectorization, SLP vectorization), plus the standard instrumentations so
+// that an OptPassGate on the context can cancel it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "CodeGenerator.h"
+
+#include "mlir/Target/LLVMIR/Export.h"
+
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/Bitcode/BitcodeWriter.h"
+#include "llvm/ExecutionEngine/Orc/CompileUtils.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/OptBisect.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Passes/StandardInstrumentations.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+
+using namespace adjit::jit;
+
+namespace {
+
+/// Returns a target machine for the host at `optLevel`'s code-generation
+/// level.
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createHostTargetMachine(unsigned optLevel) {
+  auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!builder)
+    return builder.takeError();
+  builder->setCodeGenOptLevel(optLevel == 0   ? llvm::CodeGenOptLevel::None
+                              : optLevel == 1 ? llvm::CodeGenOptLevel::Less
+                              : optLevel == 2
+                                  ? llvm::CodeGenOptLevel::Default
+                                  : llvm::CodeGenOptLevel::Aggressive);
+  return builder->createTargetMachine();
+}
+
+/// Adds `_mlir_f(void **)` for each function `f` that `module` defines.
+void addPackedEntryPoints(llvm::Module &module) {
+  llvm::LLVMContext &context = module.getContext();
+  llvm::IRBuilder<> builder(context);
+  llvm::SmallVector<llvm::Function *> defined;
+  for (llvm::Function &function : module.functions())
+    if (!function.isDeclaration())
+      defined.push_back(&function);
+  auto *packedType = llvm::FunctionType::get(
+      builder.getVoidTy(), builder.getPtrTy(), /*isVarArg=*/false);
+  for (llvm::Function *function : defined) {
+    auto *packed = llvm::cast<llvm::Function>(
+        module
+            .getOrInsertFunction(("_mlir_" + function->getName()).str(),
+                                 packedType)
+            .getCallee());
+    builder.SetInsertPoint(llvm::BasicBlock::Create(context, "", packed));
+    llvm::Value *list = packed->arg_begin();
+    llvm::SmallVector<llvm::Value *, 8> arguments;
+    for (llvm::Argument &argument : function->args()) {
+      llvm::Value *slot = builder.CreateGEP(
+          builder.getPtrTy(), list, builder.getInt64(argument.getArgNo()));
+      llvm::Value *pointer = builder.CreateLoad(builder.getPtrTy(), slot);
+      arguments.push_back(builder.CreateLoad(argument.getType(), pointer));
+    }
+    llvm::Value *result = builder.CreateCall(function, arguments);
+    if (!result->getType()->isVoidTy()) {
+      llvm::Value *slot = builder.CreateGEP(
+          builder.getPtrTy(), list, builder.getInt64(function->arg_size()));
+      builder.CreateStore(result, builder.CreateLoad(builder.getPtrTy(), slot));
+    }
+    builder.CreateRetVoid();
+  }
+}
+
+/// Skips every optional pass once its flag is set.
+class CancellationGate : public llvm::OptPassGate {
+public:
+  explicit CancellationGate(const std::atomic<bool> &cancelled)
+      : cancelled(cancelled) {}
+  bool shouldRunPass(llvm::StringRef, llvm::StringRef) const override {
+    return !cancelled.load(std::memory_order_relaxed);
+  }
+  bool isEnabled() const override { return true; }
+
+private:
+  const std::atomic<bool> &cancelled;
+};
+
+void optimize(llvm::Module &module, unsigned optLevel,
+              llvm::TargetMachine &targetMachine) {
+  llvm::LoopAnalysisManager loops;
+  llvm::FunctionAnalysisManager functions;
+  llvm::CGSCCAnalysisManager sccs;
+  llvm::ModuleAnalysisManager modules;
+  llvm::PassInstrumentationCallbacks callbacks;
+  llvm::StandardInstrumentations instrumentations(module.getContext(),
+                                                  /*DebugLogging=*/false);
+  instrumentations.registerCallbacks(callbacks, &modules);
+  llvm::PipelineTuningOptions tuning;
+  tuning.LoopUnrolling = true;
+  tuning.LoopInterleaving = true;
+  tuning.LoopVectorization = true;
+  tuning.SLPVectorization = true;
+  llvm::PassBuilder builder(&targetMachine, tuning, std::nullopt, &callbacks);
+  builder.registerModuleAnalyses(modules);
+  builder.registerCGSCCAnalyses(sccs);
+  builder.registerFunctionAnalyses(functions);
+  builder.registerLoopAnalyses(loops);
+  builder.crossRegisterProxies(loops, functions, sccs, modules);
+  llvm::OptimizationLevel level = optLevel == 0   ? llvm::OptimizationLevel::O0
+                                  : optLevel == 1 ? llvm::OptimizationLevel::O1
+                                  : optLevel == 2 ? llvm::OptimizationLevel::O2
+                                                  : llvm::OptimizationLevel::O3;
+  llvm::ModulePassManager pipeline =
+      optLevel == 0 ? builder.buildO0DefaultPipeline(level)
+                    : builder.buildPerModuleDefaultPipeline(level);
+  pipeline.run(module, modules);
+}
+
+} // namespace
+
+llvm::Expected<std::unique_ptr<llvm::Module>>
+detail::translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context) {
+  std::unique_ptr<llvm::Module> translated =
+      mlir::translateModuleToLLVMIR(module, context);
+  if (!translated)
+    return llvm::createStringError("cannot translate the module to LLVM IR");
+  auto targetMachine = createHostTargetMachine(0);
+  if (!targetMachine)
+    return targetMachine.takeError();
+  translated->setDataLayout((*targetMachine)->createDataLayout());
+  translated->setTargetTriple((*targetMachine)->getTargetTriple());
+  addPackedEntryPoints(*translated);
+  return std::move(translated);
+}
+
+std::string detail::writeBitcode(const llvm::Module &module) {
+  std::string bitcode;
+  llvm::raw_string_ostream os(bitcode);
+  llvm::WriteBitcodeToFile(module, os);
+  return bitcode;
+}
+
+llvm::Expected<std::unique_ptr<llvm::Module>>
+detail::readBitcode(llvm::StringRef bitcode, llvm::LLVMContext &context) {
+  return llvm::parseBitcodeFile(llvm::MemoryBufferRef(bitcode, "adjit-tier-up"),
+                                context);
+}
+
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+detail::generateObject(llvm::Module &module, unsigned optLevel,
+                       const std::atomic<bool> *cancelled) {
+  auto targetMachine = createHostTargetMachine(optLevel);
+  if (!targetMachine)
+    return targetMachine.takeError();
+  std::optional<CancellationGate> gate;
+  if (cancelled) {
+    gate.emplace(*cancelled);
+    module.getContext().setOptPassGate(*gate);
+  }
+  // The context may outlive the gate.
+  auto restoreGate = llvm::make_scope_exit([&] {
+    if (cancelled)
+      module.getContext().setOptPassGate(llvm::getGlobalPassGate());
+  });
+  auto isCancelled = [&] { return cancelled && cancelled->load(); };
+  optimize(module, optLevel, **targetMachine);
+  if (isCancelled())
+    return llvm::createStringError("cancelled");
+  llvm::orc::SimpleCompiler compiler(**targetMachine);
+  auto object = compiler(module);
+  if (isCancelled()) {
+    if (!object)
+      llvm::consumeError(object.takeError());
+    return llvm::createStringError("cancelled");
+  }
+  return object;
+}

@@ -1,0 +1,51 @@
+//===- CodeGenerator.h - LLVM IR to object code for one tier ----*- C++ -*-===//
+//
+// What turns a module lowered to the LLVM dialect into relocatable object
+// code for the host: translation to LLVM IR with a packed entry point per
+// function, bitcode to hand the IR to another thread, and the LLVM
+// optimization pipeline and code generation of one tier, which can be
+// cancelled while it runs.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ADJIT_LIB_JIT_CODEGENERATOR_H
+#define ADJIT_LIB_JIT_CODEGENERATOR_H
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+namespace adjit::jit::detail {
+
+/// Translates `module`, in the LLVM dialect, to LLVM IR in `context`, for the
+/// host's triple and data layout, and adds to each function `f` it defines
+/// the packed entry point `_mlir_f(void **arguments)` (the calling
+/// convention of mlir::ExecutionEngine::lookupPacked).
+llvm::Expected<std::unique_ptr<llvm::Module>>
+translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context);
+
+/// Returns `module` as bitcode, to be read in another context (and thread).
+std::string writeBitcode(const llvm::Module &module);
+
+/// Reads the bitcode `writeBitcode` made into `context`.
+llvm::Expected<std::unique_ptr<llvm::Module>>
+readBitcode(llvm::StringRef bitcode, llvm::LLVMContext &context);
+
+/// Optimizes `module` with LLVM's default pipeline at `optLevel` (0 to 3)
+/// and generates its object code at the matching code-generation level
+/// (0: none, 1: less, 2: default, 3: aggressive). When `cancelled` becomes
+/// true the remaining optional passes are skipped and an error is returned.
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+generateObject(llvm::Module &module, unsigned optLevel,
+               const std::atomic<bool> *cancelled = nullptr);
+
+} // namespace adjit::jit::detail
+
+#endif // ADJIT_LIB_JIT_CODEGENERATOR_H

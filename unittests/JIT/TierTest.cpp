@@ -1,0 +1,250 @@
+//===- TierTest.cpp - tiered compilation in the JIT engine ----------------===//
+
+#include "adjit/JIT/Engine.h"
+
+#include "gtest/gtest.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+using namespace adjit::jit;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// A module with elementwise chains, reductions and a product, so that the
+/// optimizing pipeline has loops to vectorize and unroll; `scale` makes it
+/// (and its cache entries) distinct.
+std::string moduleScaledBy(float scale) {
+  return R"mlir(
+func.func @f(%x: tensor<16x32xf32>, %w: tensor<32x8xf32>)
+    -> (tensor<f32>, tensor<16x8xf32>) {
+  %c = adjit.constant dense<)mlir" +
+         std::to_string(scale) + R"mlir(> : tensor<16x32xf32>
+  %0 = adjit.mul %x, %c : tensor<16x32xf32>
+  %1 = adjit.tanh %0 : tensor<16x32xf32>
+  %2 = adjit.exp %1 : tensor<16x32xf32>
+  %3 = adjit.matmul %2, %w : tensor<16x32xf32>, tensor<32x8xf32> -> tensor<16x8xf32>
+  %4 = adjit.sigmoid %3 : tensor<16x8xf32>
+  %5 = adjit.mul %4, %4 : tensor<16x8xf32>
+  %6 = adjit.reduce_sum %5, dims = [0, 1] : tensor<16x8xf32> -> tensor<f32>
+  return %6, %4 : tensor<f32>, tensor<16x8xf32>
+}
+)mlir";
+}
+
+/// The results of @f on fixed inputs, and the tier that computed them.
+struct Results {
+  std::vector<float> values;
+  Tier tier;
+};
+
+Results callF(const CompiledModule &module) {
+  std::vector<float> x(16 * 32), w(32 * 8);
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = std::sin(0.37f * i);
+  for (size_t i = 0; i < w.size(); ++i)
+    w[i] = std::cos(0.11f * i) / 8;
+  Results results;
+  std::vector<Buffer> buffers =
+      module.call("f",
+                  {{x.data(), {ElementType::F32, {16, 32}}},
+                   {w.data(), {ElementType::F32, {32, 8}}}},
+                  &results.tier);
+  for (const Buffer &buffer : buffers)
+    for (int64_t i = 0; i < buffer.getNumElements(); ++i)
+      results.values.push_back(buffer.getDataAs<float>()[i]);
+  return results;
+}
+
+EngineOptions withTiering(Tiering tiering) {
+  EngineOptions options;
+  options.tiering = tiering;
+  options.diskCacheDirectory = "";
+  return options;
+}
+
+/// Expects the same values up to a relative 1e-5 (the tiers may differ by
+/// the reassociation of sums).
+void expectClose(const std::vector<float> &actual,
+                 const std::vector<float> &expected) {
+  ASSERT_EQ(actual.size(), expected.size());
+  for (size_t i = 0; i < actual.size(); ++i)
+    EXPECT_NEAR(actual[i], expected[i], 1e-5 * (1 + std::abs(expected[i])))
+        << "element " << i;
+}
+
+TEST(TierTest, ATieredCompileTiersUpAndComputesTheSameResults) {
+  Engine fastOnly(withTiering(Tiering::FastOnly));
+  auto fast = fastOnly.compile(moduleScaledBy(0.5f));
+  Results fastResults = callF(*fast);
+  EXPECT_EQ(fastResults.tier, Tier::Fast);
+  fastOnly.waitForTierUps();
+  EXPECT_EQ(fast->getTier(), Tier::Fast);
+  EXPECT_EQ(fastOnly.getCacheStatistics().tierUps, 0u);
+
+  Engine optimizedOnly(withTiering(Tiering::OptimizedOnly));
+  auto optimized = optimizedOnly.compile(moduleScaledBy(0.5f));
+  EXPECT_EQ(optimized->getTier(), Tier::Optimized);
+  Results optimizedResults = callF(*optimized);
+  EXPECT_EQ(optimizedResults.tier, Tier::Optimized);
+  expectClose(optimizedResults.values, fastResults.values);
+
+  Engine tiered(withTiering(Tiering::Tiered));
+  auto module = tiered.compile(moduleScaledBy(0.5f));
+  // Fast code until the tier-up, optimized code after it.
+  Results first = callF(*module);
+  expectClose(first.values, fastResults.values);
+  tiered.waitForTierUps();
+  Engine::CacheStatistics statistics = tiered.getCacheStatistics();
+  EXPECT_EQ(statistics.tierUps, 1u);
+  EXPECT_EQ(statistics.pendingTierUps, 0u);
+  EXPECT_EQ(module->getTier(), Tier::Optimized);
+  Results later = callF(*module);
+  EXPECT_EQ(later.tier, Tier::Optimized);
+  EXPECT_EQ(later.values, optimizedResults.values);
+  // A cache hit shares the module and its tier.
+  EXPECT_EQ(tiered.compile(moduleScaledBy(0.5f)), module);
+}
+
+TEST(TierTest, TierUpsArePrintedUnderAdjitLog) {
+  setenv("ADJIT_LOG", "1", 1);
+  ::testing::internal::CaptureStderr();
+  {
+    Engine tiered(withTiering(Tiering::Tiered));
+    auto module = tiered.compile(moduleScaledBy(0.25f));
+    tiered.waitForTierUps();
+  }
+  std::string log = ::testing::internal::GetCapturedStderr();
+  unsetenv("ADJIT_LOG");
+  EXPECT_NE(log.find("LLVM"), std::string::npos) << log;
+  EXPECT_NE(log.find("(fast tier, -O0)"), std::string::npos) << log;
+  EXPECT_NE(log.find("adjit: tier-up of @f to the optimized tier (-O3) in "),
+            std::string::npos)
+      << log;
+}
+
+TEST(TierTest, DestroyingTheEngineDuringTierUpsIsClean) {
+  // The engine cancels and joins its background compiles; the modules keep
+  // working with the code they have.
+  for (int round = 0; round < 2; ++round) {
+    std::shared_ptr<const CompiledModule> module;
+    {
+      Engine tiered(withTiering(Tiering::Tiered));
+      module = tiered.compile(moduleScaledBy(1.0f + round));
+      for (int other = 0; other < 2; ++other)
+        tiered.compile(moduleScaledBy(10.0f + 2 * round + other));
+    }
+    Engine reference(withTiering(Tiering::OptimizedOnly));
+    expectClose(callF(*module).values,
+                callF(*reference.compile(moduleScaledBy(1.0f + round))).values);
+  }
+}
+
+/// Compiles a module in a tiered engine that is never destroyed and exits
+/// while its tier-up may still run: the exit handler cancels and joins it.
+[[noreturn]] void exitDuringATierUp() {
+  auto *engine = new Engine(withTiering(Tiering::Tiered));
+  auto module = engine->compile(moduleScaledBy(3.0f));
+  callF(*module);
+  for (int i = 0; i < 3; ++i)
+    engine->compile(moduleScaledBy(30.0f + i));
+  std::fprintf(stderr, "pending tier-ups at exit: %llu\n",
+               static_cast<unsigned long long>(
+                   engine->getCacheStatistics().pendingTierUps));
+  std::exit(0);
+}
+
+TEST(TierTest, ExitingDuringATierUpIsClean) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(exitDuringATierUp(), ::testing::ExitedWithCode(0),
+              "pending tier-ups at exit: [0-9]+");
+}
+
+/// A fresh directory for a persistent cache.
+class TierDiskCacheTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    directory =
+        fs::temp_directory_path() /
+        ("adjit-tier-test-" + std::to_string(getpid()) + "-" +
+         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(directory);
+  }
+  void TearDown() override { fs::remove_all(directory); }
+
+  EngineOptions options(Tiering tiering) const {
+    EngineOptions result;
+    result.tiering = tiering;
+    result.diskCacheDirectory = directory.string();
+    return result;
+  }
+  size_t countEntries() const {
+    size_t count = 0;
+    if (fs::exists(directory))
+      for (const auto &entry : fs::directory_iterator(directory))
+        count += entry.path().extension() == ".adjitobj";
+    return count;
+  }
+
+  fs::path directory;
+};
+
+TEST_F(TierDiskCacheTest, TheOptimizedTierReplacesTheFastEntryOnDisk) {
+  Results generated;
+  {
+    Engine tiered(options(Tiering::Tiered));
+    auto module = tiered.compile(moduleScaledBy(2.0f));
+    tiered.waitForTierUps();
+    generated = callF(*module);
+    EXPECT_EQ(generated.tier, Tier::Optimized);
+    // The fast entry, then the optimized one, which deleted it.
+    EXPECT_EQ(tiered.getCacheStatistics().diskStores, 2u);
+    EXPECT_EQ(countEntries(), 1u);
+  }
+  // A later engine loads optimized code directly: no tier-up.
+  Engine later(options(Tiering::Tiered));
+  auto module = later.compile(moduleScaledBy(2.0f));
+  EXPECT_TRUE(module->isLoadedFromDisk());
+  EXPECT_EQ(module->getTier(), Tier::Optimized);
+  EXPECT_EQ(later.getCacheStatistics().pendingTierUps, 0u);
+  later.waitForTierUps();
+  EXPECT_EQ(later.getCacheStatistics().tierUps, 0u);
+  EXPECT_EQ(callF(*module).values, generated.values);
+  // So does an engine that compiles the fast tier only.
+  EXPECT_EQ(Engine(options(Tiering::FastOnly))
+                .compile(moduleScaledBy(2.0f))
+                ->getTier(),
+            Tier::Optimized);
+}
+
+TEST_F(TierDiskCacheTest, AFastEntryLoadsAndTiersUpFromTheModuleText) {
+  Results fast;
+  {
+    Engine fastOnly(options(Tiering::FastOnly));
+    fast = callF(*fastOnly.compile(moduleScaledBy(4.0f)));
+    EXPECT_EQ(fastOnly.getCacheStatistics().diskStores, 1u);
+  }
+  // A process that exited before its tier-up finished left the fast entry:
+  // it is loaded, and the optimized tier compiled from the module's text.
+  Engine tiered(options(Tiering::Tiered));
+  auto module = tiered.compile(moduleScaledBy(4.0f));
+  EXPECT_TRUE(module->isLoadedFromDisk());
+  EXPECT_EQ(tiered.getCacheStatistics().diskHits, 1u);
+  tiered.waitForTierUps();
+  EXPECT_EQ(tiered.getCacheStatistics().tierUps, 1u);
+  Results optimized = callF(*module);
+  EXPECT_EQ(optimized.tier, Tier::Optimized);
+  expectClose(optimized.values, fast.values);
+  EXPECT_EQ(countEntries(), 1u);
+  // An engine of the optimized tier only never loads the fast entry.
+  Engine optimizedOnly(options(Tiering::OptimizedOnly));
+  EXPECT_EQ(optimizedOnly.compile(moduleScaledBy(4.0f))->getTier(),
+            Tier::Optimized);
+}
+
+} // namespace
