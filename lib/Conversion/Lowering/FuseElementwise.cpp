@@ -25,11 +25,15 @@ bool isProduct(Operation *op) {
 }
 
 /// Fuses `fusedOperand` (an operand of the consumer, defined by the producer)
-/// when the producer has no other use and neither side is a matrix product.
+/// when the producer has no other use, neither side is a matrix product, and
+/// the consumer is not a copy: a copy writes a loop's carry back into the
+/// carry's buffer (adjit.scan's lowering), and a reshape folded into it would
+/// make the loop yield a reshaped view, which bufferization rejects.
 bool shouldFuse(OpOperand *fusedOperand) {
   Operation *producer = fusedOperand->get().getDefiningOp();
+  Operation *consumer = fusedOperand->getOwner();
   return producer && producer->hasOneUse() && !isProduct(producer) &&
-         !isProduct(fusedOperand->getOwner());
+         !isProduct(consumer) && !isa<linalg::CopyOp>(consumer);
 }
 
 struct FuseElementwisePass

@@ -140,3 +140,91 @@ func.func @yield_outside(%c0: tensor<2xf32>) {
   // expected-error @+1 {{'adjit.yield' op expects parent op 'adjit.scan'}}
   adjit.yield %c0 : tensor<2xf32>
 }
+
+// -----
+
+func.func @checkpoint_every_zero(%c0: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'adjit.scan' op checkpoint = every 0 does not fit the trip count 4: K must be between 1 and the length}}
+  %r = adjit.scan length = 4 checkpoint = every 0 init(%c0 : tensor<2xf32>) -> (tensor<2xf32>) {
+  ^bb0(%c: tensor<2xf32>):
+    adjit.yield %c : tensor<2xf32>
+  }
+  return %r : tensor<2xf32>
+}
+
+// -----
+
+func.func @checkpoint_every_negative(%c0: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'adjit.scan' op checkpoint = every -2 does not fit the trip count 4: K must be between 1 and the length}}
+  %r = adjit.scan length = 4 checkpoint = every -2 init(%c0 : tensor<2xf32>) -> (tensor<2xf32>) {
+  ^bb0(%c: tensor<2xf32>):
+    adjit.yield %c : tensor<2xf32>
+  }
+  return %r : tensor<2xf32>
+}
+
+// -----
+
+func.func @checkpoint_every_beyond_length(%c0: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'adjit.scan' op checkpoint = every 5 does not fit the trip count 4: K must be between 1 and the length}}
+  %r = adjit.scan length = 4 checkpoint = every 5 init(%c0 : tensor<2xf32>) -> (tensor<2xf32>) {
+  ^bb0(%c: tensor<2xf32>):
+    adjit.yield %c : tensor<2xf32>
+  }
+  return %r : tensor<2xf32>
+}
+
+// -----
+
+func.func @checkpoint_every_empty_scan(%c0: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'adjit.scan' op checkpoint = every 1 does not fit the trip count 0: K must be between 1 and the length (a scan of length 0 has no step to checkpoint: use store_all, sqrt or recompute_all)}}
+  %r = adjit.scan length = 0 checkpoint = every 1 init(%c0 : tensor<2xf32>) -> (tensor<2xf32>) {
+  ^bb0(%c: tensor<2xf32>):
+    adjit.yield %c : tensor<2xf32>
+  }
+  return %r : tensor<2xf32>
+}
+
+// -----
+
+func.func @checkpoint_every_without_k(%c0: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'adjit.scan' op checkpoint = every needs a segment length K (checkpoint = every K, 1 <= K <= length)}}
+  %r = "adjit.scan"(%c0) <{checkpoint = 3 : i64, length = 4 : i64, operandSegmentSizes = array<i32: 1, 0, 0>}> ({
+  ^bb0(%c: tensor<2xf32>):
+    adjit.yield %c : tensor<2xf32>
+  }) : (tensor<2xf32>) -> tensor<2xf32>
+  return %r : tensor<2xf32>
+}
+
+// -----
+
+func.func @checkpoint_k_without_every(%c0: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'adjit.scan' op has checkpoint_every = 2 with checkpoint = sqrt (a segment length belongs to checkpoint = every K only)}}
+  %r = "adjit.scan"(%c0) <{checkpoint = 2 : i64, checkpoint_every = 2 : i64, length = 4 : i64, operandSegmentSizes = array<i32: 1, 0, 0>}> ({
+  ^bb0(%c: tensor<2xf32>):
+    adjit.yield %c : tensor<2xf32>
+  }) : (tensor<2xf32>) -> tensor<2xf32>
+  return %r : tensor<2xf32>
+}
+
+// -----
+
+func.func @checkpoint_unknown(%c0: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{unknown checkpoint policy 'half' (expected store_all, recompute_all, sqrt or every K)}}
+  %r = adjit.scan length = 4 checkpoint = half init(%c0 : tensor<2xf32>) -> (tensor<2xf32>) {
+  ^bb0(%c: tensor<2xf32>):
+    adjit.yield %c : tensor<2xf32>
+  }
+  return %r : tensor<2xf32>
+}
+
+// -----
+
+func.func @checkpoint_out_of_range(%c0: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{invalid properties {checkpoint = 9 : i64, length = 4 : i64, operandSegmentSizes = array<i32: 1, 0, 0>} for op adjit.scan: Invalid attribute `checkpoint` in property conversion: 9 : i64}}
+  %r = "adjit.scan"(%c0) <{checkpoint = 9 : i64, length = 4 : i64, operandSegmentSizes = array<i32: 1, 0, 0>}> ({
+  ^bb0(%c: tensor<2xf32>):
+    adjit.yield %c : tensor<2xf32>
+  }) : (tensor<2xf32>) -> tensor<2xf32>
+  return %r : tensor<2xf32>
+}

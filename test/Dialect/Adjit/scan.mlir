@@ -8,7 +8,7 @@
 // CHECK-NEXT: ^bb0(%{{.*}}: tensor<4xf32>, %{{.*}}: tensor<4xf32>, %{{.*}}: tensor<4x4xf32>):
 // CHECK: adjit.yield %{{.*}}, %{{.*}} : tensor<4xf32>, tensor<4xf32>
 // GENERIC-LABEL: sym_name = "rnn"
-// GENERIC: "adjit.scan"(%{{.*}}, %{{.*}}, %{{.*}}) <{length = 7 : i64, operandSegmentSizes = array<i32: 1, 1, 1>}>
+// GENERIC: "adjit.scan"(%{{.*}}, %{{.*}}, %{{.*}}) <{checkpoint = 0 : i64, length = 7 : i64, operandSegmentSizes = array<i32: 1, 1, 1>}>
 func.func @rnn(%h0: tensor<4xf32>, %x: tensor<7x4xf32>, %w: tensor<4x4xf32>)
     -> (tensor<4xf32>, tensor<7x4xf32>) {
   %h, %ys = adjit.scan length = 7 init(%h0 : tensor<4xf32>)
@@ -28,7 +28,7 @@ func.func @rnn(%h0: tensor<4xf32>, %x: tensor<7x4xf32>, %w: tensor<4x4xf32>)
 // CHECK-LABEL: func @reverse_no_carry
 // CHECK: adjit.scan reverse length = 3 xs(%{{.*}} : tensor<3xf64>) -> (tensor<3xf64>)
 // GENERIC-LABEL: sym_name = "reverse_no_carry"
-// GENERIC: "adjit.scan"(%{{.*}}) <{length = 3 : i64, operandSegmentSizes = array<i32: 0, 1, 0>, reverse}>
+// GENERIC: "adjit.scan"(%{{.*}}) <{checkpoint = 0 : i64, length = 3 : i64, operandSegmentSizes = array<i32: 0, 1, 0>, reverse}>
 func.func @reverse_no_carry(%x: tensor<3xf64>) -> tensor<3xf64> {
   %ys = adjit.scan reverse length = 3 xs(%x : tensor<3xf64>) -> (tensor<3xf64>) {
   ^bb0(%xi: tensor<f64>):

@@ -26,6 +26,81 @@ YieldOp ScanOp::getYield() {
   return cast<YieldOp>(getBodyBlock().getTerminator());
 }
 
+int64_t ScanOp::getCheckpointSegmentLength() {
+  int64_t length = getLength();
+  switch (getCheckpoint()) {
+  case CheckpointPolicy::store_all:
+    return 1;
+  case CheckpointPolicy::every:
+    return getCheckpointEvery().value_or(1);
+  case CheckpointPolicy::sqrt: {
+    int64_t k = 1;
+    while (k * k < length)
+      ++k;
+    return k;
+  }
+  case CheckpointPolicy::recompute_all:
+    return std::max<int64_t>(length, 1);
+  }
+  llvm_unreachable("unknown checkpoint policy");
+}
+
+ParseResult mlir::adjit::parseCheckpoint(OpAsmParser &parser,
+                                         CheckpointPolicyAttr &policy,
+                                         IntegerAttr &every) {
+  StringRef keyword;
+  SMLoc loc = parser.getCurrentLocation();
+  if (parser.parseKeyword(&keyword))
+    return failure();
+  std::optional<CheckpointPolicy> kind = symbolizeCheckpointPolicy(keyword);
+  if (!kind)
+    return parser.emitError(loc, "unknown checkpoint policy '")
+           << keyword
+           << "' (expected store_all, recompute_all, sqrt or every K)";
+  policy = CheckpointPolicyAttr::get(parser.getContext(), *kind);
+  if (*kind != CheckpointPolicy::every)
+    return success();
+  int64_t k;
+  if (parser.parseInteger(k))
+    return failure();
+  every = parser.getBuilder().getI64IntegerAttr(k);
+  return success();
+}
+
+void mlir::adjit::printCheckpoint(OpAsmPrinter &printer, Operation *,
+                                  CheckpointPolicyAttr policy,
+                                  IntegerAttr every) {
+  printer << stringifyCheckpointPolicy(policy ? policy.getValue()
+                                              : CheckpointPolicy::store_all);
+  if (every)
+    printer << ' ' << every.getInt();
+}
+
+LogicalResult ScanOp::verifyCheckpoint() {
+  int64_t length = getLength();
+  std::optional<int64_t> every = getCheckpointEvery();
+  if (getCheckpoint() != CheckpointPolicy::every) {
+    if (every)
+      return emitOpError("has checkpoint_every = ")
+             << *every << " with checkpoint = "
+             << stringifyCheckpointPolicy(getCheckpoint())
+             << " (a segment length belongs to checkpoint = every K only)";
+    return success();
+  }
+  if (!every)
+    return emitOpError("checkpoint = every needs a segment length K "
+                       "(checkpoint = every K, 1 <= K <= length)");
+  if (*every < 1 || *every > length)
+    return emitOpError("checkpoint = every ")
+           << *every << " does not fit the trip count " << length
+           << ": K must be between 1 and the length"
+           << (length == 0 ? " (a scan of length 0 has no step to "
+                             "checkpoint: use store_all, sqrt or "
+                             "recompute_all)"
+                           : "");
+  return success();
+}
+
 LogicalResult ScanOp::verify() {
   int64_t length = getLength();
   if (length < 0)
@@ -43,6 +118,8 @@ LogicalResult ScanOp::verify() {
              << " (every scanned input has the scan length as its leading "
                 "dimension)";
   }
+  if (failed(verifyCheckpoint()))
+    return failure();
   unsigned numCarries = getNumCarries();
   if (getNumResults() < numCarries)
     return emitOpError("has ")
@@ -180,7 +257,8 @@ struct DropUnusedStackedOutputs : OpRewritePattern<ScanOp> {
       types.push_back(op.getResult(index).getType());
     auto scan =
         ScanOp::create(rewriter, op.getLoc(), types, op.getInit(), op.getXs(),
-                       op.getConsts(), op.getLength(), op.getReverse());
+                       op.getConsts(), op.getLength(), op.getReverse(),
+                       op.getCheckpoint(), op.getCheckpointEveryAttr());
     rewriter.inlineRegionBefore(op.getBody(), scan.getBody(),
                                 scan.getBody().end());
     YieldOp yield = scan.getYield();
@@ -223,7 +301,8 @@ struct DropUnusedInputs : OpRewritePattern<ScanOp> {
       return failure();
     auto scan =
         ScanOp::create(rewriter, op.getLoc(), op.getResultTypes(), op.getInit(),
-                       xs, consts, op.getLength(), op.getReverse());
+                       xs, consts, op.getLength(), op.getReverse(),
+                       op.getCheckpoint(), op.getCheckpointEveryAttr());
     rewriter.inlineRegionBefore(op.getBody(), scan.getBody(),
                                 scan.getBody().end());
     rewriter.modifyOpInPlace(

@@ -18,9 +18,10 @@ namespace mlir::adjit::detail {
 /// `emitAdjoint` then emits the adjoint of every active op, last to first,
 /// after the primal; `getAdjoint` reads off the adjoints of the original
 /// block's arguments. An active `adjit.scan` is cloned with a tape (its
-/// per-step input carries, stacked), and its adjoint is a scan in the
-/// opposite direction that recomputes each step from the tape and
-/// differentiates it with a nested emitter.
+/// per-step input carries, stacked; none under the recompute_all
+/// checkpoint policy), and its adjoint is a scan in the opposite direction
+/// that recomputes each step from the tape (or, under recompute_all, from
+/// the initial carries) and differentiates it with a nested emitter.
 class AdjointEmitter {
 public:
   AdjointEmitter(OpBuilder &builder, const ActivityAnalysis &activity)
@@ -56,6 +57,22 @@ private:
 
   /// Emits the reverse loop of the active scan `op`.
   LogicalResult differentiateScan(ScanOp op, const IRMapping &mapping);
+
+  /// Returns the carries entering the step of the recompute_all scan `op`
+  /// that runs at `position` (a 0-d i64: the number of steps before it), as
+  /// a recompute_all scan of the whole length from the initial carries
+  /// `init` whose steps at and after `position` keep their carries. `xs` are
+  /// the scanned inputs `usedXs` of `op` and `consts` its consts
+  /// `usedConsts`.
+  SmallVector<Value> recomputeCarries(ScanOp op, Value position,
+                                      ValueRange init, ValueRange xs,
+                                      ValueRange consts,
+                                      ArrayRef<unsigned> usedXs,
+                                      ArrayRef<unsigned> usedConsts);
+
+  /// Returns a constant 0-d i64 tensor holding `value`.
+  static Value createIndexConstant(OpBuilder &builder, Location loc,
+                                   int64_t value);
 
   OpBuilder &builder;
   const ActivityAnalysis &activity;

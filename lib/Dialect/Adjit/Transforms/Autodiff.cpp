@@ -5,10 +5,12 @@
 #include "ActivityAnalysis.h"
 #include "AdjointEmitter.h"
 #include "FunctionLookup.h"
+#include "ScanCheckpoint.h"
 #include "adjit/Dialect/Adjit/IR/Adjit.h"
 
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/OwningOpRef.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Transforms/CSE.h"
@@ -162,18 +164,21 @@ void eraseDeadOps(func::FuncOp function) {
 /// Builds the gradient function; the caller checked the request.
 class GradientBuilder {
 public:
-  GradientBuilder(func::FuncOp function, ArrayRef<int64_t> wrt,
-                  ArrayRef<int64_t> of, bool scalarCotangents,
-                  const ActivityAnalysis &activity)
-      : function(function), wrt(wrt), of(of),
+  /// Differentiates `function`, analyzed by `activity`; the gradient goes
+  /// right after `anchor` (the function, or the function of which
+  /// `function` is a detached copy).
+  GradientBuilder(func::FuncOp function, func::FuncOp anchor,
+                  ArrayRef<int64_t> wrt, ArrayRef<int64_t> of,
+                  bool scalarCotangents, const ActivityAnalysis &activity)
+      : function(function), anchor(anchor), wrt(wrt), of(of),
         scalarCotangents(scalarCotangents), activity(activity) {}
 
-  /// Creates `name` right after the function; returns null after emitting a
+  /// Creates `name` right after the anchor; returns null after emitting a
   /// diagnostic if a rule fails (the partial function is erased).
   func::FuncOp build(StringRef name);
 
 private:
-  func::FuncOp function;
+  func::FuncOp function, anchor;
   ArrayRef<int64_t> wrt, of;
   /// Single-element results take cotangent arguments too.
   bool scalarCotangents;
@@ -198,7 +203,7 @@ func::FuncOp GradientBuilder::build(StringRef name) {
   for (int64_t index : wrt)
     results.push_back(type.getInput(index));
 
-  builder.setInsertionPointAfter(function);
+  builder.setInsertionPointAfter(anchor);
   auto gradient =
       func::FuncOp::create(builder, function.getLoc(), name,
                            builder.getFunctionType(inputs, results));
@@ -278,13 +283,28 @@ mlir::adjit::generateGradient(func::FuncOp function,
   SmallVector<int64_t> wrt, of;
   if (failed(resolveIndices(function, options, wrt, of)))
     return failure();
-  ActivityAnalysis activity(function, wrt, of);
-  if (failed(verifyDifferentiable(function, activity)))
+  // Scans checkpointed in segments are differentiated as nests of store_all
+  // scans; the nests are built in a copy, so that the function keeps its
+  // form.
+  OwningOpRef<func::FuncOp> expanded;
+  func::FuncOp differentiated = function;
+  if (function
+          ->walk([](ScanOp scan) {
+            return detail::isSegmented(scan) ? WalkResult::interrupt()
+                                             : WalkResult::advance();
+          })
+          .wasInterrupted()) {
+    expanded = function.clone();
+    detail::expandSegmentedScans(*expanded);
+    differentiated = *expanded;
+  }
+  ActivityAnalysis activity(differentiated, wrt, of);
+  if (failed(verifyDifferentiable(differentiated, activity)))
     return failure();
 
-  func::FuncOp gradient =
-      GradientBuilder(function, wrt, of, options.scalarCotangents, activity)
-          .build(name);
+  func::FuncOp gradient = GradientBuilder(differentiated, function, wrt, of,
+                                          options.scalarCotangents, activity)
+                              .build(name);
   if (!gradient)
     return failure();
   if (options.cleanup)

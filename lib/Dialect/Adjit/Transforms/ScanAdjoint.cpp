@@ -18,13 +18,81 @@ using namespace mlir;
 using namespace mlir::adjit;
 using namespace mlir::adjit::detail;
 
+Value AdjointEmitter::createIndexConstant(OpBuilder &builder, Location loc,
+                                          int64_t value) {
+  auto type = RankedTensorType::get({}, builder.getI64Type());
+  return ConstantOp::create(
+      builder, loc,
+      DenseElementsAttr::get(type, builder.getI64IntegerAttr(value)));
+}
+
+SmallVector<Value>
+AdjointEmitter::recomputeCarries(ScanOp op, Value position, ValueRange init,
+                                 ValueRange xs, ValueRange consts,
+                                 ArrayRef<unsigned> usedXs,
+                                 ArrayRef<unsigned> usedConsts) {
+  Location loc = op.getLoc();
+  unsigned numCarries = op.getNumCarries();
+  SmallVector<Value> carryInit(init);
+  carryInit.push_back(createIndexConstant(builder, loc, 0));
+  SmallVector<Value> scanConsts(consts);
+  scanConsts.push_back(position);
+  SmallVector<Type> types(ValueRange(carryInit).getTypes());
+  auto scan = ScanOp::create(builder, loc, types, carryInit, xs, scanConsts,
+                             op.getLength(), op.getReverse(),
+                             CheckpointPolicy::recompute_all, IntegerAttr());
+  Block *block = new Block();
+  scan.getBody().push_back(block);
+  IRMapping mapping;
+  SmallVector<Value> carries;
+  for (Value carry : op.getCarryArguments())
+    carries.push_back(block->addArgument(carry.getType(), loc));
+  mapping.map(op.getCarryArguments(), carries);
+  Value count = block->addArgument(carryInit.back().getType(), loc);
+  for (unsigned j : usedXs) {
+    Value slice = op.getSliceArguments()[j];
+    mapping.map(slice, block->addArgument(slice.getType(), loc));
+  }
+  for (unsigned l : usedConsts) {
+    Value constant = op.getConstArguments()[l];
+    mapping.map(constant, block->addArgument(constant.getType(), loc));
+  }
+  Value limit = block->addArgument(position.getType(), loc);
+
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(block);
+  for (Operation &nested : op.getBodyBlock().without_terminator())
+    builder.clone(nested, mapping);
+  // Steps at and after the position keep the carries they receive.
+  Value before =
+      CompareOp::create(builder, loc, ComparePredicate::lt, count, limit);
+  SmallVector<Value> yielded;
+  for (auto [carry, value] :
+       llvm::zip(carries, op.getYield().getValues().take_front(numCarries))) {
+    auto type = cast<RankedTensorType>(carry.getType());
+    Value mask = before;
+    if (type.getRank() != 0)
+      mask = BroadcastOp::create(
+          builder, loc,
+          RankedTensorType::get(type.getShape(), builder.getI1Type()), before,
+          ArrayRef<int64_t>{});
+    yielded.push_back(SelectOp::create(builder, loc, mask,
+                                       mapping.lookupOrDefault(value), carry));
+  }
+  yielded.push_back(
+      AddOp::create(builder, loc, count, createIndexConstant(builder, loc, 1)));
+  YieldOp::create(builder, loc, yielded);
+  return SmallVector<Value>(scan.getResults().take_front(numCarries));
+}
+
 Operation *AdjointEmitter::cloneScanWithTape(ScanOp op, IRMapping &mapping) {
   Location loc = op.getLoc();
   unsigned numCarries = op.getNumCarries();
   SmallVector<Type> types(op.getResultTypes());
   SmallVector<unsigned> taped;
+  bool recompute = op.getCheckpoint() == CheckpointPolicy::recompute_all;
   for (BlockArgument carry : op.getCarryArguments())
-    if (!carry.use_empty()) {
+    if (!recompute && !carry.use_empty()) {
       taped.push_back(carry.getArgNumber());
       types.push_back(ScanOp::getStackedType(carry.getType(), op.getLength()));
     }
@@ -34,7 +102,8 @@ Operation *AdjointEmitter::cloneScanWithTape(ScanOp op, IRMapping &mapping) {
   };
   auto clone = ScanOp::create(builder, loc, types, lookup(op.getInit()),
                               lookup(op.getXs()), lookup(op.getConsts()),
-                              op.getLength(), op.getReverse());
+                              op.getLength(), op.getReverse(),
+                              op.getCheckpoint(), op.getCheckpointEveryAttr());
   IRMapping bodyMapping;
   op.getBody().cloneInto(&clone.getBody(), bodyMapping);
   YieldOp yield = clone.getYield();
@@ -108,6 +177,10 @@ LogicalResult AdjointEmitter::differentiateScan(ScanOp op,
   if (trackedCarries.empty() && seededOutputs.empty())
     return success();
 
+  // Under recompute_all nothing is taped: the reverse scan carries the
+  // position of the step it differentiates and recomputes its carry from the
+  // initial carries (see recomputeCarries).
+  bool recompute = op.getCheckpoint() == CheckpointPolicy::recompute_all;
   SmallVector<Value> init, xs, consts;
   SmallVector<Type> resultTypes;
   for (unsigned k : trackedCarries) {
@@ -122,19 +195,34 @@ LogicalResult AdjointEmitter::differentiateScan(ScanOp op,
     init.push_back(createSplatConstant(builder, loc, type, 0.0));
     resultTypes.push_back(type);
   }
-  for (unsigned k : usedCarries)
-    xs.push_back(tape[k]);
+  if (recompute) {
+    Value last = createIndexConstant(builder, loc, op.getLength() - 1);
+    init.push_back(last);
+    resultTypes.push_back(last.getType());
+  } else {
+    for (unsigned k : usedCarries)
+      xs.push_back(tape[k]);
+  }
   for (unsigned j : usedXs)
     xs.push_back(mapping.lookupOrDefault(op.getXs()[j]));
   for (unsigned j : seededOutputs)
     xs.push_back(resultAdjoint(op.getStackedOutputs()[j]));
   for (unsigned l : usedConsts)
     consts.push_back(mapping.lookupOrDefault(op.getConsts()[l]));
+  if (recompute) {
+    for (Value carry : op.getInit())
+      consts.push_back(mapping.lookupOrDefault(carry));
+    for (unsigned j : usedXs)
+      consts.push_back(mapping.lookupOrDefault(op.getXs()[j]));
+  }
   for (unsigned j : activeXs)
     resultTypes.push_back(op.getXs()[j].getType());
 
-  auto reverse = ScanOp::create(builder, loc, resultTypes, init, xs, consts,
-                                op.getLength(), !op.getReverse());
+  // The reverse scan keeps the policy: it has the same length, and a second
+  // derivative checkpoints it in the same way.
+  auto reverse = ScanOp::create(
+      builder, loc, resultTypes, init, xs, consts, op.getLength(),
+      !op.getReverse(), op.getCheckpoint(), op.getCheckpointEveryAttr());
   auto *reverseBody = new Block();
   reverse.getBody().push_back(reverseBody);
   auto addArguments = [&](ValueRange values, bool sliced) {
@@ -155,8 +243,22 @@ LogicalResult AdjointEmitter::differentiateScan(ScanOp op,
     builder.setInsertionPointToStart(reverseBody);
     IRMapping stepMapping;
     unsigned next = 0;
-    for (unsigned k : usedCarries)
-      stepMapping.map(block.getArgument(k), sliceArguments[next++]);
+    if (recompute) {
+      unsigned numTracked = trackedCarries.size() + activeConsts.size();
+      ValueRange initArguments =
+          ArrayRef<Value>(constArguments).slice(usedConsts.size(), numCarries);
+      ValueRange xsArguments = ArrayRef<Value>(constArguments)
+                                   .drop_front(usedConsts.size() + numCarries);
+      SmallVector<Value> carries = recomputeCarries(
+          op, carryArguments[numTracked], initArguments, xsArguments,
+          ArrayRef<Value>(constArguments).take_front(usedConsts.size()), usedXs,
+          usedConsts);
+      for (unsigned k : usedCarries)
+        stepMapping.map(block.getArgument(k), carries[k]);
+    } else {
+      for (unsigned k : usedCarries)
+        stepMapping.map(block.getArgument(k), sliceArguments[next++]);
+    }
     for (unsigned j : usedXs)
       stepMapping.map(op.getSliceArguments()[j], sliceArguments[next++]);
     for (auto [position, l] : llvm::enumerate(usedConsts))
@@ -184,6 +286,12 @@ LogicalResult AdjointEmitter::differentiateScan(ScanOp op,
         sum = AddOp::create(builder, loc, sum, adjoint);
       yielded.push_back(sum);
     }
+    if (recompute) {
+      Value position =
+          carryArguments[trackedCarries.size() + activeConsts.size()];
+      yielded.push_back(SubOp::create(builder, loc, position,
+                                      createIndexConstant(builder, loc, 1)));
+    }
     for (unsigned j : activeXs) {
       Value slice = op.getSliceArguments()[j];
       Value adjoint = step.getAdjoint(slice);
@@ -208,6 +316,8 @@ LogicalResult AdjointEmitter::differentiateScan(ScanOp op,
     if (activity.isActive(constant))
       accumulate(constant, adjoint);
   }
+  if (recompute)
+    ++position;
   for (unsigned j : activeXs) {
     Value x = op.getXs()[j];
     Value adjoint = reverse.getResult(position++);

@@ -82,6 +82,20 @@ LogicalResult verifyPoolOp(Operation *op);
 
 } // namespace mlir::adjit::detail
 
+namespace mlir::adjit {
+
+/// Parses the checkpoint policy of `adjit.scan` after `checkpoint =`:
+/// `store_all`, `recompute_all`, `sqrt` or `every K`.
+ParseResult parseCheckpoint(OpAsmParser &parser, CheckpointPolicyAttr &policy,
+                            IntegerAttr &every);
+
+/// Prints the checkpoint policy of `adjit.scan` in the form that
+/// parseCheckpoint reads.
+void printCheckpoint(OpAsmPrinter &printer, Operation *op,
+                     CheckpointPolicyAttr policy, IntegerAttr every);
+
+} // namespace mlir::adjit
+
 #define GET_OP_CLASSES
 #include "adjit/Dialect/Adjit/IR/AdjitOps.h.inc"
 

@@ -55,6 +55,15 @@ def Adjit_ReduceKind : I64EnumAttr<"ReduceKind",
   let cppNamespace = "::mlir::adjit";
 }
 
+// What the adjoint of an adjit.scan keeps for its reverse sweep (see
+// docs/autodiff.md, "Checkpointing a scan").
+def Adjit_CheckpointPolicy : I64EnumAttr<"CheckpointPolicy",
+    "what the adjoint of adjit.scan tapes for its reverse sweep", [
+      I64EnumAttrCase<"store_all", 0>, I64EnumAttrCase<"recompute_all", 1>,
+      I64EnumAttrCase<"sqrt", 2>, I64EnumAttrCase<"every", 3>]> {
+  let cppNamespace = "::mlir::adjit";
+}
+
 //===----------------------------------------------------------------------===//
 // Types
 //===----------------------------------------------------------------------===//

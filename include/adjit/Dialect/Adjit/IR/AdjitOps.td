@@ -970,6 +970,14 @@ def Adjit_ScanOp : Adjit_Op<"scan", [AttrSizedOperandSegments,
     `length - 1` down to 0; step `i` still reads `xs[k][i]` and writes the
     stacked outputs at `i`.
 
+    `checkpoint` says what the adjoint made by `adjit-autodiff` keeps for
+    its reverse sweep; it does not change what the scan computes.
+    `store_all` (the default, not printed) tapes the carry entering every
+    step; `every K` tapes it every `K` steps (`1 <= K <= length`) and
+    recomputes each segment of `K` steps in the reverse sweep; `sqrt` is
+    `every ceil(sqrt(length))`; `recompute_all` tapes nothing and recomputes
+    each step's carry from the initial one.
+
     The body is isolated from above: every value it uses enters as a block
     argument (carries, then slices, then consts), so a step is a
     self-contained function that autodiff can recompute and differentiate.
@@ -989,16 +997,29 @@ def Adjit_ScanOp : Adjit_Op<"scan", [AttrSizedOperandSegments,
   let arguments = (ins Variadic<Adjit_AnyTensor>:$init,
                        Variadic<Adjit_AnyTensor>:$xs,
                        Variadic<Adjit_AnyTensor>:$consts,
-                       I64Attr:$length, UnitAttr:$reverse);
+                       I64Attr:$length, UnitAttr:$reverse,
+                       DefaultValuedAttr<Adjit_CheckpointPolicy,
+                           "::mlir::adjit::CheckpointPolicy::store_all">:$checkpoint,
+                       OptionalAttr<I64Attr>:$checkpoint_every);
   let results = (outs Variadic<Adjit_AnyTensor>:$results);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
     (`reverse` $reverse^)? `length` `=` $length
+    (`checkpoint` `=` custom<Checkpoint>($checkpoint, $checkpoint_every)^)?
     (`init` `(` $init^ `:` type($init) `)`)?
     (`xs` `(` $xs^ `:` type($xs) `)`)?
     (`consts` `(` $consts^ `:` type($consts) `)`)?
     attr-dict-with-keyword (`->` `(` type($results)^ `)`)? $body
   }];
+  let builders = [
+    // A scan with the default checkpoint policy, store_all.
+    OpBuilder<(ins "::mlir::TypeRange":$results, "::mlir::ValueRange":$init,
+                   "::mlir::ValueRange":$xs, "::mlir::ValueRange":$consts,
+                   "int64_t":$length, CArg<"bool", "false">:$reverse), [{
+      build($_builder, $_state, results, init, xs, consts, length, reverse,
+            ::mlir::adjit::CheckpointPolicy::store_all, ::mlir::IntegerAttr());
+    }]>
+  ];
   let hasVerifier = 1;
   let hasRegionVerifier = 1;
   let hasCanonicalizer = 1;
@@ -1028,6 +1049,12 @@ def Adjit_ScanOp : Adjit_Op<"scan", [AttrSizedOperandSegments,
     }
     /// The body's terminator.
     YieldOp getYield();
+    /// Returns the number of steps between two taped carries under the
+    /// checkpoint policy: 1 for store_all, K for every K, ceil(sqrt(length))
+    /// for sqrt, and the length for recompute_all (at least 1).
+    int64_t getCheckpointSegmentLength();
+    /// Verifies the checkpoint policy against the length.
+    ::llvm::LogicalResult verifyCheckpoint();
     /// Returns the type of one slice of the scanned type `type`: `type`
     /// without its leading dimension.
     static ::mlir::RankedTensorType getSliceType(::mlir::Type type);
