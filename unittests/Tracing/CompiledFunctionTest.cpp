@@ -92,8 +92,9 @@ TEST(JitCompile, TrainsLinearRegressionLikeEager) {
       }
       optimizer.step();
     }
-    if (compiled)
+    if (compiled) {
       EXPECT_EQ(step.getStats().compilations, 1);
+    }
     return std::make_pair(w.detach(), b.detach());
   };
   auto [eagerW, eagerB] = train(false);
