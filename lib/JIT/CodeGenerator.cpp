@@ -161,18 +161,23 @@ detail::generateObject(llvm::Module &module, unsigned optLevel,
   auto targetMachine = createHostTargetMachine(optLevel);
   if (!targetMachine)
     return targetMachine.takeError();
-  std::optional<CancellationGate> gate;
-  if (cancelled) {
-    gate.emplace(*cancelled);
-    module.getContext().setOptPassGate(*gate);
+  // The gate cuts the IR pipeline short once cancelled: skipping IR passes
+  // leaves valid IR. It is gone before code generation, whose passes are not
+  // all optional (skipping some makes instruction selection fail, and LLVM's
+  // default diagnostic handler then exits the process).
+  {
+    std::optional<CancellationGate> gate;
+    if (cancelled) {
+      gate.emplace(*cancelled);
+      module.getContext().setOptPassGate(*gate);
+    }
+    auto restoreGate = llvm::make_scope_exit([&] {
+      if (cancelled)
+        module.getContext().setOptPassGate(llvm::getGlobalPassGate());
+    });
+    optimize(module, optLevel, **targetMachine);
   }
-  // The context may outlive the gate.
-  auto restoreGate = llvm::make_scope_exit([&] {
-    if (cancelled)
-      module.getContext().setOptPassGate(llvm::getGlobalPassGate());
-  });
   auto isCancelled = [&] { return cancelled && cancelled->load(); };
-  optimize(module, optLevel, **targetMachine);
   if (isCancelled())
     return llvm::createStringError("cancelled");
   llvm::orc::SimpleCompiler compiler(**targetMachine);

@@ -487,12 +487,15 @@ struct Engine::Cache {
 
 Tiering adjit::jit::detail::getDefaultTiering() {
   const char *value = std::getenv("ADJIT_TIERING");
-  if (!value || !*value || std::strcmp(value, "tiered") == 0)
+  // Tiered compilation is opt-in: a process that loads fast entries from
+  // the persistent cache and tiers them up can crash in the background
+  // thread's instruction selection (docs/jit.md, "Tiers").
+  if (!value || !*value || std::strcmp(value, "optimized") == 0)
+    return Tiering::OptimizedOnly;
+  if (std::strcmp(value, "tiered") == 0)
     return Tiering::Tiered;
   if (std::strcmp(value, "fast") == 0)
     return Tiering::FastOnly;
-  if (std::strcmp(value, "optimized") == 0)
-    return Tiering::OptimizedOnly;
   throw adjit::Error("jit::Engine: ADJIT_TIERING is '" + std::string(value) +
                      "'; expected fast, tiered or optimized");
 }
