@@ -5,18 +5,18 @@
 // h0 and W, made by adjit-autodiff and compiled by the JIT engine. For each
 // checkpoint policy: the carries the forward sweep tapes, the peak heap
 // bytes of the first gradient call of a fresh process (counted by
-// malloc_counter.cpp), and its time, beside store_all's in the same run. The
-// targets: under store_all, peak(N=1000) - peak(N=10) within 10 % of 990
-// carries; under sqrt, a tape of at most 2 sqrt(N) carries at most 2x
+// AdjitTestingAllocationCounter), and its time, beside store_all's in the same
+// run. The targets: under store_all, peak(N=1000) - peak(N=10) within 10 % of
+// 990 carries; under sqrt, a tape of at most 2 sqrt(N) carries at most 2x
 // store_all's time.
 //
 //===----------------------------------------------------------------------===//
 
 #include "../common.h"
-#include "malloc_counter.h"
 
 #include "adjit/Dialect/Adjit/Transforms/Autodiff.h"
 #include "adjit/JIT/Engine.h"
+#include "adjit/Testing/AllocationCounter.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -142,9 +142,9 @@ Measurement measure(int64_t length, const Policy &policy) {
         {x.data(), {ElementType::F32, {length, kHidden}}, {}},
         {w.data(), {ElementType::F32, {kHidden, kHidden}}, {}}};
     Measurement result;
-    adjit::bench::resetPeakHeapBytes();
+    adjit::testsupport::resetPeakHeapBytes();
     compiled->call("rnn_grad", arguments);
-    result.peakBytes = adjit::bench::getPeakHeapBytes();
+    result.peakBytes = adjit::testsupport::getPeakHeapBytes();
     int samples =
         length * (policy.syntax == "recompute_all" ? length : 1) > 20000 ? 3
                                                                          : 9;

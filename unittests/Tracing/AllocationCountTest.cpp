@@ -1,71 +1,19 @@
 //===- AllocationCountTest.cpp - heap allocations of a compiled call ------===//
 //
-// Interposes the C allocation functions for this executable (operator new
-// goes through malloc) and counts the calls made during steady-state calls
-// of compiled training steps. The test is a binary of its own so that the
+// Counts the C allocator's calls (AdjitTestingAllocationCounter interposes
+// it; operator new goes through malloc) during steady-state calls of
+// compiled training steps. The test is a binary of its own so that the
 // interposition touches no other test.
 //
 //===----------------------------------------------------------------------===//
 
 #include "adjit/JIT.h"
+#include "adjit/Testing/AllocationCounter.h"
 #include "adjit/adjit.h"
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstddef>
 #include <cstdio>
-
-extern "C" {
-void *__libc_malloc(size_t size);
-void *__libc_calloc(size_t count, size_t size);
-void *__libc_realloc(void *pointer, size_t size);
-void *__libc_memalign(size_t alignment, size_t size);
-void __libc_free(void *pointer);
-}
-
-namespace {
-/// Whether allocations are counted now, and how many were.
-std::atomic<bool> counting{false};
-std::atomic<long> allocations{0};
-
-void count() {
-  if (counting.load(std::memory_order_relaxed))
-    allocations.fetch_add(1, std::memory_order_relaxed);
-}
-} // namespace
-
-extern "C" {
-void *malloc(size_t size) {
-  count();
-  return __libc_malloc(size);
-}
-void *calloc(size_t count_, size_t size) {
-  count();
-  return __libc_calloc(count_, size);
-}
-void *realloc(void *pointer, size_t size) {
-  count();
-  return __libc_realloc(pointer, size);
-}
-void *memalign(size_t alignment, size_t size) {
-  count();
-  return __libc_memalign(alignment, size);
-}
-void *aligned_alloc(size_t alignment, size_t size) {
-  count();
-  return __libc_memalign(alignment, size);
-}
-int posix_memalign(void **result, size_t alignment, size_t size) {
-  count();
-  void *pointer = __libc_memalign(alignment, size);
-  if (!pointer)
-    return 12; // ENOMEM
-  *result = pointer;
-  return 0;
-}
-void free(void *pointer) { __libc_free(pointer); }
-}
 
 using namespace adjit;
 
@@ -73,12 +21,11 @@ namespace {
 
 /// The heap allocations per call of `call` over `calls` calls.
 template <typename Call> double allocationsPerCall(Call &&call, int calls) {
-  allocations = 0;
-  counting = true;
+  int64_t before = testsupport::getAllocationCalls();
   for (int i = 0; i < calls; ++i)
     call();
-  counting = false;
-  return static_cast<double>(allocations.load()) / calls;
+  return static_cast<double>(testsupport::getAllocationCalls() - before) /
+         calls;
 }
 
 TEST(AllocationCountTest, TheCounterSeesAllocations) {
