@@ -332,8 +332,9 @@ CompiledModule::call(std::string_view name,
   size_t argumentWords = 0;
   for (const TensorType &type : signature.arguments)
     argumentWords += 3 + 2 * type.shape.size();
-  // Small vectors: calls of small functions allocate nothing here.
-  llvm::SmallVector<int64_t, 64> words;
+  // Small vectors: calls of functions of up to about 40 arguments and 20
+  // results (a training step of a few layers) allocate nothing here.
+  llvm::SmallVector<int64_t, 256> words;
   words.reserve(argumentWords);
   std::vector<std::vector<char>> copies;
   for (size_t i = 0; i < arguments.size(); ++i) {
@@ -385,9 +386,9 @@ CompiledModule::call(std::string_view name,
   size_t resultWords = 0;
   for (const TensorType &type : signature.results)
     resultWords += 3 + 2 * type.shape.size();
-  llvm::SmallVector<int64_t, 32> results(resultWords, 0);
+  llvm::SmallVector<int64_t, 128> results(resultWords, 0);
 
-  llvm::SmallVector<void *, 64> packed;
+  llvm::SmallVector<void *, 256> packed;
   packed.reserve(words.size() + 1);
   for (int64_t &word : words)
     packed.push_back(&word);
@@ -401,7 +402,7 @@ CompiledModule::call(std::string_view name,
   // Adopt the result allocations; a buffer returned twice is copied.
   std::vector<Buffer> buffers;
   buffers.reserve(signature.results.size());
-  llvm::SmallVector<void *, 4> adopted;
+  llvm::SmallVector<void *, 16> adopted;
   size_t word = 0;
   for (const TensorType &type : signature.results) {
     size_t rank = type.shape.size();

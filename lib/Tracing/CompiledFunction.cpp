@@ -17,6 +17,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "llvm/ADT/ScopeExit.h"
 
 #include <chrono>
 #include <cstdio>
@@ -46,6 +47,12 @@ struct ArgumentKey {
   bool operator==(const ArgumentKey &other) const {
     return shape == other.shape && dtype == other.dtype &&
            requiresGrad == other.requiresGrad;
+  }
+  /// Returns whether `tensor` has this key; compared in place, with no copy
+  /// of its shape.
+  bool matches(const Tensor &tensor) const {
+    return tensor.sizes() == shape && tensor.dtype() == dtype &&
+           tensor.requires_grad() == requiresGrad;
   }
   /// Describes how `next` differs from this key.
   std::string describeChange(const ArgumentKey &next) const {
@@ -77,8 +84,9 @@ struct Compilation {
   /// The traced ops, replayed before each reuse.
   tracing::TraceGuard guard;
   std::shared_ptr<const CompiledModule> module;
-  /// A TrainStep's update as adjit-append-optimizer-update options (all but
-  /// the learning rates); other options recompile.
+  /// A TrainStep's update (all but the learning rates); other options
+  /// recompile. As adjit-append-optimizer-update's options and as text.
+  mlir::adjit::OptimizerUpdateOptions update;
   std::string updateOptions;
   /// A TrainStep's number of parameter groups (learning-rate arguments).
   size_t numGroups = 0;
@@ -101,26 +109,25 @@ std::vector<ArgumentKey> keysOf(const std::vector<Tensor> &tensors) {
 
 /// Returns why `compilation` cannot run `inputs`, or "" if it can.
 std::string whyStale(const Compilation &compilation,
-                     const std::vector<ArgumentKey> &inputKeys, bool gradMode) {
-  if (inputKeys.size() != compilation.inputKeys.size())
+                     const std::vector<Tensor> &inputs, bool gradMode) {
+  if (inputs.size() != compilation.inputKeys.size())
     return "the number of inputs changed from " +
            std::to_string(compilation.inputKeys.size()) + " to " +
-           std::to_string(inputKeys.size());
-  for (size_t i = 0; i < inputKeys.size(); ++i)
-    if (!(inputKeys[i] == compilation.inputKeys[i]))
+           std::to_string(inputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (!compilation.inputKeys[i].matches(inputs[i]))
       return "input " + std::to_string(i) + " " +
-             compilation.inputKeys[i].describeChange(inputKeys[i]);
+             compilation.inputKeys[i].describeChange(
+                 ArgumentKey::of(inputs[i]));
   if (gradMode != compilation.gradMode)
     return gradMode ? "grad mode was enabled" : "grad mode was disabled";
   for (size_t i = 0; i < compilation.captured.size(); ++i) {
     std::shared_ptr<TensorImpl> impl = compilation.captured[i].lock();
     if (!impl)
       return "captured tensor " + std::to_string(i) + " was released";
-    // Compared in place: no copy of the shape on every call.
     Tensor tensor(impl);
     const ArgumentKey &traced = compilation.capturedKeys[i];
-    if (tensor.sizes() != traced.shape || tensor.dtype() != traced.dtype ||
-        tensor.requires_grad() != traced.requiresGrad)
+    if (!traced.matches(tensor))
       return "captured tensor " + std::to_string(i) + " " +
              traced.describeChange(ArgumentKey::of(tensor));
   }
@@ -428,6 +435,39 @@ struct CompiledFunction::State {
   std::mutex mutex;
   std::vector<Compilation> compilations;
   CompileStats stats;
+  /// Lists a call fills and empties again, kept with their capacity (under
+  /// `mutex`) so that steady-state calls do not allocate them.
+  struct CallScratch {
+    /// The captured tensors of the compilation being checked.
+    std::vector<Tensor> captured;
+    /// The inputs, then the captured tensors.
+    std::vector<Tensor> arguments;
+    std::vector<Tensor> contiguous;
+    /// Views of the arguments, optimizer state and scalars; elements are
+    /// overwritten in place, so their shape vectors keep their capacity.
+    std::vector<BufferView> views;
+    size_t numViews = 0;
+    std::vector<Tensor *> optimizerState;
+    std::vector<double> scalars;
+
+    /// Returns the next view to fill.
+    BufferView &nextView() {
+      if (numViews == views.size())
+        views.emplace_back();
+      BufferView &view = views[numViews++];
+      view.strides.clear();
+      return view;
+    }
+    /// Releases the tensors, keeping the capacity.
+    void clear() {
+      captured.clear();
+      arguments.clear();
+      contiguous.clear();
+      numViews = 0;
+      optimizerState.clear();
+      scalars.clear();
+    }
+  } scratch;
 };
 
 std::string adjit::jit::trace(const MultiTensorFunction &function,
@@ -715,21 +755,26 @@ namespace {
 /// oldest.
 constexpr size_t kMaxCompilations = 8;
 
-/// Returns the tensors `compilation` captured, which whyStale found alive.
-std::vector<Tensor> capturedTensorsOf(const Compilation &compilation) {
-  std::vector<Tensor> captured;
-  captured.reserve(compilation.captured.size());
+/// Sets `captured` to the tensors `compilation` captured, which whyStale
+/// found alive.
+void collectCaptured(const Compilation &compilation,
+                     std::vector<Tensor> &captured) {
+  captured.clear();
   for (const std::weak_ptr<TensorImpl> &tensor : compilation.captured)
     captured.push_back(Tensor(tensor.lock()));
-  return captured;
+}
+
+/// Sets `view` to a view of `tensor`'s elements for compiled code.
+void setView(BufferView &view, const Tensor &tensor) {
+  view.type.elementType = elementTypeOf(tensor.dtype());
+  view.type.shape = tensor.sizes();
+  view.data = getElements(tensor);
 }
 
 /// Returns a view of `tensor`'s elements for compiled code.
 BufferView viewOf(const Tensor &tensor) {
   BufferView view;
-  view.type.elementType = elementTypeOf(tensor.dtype());
-  view.type.shape = tensor.sizes();
-  view.data = getElements(tensor);
+  setView(view, tensor);
   return view;
 }
 
@@ -765,23 +810,20 @@ void checkInputsAcrossRanks(const char *api, const std::string &name,
 }
 
 /// Returns why the optimizer update compiled into `compilation` no longer
-/// applies to a TrainStep (options other than the learning rates, or the
-/// groups of the trained tensors, changed), or "" if it does.
+/// applies to a TrainStep called with `arguments` (options other than the
+/// learning rates, or the groups of the trained tensors, changed), or "" if
+/// it does.
 std::string whyUpdateChanged(const CompiledFunction::State &state,
                              const Compilation &compilation,
-                             const std::vector<Tensor> &inputs) {
-  std::vector<Tensor> arguments(inputs);
-  for (const Tensor &captured : capturedTensorsOf(compilation))
-    arguments.push_back(captured);
-  std::string current =
-      state.training
-          ->getUpdateOptions(arguments, compilation.wrt,
-                             compilation.stateWrites.size(), state.name)
-          .getPassOptions(state.name + "_grad");
-  if (current == compilation.updateOptions)
+                             const std::vector<Tensor> &arguments) {
+  mlir::adjit::OptimizerUpdateOptions current =
+      state.training->getUpdateOptions(arguments, compilation.wrt,
+                                       compilation.stateWrites.size(),
+                                       state.name);
+  if (current == compilation.update)
     return "";
   return "the optimizer update changed from '" + compilation.updateOptions +
-         "' to '" + current + "'";
+         "' to '" + current.getPassOptions(state.name + "_grad") + "'";
 }
 
 /// Returns the pullback of a call of the jit::vjp function `state` at
@@ -818,19 +860,27 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
     checkInputsAcrossRanks(state->training ? "jit::TrainStep" : "jit::compile",
                            state->name, inputs);
   bool gradMode = GradMode::is_enabled();
-  std::vector<ArgumentKey> inputKeys = keysOf(inputs);
+  CompiledFunction::State::CallScratch &scratch = state->scratch;
+  // Whatever happens, the call keeps no tensor alive.
+  llvm::scope_exit release([&] { scratch.clear(); });
 
   const Compilation *compilation = nullptr;
   std::string reason = "first call";
   for (const Compilation &candidate : state->compilations) {
-    std::string stale = whyStale(candidate, inputKeys, gradMode);
+    std::string stale = whyStale(candidate, inputs, gradMode);
+    if (stale.empty())
+      collectCaptured(candidate, scratch.captured);
     if (stale.empty() && !state->assumePure) {
       ++state->stats.replays;
-      stale = candidate.guard.replay(state->function, inputs,
-                                     capturedTensorsOf(candidate));
+      stale = candidate.guard.replay(state->function, inputs, scratch.captured);
     }
-    if (stale.empty() && state->training)
-      stale = whyUpdateChanged(*state, candidate, inputs);
+    if (stale.empty() && state->training) {
+      scratch.arguments.assign(inputs.begin(), inputs.end());
+      scratch.arguments.insert(scratch.arguments.end(),
+                               scratch.captured.begin(),
+                               scratch.captured.end());
+      stale = whyUpdateChanged(*state, candidate, scratch.arguments);
+    }
     if (stale.empty()) {
       compilation = &candidate;
       break;
@@ -854,9 +904,8 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
   }
 
   // Arguments: the inputs, then the captured tensors' current values.
-  std::vector<Tensor> arguments;
-  arguments.reserve(inputs.size() + compilation->captured.size());
-  arguments.insert(arguments.end(), inputs.begin(), inputs.end());
+  std::vector<Tensor> &arguments = scratch.arguments;
+  arguments.assign(inputs.begin(), inputs.end());
   for (const std::weak_ptr<TensorImpl> &captured : compilation->captured)
     arguments.push_back(Tensor(captured.lock()));
   // The checks the eager ops made of argument values when traced; compiled
@@ -865,16 +914,12 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
        compilation->argumentChecks)
     check.check.verify(arguments[check.argument]);
 
-  std::vector<Tensor> contiguous;
-  std::vector<BufferView> views;
-  contiguous.reserve(arguments.size());
-  views.reserve(arguments.size());
+  std::vector<Tensor> &contiguous = scratch.contiguous;
   {
     NoGradGuard noGrad;
     for (const Tensor &argument : arguments) {
-      Tensor data = argument.contiguous();
-      contiguous.push_back(data);
-      views.push_back(viewOf(data));
+      contiguous.push_back(argument.contiguous());
+      setView(scratch.nextView(), contiguous.back());
     }
   }
 
@@ -882,15 +927,15 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
   // (contiguous, as made by makeOptimizerState), the learning rate and the
   // step count.
   Training *training = state->training ? &*state->training : nullptr;
-  std::vector<Tensor *> optimizerState;
+  std::vector<Tensor *> &optimizerState = scratch.optimizerState;
   // The learning rate of each group, then the step count.
-  std::vector<double> scalars;
+  std::vector<double> &scalars = scratch.scalars;
   if (training) {
     training->dropReleased();
     for (size_t index : compilation->wrt)
       for (Tensor &tensor : training->stateOf(arguments[index])) {
         optimizerState.push_back(&tensor);
-        views.push_back(viewOf(tensor));
+        setView(scratch.nextView(), tensor);
       }
     for (const optim::OptimizerParamGroup &group :
          training->optimizer->param_groups())
@@ -898,15 +943,17 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
     scalars.resize(compilation->numGroups);
     scalars.push_back(static_cast<double>(training->steps + 1));
     for (double &scalar : scalars) {
-      BufferView view;
+      BufferView &view = scratch.nextView();
       view.type.elementType = ElementType::F64;
+      view.type.shape.clear();
       view.data = &scalar;
-      views.push_back(view);
     }
   }
+  // Drops views a call with more arguments left (none in steady state).
+  scratch.views.resize(scratch.numViews);
   Tier tier;
   std::vector<Buffer> results =
-      compilation->module->call(compilation->entry, views, &tier);
+      compilation->module->call(compilation->entry, scratch.views, &tier);
   ++(tier == Tier::Fast ? state->stats.fastTierCalls
                         : state->stats.optimizedTierCalls);
   if (tier == Tier::Optimized && compilation->lastTier == Tier::Fast)
@@ -1242,6 +1289,7 @@ Compilation compileFor(CompiledFunction::State &state,
                                            compilation.stateWrites.size(),
                                            state.name);
       compilation.updateOptions = update.getPassOptions(gradientName);
+      compilation.update = update;
       compilation.numGroups = update.groups.size();
       pipeline +=
           ",adjit-append-optimizer-update{" + compilation.updateOptions + "}";

@@ -35,6 +35,11 @@ struct OptimizerGroupOptions {
   double beta1 = 0.9;
   double beta2 = 0.999;
   double eps = 1e-8;
+
+  bool operator==(const OptimizerGroupOptions &other) const {
+    return weightDecay == other.weightDecay && beta1 == other.beta1 &&
+           beta2 == other.beta2 && eps == other.eps;
+  }
 };
 
 /// What `appendOptimizerUpdate` appends to a gradient function. The fields
@@ -94,6 +99,15 @@ struct OptimizerUpdateOptions {
   /// `function=f wrt=0,1 optimizer=sgd momentum=0.9`, naming every option
   /// that applies to the optimizer, with values that parse back exactly.
   std::string getPassOptions(StringRef function) const;
+
+  /// Returns whether every field is equal (then getPassOptions is too).
+  bool operator==(const OptimizerUpdateOptions &other) const {
+    return wrt == other.wrt && kind == other.kind &&
+           momentum == other.momentum && dampening == other.dampening &&
+           nesterov == other.nesterov && groups == other.groups &&
+           groupOf == other.groupOf && maxGradNorm == other.maxGradNorm &&
+           stateResults == other.stateResults;
+  }
 };
 
 /// Turns `gradient` (a function `@f_grad(args...) -> (loss, gradients...)`
