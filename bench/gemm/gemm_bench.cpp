@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "../Sgemm.h"
 #include "../common.h"
 
 #include "adjit/JIT/Engine.h"
@@ -72,18 +73,17 @@ int main(int argc, char **argv) {
   // gradient) and g W (the input gradient, not needed for the first layer).
   struct Product {
     const char *name;
-    int m, n, k;
-    CBLAS_TRANSPOSE transposeA, transposeB;
+    adjit::bench::SgemmShape shape;
   };
   const Product products[] = {
-      {"x W1^T", 64, 256, 784, CblasNoTrans, CblasTrans},
-      {"h1 W2^T", 64, 256, 256, CblasNoTrans, CblasTrans},
-      {"h2 W3^T", 64, 10, 256, CblasNoTrans, CblasTrans},
-      {"g3^T h2", 10, 256, 64, CblasTrans, CblasNoTrans},
-      {"g3 W3", 64, 256, 10, CblasNoTrans, CblasNoTrans},
-      {"g2^T h1", 256, 256, 64, CblasTrans, CblasNoTrans},
-      {"g2 W2", 64, 256, 256, CblasNoTrans, CblasNoTrans},
-      {"g1^T x", 256, 784, 64, CblasTrans, CblasNoTrans},
+      {"x W1^T", {64, 256, 784, CblasNoTrans, CblasTrans}},
+      {"h1 W2^T", {64, 256, 256, CblasNoTrans, CblasTrans}},
+      {"h2 W3^T", {64, 10, 256, CblasNoTrans, CblasTrans}},
+      {"g3^T h2", {10, 256, 64, CblasTrans, CblasNoTrans}},
+      {"g3 W3", {64, 256, 10, CblasNoTrans, CblasNoTrans}},
+      {"g2^T h1", {256, 256, 64, CblasTrans, CblasNoTrans}},
+      {"g2 W2", {64, 256, 256, CblasNoTrans, CblasNoTrans}},
+      {"g1^T x", {256, 784, 64, CblasTrans, CblasNoTrans}},
   };
   std::printf("\nOpenBLAS cblas_sgemm alone on the products of one MLP "
               "784-256-256-10 training step (batch 64), median\n");
@@ -91,29 +91,18 @@ int main(int argc, char **argv) {
               "2 threads us", "1 thread us", "GFLOP/s (2)");
   double total[2] = {0, 0}, flops = 0;
   for (const Product &p : products) {
-    std::vector<float> a(p.m * p.k), b(p.k * p.n), c(p.m * p.n);
-    for (float &v : a)
-      v = uniform(generator);
-    for (float &v : b)
-      v = uniform(generator);
-    int lda = p.transposeA == CblasNoTrans ? p.k : p.m;
-    int ldb = p.transposeB == CblasNoTrans ? p.n : p.k;
     double seconds[2];
     for (int threads : {2, 1}) {
       openblas_set_num_threads(threads);
-      seconds[2 - threads] = adjit::bench::medianSecondsPerCall(
-          [&] {
-            cblas_sgemm(CblasRowMajor, p.transposeA, p.transposeB, p.m, p.n,
-                        p.k, 1.0f, a.data(), lda, b.data(), ldb, 0.0f, c.data(),
-                        p.n);
-          },
-          7);
+      seconds[2 - threads] =
+          adjit::bench::medianSgemmSeconds(p.shape, 7, generator);
       total[2 - threads] += seconds[2 - threads];
     }
-    double productFlops = 2.0 * p.m * p.n * p.k;
+    double productFlops = p.shape.getFlops();
     flops += productFlops;
-    std::string shape = std::to_string(p.m) + " x " + std::to_string(p.n) +
-                        " x " + std::to_string(p.k);
+    std::string shape = std::to_string(p.shape.m) + " x " +
+                        std::to_string(p.shape.n) + " x " +
+                        std::to_string(p.shape.k);
     std::printf("%-10s %16s %14.1f %14.1f %12.1f\n", p.name, shape.c_str(),
                 seconds[0] * 1e6, seconds[1] * 1e6,
                 productFlops / seconds[0] * 1e-9);

@@ -15,6 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "../Sgemm.h"
 #include "../common.h"
 #include "CharData.h"
 #include "CharGPT.h"
@@ -46,8 +47,8 @@ constexpr long kSteps = 10;
 
 /// One matrix product C[M, N] = op(A) op(B) of the step, `count` times.
 struct Product {
-  int64_t m, n, k, count;
-  CBLAS_TRANSPOSE transposeA, transposeB;
+  bench::SgemmShape shape;
+  int64_t count;
 };
 
 /// Every matrix product of a training step: for each forward product
@@ -58,18 +59,19 @@ std::vector<Product> stepProducts(const CharGPTConfig &config) {
   int64_t t = config.contextLength, headDim = c / config.heads;
   int64_t attentions = kBatch * config.heads * config.layers;
   std::vector<Product> forward = {
-      {tokens, 3 * c, c, config.layers, CblasNoTrans, CblasTrans}, // q, k, v
-      {t, t, headDim, attentions, CblasNoTrans, CblasTrans},       // q k^T
-      {t, headDim, t, attentions, CblasNoTrans, CblasTrans},       // a v
-      {tokens, c, c, config.layers, CblasNoTrans, CblasTrans},     // proj
-      {tokens, 4 * c, c, config.layers, CblasNoTrans, CblasTrans}, // fc
-      {tokens, c, 4 * c, config.layers, CblasNoTrans, CblasTrans}, // proj
-      {tokens, config.vocabSize, c, 1, CblasNoTrans, CblasTrans}}; // head
+      {{tokens, 3 * c, c, CblasNoTrans, CblasTrans}, config.layers}, // q, k, v
+      {{t, t, headDim, CblasNoTrans, CblasTrans}, attentions},       // q k^T
+      {{t, headDim, t, CblasNoTrans, CblasTrans}, attentions},       // a v
+      {{tokens, c, c, CblasNoTrans, CblasTrans}, config.layers},     // proj
+      {{tokens, 4 * c, c, CblasNoTrans, CblasTrans}, config.layers}, // fc
+      {{tokens, c, 4 * c, CblasNoTrans, CblasTrans}, config.layers}, // proj
+      {{tokens, config.vocabSize, c, CblasNoTrans, CblasTrans}, 1}}; // head
   std::vector<Product> all;
   for (const Product &p : forward) {
+    const bench::SgemmShape &s = p.shape;
     all.push_back(p);
-    all.push_back({p.m, p.k, p.n, p.count, CblasNoTrans, CblasNoTrans});
-    all.push_back({p.n, p.k, p.m, p.count, CblasTrans, CblasNoTrans});
+    all.push_back({{s.m, s.k, s.n, CblasNoTrans, CblasNoTrans}, p.count});
+    all.push_back({{s.n, s.k, s.m, CblasTrans, CblasNoTrans}, p.count});
   }
   return all;
 }
@@ -80,25 +82,10 @@ std::pair<double, double> timeProducts(const std::vector<Product> &products,
                                        int threads) {
   openblas_set_num_threads(threads);
   std::mt19937 generator(0);
-  std::uniform_real_distribution<float> uniform(-1, 1);
   double seconds = 0, flops = 0;
   for (const Product &p : products) {
-    std::vector<float> a(p.m * p.k), b(p.k * p.n), c(p.m * p.n);
-    for (float &v : a)
-      v = uniform(generator);
-    for (float &v : b)
-      v = uniform(generator);
-    int lda = p.transposeA == CblasNoTrans ? p.k : p.m;
-    int ldb = p.transposeB == CblasNoTrans ? p.n : p.k;
-    seconds +=
-        p.count * bench::medianSecondsPerCall(
-                      [&] {
-                        cblas_sgemm(CblasRowMajor, p.transposeA, p.transposeB,
-                                    p.m, p.n, p.k, 1.0f, a.data(), lda,
-                                    b.data(), ldb, 0.0f, c.data(), p.n);
-                      },
-                      5);
-    flops += 2.0 * p.m * p.n * p.k * p.count;
+    seconds += p.count * bench::medianSgemmSeconds(p.shape, 5, generator);
+    flops += p.shape.getFlops() * p.count;
   }
   openblas_set_num_threads(2);
   return {seconds, flops};
