@@ -96,6 +96,14 @@ double allReduceAlone(const std::vector<int64_t> &bytes) {
       20);
 }
 
+/// The MLP 256-512-512-10 (tanh) both steps train, seeded alike on every
+/// rank.
+nn::Sequential makeMlp() {
+  manual_seed(0);
+  return nn::Sequential(nn::Linear(256, 512), nn::Tanh(), nn::Linear(512, 512),
+                        nn::Tanh(), nn::Linear(512, 10));
+}
+
 struct StepFigures {
   double stepSeconds;
   double exposedSeconds;
@@ -105,9 +113,7 @@ struct StepFigures {
 
 /// The eager MLP step on \p batchPerRank rows per rank.
 StepFigures mlpStep(int64_t batchPerRank, double bucketCapMb) {
-  manual_seed(0);
-  nn::Sequential net(nn::Linear(256, 512), nn::Tanh(), nn::Linear(512, 512),
-                     nn::Tanh(), nn::Linear(512, 10));
+  nn::Sequential net = makeMlp();
   nn::DistributedDataParallel ddp(
       net, nn::DistributedDataParallelOptions().bucket_cap_mb(bucketCapMb));
   optim::SGD opt(net->parameters(), optim::SGDOptions(0.01));
@@ -177,9 +183,7 @@ struct CompiledFigures {
 
 /// The compiled MLP step on \p batchPerRank rows per rank.
 CompiledFigures compiledMlpStep(int64_t batchPerRank, int64_t bucketBytes) {
-  manual_seed(0);
-  nn::Sequential net(nn::Linear(256, 512), nn::Tanh(), nn::Linear(512, 512),
-                     nn::Tanh(), nn::Linear(512, 10));
+  nn::Sequential net = makeMlp();
   Tensor x = randn({batchPerRank, 256}), y = randn({batchPerRank, 10});
   jit::CompileOptions options;
   options.name = "mlp_ddp_step";
