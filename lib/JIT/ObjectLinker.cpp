@@ -10,6 +10,7 @@
 
 #include "BlasRuntime.h"
 #include "BufferAllocator.h"
+#include "PerfMap.h"
 #include "ScalarRuntime.h"
 
 #include "adjit/Distributed/CompiledCollectives.h"
@@ -60,10 +61,14 @@ detail::linkObject(std::unique_ptr<llvm::MemoryBuffer> object,
           .setObjectLinkingLayerCreator(
               [](llvm::orc::ExecutionSession &session)
                   -> llvm::Expected<std::unique_ptr<llvm::orc::ObjectLayer>> {
-                return std::make_unique<llvm::orc::RTDyldObjectLinkingLayer>(
-                    session, [](const llvm::MemoryBuffer &) {
-                      return std::make_unique<llvm::SectionMemoryManager>();
-                    });
+                auto layer =
+                    std::make_unique<llvm::orc::RTDyldObjectLinkingLayer>(
+                        session, [](const llvm::MemoryBuffer &) {
+                          return std::make_unique<llvm::SectionMemoryManager>();
+                        });
+                if (llvm::JITEventListener *perfMap = getPerfMapListener())
+                  layer->registerJITEventListener(*perfMap);
+                return layer;
               })
           .create();
   if (!jit)
