@@ -65,6 +65,41 @@ def per_op_overhead():
     row("(w * w).sum().backward(), [64]", ours, theirs)
 
 
+def adjit_steps(loss_of, optimizer, inputs, number):
+    """The times of one training step of ``loss_of`` with SGD (its learning
+    rate from ``optimizer``): eager, compiled loss + optimizer.step, and
+    fused (jit.TrainStep), each compiled outside the timing."""
+    lr = optimizer.param_groups[0]["lr"]
+
+    def eager():
+        optimizer.zero_grad()
+        loss_of(*inputs).backward()
+        optimizer.step()
+
+    compiled_loss = adjit.jit.compile(loss_of)
+
+    def compiled():
+        optimizer.zero_grad()
+        compiled_loss(*inputs)
+        optimizer.step()
+
+    fused_step = adjit.jit.TrainStep(loss_of, adjit.optim.SGDOptions(lr=lr))
+
+    def fused():
+        fused_step(*inputs)
+
+    compiled()
+    fused()
+    return {"eager": best_us(eager, number), "compiled": best_us(compiled, number),
+            "fused": best_us(fused, number)}
+
+
+def training_rows(name, results, theirs):
+    row(name + " eager", results["eager"], theirs)
+    row(name + " jit.compile + SGD", results["compiled"], theirs)
+    row(name + " jit.TrainStep", results["fused"], theirs)
+
+
 def linear_regression(n, features):
     adjit.manual_seed(0)
     x = adjit.rand(n, features)
@@ -76,28 +111,8 @@ def linear_regression(n, features):
     def loss_of(x, y):
         return AF.mse_loss(x @ w + b, y)
 
-    def eager():
-        optimizer.zero_grad()
-        loss_of(x, y).backward()
-        optimizer.step()
-
-    compiled_loss = adjit.jit.compile(loss_of)
-
-    def compiled():
-        optimizer.zero_grad()
-        compiled_loss(x, y)
-        optimizer.step()
-
-    fused_step = adjit.jit.TrainStep(loss_of, adjit.optim.SGDOptions(lr=0.01))
-
-    def fused():
-        fused_step(x, y)
-
-    compiled()
-    fused()  # compile outside the timing
     number = 2000 if n * features <= 4096 else 200
-    results = {"eager": best_us(eager, number), "compiled": best_us(compiled, number),
-               "fused": best_us(fused, number)}
+    results = adjit_steps(loss_of, optimizer, (x, y), number)
     theirs = None
     if torch is not None:
         torch.manual_seed(0)
@@ -114,9 +129,7 @@ def linear_regression(n, features):
 
         theirs = best_us(torch_eager, number)
     name = "linear regression [%d x %d]" % (n, features)
-    row(name + " eager", results["eager"], theirs)
-    row(name + " jit.compile + SGD", results["compiled"], theirs)
-    row(name + " jit.TrainStep", results["fused"], theirs)
+    training_rows(name, results, theirs)
 
 
 def lstm_training(time, batch, features, hidden, layers):
@@ -132,28 +145,8 @@ def lstm_training(time, batch, features, hidden, layers):
         out, _ = lstm(x)
         return AF.mse_loss(head(out[:, -1]), y)
 
-    def eager():
-        optimizer.zero_grad()
-        loss_of(x, y).backward()
-        optimizer.step()
-
-    compiled_loss = adjit.jit.compile(loss_of)
-
-    def compiled():
-        optimizer.zero_grad()
-        compiled_loss(x, y)
-        optimizer.step()
-
-    fused_step = adjit.jit.TrainStep(loss_of, adjit.optim.SGDOptions(lr=0.01))
-
-    def fused():
-        fused_step(x, y)
-
-    compiled()
-    fused()  # compile outside the timing
     number = 20
-    results = {"eager": best_us(eager, number), "compiled": best_us(compiled, number),
-               "fused": best_us(fused, number)}
+    results = adjit_steps(loss_of, optimizer, (x, y), number)
     theirs = None
     if torch is not None:
         torch.manual_seed(0)
@@ -170,9 +163,7 @@ def lstm_training(time, batch, features, hidden, layers):
 
         theirs = best_us(torch_eager, number)
     name = "LSTM T=%d B=%d %d->%d x%d" % (time, batch, features, hidden, layers)
-    row(name + " eager", results["eager"], theirs)
-    row(name + " jit.compile + SGD", results["compiled"], theirs)
-    row(name + " jit.TrainStep", results["fused"], theirs)
+    training_rows(name, results, theirs)
 
 
 def main():

@@ -47,6 +47,7 @@ class _Flat:
         self.fn, self.api = fn, api
         self.structures = {}
         self.last = None
+        self.varies = False  # the structure differed between calls
 
     def __call__(self, *inputs):
         leaves, structure = flatten(self.fn(*inputs), self.api, "the function's result")
@@ -54,13 +55,19 @@ class _Flat:
             raise Error("%s: the function must return at least one tensor, got %r"
                         % (self.api, structure))
         self.structures[_signature(inputs)] = structure
+        self.varies = self.varies or (self.last is not None and structure != self.last)
         self.last = structure
         return leaves
 
+    def structure(self, inputs):
+        """The structure of the result of a call on ``inputs``."""
+        if self.varies:
+            return self.structures.get(_signature(inputs), self.last)
+        return self.last
+
     def rebuild(self, inputs, tensors):
         """The result of a call on ``inputs`` from its flat ``tensors``."""
-        structure = self.structures.get(_signature(inputs), self.last)
-        return unflatten(structure, tensors)
+        return unflatten(self.structure(inputs), tensors)
 
 
 def lower(ir):
@@ -320,11 +327,12 @@ class _Vjp:
         self.flat = _Flat(fn, "jit.vjp")
         self.compiled = _jit.vjp(self.flat, name)
 
-    def __call__(self, primals):
+    def __call__(self, primals, fn=None):
+        """``fn``: kept alive by the pullback."""
         outputs, pullback = self.compiled(*primals)
-        structure = self.flat.structures.get(_signature(primals), self.flat.last)
+        structure = self.flat.structure(primals)
 
-        def vjp_fn(cotangents):
+        def vjp_fn(cotangents, _fn=fn):
             leaves, given = flatten(cotangents, "jit.vjp", "the cotangents")
             if given != structure:
                 raise Error("jit.vjp: the cotangents must have the structure of the outputs, "
@@ -348,15 +356,14 @@ def vjp(fn, *primals):
     pullback recomputes ``fn``'s values on its call."""
     try:
         transformed = _vjps.get(fn)
+        weak = weakref.ref(fn)
     except TypeError:  # not weakly referenceable: not kept
-        transformed = None
+        return _Vjp(fn, "vjp")(primals, fn)
     if transformed is None:
-        transformed = _Vjp(fn, "vjp")
-        try:
-            _vjps[fn] = transformed
-        except TypeError:
-            pass
-    return transformed(primals)
+        # The kept compilation refers to fn weakly, so that it dies with fn.
+        transformed = _Vjp(lambda *args: weak()(*args), "vjp")
+        _vjps[fn] = transformed
+    return transformed(primals, fn)
 
 
 def value_and_grad(fn, argnums=0, *, name="value_and_grad"):

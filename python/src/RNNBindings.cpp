@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <tuple>
+#include <type_traits>
 
 using namespace adjit;
 using namespace adjit::python;
@@ -70,75 +71,66 @@ template <typename Impl> struct Cell : Impl {
   }
 };
 
-/// Binds `T` as `name`, made by `make(input_size, hidden_size, ...)`, with
-/// the parameter access Python uses.
+using LSTMState = std::optional<std::tuple<Tensor, Tensor>>;
+
+/// `m.forward(input, hx)` with the state as Python passes it: None for
+/// zeros, (h, c) for the LSTMs, h for the GRUs.
+template <typename T>
+auto forward(T &m, const Tensor &input, const py::object &hx) {
+  if constexpr (std::is_base_of_v<nn::LSTMImpl, T> ||
+                std::is_base_of_v<nn::LSTMCellImpl, T>)
+    return m.forward(input, hx.is_none()
+                                ? LSTMState()
+                                : hx.cast<std::tuple<Tensor, Tensor>>());
+  else
+    return m.forward(input, hx.is_none() ? Tensor() : hx.cast<Tensor>());
+}
+
+/// Binds `T` as `name`, made by `make`, with its forward pass and the
+/// parameter access Python uses.
 template <typename T, typename Make, typename... Args>
-py::class_<T, std::shared_ptr<T>>
-bindRecurrent(py::module_ &nn, const char *name, Make make, Args &&...args) {
-  return py::class_<T, std::shared_ptr<T>>(nn, name)
+void bindRecurrent(py::module_ &nn, const char *name, Make make,
+                   Args &&...args) {
+  py::class_<T, std::shared_ptr<T>>(nn, name)
       .def(py::init(make), std::forward<Args>(args)...)
       .def("layers", &T::getLayers)
-      .def("set_layers", &T::setLayers, py::arg("layers"));
+      .def("set_layers", &T::setLayers, py::arg("layers"))
+      .def("forward", &forward<T>, py::arg("input"),
+           py::arg("hx") = py::none());
 }
 
-template <typename T>
-std::shared_ptr<T> makeSequence(int64_t inputSize, int64_t hiddenSize,
-                                int64_t numLayers, bool bias, bool batchFirst) {
-  return std::make_shared<T>(nn::RNNOptions(inputSize, hiddenSize)
-                                 .num_layers(numLayers)
-                                 .bias(bias)
-                                 .batch_first(batchFirst));
+/// Binds the sequence layer `T`: (input_size, hidden_size, num_layers,
+/// bias, batch_first).
+template <typename T> void bindSequence(py::module_ &nn, const char *name) {
+  bindRecurrent<T>(
+      nn, name,
+      [](int64_t inputSize, int64_t hiddenSize, int64_t numLayers, bool bias,
+         bool batchFirst) {
+        return std::make_shared<T>(nn::RNNOptions(inputSize, hiddenSize)
+                                       .num_layers(numLayers)
+                                       .bias(bias)
+                                       .batch_first(batchFirst));
+      },
+      py::arg("input_size"), py::arg("hidden_size"), py::arg("num_layers"),
+      py::arg("bias"), py::arg("batch_first"));
 }
 
-template <typename T>
-std::shared_ptr<T> makeCell(int64_t inputSize, int64_t hiddenSize, bool bias) {
-  return std::make_shared<T>(
-      nn::RNNCellOptions(inputSize, hiddenSize).bias(bias));
+/// Binds the cell `T`: (input_size, hidden_size, bias).
+template <typename T> void bindCell(py::module_ &nn, const char *name) {
+  bindRecurrent<T>(
+      nn, name,
+      [](int64_t inputSize, int64_t hiddenSize, bool bias) {
+        return std::make_shared<T>(
+            nn::RNNCellOptions(inputSize, hiddenSize).bias(bias));
+      },
+      py::arg("input_size"), py::arg("hidden_size"), py::arg("bias"));
 }
-
-using LSTM = Layers<nn::LSTMImpl>;
-using GRU = Layers<nn::GRUImpl>;
-using LSTMCell = Cell<nn::LSTMCellImpl>;
-using GRUCell = Cell<nn::GRUCellImpl>;
-using LSTMState = std::optional<std::tuple<Tensor, Tensor>>;
 
 } // namespace
 
 void adjit::python::bindRNN(py::module_ &nn) {
-  bindRecurrent<LSTM>(nn, "LSTM", &makeSequence<LSTM>, py::arg("input_size"),
-                      py::arg("hidden_size"), py::arg("num_layers"),
-                      py::arg("bias"), py::arg("batch_first"))
-      .def(
-          "forward",
-          [](LSTM &m, const Tensor &input, const LSTMState &hx) {
-            return m.forward(input, hx);
-          },
-          py::arg("input"), py::arg("hx") = py::none());
-  bindRecurrent<GRU>(nn, "GRU", &makeSequence<GRU>, py::arg("input_size"),
-                     py::arg("hidden_size"), py::arg("num_layers"),
-                     py::arg("bias"), py::arg("batch_first"))
-      .def(
-          "forward",
-          [](GRU &m, const Tensor &input, const OptionalTensor &hx) {
-            return m.forward(input, hx.value_or(Tensor()));
-          },
-          py::arg("input"), py::arg("hx") = py::none());
-  bindRecurrent<LSTMCell>(nn, "LSTMCell", &makeCell<LSTMCell>,
-                          py::arg("input_size"), py::arg("hidden_size"),
-                          py::arg("bias"))
-      .def(
-          "forward",
-          [](LSTMCell &m, const Tensor &input, const LSTMState &hx) {
-            return m.forward(input, hx);
-          },
-          py::arg("input"), py::arg("hx") = py::none());
-  bindRecurrent<GRUCell>(nn, "GRUCell", &makeCell<GRUCell>,
-                         py::arg("input_size"), py::arg("hidden_size"),
-                         py::arg("bias"))
-      .def(
-          "forward",
-          [](GRUCell &m, const Tensor &input, const OptionalTensor &hx) {
-            return m.forward(input, hx.value_or(Tensor()));
-          },
-          py::arg("input"), py::arg("hx") = py::none());
+  bindSequence<Layers<nn::LSTMImpl>>(nn, "LSTM");
+  bindSequence<Layers<nn::GRUImpl>>(nn, "GRU");
+  bindCell<Cell<nn::LSTMCellImpl>>(nn, "LSTMCell");
+  bindCell<Cell<nn::GRUCellImpl>>(nn, "GRUCell");
 }

@@ -209,3 +209,14 @@ def test_compiled_functions_return_tuples():
         adjit.jit.compile(lambda x: (None,))(x)
     with pytest.raises(adjit.Error, match="got str"):
         adjit.jit.compile(lambda x: (x, "a"))(x)
+
+
+def test_the_result_structure_follows_the_input_signature():
+    # assume_pure reuses compiled code without running the function: the
+    # structure of each signature's result is remembered.
+    f = adjit.jit.compile(lambda x: x * 2 if x.dim() == 1 else (x, x + 1), assume_pure=True)
+    for _ in range(2):
+        assert isinstance(f(adjit.ones(2)), adjit.Tensor)
+        pair = f(adjit.ones(2, 2))
+        assert isinstance(pair, tuple) and pair[1].tolist() == [[2.0, 2.0], [2.0, 2.0]]
+    assert f.stats["compilations"] == 2

@@ -2,6 +2,9 @@
 compiled; checked against finite differences, eager autograd and (when
 installed) torch.autograd.grad, including second derivatives."""
 
+import gc
+import weakref
+
 import numpy as np
 import pytest
 
@@ -132,6 +135,25 @@ def test_vjp_and_value_and_grad():
     assert np.allclose(gw.numpy(), rgw.numpy(), rtol=0, atol=1e-12)
     value, gw_only = jit.value_and_grad(loss, argnums=-1)(x, w)
     assert np.allclose(gw_only.numpy(), rgw.numpy(), rtol=0, atol=1e-12)
+
+
+def test_vjp_keeps_its_compilation_per_function_while_it_lives():
+    x, _ = make_inputs()
+
+    def f(x):
+        return x.exp().sum()
+
+    for _ in range(3):
+        value, vjp_fn = jit.vjp(f, x)
+    assert jit._vjps[f].compiled.stats()["compilations"] == 1
+    assert np.allclose(vjp_fn(adjit.ones_like(value))[0].numpy(), x.exp().numpy())
+    alive = weakref.ref(f)
+    del f
+    gc.collect()
+    assert alive() is not None  # the last pullback keeps it
+    del vjp_fn
+    gc.collect()
+    assert alive() is None
 
 
 def test_grad_inside_a_compiled_function():
