@@ -26,7 +26,7 @@ outputs may also hold None.
 import functools
 import weakref
 
-from ._adjit import Error, Tensor, _jit, arange, dtype, ones_like
+from ._adjit import Error, Tensor, _jit, arange, dtype, ones_like, zeros_like
 from ._tree import flatten, unflatten
 from .optim import SGD, Adam, AdamW, SGDOptions, AdamOptions, AdamWOptions
 
@@ -299,7 +299,7 @@ def _argnums(argnums, api):
     return single, nums
 
 
-def grad(fn, argnums=0, *, name="grad"):
+def grad(fn, argnums=0, *, has_aux=False, name="grad"):
     """The gradient of ``fn`` (JAX's ``grad``), compiled: ``fn`` takes
     tensors and returns one floating-point tensor of one element;
     ``grad(fn)(*args)`` returns its gradient w.r.t. ``args[argnums]`` (a
@@ -308,7 +308,18 @@ def grad(fn, argnums=0, *, name="grad"):
     grad_fn, and requires_grad flags do not matter. Traced once per input
     signature, as ``compile``; called while another transform or ``compile``
     traces, it is traced into that trace, so ``grad(grad(f))`` is a second
-    derivative. A bad ``argnums`` or result raises ``adjit.Error``."""
+    derivative. With ``has_aux``, ``fn`` returns ``(value, aux)`` (aux a
+    tensor or a nested tuple or list of tensors) and the call returns
+    ``(gradients, aux)``, from ``value_and_grad``. A bad ``argnums`` or
+    result raises ``adjit.Error``."""
+    if has_aux:
+        both = value_and_grad(fn, argnums, has_aux=True, name=name)
+
+        def call_with_aux(*args):
+            (_, aux), grads = both(*args)
+            return grads, aux
+
+        return _Transform(fn, call_with_aux, both._compiled)
     single, nums = _argnums(argnums, "jit.grad")
     compiled = _jit.grad(fn, nums, name)
 
@@ -366,25 +377,41 @@ def vjp(fn, *primals):
     return transformed(primals, fn)
 
 
-def value_and_grad(fn, argnums=0, *, name="value_and_grad"):
+def _describe(value):
+    if isinstance(value, Tensor):
+        return "a tensor of shape %s and dtype %s" % (list(value.shape), value.dtype)
+    return type(value).__name__
+
+
+def value_and_grad(fn, argnums=0, *, has_aux=False, name="value_and_grad"):
     """JAX's ``value_and_grad``, compiled: ``value_and_grad(fn)(*args)``
     returns ``(fn(*args), grad(fn, argnums)(*args))`` from one compiled
-    vector-Jacobian product of ``fn`` (which runs ``fn`` forward twice)."""
-    single, nums = _argnums(argnums, "jit.value_and_grad")
+    vector-Jacobian product of ``fn`` (which runs ``fn`` forward twice).
+    With ``has_aux``, ``fn`` returns ``(value, aux)``, the call
+    ``((value, aux), gradients)``; only ``value`` is differentiated."""
+    api = "jit.value_and_grad"
+    single, nums = _argnums(argnums, api)
     transformed = _Vjp(fn, name)
 
     def call(*args):
-        value, pullback = transformed(args)
+        out, pullback = transformed(args)
+        value = out
+        if has_aux:
+            if not isinstance(out, (tuple, list)) or len(out) != 2:
+                raise Error("%s: with has_aux, fn must return a pair (value, aux), got %s"
+                            % (api, _describe(out) if not isinstance(out, (tuple, list))
+                               else "%d results" % len(out)))
+            value = out[0]
         if not isinstance(value, Tensor) or value.numel() != 1 or not value.is_floating_point():
-            raise Error("jit.value_and_grad: fn must return one floating-point tensor of one "
-                        "element, got %s" % (
-                            "a tensor of shape %s and dtype %s" % (list(value.shape), value.dtype)
-                            if isinstance(value, Tensor) else type(value).__name__))
+            raise Error("%s: fn must return one floating-point tensor of one element%s, got %s"
+                        % (api, " as its value" if has_aux else "", _describe(value)))
         for n in nums:
             if not -len(args) <= n < len(args):
-                raise Error("jit.value_and_grad: argnum %d is out of range for %d inputs"
-                            % (n, len(args)))
-        grads = pullback(ones_like(value))
-        return value, (grads[nums[0]] if single else tuple(grads[n] for n in nums))
+                raise Error("%s: argnum %d is out of range for %d inputs" % (api, n, len(args)))
+        # The value's cotangent is 1; the aux outputs' are 0.
+        leaves, structure = flatten(out, api, "fn's result")
+        grads = pullback(unflatten(structure, [ones_like(leaves[0])]
+                                   + [zeros_like(t) for t in leaves[1:]]))
+        return out, (grads[nums[0]] if single else tuple(grads[n] for n in nums))
 
     return _Transform(fn, call, transformed.compiled)

@@ -156,6 +156,28 @@ def test_vjp_keeps_its_compilation_per_function_while_it_lives():
     assert alive() is None
 
 
+def test_has_aux():
+    x, w = make_inputs(5)
+
+    def with_aux(x, w):
+        y = x @ w
+        return loss(x, w), (y, [y.sum(0)])
+
+    (value, (y, [s])), (gx, gw) = jit.value_and_grad(with_aux, argnums=(0, 1), has_aux=True)(x, w)
+    assert abs(value.item() - loss(x, w).item()) < 1e-12
+    assert np.allclose(y.numpy(), (x @ w).numpy()) and np.allclose(s.numpy(), (x @ w).sum(0).numpy())
+    rgx, rgw = jit.grad(loss, argnums=(0, 1))(x, w)
+    assert np.allclose(gx.numpy(), rgx.numpy(), rtol=0, atol=1e-12)  # aux not differentiated
+    assert np.allclose(gw.numpy(), rgw.numpy(), rtol=0, atol=1e-12)
+    g, (y2, _) = jit.grad(with_aux, argnums=1, has_aux=True)(x, w)
+    assert np.allclose(g.numpy(), rgw.numpy(), rtol=0, atol=1e-12)
+    assert np.allclose(y2.numpy(), y.numpy())
+    with pytest.raises(adjit.Error, match="pair"):
+        jit.grad(loss, has_aux=True)(x, w)
+    with pytest.raises(adjit.Error, match="as its value"):
+        jit.grad(lambda x: (x, x), has_aux=True)(x)
+
+
 def test_grad_inside_a_compiled_function():
     x, w = make_inputs(4)
 
