@@ -6,6 +6,9 @@
 2. One linear-regression training step (loss, gradients, SGD update) from
    Python: adjit eager, adjit compiled (jit.compile + optimizer.step), adjit
    fused (jit.TrainStep), and PyTorch eager.
+3. The same for an LSTM sequence model (nn.LSTM, a linear head on the last
+   step's output, MSE loss, SGD): the eager loop runs the scan step by step,
+   the compiled ones one adjit.scan.
 
 Run: PYTHONPATH=build/python python3 bench/python/bench_python.py
 PyTorch columns appear when torch is importable.
@@ -62,6 +65,41 @@ def per_op_overhead():
     row("(w * w).sum().backward(), [64]", ours, theirs)
 
 
+def adjit_steps(loss_of, optimizer, inputs, number):
+    """The times of one training step of ``loss_of`` with SGD (its learning
+    rate from ``optimizer``): eager, compiled loss + optimizer.step, and
+    fused (jit.TrainStep), each compiled outside the timing."""
+    lr = optimizer.param_groups[0]["lr"]
+
+    def eager():
+        optimizer.zero_grad()
+        loss_of(*inputs).backward()
+        optimizer.step()
+
+    compiled_loss = adjit.jit.compile(loss_of)
+
+    def compiled():
+        optimizer.zero_grad()
+        compiled_loss(*inputs)
+        optimizer.step()
+
+    fused_step = adjit.jit.TrainStep(loss_of, adjit.optim.SGDOptions(lr=lr))
+
+    def fused():
+        fused_step(*inputs)
+
+    compiled()
+    fused()
+    return {"eager": best_us(eager, number), "compiled": best_us(compiled, number),
+            "fused": best_us(fused, number)}
+
+
+def training_rows(name, results, theirs):
+    row(name + " eager", results["eager"], theirs)
+    row(name + " jit.compile + SGD", results["compiled"], theirs)
+    row(name + " jit.TrainStep", results["fused"], theirs)
+
+
 def linear_regression(n, features):
     adjit.manual_seed(0)
     x = adjit.rand(n, features)
@@ -73,28 +111,8 @@ def linear_regression(n, features):
     def loss_of(x, y):
         return AF.mse_loss(x @ w + b, y)
 
-    def eager():
-        optimizer.zero_grad()
-        loss_of(x, y).backward()
-        optimizer.step()
-
-    compiled_loss = adjit.jit.compile(loss_of)
-
-    def compiled():
-        optimizer.zero_grad()
-        compiled_loss(x, y)
-        optimizer.step()
-
-    fused_step = adjit.jit.TrainStep(loss_of, adjit.optim.SGDOptions(lr=0.01))
-
-    def fused():
-        fused_step(x, y)
-
-    compiled()
-    fused()  # compile outside the timing
     number = 2000 if n * features <= 4096 else 200
-    results = {"eager": best_us(eager, number), "compiled": best_us(compiled, number),
-               "fused": best_us(fused, number)}
+    results = adjit_steps(loss_of, optimizer, (x, y), number)
     theirs = None
     if torch is not None:
         torch.manual_seed(0)
@@ -111,9 +129,41 @@ def linear_regression(n, features):
 
         theirs = best_us(torch_eager, number)
     name = "linear regression [%d x %d]" % (n, features)
-    row(name + " eager", results["eager"], theirs)
-    row(name + " jit.compile + SGD", results["compiled"], theirs)
-    row(name + " jit.TrainStep", results["fused"], theirs)
+    training_rows(name, results, theirs)
+
+
+def lstm_training(time, batch, features, hidden, layers):
+    adjit.manual_seed(0)
+    x = adjit.randn(batch, time, features)
+    y = adjit.randn(batch, 1)
+    lstm = adjit.nn.LSTM(features, hidden, num_layers=layers, batch_first=True)
+    head = adjit.nn.Linear(hidden, 1)
+    params = list(lstm.parameters()) + list(head.parameters())
+    optimizer = adjit.optim.SGD(params, lr=0.01)
+
+    def loss_of(x, y):
+        out, _ = lstm(x)
+        return AF.mse_loss(head(out[:, -1]), y)
+
+    number = 20
+    results = adjit_steps(loss_of, optimizer, (x, y), number)
+    theirs = None
+    if torch is not None:
+        torch.manual_seed(0)
+        tx, ty = torch.randn(batch, time, features), torch.randn(batch, 1)
+        tlstm = torch.nn.LSTM(features, hidden, num_layers=layers, batch_first=True)
+        thead = torch.nn.Linear(hidden, 1)
+        topt = torch.optim.SGD(list(tlstm.parameters()) + list(thead.parameters()), lr=0.01)
+
+        def torch_eager():
+            topt.zero_grad()
+            out, _ = tlstm(tx)
+            TF.mse_loss(thead(out[:, -1]), ty).backward()
+            topt.step()
+
+        theirs = best_us(torch_eager, number)
+    name = "LSTM T=%d B=%d %d->%d x%d" % (time, batch, features, hidden, layers)
+    training_rows(name, results, theirs)
 
 
 def main():
@@ -123,6 +173,8 @@ def main():
                                    "adjit", "torch", "ratio"))
     linear_regression(100, 1)
     linear_regression(4096, 64)
+    lstm_training(32, 16, 16, 64, 1)
+    lstm_training(32, 16, 16, 64, 2)
 
 
 if __name__ == "__main__":

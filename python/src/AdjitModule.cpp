@@ -19,6 +19,7 @@ PYBIND11_MODULE(_adjit, m) {
   bindOptim(m);
   py::module_ nn = m.attr("_nn");
   bindSequenceOps(nn, tensor);
+  bindRNN(nn);
   bindJIT(m);
   bindNumPy(m, tensor);
   bindDLPack(m, tensor);

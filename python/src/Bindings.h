@@ -40,8 +40,13 @@ void bindCNN(py::module_ &nn);
 /// split, ...) into \p tensor and their functional ops (embedding,
 /// layer_norm, gelu, attention) into \p nn.
 void bindSequenceOps(py::module_ &nn, py::class_<Tensor> &tensor);
+/// Binds the C++ LSTM, GRU, LSTMCell and GRUCell modules into \p nn.
+void bindRNN(py::module_ &nn);
 /// Binds jit.compile, jit.trace, jit.TrainStep and the lowering of IR text.
 void bindJIT(py::module_ &m);
+/// Binds jit.scan, jit.grad and jit.vjp into \p jit (on flat lists of
+/// tensors).
+void bindTransforms(py::module_ &jit);
 /// Binds from_numpy and Tensor.numpy.
 void bindNumPy(py::module_ &m, py::class_<Tensor> &tensor);
 /// Binds DLPack export and import.

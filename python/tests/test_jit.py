@@ -102,7 +102,7 @@ def test_errors_inside_the_function_propagate():
     def not_a_tensor(a):
         return 1.0
 
-    with pytest.raises(adjit.Error, match="must return one tensor"):
+    with pytest.raises(adjit.Error, match="jit.compile: the function's result must be a tensor"):
         not_a_tensor(adjit.ones(1))
 
     @adjit.jit.compile
@@ -176,3 +176,47 @@ def test_train_step_takes_an_optimizer_and_adam():
     nothing = adjit.jit.TrainStep(lambda x: x.sum(), adjit.optim.SGDOptions(lr=0.1))
     with pytest.raises(adjit.Error, match="nothing to train"):
         nothing(adjit.ones(2))
+
+
+def test_compiled_functions_return_tuples():
+    w = adjit.tensor([1.0, -2.0, 3.0], requires_grad=True)
+
+    @adjit.jit.compile
+    def several(x):
+        y = x * w
+        return y.sum(), (y.exp(), [x.relu()])
+
+    x = adjit.tensor([0.5, 1.0, -1.0])
+    s, (e, [r]) = several(x)
+    assert s.item() == pytest.approx(-4.5)
+    assert adjit.allclose(e, (x * w).exp().detach())
+    assert r.tolist() == [0.5, 1.0, 0.0]
+    assert s.grad_fn is None and not e.requires_grad and w.grad is None
+    several(x)
+    assert several.stats["compilations"] == 1 and several.stats["cache_hits"] == 1
+
+    single = adjit.jit.compile(lambda x: (x * 2,))
+    result = single(x)
+    assert isinstance(result, tuple) and len(result) == 1
+    assert result[0].tolist() == [1.0, 2.0, -2.0]
+    pure = adjit.jit.compile(lambda x: [x + 1, x - 1], assume_pure=True)
+    for _ in range(2):
+        plus, minus = pure(x)
+        assert plus.tolist() == [1.5, 2.0, 0.0] and minus.tolist() == [-0.5, 0.0, -2.0]
+    assert "-> (tensor<3xf32>, tensor<3xf32>)" in adjit.jit.trace(lambda x: (x, x * 2), x)
+
+    with pytest.raises(adjit.Error, match="at least one tensor"):
+        adjit.jit.compile(lambda x: (None,))(x)
+    with pytest.raises(adjit.Error, match="got str"):
+        adjit.jit.compile(lambda x: (x, "a"))(x)
+
+
+def test_the_result_structure_follows_the_input_signature():
+    # assume_pure reuses compiled code without running the function: the
+    # structure of each signature's result is remembered.
+    f = adjit.jit.compile(lambda x: x * 2 if x.dim() == 1 else (x, x + 1), assume_pure=True)
+    for _ in range(2):
+        assert isinstance(f(adjit.ones(2)), adjit.Tensor)
+        pair = f(adjit.ones(2, 2))
+        assert isinstance(pair, tuple) and pair[1].tolist() == [[2.0, 2.0], [2.0, 2.0]]
+    assert f.stats["compilations"] == 2

@@ -27,4 +27,5 @@ from .modules import (  # noqa: F401
     CrossEntropyLoss,
     BCEWithLogitsLoss,
 )
+from .rnn import LSTM, GRU, LSTMCell, GRUCell  # noqa: F401
 from . import functional, init, utils  # noqa: F401
