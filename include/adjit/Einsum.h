@@ -10,13 +10,15 @@
 
 namespace adjit {
 
-/// Einstein summation of one or two operands (lib/Runtime/Einsum.cpp):
-/// \p equation names each operand's dims with letters, e.g. "bij,bjk->bik";
-/// without "->" the output has the letters that occur once, in alphabetical
-/// order (upper case first). An operand's letters not in the output or the
-/// other operand are summed, and the product of two operands is one
-/// (batched) matrix product over their shared letters. Diagonals (a letter
-/// twice in one operand), ellipses and more than two operands are rejected.
+/// Einstein summation (lib/Runtime/Einsum.cpp), as torch::einsum:
+/// \p equation names each operand's dims with letters, e.g. "bij,bjk->bik".
+/// "..." stands for the dims no letter names, broadcast from the right
+/// across operands; a letter twice in one operand takes the diagonal; dims
+/// of size 1 broadcast. Without "->" the output is the ellipsis dims, then
+/// the letters that occur once, in alphabetical order (upper case first).
+/// Letters not in the output are summed. Operands are contracted left to
+/// right, each pair as one (batched) matrix product, as PyTorch does without
+/// opt_einsum.
 Tensor einsum(const std::string &equation, const std::vector<Tensor> &tensors);
 /// The \p diagonal-th diagonal (0 the main one, > 0 above it) of a 2-D
 /// \p input as a 1-D tensor, or a 1-D \p input as that diagonal of a square

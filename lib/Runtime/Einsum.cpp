@@ -1,7 +1,7 @@
 //===- Einsum.cpp - einsum, diag and diag_embed as composites -------------===//
 //
-// einsum of one or two operands lowers to sums, permutes, reshapes and one
-// (batched) matrix product; diag and diag_embed to where with a constant
+// einsum lowers to expands (broadcasting), strided slices (diagonals), sums,
+// permutes, reshapes and one (batched) matrix product per pair of operands; diag and diag_embed to where with a constant
 // diagonal mask, cat and a strided slice. Each is a fixed composition of
 // primitives, so its eager gradient of any order, its trace and its
 // compiled gradient all follow from theirs.
@@ -22,10 +22,13 @@ namespace {
 /// One operand's or the output's indices, one letter per dim.
 using Indices = std::string;
 
-/// A parsed einsum equation: the operands' indices and the output's.
+/// A parsed einsum equation: the operands' indices and the output's, with
+/// each ellipsis spelled out as letters the equation does not use, and the
+/// size of every letter after broadcasting.
 struct Equation {
   std::vector<Indices> operands;
   Indices output;
+  int64_t sizeOf[128];
 };
 
 [[noreturn]] void fail(const std::string &equation, const std::string &what) {
@@ -34,21 +37,42 @@ struct Equation {
 
 std::string letter(char index) { return std::string(1, index); }
 
-/// Parses `equation` ("ij,jk->ik", spaces ignored; without "->" the output
-/// is the indices that occur once, in alphabetical order, as NumPy) and
-/// checks it against `tensors`.
+bool contains(const Indices &indices, char c) {
+  return indices.find(c) != std::string::npos;
+}
+
+/// The marker of an ellipsis while parsing (never a letter).
+constexpr char kEllipsis = '.';
+
+/// Replaces each "..." of `text` by kEllipsis; fails on any other '.'.
+std::string markEllipses(const std::string &equation, std::string text) {
+  std::string marked;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '.') {
+      marked += text[i];
+      continue;
+    }
+    if (text.compare(i, 3, "...") != 0)
+      fail(equation, "has a '.' outside an ellipsis \"...\"");
+    marked += kEllipsis;
+    i += 2;
+  }
+  return marked;
+}
+
+/// Parses `equation` ("ij,jk->ik", spaces ignored; "..." stands for the
+/// dims no letter names, broadcast from the right across operands; without
+/// "->" the output is the ellipsis dims, then the letters that occur once in
+/// alphabetical order, as NumPy) and checks it against `tensors`.
 Equation parse(const std::string &equation,
                const std::vector<Tensor> &tensors) {
   std::string text;
   for (char c : equation)
     if (c != ' ')
       text += c;
-  if (text.find("...") != std::string::npos)
-    fail(equation, "uses an ellipsis, which is not supported; name every "
-                   "dim with a letter");
   Equation parsed;
   size_t arrow = text.find("->");
-  std::string inputs = text.substr(0, arrow);
+  std::string inputs = markEllipses(equation, text.substr(0, arrow));
   size_t start = 0;
   while (true) {
     size_t comma = inputs.find(',', start);
@@ -59,15 +83,14 @@ Equation parse(const std::string &equation,
   }
   auto checkLetters = [&](const std::string &indices) {
     for (char c : indices)
-      if (!std::isalpha(static_cast<unsigned char>(c)))
+      if (!std::isalpha(static_cast<unsigned char>(c)) && c != kEllipsis)
         fail(equation, "has the invalid character '" + letter(c) +
-                           "'; expected letters, ',' and one '->'");
+                           "'; expected letters, '...', ',' and one '->'");
+    if (std::count(indices.begin(), indices.end(), kEllipsis) > 1)
+      fail(equation, "has more than one ellipsis in one operand or output");
   };
   for (const Indices &operand : parsed.operands)
     checkLetters(operand);
-  if (parsed.operands.size() > 2)
-    fail(equation, "has " + std::to_string(parsed.operands.size()) +
-                       " operands; at most 2 are supported");
   if (parsed.operands.size() != tensors.size())
     fail(equation, "has " + std::to_string(parsed.operands.size()) +
                        " operand(s) but " + std::to_string(tensors.size()) +
@@ -77,58 +100,80 @@ Equation parse(const std::string &equation,
     checkDefined("einsum", tensors[i]);
     sizes += (i ? " and " : "") + shapeToString(tensors[i].sizes());
   }
-  // Every index of an operand is distinct (no diagonals) and has one size.
-  int64_t sizeOf[128];
-  std::fill(std::begin(sizeOf), std::end(sizeOf), -1);
+  // The ellipsis dims: as many letters as the most any operand covers, and
+  // each operand's ellipsis takes the last of them.
+  int64_t ellipsisRank = 0;
   for (size_t i = 0; i < tensors.size(); ++i) {
     const Indices &operand = parsed.operands[i];
-    if (static_cast<int64_t>(operand.size()) != tensors[i].dim())
+    int64_t named = static_cast<int64_t>(operand.size()) -
+                    (contains(operand, kEllipsis) ? 1 : 0);
+    if (contains(operand, kEllipsis) ? named > tensors[i].dim()
+                                     : named != tensors[i].dim())
       fail(equation, "gives operand " + std::to_string(i) + " " +
-                         std::to_string(operand.size()) +
-                         " indices, but its shape is " +
+                         std::to_string(named) + " indices, but its shape is " +
                          shapeToString(tensors[i].sizes()));
+    if (contains(operand, kEllipsis))
+      ellipsisRank = std::max(ellipsisRank, tensors[i].dim() - named);
+  }
+  Indices ellipsis;
+  for (char c = 'z';
+       c >= 'A' && static_cast<int64_t>(ellipsis.size()) < ellipsisRank; --c)
+    if (std::isalpha(static_cast<unsigned char>(c)) && !contains(text, c))
+      ellipsis.insert(ellipsis.begin(), c);
+  if (static_cast<int64_t>(ellipsis.size()) < ellipsisRank)
+    fail(equation, "leaves too few unused letters for its ellipsis dims");
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    Indices &operand = parsed.operands[i];
+    size_t at = operand.find(kEllipsis);
+    if (at != std::string::npos)
+      operand.replace(at, 1,
+                      ellipsis.substr(ellipsis.size() -
+                                      (tensors[i].dim() + 1 - operand.size())));
+  }
+  // Each letter has one size, or 1 in some operands (broadcast).
+  std::fill(std::begin(parsed.sizeOf), std::end(parsed.sizeOf), -1);
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    const Indices &operand = parsed.operands[i];
     for (size_t d = 0; d < operand.size(); ++d) {
-      char c = operand[d];
-      if (operand.find(c) != d)
-        fail(equation, "repeats the index " + letter(c) + " in operand " +
-                           std::to_string(i) +
-                           " (a diagonal), which is not supported (shapes " +
-                           sizes + ")");
+      int64_t &known = parsed.sizeOf[static_cast<int>(operand[d])];
       int64_t size = tensors[i].size(static_cast<int64_t>(d));
-      if (sizeOf[static_cast<int>(c)] >= 0 &&
-          sizeOf[static_cast<int>(c)] != size)
-        fail(equation, "gives the index " + letter(c) + " the sizes " +
-                           std::to_string(sizeOf[static_cast<int>(c)]) +
-                           " and " + std::to_string(size) + " (shapes " +
-                           sizes + ")");
-      sizeOf[static_cast<int>(c)] = size;
+      if (known >= 0 && known != size && known != 1 && size != 1)
+        fail(equation, "gives the index " + letter(operand[d]) + " the sizes " +
+                           std::to_string(known) + " and " +
+                           std::to_string(size) + " (shapes " + sizes + ")");
+      if (known < 0 || known == 1)
+        known = size;
     }
   }
   if (arrow == std::string::npos) {
-    std::string all = inputs;
+    parsed.output = ellipsis;
+    std::string all;
+    for (const Indices &operand : parsed.operands)
+      all += operand;
     for (char c = 'A'; c <= 'z'; ++c)
       if (std::isalpha(static_cast<unsigned char>(c)) &&
-          std::count(all.begin(), all.end(), c) == 1)
+          !contains(ellipsis, c) && std::count(all.begin(), all.end(), c) == 1)
         parsed.output += c;
     return parsed;
   }
-  parsed.output = text.substr(arrow + 2);
-  if (parsed.output.find("->") != std::string::npos)
+  std::string output = text.substr(arrow + 2);
+  if (output.find("->") != std::string::npos)
     fail(equation, "has more than one '->'");
-  checkLetters(parsed.output);
-  for (size_t d = 0; d < parsed.output.size(); ++d) {
-    char c = parsed.output[d];
-    if (parsed.output.find(c) != d)
+  output = markEllipses(equation, output);
+  checkLetters(output);
+  size_t at = output.find(kEllipsis);
+  if (at != std::string::npos)
+    output.replace(at, 1, ellipsis);
+  parsed.output = output;
+  for (size_t d = 0; d < output.size(); ++d) {
+    char c = output[d];
+    if (output.find(c) != d)
       fail(equation, "repeats the output index " + letter(c));
-    if (inputs.find(c) == std::string::npos)
+    if (!contains(inputs, c) && !contains(ellipsis, c))
       fail(equation, "has the output index " + letter(c) +
                          ", which no operand has (shapes " + sizes + ")");
   }
   return parsed;
-}
-
-bool contains(const Indices &indices, char c) {
-  return indices.find(c) != std::string::npos;
 }
 
 /// Sums `t` over its indices not in `keep`; returns the rest of `indices`.
@@ -168,31 +213,50 @@ int64_t sizeProduct(const Tensor &t, const Indices &of, const Indices &indices,
   return product;
 }
 
-/// The elements (i, j) of an m x m matrix with j - i == offset, as a bool
-/// constant.
-Tensor diagonalMask(int64_t m, int64_t offset) {
-  std::vector<double> mask(static_cast<size_t>(m * m));
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t j = 0; j < m; ++j)
-      mask[i * m + j] = j - i == offset;
-  return from_vector(mask, {m, m}, kBool);
+/// Operand `t` with indices `indices` made ready to contract: broadcast to
+/// the equation's sizes, and each repeated index replaced by the diagonal
+/// (taken with a strided slice of the two dims flattened, so its gradient
+/// is exact), at the end of `indices`.
+Tensor prepareOperand(Tensor t, Indices &indices, const Equation &parsed) {
+  Shape broadcast;
+  for (char c : indices)
+    broadcast.push_back(parsed.sizeOf[static_cast<int>(c)]);
+  if (broadcast != t.sizes())
+    t = expand(t, broadcast);
+  for (size_t d = 0; d < indices.size();) {
+    size_t twin = indices.find(indices[d], d + 1);
+    if (twin == std::string::npos) {
+      ++d;
+      continue;
+    }
+    char c = indices[d];
+    Indices rest;
+    Shape order, flat;
+    for (size_t e = 0; e < indices.size(); ++e)
+      if (e != d && e != twin) {
+        rest += indices[e];
+        order.push_back(static_cast<int64_t>(e));
+        flat.push_back(t.size(static_cast<int64_t>(e)));
+      }
+    order.push_back(static_cast<int64_t>(d));
+    order.push_back(static_cast<int64_t>(twin));
+    int64_t n = t.size(static_cast<int64_t>(d));
+    flat.push_back(n * n);
+    t = slice(reshape(permute(t, order), flat), -1, 0, n * n, n + 1);
+    indices = rest + c;
+    d = 0; // A third occurrence pairs with the diagonal, now last.
+  }
+  return t;
 }
 
-} // namespace
-
-Tensor adjit::einsum(const std::string &equation,
-                     const std::vector<Tensor> &tensors) {
-  Equation parsed = parse(equation, tensors);
-  const Indices &out = parsed.output;
-  if (tensors.size() == 1) {
-    Indices a = parsed.operands[0];
-    Tensor summed = sumOut(tensors[0], a, out);
-    return permuteTo(summed, a, out);
-  }
-  Indices a = parsed.operands[0], b = parsed.operands[1];
+/// The product of `x` (indices `a`) and `y` (indices `b`) with indices
+/// `out`: the indices of `a` or `b` that are not in `out` are summed; one
+/// (batched) matrix product.
+Tensor contract(const Tensor &xIn, Indices a, const Tensor &yIn, Indices b,
+                const Indices &out) {
   // An index of one operand only that the output lacks is summed first.
-  Tensor x = sumOut(tensors[0], a, out + b);
-  Tensor y = sumOut(tensors[1], b, out + a);
+  Tensor x = sumOut(xIn, a, out + b);
+  Tensor y = sumOut(yIn, b, out + a);
   // Batch indices are in both operands and the output, contracted ones in
   // both operands only; the others belong to one operand and the output.
   Indices batch, contracted, freeA, freeB;
@@ -221,6 +285,46 @@ Tensor adjit::einsum(const std::string &equation,
   resultSizes.insert(resultSizes.end(), sizesA.begin(), sizesA.end());
   resultSizes.insert(resultSizes.end(), sizesB.begin(), sizesB.end());
   return permuteTo(reshape(product, resultSizes), batch + freeA + freeB, out);
+}
+
+/// The elements (i, j) of an m x m matrix with j - i == offset, as a bool
+/// constant.
+Tensor diagonalMask(int64_t m, int64_t offset) {
+  std::vector<double> mask(static_cast<size_t>(m * m));
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < m; ++j)
+      mask[i * m + j] = j - i == offset;
+  return from_vector(mask, {m, m}, kBool);
+}
+
+} // namespace
+
+Tensor adjit::einsum(const std::string &equation,
+                     const std::vector<Tensor> &tensors) {
+  Equation parsed = parse(equation, tensors);
+  const Indices &out = parsed.output;
+  Indices a = parsed.operands[0];
+  Tensor result = prepareOperand(tensors[0], a, parsed);
+  if (tensors.size() == 1) {
+    Tensor summed = sumOut(result, a, out);
+    return permuteTo(summed, a, out);
+  }
+  // Left to right, as PyTorch without opt_einsum: each product keeps the
+  // indices of the output and of the operands still to come.
+  for (size_t i = 1; i < tensors.size(); ++i) {
+    Indices b = parsed.operands[i];
+    Tensor y = prepareOperand(tensors[i], b, parsed);
+    Indices keep = out;
+    for (size_t j = i + 1; j < tensors.size(); ++j)
+      keep += parsed.operands[j];
+    Indices product;
+    for (char c : a + b)
+      if (contains(keep, c) && !contains(product, c))
+        product += c;
+    result = contract(result, a, y, b, i + 1 == tensors.size() ? out : product);
+    a = product;
+  }
+  return result;
 }
 
 Tensor adjit::diag_embed(const Tensor &input, int64_t offset, int64_t dim1,

@@ -111,13 +111,27 @@ TEST(EinsumTest, MatchPyTorch) {
       "b = v(40, 0.5).reshape(2, 4, 5)\n"
       "m = v(12, 0.7).reshape(3, 4)\n"
       "x = v(4, 0.9)\n"
+      "c = v(18, 0.2).reshape(3, 2, 3)\n"
+      "s = v(18, 0.4).reshape(2, 3, 3)\n"
+      "k = v(27, 0.6).reshape(3, 3, 3)\n"
       "r = [torch.einsum(\"bij,bjk->bki\", a, b), torch.einsum(\"bij,bjk\", a, "
       "b),\n"
       "     torch.einsum(\"ijk,ij->kj\", a, a[:, :, 0]),\n"
       "     torch.einsum(\"ijk->ki\", a), torch.einsum(\"kji\", a),\n"
       "     torch.einsum(\"ij,k->kji\", m, x),\n"
       "     torch.diag(m, 1), torch.diag(m, -1), torch.diag(x, -2),\n"
-      "     torch.diag_embed(m, 1), torch.diag_embed(m, -1, 0, 2)]\n"
+      "     torch.diag_embed(m, 1), torch.diag_embed(m, -1, 0, 2),\n"
+      "     torch.einsum(\"ii->i\", m[:, :3]), torch.einsum(\"iji->j\", c),\n"
+      "     torch.einsum(\"bii,bij->bj\", s, s), torch.einsum(\"iii\", k),\n"
+      "     torch.einsum(\"...ij->...ji\", a), torch.einsum(\"...ij->ij\", "
+      "a),\n"
+      "     torch.einsum(\"ij...\", a), torch.einsum(\"...j,...j->...\", a, "
+      "x),\n"
+      "     torch.einsum(\"b...k,bk->b...\", a, a[:, 0, :]),\n"
+      "     torch.einsum(\"ij,j->i\", m[:, :1], x),\n"
+      "     torch.einsum(\"ij,jk,kl->il\", m, m.t(), m),\n"
+      "     torch.einsum(\"bij,bjk,bkl,l->bi\", a, b, b.transpose(1, 2), x),\n"
+      "     torch.einsum(\"i,i,i->\", x, x, x)]\n"
       "print(\" \".join(repr(float(e)) for e in torch.cat([t.flatten() for t "
       "in r])))\n");
   if (out.empty())
@@ -126,17 +140,34 @@ TEST(EinsumTest, MatchPyTorch) {
   Tensor a = patternTensor(24, 0.1, {2, 3, 4}),
          b = patternTensor(40, 0.5, {2, 4, 5});
   Tensor m = patternTensor(12, 0.7, {3, 4}), x = patternTensor(4, 0.9, {4});
-  std::vector<Tensor> r = {einsum("bij,bjk->bki", {a, b}),
-                           einsum("bij,bjk", {a, b}),
-                           einsum("ijk,ij->kj", {a, a.select(2, 0)}),
-                           einsum("ijk->ki", {a}),
-                           einsum("kji", {a}),
-                           einsum("ij,k->kji", {m, x}),
-                           diag(m, 1),
-                           diag(m, -1),
-                           diag(x, -2),
-                           diag_embed(m, 1),
-                           diag_embed(m, -1, 0, 2)};
+  Tensor c = patternTensor(18, 0.2, {3, 2, 3}),
+         s = patternTensor(18, 0.4, {2, 3, 3}),
+         k = patternTensor(27, 0.6, {3, 3, 3});
+  std::vector<Tensor> r = {
+      einsum("bij,bjk->bki", {a, b}),
+      einsum("bij,bjk", {a, b}),
+      einsum("ijk,ij->kj", {a, a.select(2, 0)}),
+      einsum("ijk->ki", {a}),
+      einsum("kji", {a}),
+      einsum("ij,k->kji", {m, x}),
+      diag(m, 1),
+      diag(m, -1),
+      diag(x, -2),
+      diag_embed(m, 1),
+      diag_embed(m, -1, 0, 2),
+      einsum("ii->i", {m.slice(1, 0, 3)}),
+      einsum("iji->j", {c}),
+      einsum("bii,bij->bj", {s, s}),
+      einsum("iii", {k}),
+      einsum("...ij->...ji", {a}),
+      einsum("...ij->ij", {a}),
+      einsum("ij...", {a}),
+      einsum("...j,...j->...", {a, x}),
+      einsum("b...k,bk->b...", {a, a.select(1, 0)}),
+      einsum("ij,j->i", {m.slice(1, 0, 1), x}),
+      einsum("ij,jk,kl->il", {m, m.t(), m}),
+      einsum("bij,bjk,bkl,l->bi", {a, b, b.transpose(1, 2), x}),
+      einsum("i,i,i->", {x, x, x})};
   std::vector<double> actual;
   for (const Tensor &t : r) {
     std::vector<double> e = values(t);
@@ -167,6 +198,28 @@ TEST(EinsumTest, GradcheckFirstAndSecondOrder) {
       },
       {p, x});
   checkFirstAndSecondOrder([](auto &in) { return einsum("ijk->kj", in); }, {p});
+  // Diagonals, ellipses, broadcasting and three operands.
+  Tensor sq = randn({2, 3, 3}, kFloat64).requires_grad_();
+  checkFirstAndSecondOrder(
+      [](auto &in) {
+        return einsum("bii,bij->bj", {in[0], in[0]});
+      },
+      {sq});
+  checkFirstAndSecondOrder(
+      [](auto &in) {
+        return einsum("...ij,...jk->...ik", {in[0], in[1]});
+      },
+      {p, q});
+  checkFirstAndSecondOrder(
+      [](auto &in) {
+        return einsum("ij,jk,k->i", {in[0], in[1], in[2]});
+      },
+      {m, randn({4, 3}, kFloat64).requires_grad_(), x});
+  checkFirstAndSecondOrder(
+      [](auto &in) {
+        return einsum("ij,j->i", {in[0], in[1]});
+      },
+      {randn({3, 1}, kFloat64).requires_grad_(), x});
   checkFirstAndSecondOrder(
       [](auto &in) { return diag(in[0], 1) * diag(in[0], -1).sum(); }, {m});
   checkFirstAndSecondOrder(
@@ -178,16 +231,18 @@ TEST(EinsumTest, GradcheckFirstAndSecondOrder) {
 
 TEST(EinsumTest, Errors) {
   Tensor a = zeros({2, 3}), b = zeros({3, 4});
-  EXPECT_ADJIT_ERROR(einsum("ii->i", {zeros({3, 3})}),
-                     "einsum: equation \"ii->i\" repeats the index i in "
-                     "operand 0 (a diagonal), which is not supported (shapes "
-                     "[3, 3])");
-  EXPECT_ADJIT_ERROR(einsum("...ij->...ji", {a}),
-                     "einsum: equation \"...ij->...ji\" uses an ellipsis, "
-                     "which is not supported");
-  EXPECT_ADJIT_ERROR(einsum("ij,jk,kl->il", {a, b, b}),
-                     "einsum: equation \"ij,jk,kl->il\" has 3 operands; at "
-                     "most 2 are supported");
+  EXPECT_ADJIT_ERROR(einsum("i.j->ij", {a}),
+                     "einsum: equation \"i.j->ij\" has a '.' outside an "
+                     "ellipsis \"...\"");
+  EXPECT_ADJIT_ERROR(einsum("...i...->i", {a}),
+                     "einsum: equation \"...i...->i\" has more than one "
+                     "ellipsis in one operand or output");
+  EXPECT_ADJIT_ERROR(einsum("...ijk->i", {a}),
+                     "einsum: equation \"...ijk->i\" gives operand 0 3 "
+                     "indices, but its shape is [2, 3]");
+  EXPECT_ADJIT_ERROR(einsum("ii->i", {zeros({2, 3})}),
+                     "einsum: equation \"ii->i\" gives the index i the sizes "
+                     "2 and 3 (shapes [2, 3])");
   EXPECT_ADJIT_ERROR(einsum("ij,jk->ik", {a}),
                      "einsum: equation \"ij,jk->ik\" has 2 operand(s) but 1 "
                      "tensor(s) were given");
@@ -204,7 +259,7 @@ TEST(EinsumTest, Errors) {
                      "einsum: equation \"ij->ii\" repeats the output index i");
   EXPECT_ADJIT_ERROR(einsum("i1->i", {a}),
                      "einsum: equation \"i1->i\" has the invalid character "
-                     "'1'");
+                     "'1'; expected letters, '...', ',' and one '->'");
   EXPECT_ADJIT_ERROR(diag(zeros({2, 2, 2})),
                      "diag: expected a 1-D or 2-D tensor, got shape [2, 2, 2]");
   EXPECT_ADJIT_ERROR(diag_embed(zeros({})),

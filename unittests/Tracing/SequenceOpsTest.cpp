@@ -242,6 +242,14 @@ TEST(SequenceOpsJit, EinsumDiagAndDiagEmbed) {
            weigh(einsum("i,j", {p[2], p[2]})) +
            weigh(einsum("ijk->kj", {p[0]}));
   });
+  // Diagonals, ellipses, broadcast dims of size 1 and three operands.
+  expectCompiledAsEager({{2, 3, 3}, {2, 3, 4}, {4}, {3, 1}}, [](auto &p) {
+    return weigh(einsum("bii,bij->bj", {p[0], p[1]})) +
+           weigh(einsum("...ij,...jk->...ik", {p[0], p[1]})) +
+           weigh(einsum("bij,bjk,k->bi", {p[0], p[1], p[2]})) +
+           weigh(einsum("ij,j->i", {p[3], p[1][0][0]})) +
+           weigh(einsum("...j->...", {p[1]}));
+  });
   expectCompiledAsEager({{3, 4}, {3}, {2, 3}}, [](auto &p) {
     return weigh(diag(p[0], 1) * diag(p[0], -1).sum()) +
            weigh(diag(p[1] * p[1], -1)) + weigh(diag_embed(p[2], 1)) +
