@@ -206,5 +206,8 @@ def test_einsum_and_diagonals():
     assert m.diag().tolist() == [0.0, 4.0, 8.0]
     assert adjit.diag(m, 1).tolist() == [1.0, 5.0]
     assert adjit.tensor([1.0, 2.0]).diag_embed().tolist() == [[1.0, 0.0], [0.0, 2.0]]
+    assert adjit.einsum("ii->i", m).tolist() == [0.0, 4.0, 8.0]
+    np.testing.assert_allclose(adjit.einsum("...ij,jk", a, bm).numpy(),
+                               a.numpy() @ bm.numpy())
     with pytest.raises(adjit.Error, match="einsum"):
-        adjit.einsum("ii->i", m)
+        adjit.einsum("ij,ij->i", a, m)
