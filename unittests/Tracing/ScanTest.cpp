@@ -216,6 +216,52 @@ TEST(ScanTest, NestedScansWithoutGradients) {
   EXPECT_EQ(count(function.getLastIR(), "adjit.scan"), 2u);
 }
 
+/// A scan whose step runs an inner scan that reads `w` and `v`, tensors
+/// made outside both loops that the outer step itself never reads: the
+/// tracer makes each an invariant of the outer scan first, then of the
+/// inner one.
+Tensor innerReadsOuterInvariants(const Tensor &h0, const Tensor &xs,
+                                 const Tensor &w, const Tensor &v) {
+  auto [h, ys] = jit::scan(
+      [&](const Tensor &c, const Tensor &x) {
+        auto [inner, products] = jit::scan(
+            [&](const Tensor &acc, const Tensor &xi) {
+              return std::make_pair(tanh(acc * w + xi * v), acc * xi);
+            },
+            c, x.unsqueeze(1).expand({3, 3}));
+        return std::make_pair(tanh(inner + x), products);
+      },
+      h0, xs);
+  return (h * h).sum() + ys.sum();
+}
+
+TEST(ScanTest, InnerScanReadsTensorsTheOuterStepDoesNot) {
+  manual_seed(13);
+  Tensor h0 = randn({3}, kFloat64), xs = randn({4, 3}, kFloat64);
+  // w is captured (a parameter), v an argument of the compiled function.
+  Tensor w = randn({3}, kFloat64), v = randn({3}, kFloat64);
+  std::vector<Tensor> eager = {
+      h0.clone().requires_grad_(), xs.clone().requires_grad_(),
+      w.clone().requires_grad_(), v.clone().requires_grad_()};
+  Tensor eagerLoss =
+      innerReadsOuterInvariants(eager[0], eager[1], eager[2], eager[3]);
+  eagerLoss.backward();
+  std::vector<Tensor> compiled = {
+      h0.clone().requires_grad_(), xs.clone().requires_grad_(),
+      w.clone().requires_grad_(), v.clone().requires_grad_()};
+  jit::CompiledFunction function = jit::compile(
+      [&](const std::vector<Tensor> &in) {
+        return innerReadsOuterInvariants(in[0], in[1], compiled[2], in[2]);
+      },
+      "inner_reads_outer");
+  expectClose(function({compiled[0], compiled[1], compiled[3]}), eagerLoss);
+  for (size_t i = 0; i < eager.size(); ++i) {
+    SCOPED_TRACE("input " + std::to_string(i));
+    expectClose(gradientOf(compiled[i]), gradientOf(eager[i]));
+  }
+  EXPECT_EQ(count(function.getLastIR(), "adjit.scan"), 7u);
+}
+
 TEST(ScanTest, Errors) {
   auto identity = [](const std::vector<Tensor> &c,
                      const std::vector<Tensor> &x) -> runtime::ScanResult {
