@@ -444,7 +444,8 @@ std::string adjit::difftest::writeReport(const Program &program,
     }
   }
   os << "rerun: adjit-difftest" << (program.large ? " --large" : "")
-     << (program.sequenceOps ? " --sequence-ops" : "") << " --seed=" << seed
+     << (program.sequenceOps ? " --sequence-ops" : "")
+     << (program.scanOps ? " --scan-ops" : "") << " --seed=" << seed
      << " --count=1 --verbose\n";
   return os.str();
 }

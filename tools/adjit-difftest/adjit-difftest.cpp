@@ -1,7 +1,8 @@
 //===- adjit-difftest.cpp - eager vs JIT vs finite differences ------------===//
 //
 //   adjit-difftest [--seed=S] [--count=N] [--out-dir=DIR] [--verbose]
-//                  [--self-check] [--large] [--sequence-ops] [--fd-samples=K]
+//                  [--self-check] [--large] [--sequence-ops] [--scan-ops]
+//                  [--fd-samples=K]
 //   adjit-difftest --singular [--singular-ops=OP,...] [--verbose]
 //
 // Generates the random tensor programs of seeds S .. S+N-1 and runs each with
@@ -15,7 +16,9 @@
 // parallel loops, and takes finite differences of K sampled elements of each
 // input (default 16). --sequence-ops also draws the sequence-model composites
 // (layer_norm, gelu, cumsum, tril, triu, stack, repeat, einsum, diag,
-// diag_embed).
+// diag_embed). --scan-ops also draws scans (jit::scan) of random bodies,
+// and compiles every scan program a second time from its traced IR with a
+// random checkpoint policy on each adjit.scan.
 //
 // --singular runs the table of singular points instead (SingularPoints.h):
 // every traceable op at its kinks, ties, zeros, infinities and NaN, where
@@ -71,6 +74,11 @@ int main(int argc, char **argv) {
       llvm::cl::desc("Also draw the sequence-model composites: layer_norm, "
                      "gelu, cumsum, tril, triu, stack, repeat, einsum, "
                      "diag, diag_embed"));
+  llvm::cl::opt<bool> scanOps(
+      "scan-ops",
+      llvm::cl::desc("Also draw scans (jit::scan) of random bodies, and "
+                     "differentiate each scan program's traced IR again with "
+                     "a random checkpoint policy on every adjit.scan"));
   llvm::cl::opt<int64_t> fdSamples(
       "fd-samples",
       llvm::cl::desc("Take finite differences of this many seeded random "
@@ -116,6 +124,7 @@ int main(int argc, char **argv) {
   GeneratorOptions generatorOptions;
   generatorOptions.large = large;
   generatorOptions.sequenceOps = sequenceOps;
+  generatorOptions.scanOps = scanOps;
   CheckOptions options;
   options.sampledDifferences =
       fdSamples.getNumOccurrences() || !large ? fdSamples.getValue() : 16;
