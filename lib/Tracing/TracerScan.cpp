@@ -98,9 +98,11 @@ runtime::ScanResult Tracer::scan(const runtime::ScanCall &call) {
   {
     runtime::ObserverScope unobserved(nullptr);
     std::vector<bool> flags = carryGradFlags(call);
+    // With grad mode as the caller has it: under the guard no flag is set.
+    std::vector<bool> sliceFlags = gradFlags(call.xs);
     NoGradGuard noGrad;
     carries = aliases(call.init, flags);
-    slices = aliases(runtime::scanSlices(call, 0), gradFlags(call.xs));
+    slices = aliases(runtime::scanSlices(call, 0), sliceFlags);
   }
   std::vector<Tensor> bodyArguments = concat(carries, slices);
   guard.recordScanBegin(call.length, call.init, call.xs, bodyArguments);

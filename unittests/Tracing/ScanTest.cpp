@@ -262,6 +262,33 @@ TEST(ScanTest, InnerScanReadsTensorsTheOuterStepDoesNot) {
   EXPECT_EQ(count(function.getLastIR(), "adjit.scan"), 7u);
 }
 
+TEST(ScanTest, ScannedTensorsGetGradientsWhenNoCarryRequiresGrad) {
+  // The step's outputs depend on the scanned tensor only: the slices the
+  // traced step reads must require grad as the scanned tensor does, or the
+  // traced outputs (and the loss) would not, and jit::compile would leave
+  // the gradient of xs unset.
+  manual_seed(4);
+  Tensor xs = randn({4, 3}, kFloat64), h0 = randn({3}, kFloat64);
+  auto loss = [](const Tensor &h, const Tensor &x) {
+    auto [carry, ys] = jit::scan(
+        [](const Tensor &c, const Tensor &xi) {
+          return std::make_pair(c * 0.5 + 1.0, xi.sin() * xi);
+        },
+        h, x);
+    return carry.sum() + (ys * ys).sum();
+  };
+  Tensor eagerXs = xs.clone().requires_grad_();
+  Tensor eagerLoss = loss(h0, eagerXs);
+  eagerLoss.backward();
+  Tensor compiledXs = xs.clone().requires_grad_();
+  jit::CompiledFunction function = jit::compile(
+      [&](const std::vector<Tensor> &in) { return loss(in[0], in[1]); },
+      "scanned_only");
+  expectClose(function(h0, compiledXs), eagerLoss);
+  ASSERT_TRUE(compiledXs.grad().defined());
+  expectClose(compiledXs.grad(), eagerXs.grad());
+}
+
 TEST(ScanTest, Errors) {
   auto identity = [](const std::vector<Tensor> &c,
                      const std::vector<Tensor> &x) -> runtime::ScanResult {
