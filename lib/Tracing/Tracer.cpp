@@ -473,7 +473,8 @@ void Tracer::emitTransform(
     if (tracingWithGrad && results[i].is_floating_point() &&
         !results[i].requires_grad() && operandRequiresGrad)
       value = builder.stopGradient(value);
-    values[results[i].unsafeGetImpl()] = value;
+    // Inside a scan's step, a value of the body.
+    currentValues()[results[i].unsafeGetImpl()] = value;
     traced.push_back(results[i]);
   }
   guard.recordTransform(std::move(transform), guardOperands, results);
