@@ -218,7 +218,7 @@ public:
       body.nextCarries.push_back(nextCarry(c));
     int numOutputs = static_cast<int>(random.integer(0, 3));
     for (int o = 0; o < numOutputs; ++o)
-      body.outputs.push_back(pickRecent());
+      body.outputs.push_back(pickYield());
 
     // Number the values as a program does: arguments, consts, steps.
     std::vector<int> index(values.size());
@@ -260,11 +260,14 @@ private:
   /// enclosing value it is (an invariant) or -1.
   std::vector<Tensor> values;
   std::vector<int> constOf;
+  /// Whether a step or a yield uses the value.
+  std::vector<bool> used;
   int numArguments = 0;
   /// The steps, whose operands index `values`.
   std::vector<Step> steps;
 
   int addValue(const Tensor &value, int enclosingIndex) {
+    used.push_back(false);
     values.push_back(value);
     constOf.push_back(enclosingIndex);
     return static_cast<int>(values.size()) - 1;
@@ -275,6 +278,18 @@ private:
     int last = static_cast<int>(values.size()) - 1;
     return random.chance(0.5) ? last
                               : static_cast<int>(random.integer(0, last));
+  }
+
+  /// A value to yield: mostly the latest result no step uses yet, so that
+  /// few of the body's ops are dead.
+  int pickYield() {
+    int v = static_cast<int>(values.size()) - 1;
+    while (v >= numArguments && used[v])
+      --v;
+    if (v < numArguments || random.chance(0.25))
+      v = pickRecent();
+    used[v] = true;
+    return v;
   }
 
   /// A body value whose shape `accept` accepts, or -1.
@@ -329,6 +344,8 @@ private:
     for (double v : valuesOf(result))
       if (!std::isfinite(v) || std::abs(v) > kMaxMagnitude)
         return -1;
+    for (int o : step.operands)
+      used[o] = true;
     steps.push_back(step);
     return addValue(result, -1);
   }
@@ -488,7 +505,7 @@ private:
     const Shape shape = values[c].sizes();
     if (random.chance(0.1))
       return c;
-    int v = pickRecent();
+    int v = pickYield();
     if (!broadcastsTo(values[v].sizes(), shape))
       v = emitUnary(OpKind::SumAll, v);
     int next = -1;
@@ -969,7 +986,7 @@ private:
                   OpKind::Diag, OpKind::DiagEmbed});
       return all;
     }();
-    if (options.scanOps && random.chance(0.2)) {
+    if (options.scanOps && random.chance(0.12)) {
       addScan();
       return;
     }

@@ -152,11 +152,23 @@ int main(int argc, char **argv) {
   uint64_t failures = 0, unreliable = 0, compared = 0, perturbations = 0,
            caught = 0;
   double worstJit = 0, worstDifferences = 0;
+  // Programs with scans, and the checkpoint policies their scans were
+  // differentiated under.
+  uint64_t scanPrograms = 0;
+  std::map<std::string, int> policyCounts;
   for (uint64_t s = seed; s < seed + count; ++s) {
     Program program = generateProgram(s, generatorOptions);
     Computations computations = compute(program, options);
     CheckResult result = compare(program, computations, options);
     unreliable += result.unreliableDifferences;
+    if (computations.policiesRun) {
+      ++scanPrograms;
+      for (const char *policy : {"store_all", "every", "sqrt", "recompute_all"})
+        for (size_t at = computations.policies.policies.find(policy);
+             at != std::string::npos;
+             at = computations.policies.policies.find(policy, at + 1))
+          ++policyCounts[policy];
+    }
     compared += result.comparedDifferences;
     worstJit = std::max(worstJit, result.worstJitRatio);
     worstDifferences = std::max(worstDifferences, result.worstDifferenceRatio);
@@ -167,7 +179,11 @@ int main(int argc, char **argv) {
                    << llvm::format("%.3g", result.worstJitRatio) << " (jit), "
                    << llvm::format("%.3g", result.worstDifferenceRatio)
                    << " (finite differences)\n"
-                   << program.describe();
+                   << program.describe()
+                   << (computations.policiesRun
+                           ? "  checkpoint policies: " +
+                                 computations.policies.policies + "\n"
+                           : "");
     if (!result.passed()) {
       ++failures;
       llvm::outs() << writeReport(program, computations, result, outDir,
@@ -179,7 +195,11 @@ int main(int argc, char **argv) {
       continue;
     for (auto perturbation : {CheckOptions::Perturbation::JitLoss,
                               CheckOptions::Perturbation::JitGradient,
+                              CheckOptions::Perturbation::PolicyGradient,
                               CheckOptions::Perturbation::BothGradients}) {
+      if (perturbation == CheckOptions::Perturbation::PolicyGradient &&
+          !computations.policiesRun)
+        continue;
       CheckOptions perturbed = options;
       perturbed.perturbation = perturbation;
       CheckResult r = compare(program, computations, perturbed);
@@ -212,6 +232,14 @@ int main(int argc, char **argv) {
                << llvm::format("%.3g", worstDifferences)
                << " (finite differences vs eager); "
                << llvm::format("%.1f", seconds) << " s\n";
+  if (scanOps) {
+    llvm::outs() << "scans: " << scanPrograms
+                 << " programs with scans, differentiated again with "
+                    "checkpoint policies";
+    for (const auto &[policy, n] : policyCounts)
+      llvm::outs() << " " << policy << " x" << n;
+    llvm::outs() << "\n";
+  }
   if (selfCheck)
     llvm::outs() << "self-check: " << caught << " of " << perturbations
                  << " perturbations caught\n";
