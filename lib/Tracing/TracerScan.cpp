@@ -71,7 +71,11 @@ std::vector<bool> Tracer::carryGradFlags(const runtime::ScanCall &call) {
     runtime::ScanResult step;
     {
       runtime::ObserverScope unobserved(nullptr);
-      step = call.step(aliases(call.init, flags), runtime::scanSlices(call, 0));
+      // The slices with the flags the traced step's get (a scan of length 0
+      // runs on zeros, which would not require grad).
+      step =
+          call.step(aliases(call.init, flags),
+                    aliases(runtime::scanSlices(call, 0), gradFlags(call.xs)));
     }
     runtime::checkScanCarries(call, step.first, 0);
     bool changed = false;

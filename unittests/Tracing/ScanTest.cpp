@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 using namespace adjit;
+using test::count;
 using test::errorOf;
 using test::expectClose;
 
@@ -90,15 +91,6 @@ void expectCompiledMatchesEager(int64_t length) {
   }
   EXPECT_EQ(function.getStats().compilations, 1);
   EXPECT_EQ(function.getStats().cacheHits, 1);
-}
-
-/// The number of times `needle` occurs in `text`.
-size_t count(const std::string &text, const std::string &needle) {
-  size_t n = 0;
-  for (size_t at = text.find(needle); at != std::string::npos;
-       at = text.find(needle, at + 1))
-    ++n;
-  return n;
 }
 
 TEST(ScanTest, CompiledMatchesEagerForLengths0To7) {
@@ -287,6 +279,27 @@ TEST(ScanTest, ScannedTensorsGetGradientsWhenNoCarryRequiresGrad) {
   expectClose(function(h0, compiledXs), eagerLoss);
   ASSERT_TRUE(compiledXs.grad().defined());
   expectClose(compiledXs.grad(), eagerXs.grad());
+}
+
+TEST(ScanTest, CarryThatTheScannedTensorsMakeRequireGradAtLengthZero) {
+  // The carry requires grad after a step because the slices do; at length
+  // 0 the step runs on zeros, which must then require grad too.
+  auto loss = [](const Tensor &h, const Tensor &x) {
+    auto [carry, ys] = jit::scan(
+        [](const Tensor &c, const Tensor &xi) {
+          return std::make_pair(tanh(c + xi), xi * 2.0);
+        },
+        h, x);
+    return (carry * carry).sum() + ys.sum();
+  };
+  Tensor h0 = from_vector(std::vector<double>{0.5, -1.0}, {2}, kFloat64);
+  Tensor eagerXs = zeros({0, 2}, kFloat64).requires_grad_();
+  Tensor eagerLoss = loss(h0, eagerXs);
+  Tensor compiledXs = zeros({0, 2}, kFloat64).requires_grad_();
+  jit::CompiledFunction function = jit::compile(
+      [&](const std::vector<Tensor> &in) { return loss(in[0], in[1]); },
+      "empty_scan");
+  expectClose(function(h0, compiledXs), eagerLoss);
 }
 
 TEST(ScanTest, Errors) {
