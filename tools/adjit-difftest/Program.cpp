@@ -158,6 +158,30 @@ std::string ints(const std::vector<int64_t> &values) {
   return text + "]";
 }
 
+/// Runs `step` of `program` on `values`; returns its result if it ran and
+/// is a usable value (f64, finite, of magnitude at most kMaxMagnitude, of 1
+/// to `maxElements` elements and rank at most `maxRank`), else undefined.
+Tensor evaluateCandidate(const Program &program, const Step &step,
+                         const std::vector<Tensor> &values, int64_t maxElements,
+                         int64_t maxRank) {
+  std::vector<Tensor> operands;
+  for (int o : step.operands)
+    operands.push_back(values[o]);
+  Tensor result;
+  try {
+    result = evaluateStep(program, step, operands);
+  } catch (const Error &) {
+    return Tensor();
+  }
+  if (result.dtype() != kFloat64 || result.numel() == 0 ||
+      result.numel() > maxElements || result.dim() > maxRank)
+    return Tensor();
+  for (double v : valuesOf(result))
+    if (!std::isfinite(v) || std::abs(v) > kMaxMagnitude)
+      return Tensor();
+  return result;
+}
+
 /// The values a scan body may take as invariants: those of the program, or
 /// those of the enclosing body for a nested scan.
 struct Enclosing {
@@ -177,6 +201,17 @@ bool broadcastsTo(const Shape &shape, const Shape &target) {
   std::optional<Shape> joint = broadcastShapes(shape, target);
   return joint && *joint == target;
 }
+
+/// Generates the body of a scan of `init` over `xs` (`length` steps), nested
+/// `depth` scans deep, whose invariants come from `enclosing`; returns the
+/// Scan step of `operands` (the indices of `init` and `xs`) and of the
+/// invariants, or nothing.
+std::optional<Step> makeScanStep(Random &random, Program &program,
+                                 Enclosing enclosing, int depth,
+                                 std::vector<int> operands,
+                                 const std::vector<Tensor> &init,
+                                 const std::vector<Tensor> &xs, int64_t length,
+                                 bool explicitLength);
 
 /// Builds the body of one scan, evaluating each candidate op on the values
 /// of the scan's first step. The body uses only ops that are smooth
@@ -329,21 +364,10 @@ private:
   /// Appends `step` if it runs and its result is small and finite; returns
   /// the result's index or -1.
   int emit(const Step &step) {
-    std::vector<Tensor> operands;
-    for (int o : step.operands)
-      operands.push_back(values[o]);
-    Tensor result;
-    try {
-      result = evaluateStep(program, step, operands);
-    } catch (const Error &) {
+    Tensor result = evaluateCandidate(program, step, values, kMaxBodyElements,
+                                      /*maxRank=*/3);
+    if (!result.defined())
       return -1;
-    }
-    if (result.dtype() != kFloat64 || result.numel() == 0 ||
-        result.numel() > kMaxBodyElements || result.dim() > 3)
-      return -1;
-    for (double v : valuesOf(result))
-      if (!std::isfinite(v) || std::abs(v) > kMaxMagnitude)
-        return -1;
     for (int o : step.operands)
       used[o] = true;
     steps.push_back(step);
@@ -487,15 +511,10 @@ private:
                    },
                    [this](int v) { return values[v]; }};
     size_t scansBefore = program.scans.size();
-    std::vector<int> consts;
-    BodyBuilder inner(random, program, std::move(here), depth + 1);
-    int body = inner.build(init, xs, length, explicitLength, consts);
-    if (body < 0)
-      return;
-    Step step{OpKind::Scan, operands};
-    step.operands.insert(step.operands.end(), consts.begin(), consts.end());
-    step.ints = {body};
-    if (emit(step) < 0)
+    std::optional<Step> step =
+        makeScanStep(random, program, std::move(here), depth + 1, operands,
+                     init, xs, length, explicitLength);
+    if (step && emit(*step) < 0)
       program.scans.resize(scansBefore);
   }
 
@@ -526,6 +545,23 @@ private:
     return next < 0 ? c : next;
   }
 };
+
+std::optional<Step> makeScanStep(Random &random, Program &program,
+                                 Enclosing enclosing, int depth,
+                                 std::vector<int> operands,
+                                 const std::vector<Tensor> &init,
+                                 const std::vector<Tensor> &xs, int64_t length,
+                                 bool explicitLength) {
+  std::vector<int> consts;
+  BodyBuilder builder(random, program, std::move(enclosing), depth);
+  int body = builder.build(init, xs, length, explicitLength, consts);
+  if (body < 0)
+    return std::nullopt;
+  Step step{OpKind::Scan, std::move(operands)};
+  step.operands.insert(step.operands.end(), consts.begin(), consts.end());
+  step.ints = {body};
+  return step;
+}
 
 /// Builds a program op by op, evaluating each candidate eagerly.
 class Generator {
@@ -769,21 +805,10 @@ private:
   /// Appends `step` if it runs and its result is a usable value; returns the
   /// result's index or -1.
   int emit(const Step &step) {
-    std::vector<Tensor> operands;
-    for (int o : step.operands)
-      operands.push_back(values[o]);
-    Tensor result;
-    try {
-      result = evaluateStep(program, step, operands);
-    } catch (const Error &) {
+    Tensor result =
+        evaluateCandidate(program, step, values, maxElements(), kMaxRank);
+    if (!result.defined())
       return -1;
-    }
-    if (result.dtype() != kFloat64 || result.numel() == 0 ||
-        result.numel() > maxElements() || result.dim() > kMaxRank)
-      return -1;
-    for (double v : valuesOf(result))
-      if (!std::isfinite(v) || std::abs(v) > kMaxMagnitude)
-        return -1;
     for (int o : step.operands)
       ++uses[o];
     program.steps.push_back(step);
@@ -842,15 +867,10 @@ private:
                       },
                       [this](int v) { return values[v]; }};
     size_t scansBefore = this->program.scans.size();
-    std::vector<int> consts;
-    BodyBuilder builder(random, this->program, std::move(program), 0);
-    int body = builder.build(init, xs, length, explicitLength, consts);
-    if (body < 0)
-      return;
-    Step step{OpKind::Scan, operands};
-    step.operands.insert(step.operands.end(), consts.begin(), consts.end());
-    step.ints = {body};
-    if (emit(step) < 0)
+    std::optional<Step> step =
+        makeScanStep(random, this->program, std::move(program), 0, operands,
+                     init, xs, length, explicitLength);
+    if (step && emit(*step) < 0)
       this->program.scans.resize(scansBefore);
   }
 

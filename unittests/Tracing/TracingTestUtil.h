@@ -62,6 +62,15 @@ finiteDifferences(const std::function<Tensor(std::vector<Tensor>)> &fn,
   return gradient;
 }
 
+/// The number of times `needle` occurs in `text`.
+inline size_t count(const std::string &text, const std::string &needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos;
+       at = text.find(needle, at + 1))
+    ++n;
+  return n;
+}
+
 /// True if `a` and `b` are the same number (NaNs count as equal).
 inline bool identical(double a, double b) {
   return std::isnan(a) ? std::isnan(b) : a == b;

@@ -22,7 +22,7 @@ using namespace adjit;
 
 namespace {
 
-using test::errorOf;
+using test::count;
 using test::expectClose;
 using test::finiteDifferences;
 
@@ -48,15 +48,6 @@ std::vector<Tensor> leavesOf(const std::vector<Tensor> &tensors) {
   for (const Tensor &t : tensors)
     leaves.push_back(t.detach().clone().requires_grad_());
   return leaves;
-}
-
-/// The number of times `needle` occurs in `text`.
-size_t count(const std::string &text, const std::string &needle) {
-  size_t n = 0;
-  for (size_t at = text.find(needle); at != std::string::npos;
-       at = text.find(needle, at + 1))
-    ++n;
-  return n;
 }
 
 TEST(TransformsWithScan, GradOfAFunctionWithAScan) {
