@@ -17,8 +17,8 @@ Block::BlockArgListType TraceBuilder::beginScanBody(TypeRange argumentTypes) {
   return openScanBodies.back().block->getArguments();
 }
 
-Value TraceBuilder::addScanBodyArgument(Type type) {
-  return openScanBodies.back().block->addArgument(type, location);
+Value TraceBuilder::addScanBodyArgument(Type type, size_t body) {
+  return openScanBodies[body].block->addArgument(type, location);
 }
 
 FailureOr<SmallVector<Value>>

@@ -121,9 +121,10 @@ Value Tracer::valueAtDepth(const Tensor &tensor, const char *op, size_t depth) {
     auto found = scope.values.find(tensor.unsafeGetImpl());
     if (found != scope.values.end())
       return found->second;
-    // Made outside the body: an invariant of the loop.
+    // Made outside the body: an invariant of the loop (and, if made outside
+    // the enclosing bodies too, of theirs), an argument of this body.
     Value outer = valueAtDepth(tensor, op, depth - 1);
-    Value argument = builder.addScanBodyArgument(outer.getType());
+    Value argument = builder.addScanBodyArgument(outer.getType(), depth - 1);
     scope.consts.push_back(outer);
     scope.constTensors.push_back(tensor);
     scope.values[tensor.unsafeGetImpl()] = argument;
@@ -472,7 +473,8 @@ void Tracer::emitTransform(
     if (tracingWithGrad && results[i].is_floating_point() &&
         !results[i].requires_grad() && operandRequiresGrad)
       value = builder.stopGradient(value);
-    values[results[i].unsafeGetImpl()] = value;
+    // Inside a scan's step, a value of the body.
+    currentValues()[results[i].unsafeGetImpl()] = value;
     traced.push_back(results[i]);
   }
   guard.recordTransform(std::move(transform), guardOperands, results);

@@ -71,7 +71,11 @@ std::vector<bool> Tracer::carryGradFlags(const runtime::ScanCall &call) {
     runtime::ScanResult step;
     {
       runtime::ObserverScope unobserved(nullptr);
-      step = call.step(aliases(call.init, flags), runtime::scanSlices(call, 0));
+      // The slices with the flags the traced step's get (a scan of length 0
+      // runs on zeros, which would not require grad).
+      step =
+          call.step(aliases(call.init, flags),
+                    aliases(runtime::scanSlices(call, 0), gradFlags(call.xs)));
     }
     runtime::checkScanCarries(call, step.first, 0);
     bool changed = false;
@@ -98,9 +102,11 @@ runtime::ScanResult Tracer::scan(const runtime::ScanCall &call) {
   {
     runtime::ObserverScope unobserved(nullptr);
     std::vector<bool> flags = carryGradFlags(call);
+    // With grad mode as the caller has it: under the guard no flag is set.
+    std::vector<bool> sliceFlags = gradFlags(call.xs);
     NoGradGuard noGrad;
     carries = aliases(call.init, flags);
-    slices = aliases(runtime::scanSlices(call, 0), gradFlags(call.xs));
+    slices = aliases(runtime::scanSlices(call, 0), sliceFlags);
   }
   std::vector<Tensor> bodyArguments = concat(carries, slices);
   guard.recordScanBegin(call.length, call.init, call.xs, bodyArguments);

@@ -20,40 +20,6 @@ using namespace adjit::difftest;
 
 namespace {
 
-/// Fresh tensors of the program's inputs; those that require grad are
-/// leaves that do.
-std::vector<Tensor> makeInputs(const Program &program, bool withGrad) {
-  std::vector<Tensor> inputs;
-  for (const Input &input : program.inputs) {
-    Tensor t = from_vector(input.values, input.shape, kFloat64);
-    if (withGrad && input.requiresGrad)
-      t.requires_grad_();
-    inputs.push_back(t);
-  }
-  return inputs;
-}
-
-/// The program as a function of its argument inputs, with the captured
-/// inputs taken from `all`.
-jit::TensorFunction asFunction(const Program &program,
-                               const std::vector<Tensor> &all) {
-  std::vector<int> arguments = program.getArgumentInputs();
-  return [&program, all, arguments](const std::vector<Tensor> &in) {
-    std::vector<Tensor> inputs(all);
-    for (size_t i = 0; i < arguments.size(); ++i)
-      inputs[arguments[i]] = in[i];
-    return evaluate(program, inputs);
-  };
-}
-
-std::vector<Tensor> argumentsOf(const Program &program,
-                                const std::vector<Tensor> &all) {
-  std::vector<Tensor> arguments;
-  for (int i : program.getArgumentInputs())
-    arguments.push_back(all[i]);
-  return arguments;
-}
-
 Tensor gradientOrZeros(const Tensor &leaf) {
   NoGradGuard noGrad;
   return leaf.grad().defined() ? leaf.grad().clone() : zeros_like(leaf);
@@ -119,6 +85,39 @@ void compareTensors(const std::string &what, const char *actualName,
 }
 
 } // namespace
+
+std::vector<Tensor> adjit::difftest::makeInputs(const Program &program,
+                                                bool withGrad) {
+  std::vector<Tensor> inputs;
+  for (const Input &input : program.inputs) {
+    Tensor t = from_vector(input.values, input.shape, kFloat64);
+    if (withGrad && input.requiresGrad)
+      t.requires_grad_();
+    inputs.push_back(t);
+  }
+  return inputs;
+}
+
+jit::TensorFunction
+adjit::difftest::asFunction(const Program &program,
+                            const std::vector<Tensor> &all) {
+  std::vector<int> arguments = program.getArgumentInputs();
+  return [&program, all, arguments](const std::vector<Tensor> &in) {
+    std::vector<Tensor> inputs(all);
+    for (size_t i = 0; i < arguments.size(); ++i)
+      inputs[arguments[i]] = in[i];
+    return evaluate(program, inputs);
+  };
+}
+
+std::vector<Tensor>
+adjit::difftest::argumentsOf(const Program &program,
+                             const std::vector<Tensor> &all) {
+  std::vector<Tensor> arguments;
+  for (int i : program.getArgumentInputs())
+    arguments.push_back(all[i]);
+  return arguments;
+}
 
 std::vector<int> adjit::difftest::getArgumentOrder(const Program &program) {
   std::vector<int> order = program.getArgumentInputs();
@@ -192,6 +191,12 @@ Computations adjit::difftest::compute(const Program &program,
             std::to_string(i) + " to twice the first");
   } catch (const Error &error) {
     c.jitError = error.what();
+  }
+
+  // The traced IR again, under random checkpoint policies.
+  if (program.scanOps && hasScans(program)) {
+    c.policiesRun = true;
+    c.policies = computeUnderRandomPolicies(program);
   }
 
   // 3. Central differences of the eager forward, with steps h and h/2.
@@ -296,17 +301,29 @@ CheckResult adjit::difftest::compare(const Program &program,
   };
   if (options.perturbation == Perturbation::JitLoss && c.jitLoss.defined())
     nudge(c.jitLoss, 0, 1e-7);
-  if (options.perturbation == Perturbation::JitGradient && c.jitError.empty()) {
-    Tensor &g = c.jitGradients[gradInputs.front()];
-    // Relative to the largest element, so that the change exceeds the
-    // absolute floor of the tolerance.
-    double scale = 0;
-    for (int64_t e = 0; e < g.numel(); ++e)
-      scale = std::max(scale, std::abs(g.contiguous().data_ptr<double>()[e]));
-    NoGradGuard noGrad;
-    g = g.clone();
-    elements(g)[g.numel() / 2] += 1e-7 * (1 + scale);
-  }
+  // Changes one element of the gradient of the first input with elements
+  // among `gradients` (an input of a scan of length 0 may have none).
+  auto nudgeGradient = [&](std::vector<Tensor> &gradients) {
+    for (int i : gradInputs) {
+      Tensor &g = gradients[i];
+      if (g.numel() == 0)
+        continue;
+      // Relative to the largest element, so that the change exceeds the
+      // absolute floor of the tolerance.
+      double scale = 0;
+      for (int64_t e = 0; e < g.numel(); ++e)
+        scale = std::max(scale, std::abs(g.contiguous().data_ptr<double>()[e]));
+      NoGradGuard noGrad;
+      g = g.clone();
+      elements(g)[g.numel() / 2] += 1e-7 * (1 + scale);
+      return;
+    }
+  };
+  if (options.perturbation == Perturbation::JitGradient && c.jitError.empty())
+    nudgeGradient(c.jitGradients);
+  if (options.perturbation == Perturbation::PolicyGradient && c.policiesRun &&
+      c.policies.error.empty())
+    nudgeGradient(c.policies.gradients);
   if (options.perturbation == Perturbation::BothGradients) {
     for (int i : gradInputs) {
       const std::vector<bool> &reliable = c.differenceReliable[i];
@@ -334,6 +351,13 @@ CheckResult adjit::difftest::compare(const Program &program,
   if (c.jitError.empty())
     compareTensors("loss", "jit", "eager", c.jitLoss, c.eagerLoss, options.jit,
                    nullptr, r.problems, r.worstJitRatio);
+  if (c.policiesRun && !c.policies.error.empty())
+    r.problems.push_back("under checkpoint policies " + c.policies.policies +
+                         ": " + c.policies.error);
+  if (c.policiesRun && c.policies.error.empty())
+    compareTensors("loss under checkpoint policies " + c.policies.policies,
+                   "policies", "eager", c.policies.loss, c.eagerLoss,
+                   options.jit, nullptr, r.problems, r.worstJitRatio);
   for (int i : gradInputs) {
     std::string what = "gradient of %" + std::to_string(i);
     if (c.jitError.empty())
@@ -348,6 +372,11 @@ CheckResult adjit::difftest::compare(const Program &program,
       r.unreliableDifferences += taken[e] && !reliable[e];
       r.comparedDifferences += compared[e];
     }
+    if (c.policiesRun && c.policies.error.empty())
+      compareTensors(what + " under checkpoint policies " + c.policies.policies,
+                     "policies", "eager", c.policies.gradients[i],
+                     c.eagerGradients[i], options.jit, nullptr, r.problems,
+                     r.worstJitRatio);
     compareTensors(what, "finite-differences", "eager", c.differences[i],
                    c.eagerGradients[i], options.finiteDifferences, &compared,
                    r.problems, r.worstDifferenceRatio);
@@ -444,7 +473,8 @@ std::string adjit::difftest::writeReport(const Program &program,
     }
   }
   os << "rerun: adjit-difftest" << (program.large ? " --large" : "")
-     << (program.sequenceOps ? " --sequence-ops" : "") << " --seed=" << seed
+     << (program.sequenceOps ? " --sequence-ops" : "")
+     << (program.scanOps ? " --scan-ops" : "") << " --seed=" << seed
      << " --count=1 --verbose\n";
   return os.str();
 }

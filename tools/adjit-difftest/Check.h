@@ -10,7 +10,10 @@
 #ifndef ADJIT_TOOLS_DIFFTEST_CHECK_H
 #define ADJIT_TOOLS_DIFFTEST_CHECK_H
 
+#include "Checkpoints.h"
 #include "Program.h"
+
+#include "adjit/JIT.h"
 
 #include <string>
 #include <vector>
@@ -46,6 +49,9 @@ struct CheckOptions {
     JitLoss,
     /// Changes one element of one JIT gradient by a relative 1e-7.
     JitGradient,
+    /// Changes one element of one gradient computed under checkpoint
+    /// policies by a relative 1e-7 (programs with scans only).
+    PolicyGradient,
     /// Changes one element of one eager and one JIT gradient by the same
     /// relative 1e-3, so only finite differences can tell.
     BothGradients,
@@ -71,6 +77,10 @@ struct Computations {
   /// The IR the JIT compiled (traced function and gradient), if it got
   /// that far.
   std::string compiledIR;
+  /// For a program with scans: the loss and gradients differentiated from
+  /// its traced IR under random checkpoint policies.
+  bool policiesRun = false;
+  PolicyComputation policies;
 };
 
 /// The outcome of checking one program.
@@ -90,6 +100,19 @@ struct CheckResult {
 
 /// The name of the traced function of every program.
 inline constexpr const char *kFunctionName = "difftest";
+
+/// Fresh tensors of the program's inputs; those that require grad are
+/// leaves that do if `withGrad`.
+std::vector<Tensor> makeInputs(const Program &program, bool withGrad);
+
+/// The program as the function jit::compile traces: of its argument inputs,
+/// with the captured inputs taken from `all`.
+jit::TensorFunction asFunction(const Program &program,
+                               const std::vector<Tensor> &all);
+
+/// The argument inputs among `all`, in input order.
+std::vector<Tensor> argumentsOf(const Program &program,
+                                const std::vector<Tensor> &all);
 
 /// Runs `program` three ways.
 Computations compute(const Program &program, const CheckOptions &options);

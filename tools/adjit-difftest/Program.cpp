@@ -4,6 +4,7 @@
 
 #include "adjit/Autograd.h"
 #include "adjit/Einsum.h"
+#include "adjit/JIT/Scan.h"
 #include "adjit/NN.h"
 #include "adjit/Semantics/Pooling.h"
 #include "adjit/Semantics/ShapeRules.h"
@@ -157,6 +158,411 @@ std::string ints(const std::vector<int64_t> &values) {
   return text + "]";
 }
 
+/// Runs `step` of `program` on `values`; returns its result if it ran and
+/// is a usable value (f64, finite, of magnitude at most kMaxMagnitude, of 1
+/// to `maxElements` elements and rank at most `maxRank`), else undefined.
+Tensor evaluateCandidate(const Program &program, const Step &step,
+                         const std::vector<Tensor> &values, int64_t maxElements,
+                         int64_t maxRank) {
+  std::vector<Tensor> operands;
+  for (int o : step.operands)
+    operands.push_back(values[o]);
+  Tensor result;
+  try {
+    result = evaluateStep(program, step, operands);
+  } catch (const Error &) {
+    return Tensor();
+  }
+  if (result.dtype() != kFloat64 || result.numel() == 0 ||
+      result.numel() > maxElements || result.dim() > maxRank)
+    return Tensor();
+  for (double v : valuesOf(result))
+    if (!std::isfinite(v) || std::abs(v) > kMaxMagnitude)
+      return Tensor();
+  return result;
+}
+
+/// The values a scan body may take as invariants: those of the program, or
+/// those of the enclosing body for a nested scan.
+struct Enclosing {
+  /// Returns a value whose shape `accept` accepts (perhaps a new input of
+  /// shape `fallback`), or -1.
+  std::function<int(const std::function<bool(const Shape &)> &, const Shape &)>
+      pick;
+  std::function<Tensor(int)> value;
+};
+
+/// Scan bodies keep their values small, and nest at most this deep.
+constexpr int64_t kMaxBodyElements = 48;
+constexpr int kMaxScanDepth = 2;
+
+/// Whether a value of shape `shape` broadcasts to exactly `target`.
+bool broadcastsTo(const Shape &shape, const Shape &target) {
+  std::optional<Shape> joint = broadcastShapes(shape, target);
+  return joint && *joint == target;
+}
+
+/// Generates the body of a scan of `init` over `xs` (`length` steps), nested
+/// `depth` scans deep, whose invariants come from `enclosing`; returns the
+/// Scan step of `operands` (the indices of `init` and `xs`) and of the
+/// invariants, or nothing.
+std::optional<Step> makeScanStep(Random &random, Program &program,
+                                 Enclosing enclosing, int depth,
+                                 std::vector<int> operands,
+                                 const std::vector<Tensor> &init,
+                                 const std::vector<Tensor> &xs, int64_t length,
+                                 bool explicitLength);
+
+/// Builds the body of one scan, evaluating each candidate op on the values
+/// of the scan's first step. The body uses only ops that are smooth
+/// everywhere (no kinks, no domain), so that every later step, whose values
+/// the generator does not inspect, is differentiable too; each next carry is
+/// bounded (a tanh, a sigmoid gate of the carry, or half the carry plus a
+/// tanh), so values stay bounded however long the scan.
+class BodyBuilder {
+public:
+  BodyBuilder(Random &random, Program &program, Enclosing enclosing, int depth)
+      : random(random), program(program), enclosing(std::move(enclosing)),
+        depth(depth) {}
+
+  /// Generates a body for a scan of `init` over `xs` (`length` steps),
+  /// appends it to the program's scans and returns its index, with the
+  /// enclosing values it uses as invariants in `consts`; or returns -1.
+  int build(const std::vector<Tensor> &init, const std::vector<Tensor> &xs,
+            int64_t length, bool explicitLength, std::vector<int> &consts) {
+    for (const Tensor &carry : init)
+      addValue(carry, -1);
+    for (const Tensor &x : xs)
+      addValue(length ? x.select(0, 0)
+                      : zeros(Shape(x.sizes().begin() + 1, x.sizes().end()),
+                              kFloat64),
+               -1);
+    numArguments = static_cast<int>(values.size());
+    int wanted = static_cast<int>(random.integer(1, 6));
+    for (int attempt = 0;
+         attempt < 20 * wanted && static_cast<int>(steps.size()) < wanted;
+         ++attempt)
+      addRandomOp();
+
+    ScanBody body;
+    body.numCarries = static_cast<int>(init.size());
+    body.numXs = static_cast<int>(xs.size());
+    body.length = length;
+    body.explicitLength = explicitLength;
+    for (int c = 0; c < body.numCarries; ++c)
+      body.nextCarries.push_back(nextCarry(c));
+    int numOutputs = static_cast<int>(random.integer(0, 3));
+    for (int o = 0; o < numOutputs; ++o)
+      body.outputs.push_back(pickYield());
+
+    // Number the values as a program does: arguments, consts, steps.
+    std::vector<int> index(values.size());
+    int next = 0;
+    for (int v = 0; v < numArguments; ++v)
+      index[v] = next++;
+    consts.clear();
+    for (size_t v = numArguments; v < values.size(); ++v)
+      if (constOf[v] >= 0) {
+        index[v] = next++;
+        consts.push_back(constOf[v]);
+      }
+    body.numConsts = static_cast<int>(consts.size());
+    for (size_t v = numArguments; v < values.size(); ++v)
+      if (constOf[v] < 0)
+        index[v] = next++;
+    body.shapes.resize(values.size());
+    for (size_t v = 0; v < values.size(); ++v)
+      body.shapes[index[v]] = values[v].sizes();
+    for (Step &step : steps) {
+      for (int &o : step.operands)
+        o = index[o];
+      body.steps.push_back(step);
+    }
+    for (int &v : body.nextCarries)
+      v = index[v];
+    for (int &v : body.outputs)
+      v = index[v];
+    program.scans.push_back(body);
+    return static_cast<int>(program.scans.size()) - 1;
+  }
+
+private:
+  Random &random;
+  Program &program;
+  Enclosing enclosing;
+  int depth;
+  /// The values of the first step, in the order made; for each, the
+  /// enclosing value it is (an invariant) or -1.
+  std::vector<Tensor> values;
+  std::vector<int> constOf;
+  /// Whether a step or a yield uses the value.
+  std::vector<bool> used;
+  int numArguments = 0;
+  /// The steps, whose operands index `values`.
+  std::vector<Step> steps;
+
+  int addValue(const Tensor &value, int enclosingIndex) {
+    used.push_back(false);
+    values.push_back(value);
+    constOf.push_back(enclosingIndex);
+    return static_cast<int>(values.size()) - 1;
+  }
+
+  /// A body value, preferring the most recent ones so that ops chain.
+  int pickRecent() {
+    int last = static_cast<int>(values.size()) - 1;
+    return random.chance(0.5) ? last
+                              : static_cast<int>(random.integer(0, last));
+  }
+
+  /// A value to yield: mostly the latest result no step uses yet, so that
+  /// few of the body's ops are dead.
+  int pickYield() {
+    int v = static_cast<int>(values.size()) - 1;
+    while (v >= numArguments && used[v])
+      --v;
+    if (v < numArguments || random.chance(0.25))
+      v = pickRecent();
+    used[v] = true;
+    return v;
+  }
+
+  /// A body value whose shape `accept` accepts, or -1.
+  int pickBody(const std::function<bool(const Shape &)> &accept) {
+    std::vector<int> candidates;
+    for (size_t v = 0; v < values.size(); ++v)
+      if (accept(values[v].sizes()))
+        candidates.push_back(static_cast<int>(v));
+    return candidates.empty() ? -1 : random.pick(candidates);
+  }
+
+  /// An invariant: an enclosing value whose shape `accept` accepts (or a
+  /// new one of shape `fallback`), or -1.
+  int invariant(const std::function<bool(const Shape &)> &accept,
+                const Shape &fallback) {
+    int outer = enclosing.pick(accept, fallback);
+    if (outer < 0)
+      return -1;
+    for (size_t v = 0; v < values.size(); ++v)
+      if (constOf[v] == outer)
+        return static_cast<int>(v);
+    return addValue(enclosing.value(outer), outer);
+  }
+
+  /// A value for an operand: an invariant (with probability
+  /// `invariantChance`) or a body value, whose shape `accept` accepts.
+  int operand(const std::function<bool(const Shape &)> &accept,
+              const Shape &fallback, double invariantChance) {
+    if (random.chance(invariantChance)) {
+      int c = invariant(accept, fallback);
+      if (c >= 0)
+        return c;
+    }
+    return pickBody(accept);
+  }
+
+  /// Appends `step` if it runs and its result is small and finite; returns
+  /// the result's index or -1.
+  int emit(const Step &step) {
+    Tensor result = evaluateCandidate(program, step, values, kMaxBodyElements,
+                                      /*maxRank=*/3);
+    if (!result.defined())
+      return -1;
+    for (int o : step.operands)
+      used[o] = true;
+    steps.push_back(step);
+    return addValue(result, -1);
+  }
+
+  int emitUnary(OpKind kind, int x, double scalar = 0) {
+    if (x < 0)
+      return -1;
+    Step step{kind, {x}};
+    step.scalar = scalar;
+    return emit(step);
+  }
+
+  int emitBinary(OpKind kind, int x, int y) {
+    if (x < 0 || y < 0)
+      return -1;
+    return emit(Step{kind, {x, y}});
+  }
+
+  void addRandomOp() {
+    int x = pickRecent();
+    const Shape shape = values[x].sizes();
+    int64_t rank = static_cast<int64_t>(shape.size());
+    auto dim = [&] { return random.integer(0, rank - 1); };
+    switch (random.integer(0, 9)) {
+    case 0: {
+      OpKind kind = random.pick(std::vector<OpKind>{
+          OpKind::Tanh, OpKind::Sin, OpKind::Cos, OpKind::Sigmoid, OpKind::Neg,
+          OpKind::Erf, OpKind::Exp, OpKind::MulScalar, OpKind::AddScalar});
+      emitUnary(kind, x, random.uniform(-1.5, 1.5));
+      return;
+    }
+    case 1:
+    case 2:
+    case 3: {
+      OpKind kind = random.pick(
+          std::vector<OpKind>{OpKind::Add, OpKind::Sub, OpKind::Mul});
+      auto accept = [&](const Shape &other) {
+        std::optional<Shape> joint = broadcastShapes(shape, other);
+        return joint && numelOf(*joint) <= kMaxBodyElements;
+      };
+      int y = operand(accept, shape, 0.3);
+      if (random.chance(0.5))
+        std::swap(x, y);
+      emitBinary(kind, x, y);
+      return;
+    }
+    case 4:
+    case 5: {
+      // x @ W, or W @ x, W mostly an invariant (a parameter).
+      if (rank == 0 || rank > 2)
+        return;
+      int64_t m = random.integer(1, 4);
+      bool left = random.chance(0.3);
+      Shape weight = left ? Shape{m, shape.front()} : Shape{shape.back(), m};
+      auto accept = [&](const Shape &s) {
+        return s.size() == 2 && (left ? s[1] == weight[1] : s[0] == weight[0]);
+      };
+      int w = operand(accept, weight, 0.8);
+      if (left)
+        emitBinary(OpKind::Matmul, w, x);
+      else
+        emitBinary(OpKind::Matmul, x, w);
+      return;
+    }
+    case 6: {
+      OpKind kind = random.pick(std::vector<OpKind>{
+          OpKind::SumAll, OpKind::MeanAll, OpKind::Sum, OpKind::Mean});
+      if (kind == OpKind::SumAll || kind == OpKind::MeanAll) {
+        emitUnary(kind, x);
+        return;
+      }
+      if (rank == 0)
+        return;
+      Step step{kind, {x}};
+      step.ints = {dim()};
+      step.keepDim = random.chance(0.5);
+      emit(step);
+      return;
+    }
+    case 7: {
+      if (rank == 0)
+        return;
+      if (random.chance(0.5)) {
+        if (shape.back() >= 2)
+          emit(Step{OpKind::LayerNorm, {x}});
+        return;
+      }
+      Step step{OpKind::Softmax, {x}};
+      step.ints = {dim()};
+      emit(step);
+      return;
+    }
+    case 8: {
+      Step step{rank >= 2 ? OpKind::Transpose : OpKind::Unsqueeze, {x}};
+      step.ints = rank >= 2 ? std::vector<int64_t>{0, rank - 1}
+                            : std::vector<int64_t>{random.integer(0, rank)};
+      emit(step);
+      return;
+    }
+    default:
+      if (depth + 1 < kMaxScanDepth)
+        addNestedScan();
+      else
+        emitUnary(OpKind::Tanh, x);
+      return;
+    }
+  }
+
+  /// A scan in the body, over a body value or of a given length, whose
+  /// invariants are values of this body (or of its enclosing program).
+  void addNestedScan() {
+    std::vector<int> operands;
+    std::vector<Tensor> init, xs;
+    int numCarries = static_cast<int>(random.integer(1, 2));
+    for (int c = 0; c < numCarries; ++c) {
+      int v = pickBody(
+          [](const Shape &s) { return s.size() <= 1 && numelOf(s) <= 8; });
+      if (v < 0)
+        return;
+      operands.push_back(v);
+      init.push_back(values[v]);
+    }
+    int64_t length = random.integer(0, 3);
+    bool explicitLength = true;
+    if (random.chance(0.6)) {
+      int x = pickBody([](const Shape &s) {
+        return !s.empty() && s.size() <= 2 && s[0] <= 4;
+      });
+      if (x >= 0) {
+        operands.push_back(x);
+        xs.push_back(values[x]);
+        length = values[x].size(0);
+        explicitLength = random.chance(0.3);
+      }
+    }
+    Enclosing here{[this](const std::function<bool(const Shape &)> &accept,
+                          const Shape &fallback) {
+                     return operand(accept, fallback, 0.5);
+                   },
+                   [this](int v) { return values[v]; }};
+    size_t scansBefore = program.scans.size();
+    std::optional<Step> step =
+        makeScanStep(random, program, std::move(here), depth + 1, operands,
+                     init, xs, length, explicitLength);
+    if (step && emit(*step) < 0)
+      program.scans.resize(scansBefore);
+  }
+
+  /// The value yielded as the next value of carry `c`: bounded, of the
+  /// carry's shape, mixing the carry with a recent value.
+  int nextCarry(int c) {
+    const Shape shape = values[c].sizes();
+    if (random.chance(0.1))
+      return c;
+    int v = pickYield();
+    if (!broadcastsTo(values[v].sizes(), shape))
+      v = emitUnary(OpKind::SumAll, v);
+    int next = -1;
+    switch (random.integer(0, 2)) {
+    case 0:
+      next = emitUnary(OpKind::Tanh, emitBinary(OpKind::Add, c, v));
+      break;
+    case 1:
+      next = emitBinary(OpKind::Mul, c, emitUnary(OpKind::Sigmoid, v));
+      break;
+    default:
+      next = emitBinary(OpKind::Add, emitUnary(OpKind::MulScalar, c, 0.5),
+                        emitUnary(OpKind::Tanh, v));
+      break;
+    }
+    if (next < 0 || values[next].sizes() != shape)
+      next = emitUnary(OpKind::Tanh, c);
+    return next < 0 ? c : next;
+  }
+};
+
+std::optional<Step> makeScanStep(Random &random, Program &program,
+                                 Enclosing enclosing, int depth,
+                                 std::vector<int> operands,
+                                 const std::vector<Tensor> &init,
+                                 const std::vector<Tensor> &xs, int64_t length,
+                                 bool explicitLength) {
+  std::vector<int> consts;
+  BodyBuilder builder(random, program, std::move(enclosing), depth);
+  int body = builder.build(init, xs, length, explicitLength, consts);
+  if (body < 0)
+    return std::nullopt;
+  Step step{OpKind::Scan, std::move(operands)};
+  step.operands.insert(step.operands.end(), consts.begin(), consts.end());
+  step.ints = {body};
+  return step;
+}
+
 /// Builds a program op by op, evaluating each candidate eagerly.
 class Generator {
 public:
@@ -165,6 +571,7 @@ public:
     program.seed = seed;
     program.large = options.large;
     program.sequenceOps = options.sequenceOps;
+    program.scanOps = options.scanOps;
   }
 
   Program run() {
@@ -178,6 +585,10 @@ public:
         addInput(random.chance(0.6) ? relatedShape(base)
                                     : randomShape(random.integer(0, 3)));
     }
+    // Scan programs start with a scan of the inputs.
+    for (int attempt = 0; options.scanOps && attempt < 10 && !hasScans(program);
+         ++attempt)
+      addScan();
     int steps =
         static_cast<int>(random.integer(options.minSteps, options.maxSteps));
     for (int attempt = 0;
@@ -394,21 +805,10 @@ private:
   /// Appends `step` if it runs and its result is a usable value; returns the
   /// result's index or -1.
   int emit(const Step &step) {
-    std::vector<Tensor> operands;
-    for (int o : step.operands)
-      operands.push_back(values[o]);
-    Tensor result;
-    try {
-      result = applyStep(step, operands);
-    } catch (const Error &) {
+    Tensor result =
+        evaluateCandidate(program, step, values, maxElements(), kMaxRank);
+    if (!result.defined())
       return -1;
-    }
-    if (result.dtype() != kFloat64 || result.numel() == 0 ||
-        result.numel() > maxElements() || result.dim() > kMaxRank)
-      return -1;
-    for (double v : valuesOf(result))
-      if (!std::isfinite(v) || std::abs(v) > kMaxMagnitude)
-        return -1;
     for (int o : step.operands)
       ++uses[o];
     program.steps.push_back(step);
@@ -422,6 +822,56 @@ private:
     Step step{kind, {x}};
     step.scalar = scalar;
     return emit(step);
+  }
+
+  /// A scan of one to three carries (existing values or new inputs, of
+  /// rank 0-2) over zero to two scanned values or inputs, of length 0, 1 or
+  /// 2-6, with a random body (BodyBuilder).
+  void addScan() {
+    int64_t length = random.chance(0.15)  ? 0
+                     : random.chance(0.2) ? 1
+                                          : random.integer(2, 6);
+    std::vector<int> operands;
+    std::vector<Tensor> init, xs;
+    int numCarries = static_cast<int>(random.integer(1, 3));
+    for (int c = 0; c < numCarries; ++c) {
+      int v = pickMatching(
+          [](const Shape &s) {
+            return s.size() <= 2 && numelOf(s) >= 1 && numelOf(s) <= 12;
+          },
+          randomShape(random.integer(0, 2)));
+      if (v < 0)
+        return;
+      operands.push_back(v);
+      init.push_back(values[v]);
+    }
+    int numXs = static_cast<int>(random.integer(0, 2));
+    for (int k = 0; k < numXs; ++k) {
+      Shape fallback = randomShape(random.integer(0, 2));
+      fallback.insert(fallback.begin(), length);
+      int v = pickMatching(
+          [&](const Shape &s) {
+            return !s.empty() && s.size() <= 3 && s[0] == length &&
+                   numelOf(s) <= 48;
+          },
+          fallback);
+      if (v < 0)
+        return;
+      operands.push_back(v);
+      xs.push_back(values[v]);
+    }
+    bool explicitLength = numXs == 0 || random.chance(0.25);
+    Enclosing program{[this](const std::function<bool(const Shape &)> &accept,
+                             const Shape &fallback) {
+                        return pickMatching(accept, fallback);
+                      },
+                      [this](int v) { return values[v]; }};
+    size_t scansBefore = this->program.scans.size();
+    std::optional<Step> step =
+        makeScanStep(random, this->program, std::move(program), 0, operands,
+                     init, xs, length, explicitLength);
+    if (step && emit(*step) < 0)
+      this->program.scans.resize(scansBefore);
   }
 
   /// Returns `x` if all its elements are at least kMinPositive, else a
@@ -556,6 +1006,10 @@ private:
                   OpKind::Diag, OpKind::DiagEmbed});
       return all;
     }();
+    if (options.scanOps && random.chance(0.12)) {
+      addScan();
+      return;
+    }
     // Large programs chain more matrix products.
     OpKind kind =
         options.large && random.chance(0.2)
@@ -1077,6 +1531,9 @@ private:
       emit(step);
       return;
     }
+    case OpKind::Scan:
+      addScan();
+      return;
     // Convolution
     case OpKind::Conv2d:
     case OpKind::Conv1d: {
@@ -1248,6 +1705,8 @@ const char *adjit::difftest::getOpName(OpKind kind) {
     return "embedding";
   case OpKind::Index:
     return "index";
+  case OpKind::Scan:
+    return "scan";
   }
   return "?";
 }
@@ -1416,8 +1875,67 @@ Tensor adjit::difftest::applyStep(const Step &step,
     }
     }
   }
+  case OpKind::Scan:
+    throw Error("adjit-difftest: a scan runs with evaluateStep");
   }
   throw Error("adjit-difftest: unknown op");
+}
+
+namespace {
+
+/// Runs the scan step `step` of `program` with jit::scan: its body's steps
+/// run on the carries, the slices and the invariants; the final carries and
+/// stacked outputs are flattened and concatenated.
+Tensor runScan(const Program &program, const Step &step,
+               const std::vector<Tensor> &operands) {
+  const ScanBody &body = program.scans[step.ints[0]];
+  auto first = operands.begin();
+  std::vector<Tensor> init(first, first + body.numCarries);
+  std::vector<Tensor> xs(first + body.numCarries,
+                         first + body.numCarries + body.numXs);
+  std::vector<Tensor> consts(first + body.numCarries + body.numXs,
+                             operands.end());
+  auto fn = [&](const std::vector<Tensor> &carries,
+                const std::vector<Tensor> &slices) {
+    std::vector<Tensor> values = carries;
+    values.insert(values.end(), slices.begin(), slices.end());
+    values.insert(values.end(), consts.begin(), consts.end());
+    for (const Step &inner : body.steps) {
+      std::vector<Tensor> innerOperands;
+      for (int o : inner.operands)
+        innerOperands.push_back(values[o]);
+      values.push_back(evaluateStep(program, inner, innerOperands));
+    }
+    runtime::ScanResult result;
+    for (int v : body.nextCarries)
+      result.first.push_back(values[v]);
+    for (int v : body.outputs)
+      result.second.push_back(values[v]);
+    return result;
+  };
+  auto [carries, ys] = jit::scan(
+      fn, init, xs,
+      body.explicitLength ? std::optional<int64_t>(body.length) : std::nullopt);
+  std::vector<Tensor> parts;
+  for (const Tensor &t : carries)
+    parts.push_back(t.reshape({-1}));
+  for (const Tensor &t : ys)
+    parts.push_back(t.reshape({-1}));
+  return cat(parts, 0);
+}
+
+} // namespace
+
+Tensor adjit::difftest::evaluateStep(const Program &program, const Step &step,
+                                     const std::vector<Tensor> &operands) {
+  if (step.kind == OpKind::Scan)
+    return runScan(program, step, operands);
+  return applyStep(step, operands);
+}
+
+bool adjit::difftest::hasScans(const Program &program) {
+  return std::any_of(program.steps.begin(), program.steps.end(),
+                     [](const Step &s) { return s.kind == OpKind::Scan; });
 }
 
 std::vector<Tensor>
@@ -1428,7 +1946,7 @@ adjit::difftest::evaluateLossTerms(const Program &program,
     std::vector<Tensor> operands;
     for (int o : step.operands)
       operands.push_back(values[o]);
-    values.push_back(applyStep(step, operands));
+    values.push_back(evaluateStep(program, step, operands));
   }
   std::vector<Tensor> terms;
   for (int term : program.lossTerms)
@@ -1470,26 +1988,53 @@ std::vector<int> Program::getCapturedInputsInUseOrder() const {
         std::find(order.begin(), order.end(), value) == order.end())
       order.push_back(value);
   };
+  // The tracer meets a scan's initial carries and scanned tensors first,
+  // then the invariants its body uses, in the order the body's steps (and
+  // then its yield) use them. `outer` maps a body's values to the program's
+  // values they are (-1 for values made in the body).
+  std::function<void(const Step &, const std::vector<int> &)> visit =
+      [&](const Step &step, const std::vector<int> &outer) {
+        auto program = [&](int o) { return outer.empty() ? o : outer[o]; };
+        if (step.kind != OpKind::Scan) {
+          for (int o : step.operands)
+            if (program(o) >= 0)
+              use(program(o));
+          return;
+        }
+        const ScanBody &body = scans[step.ints[0]];
+        int numArguments = body.numCarries + body.numXs;
+        for (int a = 0; a < numArguments; ++a)
+          if (program(step.operands[a]) >= 0)
+            use(program(step.operands[a]));
+        std::vector<int> inner(body.shapes.size(), -1);
+        for (int c = 0; c < body.numConsts; ++c)
+          inner[numArguments + c] = program(step.operands[numArguments + c]);
+        for (const Step &s : body.steps)
+          visit(s, inner);
+        for (const std::vector<int> *yielded :
+             {&body.nextCarries, &body.outputs})
+          for (int v : *yielded)
+            if (inner[v] >= 0)
+              use(inner[v]);
+      };
   for (const Step &step : steps)
-    for (int o : step.operands)
-      use(o);
+    visit(step, {});
   for (int term : lossTerms)
     use(term);
   return order;
 }
 
-std::string Program::describe() const {
-  std::ostringstream os;
-  int numInputs = static_cast<int>(inputs.size());
-  for (int i = 0; i < numInputs; ++i) {
-    const Input &input = inputs[i];
-    os << "  %" << i << " = input " << shapeToString(input.shape)
-       << (input.requiresGrad ? " requires_grad" : "")
-       << (input.captured ? " captured" : "") << "\n";
-  }
+namespace {
+
+/// Lists `steps`, whose results are numbered from `first`, one line each
+/// after `indent`; then the bodies of their scans.
+void describeSteps(std::ostringstream &os, const Program &program,
+                   const std::vector<Step> &steps,
+                   const std::vector<Shape> &shapes, size_t first,
+                   const std::string &indent) {
   for (size_t s = 0; s < steps.size(); ++s) {
     const Step &step = steps[s];
-    os << "  %" << numInputs + s << " = " << getOpName(step.kind) << "(";
+    os << indent << "%" << first + s << " = " << getOpName(step.kind) << "(";
     for (size_t o = 0; o < step.operands.size(); ++o)
       os << (o ? ", " : "") << "%" << step.operands[o];
     os << ")";
@@ -1537,13 +2082,53 @@ std::string Program::describe() const {
          << " end=" << (step.hasEnd ? std::to_string(step.ints[2]) : "none")
          << " step=" << step.ints[3];
       break;
+    case OpKind::Scan: {
+      const ScanBody &body = program.scans[step.ints[0]];
+      os << " length=" << body.length << (body.explicitLength ? " (given)" : "")
+         << " carries=" << body.numCarries << " xs=" << body.numXs
+         << " consts=" << body.numConsts;
+      break;
+    }
     default:
       if (!step.ints.empty())
         os << " " << ints(step.ints);
       break;
     }
-    os << " : " << shapeToString(shapes[numInputs + s]) << "\n";
+    os << " : " << shapeToString(shapes[first + s]) << "\n";
+    if (step.kind != OpKind::Scan)
+      continue;
+    // The body, its values numbered from its carries, slices and consts.
+    const ScanBody &body = program.scans[step.ints[0]];
+    size_t numArguments = body.numCarries + body.numXs + body.numConsts;
+    os << indent << "  body of %" << first + s << "(";
+    for (size_t a = 0; a < numArguments; ++a)
+      os << (a ? ", " : "") << "%" << a << ": "
+         << shapeToString(body.shapes[a]);
+    os << "):\n";
+    describeSteps(os, program, body.steps, body.shapes, numArguments,
+                  indent + "    ");
+    os << indent << "    yield carries";
+    for (int v : body.nextCarries)
+      os << " %" << v;
+    os << ", outputs";
+    for (int v : body.outputs)
+      os << " %" << v;
+    os << "\n";
   }
+}
+
+} // namespace
+
+std::string Program::describe() const {
+  std::ostringstream os;
+  int numInputs = static_cast<int>(inputs.size());
+  for (int i = 0; i < numInputs; ++i) {
+    const Input &input = inputs[i];
+    os << "  %" << i << " = input " << shapeToString(input.shape)
+       << (input.requiresGrad ? " requires_grad" : "")
+       << (input.captured ? " captured" : "") << "\n";
+  }
+  describeSteps(os, *this, steps, shapes, numInputs, "  ");
   os << "  loss =";
   for (size_t i = 0; i < lossTerms.size(); ++i)
     os << (i ? " +" : "") << " sum(%" << lossTerms[i] << " * w" << i << ")";

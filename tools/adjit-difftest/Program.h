@@ -121,6 +121,11 @@ enum class OpKind {
   Diag,
   /// diag_embed; ints = {offset, dim1, dim2}.
   DiagEmbed,
+  /// jit::scan of the body Program::scans[ints[0]]: the operands are the
+  /// initial carries, the scanned tensors and the invariants (ScanBody);
+  /// the result is the final carries and the stacked outputs, flattened and
+  /// concatenated into one 1-D value.
+  Scan,
 };
 
 /// Returns the op's name as printed in a program listing.
@@ -141,6 +146,24 @@ struct Step {
   double scalar = 0;
 };
 
+/// The step of a scan: a small program of its own. Its values are numbered
+/// as a program's: the carries, the slices of the scanned tensors and the
+/// invariants (consts) first, then one per step.
+struct ScanBody {
+  int numCarries = 0, numXs = 0, numConsts = 0;
+  /// The number of steps (also the leading size of every scanned tensor).
+  int64_t length = 0;
+  /// Whether jit::scan is given the length (always when there are no
+  /// scanned tensors).
+  bool explicitLength = false;
+  std::vector<Step> steps;
+  /// Shapes of every value of the body (at any step).
+  std::vector<Shape> shapes;
+  /// The values yielded as the next carries (one per carry, of its shape)
+  /// and as the step's outputs.
+  std::vector<int> nextCarries, outputs;
+};
+
 /// An f64 input of a program.
 struct Input {
   Shape shape;
@@ -158,8 +181,12 @@ struct Program {
   bool large = false;
   /// Generated with GeneratorOptions::sequenceOps.
   bool sequenceOps = false;
+  /// Generated with GeneratorOptions::scanOps.
+  bool scanOps = false;
   std::vector<Input> inputs;
   std::vector<Step> steps;
+  /// The bodies of the Scan steps, of the program and of scan bodies.
+  std::vector<ScanBody> scans;
   /// Shapes of every value: the inputs, then one per step.
   std::vector<Shape> shapes;
   /// The values summed into the loss (those no later step uses), each
@@ -191,6 +218,11 @@ struct GeneratorOptions {
   /// triu, stack, repeat). Off by default, so that a seed keeps meaning the
   /// same program it did before they existed.
   bool sequenceOps = false;
+  /// Also draw scans (jit::scan) of random bodies: smooth elementwise ops,
+  /// matrix products with invariants, reductions, softmax and layer_norm,
+  /// nested scans; one to three carries of ranks 0-2, up to three outputs,
+  /// lengths 0, 1 and 2-6. Off by default, as sequenceOps.
+  bool scanOps = false;
 };
 
 /// Generates the program of `seed`. The generator evaluates every candidate
@@ -201,6 +233,14 @@ Program generateProgram(uint64_t seed, const GeneratorOptions &options = {});
 
 /// Runs `step` on its operand tensors with the eager API.
 Tensor applyStep(const Step &step, const std::vector<Tensor> &operands);
+
+/// Runs `step` of `program` (or of one of its scan bodies) on its operand
+/// tensors: a Scan step with jit::scan of its body, others as applyStep.
+Tensor evaluateStep(const Program &program, const Step &step,
+                    const std::vector<Tensor> &operands);
+
+/// Whether `program` contains a Scan step.
+bool hasScans(const Program &program);
 
 /// Evaluates `program` with the eager API on `inputs` (one tensor per
 /// program input) and returns the values of its loss terms (unweighted), in

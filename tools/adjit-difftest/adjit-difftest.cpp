@@ -1,7 +1,8 @@
 //===- adjit-difftest.cpp - eager vs JIT vs finite differences ------------===//
 //
 //   adjit-difftest [--seed=S] [--count=N] [--out-dir=DIR] [--verbose]
-//                  [--self-check] [--large] [--sequence-ops] [--fd-samples=K]
+//                  [--self-check] [--large] [--sequence-ops] [--scan-ops]
+//                  [--fd-samples=K]
 //   adjit-difftest --singular [--singular-ops=OP,...] [--verbose]
 //
 // Generates the random tensor programs of seeds S .. S+N-1 and runs each with
@@ -15,7 +16,9 @@
 // parallel loops, and takes finite differences of K sampled elements of each
 // input (default 16). --sequence-ops also draws the sequence-model composites
 // (layer_norm, gelu, cumsum, tril, triu, stack, repeat, einsum, diag,
-// diag_embed).
+// diag_embed). --scan-ops also draws scans (jit::scan) of random bodies,
+// and compiles every scan program a second time from its traced IR with a
+// random checkpoint policy on each adjit.scan.
 //
 // --singular runs the table of singular points instead (SingularPoints.h):
 // every traceable op at its kinks, ties, zeros, infinities and NaN, where
@@ -71,6 +74,11 @@ int main(int argc, char **argv) {
       llvm::cl::desc("Also draw the sequence-model composites: layer_norm, "
                      "gelu, cumsum, tril, triu, stack, repeat, einsum, "
                      "diag, diag_embed"));
+  llvm::cl::opt<bool> scanOps(
+      "scan-ops",
+      llvm::cl::desc("Also draw scans (jit::scan) of random bodies, and "
+                     "differentiate each scan program's traced IR again with "
+                     "a random checkpoint policy on every adjit.scan"));
   llvm::cl::opt<int64_t> fdSamples(
       "fd-samples",
       llvm::cl::desc("Take finite differences of this many seeded random "
@@ -116,6 +124,7 @@ int main(int argc, char **argv) {
   GeneratorOptions generatorOptions;
   generatorOptions.large = large;
   generatorOptions.sequenceOps = sequenceOps;
+  generatorOptions.scanOps = scanOps;
   CheckOptions options;
   options.sampledDifferences =
       fdSamples.getNumOccurrences() || !large ? fdSamples.getValue() : 16;
@@ -143,11 +152,23 @@ int main(int argc, char **argv) {
   uint64_t failures = 0, unreliable = 0, compared = 0, perturbations = 0,
            caught = 0;
   double worstJit = 0, worstDifferences = 0;
+  // Programs with scans, and the checkpoint policies their scans were
+  // differentiated under.
+  uint64_t scanPrograms = 0;
+  std::map<std::string, int> policyCounts;
   for (uint64_t s = seed; s < seed + count; ++s) {
     Program program = generateProgram(s, generatorOptions);
     Computations computations = compute(program, options);
     CheckResult result = compare(program, computations, options);
     unreliable += result.unreliableDifferences;
+    if (computations.policiesRun) {
+      ++scanPrograms;
+      for (const char *policy : {"store_all", "every", "sqrt", "recompute_all"})
+        for (size_t at = computations.policies.policies.find(policy);
+             at != std::string::npos;
+             at = computations.policies.policies.find(policy, at + 1))
+          ++policyCounts[policy];
+    }
     compared += result.comparedDifferences;
     worstJit = std::max(worstJit, result.worstJitRatio);
     worstDifferences = std::max(worstDifferences, result.worstDifferenceRatio);
@@ -158,7 +179,11 @@ int main(int argc, char **argv) {
                    << llvm::format("%.3g", result.worstJitRatio) << " (jit), "
                    << llvm::format("%.3g", result.worstDifferenceRatio)
                    << " (finite differences)\n"
-                   << program.describe();
+                   << program.describe()
+                   << (computations.policiesRun
+                           ? "  checkpoint policies: " +
+                                 computations.policies.policies + "\n"
+                           : "");
     if (!result.passed()) {
       ++failures;
       llvm::outs() << writeReport(program, computations, result, outDir,
@@ -170,7 +195,11 @@ int main(int argc, char **argv) {
       continue;
     for (auto perturbation : {CheckOptions::Perturbation::JitLoss,
                               CheckOptions::Perturbation::JitGradient,
+                              CheckOptions::Perturbation::PolicyGradient,
                               CheckOptions::Perturbation::BothGradients}) {
+      if (perturbation == CheckOptions::Perturbation::PolicyGradient &&
+          !computations.policiesRun)
+        continue;
       CheckOptions perturbed = options;
       perturbed.perturbation = perturbation;
       CheckResult r = compare(program, computations, perturbed);
@@ -203,6 +232,14 @@ int main(int argc, char **argv) {
                << llvm::format("%.3g", worstDifferences)
                << " (finite differences vs eager); "
                << llvm::format("%.1f", seconds) << " s\n";
+  if (scanOps) {
+    llvm::outs() << "scans: " << scanPrograms
+                 << " programs with scans, differentiated again with "
+                    "checkpoint policies";
+    for (const auto &[policy, n] : policyCounts)
+      llvm::outs() << " " << policy << " x" << n;
+    llvm::outs() << "\n";
+  }
   if (selfCheck)
     llvm::outs() << "self-check: " << caught << " of " << perturbations
                  << " perturbations caught\n";

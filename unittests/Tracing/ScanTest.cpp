@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 using namespace adjit;
+using test::count;
 using test::errorOf;
 using test::expectClose;
 
@@ -90,15 +91,6 @@ void expectCompiledMatchesEager(int64_t length) {
   }
   EXPECT_EQ(function.getStats().compilations, 1);
   EXPECT_EQ(function.getStats().cacheHits, 1);
-}
-
-/// The number of times `needle` occurs in `text`.
-size_t count(const std::string &text, const std::string &needle) {
-  size_t n = 0;
-  for (size_t at = text.find(needle); at != std::string::npos;
-       at = text.find(needle, at + 1))
-    ++n;
-  return n;
 }
 
 TEST(ScanTest, CompiledMatchesEagerForLengths0To7) {
@@ -214,6 +206,100 @@ TEST(ScanTest, NestedScansWithoutGradients) {
       jit::compile(recurrentLoss(model, true), "nested_scans");
   expectClose(function(h0, xs), recurrentLoss(model, true)({h0, xs}));
   EXPECT_EQ(count(function.getLastIR(), "adjit.scan"), 2u);
+}
+
+/// A scan whose step runs an inner scan that reads `w` and `v`, tensors
+/// made outside both loops that the outer step itself never reads: the
+/// tracer makes each an invariant of the outer scan first, then of the
+/// inner one.
+Tensor innerReadsOuterInvariants(const Tensor &h0, const Tensor &xs,
+                                 const Tensor &w, const Tensor &v) {
+  auto [h, ys] = jit::scan(
+      [&](const Tensor &c, const Tensor &x) {
+        auto [inner, products] = jit::scan(
+            [&](const Tensor &acc, const Tensor &xi) {
+              return std::make_pair(tanh(acc * w + xi * v), acc * xi);
+            },
+            c, x.unsqueeze(1).expand({3, 3}));
+        return std::make_pair(tanh(inner + x), products);
+      },
+      h0, xs);
+  return (h * h).sum() + ys.sum();
+}
+
+TEST(ScanTest, InnerScanReadsTensorsTheOuterStepDoesNot) {
+  manual_seed(13);
+  Tensor h0 = randn({3}, kFloat64), xs = randn({4, 3}, kFloat64);
+  // w is captured (a parameter), v an argument of the compiled function.
+  Tensor w = randn({3}, kFloat64), v = randn({3}, kFloat64);
+  std::vector<Tensor> eager = {
+      h0.clone().requires_grad_(), xs.clone().requires_grad_(),
+      w.clone().requires_grad_(), v.clone().requires_grad_()};
+  Tensor eagerLoss =
+      innerReadsOuterInvariants(eager[0], eager[1], eager[2], eager[3]);
+  eagerLoss.backward();
+  std::vector<Tensor> compiled = {
+      h0.clone().requires_grad_(), xs.clone().requires_grad_(),
+      w.clone().requires_grad_(), v.clone().requires_grad_()};
+  jit::CompiledFunction function = jit::compile(
+      [&](const std::vector<Tensor> &in) {
+        return innerReadsOuterInvariants(in[0], in[1], compiled[2], in[2]);
+      },
+      "inner_reads_outer");
+  expectClose(function({compiled[0], compiled[1], compiled[3]}), eagerLoss);
+  for (size_t i = 0; i < eager.size(); ++i) {
+    SCOPED_TRACE("input " + std::to_string(i));
+    expectClose(gradientOf(compiled[i]), gradientOf(eager[i]));
+  }
+  EXPECT_EQ(count(function.getLastIR(), "adjit.scan"), 7u);
+}
+
+TEST(ScanTest, ScannedTensorsGetGradientsWhenNoCarryRequiresGrad) {
+  // The step's outputs depend on the scanned tensor only: the slices the
+  // traced step reads must require grad as the scanned tensor does, or the
+  // traced outputs (and the loss) would not, and jit::compile would leave
+  // the gradient of xs unset.
+  manual_seed(4);
+  Tensor xs = randn({4, 3}, kFloat64), h0 = randn({3}, kFloat64);
+  auto loss = [](const Tensor &h, const Tensor &x) {
+    auto [carry, ys] = jit::scan(
+        [](const Tensor &c, const Tensor &xi) {
+          return std::make_pair(c * 0.5 + 1.0, xi.sin() * xi);
+        },
+        h, x);
+    return carry.sum() + (ys * ys).sum();
+  };
+  Tensor eagerXs = xs.clone().requires_grad_();
+  Tensor eagerLoss = loss(h0, eagerXs);
+  eagerLoss.backward();
+  Tensor compiledXs = xs.clone().requires_grad_();
+  jit::CompiledFunction function = jit::compile(
+      [&](const std::vector<Tensor> &in) { return loss(in[0], in[1]); },
+      "scanned_only");
+  expectClose(function(h0, compiledXs), eagerLoss);
+  ASSERT_TRUE(compiledXs.grad().defined());
+  expectClose(compiledXs.grad(), eagerXs.grad());
+}
+
+TEST(ScanTest, CarryThatTheScannedTensorsMakeRequireGradAtLengthZero) {
+  // The carry requires grad after a step because the slices do; at length
+  // 0 the step runs on zeros, which must then require grad too.
+  auto loss = [](const Tensor &h, const Tensor &x) {
+    auto [carry, ys] = jit::scan(
+        [](const Tensor &c, const Tensor &xi) {
+          return std::make_pair(tanh(c + xi), xi * 2.0);
+        },
+        h, x);
+    return (carry * carry).sum() + ys.sum();
+  };
+  Tensor h0 = from_vector(std::vector<double>{0.5, -1.0}, {2}, kFloat64);
+  Tensor eagerXs = zeros({0, 2}, kFloat64).requires_grad_();
+  Tensor eagerLoss = loss(h0, eagerXs);
+  Tensor compiledXs = zeros({0, 2}, kFloat64).requires_grad_();
+  jit::CompiledFunction function = jit::compile(
+      [&](const std::vector<Tensor> &in) { return loss(in[0], in[1]); },
+      "empty_scan");
+  expectClose(function(h0, compiledXs), eagerLoss);
 }
 
 TEST(ScanTest, Errors) {

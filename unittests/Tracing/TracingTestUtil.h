@@ -39,6 +39,38 @@ inline std::string errorOf(const std::function<void()> &body) {
   return "no error";
 }
 
+/// Returns the central finite differences of the one-element `fn` w.r.t.
+/// input `index` of `inputs` (f64).
+inline Tensor
+finiteDifferences(const std::function<Tensor(std::vector<Tensor>)> &fn,
+                  std::vector<Tensor> inputs, size_t index) {
+  NoGradGuard noGrad;
+  const double eps = 1e-6;
+  Tensor x = inputs[index].clone().contiguous();
+  Tensor gradient = zeros_like(x);
+  for (int64_t i = 0; i < x.numel(); ++i) {
+    double original = x.data_ptr<double>()[i];
+    x.data_ptr<double>()[i] = original + eps;
+    inputs[index] = x.clone();
+    double plus = fn(inputs).item<double>();
+    x.data_ptr<double>()[i] = original - eps;
+    inputs[index] = x.clone();
+    double minus = fn(inputs).item<double>();
+    x.data_ptr<double>()[i] = original;
+    gradient.data_ptr<double>()[i] = (plus - minus) / (2 * eps);
+  }
+  return gradient;
+}
+
+/// The number of times `needle` occurs in `text`.
+inline size_t count(const std::string &text, const std::string &needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos;
+       at = text.find(needle, at + 1))
+    ++n;
+  return n;
+}
+
 /// True if `a` and `b` are the same number (NaNs count as equal).
 inline bool identical(double a, double b) {
   return std::isnan(a) ? std::isnan(b) : a == b;

@@ -15,6 +15,7 @@ namespace {
 
 using test::errorOf;
 using test::expectClose;
+using test::finiteDifferences;
 
 Tensor vec(std::vector<double> values) {
   auto size = static_cast<int64_t>(values.size());
@@ -23,28 +24,6 @@ Tensor vec(std::vector<double> values) {
 
 Tensor scalar(double value) {
   return from_vector(std::vector<double>{value}, {}, Dtype::Float64);
-}
-
-/// Returns the central finite differences of the one-element `fn` w.r.t.
-/// input `index` of `inputs` (f64).
-Tensor finiteDifferences(const std::function<Tensor(std::vector<Tensor>)> &fn,
-                         std::vector<Tensor> inputs, size_t index) {
-  NoGradGuard noGrad;
-  const double eps = 1e-6;
-  Tensor x = inputs[index].clone().contiguous();
-  Tensor gradient = zeros_like(x);
-  for (int64_t i = 0; i < x.numel(); ++i) {
-    double original = x.data_ptr<double>()[i];
-    x.data_ptr<double>()[i] = original + eps;
-    inputs[index] = x.clone();
-    double plus = fn(inputs).item<double>();
-    x.data_ptr<double>()[i] = original - eps;
-    inputs[index] = x.clone();
-    double minus = fn(inputs).item<double>();
-    x.data_ptr<double>()[i] = original;
-    gradient.data_ptr<double>()[i] = (plus - minus) / (2 * eps);
-  }
-  return gradient;
 }
 
 /// Expects `actual` within 1e-5 of `expected` (relative, plus 1e-6).

@@ -151,9 +151,11 @@ public:
   /// a new block with arguments of `argumentTypes` (the carries, then the
   /// slices), which are returned, until finishScan(). Bodies nest.
   Block::BlockArgListType beginScanBody(TypeRange argumentTypes);
-  /// Adds an argument of `type` to the innermost body begun: an invariant
-  /// the body reads (a const of the scan).
-  Value addScanBodyArgument(Type type);
+  /// Adds an argument of `type` to the open body `body` (0 for the
+  /// outermost, in the order begun): an invariant the body reads (a const of
+  /// its scan). A body nested in it that reads a value from outside both
+  /// makes it an argument of each, outermost first.
+  Value addScanBodyArgument(Type type, size_t body);
   /// Ends the innermost body begun with `adjit.yield` of `yielded` (the
   /// next carries, then the step's outputs) and emits, where the ops went
   /// before beginScanBody(), the `adjit.scan` of `length` steps with that
