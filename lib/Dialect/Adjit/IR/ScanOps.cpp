@@ -227,6 +227,22 @@ LogicalResult ScanOp::verifyRegions() {
 }
 
 namespace {
+/// Replaces `op` by what it returns when it runs no step: its initial
+/// carries and zero stacks (empty ones for length 0).
+void replaceByInitialCarries(ScanOp op, PatternRewriter &rewriter) {
+  SmallVector<Value> replacements(op.getInit());
+  for (Value result : op.getStackedOutputs()) {
+    auto type = cast<RankedTensorType>(result.getType());
+    DenseElementsAttr zeros =
+        type.getNumElements() == 0
+            ? DenseElementsAttr::get(type, ArrayRef<Attribute>())
+            : DenseElementsAttr::get(
+                  type, rewriter.getZeroAttr(type.getElementType()));
+    replacements.push_back(ConstantOp::create(rewriter, op.getLoc(), zeros));
+  }
+  rewriter.replaceOp(op, replacements);
+}
+
 /// A scan of length 0 returns its initial carries and empty stacks.
 struct FoldEmptyScan : OpRewritePattern<ScanOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -234,14 +250,7 @@ struct FoldEmptyScan : OpRewritePattern<ScanOp> {
                                 PatternRewriter &rewriter) const override {
     if (op.getLength() != 0)
       return failure();
-    SmallVector<Value> replacements(op.getInit());
-    for (Value result : op.getStackedOutputs()) {
-      auto type = cast<RankedTensorType>(result.getType());
-      replacements.push_back(ConstantOp::create(
-          rewriter, op.getLoc(),
-          DenseElementsAttr::get(type, ArrayRef<Attribute>())));
-    }
-    rewriter.replaceOp(op, replacements);
+    replaceByInitialCarries(op, rewriter);
     return success();
   }
 };
@@ -264,15 +273,7 @@ struct FoldConstantTripCount : OpRewritePattern<ScanOp> {
     }
     if (count != 0)
       return failure();
-    SmallVector<Value> replacements(op.getInit());
-    for (Value result : op.getStackedOutputs()) {
-      auto type = cast<RankedTensorType>(result.getType());
-      replacements.push_back(ConstantOp::create(
-          rewriter, op.getLoc(),
-          DenseElementsAttr::get(type,
-                                 rewriter.getZeroAttr(type.getElementType()))));
-    }
-    rewriter.replaceOp(op, replacements);
+    replaceByInitialCarries(op, rewriter);
     return success();
   }
 };

@@ -44,12 +44,22 @@ Value joinSegments(OpBuilder &builder, Location loc, Value value) {
       builder, loc, RankedTensorType::get(shape, type.getElementType()), value);
 }
 
+/// The counts of a segment nest known only at run time (0-d i64 tensors):
+/// the number of segments, the trip count n and the segment length k.
+struct RuntimeSegments {
+  Value segments, count, length;
+};
+
 /// Builds the scan of `segments` segments of `size` steps of `op` that starts
 /// from the carries `init` and reads the scanned inputs `xs`, already of
 /// type `[segments, size, ...]`: an outer store_all scan whose body runs one
-/// segment as an inner store_all scan with the body of `op`.
+/// segment as an inner store_all scan with the body of `op`. With `runtime`,
+/// `segments` and `size` are bounds: the outer scan runs `runtime->segments`
+/// segments, and segment s, whose index is the first scanned input (the
+/// others follow), runs min(k, n - s k) steps.
 ScanOp buildSegments(OpBuilder &builder, ScanOp op, ValueRange init,
-                     ValueRange xs, int64_t segments, int64_t size) {
+                     ValueRange xs, int64_t segments, int64_t size,
+                     const RuntimeSegments *runtime = nullptr) {
   Location loc = op.getLoc();
   SmallVector<Type> innerTypes(op.getFinalCarries().getTypes());
   for (Value result : op.getStackedOutputs())
@@ -58,8 +68,15 @@ ScanOp buildSegments(OpBuilder &builder, ScanOp op, ValueRange init,
   SmallVector<Type> outerTypes(op.getFinalCarries().getTypes());
   for (Type type : ArrayRef<Type>(innerTypes).drop_front(op.getNumCarries()))
     outerTypes.push_back(ScanOp::getStackedType(type, segments));
-  auto outer = ScanOp::create(builder, loc, outerTypes, init, xs,
-                              op.getConsts(), segments, op.getReverse());
+  SmallVector<Value> outerConsts(op.getConsts());
+  if (runtime) {
+    outerConsts.push_back(runtime->count);
+    outerConsts.push_back(runtime->length);
+  }
+  auto outer = ScanOp::create(builder, loc, outerTypes, init, xs, outerConsts,
+                              runtime ? runtime->segments : Value(), segments,
+                              op.getReverse(), CheckpointPolicy::store_all,
+                              IntegerAttr());
   Block *block = new Block();
   outer.getBody().push_back(block);
   auto addArguments = [&](TypeRange types) {
@@ -73,12 +90,24 @@ ScanOp buildSegments(OpBuilder &builder, ScanOp op, ValueRange init,
   for (Value x : xs)
     sliceTypes.push_back(ScanOp::getSliceType(x.getType()));
   SmallVector<Value> slices = addArguments(sliceTypes);
-  SmallVector<Value> consts = addArguments(op.getConsts().getTypes());
+  SmallVector<Value> consts = addArguments(TypeRange(outerConsts));
 
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToStart(block);
-  auto inner = ScanOp::create(builder, loc, innerTypes, carries, slices, consts,
-                              size, op.getReverse());
+  Value steps;
+  ArrayRef<Value> innerXs(slices), innerConsts(consts);
+  if (runtime) {
+    Value count = consts[consts.size() - 2], length = consts.back();
+    steps = MinOp::create(
+        builder, loc, length,
+        SubOp::create(builder, loc, count,
+                      MulOp::create(builder, loc, slices.front(), length)));
+    innerXs = innerXs.drop_front();
+    innerConsts = innerConsts.drop_back(2);
+  }
+  auto inner = ScanOp::create(builder, loc, innerTypes, carries, innerXs,
+                              innerConsts, steps, size, op.getReverse(),
+                              CheckpointPolicy::store_all, IntegerAttr());
   IRMapping mapping;
   op.getBody().cloneInto(&inner.getBody(), mapping);
   YieldOp::create(builder, loc, inner.getResults());
@@ -209,51 +238,9 @@ void expandDynamicSegmentedScan(ScanOp op) {
     xs.push_back(splitSegments(builder, loc, gatherRows(builder, loc, x, rows),
                                segments, size));
 
-  SmallVector<Type> innerTypes(op.getFinalCarries().getTypes());
-  for (Value result : op.getStackedOutputs())
-    innerTypes.push_back(
-        ScanOp::getStackedType(ScanOp::getSliceType(result.getType()), size));
-  SmallVector<Type> outerTypes(op.getFinalCarries().getTypes());
-  for (Type type : ArrayRef<Type>(innerTypes).drop_front(op.getNumCarries()))
-    outerTypes.push_back(ScanOp::getStackedType(type, segments));
-  SmallVector<Value> consts(op.getConsts());
-  consts.push_back(count);
-  consts.push_back(k);
-  auto outer = ScanOp::create(builder, loc, outerTypes, op.getInit(), xs,
-                              consts, numSegments, segments, op.getReverse(),
-                              CheckpointPolicy::store_all, IntegerAttr());
-  Block *block = new Block();
-  outer.getBody().push_back(block);
-  auto addArguments = [&](TypeRange types) {
-    SmallVector<Value> arguments;
-    for (Type type : types)
-      arguments.push_back(block->addArgument(type, loc));
-    return arguments;
-  };
-  SmallVector<Value> carries = addArguments(op.getInit().getTypes());
-  SmallVector<Type> sliceTypes;
-  for (Value x : xs)
-    sliceTypes.push_back(ScanOp::getSliceType(x.getType()));
-  SmallVector<Value> slices = addArguments(sliceTypes);
-  SmallVector<Value> constArguments = addArguments(TypeRange(consts));
-  {
-    OpBuilder::InsertionGuard guard(builder);
-    builder.setInsertionPointToStart(block);
-    // Segment s runs min(k, n - s k) steps.
-    Value n = constArguments[constArguments.size() - 2];
-    Value length = constArguments.back();
-    Value steps = MinOp::create(
-        builder, loc, length,
-        SubOp::create(builder, loc, n,
-                      MulOp::create(builder, loc, slices.front(), length)));
-    auto inner = ScanOp::create(
-        builder, loc, innerTypes, carries, ArrayRef<Value>(slices).drop_front(),
-        ArrayRef<Value>(constArguments).drop_back(2), steps, size,
-        op.getReverse(), CheckpointPolicy::store_all, IntegerAttr());
-    IRMapping mapping;
-    op.getBody().cloneInto(&inner.getBody(), mapping);
-    YieldOp::create(builder, loc, inner.getResults());
-  }
+  RuntimeSegments runtime{numSegments, count, k};
+  ScanOp outer =
+      buildSegments(builder, op, op.getInit(), xs, segments, size, &runtime);
 
   // Row r of a stacked output is at (r / k, r mod k) of the segments.
   SmallVector<int64_t> rowIndices;
