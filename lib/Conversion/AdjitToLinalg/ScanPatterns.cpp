@@ -49,22 +49,45 @@ struct ScanLowering : OpConversionPattern<ScanOp> {
     Location loc = op.getLoc();
     int64_t length = op.getLength();
     unsigned numCarries = op.getNumCarries();
+    // A trip count known at run time leaves the rows that no step writes
+    // zero.
+    bool dynamic = op.hasDynamicTripCount();
     SmallVector<Value> iterInit(adaptor.getInit());
     for (Value result : op.getStackedOutputs()) {
       auto type = cast<RankedTensorType>(result.getType());
-      iterInit.push_back(tensor::EmptyOp::create(rewriter, loc, type.getShape(),
-                                                 type.getElementType()));
+      Value stacked = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                              type.getElementType());
+      if (dynamic) {
+        Value zero = arith::ConstantOp::create(
+            rewriter, loc, rewriter.getZeroAttr(type.getElementType()));
+        stacked =
+            linalg::FillOp::create(rewriter, loc, zero, stacked).getResult(0);
+      }
+      iterInit.push_back(stacked);
     }
     Value lower = arith::ConstantIndexOp::create(rewriter, loc, 0);
     Value upper = arith::ConstantIndexOp::create(rewriter, loc, length);
     Value step = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    // It is clamped into [0, length]: callers check it, and the clamp keeps
+    // any other count from reading or writing out of bounds.
+    if (dynamic) {
+      Value count =
+          tensor::ExtractOp::create(rewriter, loc, adaptor.getTripCount(), {});
+      count = arith::IndexCastOp::create(rewriter, loc, rewriter.getIndexType(),
+                                         count);
+      count = arith::MaxSIOp::create(rewriter, loc, count, lower);
+      upper = arith::MinSIOp::create(rewriter, loc, count, upper);
+    }
     auto loop = scf::ForOp::create(rewriter, loc, lower, upper, step, iterInit);
 
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPointToStart(loop.getBody());
     Value index = loop.getInductionVar();
     if (op.getReverse()) {
-      Value last = arith::ConstantIndexOp::create(rewriter, loc, length - 1);
+      Value last =
+          dynamic ? Value(arith::SubIOp::create(rewriter, loc, upper, step))
+                  : Value(arith::ConstantIndexOp::create(rewriter, loc,
+                                                         length - 1));
       index = arith::SubIOp::create(rewriter, loc, last, index);
     }
     IRMapping mapping;

@@ -67,3 +67,42 @@ func.func @reverse_swap(%a: tensor<f32>, %b: tensor<f32>, %x: tensor<3xf32>)
   }
   return %r#0, %r#1 : tensor<f32>, tensor<f32>
 }
+
+// -----
+
+// A trip count known at run time is the loop's upper bound, clamped into
+// [0, bound]; the stacked outputs start zero-filled, and a reverse scan reads
+// and writes step n - 1 - i.
+// CHECK-LABEL: func @dynamic_reverse
+// CHECK-SAME: (%[[N:.*]]: tensor<i64>, %[[H0:.*]]: tensor<3xf32>, %[[X:.*]]: tensor<5x3xf32>)
+// CHECK: %[[EMPTY:.*]] = tensor.empty() : tensor<5x3xf32>
+// CHECK: %[[YS:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[EMPTY]] : tensor<5x3xf32>)
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG: %[[C5:.*]] = arith.constant 5 : index
+// CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
+// CHECK: %[[E:.*]] = tensor.extract %[[N]][] : tensor<i64>
+// CHECK: %[[CAST:.*]] = arith.index_cast %[[E]] : i64 to index
+// CHECK: %[[LOW:.*]] = arith.maxsi %[[CAST]], %[[C0]] : index
+// CHECK: %[[UP:.*]] = arith.minsi %[[LOW]], %[[C5]] : index
+// CHECK: scf.for %[[I:.*]] = %[[C0]] to %[[UP]] step %[[C1]] iter_args(%{{.*}} = %[[H0]], %{{.*}} = %[[YS]])
+// CHECK: %[[LAST:.*]] = arith.subi %[[UP]], %[[C1]] : index
+// CHECK: %[[J:.*]] = arith.subi %[[LAST]], %[[I]] : index
+// CHECK: tensor.extract_slice %[[X]][%[[J]], 0] [1, 3] [1, 1]
+// CHECK: tensor.insert_slice %{{.*}}[%[[J]], 0] [1, 3] [1, 1]
+
+// BUFFERS-LABEL: func.func @dynamic_reverse
+// BUFFERS: scf.for
+// BUFFERS-NOT: memref.alloc
+// BUFFERS: return
+func.func @dynamic_reverse(%n: tensor<i64>, %h0: tensor<3xf32>, %x: tensor<5x3xf32>)
+    -> (tensor<3xf32>, tensor<5x3xf32>) {
+  %h, %ys = adjit.scan reverse length = %n : tensor<i64> bound 5
+      init(%h0 : tensor<3xf32>) xs(%x : tensor<5x3xf32>)
+      -> (tensor<3xf32>, tensor<5x3xf32>) {
+  ^bb0(%c: tensor<3xf32>, %xi: tensor<3xf32>):
+    %t = adjit.tanh %c : tensor<3xf32>
+    %s = adjit.add %t, %xi : tensor<3xf32>
+    adjit.yield %s, %s : tensor<3xf32>, tensor<3xf32>
+  }
+  return %h, %ys : tensor<3xf32>, tensor<5x3xf32>
+}

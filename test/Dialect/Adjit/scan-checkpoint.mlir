@@ -13,11 +13,11 @@
 // CHECK: adjit.scan length = 7 checkpoint = every 7 init(
 // CHECK: adjit.scan length = 0 checkpoint = sqrt init(
 // GENERIC-LABEL: sym_name = "policies"
-// GENERIC: "adjit.scan"(%{{.*}}) <{checkpoint = 0 : i64, length = 7 : i64, operandSegmentSizes = array<i32: 1, 0, 0>}>
-// GENERIC: "adjit.scan"(%{{.*}}) <{checkpoint = 0 : i64, length = 7 : i64, operandSegmentSizes = array<i32: 1, 0, 0>}>
-// GENERIC: "adjit.scan"(%{{.*}}) <{checkpoint = 1 : i64, length = 7 : i64, operandSegmentSizes = array<i32: 1, 0, 0>}>
-// GENERIC: "adjit.scan"(%{{.*}}) <{checkpoint = 2 : i64, length = 7 : i64, operandSegmentSizes = array<i32: 1, 0, 0>}>
-// GENERIC: "adjit.scan"(%{{.*}}) <{checkpoint = 3 : i64, checkpoint_every = 3 : i64, length = 7 : i64, operandSegmentSizes = array<i32: 1, 0, 0>, reverse}>
+// GENERIC: "adjit.scan"(%{{.*}}) <{checkpoint = 0 : i64, length = 7 : i64, operandSegmentSizes = array<i32: 1, 0, 0, 0>}>
+// GENERIC: "adjit.scan"(%{{.*}}) <{checkpoint = 0 : i64, length = 7 : i64, operandSegmentSizes = array<i32: 1, 0, 0, 0>}>
+// GENERIC: "adjit.scan"(%{{.*}}) <{checkpoint = 1 : i64, length = 7 : i64, operandSegmentSizes = array<i32: 1, 0, 0, 0>}>
+// GENERIC: "adjit.scan"(%{{.*}}) <{checkpoint = 2 : i64, length = 7 : i64, operandSegmentSizes = array<i32: 1, 0, 0, 0>}>
+// GENERIC: "adjit.scan"(%{{.*}}) <{checkpoint = 3 : i64, checkpoint_every = 3 : i64, length = 7 : i64, operandSegmentSizes = array<i32: 1, 0, 0, 0>, reverse}>
 func.func @policies(%c0: tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) {
   %r0 = adjit.scan length = 7 init(%c0 : tensor<2xf32>) -> (tensor<2xf32>) {
   ^bb0(%c: tensor<2xf32>):

@@ -189,7 +189,7 @@ func.func @checkpoint_every_empty_scan(%c0: tensor<2xf32>) -> tensor<2xf32> {
 
 func.func @checkpoint_every_without_k(%c0: tensor<2xf32>) -> tensor<2xf32> {
   // expected-error @+1 {{'adjit.scan' op checkpoint = every needs a segment length K (checkpoint = every K, 1 <= K <= length)}}
-  %r = "adjit.scan"(%c0) <{checkpoint = 3 : i64, length = 4 : i64, operandSegmentSizes = array<i32: 1, 0, 0>}> ({
+  %r = "adjit.scan"(%c0) <{checkpoint = 3 : i64, length = 4 : i64, operandSegmentSizes = array<i32: 1, 0, 0, 0>}> ({
   ^bb0(%c: tensor<2xf32>):
     adjit.yield %c : tensor<2xf32>
   }) : (tensor<2xf32>) -> tensor<2xf32>
@@ -200,7 +200,7 @@ func.func @checkpoint_every_without_k(%c0: tensor<2xf32>) -> tensor<2xf32> {
 
 func.func @checkpoint_k_without_every(%c0: tensor<2xf32>) -> tensor<2xf32> {
   // expected-error @+1 {{'adjit.scan' op has checkpoint_every = 2 with checkpoint = sqrt (a segment length belongs to checkpoint = every K only)}}
-  %r = "adjit.scan"(%c0) <{checkpoint = 2 : i64, checkpoint_every = 2 : i64, length = 4 : i64, operandSegmentSizes = array<i32: 1, 0, 0>}> ({
+  %r = "adjit.scan"(%c0) <{checkpoint = 2 : i64, checkpoint_every = 2 : i64, length = 4 : i64, operandSegmentSizes = array<i32: 1, 0, 0, 0>}> ({
   ^bb0(%c: tensor<2xf32>):
     adjit.yield %c : tensor<2xf32>
   }) : (tensor<2xf32>) -> tensor<2xf32>
@@ -221,10 +221,65 @@ func.func @checkpoint_unknown(%c0: tensor<2xf32>) -> tensor<2xf32> {
 // -----
 
 func.func @checkpoint_out_of_range(%c0: tensor<2xf32>) -> tensor<2xf32> {
-  // expected-error @+1 {{invalid properties {checkpoint = 9 : i64, length = 4 : i64, operandSegmentSizes = array<i32: 1, 0, 0>} for op adjit.scan: Invalid attribute `checkpoint` in property conversion: 9 : i64}}
-  %r = "adjit.scan"(%c0) <{checkpoint = 9 : i64, length = 4 : i64, operandSegmentSizes = array<i32: 1, 0, 0>}> ({
+  // expected-error @+1 {{invalid properties {checkpoint = 9 : i64, length = 4 : i64, operandSegmentSizes = array<i32: 1, 0, 0, 0>} for op adjit.scan: Invalid attribute `checkpoint` in property conversion: 9 : i64}}
+  %r = "adjit.scan"(%c0) <{checkpoint = 9 : i64, length = 4 : i64, operandSegmentSizes = array<i32: 1, 0, 0, 0>}> ({
   ^bb0(%c: tensor<2xf32>):
     adjit.yield %c : tensor<2xf32>
   }) : (tensor<2xf32>) -> tensor<2xf32>
+  return %r : tensor<2xf32>
+}
+
+// -----
+
+func.func @trip_count_not_0d(%n: tensor<1xi64>, %c0: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'adjit.scan' op trip count must be a 0-d i64 tensor (the number of steps, known at run time), got 'tensor<1xi64>'}}
+  %r = adjit.scan length = %n : tensor<1xi64> bound 4 init(%c0 : tensor<2xf32>) -> (tensor<2xf32>) {
+  ^bb0(%c: tensor<2xf32>):
+    adjit.yield %c : tensor<2xf32>
+  }
+  return %r : tensor<2xf32>
+}
+
+// -----
+
+func.func @trip_count_float(%n: tensor<f32>, %c0: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'adjit.scan' op trip count must be a 0-d i64 tensor (the number of steps, known at run time), got 'tensor<f32>'}}
+  %r = adjit.scan length = %n : tensor<f32> bound 4 init(%c0 : tensor<2xf32>) -> (tensor<2xf32>) {
+  ^bb0(%c: tensor<2xf32>):
+    adjit.yield %c : tensor<2xf32>
+  }
+  return %r : tensor<2xf32>
+}
+
+// -----
+
+func.func @trip_count_xs_not_bound(%n: tensor<i64>, %x: tensor<3x2xf32>) {
+  // expected-error @+1 {{'adjit.scan' op scanned input #0 of type 'tensor<3x2xf32>' has leading dimension 3, but the scan length is 4 (every scanned input has the scan length as its leading dimension)}}
+  adjit.scan length = %n : tensor<i64> bound 4 xs(%x : tensor<3x2xf32>) {
+  ^bb0(%xi: tensor<2xf32>):
+    adjit.yield
+  }
+  return
+}
+
+// -----
+
+func.func @trip_count_every_above_bound(%n: tensor<i64>, %c0: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'adjit.scan' op checkpoint = every 5 does not fit the trip count 4: K must be between 1 and the length}}
+  %r = adjit.scan length = %n : tensor<i64> bound 4 checkpoint = every 5 init(%c0 : tensor<2xf32>) -> (tensor<2xf32>) {
+  ^bb0(%c: tensor<2xf32>):
+    adjit.yield %c : tensor<2xf32>
+  }
+  return %r : tensor<2xf32>
+}
+
+// -----
+
+func.func @trip_count_missing_bound(%n: tensor<i64>, %c0: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{expected 'bound'}}
+  %r = adjit.scan length = %n : tensor<i64> 4 init(%c0 : tensor<2xf32>) -> (tensor<2xf32>) {
+  ^bb0(%c: tensor<2xf32>):
+    adjit.yield %c : tensor<2xf32>
+  }
   return %r : tensor<2xf32>
 }

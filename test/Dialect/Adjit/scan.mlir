@@ -8,7 +8,7 @@
 // CHECK-NEXT: ^bb0(%{{.*}}: tensor<4xf32>, %{{.*}}: tensor<4xf32>, %{{.*}}: tensor<4x4xf32>):
 // CHECK: adjit.yield %{{.*}}, %{{.*}} : tensor<4xf32>, tensor<4xf32>
 // GENERIC-LABEL: sym_name = "rnn"
-// GENERIC: "adjit.scan"(%{{.*}}, %{{.*}}, %{{.*}}) <{checkpoint = 0 : i64, length = 7 : i64, operandSegmentSizes = array<i32: 1, 1, 1>}>
+// GENERIC: "adjit.scan"(%{{.*}}, %{{.*}}, %{{.*}}) <{checkpoint = 0 : i64, length = 7 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0>}>
 func.func @rnn(%h0: tensor<4xf32>, %x: tensor<7x4xf32>, %w: tensor<4x4xf32>)
     -> (tensor<4xf32>, tensor<7x4xf32>) {
   %h, %ys = adjit.scan length = 7 init(%h0 : tensor<4xf32>)
@@ -28,7 +28,7 @@ func.func @rnn(%h0: tensor<4xf32>, %x: tensor<7x4xf32>, %w: tensor<4x4xf32>)
 // CHECK-LABEL: func @reverse_no_carry
 // CHECK: adjit.scan reverse length = 3 xs(%{{.*}} : tensor<3xf64>) -> (tensor<3xf64>)
 // GENERIC-LABEL: sym_name = "reverse_no_carry"
-// GENERIC: "adjit.scan"(%{{.*}}) <{checkpoint = 0 : i64, length = 3 : i64, operandSegmentSizes = array<i32: 0, 1, 0>, reverse}>
+// GENERIC: "adjit.scan"(%{{.*}}) <{checkpoint = 0 : i64, length = 3 : i64, operandSegmentSizes = array<i32: 0, 1, 0, 0>, reverse}>
 func.func @reverse_no_carry(%x: tensor<3xf64>) -> tensor<3xf64> {
   %ys = adjit.scan reverse length = 3 xs(%x : tensor<3xf64>) -> (tensor<3xf64>) {
   ^bb0(%xi: tensor<f64>):
@@ -48,4 +48,21 @@ func.func @carry_only(%a: tensor<2xf32>, %n: tensor<i64>) -> (tensor<2xf32>, ten
     adjit.yield %d, %k : tensor<2xf32>, tensor<i64>
   }
   return %r#0, %r#1 : tensor<2xf32>, tensor<i64>
+}
+
+// A trip count known at run time: the length is its bound.
+// CHECK-LABEL: func @dynamic_trip_count
+// CHECK: adjit.scan reverse length = %{{.*}} : tensor<i64> bound 5 checkpoint = every 2 init(%{{.*}} : tensor<2xf32>) xs(%{{.*}} : tensor<5x2xf32>) -> (tensor<2xf32>, tensor<5x2xf32>)
+// GENERIC-LABEL: sym_name = "dynamic_trip_count"
+// GENERIC: "adjit.scan"(%{{.*}}, %{{.*}}, %{{.*}}) <{checkpoint = 3 : i64, checkpoint_every = 2 : i64, length = 5 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 1>, reverse}>
+func.func @dynamic_trip_count(%n: tensor<i64>, %c0: tensor<2xf32>, %x: tensor<5x2xf32>)
+    -> (tensor<2xf32>, tensor<5x2xf32>) {
+  %r:2 = adjit.scan reverse length = %n : tensor<i64> bound 5 checkpoint = every 2
+      init(%c0 : tensor<2xf32>) xs(%x : tensor<5x2xf32>)
+      -> (tensor<2xf32>, tensor<5x2xf32>) {
+  ^bb0(%c: tensor<2xf32>, %xi: tensor<2xf32>):
+    %s = adjit.add %c, %xi : tensor<2xf32>
+    adjit.yield %s, %s : tensor<2xf32>, tensor<2xf32>
+  }
+  return %r#0, %r#1 : tensor<2xf32>, tensor<5x2xf32>
 }

@@ -15,6 +15,8 @@ compares every gradient element with the central difference
 
 The error of one gradient is max_j |grad_j - fd_j| / max(|grad|_inf,
 |fd|_inf, 1e-3): relative for gradients of norm >= 1e-3, absolute below.
+Integer (i64) arguments, such as a trip count known only at run time, are
+not differentiated; --int INDEX:VALUE gives their value (0 by default).
 Prints one line per argument and exits with 1 if any check fails.
 Only the standard library is used.
 """
@@ -30,7 +32,7 @@ import sys
 import tempfile
 
 FUNC_RE = re.compile(r"^\s*func\.func (?:(?:private|public|nested) )?@([\w$.]+)\((.*)$")
-TENSOR_RE = re.compile(r"^tensor<((?:\d+x)*)(f32|f64|i1)>$")
+TENSOR_RE = re.compile(r"^tensor<((?:\d+x)*)(f32|f64|i1|i64)>$")
 
 
 class TensorType:
@@ -145,12 +147,18 @@ def format_float(value):
     return "%.17e" % value
 
 
+def format_element(value, tensor_type):
+    if tensor_type.element == "i64":
+        return "%d" % value
+    return format_float(value)
+
+
 def literal(values, tensor_type):
     """Returns the dense literal of the flat list `values` of `tensor_type`."""
 
     def nest(flat, shape):
         if not shape:
-            return format_float(flat[0])
+            return format_element(flat[0], tensor_type)
         step = len(flat) // shape[0] if shape[0] else 0
         return "[" + ", ".join(nest(flat[i * step:(i + 1) * step], shape[1:])
                                for i in range(shape[0])) + "]"
@@ -212,6 +220,8 @@ def main():
     parser.add_argument("--high", type=float, default=1.0)
     parser.add_argument("--range", action="append", default=[],
                         help="INDEX:LOW:HIGH for one argument")
+    parser.add_argument("--int", action="append", default=[],
+                        help="INDEX:VALUE for one i64 argument")
     parser.add_argument("--step", type=float, default=1e-5)
     parser.add_argument("--tolerance", type=float, default=1e-6)
     parser.add_argument("--tmp", default=None, help="where to write @check")
@@ -248,8 +258,15 @@ def main():
     for spec in options.range:
         index, low, high = spec.split(":")
         ranges[int(index)] = (float(low), float(high))
+    integers = {}
+    for spec in options.int:
+        index, value = spec.split(":")
+        integers[int(index)] = int(value)
     arguments = []
     for index, arg_type in enumerate(gradient.arg_types):
+        if arg_type.element == "i64":
+            arguments.append([integers.get(index, 0)] * arg_type.size)
+            continue
         low, high = ranges.get(index, (options.low, options.high))
         if index >= len(primal.arg_types):
             low, high = -1.0, 1.0  # Cotangents.

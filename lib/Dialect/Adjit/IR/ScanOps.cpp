@@ -3,6 +3,7 @@
 #include "adjit/Dialect/Adjit/IR/Adjit.h"
 
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/BitVector.h"
 
@@ -76,6 +77,33 @@ void mlir::adjit::printCheckpoint(OpAsmPrinter &printer, Operation *,
     printer << ' ' << every.getInt();
 }
 
+ParseResult mlir::adjit::parseScanLength(
+    OpAsmParser &parser,
+    std::optional<OpAsmParser::UnresolvedOperand> &tripCount,
+    Type &tripCountType, IntegerAttr &length) {
+  OpAsmParser::UnresolvedOperand operand;
+  OptionalParseResult parsed = parser.parseOptionalOperand(operand);
+  int64_t bound;
+  if (parsed.has_value()) {
+    if (failed(*parsed) || parser.parseColonType(tripCountType) ||
+        parser.parseKeyword("bound") || parser.parseInteger(bound))
+      return failure();
+    tripCount = operand;
+  } else if (parser.parseInteger(bound)) {
+    return failure();
+  }
+  length = parser.getBuilder().getI64IntegerAttr(bound);
+  return success();
+}
+
+void mlir::adjit::printScanLength(OpAsmPrinter &printer, Operation *,
+                                  Value tripCount, Type tripCountType,
+                                  IntegerAttr length) {
+  if (tripCount)
+    printer << tripCount << " : " << tripCountType << " bound ";
+  printer << length.getInt();
+}
+
 LogicalResult ScanOp::verifyCheckpoint() {
   int64_t length = getLength();
   std::optional<int64_t> every = getCheckpointEvery();
@@ -105,6 +133,13 @@ LogicalResult ScanOp::verify() {
   int64_t length = getLength();
   if (length < 0)
     return emitOpError("length must be >= 0, got ") << length;
+  if (Value tripCount = getTripCount()) {
+    auto type = cast<RankedTensorType>(tripCount.getType());
+    if (type.getRank() != 0 || !type.getElementType().isInteger(64))
+      return emitOpError("trip count must be a 0-d i64 tensor (the number of "
+                         "steps, known at run time), got ")
+             << type;
+  }
   for (auto [index, x] : llvm::enumerate(getXs())) {
     auto type = cast<RankedTensorType>(x.getType());
     if (type.getRank() == 0)
@@ -192,6 +227,22 @@ LogicalResult ScanOp::verifyRegions() {
 }
 
 namespace {
+/// Replaces `op` by what it returns when it runs no step: its initial
+/// carries and zero stacks (empty ones for length 0).
+void replaceByInitialCarries(ScanOp op, PatternRewriter &rewriter) {
+  SmallVector<Value> replacements(op.getInit());
+  for (Value result : op.getStackedOutputs()) {
+    auto type = cast<RankedTensorType>(result.getType());
+    DenseElementsAttr zeros =
+        type.getNumElements() == 0
+            ? DenseElementsAttr::get(type, ArrayRef<Attribute>())
+            : DenseElementsAttr::get(
+                  type, rewriter.getZeroAttr(type.getElementType()));
+    replacements.push_back(ConstantOp::create(rewriter, op.getLoc(), zeros));
+  }
+  rewriter.replaceOp(op, replacements);
+}
+
 /// A scan of length 0 returns its initial carries and empty stacks.
 struct FoldEmptyScan : OpRewritePattern<ScanOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -199,14 +250,30 @@ struct FoldEmptyScan : OpRewritePattern<ScanOp> {
                                 PatternRewriter &rewriter) const override {
     if (op.getLength() != 0)
       return failure();
-    SmallVector<Value> replacements(op.getInit());
-    for (Value result : op.getStackedOutputs()) {
-      auto type = cast<RankedTensorType>(result.getType());
-      replacements.push_back(ConstantOp::create(
-          rewriter, op.getLoc(),
-          DenseElementsAttr::get(type, ArrayRef<Attribute>())));
+    replaceByInitialCarries(op, rewriter);
+    return success();
+  }
+};
+
+/// A trip count known at run time that is a constant: equal to the bound, it
+/// is the static scan of that length; 0, it runs no step, so the scan is its
+/// initial carries and zero stacks.
+struct FoldConstantTripCount : OpRewritePattern<ScanOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ScanOp op,
+                                PatternRewriter &rewriter) const override {
+    DenseIntElementsAttr value;
+    if (!op.hasDynamicTripCount() ||
+        !matchPattern(op.getTripCount(), m_Constant(&value)))
+      return failure();
+    int64_t count = (*value.begin()).getSExtValue();
+    if (count == op.getLength()) {
+      rewriter.modifyOpInPlace(op, [&] { op.getTripCountMutable().clear(); });
+      return success();
     }
-    rewriter.replaceOp(op, replacements);
+    if (count != 0)
+      return failure();
+    replaceByInitialCarries(op, rewriter);
     return success();
   }
 };
@@ -216,7 +283,7 @@ struct InlineSingleStepScan : OpRewritePattern<ScanOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ScanOp op,
                                 PatternRewriter &rewriter) const override {
-    if (op.getLength() != 1)
+    if (op.getLength() != 1 || op.hasDynamicTripCount())
       return failure();
     Location loc = op.getLoc();
     IRMapping mapping;
@@ -255,10 +322,10 @@ struct DropUnusedStackedOutputs : OpRewritePattern<ScanOp> {
     SmallVector<Type> types(op.getFinalCarries().getTypes());
     for (unsigned index : kept)
       types.push_back(op.getResult(index).getType());
-    auto scan =
-        ScanOp::create(rewriter, op.getLoc(), types, op.getInit(), op.getXs(),
-                       op.getConsts(), op.getLength(), op.getReverse(),
-                       op.getCheckpoint(), op.getCheckpointEveryAttr());
+    auto scan = ScanOp::create(rewriter, op.getLoc(), types, op.getInit(),
+                               op.getXs(), op.getConsts(), op.getTripCount(),
+                               op.getLength(), op.getReverse(),
+                               op.getCheckpoint(), op.getCheckpointEveryAttr());
     rewriter.inlineRegionBefore(op.getBody(), scan.getBody(),
                                 scan.getBody().end());
     YieldOp yield = scan.getYield();
@@ -299,10 +366,10 @@ struct DropUnusedInputs : OpRewritePattern<ScanOp> {
     }
     if (erased.none())
       return failure();
-    auto scan =
-        ScanOp::create(rewriter, op.getLoc(), op.getResultTypes(), op.getInit(),
-                       xs, consts, op.getLength(), op.getReverse(),
-                       op.getCheckpoint(), op.getCheckpointEveryAttr());
+    auto scan = ScanOp::create(rewriter, op.getLoc(), op.getResultTypes(),
+                               op.getInit(), xs, consts, op.getTripCount(),
+                               op.getLength(), op.getReverse(),
+                               op.getCheckpoint(), op.getCheckpointEveryAttr());
     rewriter.inlineRegionBefore(op.getBody(), scan.getBody(),
                                 scan.getBody().end());
     rewriter.modifyOpInPlace(
@@ -315,6 +382,6 @@ struct DropUnusedInputs : OpRewritePattern<ScanOp> {
 
 void ScanOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
                                          MLIRContext *context) {
-  patterns.add<FoldEmptyScan, InlineSingleStepScan, DropUnusedStackedOutputs,
-               DropUnusedInputs>(context);
+  patterns.add<FoldEmptyScan, FoldConstantTripCount, InlineSingleStepScan,
+               DropUnusedStackedOutputs, DropUnusedInputs>(context);
 }

@@ -139,7 +139,10 @@ void propagateUseful(Block &block, ValueSet &useful) {
       SmallVector<bool> yields = usefulScanYields(scan, useful, inner);
       (void)yields;
       Block &body = scan.getBodyBlock();
-      for (auto [index, operand] : llvm::enumerate(scan->getOperands())) {
+      // The trip count, an integer after the operands that enter the body,
+      // takes no adjoint.
+      for (auto [index, operand] : llvm::enumerate(
+               scan->getOperands().take_front(body.getNumArguments()))) {
         // A final carry is its initial value when the scan is empty.
         bool passesFinal = index < scan.getNumCarries() &&
                            useful.contains(scan.getResult(index));

@@ -63,10 +63,11 @@ private:
   /// a recompute_all scan of the whole length from the initial carries
   /// `init` whose steps at and after `position` keep their carries. `xs` are
   /// the scanned inputs `usedXs` of `op` and `consts` its consts
-  /// `usedConsts`.
+  /// `usedConsts`; `tripCount` is the trip count of `op` if it is known only
+  /// at run time, else null.
   SmallVector<Value> recomputeCarries(ScanOp op, Value position,
-                                      ValueRange init, ValueRange xs,
-                                      ValueRange consts,
+                                      Value tripCount, ValueRange init,
+                                      ValueRange xs, ValueRange consts,
                                       ArrayRef<unsigned> usedXs,
                                       ArrayRef<unsigned> usedConsts);
 

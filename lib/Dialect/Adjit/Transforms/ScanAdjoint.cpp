@@ -18,6 +18,13 @@ using namespace mlir;
 using namespace mlir::adjit;
 using namespace mlir::adjit::detail;
 
+/// Returns the mapped trip count of `op` if it is known only at run time,
+/// else null.
+static Value lookupTripCount(ScanOp op, const IRMapping &mapping) {
+  Value tripCount = op.getTripCount();
+  return tripCount ? mapping.lookupOrDefault(tripCount) : Value();
+}
+
 Value AdjointEmitter::createIndexConstant(OpBuilder &builder, Location loc,
                                           int64_t value) {
   auto type = RankedTensorType::get({}, builder.getI64Type());
@@ -27,9 +34,9 @@ Value AdjointEmitter::createIndexConstant(OpBuilder &builder, Location loc,
 }
 
 SmallVector<Value>
-AdjointEmitter::recomputeCarries(ScanOp op, Value position, ValueRange init,
-                                 ValueRange xs, ValueRange consts,
-                                 ArrayRef<unsigned> usedXs,
+AdjointEmitter::recomputeCarries(ScanOp op, Value position, Value tripCount,
+                                 ValueRange init, ValueRange xs,
+                                 ValueRange consts, ArrayRef<unsigned> usedXs,
                                  ArrayRef<unsigned> usedConsts) {
   Location loc = op.getLoc();
   unsigned numCarries = op.getNumCarries();
@@ -39,7 +46,7 @@ AdjointEmitter::recomputeCarries(ScanOp op, Value position, ValueRange init,
   scanConsts.push_back(position);
   SmallVector<Type> types(ValueRange(carryInit).getTypes());
   auto scan = ScanOp::create(builder, loc, types, carryInit, xs, scanConsts,
-                             op.getLength(), op.getReverse(),
+                             tripCount, op.getLength(), op.getReverse(),
                              CheckpointPolicy::recompute_all, IntegerAttr());
   Block *block = new Block();
   scan.getBody().push_back(block);
@@ -100,10 +107,10 @@ Operation *AdjointEmitter::cloneScanWithTape(ScanOp op, IRMapping &mapping) {
     return llvm::map_to_vector(
         values, [&](Value value) { return mapping.lookupOrDefault(value); });
   };
-  auto clone = ScanOp::create(builder, loc, types, lookup(op.getInit()),
-                              lookup(op.getXs()), lookup(op.getConsts()),
-                              op.getLength(), op.getReverse(),
-                              op.getCheckpoint(), op.getCheckpointEveryAttr());
+  auto clone = ScanOp::create(
+      builder, loc, types, lookup(op.getInit()), lookup(op.getXs()),
+      lookup(op.getConsts()), lookupTripCount(op, mapping), op.getLength(),
+      op.getReverse(), op.getCheckpoint(), op.getCheckpointEveryAttr());
   IRMapping bodyMapping;
   op.getBody().cloneInto(&clone.getBody(), bodyMapping);
   YieldOp yield = clone.getYield();
@@ -132,7 +139,8 @@ LogicalResult AdjointEmitter::differentiateScan(ScanOp op,
   auto resultAdjoint = [&](Value result) {
     return activity.isActive(result) ? adjoints.lookup(result) : Value();
   };
-  // An empty scan passes its initial carries through.
+  // An empty scan passes its initial carries through (a trip count known at
+  // run time is then 0 too).
   if (op.getLength() == 0) {
     for (auto [init, result] : llvm::zip(op.getInit(), op.getFinalCarries()))
       if (Value adjoint = resultAdjoint(result);
@@ -181,6 +189,8 @@ LogicalResult AdjointEmitter::differentiateScan(ScanOp op,
   // position of the step it differentiates and recomputes its carry from the
   // initial carries (see recomputeCarries).
   bool recompute = op.getCheckpoint() == CheckpointPolicy::recompute_all;
+  // A trip count known at run time: the reverse scan runs the same steps.
+  Value tripCount = lookupTripCount(op, mapping);
   SmallVector<Value> init, xs, consts;
   SmallVector<Type> resultTypes;
   for (unsigned k : trackedCarries) {
@@ -196,7 +206,10 @@ LogicalResult AdjointEmitter::differentiateScan(ScanOp op,
     resultTypes.push_back(type);
   }
   if (recompute) {
-    Value last = createIndexConstant(builder, loc, op.getLength() - 1);
+    Value last =
+        tripCount ? Value(SubOp::create(builder, loc, tripCount,
+                                        createIndexConstant(builder, loc, 1)))
+                  : createIndexConstant(builder, loc, op.getLength() - 1);
     init.push_back(last);
     resultTypes.push_back(last.getType());
   } else {
@@ -214,6 +227,8 @@ LogicalResult AdjointEmitter::differentiateScan(ScanOp op,
       consts.push_back(mapping.lookupOrDefault(carry));
     for (unsigned j : usedXs)
       consts.push_back(mapping.lookupOrDefault(op.getXs()[j]));
+    if (tripCount)
+      consts.push_back(tripCount);
   }
   for (unsigned j : activeXs)
     resultTypes.push_back(op.getXs()[j].getType());
@@ -221,7 +236,7 @@ LogicalResult AdjointEmitter::differentiateScan(ScanOp op,
   // The reverse scan keeps the policy: it has the same length, and a second
   // derivative checkpoints it in the same way.
   auto reverse = ScanOp::create(
-      builder, loc, resultTypes, init, xs, consts, op.getLength(),
+      builder, loc, resultTypes, init, xs, consts, tripCount, op.getLength(),
       !op.getReverse(), op.getCheckpoint(), op.getCheckpointEveryAttr());
   auto *reverseBody = new Block();
   reverse.getBody().push_back(reverseBody);
@@ -247,10 +262,12 @@ LogicalResult AdjointEmitter::differentiateScan(ScanOp op,
       unsigned numTracked = trackedCarries.size() + activeConsts.size();
       ValueRange initArguments =
           ArrayRef<Value>(constArguments).slice(usedConsts.size(), numCarries);
-      ValueRange xsArguments = ArrayRef<Value>(constArguments)
-                                   .drop_front(usedConsts.size() + numCarries);
+      ValueRange xsArguments =
+          ArrayRef<Value>(constArguments)
+              .slice(usedConsts.size() + numCarries, usedXs.size());
+      Value count = tripCount ? constArguments.back() : Value();
       SmallVector<Value> carries = recomputeCarries(
-          op, carryArguments[numTracked], initArguments, xsArguments,
+          op, carryArguments[numTracked], count, initArguments, xsArguments,
           ArrayRef<Value>(constArguments).take_front(usedConsts.size()), usedXs,
           usedConsts);
       for (unsigned k : usedCarries)

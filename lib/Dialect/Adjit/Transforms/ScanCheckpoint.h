@@ -21,7 +21,11 @@ bool isSegmented(ScanOp scan);
 /// its reverse sweep recomputes the K carries of one segment at a time (the
 /// inner scan with its tape) before differentiating the segment's steps in
 /// reverse. The scanned inputs are sliced and reshaped to `[segments, K,
-/// ...]`, and the stacked outputs reshaped back and concatenated.
+/// ...]`, and the stacked outputs reshaped back and concatenated. With a
+/// trip count n known only at run time, the bound takes N's place in the
+/// shapes: the outer scan runs the ceil(n / K) segments counted at run time
+/// (K = ceil(sqrt(n)) for sqrt), segment s an inner scan of min(K, n - s K)
+/// steps, and the rows are gathered into segments and back.
 void expandSegmentedScans(Operation *root);
 
 } // namespace mlir::adjit::detail

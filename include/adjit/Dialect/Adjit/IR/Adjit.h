@@ -94,6 +94,19 @@ ParseResult parseCheckpoint(OpAsmParser &parser, CheckpointPolicyAttr &policy,
 void printCheckpoint(OpAsmPrinter &printer, Operation *op,
                      CheckpointPolicyAttr policy, IntegerAttr every);
 
+/// Parses the trip count of `adjit.scan` after `length =`: a static length
+/// `7`, or a trip count known at run time with its bound,
+/// `%n : tensor<i64> bound 7`.
+ParseResult
+parseScanLength(OpAsmParser &parser,
+                std::optional<OpAsmParser::UnresolvedOperand> &tripCount,
+                Type &tripCountType, IntegerAttr &length);
+
+/// Prints the trip count of `adjit.scan` in the form that parseScanLength
+/// reads.
+void printScanLength(OpAsmPrinter &printer, Operation *op, Value tripCount,
+                     Type tripCountType, IntegerAttr length);
+
 } // namespace mlir::adjit
 
 #define GET_OP_CLASSES

@@ -970,6 +970,15 @@ def Adjit_ScanOp : Adjit_Op<"scan", [AttrSizedOperandSegments,
     `length - 1` down to 0; step `i` still reads `xs[k][i]` and writes the
     stacked outputs at `i`.
 
+    A trip count known only at run time is the optional `trip_count`
+    operand, a 0-d `i64` tensor `n`; `length` is then its static bound and
+    stays the leading dimension of the scanned inputs and stacked outputs.
+    The scan runs `n` steps over the rows `0 .. n - 1` (with `reverse`,
+    `n - 1` down to 0), the rows `n .. length - 1` of the stacked outputs are
+    zero, and the final carries are those after `n` steps. Callers check
+    that `0 <= n <= length`; compiled code clamps `n` into that range, so it
+    never reads or writes out of bounds.
+
     `checkpoint` says what the adjoint made by `adjit-autodiff` keeps for
     its reverse sweep; it does not change what the scan computes.
     `store_all` (the default, not printed) tapes the carry entering every
@@ -993,10 +1002,19 @@ def Adjit_ScanOp : Adjit_Op<"scan", [AttrSizedOperandSegments,
       adjit.yield %t, %t : tensor<4xf32>, tensor<4xf32>
     }
     ```
+
+    With a trip count known at run time (at most 1000 steps):
+
+    ```mlir
+    %h, %ys = adjit.scan length = %n : tensor<i64> bound 1000
+        init(%h0 : tensor<4xf32>) xs(%x : tensor<1000x4xf32>)
+        -> (tensor<4xf32>, tensor<1000x4xf32>) { ... }
+    ```
   }];
   let arguments = (ins Variadic<Adjit_AnyTensor>:$init,
                        Variadic<Adjit_AnyTensor>:$xs,
                        Variadic<Adjit_AnyTensor>:$consts,
+                       Optional<Adjit_AnyTensor>:$trip_count,
                        I64Attr:$length, UnitAttr:$reverse,
                        DefaultValuedAttr<Adjit_CheckpointPolicy,
                            "::mlir::adjit::CheckpointPolicy::store_all">:$checkpoint,
@@ -1004,7 +1022,8 @@ def Adjit_ScanOp : Adjit_Op<"scan", [AttrSizedOperandSegments,
   let results = (outs Variadic<Adjit_AnyTensor>:$results);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
-    (`reverse` $reverse^)? `length` `=` $length
+    (`reverse` $reverse^)? `length` `=`
+    custom<ScanLength>($trip_count, type($trip_count), $length)
     (`checkpoint` `=` custom<Checkpoint>($checkpoint, $checkpoint_every)^)?
     (`init` `(` $init^ `:` type($init) `)`)?
     (`xs` `(` $xs^ `:` type($xs) `)`)?
@@ -1016,14 +1035,18 @@ def Adjit_ScanOp : Adjit_Op<"scan", [AttrSizedOperandSegments,
     OpBuilder<(ins "::mlir::TypeRange":$results, "::mlir::ValueRange":$init,
                    "::mlir::ValueRange":$xs, "::mlir::ValueRange":$consts,
                    "int64_t":$length, CArg<"bool", "false">:$reverse), [{
-      build($_builder, $_state, results, init, xs, consts, length, reverse,
-            ::mlir::adjit::CheckpointPolicy::store_all, ::mlir::IntegerAttr());
+      build($_builder, $_state, results, init, xs, consts, ::mlir::Value(),
+            length, reverse, ::mlir::adjit::CheckpointPolicy::store_all,
+            ::mlir::IntegerAttr());
     }]>
   ];
   let hasVerifier = 1;
   let hasRegionVerifier = 1;
   let hasCanonicalizer = 1;
   let extraClassDeclaration = [{
+    /// Returns true if the trip count is the `trip_count` operand, known
+    /// only at run time; `length` is then its bound.
+    bool hasDynamicTripCount() { return static_cast<bool>(getTripCount()); }
     /// The number of carries (of `init` and of the final carries).
     unsigned getNumCarries() { return getInit().size(); }
     /// The final carries: the first getNumCarries() results.
