@@ -487,10 +487,10 @@ struct Engine::Cache {
 
 Tiering adjit::jit::detail::getDefaultTiering() {
   const char *value = std::getenv("ADJIT_TIERING");
-  if (!value || !*value || std::strcmp(value, "optimized") == 0)
-    return Tiering::OptimizedOnly;
-  if (std::strcmp(value, "tiered") == 0)
+  if (!value || !*value || std::strcmp(value, "tiered") == 0)
     return Tiering::Tiered;
+  if (std::strcmp(value, "optimized") == 0)
+    return Tiering::OptimizedOnly;
   if (std::strcmp(value, "fast") == 0)
     return Tiering::FastOnly;
   throw adjit::Error("jit::Engine: ADJIT_TIERING is '" + std::string(value) +
