@@ -168,8 +168,10 @@ void TierUpQueue::lockForFork() {
 void TierUpQueue::unlockAfterFork(bool inChild) {
   if (inChild) {
     // The worker does not exist in the child: its handle is dropped without
-    // joining or detaching it.
+    // joining or detaching it, and the condition variable, which may count
+    // it as a waiter, starts anew.
     new (&worker) std::thread();
+    new (&changed) std::condition_variable();
     jobs.clear();
     busy = false;
   }
