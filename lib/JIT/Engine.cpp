@@ -488,18 +488,19 @@ struct Engine::Cache {
 
 Tiering adjit::jit::detail::getDefaultTiering() {
   const char *value = std::getenv("ADJIT_TIERING");
-  // Tiered compilation is opt-in: a process that loads fast entries from
-  // the persistent cache and tiers them up can crash in the background
-  // thread's instruction selection (docs/jit.md, "Tiers").
-  if (!value || !*value || std::strcmp(value, "optimized") == 0)
-    return Tiering::OptimizedOnly;
-  if (std::strcmp(value, "tiered") == 0)
+  if (!value || !*value || std::strcmp(value, "tiered") == 0)
     return Tiering::Tiered;
+  if (std::strcmp(value, "optimized") == 0)
+    return Tiering::OptimizedOnly;
   if (std::strcmp(value, "fast") == 0)
     return Tiering::FastOnly;
   throw adjit::Error("jit::Engine: ADJIT_TIERING is '" + std::string(value) +
                      "'; expected fast, tiered or optimized");
 }
+
+namespace {
+void warmUpTierUps(const EngineOptions &options);
+} // namespace
 
 Engine::Engine(EngineOptions options)
     : options(options), cache(std::make_unique<Cache>()) {
@@ -516,7 +517,8 @@ Engine::Engine(EngineOptions options)
     diskCache = std::make_unique<detail::DiskCache>(options.diskCacheDirectory,
                                                     options.diskCacheMaxBytes);
   if (options.tiering == Tiering::Tiered)
-    tierUps = std::make_unique<detail::TierUpQueue>();
+    tierUps = std::make_unique<detail::TierUpQueue>(
+        [options] { warmUpTierUps(options); });
 }
 
 Engine::~Engine() {
@@ -723,6 +725,92 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
+/// Generates the optimized tier's object code of a module from its LLVM IR
+/// as `bitcode`, or, if there is none, from its `text`, lowered again in a
+/// context of this thread; throws adjit::Error.
+std::unique_ptr<llvm::MemoryBuffer>
+generateOptimizedObject(const EngineOptions &options,
+                        const std::string &bitcode, const std::string &text,
+                        const std::atomic<bool> &cancelled) {
+  llvm::LLVMContext context;
+  std::unique_ptr<llvm::Module> llvmModule;
+  if (!bitcode.empty()) {
+    auto read = detail::readBitcode(bitcode, context);
+    if (!read)
+      throw adjit::Error(llvm::toString(read.takeError()));
+    llvmModule = std::move(*read);
+  } else {
+    mlir::MLIRContext mlirContext(getRegistry(),
+                                  mlir::MLIRContext::Threading::DISABLED);
+    DiagnosticCollector diagnostics(&mlirContext);
+    auto parsed = mlir::parseSourceString<mlir::ModuleOp>(
+        text, mlir::ParserConfig(&mlirContext));
+    if (!parsed)
+      throw adjit::Error("cannot parse the module:\n" + diagnostics.getText());
+    // The same names as the first compile gave (the same module).
+    (void)prefixDefinedFunctions(*parsed);
+    double pipelineSeconds = 0;
+    llvmModule =
+        lowerToLLVMIR(*parsed, options, context, diagnostics, pipelineSeconds);
+  }
+  auto object =
+      detail::generateObject(*llvmModule, options.optLevel, &cancelled);
+  if (!object)
+    throw adjit::Error(llvm::toString(object.takeError()));
+  return std::move(*object);
+}
+
+/// What the warm-up of tier-ups compiles: small, but lowered to the calls
+/// (allocation, math functions) and loops that every module has.
+constexpr llvm::StringLiteral kWarmUpModule = R"mlir(
+func.func @warm_up(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = adjit.tanh %x : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+)mlir";
+
+/// Does, once per process, what a tier-up does (lowering a module's text
+/// and its bitcode, the optimizing pipeline, code generation, linking,
+/// logging), so that the objects with static storage duration these
+/// construct on first use exist before the exit handler that stops the
+/// tier-up threads is registered (lib/JIT/TierUpQueue.h). Never throws: a
+/// failure only leaves the first tier-up to construct them.
+void warmUpTierUps(const EngineOptions &options) {
+  static std::once_flag once;
+  std::call_once(once, [&] {
+    auto start = std::chrono::steady_clock::now();
+    try {
+      // The tier-up from bitcode, whose lowering covers the one from text.
+      mlir::MLIRContext context(getRegistry(),
+                                mlir::MLIRContext::Threading::DISABLED);
+      DiagnosticCollector diagnostics(&context);
+      auto module = mlir::parseSourceString<mlir::ModuleOp>(
+          kWarmUpModule, mlir::ParserConfig(&context));
+      if (!module)
+        return;
+      std::vector<FunctionSignature> signatures = collectSignatures(*module);
+      llvm::StringMap<std::string> compiledNames =
+          prefixDefinedFunctions(*module);
+      llvm::LLVMContext llvmContext;
+      double pipelineSeconds = 0;
+      std::string bitcode = detail::writeBitcode(*lowerToLLVMIR(
+          *module, options, llvmContext, diagnostics, pipelineSeconds));
+      std::atomic<bool> notCancelled{false};
+      auto code =
+          linkTier(generateOptimizedObject(options, bitcode, "", notCancelled),
+                   Tier::Optimized, signatures, compiledNames);
+      if (!code)
+        llvm::consumeError(code.takeError());
+    } catch (const std::exception &) {
+    }
+    // Also makes llvm::errs(), which a tier-up's log line uses.
+    llvm::raw_ostream &log = llvm::errs();
+    if (std::getenv("ADJIT_LOG"))
+      log << llvm::format("adjit: warm-up of the tier-up thread in %.3f s\n",
+                          secondsSince(start));
+  });
+}
+
 /// Names the functions of `signatures` for log lines: `@f, @g`.
 std::string
 describeFunctions(const std::vector<FunctionSignature> &signatures) {
@@ -834,39 +922,14 @@ void Engine::scheduleTierUp(const std::shared_ptr<const CompiledModule> &module,
     auto start = std::chrono::steady_clock::now();
     std::string failure;
     try {
-      llvm::LLVMContext context;
-      std::unique_ptr<llvm::Module> llvmModule;
-      if (!bitcode.empty()) {
-        auto read = detail::readBitcode(bitcode, context);
-        if (!read)
-          throw adjit::Error(llvm::toString(read.takeError()));
-        llvmModule = std::move(*read);
-      } else {
-        // From the text: lowered again, in a context of this thread.
-        mlir::MLIRContext mlirContext(getRegistry(),
-                                      mlir::MLIRContext::Threading::DISABLED);
-        DiagnosticCollector diagnostics(&mlirContext);
-        auto parsed = mlir::parseSourceString<mlir::ModuleOp>(
-            text, mlir::ParserConfig(&mlirContext));
-        if (!parsed)
-          throw adjit::Error("cannot parse the module:\n" +
-                             diagnostics.getText());
-        // The same names as the first compile gave (the same module).
-        (void)prefixDefinedFunctions(*parsed);
-        double pipelineSeconds = 0;
-        llvmModule = lowerToLLVMIR(*parsed, options, context, diagnostics,
-                                   pipelineSeconds);
-      }
-      auto object =
-          detail::generateObject(*llvmModule, options.optLevel, &cancelled);
-      if (!object)
-        throw adjit::Error(llvm::toString(object.takeError()));
-      if (diskCache && diskCache->store(key, (*object)->getBuffer())) {
+      std::unique_ptr<llvm::MemoryBuffer> object =
+          generateOptimizedObject(options, bitcode, text, cancelled);
+      if (diskCache && diskCache->store(key, object->getBuffer())) {
         diskCache->remove(getFastTierDiskKey(key, options.fastOptLevel));
         std::lock_guard<std::mutex> lock(cache->mutex);
         ++cache->diskStores;
       }
-      auto code = linkTier(std::move(*object), Tier::Optimized, signatures,
+      auto code = linkTier(std::move(object), Tier::Optimized, signatures,
                            compiledNames);
       if (!code)
         throw adjit::Error(llvm::toString(code.takeError()));

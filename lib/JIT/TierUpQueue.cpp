@@ -2,16 +2,21 @@
 //
 // At process exit, static destructors (LLVM's among them) run after the
 // atexit handlers registered after those statics were constructed. The
-// handler that stops every live queue is therefore registered when the first
-// worker starts and once more after the first job has finished, by which
-// time the statics an optimizing compile needs exist.
+// handler that stops every live queue is therefore registered after the
+// queue's `prepare` function has constructed the statics its jobs use, right
+// before its worker starts, and again after every job, so that a static a
+// job was the first to construct (one `prepare` missed) is destroyed only
+// after the queues are stopped, at least for the jobs after it.
 //
 //===----------------------------------------------------------------------===//
 
 #include "TierUpQueue.h"
 
 #include <cstdlib>
+#include <new>
 #include <set>
+
+#include <pthread.h>
 
 using namespace adjit::jit::detail;
 
@@ -24,10 +29,36 @@ struct Registry {
   std::set<TierUpQueue *> queues;
 };
 
+void lockQueuesForFork();
+void unlockQueuesInParent();
+void unlockQueuesInChild();
+
 Registry &getRegistry() {
-  static Registry *registry = new Registry();
+  static Registry *registry = [] {
+    auto *result = new Registry();
+    pthread_atfork(lockQueuesForFork, unlockQueuesInParent,
+                   unlockQueuesInChild);
+    return result;
+  }();
   return *registry;
 }
+
+void lockQueuesForFork() {
+  Registry &registry = getRegistry();
+  registry.mutex.lock();
+  for (TierUpQueue *queue : registry.queues)
+    queue->lockForFork();
+}
+
+void unlockQueues(bool inChild) {
+  Registry &registry = getRegistry();
+  for (TierUpQueue *queue : registry.queues)
+    queue->unlockAfterFork(inChild);
+  registry.mutex.unlock();
+}
+
+void unlockQueuesInParent() { unlockQueues(/*inChild=*/false); }
+void unlockQueuesInChild() { unlockQueues(/*inChild=*/true); }
 
 void stopAllQueues() {
   Registry &registry = getRegistry();
@@ -44,7 +75,8 @@ void registerExitHandler() { std::atexit(stopAllQueues); }
 
 } // namespace
 
-TierUpQueue::TierUpQueue() {
+TierUpQueue::TierUpQueue(std::function<void()> prepare)
+    : prepare(std::move(prepare)) {
   Registry &registry = getRegistry();
   std::lock_guard<std::mutex> lock(registry.mutex);
   registry.queues.insert(this);
@@ -58,13 +90,19 @@ TierUpQueue::~TierUpQueue() {
 }
 
 void TierUpQueue::push(Job job) {
+  // Before the exit handler: the statics `prepare` makes are destroyed after
+  // the handler has stopped the queue.
+  std::call_once(prepared, [this] {
+    std::lock_guard<std::mutex> runningLock(running);
+    if (prepare)
+      prepare();
+  });
   std::lock_guard<std::mutex> lock(mutex);
   if (stopped)
     return;
   jobs.push_back(std::move(job));
   if (!worker.joinable()) {
-    static std::once_flag once;
-    std::call_once(once, registerExitHandler);
+    registerExitHandler();
     worker = std::thread([this] { run(); });
   }
   changed.notify_all();
@@ -80,12 +118,16 @@ void TierUpQueue::run() {
     jobs.pop_front();
     busy = true;
     lock.unlock();
-    try {
-      job(cancelled);
-    } catch (...) {
+    {
+      // Also around the registration: fork() must not copy glibc's lock of
+      // the exit handlers held.
+      std::lock_guard<std::mutex> runningLock(running);
+      try {
+        job(cancelled);
+      } catch (...) {
+      }
+      registerExitHandler();
     }
-    static std::once_flag once;
-    std::call_once(once, registerExitHandler);
     lock.lock();
     busy = false;
     changed.notify_all();
@@ -116,4 +158,23 @@ void TierUpQueue::stop() {
 uint64_t TierUpQueue::getPending() const {
   std::lock_guard<std::mutex> lock(mutex);
   return jobs.size() + (busy ? 1 : 0);
+}
+
+void TierUpQueue::lockForFork() {
+  running.lock();
+  mutex.lock();
+}
+
+void TierUpQueue::unlockAfterFork(bool inChild) {
+  if (inChild) {
+    // The worker does not exist in the child: its handle is dropped without
+    // joining or detaching it, and the condition variable, which may count
+    // it as a waiter, starts anew.
+    new (&worker) std::thread();
+    new (&changed) std::condition_variable();
+    jobs.clear();
+    busy = false;
+  }
+  mutex.unlock();
+  running.unlock();
 }

@@ -8,6 +8,20 @@
 // thread, so that no compile runs while the engine or LLVM's globals are
 // torn down.
 //
+// At process exit, objects with static storage duration are destroyed and
+// atexit handlers run in one list, in the reverse order of their
+// construction and registration. The handler that stops the queues thus runs
+// only after the destructors of every static constructed after it was
+// registered: a job must never be the first to construct a static it uses
+// (LLVM's code generator has function-local ones), or a job in flight at
+// exit uses it destroyed. A queue's `prepare` function, run on the pushing
+// thread before the worker starts, constructs them first.
+//
+// fork() waits until no job is running (a job may hold locks of LLVM and
+// MLIR that the child could never take). The child starts with idle queues:
+// the jobs queued in the parent are not run in the child (their modules keep
+// their fast code there), and a later push starts a worker of the child.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef ADJIT_LIB_JIT_TIERUPQUEUE_H
@@ -30,7 +44,11 @@ public:
   /// not throw (an exception is caught and dropped).
   using Job = std::function<void(const std::atomic<bool> &cancelled)>;
 
-  TierUpQueue();
+  /// `prepare` runs once, on the thread of the first push, before the worker
+  /// starts and before the exit handler that stops this queue is registered:
+  /// it must construct every object with static storage duration the jobs
+  /// use (e.g. by doing a small job's work itself).
+  explicit TierUpQueue(std::function<void()> prepare = nullptr);
   /// Stops the queue (see stop()).
   ~TierUpQueue();
   TierUpQueue(const TierUpQueue &) = delete;
@@ -50,10 +68,20 @@ public:
   /// Returns the number of jobs queued or running.
   uint64_t getPending() const;
 
+  /// For the process's fork handlers: before fork(), waits until no job
+  /// runs and keeps the queue locked; after it, unlocks the queue, and in the
+  /// child also forgets the parent's worker and jobs.
+  void lockForFork();
+  void unlockAfterFork(bool inChild);
+
 private:
   void run();
 
+  std::function<void()> prepare;
+  std::once_flag prepared;
   mutable std::mutex mutex;
+  /// Held by the worker while a job runs (fork() waits for it).
+  std::mutex running;
   std::condition_variable changed;
   std::deque<Job> jobs;
   bool busy = false;

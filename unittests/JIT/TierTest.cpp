@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
@@ -165,6 +166,33 @@ TEST(TierTest, ExitingDuringATierUpIsClean) {
               "pending tier-ups at exit: [0-9]+");
 }
 
+TEST(TierTest, AForkedChildCompilesAndTiersUpWhileTheParentTiersUp) {
+  // fork() waits for the tier-up in progress, so the child inherits no lock
+  // of LLVM or MLIR that a compile holds; the child's queue starts idle.
+  Engine tiered(withTiering(Tiering::Tiered));
+  auto parentModule = tiered.compile(moduleScaledBy(5.0f));
+  tiered.compile(moduleScaledBy(50.0f));
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto module = tiered.compile(moduleScaledBy(6.0f));
+    Results fast = callF(*module);
+    tiered.waitForTierUps();
+    Results optimized = callF(*module);
+    bool sameValues = true;
+    for (size_t i = 0; i < fast.values.size(); ++i)
+      sameValues &= std::abs(fast.values[i] - optimized.values[i]) <=
+                    1e-5f * (1 + std::abs(fast.values[i]));
+    _exit(optimized.tier == Tier::Optimized && sameValues ? 0 : 7);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  tiered.waitForTierUps();
+  EXPECT_EQ(parentModule->getTier(), Tier::Optimized);
+}
+
 /// A fresh directory for a persistent cache.
 class TierDiskCacheTest : public ::testing::Test {
 protected:
@@ -245,6 +273,43 @@ TEST_F(TierDiskCacheTest, AFastEntryLoadsAndTiersUpFromTheModuleText) {
   Engine optimizedOnly(options(Tiering::OptimizedOnly));
   EXPECT_EQ(optimizedOnly.compile(moduleScaledBy(4.0f))->getTier(),
             Tier::Optimized);
+}
+
+/// Loads the fast entries of `count` modules from the persistent cache in
+/// `directory`, so that no code is generated on this thread, and exits while
+/// their tier-ups (from the modules' text) run.
+[[noreturn]] void exitDuringTierUpsOfLoadedEntries(const std::string &directory,
+                                                   int count) {
+  EngineOptions options;
+  options.tiering = Tiering::Tiered;
+  options.diskCacheDirectory = directory;
+  auto *engine = new Engine(options);
+  for (int i = 0; i < count; ++i)
+    callF(*engine->compile(moduleScaledBy(70.0f + i)));
+  std::fprintf(
+      stderr, "loaded %llu entries from disk\n",
+      static_cast<unsigned long long>(engine->getCacheStatistics().diskHits));
+  std::exit(0);
+}
+
+TEST_F(TierDiskCacheTest, ExitingDuringTierUpsOfLoadedEntriesIsClean) {
+  // The death test runs again in a new process, which finds the directory
+  // of this one in the environment and loads the entries stored here.
+  constexpr int count = 4;
+  const char *variable = "ADJIT_TIER_TEST_LOADED_DIRECTORY";
+  const char *inherited = std::getenv(variable);
+  std::string stored = inherited ? inherited : directory.string();
+  if (!inherited) {
+    Engine fastOnly(options(Tiering::FastOnly));
+    for (int i = 0; i < count; ++i)
+      fastOnly.compile(moduleScaledBy(70.0f + i));
+    ASSERT_EQ(countEntries(), size_t(count));
+    setenv(variable, stored.c_str(), 1);
+  }
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(exitDuringTierUpsOfLoadedEntries(stored, count),
+              ::testing::ExitedWithCode(0), "loaded 4 entries from disk");
+  unsetenv(variable);
 }
 
 } // namespace

@@ -60,10 +60,10 @@ struct EngineOptions {
   /// LLVM optimization level of the fast tier, 0 to 3 (see docs/jit.md,
   /// "Tiers", for the measurements behind the default).
   unsigned fastOptLevel = 0;
-  /// Which tiers to compile: by default only the optimized tier
-  /// (Tiering::OptimizedOnly), unless $ADJIT_TIERING is `tiered` (the fast
-  /// tier, replaced on a background thread by the optimized tier,
-  /// Tiering::Tiered) or `fast` (Tiering::FastOnly).
+  /// Which tiers to compile: by default the fast tier, replaced on a
+  /// background thread by the optimized tier (Tiering::Tiered), unless
+  /// $ADJIT_TIERING is `optimized` (Tiering::OptimizedOnly) or `fast`
+  /// (Tiering::FastOnly).
   Tiering tiering = detail::getDefaultTiering();
   /// The directory of the persistent cache of compiled object code, shared
   /// by processes; empty turns it off. By default $ADJIT_CACHE_DIR, else

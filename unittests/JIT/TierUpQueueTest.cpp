@@ -1,0 +1,146 @@
+//===- TierUpQueueTest.cpp - the background queue of tier-ups -------------===//
+//
+// At exit, the handler that stops the queues runs after the destructors of
+// the statics constructed after it was registered. These tests exit (in a
+// fresh process each) while a job is in flight and let the job use a
+// function-local static after the queue was stopped: constructed by the
+// queue's `prepare` function it is still alive, constructed by the job it is
+// already destroyed (what LLVM's code generator's statics were when fast
+// entries loaded from the persistent cache were tiered up at exit).
+//
+//===----------------------------------------------------------------------===//
+
+#include "TierUpQueue.h"
+
+#include "gtest/gtest.h"
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace adjit::jit::detail;
+
+namespace {
+
+/// Set (never reset) when the static of `getTracked` is destroyed.
+std::atomic<bool> trackedDestroyed{false};
+/// Set by the job once it runs.
+std::atomic<bool> jobStarted{false};
+
+/// An object with static storage duration that records its destruction.
+struct Tracked {
+  ~Tracked() { trackedDestroyed = true; }
+};
+
+Tracked &getTracked() {
+  static Tracked tracked;
+  return tracked;
+}
+
+/// A job that uses the static (constructing it if nobody did), then, once
+/// the exit handler cancelled it, uses it again: exits with code 3 if it was
+/// destroyed by then.
+void useTheStaticAcrossExit(const std::atomic<bool> &cancelled) {
+  (void)getTracked();
+  jobStarted = true;
+  while (!cancelled.load())
+    std::this_thread::yield();
+  if (trackedDestroyed)
+    _exit(3);
+  (void)getTracked();
+}
+
+/// Exits while the job of a queue with `prepare` is in flight.
+[[noreturn]] void exitDuringAJob(std::function<void()> prepare) {
+  auto *queue = new TierUpQueue(std::move(prepare));
+  queue->push(useTheStaticAcrossExit);
+  while (!jobStarted.load())
+    std::this_thread::yield();
+  std::fprintf(stderr, "exiting with %llu job(s) in flight\n",
+               static_cast<unsigned long long>(queue->getPending()));
+  std::exit(0);
+}
+
+TEST(TierUpQueueTest, AStaticThePreparationMadeOutlivesAJobInFlightAtExit) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(exitDuringAJob([] { (void)getTracked(); }),
+              ::testing::ExitedWithCode(0), "exiting with 1 job\\(s\\)");
+}
+
+TEST(TierUpQueueTest, AStaticAJobMadeFirstIsDestroyedBeforeTheQueueStops) {
+  // Why `prepare` exists: the order of destruction the C++ standard fixes
+  // ([basic.start.term]) destroys this static before the exit handler runs.
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(exitDuringAJob(nullptr), ::testing::ExitedWithCode(3),
+              "exiting with 1 job\\(s\\)");
+}
+
+TEST(TierUpQueueTest, PrepareRunsOnceOnThePushingThreadBeforeTheJobs) {
+  std::thread::id preparedOn;
+  int preparations = 0;
+  std::atomic<int> jobsRun{0};
+  TierUpQueue queue([&] {
+    preparedOn = std::this_thread::get_id();
+    ++preparations;
+  });
+  for (int i = 0; i < 3; ++i)
+    queue.push([&](const std::atomic<bool> &) {
+      EXPECT_EQ(preparations, 1);
+      ++jobsRun;
+    });
+  queue.waitUntilIdle();
+  EXPECT_EQ(preparedOn, std::this_thread::get_id());
+  EXPECT_EQ(preparations, 1);
+  EXPECT_EQ(jobsRun.load(), 3);
+}
+
+TEST(TierUpQueueTest, ForkWaitsForTheRunningJobAndTheChildStartsIdle) {
+  TierUpQueue queue;
+  std::atomic<bool> release{false};
+  std::atomic<bool> finished{false};
+  std::atomic<bool> started{false};
+  queue.push([&](const std::atomic<bool> &) {
+    started = true;
+    while (!release.load())
+      std::this_thread::yield();
+    finished = true;
+  });
+  // A job queued behind the running one: run in the parent, before or
+  // after the fork, never in the child.
+  std::atomic<int> queuedRuns{0};
+  queue.push([&](const std::atomic<bool> &) { ++queuedRuns; });
+  while (!started.load())
+    std::this_thread::yield();
+  std::thread releaser([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    release = true;
+  });
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // The fork waited for the running job; the child runs its own jobs.
+    int code = finished.load() ? 0 : 4;
+    int queuedRunsAtFork = queuedRuns.load();
+    if (code == 0 && queue.getPending() != 0)
+      code = 5;
+    std::atomic<int> childRuns{0};
+    queue.push([&](const std::atomic<bool> &) { ++childRuns; });
+    queue.waitUntilIdle();
+    if (code == 0 &&
+        (childRuns.load() != 1 || queuedRuns.load() != queuedRunsAtFork))
+      code = 6;
+    _exit(code);
+  }
+  releaser.join();
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  queue.waitUntilIdle();
+  EXPECT_EQ(queuedRuns.load(), 1);
+}
+
+} // namespace
