@@ -1,10 +1,10 @@
 //===- Einsum.cpp - einsum, diag and diag_embed as composites -------------===//
 //
 // einsum lowers to expands (broadcasting), strided slices (diagonals), sums,
-// permutes, reshapes and one (batched) matrix product per pair of operands; diag and diag_embed to where with a constant
-// diagonal mask, cat and a strided slice. Each is a fixed composition of
-// primitives, so its eager gradient of any order, its trace and its
-// compiled gradient all follow from theirs.
+// permutes, reshapes and one (batched) matrix product per pair of operands;
+// diag and diag_embed to where with a constant diagonal mask, cat and a strided
+// slice. Each is a fixed composition of primitives, so its eager gradient of
+// any order, its trace and its compiled gradient all follow from theirs.
 //
 //===----------------------------------------------------------------------===//
 
