@@ -84,12 +84,9 @@ struct Compilation {
   /// The traced ops, replayed before each reuse.
   tracing::TraceGuard guard;
   std::shared_ptr<const CompiledModule> module;
-  /// A TrainStep's update (all but the learning rates); other options
-  /// recompile. As adjit-append-optimizer-update's options and as text.
+  /// A TrainStep's update as adjit-append-optimizer-update options (all but
+  /// the learning rates); other options recompile.
   mlir::adjit::OptimizerUpdateOptions update;
-  std::string updateOptions;
-  /// A TrainStep's number of parameter groups (learning-rate arguments).
-  size_t numGroups = 0;
   std::string entry;
   /// jit::vjp: the function of the vector-Jacobian products.
   std::string vjpEntry;
@@ -755,13 +752,17 @@ namespace {
 /// oldest.
 constexpr size_t kMaxCompilations = 8;
 
-/// Sets `captured` to the tensors `compilation` captured, which whyStale
-/// found alive.
-void collectCaptured(const Compilation &compilation,
-                     std::vector<Tensor> &captured) {
-  captured.clear();
+/// Sets `scratch.captured` to the tensors `compilation` captured (which
+/// whyStale found alive) and `scratch.arguments` to `inputs`, then them.
+void collectArguments(const Compilation &compilation,
+                      const std::vector<Tensor> &inputs,
+                      CompiledFunction::State::CallScratch &scratch) {
+  scratch.captured.clear();
   for (const std::weak_ptr<TensorImpl> &tensor : compilation.captured)
-    captured.push_back(Tensor(tensor.lock()));
+    scratch.captured.push_back(Tensor(tensor.lock()));
+  scratch.arguments.assign(inputs.begin(), inputs.end());
+  scratch.arguments.insert(scratch.arguments.end(), scratch.captured.begin(),
+                           scratch.captured.end());
 }
 
 /// Sets `view` to a view of `tensor`'s elements for compiled code.
@@ -822,8 +823,10 @@ std::string whyUpdateChanged(const CompiledFunction::State &state,
                                        state.name);
   if (current == compilation.update)
     return "";
-  return "the optimizer update changed from '" + compilation.updateOptions +
-         "' to '" + current.getPassOptions(state.name + "_grad") + "'";
+  std::string gradientName = state.name + "_grad";
+  return "the optimizer update changed from '" +
+         compilation.update.getPassOptions(gradientName) + "' to '" +
+         current.getPassOptions(gradientName) + "'";
 }
 
 /// Returns the pullback of a call of the jit::vjp function `state` at
@@ -869,18 +872,13 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
   for (const Compilation &candidate : state->compilations) {
     std::string stale = whyStale(candidate, inputs, gradMode);
     if (stale.empty())
-      collectCaptured(candidate, scratch.captured);
+      collectArguments(candidate, inputs, scratch);
     if (stale.empty() && !state->assumePure) {
       ++state->stats.replays;
       stale = candidate.guard.replay(state->function, inputs, scratch.captured);
     }
-    if (stale.empty() && state->training) {
-      scratch.arguments.assign(inputs.begin(), inputs.end());
-      scratch.arguments.insert(scratch.arguments.end(),
-                               scratch.captured.begin(),
-                               scratch.captured.end());
+    if (stale.empty() && state->training)
       stale = whyUpdateChanged(*state, candidate, scratch.arguments);
-    }
     if (stale.empty()) {
       compilation = &candidate;
       break;
@@ -901,13 +899,12 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
       ++state->stats.diskHits;
     state->stats.lastReason = reason;
     compilation = &state->compilations.back();
+    collectArguments(*compilation, inputs, scratch);
   }
 
-  // Arguments: the inputs, then the captured tensors' current values.
+  // Arguments: the inputs, then the captured tensors' current values (set
+  // when the compilation was chosen).
   std::vector<Tensor> &arguments = scratch.arguments;
-  arguments.assign(inputs.begin(), inputs.end());
-  for (const std::weak_ptr<TensorImpl> &captured : compilation->captured)
-    arguments.push_back(Tensor(captured.lock()));
   // The checks the eager ops made of argument values when traced; compiled
   // code cannot fail on a value.
   for (const tracing::Tracer::ArgumentCheck &check :
@@ -940,7 +937,7 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
     for (const optim::OptimizerParamGroup &group :
          training->optimizer->param_groups())
       scalars.push_back(group.options().get_lr());
-    scalars.resize(compilation->numGroups);
+    scalars.resize(compilation->update.groups.size());
     scalars.push_back(static_cast<double>(training->steps + 1));
     for (double &scalar : scalars) {
       BufferView &view = scratch.nextView();
@@ -1284,15 +1281,11 @@ Compilation compileFor(CompiledFunction::State &state,
         distributed::broadcast(arguments[index], 0);
     }
     if (state.training) {
-      mlir::adjit::OptimizerUpdateOptions update =
-          state.training->getUpdateOptions(arguments, compilation.wrt,
-                                           compilation.stateWrites.size(),
-                                           state.name);
-      compilation.updateOptions = update.getPassOptions(gradientName);
-      compilation.update = update;
-      compilation.numGroups = update.groups.size();
-      pipeline +=
-          ",adjit-append-optimizer-update{" + compilation.updateOptions + "}";
+      compilation.update = state.training->getUpdateOptions(
+          arguments, compilation.wrt, compilation.stateWrites.size(),
+          state.name);
+      pipeline += ",adjit-append-optimizer-update{" +
+                  compilation.update.getPassOptions(gradientName) + "}";
     }
     pipeline += ")";
     std::string errors;
