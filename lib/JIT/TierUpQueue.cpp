@@ -4,9 +4,12 @@
 // atexit handlers registered after those statics were constructed. The
 // handler that stops every live queue is therefore registered after the
 // queue's `prepare` function has constructed the statics its jobs use, right
-// before its worker starts, and again after every job, so that a static a
-// job was the first to construct (one `prepare` missed) is destroyed only
-// after the queues are stopped, at least for the jobs after it.
+// before its worker starts, and again after jobs, so that a static a job was
+// the first to construct (one `prepare` missed) is destroyed only after the
+// queues are stopped, at least for the jobs after it. A registration stays
+// in the list until exit, so it is repeated after each of a process's first
+// jobs (when first uses happen) and then only after the 128th, 256th, ...:
+// the list grows with the logarithm of the number of jobs, not with it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,6 +30,8 @@ namespace {
 struct Registry {
   std::mutex mutex;
   std::set<TierUpQueue *> queues;
+  /// The jobs finished in this process, by all queues.
+  std::atomic<uint64_t> finishedJobs{0};
 };
 
 void lockQueuesForFork();
@@ -74,6 +79,10 @@ void stopAllQueues() {
 void registerExitHandler() { std::atexit(stopAllQueues); }
 
 } // namespace
+
+bool TierUpQueue::registersExitHandlerAfterJob(uint64_t job) {
+  return job <= kJobsAlwaysFollowedByRegistration || (job & (job - 1)) == 0;
+}
 
 TierUpQueue::TierUpQueue(std::function<void()> prepare)
     : prepare(std::move(prepare)) {
@@ -126,7 +135,9 @@ void TierUpQueue::run() {
         job(cancelled);
       } catch (...) {
       }
-      registerExitHandler();
+      uint64_t finished = ++getRegistry().finishedJobs;
+      if (registersExitHandlerAfterJob(finished))
+        registerExitHandler();
     }
     lock.lock();
     busy = false;

@@ -74,6 +74,12 @@ public:
   void lockForFork();
   void unlockAfterFork(bool inChild);
 
+  /// Whether the exit handler is registered again after the `job`-th job
+  /// (counted from 1) the queues of this process finish: after each of the
+  /// first kJobsAlwaysFollowedByRegistration, then after powers of two.
+  static bool registersExitHandlerAfterJob(uint64_t job);
+  static constexpr uint64_t kJobsAlwaysFollowedByRegistration = 64;
+
 private:
   void run();
 

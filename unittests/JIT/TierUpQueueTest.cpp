@@ -78,6 +78,40 @@ TEST(TierUpQueueTest, AStaticAJobMadeFirstIsDestroyedBeforeTheQueueStops) {
               "exiting with 1 job\\(s\\)");
 }
 
+/// Exits while the second job of a queue is in flight, the first having
+/// constructed the static.
+[[noreturn]] void exitDuringTheSecondJob() {
+  auto *queue = new TierUpQueue();
+  queue->push([](const std::atomic<bool> &) { (void)getTracked(); });
+  queue->waitUntilIdle();
+  queue->push(useTheStaticAcrossExit);
+  while (!jobStarted.load())
+    std::this_thread::yield();
+  std::fprintf(stderr, "exiting with %llu job(s) in flight\n",
+               static_cast<unsigned long long>(queue->getPending()));
+  std::exit(0);
+}
+
+TEST(TierUpQueueTest, AStaticAnEarlierJobMadeFirstOutlivesAJobInFlightAtExit) {
+  // The worker is already running when the second job is pushed: only the
+  // registration after the first job orders the handler after the static.
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(exitDuringTheSecondJob(), ::testing::ExitedWithCode(0),
+              "exiting with 1 job\\(s\\)");
+}
+
+TEST(TierUpQueueTest, ExitHandlerRegistrationsGrowLogarithmicallyWithJobs) {
+  uint64_t registrations = 0;
+  for (uint64_t job = 1; job <= 1000000; ++job)
+    registrations += TierUpQueue::registersExitHandlerAfterJob(job);
+  // Each of the first 64 jobs, then the 128th, 256th, ..., 524288th.
+  EXPECT_EQ(registrations, TierUpQueue::kJobsAlwaysFollowedByRegistration + 13);
+  for (uint64_t job = 1; job <= 64; ++job)
+    EXPECT_TRUE(TierUpQueue::registersExitHandlerAfterJob(job)) << job;
+  EXPECT_FALSE(TierUpQueue::registersExitHandlerAfterJob(65));
+  EXPECT_TRUE(TierUpQueue::registersExitHandlerAfterJob(1024));
+}
+
 TEST(TierUpQueueTest, PrepareRunsOnceOnThePushingThreadBeforeTheJobs) {
   std::thread::id preparedOn;
   int preparations = 0;
