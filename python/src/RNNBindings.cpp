@@ -23,20 +23,23 @@ namespace {
 
 using OptionalTensor = std::optional<Tensor>;
 /// A layer's parameters as Python sees them: (weight_ih, weight_hh,
-/// bias_ih, bias_hh), the biases None without bias.
-using PyWeights = std::tuple<Tensor, Tensor, OptionalTensor, OptionalTensor>;
+/// bias_ih, bias_hh, weight_hr), the biases None without bias and weight_hr
+/// None without projection.
+using PyWeights =
+    std::tuple<Tensor, Tensor, OptionalTensor, OptionalTensor, OptionalTensor>;
 
 OptionalTensor orNone(const Tensor &t) {
   return t.defined() ? OptionalTensor(t) : std::nullopt;
 }
 
 PyWeights toPy(const nn::RNNWeights &w) {
-  return {w.weight_ih, w.weight_hh, orNone(w.bias_ih), orNone(w.bias_hh)};
+  return {w.weight_ih, w.weight_hh, orNone(w.bias_ih), orNone(w.bias_hh),
+          orNone(w.weight_hr)};
 }
 
 nn::RNNWeights fromPy(const PyWeights &w) {
   return {std::get<0>(w), std::get<1>(w), std::get<2>(w).value_or(Tensor()),
-          std::get<3>(w).value_or(Tensor())};
+          std::get<3>(w).value_or(Tensor()), std::get<4>(w).value_or(Tensor())};
 }
 
 /// A sequence layer whose parameters Python sets.
@@ -95,24 +98,31 @@ void bindRecurrent(py::module_ &nn, const char *name, Make make,
       .def(py::init(make), std::forward<Args>(args)...)
       .def("layers", &T::getLayers)
       .def("set_layers", &T::setLayers, py::arg("layers"))
+      .def(
+          "set_training", [](T &m, bool on) { m.train(on); }, py::arg("on"))
       .def("forward", &forward<T>, py::arg("input"),
            py::arg("hx") = py::none());
 }
 
 /// Binds the sequence layer `T`: (input_size, hidden_size, num_layers,
-/// bias, batch_first).
+/// bias, batch_first, dropout, bidirectional, proj_size).
 template <typename T> void bindSequence(py::module_ &nn, const char *name) {
   bindRecurrent<T>(
       nn, name,
       [](int64_t inputSize, int64_t hiddenSize, int64_t numLayers, bool bias,
-         bool batchFirst) {
+         bool batchFirst, double dropout, bool bidirectional,
+         int64_t projSize) {
         return std::make_shared<T>(nn::RNNOptions(inputSize, hiddenSize)
                                        .num_layers(numLayers)
                                        .bias(bias)
-                                       .batch_first(batchFirst));
+                                       .batch_first(batchFirst)
+                                       .dropout(dropout)
+                                       .bidirectional(bidirectional)
+                                       .proj_size(projSize));
       },
       py::arg("input_size"), py::arg("hidden_size"), py::arg("num_layers"),
-      py::arg("bias"), py::arg("batch_first"));
+      py::arg("bias"), py::arg("batch_first"), py::arg("dropout"),
+      py::arg("bidirectional"), py::arg("proj_size"));
 }
 
 /// Binds the cell `T`: (input_size, hidden_size, bias).

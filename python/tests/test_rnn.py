@@ -60,23 +60,29 @@ def assert_close(got, expected):
 
 
 SEQUENCE_CASES = [
-    # (num_layers, bias, batch_first, batched, with_state)
-    (1, True, False, True, False),
-    (2, True, False, True, True),
-    (3, False, True, True, True),
-    (2, True, True, False, True),
+    # (num_layers, bias, batch_first, batched, with_state, bidirectional, proj_size)
+    (1, True, False, True, False, False, 0),
+    (2, True, False, True, True, False, 0),
+    (3, False, True, True, True, False, 0),
+    (2, True, True, False, True, False, 0),
+    (2, True, False, True, True, True, 0),
+    (1, False, True, False, True, True, 0),
+    (2, True, True, True, True, True, 4),
+    (1, True, False, True, False, False, 2),
 ]
 
 
-def sequence_inputs(rng, num_layers, batched, batch_first, with_state, lstm):
+def sequence_inputs(rng, case, lstm):
+    num_layers, _, batch_first, batched, with_state, bidirectional, proj_size = case
     time, batch = 5, 3
     shape = ((batch, time) if batch_first else (time, batch)) if batched else (time,)
     x = f64(rng.standard_normal(shape + (4,))).requires_grad_()
-    state_shape = (num_layers, batch, 6) if batched else (num_layers, 6)
+    rows = num_layers * (2 if bidirectional else 1)
     if not with_state:
         return x, []
-    states = [f64(rng.standard_normal(state_shape)).requires_grad_()
-              for _ in range(2 if lstm else 1)]
+    sizes = [proj_size or 6, 6] if lstm else [6]
+    states = [f64(rng.standard_normal(((rows, batch) if batched else (rows,)) + (size,)))
+              .requires_grad_() for size in sizes]
     return x, states
 
 
@@ -84,15 +90,19 @@ def sequence_inputs(rng, num_layers, batched, batch_first, with_state, lstm):
 @pytest.mark.parametrize("kind", ["LSTM", "GRU"])
 def test_sequence_layers_match_torch(kind, case):
     torch = pytest.importorskip("torch")
-    num_layers, bias, batch_first, batched, with_state = case
+    num_layers, bias, batch_first, batched, with_state, bidirectional, proj_size = case
     lstm = kind == "LSTM"
+    if proj_size and not lstm:
+        pytest.skip("proj_size is LSTM's only")
+    options = dict(num_layers=num_layers, bias=bias, batch_first=batch_first,
+                   bidirectional=bidirectional)
+    if proj_size:
+        options["proj_size"] = proj_size
     adjit.manual_seed(7)
-    module = getattr(nn, kind)(4, 6, num_layers=num_layers, bias=bias,
-                               batch_first=batch_first, dtype=adjit.float64)
-    twin = torch_twin(torch, module, lambda: getattr(torch.nn, kind)(
-        4, 6, num_layers=num_layers, bias=bias, batch_first=batch_first))
+    module = getattr(nn, kind)(4, 6, dtype=adjit.float64, **options)
+    twin = torch_twin(torch, module, lambda: getattr(torch.nn, kind)(4, 6, **options))
     rng = np.random.default_rng(num_layers)
-    x, states = sequence_inputs(rng, num_layers, batched, batch_first, with_state, lstm)
+    x, states = sequence_inputs(rng, case, lstm)
     tx = torch.from_numpy(x.detach().numpy().copy()).requires_grad_()
     tstates = [torch.from_numpy(s.detach().numpy().copy()).requires_grad_() for s in states]
 
@@ -218,6 +228,42 @@ def test_replaced_and_loaded_parameters_are_used():
     assert before.shape == (1, 2)
 
 
+def test_dropout_between_layers_in_training_only():
+    x = f64(np.random.default_rng(2).standard_normal((4, 2, 3)))
+    gru = nn.GRU(3, 4, num_layers=2, dropout=1.0, dtype=adjit.float64)
+    out, _ = gru(x)
+    out.sum().backward()
+    # Every output of layer 0 is dropped: the output ignores layer 0.
+    assert np.abs(gru.weight_hh_l0.grad.numpy()).max() == 0.0
+    assert np.abs(gru.weight_hh_l1.grad.numpy()).max() > 0.0
+    gru.eval()
+    twin = nn.GRU(3, 4, num_layers=2, dtype=adjit.float64)
+    twin.load_state_dict(gru.state_dict())
+    assert np.array_equal(gru(x)[0].detach().numpy(), twin(x)[0].detach().numpy())
+    assert "dropout=1.0" in repr(gru)
+
+
+def test_bidirectional_layers_compile_to_one_scan_per_direction():
+    lstm = nn.LSTM(3, 4, num_layers=2, bidirectional=True, proj_size=2, dtype=adjit.float64)
+    x = f64(np.random.default_rng(5).standard_normal((6, 2, 3)))
+
+    def loss(x):
+        out, (h, c) = lstm(x)
+        return (out * out).sum() + h.sum() + c.sum()
+
+    params = list(lstm.parameters())
+    eager = loss(x)
+    eager.backward()
+    expected = [p.grad.numpy().copy() for p in params]
+    for p in params:
+        p.grad = None
+    compiled = adjit.jit.compile(loss)
+    assert abs(compiled(x).item() - eager.item()) <= 1e-12
+    for p, e in zip(params, expected):
+        assert np.abs(p.grad.numpy() - e).max() <= 1e-12
+    assert adjit.jit.trace(loss, x).count("adjit.scan") == 4  # 2 layers x 2 directions
+
+
 def test_rnn_errors_carry_the_cpp_message():
     lstm = nn.LSTM(3, 4, num_layers=2)
     with pytest.raises(adjit.Error, match=r"LSTM: expected an input of shape \[time, batch, 3\].*\[5, 2, 2\]"):
@@ -228,12 +274,10 @@ def test_rnn_errors_carry_the_cpp_message():
         nn.GRUCell(3, 4)(adjit.ones(2, 3), adjit.zeros(4))
     with pytest.raises(adjit.Error, match="must be positive"):
         nn.GRU(3, 0)
-    with pytest.raises(adjit.Error, match="bidirectional"):
-        nn.LSTM(3, 4, bidirectional=True)
-    with pytest.raises(adjit.Error, match="dropout between layers"):
-        nn.GRU(3, 4, num_layers=2, dropout=0.5)
-    with pytest.raises(adjit.Error, match="proj_size"):
-        nn.LSTM(3, 4, proj_size=2)
+    with pytest.raises(adjit.Error, match=r"GRU: proj_size is supported only by LSTM, got 2"):
+        nn.GRU(3, 4, proj_size=2)
+    with pytest.raises(adjit.Error, match=r"proj_size must be in \[0, hidden_size\)"):
+        nn.LSTM(3, 4, proj_size=4)
     with pytest.raises(ValueError):
         nn.LSTM(3, 4, dropout=1.5)
     with pytest.raises(TypeError):

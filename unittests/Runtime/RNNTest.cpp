@@ -109,6 +109,98 @@ TEST(RNNTest, BatchFirstGRUMatchesPyTorch) {
   expectMatchesReference(flatten({y, hn}, wrt), parseNumbers(out), 1e-10);
 }
 
+TEST(RNNTest, BidirectionalProjectedLSTMMatchesPyTorch) {
+  std::string out = runPython(referenceScript(
+      "torch.nn.LSTM(3, 5, num_layers=2, bidirectional=True, proj_size=2)",
+      "x = (v(30, 1.3).reshape(5, 2, 3)).requires_grad_()\n"
+      "h0 = (v(16, 1.7).reshape(4, 2, 2) * 0.5).requires_grad_()\n"
+      "c0 = (v(40, 1.9).reshape(4, 2, 5) * 0.5).requires_grad_()\n",
+      "y, (hn, cn) = m(x, (h0, c0))\n"
+      "outs = [y, hn, cn]\n"
+      "loss = (y * y).sum() + (hn * y[0, :, 1:3]).sum() + (cn * cn).sum()\n"));
+  if (out.empty())
+    GTEST_SKIP() << "python3 with torch is not available";
+  nn::LSTM lstm(
+      nn::LSTMOptions(3, 5).num_layers(2).bidirectional(true).proj_size(2));
+  lstm->to(kFloat64);
+  std::vector<Tensor> parameters = setPatternParameters(*lstm);
+  Tensor x = patternTensor(30, 1.3, {5, 2, 3}).requires_grad_();
+  Tensor h0 = (patternTensor(16, 1.7, {4, 2, 2}) * 0.5).requires_grad_();
+  Tensor c0 = (patternTensor(40, 1.9, {4, 2, 5}) * 0.5).requires_grad_();
+  auto [y, state] = lstm->forward(x, std::make_tuple(h0, c0));
+  auto [hn, cn] = state;
+  EXPECT_EQ(y.sizes(), Shape({5, 2, 4}));
+  ((y * y).sum() + (hn * y.select(0, 0).slice(1, 1, 3)).sum() + (cn * cn).sum())
+      .backward();
+  std::vector<Tensor> wrt = parameters;
+  wrt.insert(wrt.end(), {x, h0, c0});
+  expectMatchesReference(flatten({y, hn, cn}, wrt), parseNumbers(out), 1e-10);
+}
+
+TEST(RNNTest, UnbatchedBidirectionalGRUMatchesPyTorch) {
+  std::string out = runPython(
+      referenceScript("torch.nn.GRU(3, 4, num_layers=2, bidirectional=True)",
+                      "x = (v(15, 1.3).reshape(5, 3)).requires_grad_()\n"
+                      "h0 = (v(16, 1.7).reshape(4, 4) * 0.5).requires_grad_()\n"
+                      "c0 = None\n",
+                      "y, hn = m(x, h0)\n"
+                      "outs = [y, hn]\n"
+                      "loss = (y * y).sum() + hn[1].sum() * 0.5\n"));
+  if (out.empty())
+    GTEST_SKIP() << "python3 with torch is not available";
+  nn::GRU gru(nn::GRUOptions(3, 4).num_layers(2).bidirectional(true));
+  gru->to(kFloat64);
+  std::vector<Tensor> parameters = setPatternParameters(*gru);
+  Tensor x = patternTensor(15, 1.3, {5, 3}).requires_grad_();
+  Tensor h0 = (patternTensor(16, 1.7, {4, 4}) * 0.5).requires_grad_();
+  auto [y, hn] = gru->forward(x, h0);
+  ((y * y).sum() + hn.select(0, 1).sum() * 0.5).backward();
+  std::vector<Tensor> wrt = parameters;
+  wrt.insert(wrt.end(), {x, h0});
+  expectMatchesReference(flatten({y, hn}, wrt), parseNumbers(out), 1e-10);
+}
+
+TEST(RNNTest, DropoutBetweenLayersOnlyInTraining) {
+  manual_seed(3);
+  Tensor x = randn({4, 2, 3}, kFloat64);
+  nn::GRU gru(nn::GRUOptions(3, 4).num_layers(2).dropout(1.0));
+  gru->to(kFloat64);
+  // Training: every output of layer 0 is dropped, so the output does not
+  // depend on layer 0's parameters (h_n still does), and layer 1's input
+  // weights multiply zeros.
+  auto [y, hn] = gru->forward(x);
+  y.sum().backward();
+  for (const auto &[name, p] : gru->named_parameters()) {
+    SCOPED_TRACE(name);
+    double gradient = p.grad().abs().sum().item();
+    if (name.find("_l0") != std::string::npos || name == "weight_ih_l1")
+      EXPECT_EQ(gradient, 0.0);
+    else
+      EXPECT_GT(gradient, 0.0);
+  }
+  // Evaluation: no dropout; the same as a model that never drops.
+  gru->eval();
+  nn::GRU plain(nn::GRUOptions(3, 4).num_layers(2));
+  plain->to(kFloat64);
+  {
+    NoGradGuard noGrad;
+    for (size_t i = 0; i < plain->parameters().size(); ++i)
+      plain->parameters()[i].copy_(gru->parameters()[i]);
+  }
+  EXPECT_TRUE(allclose(std::get<0>(gru->forward(x)),
+                       std::get<0>(plain->forward(x)), 0, 0));
+  // Half the outputs dropped: repeatable under the same seed, and unlike
+  // evaluation.
+  nn::LSTM lstm(nn::LSTMOptions(3, 4).num_layers(2).dropout(0.5));
+  lstm->to(kFloat64);
+  manual_seed(5);
+  Tensor first = std::get<0>(lstm->forward(x));
+  manual_seed(5);
+  EXPECT_TRUE(allclose(std::get<0>(lstm->forward(x)), first, 0, 0));
+  lstm->eval();
+  EXPECT_GT((std::get<0>(lstm->forward(x)) - first).abs().max().item(), 1e-3);
+}
+
 TEST(RNNTest, CellsMatchPyTorch) {
   std::string out = runPython(
       referenceScript("torch.nn.LSTMCell(3, 4)",
@@ -174,6 +266,39 @@ TEST(RNNTest, ParameterNamesShapesAndInit) {
   EXPECT_EQ(cell->weight_hh.sizes(), Shape({9, 3}));
 }
 
+TEST(RNNTest, BidirectionalAndProjectedParameterNames) {
+  nn::LSTM lstm(
+      nn::LSTMOptions(3, 5).num_layers(2).bidirectional(true).proj_size(2));
+  std::vector<std::string> names;
+  for (const auto &[name, p] : lstm->named_parameters())
+    names.push_back(name + shapeToString(p.sizes()));
+  // LibTorch's order: per layer, per direction, the biases before
+  // weight_hr.
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "weight_ih_l0[20, 3]",
+                       "weight_hh_l0[20, 2]",
+                       "bias_ih_l0[20]",
+                       "bias_hh_l0[20]",
+                       "weight_hr_l0[2, 5]",
+                       "weight_ih_l0_reverse[20, 3]",
+                       "weight_hh_l0_reverse[20, 2]",
+                       "bias_ih_l0_reverse[20]",
+                       "bias_hh_l0_reverse[20]",
+                       "weight_hr_l0_reverse[2, 5]",
+                       "weight_ih_l1[20, 4]",
+                       "weight_hh_l1[20, 2]",
+                       "bias_ih_l1[20]",
+                       "bias_hh_l1[20]",
+                       "weight_hr_l1[2, 5]",
+                       "weight_ih_l1_reverse[20, 4]",
+                       "weight_hh_l1_reverse[20, 2]",
+                       "bias_ih_l1_reverse[20]",
+                       "bias_hh_l1_reverse[20]",
+                       "weight_hr_l1_reverse[2, 5]",
+                   }));
+  EXPECT_EQ(lstm->num_directions(), 2);
+}
+
 TEST(RNNTest, Gradcheck) {
   manual_seed(1);
   nn::LSTM lstm(nn::LSTMOptions(2, 3).num_layers(2).batch_first(true));
@@ -205,6 +330,16 @@ TEST(RNNTest, Gradcheck) {
         return (h * c).sum();
       },
       {randn({2, 2}, kFloat64).requires_grad_()});
+  nn::LSTM both(nn::LSTMOptions(2, 3).bidirectional(true).proj_size(1));
+  both->to(kFloat64);
+  std::vector<Tensor> parameters = both->parameters();
+  parameters.push_back(randn({3, 2, 2}, kFloat64).requires_grad_());
+  checkFirstAndSecondOrder(
+      [&](const std::vector<Tensor> &v) {
+        auto [y, state] = both->forward(v.back());
+        return (y * y).sum() + (std::get<1>(state) * 0.5).sum();
+      },
+      parameters);
 }
 
 TEST(RNNTest, Errors) {
@@ -223,6 +358,19 @@ TEST(RNNTest, Errors) {
   nn::GRUCell cell(3, 4);
   EXPECT_ADJIT_ERROR(cell->forward(zeros({2, 3}), zeros({4})),
                      "GRUCell: expected hx of shape [2, 4], got [4]");
+  EXPECT_ADJIT_ERROR(nn::GRU(nn::GRUOptions(3, 4).proj_size(2)),
+                     "GRU: proj_size is supported only by LSTM, got 2");
+  EXPECT_ADJIT_ERROR(nn::LSTM(nn::LSTMOptions(3, 4).proj_size(4)),
+                     "LSTM: proj_size must be in [0, hidden_size), got 4 "
+                     "with hidden_size 4");
+  EXPECT_ADJIT_ERROR(nn::LSTM(nn::LSTMOptions(3, 4).dropout(1.5)),
+                     "LSTM: dropout must be a probability in [0, 1], got "
+                     "1.500000");
+  nn::LSTM projected(nn::LSTMOptions(3, 4).proj_size(2).bidirectional(true));
+  EXPECT_ADJIT_ERROR(
+      projected->forward(zeros({5, 2, 3}),
+                         std::make_tuple(zeros({2, 2, 4}), zeros({2, 2, 4}))),
+      "LSTM: expected h_0 of shape [2, 2, 2], got [2, 2, 4]");
   EXPECT_ADJIT_ERROR(nn::LSTM(nn::LSTMOptions(3, 4).num_layers(0)),
                      "LSTM: input_size, hidden_size and num_layers must be "
                      "positive, got 3, 4 and 0");

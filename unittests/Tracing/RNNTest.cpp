@@ -39,6 +39,15 @@ void expectCompiledMatchesEager(
   EXPECT_EQ(function.getStats().compilations, 1);
 }
 
+/// The number of `adjit.scan` ops in `ir`.
+size_t countScans(const std::string &ir) {
+  size_t scans = 0;
+  for (size_t at = ir.find("adjit.scan"); at != std::string::npos;
+       at = ir.find("adjit.scan", at + 1))
+    ++scans;
+  return scans;
+}
+
 TEST(RNNCompileTest, StackedLSTM) {
   manual_seed(4);
   Tensor x = randn({9, 2, 3}, kFloat64);
@@ -69,6 +78,31 @@ TEST(RNNCompileTest, BatchFirstGRUWithoutBias) {
       [](nn::GRU &gru, const Tensor &input) {
         auto [y, hn] = gru->forward(input);
         return (y * y).sum() + hn.sum();
+      },
+      x);
+}
+
+TEST(RNNCompileTest, BidirectionalProjectedLSTMWithDropout) {
+  manual_seed(4);
+  Tensor x = randn({2, 7, 3}, kFloat64);
+  expectCompiledMatchesEager<nn::LSTM>(
+      [] {
+        manual_seed(8);
+        nn::LSTM lstm(nn::LSTMOptions(3, 5)
+                          .num_layers(2)
+                          .bidirectional(true)
+                          .proj_size(3)
+                          .batch_first(true)
+                          .dropout(0.5));
+        lstm->to(kFloat64);
+        // Dropout draws differ between eager and compiled runs.
+        lstm->eval();
+        return lstm;
+      },
+      [](nn::LSTM &lstm, const Tensor &input) {
+        auto [y, state] = lstm->forward(input);
+        return (y * y).mean() + std::get<0>(state).sum() +
+               std::get<1>(state).sum();
       },
       x);
 }
@@ -113,11 +147,14 @@ TEST(RNNCompileTest, OneScanPerLayer) {
         return std::get<0>(lstm->forward(in[0])).sum();
       },
       {zeros({100, 3})});
-  size_t scans = 0;
-  for (size_t at = ir.find("adjit.scan"); at != std::string::npos;
-       at = ir.find("adjit.scan", at + 1))
-    ++scans;
-  EXPECT_EQ(scans, 3u) << ir;
+  EXPECT_EQ(countScans(ir), 3u) << ir;
+  nn::GRU gru(nn::GRUOptions(3, 4).num_layers(2).bidirectional(true));
+  ir = jit::trace(
+      [&](const std::vector<Tensor> &in) {
+        return std::get<0>(gru->forward(in[0])).sum();
+      },
+      {zeros({100, 3})});
+  EXPECT_EQ(countScans(ir), 4u) << ir;
 }
 
 } // namespace

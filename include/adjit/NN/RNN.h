@@ -37,8 +37,7 @@ private:
 using LSTMCellOptions = RNNCellOptions;
 using GRUCellOptions = RNNCellOptions;
 
-/// Options of LSTM and GRU (LibTorch's LSTMOptions and GRUOptions; dropout
-/// between layers and bidirectional layers are not supported).
+/// Options of LSTM and GRU (LibTorch's LSTMOptions and GRUOptions).
 class RNNOptions {
 public:
   RNNOptions(int64_t inputSize, int64_t hiddenSize)
@@ -48,25 +47,38 @@ public:
   /// Set: the input and output are [batch, time, features] instead of
   /// [time, batch, features] (the states keep [layers, batch, hidden]).
   RNNOptions &batch_first(bool v) { return batchFirst_ = v, *this; }
+  /// The probability of dropout on the outputs of every layer but the last,
+  /// in training mode.
+  RNNOptions &dropout(double v) { return dropout_ = v, *this; }
+  /// Set: each layer also runs over the sequence from its end, and its
+  /// output is the two directions' outputs side by side.
+  RNNOptions &bidirectional(bool v) { return bidirectional_ = v, *this; }
+  /// LSTM only: if positive, h is projected to this size by weight_hr.
+  RNNOptions &proj_size(int64_t v) { return projSize_ = v, *this; }
   int64_t input_size() const { return inputSize_; }
   int64_t hidden_size() const { return hiddenSize_; }
   int64_t num_layers() const { return numLayers_; }
   bool bias() const { return bias_; }
   bool batch_first() const { return batchFirst_; }
+  double dropout() const { return dropout_; }
+  bool bidirectional() const { return bidirectional_; }
+  int64_t proj_size() const { return projSize_; }
 
 private:
-  int64_t inputSize_, hiddenSize_, numLayers_ = 1;
-  bool bias_ = true, batchFirst_ = false;
+  int64_t inputSize_, hiddenSize_, numLayers_ = 1, projSize_ = 0;
+  bool bias_ = true, batchFirst_ = false, bidirectional_ = false;
+  double dropout_ = 0.0;
 };
 using LSTMOptions = RNNOptions;
 using GRUOptions = RNNOptions;
 
-/// The parameters of one recurrent layer or cell with G gates of hidden size
-/// H: weight_ih [G * H, input], weight_hh [G * H, H], bias_ih and bias_hh
-/// [G * H] (undefined without bias), each initialized U(-1/sqrt(H),
-/// 1/sqrt(H)) as in LibTorch.
+/// The parameters of one recurrent layer (one direction) or cell with G
+/// gates of hidden size H and output size P (H without projection):
+/// weight_ih [G * H, input], weight_hh [G * H, P], bias_ih and bias_hh
+/// [G * H] (undefined without bias), weight_hr [P, H] (undefined without
+/// projection), each initialized U(-1/sqrt(H), 1/sqrt(H)) as in LibTorch.
 struct RNNWeights {
-  Tensor weight_ih, weight_hh, bias_ih, bias_hh;
+  Tensor weight_ih, weight_hh, bias_ih, bias_hh, weight_hr;
 };
 
 /// What LSTMCell and GRUCell share (LibTorch's RNNCellImplBase): the options
@@ -89,14 +101,18 @@ protected:
 };
 
 /// What LSTM and GRU share (LibTorch's RNNImplBase): the options and the
-/// parameters of each layer, weight_ih_l<k>, weight_hh_l<k>, bias_ih_l<k>
-/// and bias_hh_l<k>.
+/// parameters of each layer, weight_ih_l<k>, weight_hh_l<k>, bias_ih_l<k>,
+/// bias_hh_l<k> and weight_hr_l<k> (with proj_size), then the same with the
+/// suffix `_reverse` for the reverse direction of a bidirectional layer.
 class RNNImplBase : public Module {
 public:
   /// Draws every parameter from U(-1/sqrt(H), 1/sqrt(H)).
   void reset_parameters();
-  /// The parameters of each layer.
+  /// The parameters of each layer and direction, in the order above (layer
+  /// k's reverse direction at 2k + 1 when bidirectional).
   const std::vector<RNNWeights> &layers() const { return layers_; }
+  /// 2 if bidirectional, else 1.
+  int64_t num_directions() const { return options.bidirectional() ? 2 : 1; }
   RNNOptions options;
 
 protected:
@@ -140,6 +156,8 @@ public:
 ADJIT_MODULE(GRUCell);
 
 /// A stack of num_layers LSTM layers over a sequence (LibTorch's LSTM).
+/// With proj_size P > 0, each step's h is o * tanh(c) projected by
+/// weight_hr: h' = (sigmoid(o) * tanh(c')) W_hr^T.
 class LSTMImpl : public RNNImplBase {
 public:
   LSTMImpl(int64_t inputSize, int64_t hiddenSize)
@@ -147,11 +165,14 @@ public:
   explicit LSTMImpl(const LSTMOptions &options);
   /// Returns (output, (h_n, c_n)) for `input` [time, batch, input_size]
   /// ([batch, time, input_size] with batch_first, [time, input_size]
-  /// unbatched) and (h_0, c_0), each [num_layers, batch, hidden_size]
-  /// ([num_layers, hidden_size] unbatched; zeros if not given): output holds
-  /// the last layer's h at every step, [time, batch, hidden_size] (batch
-  /// first with batch_first), h_n and c_n every layer's last state. Throws
-  /// adjit::Error naming the shapes if they do not fit.
+  /// unbatched) and (h_0, c_0), h_0 [D * num_layers, batch, P] and c_0
+  /// [D * num_layers, batch, hidden_size] (D directions, P = proj_size or
+  /// hidden_size; without the batch dim unbatched; zeros if not given):
+  /// output holds the last layer's h at every step, [time, batch, D * P]
+  /// (batch first with batch_first; the reverse direction's in the second
+  /// half), h_n and c_n every layer's and direction's last state (index
+  /// layer * D + direction). Throws adjit::Error naming the shapes if they
+  /// do not fit.
   std::tuple<Tensor, std::tuple<Tensor, Tensor>>
   forward(const Tensor &input,
           const std::optional<std::tuple<Tensor, Tensor>> &hx = std::nullopt);
@@ -164,9 +185,9 @@ public:
   GRUImpl(int64_t inputSize, int64_t hiddenSize)
       : GRUImpl(GRUOptions(inputSize, hiddenSize)) {}
   explicit GRUImpl(const GRUOptions &options);
-  /// Returns (output, h_n) for `input` as LSTM's and h_0 [num_layers, batch,
-  /// hidden_size] ([num_layers, hidden_size] unbatched; zeros if
-  /// undefined).
+  /// Returns (output, h_n) for `input` as LSTM's and h_0 [D * num_layers,
+  /// batch, hidden_size] ([D * num_layers, hidden_size] unbatched; zeros if
+  /// undefined). proj_size must be 0.
   std::tuple<Tensor, Tensor> forward(const Tensor &input,
                                      const Tensor &hx = {});
 };

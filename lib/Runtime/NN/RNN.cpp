@@ -5,6 +5,7 @@
 #include "adjit/JIT/Scan.h"
 
 #include <cmath>
+#include <optional>
 
 using namespace adjit;
 using namespace adjit::nn;
@@ -27,29 +28,34 @@ void checkSizes(const char *module, int64_t inputSize, int64_t hiddenSize,
                      std::to_string(numLayers));
 }
 
-/// Registers the parameters of a layer of `gates` gates under the names
-/// weight_ih<suffix>, ..., as LibTorch orders them.
+/// Registers the parameters of a layer of `gates` gates with output size
+/// `outputSize` (projected from hiddenSize by weight_hr if they differ)
+/// under the names weight_ih<suffix>, ..., as LibTorch orders them.
 RNNWeights registerWeights(Module &module, int64_t gates, int64_t inputSize,
-                           int64_t hiddenSize, bool bias,
+                           int64_t hiddenSize, int64_t outputSize, bool bias,
                            const std::string &suffix) {
   RNNWeights w;
   w.weight_ih = module.register_parameter(
       "weight_ih" + suffix, empty({gates * hiddenSize, inputSize}));
   w.weight_hh = module.register_parameter(
-      "weight_hh" + suffix, empty({gates * hiddenSize, hiddenSize}));
+      "weight_hh" + suffix, empty({gates * hiddenSize, outputSize}));
   if (bias) {
     w.bias_ih = module.register_parameter("bias_ih" + suffix,
                                           empty({gates * hiddenSize}));
     w.bias_hh = module.register_parameter("bias_hh" + suffix,
                                           empty({gates * hiddenSize}));
   }
+  if (outputSize != hiddenSize)
+    w.weight_hr = module.register_parameter("weight_hr" + suffix,
+                                            empty({outputSize, hiddenSize}));
   return w;
 }
 
 /// LibTorch's initialization: every parameter from U(-1/sqrt(H), 1/sqrt(H)).
 void resetWeights(RNNWeights &w, int64_t hiddenSize) {
   double bound = 1.0 / std::sqrt(static_cast<double>(hiddenSize));
-  for (Tensor *t : {&w.weight_ih, &w.weight_hh, &w.bias_ih, &w.bias_hh})
+  for (Tensor *t :
+       {&w.weight_ih, &w.weight_hh, &w.bias_ih, &w.bias_hh, &w.weight_hr})
     if (t->defined())
       init::uniform_(*t, -bound, bound);
 }
@@ -67,7 +73,8 @@ std::pair<Tensor, Tensor> lstmStep(const RNNWeights &w, const Tensor &gatesX,
   Tensor gates = gatesX + affine(h, w.weight_hh, w.bias_hh);
   std::vector<Tensor> g = gates.chunk(kLstmGates, -1);
   Tensor next = sigmoid(g[1]) * c + sigmoid(g[0]) * tanh(g[2]);
-  return {sigmoid(g[3]) * tanh(next), next};
+  Tensor out = sigmoid(g[3]) * tanh(next);
+  return {w.weight_hr.defined() ? matmul(out, w.weight_hr.t()) : out, next};
 }
 
 /// One GRU step from the input's gate pre-activations `gatesX`: returns h'.
@@ -102,11 +109,39 @@ void checkState(const char *module, const char *name, const Tensor &state,
                      shapeToString(state.sizes()));
 }
 
-/// A sequence layer's input as [time, batch..., features] and the shape of
-/// its states [layers, batch..., hidden].
+/// Checks the options of a sequence layer beyond its sizes.
+void checkLayerOptions(const char *module, const RNNOptions &options,
+                       bool projectable) {
+  checkSizes(module, options.input_size(), options.hidden_size(),
+             options.num_layers());
+  if (!(options.dropout() >= 0 && options.dropout() <= 1))
+    fail(module, "dropout must be a probability in [0, 1], got " +
+                     std::to_string(options.dropout()));
+  if (options.proj_size() != 0 && !projectable)
+    fail(module, "proj_size is supported only by LSTM, got " +
+                     std::to_string(options.proj_size()));
+  if (options.proj_size() < 0 || options.proj_size() >= options.hidden_size())
+    fail(module, "proj_size must be in [0, hidden_size), got " +
+                     std::to_string(options.proj_size()) +
+                     " with hidden_size " +
+                     std::to_string(options.hidden_size()));
+}
+
+/// The size of a layer's h: proj_size if given, else hidden_size.
+int64_t outputSizeOf(const RNNOptions &options) {
+  return options.proj_size() > 0 ? options.proj_size() : options.hidden_size();
+}
+
+/// A sequence layer's input as [time, batch..., features], and the shape of
+/// its states of `size` features: [directions * layers, batch..., size].
 struct Sequence {
   Tensor input;
-  Shape stateShape;
+  int64_t stateRows;
+  std::optional<int64_t> batch;
+
+  Shape stateShape(int64_t size) const {
+    return batch ? Shape{stateRows, *batch, size} : Shape{stateRows, size};
+  }
 };
 
 Sequence sequenceOf(const char *module, const Tensor &input,
@@ -123,11 +158,45 @@ Sequence sequenceOf(const char *module, const Tensor &input,
   Sequence sequence;
   sequence.input =
       batched && options.batch_first() ? input.transpose(0, 1) : input;
-  sequence.stateShape = {options.num_layers()};
+  sequence.stateRows = options.num_layers() * (options.bidirectional() ? 2 : 1);
   if (batched)
-    sequence.stateShape.push_back(sequence.input.size(1));
-  sequence.stateShape.push_back(options.hidden_size());
+    sequence.batch = sequence.input.size(1);
   return sequence;
+}
+
+/// `t` reversed along its leading (time) dimension.
+Tensor reverseTime(const Tensor &t) {
+  int64_t steps = t.size(0);
+  if (steps == 0)
+    return t;
+  return index_select(t, 0,
+                      arange(static_cast<double>(steps - 1), -1.0, -1.0,
+                             TensorOptions().dtype(kInt64)));
+}
+
+/// Runs the stacked layers over `x` [time, batch..., features]:
+/// `direction(i, xs)` runs the weights of layers[i] over `xs` in time order
+/// and returns its outputs [time, batch..., size]. The reverse direction of
+/// a bidirectional layer gets `xs` and gives its outputs reversed in time;
+/// the directions' outputs are concatenated along the features. Between
+/// layers, in training, dropout with the options' probability. Returns the
+/// last layer's outputs.
+template <typename Direction>
+Tensor runLayers(const RNNOptions &options, bool training, Tensor x,
+                 Direction direction) {
+  int64_t directions = options.bidirectional() ? 2 : 1;
+  for (int64_t k = 0; k < options.num_layers(); ++k) {
+    std::vector<Tensor> outputs;
+    for (int64_t d = 0; d < directions; ++d) {
+      size_t index = static_cast<size_t>(k * directions + d);
+      outputs.push_back(d == 0 ? direction(index, x)
+                               : reverseTime(direction(index, reverseTime(x))));
+    }
+    x = directions == 1 ? outputs[0] : cat(outputs, -1);
+    if (training && options.dropout() > 0 && k + 1 < options.num_layers())
+      x = dropout(x, options.dropout(), /*train=*/true);
+  }
+  return x;
 }
 
 /// The output [time, batch..., H] in the caller's layout.
@@ -146,8 +215,9 @@ RNNCellImplBase::RNNCellImplBase(const char *name, int64_t gates,
                                  const RNNCellOptions &opts)
     : Module(name), options(opts) {
   checkSizes(name, opts.input_size(), opts.hidden_size());
-  RNNWeights w = registerWeights(*this, gates, opts.input_size(),
-                                 opts.hidden_size(), opts.bias(), "");
+  RNNWeights w =
+      registerWeights(*this, gates, opts.input_size(), opts.hidden_size(),
+                      opts.hidden_size(), opts.bias(), "");
   weight_ih = w.weight_ih, weight_hh = w.weight_hh, bias_ih = w.bias_ih,
   bias_hh = w.bias_hh;
   reset_parameters();
@@ -193,11 +263,15 @@ Tensor GRUCellImpl::forward(const Tensor &input, const Tensor &hx) {
 RNNImplBase::RNNImplBase(const char *name, int64_t gates,
                          const RNNOptions &opts)
     : Module(name), options(opts) {
-  checkSizes(name, opts.input_size(), opts.hidden_size(), opts.num_layers());
+  checkLayerOptions(name, opts, /*projectable=*/gates == kLstmGates);
+  int64_t outputSize = outputSizeOf(opts);
   for (int64_t k = 0; k < opts.num_layers(); ++k)
-    layers_.push_back(registerWeights(
-        *this, gates, k == 0 ? opts.input_size() : opts.hidden_size(),
-        opts.hidden_size(), opts.bias(), "_l" + std::to_string(k)));
+    for (int64_t d = 0; d < num_directions(); ++d)
+      layers_.push_back(registerWeights(
+          *this, gates,
+          k == 0 ? opts.input_size() : outputSize * num_directions(),
+          opts.hidden_size(), outputSize, opts.bias(),
+          "_l" + std::to_string(k) + (d ? "_reverse" : "")));
   reset_parameters();
 }
 
@@ -213,28 +287,30 @@ std::tuple<Tensor, std::tuple<Tensor, Tensor>>
 LSTMImpl::forward(const Tensor &input,
                   const std::optional<std::tuple<Tensor, Tensor>> &hx) {
   Sequence sequence = sequenceOf("LSTM", input, options);
-  Tensor h0 = hx ? std::get<0>(*hx) : zeros(sequence.stateShape, input.dtype());
-  Tensor c0 = hx ? std::get<1>(*hx) : zeros(sequence.stateShape, input.dtype());
-  checkState("LSTM", "h_0", h0, sequence.stateShape);
-  checkState("LSTM", "c_0", c0, sequence.stateShape);
-  Tensor x = sequence.input;
+  Shape hShape = sequence.stateShape(outputSizeOf(options));
+  Shape cShape = sequence.stateShape(options.hidden_size());
+  Tensor h0 = hx ? std::get<0>(*hx) : zeros(hShape, input.dtype());
+  Tensor c0 = hx ? std::get<1>(*hx) : zeros(cShape, input.dtype());
+  checkState("LSTM", "h_0", h0, hShape);
+  checkState("LSTM", "c_0", c0, cShape);
   std::vector<Tensor> hn, cn;
-  for (size_t k = 0; k < layers_.size(); ++k) {
-    const RNNWeights &w = layers_[k];
-    // The input's share of the gates, for all steps in one product.
-    Tensor gatesX = affine(x, w.weight_ih, w.bias_ih);
-    auto [state, outputs] = jit::scan(
-        [&w](const std::vector<Tensor> &carry,
-             const std::vector<Tensor> &slice) -> runtime::ScanResult {
-          auto [h, c] = lstmStep(w, slice[0], carry[0], carry[1]);
-          return {{h, c}, {h}};
-        },
-        {h0.select(0, k), c0.select(0, k)}, {gatesX});
-    hn.push_back(state[0]);
-    cn.push_back(state[1]);
-    x = outputs[0];
-  }
-  return {outputOf(x, options), {stack(hn, 0), stack(cn, 0)}};
+  Tensor output = runLayers(
+      options, is_training(), sequence.input, [&](size_t i, const Tensor &x) {
+        const RNNWeights &w = layers_[i];
+        // The input's share of the gates, for all steps in one product.
+        Tensor gatesX = affine(x, w.weight_ih, w.bias_ih);
+        auto [state, outputs] = jit::scan(
+            [&w](const std::vector<Tensor> &carry,
+                 const std::vector<Tensor> &slice) -> runtime::ScanResult {
+              auto [h, c] = lstmStep(w, slice[0], carry[0], carry[1]);
+              return {{h, c}, {h}};
+            },
+            {h0.select(0, i), c0.select(0, i)}, {gatesX});
+        hn.push_back(state[0]);
+        cn.push_back(state[1]);
+        return outputs[0];
+      });
+  return {outputOf(output, options), {stack(hn, 0), stack(cn, 0)}};
 }
 
 GRUImpl::GRUImpl(const GRUOptions &opts)
@@ -243,21 +319,22 @@ GRUImpl::GRUImpl(const GRUOptions &opts)
 std::tuple<Tensor, Tensor> GRUImpl::forward(const Tensor &input,
                                             const Tensor &hx) {
   Sequence sequence = sequenceOf("GRU", input, options);
-  Tensor h0 = hx.defined() ? hx : zeros(sequence.stateShape, input.dtype());
-  checkState("GRU", "h_0", h0, sequence.stateShape);
-  Tensor x = sequence.input;
+  Shape shape = sequence.stateShape(options.hidden_size());
+  Tensor h0 = hx.defined() ? hx : zeros(shape, input.dtype());
+  checkState("GRU", "h_0", h0, shape);
   std::vector<Tensor> hn;
-  for (size_t k = 0; k < layers_.size(); ++k) {
-    const RNNWeights &w = layers_[k];
-    Tensor gatesX = affine(x, w.weight_ih, w.bias_ih);
-    auto [state, outputs] = jit::scan(
-        [&w](const Tensor &h, const Tensor &slice) {
-          Tensor next = gruStep(w, slice, h);
-          return std::make_pair(next, next);
-        },
-        h0.select(0, k), gatesX);
-    hn.push_back(state);
-    x = outputs;
-  }
-  return {outputOf(x, options), stack(hn, 0)};
+  Tensor output = runLayers(options, is_training(), sequence.input,
+                            [&](size_t i, const Tensor &x) {
+                              const RNNWeights &w = layers_[i];
+                              Tensor gatesX = affine(x, w.weight_ih, w.bias_ih);
+                              auto [state, outputs] = jit::scan(
+                                  [&w](const Tensor &h, const Tensor &slice) {
+                                    Tensor next = gruStep(w, slice, h);
+                                    return std::make_pair(next, next);
+                                  },
+                                  h0.select(0, i), gatesX);
+                              hn.push_back(state);
+                              return outputs;
+                            });
+  return {outputOf(output, options), stack(hn, 0)};
 }

@@ -1,7 +1,9 @@
 """adjit.nn recurrent modules: LSTM, GRU, LSTMCell and GRUCell.
 
 PyTorch's signatures, parameter names (``weight_ih_l0``, ``weight_hh_l0``,
-``bias_ih_l0``, ``bias_hh_l0``, ...; ``weight_ih``, ... for the cells), gate
+``bias_ih_l0``, ``bias_hh_l0``, ``weight_hr_l0`` with ``proj_size``, the same
+with ``_reverse`` for a bidirectional layer's reverse direction, ...;
+``weight_ih``, ... for the cells), gate
 layouts, initialization (U(-1/sqrt(H), 1/sqrt(H)) by the global generator)
 and return structures. The C++ modules run the forward pass, on the
 parameters the Python module holds: a sequence layer loops with
@@ -12,7 +14,7 @@ parameters the Python module holds: a sequence layer loops with
 from .._adjit import Error, _nn
 from .modules import Module, Parameter
 
-_NAMES = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+_NAMES = ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr")
 
 
 class _RNNBase(Module):
@@ -47,28 +49,24 @@ class _RNN(_RNNBase):
                  batch_first=False, dropout=0.0, bidirectional=False,
                  proj_size=0, device=None, dtype=None):
         super().__init__()
-        kind = self._kind.__name__
         if not 0 <= dropout <= 1 or isinstance(dropout, bool):
             raise ValueError("dropout should be a number in range [0, 1] representing the "
                              "probability of an element being zeroed, got %r" % (dropout,))
-        if dropout > 0 and num_layers > 1:
-            raise Error("%s: dropout between layers is not supported, got dropout=%r with "
-                        "num_layers=%d" % (kind, dropout, num_layers))
-        if bidirectional:
-            raise Error("%s: bidirectional layers are not supported" % kind)
-        if proj_size:
-            raise Error("%s: proj_size is not supported, got %r" % (kind, proj_size))
         self.input_size, self.hidden_size = input_size, hidden_size
         self.num_layers, self.bias, self.batch_first = num_layers, bias, batch_first
-        self.dropout, self.bidirectional, self.proj_size = dropout, False, 0
-        impl = self._kind(input_size, hidden_size, num_layers, bias, batch_first)
-        self._register(impl, ["_l%d" % k for k in range(num_layers)], device, dtype)
+        self.dropout, self.bidirectional, self.proj_size = dropout, bidirectional, proj_size
+        impl = self._kind(input_size, hidden_size, num_layers, bias, batch_first,
+                          float(dropout), bool(bidirectional), proj_size)
+        suffixes = ["_l%d%s" % (k, reverse) for k in range(num_layers)
+                    for reverse in (["", "_reverse"] if bidirectional else [""])]
+        self._register(impl, suffixes, device, dtype)
 
     def flatten_parameters(self):
         """Does nothing (the parameters need no flat buffer here)."""
 
     def forward(self, input, hx=None):
         self._sync()
+        self._impl.set_training(self.training)
         return self._impl.forward(input, hx)
 
     def extra_repr(self):
@@ -79,6 +77,12 @@ class _RNN(_RNNBase):
             text += ", bias=False"
         if self.batch_first:
             text += ", batch_first=True"
+        if self.dropout:
+            text += ", dropout=%r" % (self.dropout,)
+        if self.bidirectional:
+            text += ", bidirectional=True"
+        if self.proj_size:
+            text += ", proj_size=%d" % self.proj_size
         return text
 
 
@@ -88,9 +92,12 @@ class LSTM(_RNN):
     ``(output, (h_n, c_n))``. ``input`` is [time, batch, input_size]
     ([batch, time, input_size] with ``batch_first``, [time, input_size]
     unbatched), h_0 and c_0 [num_layers, batch, hidden_size] (zeros if not
-    given); ``output`` holds the last layer's h at every step. Dropout
-    between layers, ``bidirectional`` and ``proj_size`` are not supported
-    (``adjit.Error``)."""
+    given); ``output`` holds the last layer's h at every step. With
+    ``bidirectional`` each layer also runs from the end of the sequence
+    (states [2 * num_layers, ...], outputs of both directions side by side);
+    with ``proj_size`` h is projected to that size by ``weight_hr``;
+    ``dropout`` applies to the outputs of every layer but the last in
+    training mode."""
 
     _kind = _nn.LSTM
 
@@ -98,7 +105,7 @@ class LSTM(_RNN):
 class GRU(_RNN):
     """A stack of ``num_layers`` GRU layers over a sequence, PyTorch's
     ``nn.GRU``: ``forward(input, h_0=None)`` returns ``(output, h_n)``, with
-    the shapes of ``LSTM``'s."""
+    the shapes and options of ``LSTM``'s (``proj_size`` excepted)."""
 
     _kind = _nn.GRU
 
