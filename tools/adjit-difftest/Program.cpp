@@ -1426,10 +1426,15 @@ private:
     case OpKind::Einsum: {
       if (rank == 0 || rank > 3)
         return;
-      // x is "ijk"[:rank]; y, if any, starts with x's last index and may
-      // add "m". The output is a random arrangement of some of the indices.
-      std::string xIndices = std::string("ijk").substr(0, rank);
-      std::string yIndices, all = xIndices;
+      // x is "ijk"[:rank] (or "ii", a diagonal, if square); y, if any,
+      // starts with x's last index and may add "m"; z, if y did, starts with
+      // "m" and may add "n" (three operands contract left to right). The
+      // output is a random arrangement of some of the distinct indices.
+      bool diagonal = rank == 2 && shape[0] == shape[1] && random.chance(0.2);
+      std::string xIndices =
+          diagonal ? "ii" : std::string("ijk").substr(0, rank);
+      std::string yIndices, zIndices,
+          all = xIndices.substr(0, diagonal ? 1 : rank);
       Step step{kind, {x}};
       if (random.chance(0.7)) {
         int64_t last = shape.back();
@@ -1440,10 +1445,24 @@ private:
             Shape{last, random.integer(1, 3)});
         if (y >= 0) {
           step.operands.push_back(y);
-          yIndices =
-              xIndices.substr(rank - 1) + (values[y].dim() == 2 ? "m" : "");
+          yIndices = xIndices.substr(xIndices.size() - 1) +
+                     (values[y].dim() == 2 ? "m" : "");
           if (values[y].dim() == 2)
             all += "m";
+        }
+        if (y >= 0 && values[y].dim() == 2 && random.chance(0.4)) {
+          int64_t m = values[y].size(1);
+          int z = pickMatching(
+              [&](const Shape &s) {
+                return (s.size() == 1 || s.size() == 2) && s[0] == m;
+              },
+              Shape{m, random.integer(1, 3)});
+          if (z >= 0) {
+            step.operands.push_back(z);
+            zIndices = std::string("m") + (values[z].dim() == 2 ? "n" : "");
+            if (values[z].dim() == 2)
+              all += "n";
+          }
         }
       }
       std::string output;
@@ -1451,7 +1470,8 @@ private:
         if (random.chance(0.6))
           output.insert(output.begin() + random.integer(0, output.size()), c);
       std::string equation =
-          xIndices + (yIndices.empty() ? "" : "," + yIndices) + "->" + output;
+          xIndices + (yIndices.empty() ? "" : "," + yIndices) +
+          (zIndices.empty() ? "" : "," + zIndices) + "->" + output;
       step.ints.assign(equation.begin(), equation.end());
       emit(step);
       return;
@@ -1789,12 +1809,8 @@ Tensor adjit::difftest::applyStep(const Step &step,
     return stack({x, in[1]}, is[0]);
   case OpKind::Repeat:
     return x.repeat(is);
-  case OpKind::Einsum: {
-    std::vector<Tensor> operands = {x};
-    if (in.size() > 1)
-      operands.push_back(in[1]);
-    return einsum(std::string(is.begin(), is.end()), operands);
-  }
+  case OpKind::Einsum:
+    return einsum(std::string(is.begin(), is.end()), in);
   case OpKind::Diag:
     return diag(x, is[0]);
   case OpKind::DiagEmbed:
