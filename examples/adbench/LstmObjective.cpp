@@ -7,9 +7,20 @@ using namespace adjit::adbench;
 
 namespace {
 
-/// Checks that the four tensors have the shapes lstmObjective needs.
-void checkShapes(const Tensor &mainParams, const Tensor &extraParams,
-                 const Tensor &state, const Tensor &sequence) {
+/// The sizes of an instance: L layers, C characters of B bits.
+struct LstmSizes {
+  int64_t layers, chars, bits;
+
+  /// The objective from the sum of the per-character log-likelihoods.
+  Tensor objective(const Tensor &total) const {
+    return -total / static_cast<double>((chars - 1) * bits);
+  }
+};
+
+/// Checks that the four tensors have the shapes lstmObjective needs, and
+/// returns the sizes.
+LstmSizes checkShapes(const Tensor &mainParams, const Tensor &extraParams,
+                      const Tensor &state, const Tensor &sequence) {
   bool ok = mainParams.dim() == 2 && extraParams.dim() == 2 &&
             state.dim() == 2 && sequence.dim() == 2;
   if (ok) {
@@ -27,6 +38,7 @@ void checkShapes(const Tensor &mainParams, const Tensor &extraParams,
                 shapeToString(extraParams.sizes()) + ", " +
                 shapeToString(state.sizes()) + " and " +
                 shapeToString(sequence.sizes()));
+  return {mainParams.size(0) / 2, sequence.size(0), sequence.size(1)};
 }
 
 /// One layer's cell: updates \p hidden and \p cell from \p input.
@@ -80,30 +92,27 @@ Tensor adjit::adbench::lstmObjective(const Tensor &mainParams,
                                      const Tensor &extraParams,
                                      const Tensor &state,
                                      const Tensor &sequence) {
-  checkShapes(mainParams, extraParams, state, sequence);
-  int64_t layers = mainParams.size(0) / 2, chars = sequence.size(0),
-          bits = sequence.size(1);
+  LstmSizes sizes = checkShapes(mainParams, extraParams, state, sequence);
   std::vector<Tensor> hidden, cell;
-  for (int64_t i = 0; i < layers; ++i) {
+  for (int64_t i = 0; i < sizes.layers; ++i) {
     hidden.push_back(state[2 * i]);
     cell.push_back(state[2 * i + 1]);
   }
   Tensor total;
-  for (int64_t t = 0; t + 1 < chars; ++t) {
+  for (int64_t t = 0; t + 1 < sizes.chars; ++t) {
     Tensor step = characterTerm(mainParams, extraParams, hidden, cell,
                                 sequence[t], sequence[t + 1]);
     total = total.defined() ? total + step : step;
   }
-  return -total / static_cast<double>((chars - 1) * bits);
+  return sizes.objective(total);
 }
 
 Tensor adjit::adbench::lstmObjectiveScan(const Tensor &mainParams,
                                          const Tensor &extraParams,
                                          const Tensor &state,
                                          const Tensor &sequence) {
-  checkShapes(mainParams, extraParams, state, sequence);
-  int64_t layers = mainParams.size(0) / 2, chars = sequence.size(0),
-          bits = sequence.size(1);
+  LstmSizes sizes = checkShapes(mainParams, extraParams, state, sequence);
+  int64_t layers = sizes.layers, chars = sizes.chars;
   // The carries: every layer's hidden state, then every layer's cell state.
   std::vector<Tensor> init;
   for (int64_t part = 0; part < 2; ++part)
@@ -120,5 +129,5 @@ Tensor adjit::adbench::lstmObjectiveScan(const Tensor &mainParams,
         return {hidden, {term}};
       },
       init, {sequence.slice(0, 0, chars - 1), sequence.slice(0, 1, chars)});
-  return -terms[0].sum() / static_cast<double>((chars - 1) * bits);
+  return sizes.objective(terms[0].sum());
 }
