@@ -12,9 +12,6 @@ using namespace mlir::adjit;
 
 namespace {
 
-using SharedPatterns =
-    std::shared_ptr<std::shared_ptr<const FrozenRewritePatternSet>>;
-
 /// `canonicalize` with its default options, whose patterns the first
 /// instance of a SharedCanonicalizers freezes and the others reuse.
 class SharedCanonicalizer
@@ -22,10 +19,12 @@ class SharedCanonicalizer
 public:
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(SharedCanonicalizer)
 
-  SharedCanonicalizer(SharedPatterns shared, bool freezes)
+  SharedCanonicalizer(std::shared_ptr<SharedCanonicalizers::Patterns> shared,
+                      bool freezes)
       : shared(std::move(shared)), freezes(freezes) {}
   SharedCanonicalizer(const SharedCanonicalizer &other)
-      : PassWrapper(other), shared(other.shared), freezes(other.freezes) {}
+      : PassWrapper(other), shared(other.shared), freezes(other.freezes),
+        patterns(other.patterns) {}
 
   StringRef getArgument() const override { return "canonicalize"; }
   StringRef getName() const override { return "Canonicalizer"; }
@@ -42,10 +41,15 @@ public:
         dialect->getCanonicalizationPatterns(owning);
       for (RegisteredOperationName op : context->getRegisteredOperations())
         op.getCanonicalizationPatterns(owning, context);
-      *shared = std::make_shared<FrozenRewritePatternSet>(std::move(owning));
+      shared->context = context;
+      shared->patterns =
+          std::make_shared<FrozenRewritePatternSet>(std::move(owning));
     }
-    patterns = *shared;
-    return success(patterns != nullptr);
+    // Patterns frozen in another context name other operations.
+    if (shared->context != context || !shared->patterns)
+      return failure();
+    patterns = shared->patterns;
+    return success();
   }
 
   void runOnOperation() override {
@@ -60,7 +64,7 @@ public:
   }
 
 private:
-  SharedPatterns shared;
+  std::shared_ptr<SharedCanonicalizers::Patterns> shared;
   bool freezes;
   std::shared_ptr<const FrozenRewritePatternSet> patterns;
 };
@@ -68,8 +72,7 @@ private:
 } // namespace
 
 SharedCanonicalizers::SharedCanonicalizers()
-    : patterns(
-          std::make_shared<std::shared_ptr<const FrozenRewritePatternSet>>()) {}
+    : patterns(std::make_shared<Patterns>()) {}
 
 std::unique_ptr<Pass> SharedCanonicalizers::create() {
   bool first = !created;

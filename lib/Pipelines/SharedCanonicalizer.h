@@ -17,6 +17,7 @@
 
 namespace mlir {
 class FrozenRewritePatternSet;
+class MLIRContext;
 } // namespace mlir
 
 namespace mlir::adjit {
@@ -31,11 +32,19 @@ public:
   SharedCanonicalizers();
 
   /// Returns the next canonicalizer; add them to the pipeline in the order
-  /// they are made.
+  /// they are made, all to one pipeline. A canonicalizer that initializes in
+  /// another context than the first one fails (the pipeline then fails).
   std::unique_ptr<Pass> create();
 
+  /// The patterns the first canonicalizer froze, and the context of their
+  /// operations.
+  struct Patterns {
+    MLIRContext *context = nullptr;
+    std::shared_ptr<const FrozenRewritePatternSet> patterns;
+  };
+
 private:
-  std::shared_ptr<std::shared_ptr<const FrozenRewritePatternSet>> patterns;
+  std::shared_ptr<Patterns> patterns;
   bool created = false;
 };
 
