@@ -28,6 +28,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -44,6 +45,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <future>
 #include <list>
 #include <mutex>
@@ -693,25 +695,54 @@ std::string getFastTierDiskKey(const std::string &key, unsigned fastOptLevel) {
   return key + " fast-tier O" + std::to_string(fastOptLevel);
 }
 
+/// The wall and thread CPU seconds of a compile stage, since construction.
+class StageTimer {
+public:
+  StageTimer()
+      : wallStart(std::chrono::steady_clock::now()), cpuStart(threadCpu()) {}
+  double wallSeconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         wallStart)
+        .count();
+  }
+  double cpuSeconds() const { return threadCpu() - cpuStart; }
+
+private:
+  static double threadCpu() {
+    timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) +
+           1e-9 * static_cast<double>(ts.tv_nsec);
+  }
+  std::chrono::steady_clock::time_point wallStart;
+  double cpuStart;
+};
+
 /// Lowers `module` in place with the `adjit-to-llvm` pipeline of `options`
 /// and translates it to LLVM IR in `context`; throws adjit::Error with the
-/// diagnostics `diagnostics` collected if either fails. Returns the seconds
-/// the pipeline took in `pipelineSeconds`.
+/// diagnostics `diagnostics` collected if either fails. Returns the wall and
+/// thread CPU seconds the pipeline took in `pipelineSeconds` and
+/// `pipelineCpuSeconds`.
 std::unique_ptr<llvm::Module>
 lowerToLLVMIR(mlir::ModuleOp module, const EngineOptions &options,
               llvm::LLVMContext &context,
-              const DiagnosticCollector &diagnostics, double &pipelineSeconds) {
+              const DiagnosticCollector &diagnostics, double &pipelineSeconds,
+              double &pipelineCpuSeconds) {
   mlir::adjit::AdjitToLLVMOptions pipeline;
   setPipelineOptions(options, pipeline);
   mlir::PassManager pm(module->getContext());
   mlir::adjit::buildAdjitToLLVMPipeline(pm, pipeline);
-  auto start = std::chrono::steady_clock::now();
-  if (mlir::failed(pm.run(module)))
+  // The module is verified once, after the pipeline, rather than after each
+  // of its passes (which cost as much as the passes themselves): its input
+  // was verified when it was parsed or differentiated, and `adjit-opt`, which
+  // the tests and ADJIT_DUMP_IR's replays run, verifies after every pass.
+  pm.enableVerifier(false);
+  StageTimer timer;
+  if (mlir::failed(pm.run(module)) || mlir::failed(mlir::verify(module)))
     throw adjit::Error("jit::Engine: the adjit-to-llvm pipeline failed:\n" +
                        diagnostics.getText());
-  pipelineSeconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count();
+  pipelineSeconds = timer.wallSeconds();
+  pipelineCpuSeconds = timer.cpuSeconds();
   auto translated = detail::translateToLLVMIR(module, context);
   if (!translated)
     throw adjit::Error("jit::Engine: LLVM code generation failed: " +
@@ -749,9 +780,9 @@ generateOptimizedObject(const EngineOptions &options,
       throw adjit::Error("cannot parse the module:\n" + diagnostics.getText());
     // The same names as the first compile gave (the same module).
     (void)prefixDefinedFunctions(*parsed);
-    double pipelineSeconds = 0;
-    llvmModule =
-        lowerToLLVMIR(*parsed, options, context, diagnostics, pipelineSeconds);
+    double pipelineSeconds = 0, pipelineCpuSeconds = 0;
+    llvmModule = lowerToLLVMIR(*parsed, options, context, diagnostics,
+                               pipelineSeconds, pipelineCpuSeconds);
   }
   auto object =
       detail::generateObject(*llvmModule, options.optLevel, &cancelled);
@@ -792,9 +823,10 @@ void warmUpTierUps(const EngineOptions &options) {
       llvm::StringMap<std::string> compiledNames =
           prefixDefinedFunctions(*module);
       llvm::LLVMContext llvmContext;
-      double pipelineSeconds = 0;
-      std::string bitcode = detail::writeBitcode(*lowerToLLVMIR(
-          *module, options, llvmContext, diagnostics, pipelineSeconds));
+      double pipelineSeconds = 0, pipelineCpuSeconds = 0;
+      std::string bitcode = detail::writeBitcode(
+          *lowerToLLVMIR(*module, options, llvmContext, diagnostics,
+                         pipelineSeconds, pipelineCpuSeconds));
       std::atomic<bool> notCancelled{false};
       auto code =
           linkTier(generateOptimizedObject(options, bitcode, "", notCancelled),
@@ -872,10 +904,11 @@ Engine::compileModule(mlir::ModuleOp module, std::string key,
   }
 
   llvm::LLVMContext context;
-  double pipelineSeconds = 0;
+  double pipelineSeconds = 0, pipelineCpuSeconds = 0;
   std::unique_ptr<llvm::Module> llvmModule =
-      lowerToLLVMIR(module, options, context, diagnostics, pipelineSeconds);
-  auto start = std::chrono::steady_clock::now();
+      lowerToLLVMIR(module, options, context, diagnostics, pipelineSeconds,
+                    pipelineCpuSeconds);
+  StageTimer llvmTimer;
   // The optimized tier starts from the IR before the fast tier's pipeline.
   std::string bitcode = options.tiering == Tiering::Tiered
                             ? detail::writeBitcode(*llvmModule)
@@ -898,8 +931,10 @@ Engine::compileModule(mlir::ModuleOp module, std::string key,
                        llvm::toString(code.takeError()));
   if (std::getenv("ADJIT_LOG"))
     llvm::errs() << llvm::format(
-        "adjit: adjit-to-llvm pipeline %.3f s, LLVM %.3f s (%s tier, -O%u)\n",
-        pipelineSeconds, secondsSince(start), getTierName(tier), level);
+        "adjit: adjit-to-llvm pipeline %.3f s (%.3f s CPU), LLVM %.3f s "
+        "(%.3f s CPU) (%s tier, -O%u)\n",
+        pipelineSeconds, pipelineCpuSeconds, llvmTimer.wallSeconds(),
+        llvmTimer.cpuSeconds(), getTierName(tier), level);
   auto compiled = makeModule(std::move(*code), /*fromDisk=*/false);
   if (!bitcode.empty())
     scheduleTierUp(compiled, std::move(bitcode), "");

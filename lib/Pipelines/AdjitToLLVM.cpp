@@ -2,10 +2,11 @@
 
 #include "adjit/Pipelines/Pipelines.h"
 
+#include "SharedCanonicalizer.h"
+
 #include "adjit/Conversion/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
-#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -27,20 +28,22 @@ std::string adjit::AdjitToLLVMOptions::str() const {
 
 void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
                                      const AdjitToLLVMOptions &options) {
+  // The pipeline's canonicalizers share one frozen pattern set.
+  SharedCanonicalizers canonicalizers;
   // Canonical adjit IR first: it moves transposes of products onto their
   // operands, where the lowering folds them into the products.
-  pm.addPass(createCanonicalizerPass());
+  pm.addPass(canonicalizers.create());
   // adjit to linalg on tensors; any adjit op without a lowering stops here
   // with its name rather than confusing bufferization.
   pm.addPass(createConvertAdjitToLinalg());
   pm.addPass(createAdjitCheckLowered());
-  pm.addPass(createCanonicalizerPass());
+  pm.addPass(canonicalizers.create());
   pm.addPass(createCSEPass());
 
   // Fuse chains of elementwise generics (and broadcasts into their users),
   // leaving matrix products named so they stay BLAS calls.
   pm.addPass(createAdjitFuseElementwise());
-  pm.addPass(createCanonicalizerPass());
+  pm.addPass(canonicalizers.create());
   pm.addPass(createCSEPass());
 
   // Buffers: results are fresh allocations owned by the caller; arguments are
@@ -56,12 +59,23 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
   bufferization.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
-  pm.addPass(createCanonicalizerPass());
+  pm.addPass(canonicalizers.create());
   // The temporaries of a loop body (adjit.scan) are dead at the end of every
   // step: one buffer each, allocated before the loop, serves all steps.
   pm.addNestedPass<func::FuncOp>(bufferization::createBufferLoopHoistingPass());
-  bufferization::BufferDeallocationPipelineOptions deallocation;
-  bufferization::buildBufferDeallocationPipeline(pm, deallocation);
+  // bufferization::buildBufferDeallocationPipeline with its defaults, with
+  // the shared canonicalizers.
+  pm.addPass(memref::createExpandReallocPass(
+      memref::ExpandReallocPassOptions{/*emitDeallocs=*/false}));
+  pm.addPass(canonicalizers.create());
+  pm.addPass(bufferization::createOwnershipBasedBufferDeallocationPass(
+      bufferization::OwnershipBasedBufferDeallocationPassOptions{
+          /*privateFunctionDynamicOwnership=*/false}));
+  pm.addPass(canonicalizers.create());
+  pm.addPass(bufferization::createBufferDeallocationSimplificationPass());
+  pm.addPass(bufferization::createLowerDeallocationsPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(canonicalizers.create());
   pm.addPass(createConvertBufferizationToMemRefPass());
 
   // Large contractions to BLAS, large elementwise ops to loops with a
@@ -74,7 +88,7 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   if (options.approximateMath)
     pm.addPass(createAdjitApproximateMath());
-  pm.addPass(createCanonicalizerPass());
+  pm.addPass(canonicalizers.create());
   // One function per loop nest, so that LLVM compiles many small functions
   // rather than one huge one (its cost grows faster than a function's size).
   if (options.outlineLoops)
@@ -89,7 +103,7 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
     pm.addPass(createConvertSCFToOpenMPPass(openMP));
     // Inlines the allocation-free memref.alloca_scope that the conversion
     // wraps loop bodies in, before scf-to-cf splits them into blocks.
-    pm.addPass(createCanonicalizerPass());
+    pm.addPass(canonicalizers.create());
   }
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createAdjitPreciseMathToLibm());
@@ -104,7 +118,7 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
-  pm.addPass(createCanonicalizerPass());
+  pm.addPass(canonicalizers.create());
   pm.addPass(
       createAdjitCheckLowered(AdjitCheckLoweredOptions{/*toLLVM=*/true}));
 }

@@ -15,6 +15,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -1092,6 +1093,19 @@ std::optional<std::string> lowerToLLVM(mlir::ModuleOp module) {
   return printModule(*lowered);
 }
 
+/// Erases the functions of `module` that a compilation never calls: those
+/// other than `entry` and `vjpEntry` that nothing references (the traced
+/// function, once its gradient function, which does not call it, is the
+/// entry). Lowering and code generation then skip them.
+void eraseUncalledFunctions(mlir::ModuleOp module, const std::string &entry,
+                            const std::string &vjpEntry) {
+  for (auto function :
+       llvm::make_early_inc_range(module.getOps<mlir::func::FuncOp>()))
+    if (function.getSymName() != entry && function.getSymName() != vjpEntry &&
+        mlir::SymbolTable::symbolKnownUseEmpty(function, module))
+      function.erase();
+}
+
 /// Returns the index of the next dump of a compilation of a function named
 /// `name`: compilations are counted per name across the process, so that
 /// functions of the same name do not overwrite each other's dumps.
@@ -1320,6 +1334,7 @@ Compilation compileFor(CompiledFunction::State &state,
     if (std::optional<std::string> lowered = lowerToLLVM(module))
       dumpIR(dumpDirectory, state.name, dumpIndex, "lowered", *lowered);
   }
+  eraseUncalledFunctions(module, compilation.entry, compilation.vjpEntry);
   compilation.module = getEngine().compile(std::move(recording.module));
   compilation.lastTier = compilation.module->getTier();
   return compilation;
