@@ -119,6 +119,28 @@ class CompiledMultiFunction;
 namespace detail {
 /// Makes compiled functions of the functional transforms (lib/Tracing).
 struct TransformAccess;
+
+/// A list of call inputs taken from a list of the thread's own and given
+/// back, emptied but with its capacity, when destroyed: the variadic call
+/// operators build their inputs in one, so that their calls allocate no list
+/// once the thread has made a few.
+class PooledInputs {
+public:
+  PooledInputs();
+  ~PooledInputs();
+  PooledInputs(const PooledInputs &) = delete;
+  PooledInputs &operator=(const PooledInputs &) = delete;
+
+  /// Returns the list of `tensors`.
+  template <typename... Tensors>
+  const std::vector<Tensor> &assign(const Tensors &...tensors) {
+    (list->push_back(tensors), ...);
+    return *list;
+  }
+
+private:
+  std::vector<Tensor> *list;
+};
 } // namespace detail
 
 /// A function compiled by adjit::jit::compile. Copies share the compiled
@@ -148,7 +170,8 @@ public:
 
   template <typename... Tensors>
   Tensor operator()(const Tensor &first, const Tensors &...rest) const {
-    return (*this)(std::vector<Tensor>{first, rest...});
+    detail::PooledInputs inputs;
+    return (*this)(inputs.assign(first, rest...));
   }
 
   /// Returns how often this function compiled and why.
@@ -193,7 +216,8 @@ public:
   template <typename... Tensors>
   std::vector<Tensor> operator()(const Tensor &first,
                                  const Tensors &...rest) const {
-    return (*this)(std::vector<Tensor>{first, rest...});
+    detail::PooledInputs inputs;
+    return (*this)(inputs.assign(first, rest...));
   }
 
   /// Returns how often this function compiled and why.
@@ -277,7 +301,8 @@ public:
 
   template <typename... Tensors>
   Tensor operator()(const Tensor &first, const Tensors &...rest) {
-    return (*this)(std::vector<Tensor>{first, rest...});
+    detail::PooledInputs inputs;
+    return (*this)(inputs.assign(first, rest...));
   }
 
   /// Sets the learning rate of every parameter group for the following

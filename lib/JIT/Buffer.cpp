@@ -113,3 +113,16 @@ Buffer::Buffer(TensorType type) : type(std::move(type)) {
 Buffer Buffer::adopt(TensorType type, void *allocation, void *data) {
   return Buffer(std::move(type), allocation, data);
 }
+
+void Buffer::readopt(const TensorType &newType, void *newAllocation,
+                     void *newData) {
+  type.elementType = newType.elementType;
+  type.shape.assign(newType.shape.begin(), newType.shape.end());
+  allocation.reset(newAllocation);
+  data = newData;
+}
+
+void Buffer::releaseElements() {
+  allocation.reset();
+  data = nullptr;
+}

@@ -318,6 +318,14 @@ std::vector<Buffer>
 CompiledModule::call(std::string_view name,
                      const std::vector<BufferView> &arguments,
                      Tier *tier) const {
+  std::vector<Buffer> results;
+  call(name, arguments, results, tier);
+  return results;
+}
+
+void CompiledModule::call(std::string_view name,
+                          const std::vector<BufferView> &arguments,
+                          std::vector<Buffer> &buffers, Tier *tier) const {
   const FunctionSignature &signature = getSignature(name);
   if (!signature.notCallableReason.empty())
     throw adjit::Error("jit::Engine: cannot call @" + signature.name + ": " +
@@ -401,12 +409,15 @@ CompiledModule::call(std::string_view name,
   if (tier)
     *tier = code->tier;
 
-  // Adopt the result allocations; a buffer returned twice is copied.
-  std::vector<Buffer> buffers;
-  buffers.reserve(signature.results.size());
+  // Adopt the result allocations; a buffer returned twice is copied. The
+  // buffers already in the list are reused in place.
+  size_t numResults = signature.results.size();
+  if (buffers.size() > numResults)
+    buffers.erase(buffers.begin() + numResults, buffers.end());
   llvm::SmallVector<void *, 16> adopted;
   size_t word = 0;
-  for (const TensorType &type : signature.results) {
+  for (size_t index = 0; index < numResults; ++index) {
+    const TensorType &type = signature.results[index];
     size_t rank = type.shape.size();
     void *allocation = reinterpret_cast<void *>(results[word]);
     char *aligned = reinterpret_cast<char *>(results[word + 1]);
@@ -420,7 +431,10 @@ CompiledModule::call(std::string_view name,
         std::find(adopted.begin(), adopted.end(), allocation) != adopted.end();
     if (!alreadyAdopted && isRowMajor(type.shape, strides)) {
       adopted.push_back(allocation);
-      buffers.push_back(Buffer::adopt(type, allocation, data));
+      if (index < buffers.size())
+        buffers[index].readopt(type, allocation, data);
+      else
+        buffers.push_back(Buffer::adopt(type, allocation, data));
       continue;
     }
     Buffer copy(type);
@@ -428,9 +442,11 @@ CompiledModule::call(std::string_view name,
                    static_cast<char *>(copy.getData()));
     if (!alreadyAdopted)
       detail::deallocateBuffer(allocation);
-    buffers.push_back(std::move(copy));
+    if (index < buffers.size())
+      buffers[index] = std::move(copy);
+    else
+      buffers.push_back(std::move(copy));
   }
-  return buffers;
 }
 
 //===----------------------------------------------------------------------===//

@@ -10,6 +10,7 @@
 
 #include "BlasRuntime.h"
 #include "BufferAllocator.h"
+#include "OpenMPRuntime.h"
 #include "PerfMap.h"
 #include "ScalarRuntime.h"
 
@@ -34,6 +35,9 @@ detail::getJITRuntimeSymbols(llvm::orc::MangleAndInterner interner) {
                                llvm::JITSymbolFlags::Exported};
   for (auto &[name, address] :
        adjit::distributed::detail::getCompiledCollectiveSymbols())
+    symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
+                               llvm::JITSymbolFlags::Exported};
+  for (auto &[name, address] : detail::getOpenMPRuntimeSymbols())
     symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
                                llvm::JITSymbolFlags::Exported};
   for (auto &[name, address] : detail::getScalarRuntimeSymbols())

@@ -14,6 +14,8 @@
 #include "TensorImpl.h"
 #include "adjit/Runtime/OpObserver.h"
 
+#include <algorithm>
+
 using namespace adjit;
 using namespace adjit::nn::functional;
 
@@ -32,10 +34,17 @@ void checkTarget(const Tensor &input, const Tensor &target) {
                 dtypeName(target.dtype()) + " of shape " +
                 shapeToString(target.sizes()) + " (input shape " +
                 shapeToString(input.sizes()) + ")");
-  Shape expected = input.sizes();
-  if (!probabilities)
-    expected.erase(expected.begin() + (input.dim() == 1 ? 0 : 1));
-  if (target.sizes() != expected)
+  // Compared in place: the check runs on every replay of a compiled loss.
+  const Shape &logits = input.sizes(), &targets = target.sizes();
+  auto classDim = static_cast<ptrdiff_t>(input.dim() == 1 ? 0 : 1);
+  bool fits = probabilities
+                  ? targets == logits
+                  : targets.size() + 1 == logits.size() &&
+                        std::equal(logits.begin(), logits.begin() + classDim,
+                                   targets.begin()) &&
+                        std::equal(logits.begin() + classDim + 1, logits.end(),
+                                   targets.begin() + classDim);
+  if (!fits)
     throw Error(std::string(kOp) +
                 ": expected logits [N, C, d...] (or [C]) with class targets "
                 "[N, d...] (or []) or probabilities of the logits' shape, got "
@@ -50,12 +59,18 @@ Tensor batchedLoss(const Tensor &input, const Tensor &target,
                    const CrossEntropyFuncOptions &options) {
   Dtype dtype = input.dtype();
   int64_t classes = input.size(1);
-  // The shape [1, C, 1, ...] of a per-class value broadcast over the input.
-  Shape classShape(static_cast<size_t>(input.dim()), 1);
-  classShape[1] = classes;
+  // A per-class value [C] broadcast over the input: as it is for logits
+  // [N, C], viewed as [1, C, 1, ...] for more dims.
+  auto perClass = [&](const Tensor &value) {
+    if (input.dim() == 2)
+      return value;
+    Shape classShape(static_cast<size_t>(input.dim()), 1);
+    classShape[1] = classes;
+    return value.view(classShape);
+  };
   Tensor logp = log_softmax(input, 1);
   Tensor weight = options.weight().defined()
-                      ? to(options.weight(), dtype).view(classShape)
+                      ? perClass(to(options.weight(), dtype))
                       : Tensor();
   double smoothing = options.label_smoothing();
   // q: the target distribution of each element, times the class weights.
@@ -64,7 +79,10 @@ Tensor batchedLoss(const Tensor &input, const Tensor &target,
       q = q * (1 - smoothing) + smoothing / static_cast<double>(classes);
     return weight.defined() ? q * weight : q;
   };
-  auto elementLoss = [&](const Tensor &q) { return neg(sum(logp * q, {1})); };
+  static const Shape classDim = {1};
+  auto elementLoss = [&](const Tensor &q) {
+    return neg(sum(logp * q, classDim));
+  };
 
   Reduction reduction = options.reduction();
   if (target.is_floating_point()) {
@@ -74,10 +92,9 @@ Tensor batchedLoss(const Tensor &input, const Tensor &target,
                                          : loss;
   }
 
-  Tensor onehot =
-      to(eq(arange(static_cast<double>(classes), kInt64).view(classShape),
-            unsqueeze(target, 1)),
-         dtype);
+  Tensor onehot = to(eq(perClass(arange(static_cast<double>(classes), kInt64)),
+                        unsqueeze(target, 1)),
+                     dtype);
   // Where rather than a product with the mask: an ignored element's logits
   // never reach its loss, even when they are not finite.
   Tensor kept = target != static_cast<double>(options.ignore_index());
@@ -86,7 +103,7 @@ Tensor batchedLoss(const Tensor &input, const Tensor &target,
     return reduction == Reduction::Sum ? sum(loss) : loss;
   // The weights of the kept targets (their count without weights).
   Tensor total = weight.defined()
-                     ? sum(where(kept, sum(onehot * weight, {1}), 0.0))
+                     ? sum(where(kept, sum(onehot * weight, classDim), 0.0))
                      : sum(to(kept, dtype));
   return sum(loss) / total;
 }

@@ -4,6 +4,7 @@
 #include "adjit/Runtime/OpObserver.h"
 
 #include <cmath>
+#include <cstring>
 #include <random>
 
 using namespace adjit;
@@ -19,6 +20,13 @@ std::mt19937_64 &generator() {
 
 double uniform01() {
   return static_cast<double>(generator()() >> 11) * 0x1.0p-53;
+}
+
+/// The bits of `value`, as a constant's record holds a double argument.
+int64_t bitsOf(double value) {
+  int64_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  return bits;
 }
 
 Tensor finish(Tensor t, const TensorOptions &options) {
@@ -172,10 +180,18 @@ Tensor adjit::full(const Shape &shape, double value, TensorOptions options) {
 
 Tensor adjit::arange(double start, double end, double step,
                      TensorOptions options) {
-  if (runtime::getCurrentObserver())
+  if (runtime::getCurrentObserver()) {
+    // The arguments determine the value (unless it is a leaf that requires
+    // grad), so that a replay need not make it again.
+    runtime::OpRecord record{runtime::OpKind::Constant,
+                             "arange",
+                             {},
+                             {bitsOf(start), bitsOf(end), bitsOf(step),
+                              static_cast<int64_t>(options.dtype())}};
+    record.determinedByRecord = !options.requires_grad();
     return runtime::observeAsOneOp(
-        {runtime::OpKind::Constant, "arange", {}},
-        [&] { return arange(start, end, step, options); });
+        std::move(record), [&] { return arange(start, end, step, options); });
+  }
 
   // NaN bounds fail the first check, infinite ones the second.
   double count = std::ceil((end - start) / step);

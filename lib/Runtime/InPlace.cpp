@@ -45,13 +45,16 @@ const Tensor &inPlaceBinary(const char *op, InPlaceKind kind,
                             double alpha = 1.0) {
   checkDefined(op, self);
   checkDefined(op, otherIn);
-  Shape shape = broadcastShapes(op, self.sizes(), otherIn.sizes());
-  if (shape != self.sizes())
-    throw Error(std::string(op) + ": output with shape " +
-                shapeToString(self.sizes()) +
-                " doesn't match the broadcast shape " + shapeToString(shape) +
-                " of operands " + shapeToString(self.sizes()) + " and " +
-                shapeToString(otherIn.sizes()));
+  // Operands of one shape (a gradient added to .grad()) need no broadcast.
+  if (self.sizes() != otherIn.sizes()) {
+    Shape shape = broadcastShapes(op, self.sizes(), otherIn.sizes());
+    if (shape != self.sizes())
+      throw Error(std::string(op) + ": output with shape " +
+                  shapeToString(self.sizes()) +
+                  " doesn't match the broadcast shape " + shapeToString(shape) +
+                  " of operands " + shapeToString(self.sizes()) + " and " +
+                  shapeToString(otherIn.sizes()));
+  }
   Dtype dt = promoteTypes(self.dtype(), otherIn.dtype());
   if (kind == InPlaceKind::Div && !isFloatingPoint(dt))
     dt = Dtype::Float32;

@@ -5,6 +5,7 @@
 #include "adjit/Runtime/OpObserver.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 using namespace adjit;
@@ -99,13 +100,34 @@ Tensor unsqueezeDims(Tensor g, const Shape &dims) {
 } // namespace
 
 namespace {
-/// The dims a reduction reports to an observer, resolved: none for all
-/// dims, else the normalized, sorted ones. Throws for invalid dims.
-Shape resolvedDims(const char *op, const Tensor &a, const Shape &dims,
-                   bool keepdim) {
+/// The dims a reduction reports to an observer, resolved as
+/// semantics::reducedShape resolves them: none for all dims, else the
+/// normalized, sorted ones (without dim 0 of a 0-d tensor). Throws for
+/// invalid dims. Up to twelve dims allocate nothing, so that a replay of
+/// reductions allocates nothing.
+runtime::OpInts resolvedDims(const char *op, const Tensor &a, const Shape &dims,
+                             bool keepdim) {
   checkDefined(op, a);
-  if (dims.empty())
-    return dims;
+  int64_t rank = a.dim();
+  std::array<int64_t, 12> sorted;
+  bool valid = dims.size() <= sorted.size();
+  for (size_t i = 0; valid && i < dims.size(); ++i) {
+    semantics::ShapeResult<int64_t> dim =
+        semantics::normalizeDim(op, dims[i], rank);
+    valid = dim.ok();
+    sorted[i] = dim.value;
+  }
+  std::sort(sorted.begin(), sorted.begin() + (valid ? dims.size() : 0));
+  if (valid &&
+      std::adjacent_find(sorted.begin(), sorted.begin() + dims.size()) ==
+          sorted.begin() + dims.size()) {
+    runtime::OpInts resolved;
+    for (size_t i = 0; i < dims.size(); ++i)
+      if (sorted[i] < rank)
+        resolved.push_back(sorted[i]);
+    return resolved;
+  }
+  // Invalid (the rule throws its message), or more dims than fit.
   return checkedShape(semantics::reducedShape(op, a.sizes(), dims, keepdim))
       .dims;
 }
@@ -309,9 +331,16 @@ Tensor adjit::logsumexp(const Tensor &a, const Shape &dims, bool keepdim) {
   Tensor total = log(sum(exp(a - shift), dims, /*keepdim=*/true)) + shift;
   if (keepdim)
     return total;
-  semantics::Reduction reduction = checkedShape(
-      semantics::reducedShape("logsumexp", a.sizes(), dims, keepdim));
-  return reshape(total, reduction.shape);
+  // The reduced dims (resolved as the reductions resolve them, none for
+  // all) dropped: one by squeeze, which reports no list on the heap.
+  runtime::OpInts reduced = resolvedDims("logsumexp", a, dims, keepdim);
+  if (reduced.size() == 1 && !dims.empty())
+    return squeeze(total, reduced[0]);
+  Shape shape;
+  for (int64_t dim = 0; dim < a.dim() && !dims.empty(); ++dim)
+    if (std::find(reduced.begin(), reduced.end(), dim) == reduced.end())
+      shape.push_back(a.size(dim));
+  return reshape(total, shape);
 }
 
 Tensor Tensor::amax(const Shape &dims, bool keepdim) const {
@@ -403,7 +432,7 @@ std::pair<Tensor, Tensor> observedExtremumAlongDim(runtime::OpKind kind,
     return extremumAlongDim(op, isMax, a, dim, keepdim);
   // Reported as two ops, the values ({dim, 0}) and the indices ({dim, 1}),
   // with the dim resolved (a 0-d tensor keeps the dim it was given).
-  Shape resolved = resolvedDims(op, a, {dim}, keepdim);
+  runtime::OpInts resolved = resolvedDims(op, a, {dim}, keepdim);
   int64_t d = resolved.empty() ? dim : resolved[0];
   runtime::OpRecord values{kind, op, {a}, {d, 0}, keepdim};
   runtime::OpRecord indices{kind, op, {a}, {d, 1}, keepdim};

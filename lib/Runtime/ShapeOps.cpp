@@ -50,8 +50,10 @@ Tensor adjit::sum_to(const Tensor &a, const Shape &shape) {
 
 Tensor adjit::view(const Tensor &a, const Shape &shape) {
   if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp({runtime::OpKind::Reshape, "view", {a}},
-                                   [&] { return view(a, shape); });
+    // The requested shape, so that a replay sees a view to another one.
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Reshape, "view", {a}, shape},
+        [&] { return view(a, shape); });
 
   checkDefined("view", a);
   Shape target =
@@ -74,8 +76,9 @@ Tensor adjit::view(const Tensor &a, const Shape &shape) {
 
 Tensor adjit::reshape(const Tensor &a, const Shape &shape) {
   if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp({runtime::OpKind::Reshape, "reshape", {a}},
-                                   [&] { return reshape(a, shape); });
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Reshape, "reshape", {a}, shape},
+        [&] { return reshape(a, shape); });
 
   checkDefined("reshape", a);
   Shape target =
@@ -85,15 +88,33 @@ Tensor adjit::reshape(const Tensor &a, const Shape &shape) {
   return view(clone(a), target);
 }
 
+namespace {
+/// Reports the permute of `a` by the wrapped dims `wrapped` to the current
+/// observer, running `body` for it; throws (naming `dims`) unless they are a
+/// permutation of a's dims. Allocates nothing, so that a replay of
+/// transposes allocates nothing.
+template <typename Body>
+Tensor observePermute(const Tensor &a, runtime::OpInts wrapped,
+                      const Shape &dims, Body body) {
+  if (!semantics::isPermutation(wrapped.data(), wrapped.size(), a.dim()))
+    checkedShape(semantics::permutation("permute", dims, a.sizes()));
+  return runtime::observeAsOneOp(
+      {runtime::OpKind::Permute, "permute", {a}, std::move(wrapped)}, body);
+}
+} // namespace
+
 Tensor adjit::permute(const Tensor &a, const Shape &dims) {
   checkDefined("permute", a);
   int64_t rank = a.dim();
+  if (runtime::getCurrentObserver()) {
+    runtime::OpInts wrapped;
+    for (int64_t dim : dims)
+      wrapped.push_back(semantics::wrapPermutedDim(dim, rank));
+    return observePermute(a, std::move(wrapped), dims,
+                          [&] { return permute(a, dims); });
+  }
   Shape wrapped =
       checkedShape(semantics::permutation("permute", dims, a.sizes()));
-  if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp(
-        {runtime::OpKind::Permute, "permute", {a}, wrapped},
-        [&] { return permute(a, dims); });
   const TensorImpl &impl = *a.unsafeGetImpl();
   Shape shape(rank), strides(rank), inverse(rank);
   for (int64_t i = 0; i < rank; ++i) {
@@ -118,6 +139,14 @@ Tensor adjit::transpose(const Tensor &a, int64_t dim0, int64_t dim1) {
     return a;
   int64_t d0 = wrapDim("transpose", dim0, rank);
   int64_t d1 = wrapDim("transpose", dim1, rank);
+  if (runtime::getCurrentObserver()) {
+    // The permute, reported without a list of dims on the heap.
+    runtime::OpInts swapped;
+    for (int64_t i = 0; i < rank; ++i)
+      swapped.push_back(i == d0 ? d1 : i == d1 ? d0 : i);
+    return observePermute(a, std::move(swapped), {},
+                          [&] { return transpose(a, dim0, dim1); });
+  }
   Shape dims(rank);
   for (int64_t i = 0; i < rank; ++i)
     dims[i] = i;
@@ -203,8 +232,9 @@ Tensor adjit::select(const Tensor &a, int64_t dim, int64_t index) {
 
 Tensor adjit::unsqueeze(const Tensor &a, int64_t dim) {
   if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp({runtime::OpKind::Reshape, "unsqueeze", {a}},
-                                   [&] { return unsqueeze(a, dim); });
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Reshape, "unsqueeze", {a}, {dim}},
+        [&] { return unsqueeze(a, dim); });
 
   checkDefined("unsqueeze", a);
   int64_t d = wrapDim("unsqueeze", dim, a.dim() + 1);
@@ -223,8 +253,9 @@ Tensor adjit::unsqueeze(const Tensor &a, int64_t dim) {
 
 Tensor adjit::squeeze(const Tensor &a, int64_t dim) {
   if (runtime::getCurrentObserver())
-    return runtime::observeAsOneOp({runtime::OpKind::Reshape, "squeeze", {a}},
-                                   [&] { return squeeze(a, dim); });
+    return runtime::observeAsOneOp(
+        {runtime::OpKind::Reshape, "squeeze", {a}, {dim}},
+        [&] { return squeeze(a, dim); });
 
   checkDefined("squeeze", a);
   if (a.dim() == 0)

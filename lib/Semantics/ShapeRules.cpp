@@ -210,11 +210,28 @@ adjit::semantics::sliceDim(std::string_view op, const Shape &shape, int64_t dim,
 }
 
 bool adjit::semantics::isPermutation(const Shape &permutation, int64_t rank) {
-  if (static_cast<int64_t>(permutation.size()) != rank)
+  return isPermutation(permutation.data(), permutation.size(), rank);
+}
+
+bool adjit::semantics::isPermutation(const int64_t *permutation, size_t size,
+                                     int64_t rank) {
+  if (static_cast<int64_t>(size) != rank)
     return false;
-  std::vector<bool> seen(rank, false);
-  for (int64_t dim : permutation) {
-    if (dim < 0 || dim >= rank || seen[dim])
+  // The dims seen, as bits up to rank 64 (every real tensor), else a list.
+  uint64_t seenBits = 0;
+  std::vector<bool> seen(rank > 64 ? rank : 0, false);
+  for (size_t i = 0; i < size; ++i) {
+    int64_t dim = permutation[i];
+    if (dim < 0 || dim >= rank)
+      return false;
+    if (rank <= 64) {
+      uint64_t bit = uint64_t(1) << dim;
+      if (seenBits & bit)
+        return false;
+      seenBits |= bit;
+      continue;
+    }
+    if (seen[dim])
       return false;
     seen[dim] = true;
   }
@@ -226,8 +243,9 @@ ShapeResult<Shape> adjit::semantics::permutation(std::string_view op,
                                                  const Shape &shape) {
   int64_t rank = static_cast<int64_t>(shape.size());
   Shape wrapped;
+  wrapped.reserve(dims.size());
   for (int64_t dim : dims)
-    wrapped.push_back(dim < 0 ? dim + rank : dim);
+    wrapped.push_back(wrapPermutedDim(dim, rank));
   if (!isPermutation(wrapped, rank))
     return ShapeResult<Shape>::failure(message(
         op, "dims " + formatShape(dims) +

@@ -13,6 +13,8 @@
 #include "adjit/JIT.h"
 #include "adjit/JIT/Engine.h"
 
+#include "llvm/ADT/SmallVector.h"
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -84,7 +86,8 @@ struct Pullback {
 
 /// What one call of a transformed function computed.
 struct TransformCall {
-  std::vector<Tensor> outputs;
+  /// One inline: a call of a function of one result allocates no list.
+  llvm::SmallVector<Tensor, 1> outputs;
   /// jit::grad: the gradient of each argnum.
   std::vector<Tensor> gradients;
   /// jit::vjp: the pullback at this call.

@@ -418,6 +418,9 @@ using jit::detail::asMultiResult;
 
 struct CompiledFunction::State {
   MultiTensorFunction function;
+  /// The function, if it was given as a function of one result: replays
+  /// call it directly, without a list of results.
+  TensorFunction singleResultFunction;
   std::string name;
   /// Reuse compiled code without replaying the function (unsound for
   /// functions that depend on host state).
@@ -433,6 +436,9 @@ struct CompiledFunction::State {
   std::mutex mutex;
   std::vector<Compilation> compilations;
   CompileStats stats;
+  /// The gradients of the last call that added them to existing .grad()
+  /// tensors, kept to take the next call's gradients without allocating.
+  std::vector<Tensor> gradients;
   /// Lists a call fills and empties again, kept with their capacity (under
   /// `mutex`) so that steady-state calls do not allocate them.
   struct CallScratch {
@@ -447,6 +453,10 @@ struct CompiledFunction::State {
     size_t numViews = 0;
     std::vector<Tensor *> optimizerState;
     std::vector<double> scalars;
+    tracing::TraceGuard::ReplayScratch replay;
+    /// The compiled code's results; their elements are released after each
+    /// call, their shape lists kept.
+    std::vector<Buffer> results;
 
     /// Returns the next view to fill.
     BufferView &nextView() {
@@ -464,6 +474,8 @@ struct CompiledFunction::State {
       numViews = 0;
       optimizerState.clear();
       scalars.clear();
+      for (Buffer &result : results)
+        result.releaseElements();
     }
   } scratch;
 };
@@ -519,8 +531,10 @@ std::shared_ptr<CompiledFunction::State> makeState(MultiTensorFunction function,
 
 CompiledFunction adjit::jit::compile(TensorFunction function,
                                      CompileOptions options) {
-  return CompiledFunction(makeState(asMultiResult(std::move(function)),
-                                    std::move(options), "jit::compile"));
+  std::shared_ptr<CompiledFunction::State> state =
+      makeState(asMultiResult(function), std::move(options), "jit::compile");
+  state->singleResultFunction = std::move(function);
+  return CompiledFunction(std::move(state));
 }
 
 CompiledMultiFunction adjit::jit::compile(MultiTensorFunction function,
@@ -604,7 +618,8 @@ std::vector<Tensor>
 CompiledMultiFunction::operator()(const std::vector<Tensor> &inputs) const {
   if (function.state->transform)
     return jit::detail::callGrad(*function.state, inputs);
-  return call(function.state.get(), inputs).outputs;
+  jit::detail::TransformCall outcome = call(function.state.get(), inputs);
+  return std::vector<Tensor>(outcome.outputs.begin(), outcome.outputs.end());
 }
 
 jit::detail::TransformCall
@@ -876,7 +891,11 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
       collectArguments(candidate, inputs, scratch);
     if (stale.empty() && !state->assumePure) {
       ++state->stats.replays;
-      stale = candidate.guard.replay(state->function, inputs, scratch.captured);
+      stale = state->singleResultFunction
+                  ? candidate.guard.replay(state->singleResultFunction, inputs,
+                                           scratch.captured, &scratch.replay)
+                  : candidate.guard.replay(state->function, inputs,
+                                           scratch.captured, &scratch.replay);
     }
     if (stale.empty() && state->training)
       stale = whyUpdateChanged(*state, candidate, scratch.arguments);
@@ -950,8 +969,8 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
   // Drops views a call with more arguments left (none in steady state).
   scratch.views.resize(scratch.numViews);
   Tier tier;
-  std::vector<Buffer> results =
-      compilation->module->call(compilation->entry, scratch.views, &tier);
+  std::vector<Buffer> &results = scratch.results;
+  compilation->module->call(compilation->entry, scratch.views, results, &tier);
   ++(tier == Tier::Fast ? state->stats.fastTierCalls
                         : state->stats.optimizedTierCalls);
   if (tier == Tier::Optimized && compilation->lastTier == Tier::Fast)
@@ -991,15 +1010,30 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
           toTensor(results[next + i], arguments[compilation->wrt[i]].dtype()));
     return outcome;
   }
+  std::vector<Tensor> &gradients = state->gradients;
+  if (gradients.size() < compilation->wrt.size())
+    gradients.resize(compilation->wrt.size());
   for (size_t i = 0; i < compilation->wrt.size(); ++i) {
     Tensor &parameter = arguments[compilation->wrt[i]];
-    Tensor gradient = toTensor(results[next + i], parameter.dtype());
+    const Buffer &result = results[next + i];
     NoGradGuard noGrad;
     Tensor &accumulated = parameter.mutable_grad();
-    if (accumulated.defined())
-      accumulated.add_(gradient);
-    else
-      accumulated = gradient;
+    Dtype dtype = dtypeOf(result.getElementType());
+    if (!accumulated.defined() || dtype != parameter.dtype()) {
+      Tensor gradient = toTensor(result, parameter.dtype());
+      if (accumulated.defined())
+        accumulated.add_(gradient);
+      else
+        accumulated = gradient;
+      continue;
+    }
+    // Added from a tensor of the function's own, reused from call to call.
+    Tensor &gradient = gradients[i];
+    if (!gradient.defined() || gradient.sizes() != result.getShape() ||
+        gradient.dtype() != dtype)
+      gradient = empty(result.getShape(), dtype);
+    overwriteWith(gradient, result);
+    accumulated.add_(gradient);
   }
   return outcome;
 }

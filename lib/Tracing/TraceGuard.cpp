@@ -19,7 +19,7 @@ std::string formatScalar(double value) {
   return error == std::errc() ? std::string(text, end) : "?";
 }
 
-std::string formatInts(const std::vector<int64_t> &ints) {
+std::string formatInts(const runtime::OpInts &ints) {
   std::string text = "[";
   for (size_t i = 0; i < ints.size(); ++i)
     text += (i ? ", " : "") + std::to_string(ints[i]);
@@ -97,7 +97,7 @@ void TraceGuard::recordScanMarker(Op::Scan scan, std::vector<int64_t> ints,
                                   const std::vector<Tensor> &defined) {
   Op op{runtime::OpKind::Identity,
         "jit::scan",
-        std::move(ints),
+        runtime::OpInts(ints),
         false,
         0,
         0,
@@ -219,9 +219,13 @@ namespace adjit::tracing {
 class ShapeOnlyReplay final : public runtime::OpObserver {
 public:
   ShapeOnlyReplay(const TraceGuard &guard, const std::vector<Tensor> &inputs,
-                  const std::vector<Tensor> &captured)
+                  const std::vector<Tensor> &captured,
+                  TraceGuard::ReplayScratch &scratch)
       : OpObserver(/*replaying=*/true), guard(guard), inputs(inputs),
-        captured(captured), tensorOfValue(guard.valueSources.size(), nullptr) {
+        captured(captured), tensorOfValue(scratch.tensorOfValue),
+        constants(scratch.constants) {
+    tensorOfValue.assign(guard.valueSources.size(), nullptr);
+    constants.clear();
     size_t argument = 0;
     for (const Tensor &tensor : inputs)
       tensorOfValue[guard.argumentValues[argument++]] = tensor.unsafeGetImpl();
@@ -231,8 +235,11 @@ public:
 
   Tensor replay(const runtime::OpRecord &record) override {
     const TraceGuard::Op &op = next(record);
-    const Tensor &result =
-        op.returnedOperand >= 0 ? record.inputs[op.returnedOperand] : op.result;
+    // A constant its record determines is the traced one, with its values.
+    const Tensor &result = op.returnedOperand >= 0
+                               ? record.inputs[op.returnedOperand]
+                           : op.kind == runtime::OpKind::Constant ? op.constant
+                                                                  : op.result;
     tensorOfValue[op.value] = result.unsafeGetImpl();
     return result;
   }
@@ -329,23 +336,22 @@ public:
     return op.transformResults;
   }
 
-  /// Checks the function's results once it returned.
-  void finish(const std::vector<Tensor> &results) {
+  /// Checks the function's `count` results once it returned.
+  void finish(const Tensor *results, size_t count) {
     if (position != guard.ops.size())
       mismatch("the function ran " + std::to_string(position) + " ops, but " +
                std::to_string(guard.ops.size()) + " when traced");
-    if (results.size() != guard.resultValues.size())
-      mismatch("the function returns " + std::to_string(results.size()) +
-               (results.size() == 1 ? " tensor" : " tensors") +
-               ", but returned " + std::to_string(guard.resultValues.size()) +
-               " when traced");
-    for (size_t i = 0; i < results.size(); ++i) {
+    if (count != guard.resultValues.size())
+      mismatch("the function returns " + std::to_string(count) +
+               (count == 1 ? " tensor" : " tensors") + ", but returned " +
+               std::to_string(guard.resultValues.size()) + " when traced");
+    for (size_t i = 0; i < count; ++i) {
       int32_t recorded = guard.resultValues[i];
       if (tensorOfValue[recorded] == results[i].unsafeGetImpl())
         continue;
       mismatch(
           "the function returns " + guard.describeValue(valueOf(results[i])) +
-          (results.size() > 1 ? " as result " + std::to_string(i) : "") +
+          (count > 1 ? " as result " + std::to_string(i) : "") +
           ", but returned " + guard.describeValue(recorded) + " when traced");
     }
   }
@@ -360,7 +366,8 @@ private:
   /// transforms).
   Tensor tensorOf(int32_t id) const {
     const void *impl = tensorOfValue[id];
-    for (const std::vector<Tensor> *tensors : {&inputs, &captured, &constants})
+    const std::vector<Tensor> &made = constants;
+    for (const std::vector<Tensor> *tensors : {&inputs, &captured, &made})
       for (const Tensor &tensor : *tensors)
         if (tensor.unsafeGetImpl() == impl)
           return tensor;
@@ -411,10 +418,11 @@ private:
                     ? std::string(op.name)
                     : std::string("another part of a jit::scan")) +
                " when traced");
-    if (op.ints != ints)
+    if (op.ints != runtime::OpInts(ints))
       mismatch("the jit::scan (op " + std::to_string(index) +
                ") changed from " + formatInts(op.ints) + " to " +
-               formatInts(ints) + " ({length, carries, scanned tensors})");
+               formatInts(runtime::OpInts(ints)) +
+               " ({length, carries, scanned tensors})");
     if (op.gradMode != GradMode::is_enabled())
       mismatch("the jit::scan (op " + std::to_string(index) +
                ") runs with grad mode " + (op.gradMode ? "off" : "on") +
@@ -463,6 +471,9 @@ private:
         std::strcmp(op.name, record.name) != 0)
       return "op " + std::to_string(index) + " is " + record.name +
              ", but was " + op.name + " when traced";
+    if (op.ints != record.ints && op.kind == runtime::OpKind::Constant)
+      return "the arguments of the " + std::string(record.name) +
+             " constant (op " + std::to_string(index) + ") changed";
     if (op.ints != record.ints)
       return "the attributes of " + name + " changed from " +
              formatInts(op.ints) + " to " + formatInts(record.ints);
@@ -530,31 +541,67 @@ private:
   /// The tensor each value is in this replay, once it is made: an argument,
   /// a constant the replay made, an operand an op returned, or the
   /// shape-only result of an op.
-  std::vector<const void *> tensorOfValue;
+  std::vector<const void *> &tensorOfValue;
   /// The constants the replay made, alive until it ends so that no address
   /// is reused.
-  std::vector<Tensor> constants;
+  std::vector<Tensor> &constants;
 };
 } // namespace adjit::tracing
 
-std::string TraceGuard::replay(const jit::MultiTensorFunction &function,
-                               const std::vector<Tensor> &inputs,
-                               const std::vector<Tensor> &captured) const {
-  ShapeOnlyReplay replayer(*this, inputs, captured);
+template <typename Run>
+std::string TraceGuard::replayWith(Run run, const std::vector<Tensor> &inputs,
+                                   const std::vector<Tensor> &captured,
+                                   ReplayScratch *scratch) const {
+  ReplayScratch own;
+  ReplayScratch &lists = scratch ? *scratch : own;
+  ShapeOnlyReplay replayer(*this, inputs, captured, lists);
+  // The constants the replay made are released when it ends, whatever
+  // happens; the lists keep their capacity.
+  struct Release {
+    ReplayScratch &lists;
+    ~Release() { lists.constants.clear(); }
+  } release{lists};
   try {
-    std::vector<Tensor> results;
+    std::pair<const Tensor *, size_t> results;
     {
       runtime::ObserverScope observe(&replayer);
-      results = function(inputs);
+      results = run();
     }
-    for (const Tensor &result : results)
-      if (!result.defined())
+    for (size_t i = 0; i < results.second; ++i)
+      if (!results.first[i].defined())
         return "the function returned an undefined tensor";
-    replayer.finish(results);
+    replayer.finish(results.first, results.second);
   } catch (const ReplayMismatch &mismatch) {
     return mismatch.reason;
   }
   return "";
+}
+
+std::string TraceGuard::replay(const jit::MultiTensorFunction &function,
+                               const std::vector<Tensor> &inputs,
+                               const std::vector<Tensor> &captured,
+                               ReplayScratch *scratch) const {
+  std::vector<Tensor> results;
+  return replayWith(
+      [&] {
+        results = function(inputs);
+        return std::make_pair<const Tensor *, size_t>(results.data(),
+                                                      results.size());
+      },
+      inputs, captured, scratch);
+}
+
+std::string TraceGuard::replay(const jit::TensorFunction &function,
+                               const std::vector<Tensor> &inputs,
+                               const std::vector<Tensor> &captured,
+                               ReplayScratch *scratch) const {
+  Tensor result;
+  return replayWith(
+      [&] {
+        result = function(inputs);
+        return std::make_pair<const Tensor *, size_t>(&result, 1);
+      },
+      inputs, captured, scratch);
 }
 
 std::vector<Tensor> adjit::tracing::replayTransform(

@@ -77,13 +77,30 @@ public:
   // Replaying, before compiled code is reused
   //===--------------------------------------------------------------------===//
 
+  /// Lists a replay fills and empties again. A caller that replays often
+  /// keeps one and passes it to each replay, whose lists then keep their
+  /// capacity from one replay to the next and allocate nothing.
+  struct ReplayScratch {
+    /// The tensor each value is in the replay.
+    std::vector<const void *> tensorOfValue;
+    /// The constants the replay made.
+    std::vector<Tensor> constants;
+  };
+
   /// Runs `function` on `inputs` in shape-only mode, with `captured` the
   /// current captured tensors in argument order, and returns "" if it ran
   /// the recorded ops, or why not, e.g. "scalar operand 1 of mul changed
-  /// from 0.5 to 0.25". Exceptions the function throws propagate.
+  /// from 0.5 to 0.25". Exceptions the function throws propagate. The replay
+  /// uses `scratch` if given, else lists of its own.
   std::string replay(const jit::MultiTensorFunction &function,
                      const std::vector<Tensor> &inputs,
-                     const std::vector<Tensor> &captured) const;
+                     const std::vector<Tensor> &captured,
+                     ReplayScratch *scratch = nullptr) const;
+  /// The same for a function of one result.
+  std::string replay(const jit::TensorFunction &function,
+                     const std::vector<Tensor> &inputs,
+                     const std::vector<Tensor> &captured,
+                     ReplayScratch *scratch = nullptr) const;
 
   /// The number of recorded ops.
   size_t getNumOps() const { return ops.size(); }
@@ -96,11 +113,18 @@ public:
 private:
   friend class ShapeOnlyReplay;
 
+  /// Replays `run`, which calls the function in shape-only mode and returns
+  /// its results as a pointer and a count.
+  template <typename Run>
+  std::string replayWith(Run run, const std::vector<Tensor> &inputs,
+                         const std::vector<Tensor> &captured,
+                         ReplayScratch *scratch) const;
+
   /// One recorded op.
   struct Op {
     runtime::OpKind kind;
     const char *name;
-    std::vector<int64_t> ints;
+    runtime::OpInts ints;
     bool keepDim;
     int predicate;
     double scalar;

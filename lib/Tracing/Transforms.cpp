@@ -161,7 +161,7 @@ VjpResult VjpFunction::operator()(const std::vector<Tensor> &inputs) const {
   detail::TransformCall call = detail::callTransform(
       state, tracing::makeDifferentiableAliases(inputs, indices));
   std::shared_ptr<detail::Pullback> pullback = call.pullback;
-  return {std::move(call.outputs),
+  return {std::vector<Tensor>(call.outputs.begin(), call.outputs.end()),
           [pullback](const std::vector<Tensor> &cotangents) {
             if (runtime::getCurrentObserver())
               throw Error("jit::vjp: the pullback of '" + pullback->name +

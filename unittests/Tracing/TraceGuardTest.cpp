@@ -122,6 +122,37 @@ TEST(TraceGuard, ConstantWhoseValuesChangeRecompiles) {
             "changed its values");
 }
 
+TEST(TraceGuard, HostShapeOfAViewThatChangesRecompiles) {
+  int64_t rows = 2;
+  jit::CompiledFunction f = jit::compile([&](const std::vector<Tensor> &in) {
+    return sum(view(in[0], {rows, -1}), {0});
+  });
+  Tensor x = arange(12.0);
+  expectClose(f(x), from_vector({6, 8, 10, 12, 14, 16}, {6}));
+  rows = 3;
+  expectClose(f(x), from_vector({12, 15, 18, 21}, {4}));
+  EXPECT_EQ(f.getStats().compilations, 2);
+  EXPECT_EQ(f.getStats().lastReason,
+            "the attributes of view (op 0) changed from [2, -1] to [3, -1]");
+}
+
+TEST(TraceGuard, ArangeIsComparedByItsArguments) {
+  double count = 3;
+  jit::CompiledFunction f = jit::compile([&](const std::vector<Tensor> &in) {
+    return in[0] + arange(count).sum();
+  });
+  Tensor x = from_vector({10}, {1});
+  expectClose(f(x), from_vector({13}, {1}));
+  expectClose(f(x), from_vector({13}, {1}));
+  EXPECT_EQ(f.getStats().compilations, 1);
+  EXPECT_EQ(f.getStats().cacheHits, 1);
+  count = 4;
+  expectClose(f(x), from_vector({16}, {1}));
+  EXPECT_EQ(f.getStats().compilations, 2);
+  EXPECT_EQ(f.getStats().lastReason,
+            "the arguments of the arange constant (op 0) changed");
+}
+
 TEST(TraceGuard, AnotherCapturedTensorRecompiles) {
   auto weights = std::make_shared<Tensor>(from_vector({1, 1}, {2}));
   jit::CompiledFunction f = jit::compile(

@@ -85,6 +85,14 @@ public:
   /// Returns a view of this buffer, to pass it to a compiled function.
   BufferView getView() const { return BufferView{data, type, {}}; }
 
+  /// Frees the elements and takes ownership of `allocation` as adopt()
+  /// does, in place: the shape list keeps its capacity, so that a list of
+  /// buffers reused from call to call allocates nothing.
+  void readopt(const TensorType &newType, void *newAllocation, void *newData);
+
+  /// Frees the elements (the data becomes null), keeping the type.
+  void releaseElements();
+
 private:
   struct FreeDeleter {
     void operator()(void *pointer) const;

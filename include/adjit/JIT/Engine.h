@@ -97,6 +97,14 @@ public:
                            const std::vector<BufferView> &arguments,
                            Tier *tier = nullptr) const;
 
+  /// Calls the public function `name` as above, with its results in
+  /// `results` (replacing its contents). The buffers of `results` are reused
+  /// in place: a caller that keeps the list from call to call (releasing
+  /// the buffers' elements in between, Buffer::releaseElements) makes calls
+  /// that allocate nothing on the heap but what the compiled code does.
+  void call(std::string_view name, const std::vector<BufferView> &arguments,
+            std::vector<Buffer> &results, Tier *tier = nullptr) const;
+
   /// Returns the tier of the code calls run now: Tier::Fast until the
   /// optimized code of a tiered compile replaces it.
   Tier getTier() const;

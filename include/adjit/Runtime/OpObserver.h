@@ -17,6 +17,7 @@
 #include <array>
 #include <cstdint>
 #include <initializer_list>
+#include <iterator>
 #include <optional>
 #include <vector>
 
@@ -46,7 +47,9 @@ enum class OpKind {
   MaxDim,
   MinDim,
   /// Any op that only changes the shape (reshape, view, flatten, squeeze,
-  /// unsqueeze): the output's shape is the new shape.
+  /// unsqueeze): the output's shape is the new shape; `ints` is what was
+  /// asked for (the shape of view and reshape, the dim of squeeze(dim) and
+  /// unsqueeze).
   Reshape,
   /// `ints` is the permutation, normalized (transpose, t and permute).
   Permute,
@@ -142,18 +145,79 @@ private:
   size_t count = 0;
 };
 
+/// The integer attributes of an op: up to twelve inline (every op has at
+/// most ten), more on the heap, so that reporting an op allocates nothing.
+class OpInts {
+public:
+  OpInts() = default;
+  OpInts(std::initializer_list<int64_t> values) {
+    assign(values.begin(), values.end());
+  }
+  OpInts(const std::vector<int64_t> &values) {
+    assign(values.begin(), values.end());
+  }
+  template <typename Iterator> OpInts(Iterator first, Iterator last) {
+    assign(first, last);
+  }
+
+  size_t size() const { return count; }
+  bool empty() const { return count == 0; }
+  const int64_t *data() const {
+    return count <= kInline ? inlineInts.data() : overflow.data();
+  }
+  int64_t operator[](size_t index) const { return data()[index]; }
+  const int64_t *begin() const { return data(); }
+  const int64_t *end() const { return data() + count; }
+  /// Appends `value`.
+  void push_back(int64_t value) {
+    if (count < kInline) {
+      inlineInts[count++] = value;
+      return;
+    }
+    if (count == kInline)
+      overflow.assign(inlineInts.begin(), inlineInts.end());
+    overflow.push_back(value);
+    ++count;
+  }
+  /// Returns the values as a vector.
+  std::vector<int64_t> vec() const { return {begin(), end()}; }
+
+  friend bool operator==(const OpInts &a, const OpInts &b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end());
+  }
+  friend bool operator!=(const OpInts &a, const OpInts &b) { return !(a == b); }
+
+private:
+  static constexpr size_t kInline = 12;
+  template <typename Iterator> void assign(Iterator first, Iterator last) {
+    count = static_cast<size_t>(std::distance(first, last));
+    if (count <= kInline)
+      std::copy(first, last, inlineInts.begin());
+    else
+      overflow.assign(first, last);
+  }
+
+  std::array<int64_t, kInline> inlineInts;
+  std::vector<int64_t> overflow;
+  size_t count = 0;
+};
+
 /// One eager op as it ran.
 struct OpRecord {
   OpKind kind;
   /// The op's name in the API, for messages.
   const char *name;
   OpInputs inputs;
-  std::vector<int64_t> ints = {};
+  OpInts ints = {};
   bool keepDim = false;
   int predicate = 0;
   double scalar = 0;
   /// Set by the runtime once the op ran.
   Tensor output = {};
+  /// For a constant: its value follows from the record alone (the
+  /// factory's name and its arguments in `ints`), so that a replaying
+  /// observer answers it, as other ops, without the factory running.
+  bool determinedByRecord = false;
 };
 
 /// A requirement an op makes of the values of an int64 tensor of indices:
@@ -189,9 +253,11 @@ public:
   bool isReplaying() const { return replaying; }
   /// Called after an op ran, with its inputs and output.
   virtual void observe(const OpRecord &record) = 0;
-  /// Called instead of running an op that is not a constant, when
+  /// Called instead of running an op that is not a constant (or a constant
+  /// that its record determines, OpRecord::determinedByRecord), when
   /// isReplaying(); returns the op's result, which may be a shape-only
-  /// tensor (makeShapeOnlyTensor). May throw.
+  /// tensor (makeShapeOnlyTensor) but for a constant has its values. May
+  /// throw.
   virtual Tensor replay(const OpRecord &record);
   /// Called before `op` reads tensor values to the host (item, data_ptr) or
   /// runs an op the observer cannot represent; may throw adjit::Error.
@@ -246,10 +312,11 @@ bool haveIdenticalElements(const Tensor &a, const Tensor &b);
 /// is made of are not reported, and reports its result to the current
 /// observer as the one op `record`.
 /// A replaying observer is handed `record` instead, and `body` runs only for
-/// constants.
+/// constants that the record does not determine.
 template <typename Body> Tensor observeAsOneOp(OpRecord &&record, Body body) {
   OpObserver *observer = getCurrentObserver();
-  if (observer->isReplaying() && record.kind != OpKind::Constant)
+  if (observer->isReplaying() &&
+      (record.kind != OpKind::Constant || record.determinedByRecord))
     return observer->replay(record);
   {
     ObserverScope unobserved(nullptr);

@@ -120,6 +120,15 @@ int64_t sliceLength(int64_t start, int64_t end, int64_t step);
 
 /// True if \p permutation holds each of 0, ..., rank - 1 exactly once.
 bool isPermutation(const Shape &permutation, int64_t rank);
+/// The same for the \p size dims at \p permutation; allocates nothing up
+/// to rank 64.
+bool isPermutation(const int64_t *permutation, size_t size, int64_t rank);
+
+/// Wraps the dim \p dim of a permute of a tensor of rank \p rank (negative
+/// dims count from the end), as permutation() does before checking.
+inline int64_t wrapPermutedDim(int64_t dim, int64_t rank) {
+  return dim < 0 ? dim + rank : dim;
+}
 
 /// Wraps the dims of a permute of a tensor of \p shape (negative dims count
 /// from the end) and checks they are a permutation of its dimensions.
