@@ -18,8 +18,9 @@
 // is reported beside the wall time: on a shared machine the wall time also
 // counts the time the compile waits for a core.
 //
-// Usage: adjit-bench-compile-scaling [--full] [--csv FILE]
-//   --full adds the programs of about 10,000 ops (minutes each).
+// Usage: adjit-bench-compile-scaling [--full] [--csv FILE] [--only FAMILY]
+//   --full adds the programs of about 10,000 ops (minutes each);
+//   --only runs one family (mlp, rnn or transformer).
 //
 //===----------------------------------------------------------------------===//
 
@@ -210,14 +211,17 @@ int main(int argc, char **argv) {
   if (argc == 4 && std::strcmp(argv[1], "--one") == 0)
     return runOne(argv[2], std::atoll(argv[3]));
   bool full = false;
-  std::string csvPath;
+  std::string csvPath, only;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--full") == 0)
       full = true;
     else if (std::strcmp(argv[i], "--csv") == 0 && i + 1 < argc)
       csvPath = argv[++i];
+    else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+      only = argv[++i];
     else {
-      std::fprintf(stderr, "usage: %s [--full] [--csv FILE]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--full] [--csv FILE] [--only FAMILY]\n",
+                   argv[0]);
       return 2;
     }
   }
@@ -239,6 +243,8 @@ int main(int argc, char **argv) {
     std::fprintf(csv, "program,size,ops,compile_s,cpu_s,peak_bytes,trace_s,"
                       "autodiff_s,mlir_s,llvm_s\n");
   for (const Family &family : families) {
+    if (!only.empty() && only != family.name)
+      continue;
     std::vector<int64_t> sizes = family.sizes;
     if (full)
       sizes.insert(sizes.end(), family.fullSizes.begin(),
