@@ -12,10 +12,15 @@
 // with its peak resident size reset before the compilation (so the peak is
 // the compilation's), and without the persistent cache; the stage times come
 // from the child's ADJIT_LOG lines. Per op, compile time and memory are flat
-// when every stage is linear.
+// when every stage is linear. The children compile the first call's tier
+// only (ADJIT_TIERING=fast unless the environment sets another mode), so
+// that no background compile adds to the figures, and the child's CPU time
+// is reported beside the wall time: on a shared machine the wall time also
+// counts the time the compile waits for a core.
 //
-// Usage: adjit-bench-compile-scaling [--full] [--csv FILE]
-//   --full adds the programs of about 10,000 ops (minutes each).
+// Usage: adjit-bench-compile-scaling [--full] [--csv FILE] [--only FAMILY]
+//   --full adds the programs of about 10,000 ops (minutes each);
+//   --only runs one family (mlp, rnn or transformer).
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,6 +33,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <memory>
 #include <regex>
 #include <string>
@@ -113,6 +119,14 @@ Program makeProgram(const std::string &family, int64_t size) {
   std::exit(2);
 }
 
+/// The CPU time of this process, all threads, in seconds.
+double processCpuSeconds() {
+  timespec now{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) +
+         1e-9 * static_cast<double>(now.tv_nsec);
+}
+
 /// Child: compiles one program and prints its figures on stdout.
 int runOne(const std::string &family, int64_t size) {
   Program program = makeProgram(family, size);
@@ -126,12 +140,15 @@ int runOne(const std::string &family, int64_t size) {
   }
   jit::CompiledFunction compiled = jit::compile(program.function, family);
   auto start = std::chrono::steady_clock::now();
+  double cpuStart = processCpuSeconds();
   compiled(program.inputs);
+  double cpu = processCpuSeconds() - cpuStart;
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
-  std::printf("RESULT %.6f %.0f\n", seconds,
-              1024.0 * static_cast<double>(bench::peakResidentKb() - before));
+  std::printf("RESULT %.6f %.0f %.6f\n", seconds,
+              1024.0 * static_cast<double>(bench::peakResidentKb() - before),
+              cpu);
   return 0;
 }
 
@@ -140,14 +157,15 @@ struct Figures {
   std::string family;
   int64_t size = 0;
   long ops = 0;
-  double seconds = 0, peakBytes = 0;
+  double seconds = 0, cpuSeconds = 0, peakBytes = 0;
   double trace = -1, autodiff = -1, pipeline = -1, llvm = -1;
 };
 
 Figures runChild(const char *self, const std::string &family, int64_t size) {
-  std::string command = "ADJIT_LOG=1 ADJIT_CACHE=0 '" + std::string(self) +
-                        "' --one " + family + " " + std::to_string(size) +
-                        " 2>&1";
+  std::string command = "ADJIT_LOG=1 ADJIT_CACHE=0 "
+                        "ADJIT_TIERING=${ADJIT_TIERING:-fast} '" +
+                        std::string(self) + "' --one " + family + " " +
+                        std::to_string(size) + " 2>&1";
   Figures figures;
   figures.family = family;
   figures.size = size;
@@ -162,7 +180,7 @@ Figures runChild(const char *self, const std::string &family, int64_t size) {
   while (std::fgets(buffer, sizeof buffer, pipe.get()))
     output += buffer;
   std::smatch match;
-  static const std::regex result(R"(RESULT ([0-9.]+) ([0-9.-]+))");
+  static const std::regex result(R"(RESULT ([0-9.]+) ([0-9.-]+) ([0-9.]+))");
   static const std::regex traced(
       R"(traced in ([0-9.]+) s, differentiated in ([0-9.]+) s \(([0-9]+) ops\))");
   static const std::regex lowered(
@@ -174,6 +192,7 @@ Figures runChild(const char *self, const std::string &family, int64_t size) {
   }
   figures.seconds = std::stod(match[1]);
   figures.peakBytes = std::stod(match[2]);
+  figures.cpuSeconds = std::stod(match[3]);
   if (std::regex_search(output, match, traced)) {
     figures.trace = std::stod(match[1]);
     figures.autodiff = std::stod(match[2]);
@@ -192,14 +211,17 @@ int main(int argc, char **argv) {
   if (argc == 4 && std::strcmp(argv[1], "--one") == 0)
     return runOne(argv[2], std::atoll(argv[3]));
   bool full = false;
-  std::string csvPath;
+  std::string csvPath, only;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--full") == 0)
       full = true;
     else if (std::strcmp(argv[i], "--csv") == 0 && i + 1 < argc)
       csvPath = argv[++i];
+    else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+      only = argv[++i];
     else {
-      std::fprintf(stderr, "usage: %s [--full] [--csv FILE]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--full] [--csv FILE] [--only FAMILY]\n",
+                   argv[0]);
       return 2;
     }
   }
@@ -212,14 +234,17 @@ int main(int argc, char **argv) {
   std::vector<Family> families = {{"mlp", {6, 18, 60, 180}, {600}},
                                   {"rnn", {4, 12, 40, 120}, {400}},
                                   {"transformer", {1, 3, 10}, {33}}};
-  std::printf("%-12s %6s %7s %9s %9s %8s %8s %8s %8s %9s %9s\n", "program",
-              "size", "ops", "compile s", "peak MB", "trace", "autodiff",
-              "mlir", "llvm", "ms/op", "KB/op");
+  std::printf("%-12s %6s %7s %9s %9s %9s %8s %8s %8s %8s %9s %9s %9s\n",
+              "program", "size", "ops", "compile s", "cpu s", "peak MB",
+              "trace", "autodiff", "mlir", "llvm", "ms/op", "cpu ms/op",
+              "KB/op");
   std::FILE *csv = csvPath.empty() ? nullptr : std::fopen(csvPath.c_str(), "w");
   if (csv)
-    std::fprintf(csv, "program,size,ops,compile_s,peak_bytes,trace_s,"
+    std::fprintf(csv, "program,size,ops,compile_s,cpu_s,peak_bytes,trace_s,"
                       "autodiff_s,mlir_s,llvm_s\n");
   for (const Family &family : families) {
+    if (!only.empty() && only != family.name)
+      continue;
     std::vector<int64_t> sizes = family.sizes;
     if (full)
       sizes.insert(sizes.end(), family.fullSizes.begin(),
@@ -227,23 +252,27 @@ int main(int argc, char **argv) {
     for (int64_t size : sizes) {
       Figures f = runChild(argv[0], family.name, size);
       double ops = static_cast<double>(std::max<long>(f.ops, 1));
-      std::printf("%-12s %6lld %7ld %9.2f %9.1f %8.2f %8.2f %8.2f %8.2f %9.3f "
-                  "%9.1f\n",
+      std::printf("%-12s %6lld %7ld %9.2f %9.2f %9.1f %8.2f %8.2f %8.2f %8.2f "
+                  "%9.3f %9.3f %9.1f\n",
                   f.family.c_str(), static_cast<long long>(f.size), f.ops,
-                  f.seconds, f.peakBytes / 1e6, f.trace, f.autodiff, f.pipeline,
-                  f.llvm, 1e3 * f.seconds / ops, f.peakBytes / 1e3 / ops);
+                  f.seconds, f.cpuSeconds, f.peakBytes / 1e6, f.trace,
+                  f.autodiff, f.pipeline, f.llvm, 1e3 * f.seconds / ops,
+                  1e3 * f.cpuSeconds / ops, f.peakBytes / 1e3 / ops);
       std::fflush(stdout);
-      if (csv)
-        std::fprintf(csv, "%s,%lld,%ld,%.6f,%.0f,%.6f,%.6f,%.6f,%.6f\n",
+      if (csv) {
+        std::fprintf(csv, "%s,%lld,%ld,%.6f,%.6f,%.0f,%.6f,%.6f,%.6f,%.6f\n",
                      f.family.c_str(), static_cast<long long>(f.size), f.ops,
-                     f.seconds, f.peakBytes, f.trace, f.autodiff, f.pipeline,
-                     f.llvm);
+                     f.seconds, f.cpuSeconds, f.peakBytes, f.trace, f.autodiff,
+                     f.pipeline, f.llvm);
+        std::fflush(csv);
+      }
     }
   }
   if (csv)
     std::fclose(csv);
   std::printf("(compile s: the first call, tracing, autodiff, lowering and "
-              "LLVM; peak MB: the peak resident size it adds; stage times "
+              "LLVM, wall; cpu s: its CPU time; peak MB: the peak resident "
+              "size it adds; stage times "
               "from ADJIT_LOG, -1 where not reported)\n");
   return 0;
 }

@@ -76,7 +76,7 @@ def AdjitFuseElementwise : Pass<"adjit-fuse-elementwise"> {
 }
 
 def AdjitDuplicateSharedFills : Pass<"adjit-duplicate-shared-fills"> {
-  let summary = "Give every op that writes into a filled tensor its own fill";
+  let summary = "Give every writer of a shared fill or tensor.empty its own";
   let description = [{
     CSE merges identical `linalg.fill`s (the zero or identity inits of
     matrix products and reductions) into one fill with several users. Each
@@ -87,6 +87,14 @@ def AdjitDuplicateSharedFills : Pass<"adjit-duplicate-shared-fills"> {
     fills one) placed right before its writer, so every writer gets an
     allocation and a fill, and no copy; `adjit-matmul-to-blas` then folds a
     zero fill right before a product into the BLAS call.
+
+    CSE merges identical `tensor.empty` ops too, e.g. the inits of all the
+    elementwise ops of one shape in a program. One-shot bufferization's
+    analysis then puts all their results in one alias set and checks every
+    write against every read of the set, a cost that grows with the square
+    of the number of writers (a 3,000-op program spent 80 % of its lowering
+    there). The pass gives each writer of a shared `tensor.empty` one of its
+    own, placed right before it; the contents are undefined either way.
   }];
   let dependentDialects = ["::mlir::tensor::TensorDialect"];
 }

@@ -1,4 +1,4 @@
-//===- DuplicateSharedFills.cpp - one filled init per writer --------------===//
+//===- DuplicateSharedFills.cpp - one filled or empty init per writer -----===//
 
 #include "adjit/Conversion/Passes.h"
 
@@ -13,23 +13,28 @@ using namespace mlir;
 
 namespace {
 
+/// The uses of `value` that are the init (destination) of the op using them.
+SmallVector<OpOperand *> initUses(Value value) {
+  SmallVector<OpOperand *> inits;
+  for (OpOperand &use : value.getUses()) {
+    auto writer = dyn_cast<DestinationStyleOpInterface>(use.getOwner());
+    if (writer && writer.isDpsInit(&use))
+      inits.push_back(&use);
+  }
+  return inits;
+}
+
 struct DuplicateSharedFillsPass
     : adjit::impl::AdjitDuplicateSharedFillsBase<DuplicateSharedFillsPass> {
   void runOnOperation() override {
-    SmallVector<linalg::FillOp> shared;
+    OpBuilder builder(&getContext());
+    SmallVector<linalg::FillOp> sharedFills;
     getOperation()->walk([&](linalg::FillOp fill) {
       if (fill.hasPureTensorSemantics() && !fill->getResult(0).hasOneUse())
-        shared.push_back(fill);
+        sharedFills.push_back(fill);
     });
-    OpBuilder builder(&getContext());
-    for (linalg::FillOp fill : shared) {
-      SmallVector<OpOperand *> inits;
-      for (OpOperand &use : fill->getResult(0).getUses()) {
-        auto writer = dyn_cast<DestinationStyleOpInterface>(use.getOwner());
-        if (writer && writer.isDpsInit(&use))
-          inits.push_back(&use);
-      }
-      for (OpOperand *use : inits) {
+    for (linalg::FillOp fill : sharedFills) {
+      for (OpOperand *use : initUses(fill->getResult(0))) {
         // A fresh tensor.empty (if the fill fills one) and a fresh fill right
         // before the writer: bufferization gives it a buffer of its own.
         builder.setInsertionPoint(use->getOwner());
@@ -46,6 +51,26 @@ struct DuplicateSharedFillsPass
       if (isa_and_nonnull<tensor::EmptyOp>(destination) &&
           destination->use_empty())
         destination->erase();
+    }
+
+    // CSE also merges identical tensor.empty ops, e.g. the inits of all the
+    // elementwise generics of one shape. One-shot bufferization's analysis
+    // then puts all their results in one alias set and checks every write
+    // against every read of the set: its cost grows with the square of the
+    // number of writers. A tensor.empty of its own, right before each writer,
+    // keeps the sets small; its contents are undefined either way.
+    SmallVector<tensor::EmptyOp> sharedEmpties;
+    getOperation()->walk([&](tensor::EmptyOp empty) {
+      if (!empty->hasOneUse() && !empty->use_empty())
+        sharedEmpties.push_back(empty);
+    });
+    for (tensor::EmptyOp empty : sharedEmpties) {
+      for (OpOperand *use : initUses(empty.getResult())) {
+        builder.setInsertionPoint(use->getOwner());
+        use->set(builder.clone(*empty)->getResult(0));
+      }
+      if (empty->use_empty())
+        empty->erase();
     }
   }
 };

@@ -51,3 +51,38 @@ func.func @single_use(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>) -> tensor<4x4xf3
   %0 = linalg.matmul ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%f : tensor<4x4xf32>) -> tensor<4x4xf32>
   return %0 : tensor<4x4xf32>
 }
+
+// -----
+
+// Each elementwise op writing into the shared tensor.empty (CSE merges
+// them) gets a tensor.empty of its own right before it; a use that is not
+// an init (the add's input) keeps the original.
+// CHECK-LABEL: func @shared_empty
+// CHECK-SAME: (%[[A:.*]]: tensor<4xf32>)
+// CHECK-NEXT: %[[E:.*]] = tensor.empty() : tensor<4xf32>
+// CHECK-NEXT: %[[E1:.*]] = tensor.empty() : tensor<4xf32>
+// CHECK-NEXT: %[[X:.*]] = linalg.exp ins(%[[A]] : tensor<4xf32>) outs(%[[E1]] : tensor<4xf32>)
+// CHECK-NEXT: %[[E2:.*]] = tensor.empty() : tensor<4xf32>
+// CHECK-NEXT: %[[Y:.*]] = linalg.exp ins(%[[X]] : tensor<4xf32>) outs(%[[E2]] : tensor<4xf32>)
+// CHECK-NEXT: %[[E3:.*]] = tensor.empty() : tensor<4xf32>
+// CHECK-NEXT: %[[Z:.*]] = linalg.add ins(%[[Y]], %[[E]] : tensor<4xf32>, tensor<4xf32>) outs(%[[E3]] : tensor<4xf32>)
+// CHECK-NEXT: return %[[Z]]
+func.func @shared_empty(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %e = tensor.empty() : tensor<4xf32>
+  %0 = linalg.exp ins(%a : tensor<4xf32>) outs(%e : tensor<4xf32>) -> tensor<4xf32>
+  %1 = linalg.exp ins(%0 : tensor<4xf32>) outs(%e : tensor<4xf32>) -> tensor<4xf32>
+  %2 = linalg.add ins(%1, %e : tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<4xf32>) -> tensor<4xf32>
+  return %2 : tensor<4xf32>
+}
+
+// -----
+
+// A tensor.empty with one user stays as it is.
+// CHECK-LABEL: func @single_empty_use
+// CHECK-COUNT-1: tensor.empty
+// CHECK-NOT: tensor.empty
+func.func @single_empty_use(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %e = tensor.empty() : tensor<4xf32>
+  %0 = linalg.exp ins(%a : tensor<4xf32>) outs(%e : tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
