@@ -316,7 +316,8 @@ def grad(fn, argnums=0, *, has_aux=False, name="grad"):
     """The gradient of ``fn`` (JAX's ``grad``), compiled: ``fn`` takes
     tensors and returns one floating-point tensor of one element;
     ``grad(fn)(*args)`` returns its gradient w.r.t. ``args[argnums]`` (a
-    tensor for an int ``argnums``, a tuple for a tuple), each of its input's
+    tensor for an int ``argnums``, a tuple for a tuple; a negative argnum
+    counts from the end, -1 naming the last argument), each of its input's
     shape and dtype. ``.grad`` is not touched, the gradients carry no
     grad_fn, and requires_grad flags do not matter. Traced once per input
     signature, as ``compile``; called while another transform or ``compile``
