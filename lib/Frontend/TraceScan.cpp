@@ -23,7 +23,9 @@ Value TraceBuilder::addScanBodyArgument(Type type, size_t body) {
 
 FailureOr<SmallVector<Value>>
 TraceBuilder::finishScan(ValueRange init, ValueRange xs, ValueRange consts,
-                         int64_t length, ValueRange yielded) {
+                         int64_t length, ValueRange yielded, Value tripCount,
+                         bool reverse, CheckpointPolicy checkpoint,
+                         std::optional<int64_t> every) {
   OpenScanBody body = std::move(openScanBodies.back());
   openScanBodies.pop_back();
   YieldOp::create(builder, location, yielded);
@@ -35,8 +37,14 @@ TraceBuilder::finishScan(ValueRange init, ValueRange xs, ValueRange consts,
                               ? type
                               : Type(ScanOp::getStackedType(type, length)));
   }
-  auto scan = ScanOp::create(builder, location, resultTypes, init, xs, consts,
-                             static_cast<uint64_t>(length));
+  IntegerAttr everyAttr;
+  if (every)
+    everyAttr = builder.getI64IntegerAttr(*every);
+  auto scan = ScanOp::create(
+      builder, location, resultTypes, init, xs, consts, tripCount,
+      builder.getI64IntegerAttr(length),
+      reverse ? builder.getUnitAttr() : UnitAttr(),
+      CheckpointPolicyAttr::get(builder.getContext(), checkpoint), everyAttr);
   scan.getBody().push_back(body.block.release());
   if (failed(mlir::verify(scan.getOperation()))) {
     scan.erase();

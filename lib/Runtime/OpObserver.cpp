@@ -70,12 +70,18 @@ void IndexRangeCheck::verify(const Tensor &indices) const {
   // not a host read of a traced program.
   adjit::Tensor values = adjit::castTo(indices, adjit::Dtype::Int64);
   const int64_t *data = values.unsafeGetImpl()->data<int64_t>();
-  for (int64_t i = 0, n = values.numel(); i < n; ++i)
-    if ((data[i] < 0 || data[i] >= bound) && data[i] != ignored)
+  for (int64_t i = 0, n = values.numel(); i < n; ++i) {
+    if (inclusive && (data[i] < 0 || data[i] > bound))
+      throw adjit::Error(std::string(op) + ": " + what + " = " +
+                         std::to_string(data[i]) + " lies outside [0, " +
+                         std::to_string(bound) + "], where " +
+                         std::to_string(bound) + " is " + unit);
+    if (!inclusive && (data[i] < 0 || data[i] >= bound) && data[i] != ignored)
       throw adjit::Error(std::string(op) + ": " + what + " " +
                          std::to_string(data[i]) + " at position " +
                          std::to_string(i) + " is out of bounds for " +
                          std::to_string(bound) + " " + unit);
+  }
 }
 
 void adjit::runtime::writeState(const char *op, const Tensor &target,

@@ -2,10 +2,14 @@
 
 #include "adjit/JIT/Scan.h"
 
+#include "TensorImpl.h"
+
 #include "adjit/Autograd.h"
 #include "adjit/Error.h"
 #include "adjit/Runtime/OpObserver.h"
 
+#include <algorithm>
+#include <exception>
 #include <string>
 
 using namespace adjit;
@@ -21,7 +25,7 @@ std::string describe(const Tensor &tensor) {
   throw Error("jit::scan: " + message);
 }
 
-void checkDefined(const std::vector<Tensor> &tensors, const char *what) {
+void checkAllDefined(const std::vector<Tensor> &tensors, const char *what) {
   for (size_t i = 0; i < tensors.size(); ++i)
     if (!tensors[i].defined())
       fail(std::string(what) + " " + std::to_string(i) + " is undefined");
@@ -31,7 +35,7 @@ void checkDefined(const std::vector<Tensor> &tensors, const char *what) {
 /// of the first step's.
 void checkOutputs(const std::vector<Tensor> &first,
                   const std::vector<Tensor> &ys, int64_t step) {
-  checkDefined(ys, "output");
+  checkAllDefined(ys, "output");
   if (ys.size() != first.size())
     fail("step " + std::to_string(step) + " returned " +
          std::to_string(ys.size()) + " outputs, but step 0 returned " +
@@ -48,8 +52,8 @@ void checkOutputs(const std::vector<Tensor> &first,
 int64_t adjit::runtime::checkScanArguments(const std::vector<Tensor> &init,
                                            const std::vector<Tensor> &xs,
                                            std::optional<int64_t> length) {
-  checkDefined(init, "initial carry");
-  checkDefined(xs, "scanned tensor");
+  checkAllDefined(init, "initial carry");
+  checkAllDefined(xs, "scanned tensor");
   if (length && *length < 0)
     fail("length " + std::to_string(*length) + " is negative");
   for (size_t k = 0; k < xs.size(); ++k) {
@@ -75,10 +79,86 @@ int64_t adjit::runtime::checkScanArguments(const std::vector<Tensor> &init,
   return *length;
 }
 
+jit::ScanCheckpoint jit::ScanCheckpoint::parse(const std::string &text) {
+  if (text == "store_all")
+    return store_all();
+  if (text == "sqrt")
+    return sqrt();
+  if (text == "recompute_all")
+    return recompute_all();
+  const std::string prefix = "every ";
+  if (text.compare(0, prefix.size(), prefix) == 0) {
+    std::string digits = text.substr(prefix.size());
+    size_t used = 0;
+    try {
+      int64_t k = std::stoll(digits, &used);
+      if (used == digits.size())
+        return every(k);
+    } catch (const std::exception &) {
+    }
+  }
+  fail("unknown checkpoint policy '" + text +
+       "' (expected store_all, every K, sqrt or recompute_all)");
+}
+
+std::string jit::ScanCheckpoint::str() const {
+  switch (policy_) {
+  case Policy::StoreAll:
+    return "store_all";
+  case Policy::Every:
+    return "every " + std::to_string(segment_);
+  case Policy::Sqrt:
+    return "sqrt";
+  case Policy::RecomputeAll:
+    return "recompute_all";
+  }
+  return "store_all";
+}
+
+void adjit::runtime::checkScanOptions(const ScanCall &call) {
+  const jit::ScanCheckpoint &checkpoint = call.options.checkpoint();
+  int64_t every = checkpoint.segment();
+  if (checkpoint.policy() == jit::ScanCheckpoint::Policy::Every &&
+      (every < 1 || every > call.length))
+    fail("checkpoint = every " + std::to_string(every) +
+         " does not fit the trip count " + std::to_string(call.length) +
+         ": K must be between 1 and the length" +
+         (call.length == 0 ? " (a scan of length 0 has no step to "
+                             "checkpoint: use store_all, sqrt or "
+                             "recompute_all)"
+                           : ""));
+  const Tensor &n = call.options.length();
+  if (!n.defined())
+    return;
+  if (n.dim() != 0 || n.dtype() != Dtype::Int64)
+    fail("the run-time length must be a 0-d int64 tensor (the number of "
+         "steps), got " +
+         describe(n));
+  IndexRangeCheck inRange{"jit::scan",
+                          "the run-time length n",
+                          call.length,
+                          "the bound (the leading size of the scanned "
+                          "tensors, or the length given)",
+                          std::nullopt,
+                          true};
+  notifyIndexCheck(inRange, n);
+  OpObserver *observer = getCurrentObserver();
+  if (!observer || !observer->isReplaying())
+    inRange.verify(n);
+}
+
+int64_t adjit::runtime::scanTripCount(const ScanCall &call) {
+  const Tensor &n = call.options.length();
+  if (!n.defined())
+    return call.length;
+  // Read directly, as IndexRangeCheck does: the runtime's own business.
+  return *n.contiguous().unsafeGetImpl()->data<int64_t>();
+}
+
 void adjit::runtime::checkScanCarries(const ScanCall &call,
                                       const std::vector<Tensor> &next,
                                       int64_t step) {
-  checkDefined(next, "carry");
+  checkAllDefined(next, "carry");
   if (next.size() != call.init.size())
     fail("step " + std::to_string(step) + " returned " +
          std::to_string(next.size()) + " carries, but there are " +
@@ -106,7 +186,8 @@ std::vector<Tensor> adjit::runtime::scanSlices(const ScanCall &call,
 }
 
 ScanResult adjit::runtime::runScanSteps(const ScanCall &call) {
-  if (call.length == 0) {
+  int64_t steps = scanTripCount(call);
+  if (steps == 0) {
     // The step's outputs are needed only for their shapes and dtypes.
     ScanResult probe;
     {
@@ -115,11 +196,11 @@ ScanResult adjit::runtime::runScanSteps(const ScanCall &call) {
       probe = call.step(call.init, scanSlices(call, 0));
     }
     checkScanCarries(call, probe.first, 0);
-    checkDefined(probe.second, "output");
+    checkAllDefined(probe.second, "output");
     std::vector<Tensor> stacked;
     for (const Tensor &y : probe.second) {
       Shape shape = y.sizes();
-      shape.insert(shape.begin(), 0);
+      shape.insert(shape.begin(), call.length);
       stacked.push_back(zeros(shape, y.dtype()));
     }
     return {call.init, std::move(stacked)};
@@ -127,41 +208,60 @@ ScanResult adjit::runtime::runScanSteps(const ScanCall &call) {
   std::vector<Tensor> carry = call.init;
   std::vector<std::vector<Tensor>> outputs;
   std::vector<Tensor> first;
-  for (int64_t i = 0; i < call.length; ++i) {
+  for (int64_t k = 0; k < steps; ++k) {
+    int64_t i = call.options.reverse() ? steps - 1 - k : k;
     ScanResult step = call.step(carry, scanSlices(call, i));
     checkScanCarries(call, step.first, i);
-    if (i == 0) {
-      checkDefined(step.second, "output");
+    if (k == 0) {
+      checkAllDefined(step.second, "output");
       first = step.second;
       outputs.resize(first.size());
     } else {
       checkOutputs(first, step.second, i);
     }
-    for (size_t k = 0; k < step.second.size(); ++k)
-      outputs[k].push_back(step.second[k]);
+    for (size_t o = 0; o < step.second.size(); ++o)
+      outputs[o].push_back(step.second[o]);
     carry = std::move(step.first);
   }
   std::vector<Tensor> stacked;
-  for (const std::vector<Tensor> &ys : outputs)
-    stacked.push_back(stack(ys, 0));
+  for (std::vector<Tensor> &ys : outputs) {
+    if (call.options.reverse())
+      std::reverse(ys.begin(), ys.end());
+    Tensor rows = stack(ys, 0);
+    if (steps < call.length) {
+      // The rows the scan did not reach are zero.
+      Shape shape = rows.sizes();
+      shape[0] = call.length - steps;
+      rows = cat({rows, zeros(shape, rows.dtype())}, 0);
+    }
+    stacked.push_back(rows);
+  }
   return {std::move(carry), std::move(stacked)};
 }
 
 std::pair<std::vector<Tensor>, std::vector<Tensor>>
 adjit::jit::scan(const ScanFunction &fn, const std::vector<Tensor> &init,
-                 const std::vector<Tensor> &xs, std::optional<int64_t> length) {
+                 const std::vector<Tensor> &xs, std::optional<int64_t> length,
+                 const ScanOptions &options) {
   if (!fn)
     fail("the step function is empty");
-  ScanCall call{fn, init, xs, checkScanArguments(init, xs, length)};
+  ScanCall call{fn, init, xs, checkScanArguments(init, xs, length), options};
+  checkScanOptions(call);
   if (OpObserver *observer = getCurrentObserver())
     return observer->scan(call);
   return runScanSteps(call);
 }
 
+std::pair<std::vector<Tensor>, std::vector<Tensor>>
+adjit::jit::scan(const ScanFunction &fn, const std::vector<Tensor> &init,
+                 const std::vector<Tensor> &xs, const ScanOptions &options) {
+  return scan(fn, init, xs, std::nullopt, options);
+}
+
 std::pair<Tensor, Tensor> adjit::jit::scan(
     const std::function<std::pair<Tensor, Tensor>(const Tensor &,
                                                   const Tensor &)> &fn,
-    const Tensor &init, const Tensor &xs) {
+    const Tensor &init, const Tensor &xs, const ScanOptions &options) {
   if (!fn)
     fail("the step function is empty");
   ScanFunction step = [&fn](const std::vector<Tensor> &carry,
@@ -169,6 +269,6 @@ std::pair<Tensor, Tensor> adjit::jit::scan(
     auto [next, y] = fn(carry[0], x[0]);
     return {{next}, {y}};
   };
-  auto [carry, ys] = scan(step, {init}, {xs});
+  auto [carry, ys] = scan(step, {init}, {xs}, std::nullopt, options);
   return {carry[0], ys[0]};
 }

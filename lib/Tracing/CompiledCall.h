@@ -31,11 +31,21 @@ struct TransformRequest {
     Vjp,
   };
   Kind kind;
-  /// jit::grad: the inputs differentiated, in the order of the gradients.
+  /// jit::grad: the inputs differentiated, in the order of the gradients
+  /// (negative ones count from the end, see resolveArgnum()).
   std::vector<int64_t> argnums;
   /// The API in messages ("jit::grad", "jit::vjp").
   const char *api;
 };
+
+/// Returns argnum `index` of a call with `count` inputs as an input index,
+/// a negative one counting from the end (JAX's: -1 is the last input), or
+/// -1 if it names no input.
+inline int64_t resolveArgnum(int64_t index, size_t count) {
+  int64_t inputs = static_cast<int64_t>(count);
+  int64_t resolved = index < 0 ? index + inputs : index;
+  return resolved >= 0 && resolved < inputs ? resolved : -1;
+}
 
 /// Wraps states of transformed functions in the API's classes.
 struct TransformAccess {

@@ -1194,7 +1194,7 @@ bool jit::detail::selectTransformed(const TransformRequest &request,
                              shapeToString(outputs.front().sizes())) +
                   " (use jit::vjp for other results)");
     for (int64_t index : request.argnums)
-      wrt.push_back(static_cast<size_t>(index));
+      wrt.push_back(static_cast<size_t>(resolveArgnum(index, inputs.size())));
     of = {0};
     return true;
   }

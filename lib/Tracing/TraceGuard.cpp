@@ -126,16 +126,29 @@ void TraceGuard::recordScanMarker(Op::Scan scan, std::vector<int64_t> ints,
   ops.push_back(std::move(op));
 }
 
-void TraceGuard::recordScanBegin(int64_t length,
-                                 const std::vector<Tensor> &init,
-                                 const std::vector<Tensor> &xs,
+std::vector<int64_t> TraceGuard::scanInts(const runtime::ScanCall &call) {
+  const jit::ScanOptions &options = call.options;
+  return {call.length,
+          static_cast<int64_t>(call.init.size()),
+          static_cast<int64_t>(call.xs.size()),
+          options.reverse(),
+          static_cast<int64_t>(options.checkpoint().policy()),
+          options.checkpoint().segment(),
+          options.length().defined()};
+}
+
+std::vector<Tensor> TraceGuard::scanOperands(const runtime::ScanCall &call) {
+  std::vector<Tensor> operands(call.init);
+  operands.insert(operands.end(), call.xs.begin(), call.xs.end());
+  if (call.options.length().defined())
+    operands.push_back(call.options.length());
+  return operands;
+}
+
+void TraceGuard::recordScanBegin(const runtime::ScanCall &call,
                                  const std::vector<Tensor> &bodyArguments) {
-  std::vector<Tensor> operands(init);
-  operands.insert(operands.end(), xs.begin(), xs.end());
-  recordScanMarker(Op::Scan::Begin,
-                   {length, static_cast<int64_t>(init.size()),
-                    static_cast<int64_t>(xs.size())},
-                   operands, bodyArguments);
+  recordScanMarker(Op::Scan::Begin, scanInts(call), scanOperands(call),
+                   bodyArguments);
 }
 
 void TraceGuard::recordScanEnd(const std::vector<Tensor> &yielded,
@@ -270,12 +283,9 @@ public:
   }
 
   runtime::ScanResult scan(const runtime::ScanCall &call) override {
-    std::vector<Tensor> operands(call.init);
-    operands.insert(operands.end(), call.xs.begin(), call.xs.end());
-    const TraceGuard::Op &begin =
-        nextScanMarker(TraceGuard::Op::Scan::Begin, operands,
-                       {call.length, static_cast<int64_t>(call.init.size()),
-                        static_cast<int64_t>(call.xs.size())});
+    const TraceGuard::Op &begin = nextScanMarker(TraceGuard::Op::Scan::Begin,
+                                                 TraceGuard::scanOperands(call),
+                                                 TraceGuard::scanInts(call));
     // The step runs on shape-only carries and slices, its ops compared with
     // the traced step's.
     size_t numCarries = call.init.size();
@@ -422,7 +432,8 @@ private:
       mismatch("the jit::scan (op " + std::to_string(index) +
                ") changed from " + formatInts(op.ints) + " to " +
                formatInts(runtime::OpInts(ints)) +
-               " ({length, carries, scanned tensors})");
+               " ({length, carries, scanned tensors, reverse, checkpoint "
+               "policy, its K, run-time length})");
     if (op.gradMode != GradMode::is_enabled())
       mismatch("the jit::scan (op " + std::to_string(index) +
                ") runs with grad mode " + (op.gradMode ? "off" : "on") +

@@ -41,12 +41,15 @@ public:
   void addArgument(const Tensor &tensor);
   /// Appends the op `record` ran as, under the current grad mode.
   void recordOp(const runtime::OpRecord &record);
-  /// Appends the start of a scan of `length` steps from the carries `init`
-  /// over `xs`; the traced step received `bodyArguments` (its carries, then
-  /// its slices).
-  void recordScanBegin(int64_t length, const std::vector<Tensor> &init,
-                       const std::vector<Tensor> &xs,
+  /// Appends the start of the scan `call`; the traced step received
+  /// `bodyArguments` (its carries, then its slices).
+  void recordScanBegin(const runtime::ScanCall &call,
                        const std::vector<Tensor> &bodyArguments);
+  /// What the start of the scan `call` is recorded and compared with: its
+  /// ints (see Op::ints) and its operands (the initial carries, the scanned
+  /// tensors, then the run-time length if any).
+  static std::vector<int64_t> scanInts(const runtime::ScanCall &call);
+  static std::vector<Tensor> scanOperands(const runtime::ScanCall &call);
   /// Appends the end of the innermost scan begun: its step returned
   /// `yielded` (the next carries, then the outputs) and the scan `results`.
   void recordScanEnd(const std::vector<Tensor> &yielded,
@@ -144,8 +147,8 @@ private:
     /// Set for the start and the end of a scan. These define several
     /// values, from `value` on: the start the step's carries and slices,
     /// the end the scan's results, of which `values` holds shape-only
-    /// tensors for the replay; `ints` is {length, carries, scanned tensors}
-    /// at the start.
+    /// tensors for the replay; `ints` is {length, carries, scanned tensors,
+    /// reverse, checkpoint policy, its K, run-time length} at the start.
     enum class Scan : uint8_t { None, Begin, End } scan = Scan::None;
     std::vector<Tensor> values = {};
     /// A transform: what it is, its results' values and shape-only tensors.

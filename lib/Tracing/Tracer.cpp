@@ -452,7 +452,8 @@ int64_t Tracer::indexSource(const runtime::IndexRangeCheck &check,
        shapeToString(tensor.sizes()) +
        ") are computed inside the traced function, so a later call could "
        "not check that they lie in [0, " +
-       std::to_string(check.bound) + "); pass them as an input instead");
+       std::to_string(check.bound) + (check.inclusive ? "]" : ")") +
+       "; pass them as an input instead");
 }
 
 void Tracer::emitTransform(

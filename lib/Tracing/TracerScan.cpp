@@ -58,6 +58,22 @@ Tensor placeholderLike(const Tensor &tensor, const Shape &shape) {
   return placeholder;
 }
 
+/// The policy of `adjit.scan` that `checkpoint` names.
+mlir::adjit::CheckpointPolicy toPolicy(const jit::ScanCheckpoint &checkpoint) {
+  using Policy = jit::ScanCheckpoint::Policy;
+  switch (checkpoint.policy()) {
+  case Policy::StoreAll:
+    return mlir::adjit::CheckpointPolicy::store_all;
+  case Policy::Every:
+    return mlir::adjit::CheckpointPolicy::every;
+  case Policy::Sqrt:
+    return mlir::adjit::CheckpointPolicy::sqrt;
+  case Policy::RecomputeAll:
+    return mlir::adjit::CheckpointPolicy::recompute_all;
+  }
+  return mlir::adjit::CheckpointPolicy::store_all;
+}
+
 } // namespace
 
 std::vector<bool> Tracer::carryGradFlags(const runtime::ScanCall &call) {
@@ -95,6 +111,10 @@ runtime::ScanResult Tracer::scan(const runtime::ScanCall &call) {
     initValues.push_back(valueOf(tensor, name));
   for (const Tensor &tensor : call.xs)
     xsValues.push_back(valueOf(tensor, name));
+  const jit::ScanOptions &options = call.options;
+  Value tripCount;
+  if (options.length().defined())
+    tripCount = valueOf(options.length(), name);
 
   // The step is traced once, on the first step's slices (zeros if there is
   // none), into the body.
@@ -109,7 +129,7 @@ runtime::ScanResult Tracer::scan(const runtime::ScanCall &call) {
     slices = aliases(runtime::scanSlices(call, 0), sliceFlags);
   }
   std::vector<Tensor> bodyArguments = concat(carries, slices);
-  guard.recordScanBegin(call.length, call.init, call.xs, bodyArguments);
+  guard.recordScanBegin(call, bodyArguments);
   llvm::SmallVector<mlir::Type> argumentTypes;
   for (Value value : initValues)
     argumentTypes.push_back(value.getType());
@@ -144,8 +164,12 @@ runtime::ScanResult Tracer::scan(const runtime::ScanCall &call) {
     scope.values.erase(tensor.unsafeGetImpl());
   for (auto &entry : scope.values)
     scanBodyTensors.insert(entry.first);
+  std::optional<int64_t> every;
+  if (options.checkpoint().policy() == jit::ScanCheckpoint::Policy::Every)
+    every = options.checkpoint().segment();
   mlir::FailureOr<llvm::SmallVector<Value>> results = builder.finishScan(
-      initValues, xsValues, scope.consts, call.length, yielded);
+      initValues, xsValues, scope.consts, call.length, yielded, tripCount,
+      options.reverse(), toPolicy(options.checkpoint()), every);
   if (mlir::failed(results))
     fail(std::string("tracing ") + name + " failed");
 

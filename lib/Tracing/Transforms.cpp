@@ -34,15 +34,19 @@ namespace {
 void checkArgnums(const TransformRequest &request, const std::string &name,
                   const std::vector<Tensor> &inputs) {
   std::set<int64_t> seen;
-  for (int64_t index : request.argnums) {
-    if (index < 0 || index >= static_cast<int64_t>(inputs.size()))
+  for (int64_t argnum : request.argnums) {
+    int64_t index = detail::resolveArgnum(argnum, inputs.size());
+    if (index < 0)
       throw Error(std::string(request.api) + ": argnum " +
-                  std::to_string(index) + " is out of range: '" + name +
+                  std::to_string(argnum) + " is out of range: '" + name +
                   "' was called with " + std::to_string(inputs.size()) +
                   (inputs.size() == 1 ? " input" : " inputs"));
     if (!seen.insert(index).second)
       throw Error(std::string(request.api) + ": argnum " +
-                  std::to_string(index) + " is listed twice");
+                  std::to_string(argnum) +
+                  (argnum == index ? std::string()
+                                   : " (input " + std::to_string(index) + ")") +
+                  " is listed twice");
     const Tensor &input = inputs[index];
     if (!input.defined() || !input.is_floating_point())
       throw Error(std::string(request.api) + ": input " +
@@ -61,8 +65,9 @@ std::vector<size_t> differentiatedInputs(const TransformRequest &request,
                                          const std::vector<Tensor> &inputs) {
   std::vector<size_t> indices;
   if (request.kind == TransformRequest::Kind::Grad) {
-    for (int64_t index : request.argnums)
-      indices.push_back(static_cast<size_t>(index));
+    for (int64_t argnum : request.argnums)
+      indices.push_back(
+          static_cast<size_t>(detail::resolveArgnum(argnum, inputs.size())));
     return indices;
   }
   for (size_t i = 0; i < inputs.size(); ++i)

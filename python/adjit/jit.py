@@ -26,7 +26,7 @@ outputs may also hold None.
 import functools
 import weakref
 
-from ._adjit import Error, Tensor, _jit, arange, dtype, ones_like, zeros_like
+from ._adjit import Error, Tensor, _jit, ones_like, zeros_like
 from ._tree import flatten, unflatten
 from .optim import SGD, Adam, AdamW, SGDOptions, AdamOptions, AdamWOptions
 
@@ -213,14 +213,7 @@ class TrainStep:
         return _ir_at(self._step.last_ir(), stage)
 
 
-def _flip(t):
-    """``t`` reversed along dim 0 (0-d tensors and empty ones as they are)."""
-    if t.dim() == 0 or t.shape[0] == 0:
-        return t
-    return t.index_select(0, arange(t.shape[0] - 1, -1, -1, dtype=dtype.int64))
-
-
-def scan(fn, init, xs=None, length=None, reverse=False):
+def scan(fn, init, xs=None, length=None, reverse=False, checkpoint="store_all"):
     """Scans ``fn`` over the leading dim of ``xs``, JAX's ``lax.scan``::
 
         carry = init
@@ -236,6 +229,18 @@ def scan(fn, init, xs=None, length=None, reverse=False):
     None). With ``reverse`` the steps run from the last slice to the first,
     and ``ys[i]`` is still the output of the step on ``xs[i]``.
 
+    ``length`` may instead be a 0-d int64 tensor ``n``, a trip count known
+    only at run time: the leading size of ``xs`` is then its bound, the scan
+    runs ``n`` steps over the rows ``0 .. n - 1`` (backwards with
+    ``reverse``), the rows of ``ys`` from ``n`` on are zero and those of
+    ``xs`` get zero gradients. Compiled, another ``n`` does not compile
+    again, and ``0 <= n <= bound`` is checked on every call (an int
+    ``length`` is a constant of the trace). ``checkpoint`` says what the
+    adjoint of the traced ``adjit.scan`` keeps for its reverse sweep:
+    ``"store_all"``, ``"sqrt"``, ``"recompute_all"``, or an int ``K`` (or
+    ``"every K"``) for every ``K`` steps, ``1 <= K <= length``; eagerly it is
+    only checked, and autograd keeps every step's values.
+
     Eagerly a loop with autograd: gradients reach ``init``, ``xs`` and the
     tensors ``fn`` uses. Inside ``compile``, ``TrainStep``, ``grad`` or
     ``vjp``, ``fn`` is traced once into one ``adjit.scan``; it should then
@@ -244,8 +249,17 @@ def scan(fn, init, xs=None, length=None, reverse=False):
     ``adjit.Error``."""
     init_leaves, init_structure = flatten(init, "jit.scan", "init")
     xs_leaves, xs_structure = flatten(xs, "jit.scan", "xs")
-    if reverse:
-        xs_leaves = [_flip(x) for x in xs_leaves]
+    trip_count = None
+    if isinstance(length, Tensor):
+        trip_count, length = length, None
+        if not xs_leaves:
+            raise Error("jit.scan: a run-time length (a tensor) needs scanned "
+                        "tensors xs, whose leading size is its bound")
+    if isinstance(checkpoint, int) and not isinstance(checkpoint, bool):
+        checkpoint = "every %d" % checkpoint
+    if not isinstance(checkpoint, str):
+        raise TypeError("jit.scan: checkpoint must be a str or an int K, got %r"
+                        % (checkpoint,))
     ys_structure = []
 
     def step(carries, slices):
@@ -264,9 +278,8 @@ def scan(fn, init, xs=None, length=None, reverse=False):
         ys_structure[:] = [y_structure]
         return carry_leaves, y_leaves
 
-    carries, ys = _jit.scan(step, init_leaves, xs_leaves, length)
-    if reverse:
-        ys = [_flip(y) for y in ys]
+    carries, ys = _jit.scan(step, init_leaves, xs_leaves, length, bool(reverse),
+                            checkpoint, trip_count)
     return unflatten(init_structure, carries), unflatten(ys_structure[0], ys)
 
 
@@ -303,7 +316,8 @@ def grad(fn, argnums=0, *, has_aux=False, name="grad"):
     """The gradient of ``fn`` (JAX's ``grad``), compiled: ``fn`` takes
     tensors and returns one floating-point tensor of one element;
     ``grad(fn)(*args)`` returns its gradient w.r.t. ``args[argnums]`` (a
-    tensor for an int ``argnums``, a tuple for a tuple), each of its input's
+    tensor for an int ``argnums``, a tuple for a tuple; a negative argnum
+    counts from the end, -1 naming the last argument), each of its input's
     shape and dtype. ``.grad`` is not touched, the gradients carry no
     grad_fn, and requires_grad flags do not matter. Traced once per input
     signature, as ``compile``; called while another transform or ``compile``

@@ -48,13 +48,21 @@ void adjit::python::bindTransforms(py::module_ &jit) {
   jit.def(
       "scan",
       [](py::function fn, const std::vector<Tensor> &init,
-         const std::vector<Tensor> &xs, std::optional<int64_t> length) {
+         const std::vector<Tensor> &xs, std::optional<int64_t> length,
+         bool reverse, const std::string &checkpoint,
+         std::optional<Tensor> tripCount) {
+        jit::ScanOptions options;
+        options.reverse(reverse).checkpoint(
+            jit::ScanCheckpoint::parse(checkpoint));
+        if (tripCount)
+          options.length(*tripCount);
         auto [carries, ys] =
-            jit::scan(toScanFunction(std::move(fn)), init, xs, length);
+            jit::scan(toScanFunction(std::move(fn)), init, xs, length, options);
         return py::make_tuple(toPyList(carries), toPyList(ys));
       },
       py::arg("fn"), py::arg("init"), py::arg("xs"),
-      py::arg("length") = py::none());
+      py::arg("length") = py::none(), py::arg("reverse") = false,
+      py::arg("checkpoint") = "store_all", py::arg("trip_count") = py::none());
 
   jit.def(
       "grad",

@@ -184,3 +184,64 @@ def test_scan_errors_carry_the_cpp_message():
 
     with pytest.raises(adjit.Error, match="scan"):
         compiled(adjit.zeros(3), xs)
+
+
+def steps(n):
+    return adjit.tensor(n, dtype=adjit.int64)
+
+
+def run_time_loss(w, checkpoint, reverse):
+    def f(h0, xs, ws, n):
+        init = (h0, adjit.zeros((), dtype=adjit.float64))
+        carry, ys = jit.scan(rnn_step(w), init, (xs, ws), length=n, reverse=reverse,
+                             checkpoint=checkpoint)
+        return loss_of(carry, ys) + (ys[0].sum(1) * adjit.arange(6.0, dtype=adjit.float64)).sum()
+
+    return f
+
+
+@pytest.mark.parametrize("checkpoint", ["store_all", 2, "every 6", "sqrt", "recompute_all"])
+@pytest.mark.parametrize("reverse", [False, True])
+def test_run_time_length_and_checkpoint_compile_once(checkpoint, reverse):
+    w, h0, xs, ws = make_data(steps=6)
+    f = run_time_loss(w, checkpoint, reverse)
+    compiled = jit.compile(f)
+    for n in (0, 1, 4, 6):
+        for t in (w, h0, xs, ws):
+            t.grad = None
+        eager = f(h0, xs, ws, steps(n))
+        eager.backward()
+        expected = [t.grad.clone() if t.grad is not None else None for t in (w, h0, xs, ws)]
+        for t in (w, h0, xs, ws):
+            t.grad = None
+        loss = compiled(h0, xs, ws, steps(n))
+        assert abs(loss.item() - eager.item()) < 1e-12
+        for e, t in zip(expected, (w, h0, xs, ws)):
+            got = t.grad.numpy() if t.grad is not None else np.zeros(t.shape)
+            want = e.numpy() if e is not None else np.zeros(t.shape)
+            assert np.allclose(got, want, rtol=0, atol=1e-12)
+        assert not xs.grad.numpy()[n:].any()  # rows from n on are not read
+    assert compiled.stats["compilations"] == 1
+    with pytest.raises(adjit.Error, match=r"n = 7 lies outside \[0, 6\]"):
+        compiled(h0, xs, ws, steps(7))
+
+
+def test_run_time_length_eagerly():
+    carry, ys = jit.scan(lambda c, x: (c + x, c), adjit.zeros(()), adjit.arange(4.0),
+                         length=steps(2))
+    assert carry.item() == 1.0 and ys.tolist() == [0.0, 0.0, 0.0, 0.0]
+    carry, ys = jit.scan(lambda c, x: (c * 10 + x, c), adjit.zeros(()),
+                         adjit.arange(1.0, 5.0), length=steps(3), reverse=True)
+    assert carry.item() == 321.0 and ys.tolist() == [32.0, 3.0, 0.0, 0.0]
+    with pytest.raises(adjit.Error, match=r"n = -1 lies outside \[0, 4\]"):
+        jit.scan(lambda c, x: (c, x), adjit.zeros(()), adjit.ones(4), length=steps(-1))
+    with pytest.raises(adjit.Error, match="0-d int64"):
+        jit.scan(lambda c, x: (c, x), adjit.zeros(()), adjit.ones(4), length=adjit.ones(()))
+    with pytest.raises(adjit.Error, match="needs scanned tensors"):
+        jit.scan(lambda c, x: (c, x), adjit.zeros(()), None, length=steps(2))
+    with pytest.raises(adjit.Error, match="every 5 does not fit the trip count 4"):
+        jit.scan(lambda c, x: (c, x), adjit.zeros(()), adjit.ones(4), checkpoint=5)
+    with pytest.raises(adjit.Error, match="unknown checkpoint policy 'often'"):
+        jit.scan(lambda c, x: (c, x), adjit.zeros(()), adjit.ones(4), checkpoint="often")
+    with pytest.raises(TypeError, match="checkpoint must be"):
+        jit.scan(lambda c, x: (c, x), adjit.zeros(()), adjit.ones(4), checkpoint=1.5)

@@ -52,6 +52,14 @@ def test_grad_matches_finite_differences_and_eager_autograd():
     single = jit.grad(loss, argnums=1)
     assert np.allclose(single(x, w).numpy(), gw.numpy(), rtol=0, atol=1e-12)
     assert jit.grad(loss)(x, w).shape == (4, 3)  # argnums=0
+    # Negative argnums count from the end, as JAX's.
+    last, first = jit.grad(loss, argnums=(-1, -2))(x, w)
+    assert np.allclose(last.numpy(), gw.numpy(), rtol=0, atol=1e-12)
+    assert np.allclose(first.numpy(), gx.numpy(), rtol=0, atol=1e-12)
+    with pytest.raises(adjit.Error, match=r"argnum -1 \(input 1\) is listed twice"):
+        jit.grad(loss, argnums=(1, -1))(x, w)
+    with pytest.raises(adjit.Error, match="argnum -3 is out of range"):
+        jit.grad(loss, argnums=-3)(x, w)
     assert xr.grad is None and wr.grad is None  # .grad is not touched
     single(x, w)
     assert single.stats["compilations"] == 1 and single.stats["cache_hits"] == 1

@@ -55,19 +55,29 @@ TEST(JitGrad, MatchesEagerAutogradForSeveralArgnums) {
                                 z.clone().requires_grad_()};
   std::vector<Tensor> eager = autograd::grad({threeInputLoss(leaves)}, leaves);
 
+  // A negative argnum counts from the end (JAX's: -1 is the last input).
   for (std::vector<int64_t> argnums :
-       {std::vector<int64_t>{0}, {2, 0}, {1}, {0, 1, 2}}) {
+       {std::vector<int64_t>{0}, {2, 0}, {1}, {0, 1, 2}, {-1, 0}}) {
     jit::GradFunction gradient = jit::grad(threeInputLoss, argnums);
     std::vector<Tensor> compiled = gradient(x, y, z);
     ASSERT_EQ(compiled.size(), argnums.size());
     for (size_t i = 0; i < argnums.size(); ++i) {
-      expectNear(compiled[i], eager[argnums[i]]);
+      size_t input =
+          static_cast<size_t>(argnums[i] < 0 ? argnums[i] + 3 : argnums[i]);
+      expectNear(compiled[i], eager[input]);
       EXPECT_FALSE(compiled[i].requires_grad());
       expectNear(compiled[i],
-                 finiteDifferences(threeInputLoss, {x, y, z}, argnums[i]));
+                 finiteDifferences(threeInputLoss, {x, y, z}, input));
     }
     EXPECT_FALSE(x.grad().defined());
   }
+  // Inside a trace, too.
+  jit::CompiledFunction nested = jit::compile(
+      [](const std::vector<Tensor> &in) {
+        return jit::grad(threeInputLoss, {-2})(in)[0].sum();
+      },
+      "nested_negative");
+  expectNear(nested(x, y, z), eager[1].sum());
 }
 
 TEST(JitGrad, IgnoresRequiresGradAndGradModeOfTheCaller) {
@@ -221,6 +231,13 @@ TEST(JitGrad, Errors) {
               jit::grad(threeInputLoss, {1, 1})(x, x, z);
             }),
             "jit::grad: argnum 1 is listed twice");
+  EXPECT_EQ(errorOf([&] {
+              jit::grad(threeInputLoss, {2, -1})(x, x, z);
+            }),
+            "jit::grad: argnum -1 (input 2) is listed twice");
+  EXPECT_EQ(errorOf([&] { jit::grad(threeInputLoss, {-4})(x, x, z); }),
+            "jit::grad: argnum -4 is out of range: 'grad' was called with 3 "
+            "inputs");
   EXPECT_EQ(errorOf([&] { jit::grad(threeInputLoss, {}); }),
             "jit::grad: argnums is empty; name at least one input");
   Tensor indices = from_vector(std::vector<int64_t>{0, 1}, {2}, kInt64);

@@ -159,11 +159,15 @@ public:
   /// Ends the innermost body begun with `adjit.yield` of `yielded` (the
   /// next carries, then the step's outputs) and emits, where the ops went
   /// before beginScanBody(), the `adjit.scan` of `length` steps with that
-  /// body. Returns its results (final carries, stacked outputs), or emits
-  /// the verifier's error and returns failure.
-  FailureOr<SmallVector<Value>> finishScan(ValueRange init, ValueRange xs,
-                                           ValueRange consts, int64_t length,
-                                           ValueRange yielded);
+  /// body: of `tripCount` steps, if given, with `length` their bound;
+  /// backwards if `reverse`; with the checkpoint policy `checkpoint` (and
+  /// `every`, the K of `every K`). Returns its results (final carries,
+  /// stacked outputs), or emits the verifier's error and returns failure.
+  FailureOr<SmallVector<Value>>
+  finishScan(ValueRange init, ValueRange xs, ValueRange consts, int64_t length,
+             ValueRange yielded, Value tripCount = {}, bool reverse = false,
+             CheckpointPolicy checkpoint = CheckpointPolicy::store_all,
+             std::optional<int64_t> every = std::nullopt);
   /// Emits the body of `callee`, a single-block function of another module
   /// in this context, with `arguments` for its arguments, and returns the
   /// values it returns.

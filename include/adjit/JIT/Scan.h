@@ -11,6 +11,7 @@
 #ifndef ADJIT_JIT_SCAN_H
 #define ADJIT_JIT_SCAN_H
 
+#include "adjit/JIT/ScanOptions.h"
 #include "adjit/Runtime/Scan.h"
 #include "adjit/Tensor.h"
 
@@ -50,22 +51,40 @@ using ScanFunction = runtime::ScanStep;
 /// stacks. `fn` may be called more than once per scan when traced (to find
 /// which carries require grad), so it should have no host side effects.
 ///
+/// `options` (ScanOptions) run the steps backwards (`reverse`), choose
+/// what the traced scan's adjoint keeps (`checkpoint`), and give a trip
+/// count `n` known only at run time (`length`, a 0-d int64 tensor): `length`
+/// above is then its bound, the scan runs `n` steps and the rows from `n` on
+/// of the stacked outputs are zero. Eagerly, every step's values are kept
+/// for autograd whatever the checkpoint policy.
+///
 /// Throws adjit::Error naming the shapes if a scanned tensor is 0-d, the
 /// leading sizes differ from each other or from `length`, there is no
 /// scanned tensor and no `length`, `length` is negative, or `fn` returns a
 /// carry of another shape or dtype or a different number of carries, or
-/// outputs whose shapes or dtypes change between steps.
+/// outputs whose shapes or dtypes change between steps; naming the policy
+/// and the length if a checkpoint every(K) has K < 1 or K > length; and
+/// naming `n` and the bound if the run-time length is not a 0-d int64
+/// tensor or lies outside [0, length] (checked again on every call of a
+/// compiled function).
 std::pair<std::vector<Tensor>, std::vector<Tensor>>
 scan(const ScanFunction &fn, const std::vector<Tensor> &init,
      const std::vector<Tensor> &xs,
-     std::optional<int64_t> length = std::nullopt);
+     std::optional<int64_t> length = std::nullopt,
+     const ScanOptions &options = ScanOptions());
+
+/// scan() of `fn` over `xs` (which give the length) with `options`.
+std::pair<std::vector<Tensor>, std::vector<Tensor>>
+scan(const ScanFunction &fn, const std::vector<Tensor> &init,
+     const std::vector<Tensor> &xs, const ScanOptions &options);
 
 /// scan() of one carry and one scanned tensor, with one output per step:
 /// `fn(carry, x) -> (next carry, y)`; returns (final carry, stacked ys).
 std::pair<Tensor, Tensor>
 scan(const std::function<std::pair<Tensor, Tensor>(const Tensor &,
                                                    const Tensor &)> &fn,
-     const Tensor &init, const Tensor &xs);
+     const Tensor &init, const Tensor &xs,
+     const ScanOptions &options = ScanOptions());
 
 } // namespace adjit::jit
 

@@ -34,9 +34,9 @@ namespace adjit::jit {
 using GradFunction = CompiledMultiFunction;
 
 /// Returns the gradient of `function`, whose result must be one
-/// floating-point tensor with one element, w.r.t. its inputs `argnums`
-/// (JAX's grad; default: input 0), compiled. `options.name` names the traced
-/// function (default "grad").
+/// floating-point tensor with one element, w.r.t. its inputs `argnums` (JAX's
+/// grad; default: input 0; -1 is the last input), compiled. `options.name`
+/// names the traced function (default "grad").
 GradFunction grad(MultiTensorFunction function,
                   std::vector<int64_t> argnums = {0},
                   CompileOptions options = CompileOptions{"grad"});

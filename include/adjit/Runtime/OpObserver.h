@@ -234,9 +234,13 @@ struct IndexRangeCheck {
   const char *unit;
   /// A value allowed besides [0, bound).
   std::optional<int64_t> ignored = std::nullopt;
+  /// Whether `bound` itself is allowed too: the values are counts in
+  /// [0, bound] (a scan's run-time trip count), and the message reads
+  /// "<op>: <what> = 9 lies outside [0, 8], where 8 is <unit>".
+  bool inclusive = false;
 
   /// Throws adjit::Error naming the first element of `indices` (int64) that
-  /// lies outside [0, bound).
+  /// lies outside [0, bound) ([0, bound] if inclusive).
   void verify(const Tensor &indices) const;
 };
 

@@ -10,6 +10,7 @@
 #ifndef ADJIT_RUNTIME_SCAN_H
 #define ADJIT_RUNTIME_SCAN_H
 
+#include "adjit/JIT/ScanOptions.h"
 #include "adjit/Tensor.h"
 
 #include <cstdint>
@@ -33,8 +34,10 @@ struct ScanCall {
   const ScanStep &step;
   const std::vector<Tensor> &init;
   const std::vector<Tensor> &xs;
-  /// The number of steps: the leading size of every scanned tensor.
+  /// The number of steps, or their bound if `options.length()` is defined:
+  /// the leading size of every scanned tensor.
   int64_t length;
+  const jit::ScanOptions &options;
 };
 
 /// Returns the number of steps of a scan over `xs` (their common leading
@@ -46,6 +49,17 @@ int64_t checkScanArguments(const std::vector<Tensor> &init,
                            const std::vector<Tensor> &xs,
                            std::optional<int64_t> length);
 
+/// Throws adjit::Error naming the scan's length unless `call.options` fit
+/// it: a checkpoint every(K) needs 1 <= K <= length (the verifier's rule),
+/// a run-time length must be a 0-d int64 tensor. Has the current observer
+/// check that a run-time length `n` lies in [0, length] (on every call of
+/// a compiled function), and checks it unless the observer replays.
+void checkScanOptions(const ScanCall &call);
+
+/// Returns the number of steps the scan runs: its length, or the value of
+/// its run-time length (checked by checkScanOptions()).
+int64_t scanTripCount(const ScanCall &call);
+
 /// Throws adjit::Error unless `next`, the carries step `step` returned, are
 /// as many as the call's initial carries and of their shapes and dtypes.
 void checkScanCarries(const ScanCall &call, const std::vector<Tensor> &next,
@@ -55,11 +69,13 @@ void checkScanCarries(const ScanCall &call, const std::vector<Tensor> &next,
 /// length 0 (index 0), zeros of the slices' shapes.
 std::vector<Tensor> scanSlices(const ScanCall &call, int64_t index);
 
-/// Runs the scan step by step: the ops of every step run as eager ops, with
-/// autograd, and are reported to the current observer, if any. A scan of
-/// length 0 runs its step once, unobserved and without gradients, on zeros,
-/// to learn the shapes of its outputs, and returns the initial carries and
-/// empty stacks.
+/// Runs the scan step by step (scanTripCount() steps, backwards with
+/// `reverse`): the ops of every step run as eager ops, with autograd, and are
+/// reported to the current observer, if any. The stacked outputs have
+/// `length` rows, zero from the trip count on. A scan of no step runs its
+/// step once, unobserved and without gradients, on the first slices (zeros
+/// if there are none), to learn the shapes of its outputs, and returns the
+/// initial carries and zero stacks.
 ScanResult runScanSteps(const ScanCall &call);
 
 } // namespace adjit::runtime
