@@ -2,14 +2,17 @@
 //
 // Times JIT-compiled adjit programs on 1024x1024 f32 against the same
 // computation as a plain C++ loop (libm, g++ -O3) in one run: a fused
-// five-op elementwise chain (on two OpenMP threads, and on one), and a
-// row-sum reduction (one thread).
+// five-op elementwise chain (on two OpenMP threads, and on one), a
+// row-sum reduction (one thread), and erf and the exact GELU
+// x/2 (1 + erf(x / sqrt(2))) on one thread, compiled and eager (adjit::erf,
+// adjit::gelu), against the loop calling the C library's erff.
 //
 //===----------------------------------------------------------------------===//
 
 #include "../common.h"
 
 #include "adjit/JIT/Engine.h"
+#include "adjit/adjit.h"
 
 #include <cmath>
 #include <cstdio>
@@ -35,6 +38,21 @@ func.func @chain(%x: tensor<1024x1024xf32>, %y: tensor<1024x1024xf32>)
 func.func @row_sums(%x: tensor<1024x1024xf32>) -> tensor<1024xf32> {
   %0 = adjit.reduce_sum %x, dims = [1] : tensor<1024x1024xf32> -> tensor<1024xf32>
   return %0 : tensor<1024xf32>
+}
+func.func @erf(%x: tensor<1024x1024xf32>) -> tensor<1024x1024xf32> {
+  %0 = adjit.erf %x : tensor<1024x1024xf32>
+  return %0 : tensor<1024x1024xf32>
+}
+func.func @gelu(%x: tensor<1024x1024xf32>) -> tensor<1024x1024xf32> {
+  %rsqrt2 = adjit.constant dense<0.707106769> : tensor<1024x1024xf32>
+  %one = adjit.constant dense<1.0> : tensor<1024x1024xf32>
+  %half = adjit.constant dense<0.5> : tensor<1024x1024xf32>
+  %0 = adjit.mul %x, %rsqrt2 : tensor<1024x1024xf32>
+  %1 = adjit.erf %0 : tensor<1024x1024xf32>
+  %2 = adjit.add %1, %one : tensor<1024x1024xf32>
+  %3 = adjit.mul %x, %half : tensor<1024x1024xf32>
+  %4 = adjit.mul %3, %2 : tensor<1024x1024xf32>
+  return %4 : tensor<1024x1024xf32>
 }
 )mlir";
 
@@ -91,6 +109,41 @@ int main() {
       },
       7);
 
+  // erf and GELU on [-4, 4]: compiled on one thread, eager, and the C
+  // library's erff.
+  std::vector<float> wide(kSize * kSize);
+  for (int i = 0; i < kSize * kSize; ++i)
+    wide[i] = 4.0f * x[i];
+  double erfCompiled = adjit::bench::medianSecondsPerCall(
+      [&] {
+        sequential->call("erf", {{wide.data(), type}});
+      },
+      7);
+  double geluCompiled = adjit::bench::medianSecondsPerCall(
+      [&] {
+        sequential->call("gelu", {{wide.data(), type}});
+      },
+      7);
+  adjit::Tensor wideTensor =
+      adjit::from_blob(wide.data(), {kSize, kSize}, {kSize, 1}, [](void *) {});
+  double erfEager =
+      adjit::bench::medianSecondsPerCall([&] { adjit::erf(wideTensor); }, 7);
+  double geluEager =
+      adjit::bench::medianSecondsPerCall([&] { adjit::gelu(wideTensor); }, 7);
+  double erfAnchor = adjit::bench::medianSecondsPerCall(
+      [&] {
+        for (int i = 0; i < kSize * kSize; ++i)
+          out[i] = std::erf(wide[i]);
+      },
+      7);
+  double geluAnchor = adjit::bench::medianSecondsPerCall(
+      [&] {
+        for (int i = 0; i < kSize * kSize; ++i)
+          out[i] = wide[i] * 0.5f *
+                   (1.0f + std::erf(wide[i] * static_cast<float>(M_SQRT1_2)));
+      },
+      7);
+
   std::printf("elementwise and reduction on 1024x1024 f32, median ms per "
               "call; C++ loop: 1 thread\n");
   std::printf("%-44s %10s %10s %8s\n", "", "adjit", "C++ loop", "speedup");
@@ -103,5 +156,13 @@ int main() {
               chainAnchor / chainSequential);
   std::printf("%-44s %10.3f %10.3f %7.2fx\n", "reduce_sum over rows (1 thread)",
               sums * 1e3, sumsAnchor * 1e3, sumsAnchor / sums);
+  std::printf("%-44s %10.3f %10.3f %7.2fx\n", "erf (1 thread)",
+              erfCompiled * 1e3, erfAnchor * 1e3, erfAnchor / erfCompiled);
+  std::printf("%-44s %10.3f %10.3f %7.2fx\n", "erf, eager adjit::erf",
+              erfEager * 1e3, erfAnchor * 1e3, erfAnchor / erfEager);
+  std::printf("%-44s %10.3f %10.3f %7.2fx\n", "exact GELU (1 thread)",
+              geluCompiled * 1e3, geluAnchor * 1e3, geluAnchor / geluCompiled);
+  std::printf("%-44s %10.3f %10.3f %7.2fx\n", "exact GELU, eager adjit::gelu",
+              geluEager * 1e3, geluAnchor * 1e3, geluAnchor / geluEager);
   return 0;
 }

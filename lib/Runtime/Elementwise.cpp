@@ -69,7 +69,10 @@ void unaryKernel(const TensorImpl &out, const TensorImpl &a, F f) {
   Out *o = out.data<Out>();
   if (isContiguous(a)) {
     const In *x = a.data<In>();
-    for (int64_t i = 0; i < out.numel; ++i)
+    // The count in a local: stores through o (of integer types) could
+    // otherwise alias out.numel, and the loop would not vectorize.
+    const int64_t numel = out.numel;
+    for (int64_t i = 0; i < numel; ++i)
       o[i] = static_cast<Out>(f(x[i]));
     return;
   }

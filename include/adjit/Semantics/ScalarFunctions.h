@@ -12,6 +12,8 @@
 #ifndef ADJIT_SEMANTICS_SCALARFUNCTIONS_H
 #define ADJIT_SEMANTICS_SCALARFUNCTIONS_H
 
+#include "adjit/Semantics/Erf.h"
+
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -29,6 +31,17 @@ template <typename T> T neg(T x) { return static_cast<T>(-x); }
 /// code computes the same expression.
 template <typename T> T sigmoid(T x) {
   return T(1) / (T(1) + static_cast<T>(std::exp(-x)));
+}
+
+/// erf(x): on f32 the algorithm of Erf.h, whose operations the lowering of
+/// `adjit.erf` builds too (the C library's erff is not vectorizable and the
+/// upstream approximation differs from it); on f64 the C library's. Always
+/// inlined, so that the eager kernel's loop vectorizes.
+template <typename T> [[gnu::always_inline]] inline T erf(T x) {
+  if constexpr (std::is_same_v<T, float>)
+    return erfF32(x);
+  else
+    return static_cast<T>(std::erf(x));
 }
 
 /// max(x, 0), propagating NaN.

@@ -11,6 +11,7 @@
 #include "adjit/Conversion/AdjitToLinalg/AdjitToLinalg.h"
 #include "adjit/Conversion/AdjitToLinalg/RuntimeFunctions.h"
 #include "adjit/Dialect/Adjit/IR/Adjit.h"
+#include "adjit/Semantics/Erf.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -62,6 +63,45 @@ Value buildCustomScalar(SignOp, OpBuilder &b, Location loc, ValueRange a) {
   Value negativeOrZero =
       arith::SelectOp::create(b, loc, negative, minusOne, zero);
   return arith::SelectOp::create(b, loc, positive, one, negativeOrZero);
+}
+
+/// Builds the operations of semantics::erfF32 (adjit/Semantics/Erf.h) as
+/// arith and math ops, without fast-math flags, so the compiled erf is the
+/// eager kernel's bit for bit.
+struct ArithErfBuilder {
+  using Value = mlir::Value;
+  OpBuilder &b;
+  Location loc;
+
+  Value widen(Value x) {
+    return arith::ExtFOp::create(b, loc, b.getF64Type(), x);
+  }
+  Value narrow(Value x) {
+    return arith::TruncFOp::create(b, loc, b.getF32Type(), x);
+  }
+  Value add(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulFOp::create(b, loc, x, y); }
+  Value abs(Value x) { return math::AbsFOp::create(b, loc, x); }
+  Value copysign(Value x, Value y) {
+    return math::CopySignOp::create(b, loc, x, y);
+  }
+  Value less(Value x, Value y) {
+    return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, y);
+  }
+  Value select(Value mask, Value x, Value y) {
+    return arith::SelectOp::create(b, loc, mask, x, y);
+  }
+  Value constant(Value, double value) {
+    return arith::ConstantOp::create(b, loc, b.getF64FloatAttr(value));
+  }
+};
+/// erf: on f32 the eager kernel's algorithm, on f64 math.erf (the C
+/// library's erf, as eagerly).
+Value buildErf(OpBuilder &b, Location loc, Value x) {
+  if (!x.getType().isF32())
+    return math::ErfOp::create(b, loc, x);
+  ArithErfBuilder builder{b, loc};
+  return ::adjit::semantics::erfF32(builder, x);
 }
 
 // The scalar bodies of the elementwise ops that are defined on i64 (their
@@ -145,6 +185,13 @@ template <typename MathOp> struct PrimitiveScalarBody {
   template <typename OpTy>
   static Value build(OpTy, OpBuilder &b, Location loc, ValueRange a) {
     return MathOp::create(b, loc, a[0]);
+  }
+};
+/// Ops.def's `ErfOp` is math.erf for f64 only (see buildErf).
+template <> struct PrimitiveScalarBody<math::ErfOp> {
+  template <typename OpTy>
+  static Value build(OpTy, OpBuilder &b, Location loc, ValueRange a) {
+    return buildErf(b, loc, a[0]);
   }
 };
 template <> struct PrimitiveScalarBody<scalar_body::Custom> {
@@ -333,7 +380,7 @@ struct StopGradientLowering : OpConversionPattern<StopGradientOp> {
 
 } // namespace
 
-LogicalResult adjit::declareRuntimeScalarFunctions(ModuleOp module) {
+LogicalResult mlir::adjit::declareRuntimeScalarFunctions(ModuleOp module) {
   SymbolTable symbols(module);
   WalkResult result = module.walk([&](Operation *op) {
     StringRef function;
@@ -366,7 +413,8 @@ LogicalResult adjit::declareRuntimeScalarFunctions(ModuleOp module) {
   return failure(result.wasInterrupted());
 }
 
-void adjit::populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
+void mlir::adjit::populateElementwiseToLinalgPatterns(
+    RewritePatternSet &patterns) {
   patterns.add<ElementwiseLowering<RsqrtOp>, CompareLowering, SelectLowering,
                ConvertLowering, ConstantLowering, StopGradientLowering>(
       patterns.getContext());

@@ -114,8 +114,39 @@ func.func @constant_convert(%x: tensor<2xf64>) -> (tensor<2xf64>, tensor<2xf32>,
 
 // -----
 
-// The primitives of Ops.def lower to the math op that Ops.def names;
-// stop_gradient lowers to its operand.
+// erf on f32 is the arithmetic of adjit/Semantics/Erf.h, which the eager
+// kernel computes too: widened to f64, x * P(x^2) for |x| < 1, Q(|x| - 2.5)
+// for 1 <= |x| <= 4 and 1 above, with x's sign, rounded back to f32. No
+// math.erf (the C library's erff) and no fast-math flags.
+// CHECK-LABEL: func @erf_f32
+// CHECK: linalg.generic
+// CHECK-NEXT: ^bb0(%[[IN:.*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT: %[[WIDE:.*]] = arith.extf %[[IN]] : f32 to f64
+// CHECK-NEXT: %[[MAG:.*]] = math.absf %[[WIDE]] : f64
+// CHECK-NEXT: %[[SQUARE:.*]] = arith.mulf %[[WIDE]], %[[WIDE]] : f64
+// CHECK-NOT: math.erf
+// CHECK-NOT: fastmath
+// CHECK: %[[C0:.*]] = arith.constant 1.1283791670615424 : f64
+// CHECK: %[[P:.*]] = arith.addf %{{.*}}, %[[C0]] : f64
+// CHECK-NEXT: %[[SMALL:.*]] = arith.mulf %[[WIDE]], %[[P]] : f64
+// CHECK: arith.constant 4.000000e+00 : f64
+// CHECK: %[[ABOVE:.*]] = arith.cmpf olt, %{{.*}}, %[[MAG]] : f64
+// CHECK: %[[LARGE:.*]] = arith.select %[[ABOVE]], %{{.*}}, %{{.*}} : f64
+// CHECK-NEXT: %[[SIGNED:.*]] = math.copysign %[[LARGE]], %[[WIDE]] : f64
+// CHECK-NEXT: %[[BELOW:.*]] = arith.cmpf olt, %[[MAG]], %{{.*}} : f64
+// CHECK-NEXT: %[[RESULT:.*]] = arith.select %[[BELOW]], %[[SMALL]], %[[SIGNED]] : f64
+// CHECK-NEXT: %[[NARROW:.*]] = arith.truncf %[[RESULT]] : f64 to f32
+// CHECK-NEXT: linalg.yield %[[NARROW]] : f32
+func.func @erf_f32(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = adjit.erf %x : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// The primitives of Ops.def lower to the math op that Ops.def names (erf on
+// f64 to math.erf, the C library's erf); stop_gradient lowers to its
+// operand.
 // CHECK-LABEL: func @primitives
 // CHECK-SAME: (%[[X:.*]]: tensor<4xf64>)
 func.func @primitives(%x: tensor<4xf64>) -> (tensor<4xf64>, tensor<4xf64>,

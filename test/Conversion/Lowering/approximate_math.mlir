@@ -14,10 +14,12 @@ func.func @approximated(%x: vector<8xf32>)
   return %0, %1, %2 : vector<8xf32>, vector<8xf32>, vector<8xf32>
 }
 
-// erf stays a C library call, as in eager code: the upstream f32
-// approximation is up to 4 ulp off and would break the bitwise agreement of
-// compiled and eager values that adjit-difftest --singular checks (erf(0.5)
-// and erf(2) in f32 differ by one ulp). expm1 is left to
+// math.erf is never replaced by the upstream f32 approximation, which is
+// up to 4 ulp off the C library's erff and is not what eager code computes:
+// adjit.erf on f32 is lowered (convert-adjit-to-linalg) to the arithmetic of
+// adjit/Semantics/Erf.h, which the eager kernel computes too, so compiled
+// and eager values agree bit for bit (adjit-difftest --singular checks
+// erf(0.5) and erf(2), where the two differed by one ulp). expm1 is left to
 // adjit-precise-math-to-libm; f64 is never approximated.
 // CHECK-LABEL: func.func @kept
 // CHECK-NEXT: math.erf %{{.*}} : f32
