@@ -53,9 +53,16 @@ void useTheStaticAcrossExit(const std::atomic<bool> &cancelled) {
   (void)getTracked();
 }
 
-/// Exits while the job of a queue with `prepare` is in flight.
-[[noreturn]] void exitDuringAJob(std::function<void()> prepare) {
+/// Exits while the job of a queue with `prepare` is in flight; with
+/// `earlierJobMakesStatic`, an earlier job of the queue constructed the
+/// static and finished before.
+[[noreturn]] void exitDuringAJob(std::function<void()> prepare,
+                                 bool earlierJobMakesStatic = false) {
   auto *queue = new TierUpQueue(std::move(prepare));
+  if (earlierJobMakesStatic) {
+    queue->push([](const std::atomic<bool> &) { (void)getTracked(); });
+    queue->waitUntilIdle();
+  }
   queue->push(useTheStaticAcrossExit);
   while (!jobStarted.load())
     std::this_thread::yield();
@@ -78,26 +85,12 @@ TEST(TierUpQueueTest, AStaticAJobMadeFirstIsDestroyedBeforeTheQueueStops) {
               "exiting with 1 job\\(s\\)");
 }
 
-/// Exits while the second job of a queue is in flight, the first having
-/// constructed the static.
-[[noreturn]] void exitDuringTheSecondJob() {
-  auto *queue = new TierUpQueue();
-  queue->push([](const std::atomic<bool> &) { (void)getTracked(); });
-  queue->waitUntilIdle();
-  queue->push(useTheStaticAcrossExit);
-  while (!jobStarted.load())
-    std::this_thread::yield();
-  std::fprintf(stderr, "exiting with %llu job(s) in flight\n",
-               static_cast<unsigned long long>(queue->getPending()));
-  std::exit(0);
-}
-
 TEST(TierUpQueueTest, AStaticAnEarlierJobMadeFirstOutlivesAJobInFlightAtExit) {
   // The worker is already running when the second job is pushed: only the
   // registration after the first job orders the handler after the static.
   GTEST_FLAG_SET(death_test_style, "threadsafe");
-  EXPECT_EXIT(exitDuringTheSecondJob(), ::testing::ExitedWithCode(0),
-              "exiting with 1 job\\(s\\)");
+  EXPECT_EXIT(exitDuringAJob(nullptr, /*earlierJobMakesStatic=*/true),
+              ::testing::ExitedWithCode(0), "exiting with 1 job\\(s\\)");
 }
 
 TEST(TierUpQueueTest, ExitHandlerRegistrationsGrowLogarithmicallyWithJobs) {
