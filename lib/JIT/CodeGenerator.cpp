@@ -1,8 +1,6 @@
 //===- CodeGenerator.cpp - LLVM IR to object code for one tier ------------===//
 //
-// The packed entry points follow mlir::ExecutionEngine's: `_mlir_f` loads
-// each argument of `f` through the i-th pointer of its one argument, calls
-// `f`, and stores the result (if any) through the pointer after them. The
+// The packed entry points are those of PackedEntryPoints.h. The
 // optimization pipeline is LLVM's per-module default one with the tuning
 // mlir::makeOptimizingTransformer uses (loop unrolling, interleaving and
 // vectorization, SLP vectorization), plus the standard instrumentations so
@@ -11,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CodeGenerator.h"
+#include "PackedEntryPoints.h"
 
 #include "mlir/Target/LLVMIR/Export.h"
 
@@ -43,41 +42,6 @@ createHostTargetMachine(unsigned optLevel) {
                                   ? llvm::CodeGenOptLevel::Default
                                   : llvm::CodeGenOptLevel::Aggressive);
   return builder->createTargetMachine();
-}
-
-/// Adds `_mlir_f(void **)` for each function `f` that `module` defines.
-void addPackedEntryPoints(llvm::Module &module) {
-  llvm::LLVMContext &context = module.getContext();
-  llvm::IRBuilder<> builder(context);
-  llvm::SmallVector<llvm::Function *> defined;
-  for (llvm::Function &function : module.functions())
-    if (!function.isDeclaration())
-      defined.push_back(&function);
-  auto *packedType = llvm::FunctionType::get(
-      builder.getVoidTy(), builder.getPtrTy(), /*isVarArg=*/false);
-  for (llvm::Function *function : defined) {
-    auto *packed = llvm::cast<llvm::Function>(
-        module
-            .getOrInsertFunction(("_mlir_" + function->getName()).str(),
-                                 packedType)
-            .getCallee());
-    builder.SetInsertPoint(llvm::BasicBlock::Create(context, "", packed));
-    llvm::Value *list = packed->arg_begin();
-    llvm::SmallVector<llvm::Value *, 8> arguments;
-    for (llvm::Argument &argument : function->args()) {
-      llvm::Value *slot = builder.CreateGEP(
-          builder.getPtrTy(), list, builder.getInt64(argument.getArgNo()));
-      llvm::Value *pointer = builder.CreateLoad(builder.getPtrTy(), slot);
-      arguments.push_back(builder.CreateLoad(argument.getType(), pointer));
-    }
-    llvm::Value *result = builder.CreateCall(function, arguments);
-    if (!result->getType()->isVoidTy()) {
-      llvm::Value *slot = builder.CreateGEP(
-          builder.getPtrTy(), list, builder.getInt64(function->arg_size()));
-      builder.CreateStore(result, builder.CreateLoad(builder.getPtrTy(), slot));
-    }
-    builder.CreateRetVoid();
-  }
 }
 
 /// Skips every optional pass once its flag is set.
@@ -138,7 +102,7 @@ detail::translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context) {
     return targetMachine.takeError();
   translated->setDataLayout((*targetMachine)->createDataLayout());
   translated->setTargetTriple((*targetMachine)->getTargetTriple());
-  addPackedEntryPoints(*translated);
+  detail::addPackedEntryPoints(*translated);
   return std::move(translated);
 }
 

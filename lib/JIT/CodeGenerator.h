@@ -25,9 +25,9 @@
 namespace adjit::jit::detail {
 
 /// Translates `module`, in the LLVM dialect, to LLVM IR in `context`, for the
-/// host's triple and data layout, and adds to each function `f` it defines
-/// the packed entry point `_mlir_f(void **arguments)` (the calling
-/// convention of mlir::ExecutionEngine::lookupPacked).
+/// host's triple and data layout, and adds to each public function `f` it
+/// defines the packed entry point `_mlir_f(void **arguments)` of
+/// PackedEntryPoints.h.
 llvm::Expected<std::unique_ptr<llvm::Module>>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context);
 
