@@ -170,6 +170,29 @@ def AdjitPreciseMathToLibm : Pass<"adjit-precise-math-to-libm",
   let dependentDialects = ["::mlir::func::FuncDialect"];
 }
 
+def AdjitConvertToLLVM : Pass<"adjit-convert-to-llvm", "::mlir::ModuleOp"> {
+  let summary = "Convert arith, cf, func, index, memref and omp ops to the "
+                "LLVM dialect in one dialect conversion";
+  let description = [{
+    Applies the patterns of upstream's `convert-arith-to-llvm`,
+    `convert-cf-to-llvm`, `convert-func-to-llvm`, `convert-index-to-llvm`,
+    `finalize-memref-to-llvm` and `convert-openmp-to-llvm` with one type
+    converter in one partial conversion, so the module is walked once
+    instead of once per dialect (each walk visits every op of the module,
+    and the lowered module of a large program has hundreds of thousands).
+    Symbols are looked up through one symbol table collection. Math ops and
+    `unrealized_conversion_cast`s are left to `convert-math-to-llvm` and
+    `reconcile-unrealized-casts`.
+  }];
+  let options = [
+    Option<"useGenericFunctions", "use-generic-functions", "bool",
+           /*default=*/"false",
+           "Allocate through _mlir_memref_to_llvm_alloc/free, as "
+           "finalize-memref-to-llvm's option of that name">
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 def AdjitOutlineLoops : Pass<"adjit-outline-loops", "::mlir::ModuleOp"> {
   let summary = "Move every top-level loop nest into a function of its own";
   let description = [{
