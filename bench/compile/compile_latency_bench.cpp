@@ -13,6 +13,9 @@
 //   comes from a fresh process (this program run with --child), so that each
 //   one starts cold as a user's program does; the time of a step of each
 //   tier is shown beside it.
+// - The cold path the targets are about (`--cold` alone): the first
+//   call in the default mode (tiered) without the persistent cache, in
+//   wall and CPU time, and the growth of the resident set during it.
 // - The same for a 20-op module given to jit::Engine directly, per LLVM
 //   level of code generation.
 // - The overhead of a call of compiled code: a function of 1 input, and
@@ -24,6 +27,7 @@
 
 #include "../MlpWorkload.h"
 #include "../common.h"
+#include "../jit/PeakMemory.h"
 #include "CharGPT.h"
 
 #include "adjit/JIT.h"
@@ -38,6 +42,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <sys/resource.h>
 #include <unistd.h>
 
 using namespace adjit;
@@ -76,6 +81,25 @@ func.func @layer(%x: tensor<32x64xf32>, %w: tensor<64x16xf32>,
 double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
       .count();
+}
+
+/// CPU seconds of the calling thread.
+double threadCpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) +
+         1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+/// CPU seconds of the process, all threads.
+double processCpuSeconds() {
+  rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval &tv) {
+    return static_cast<double>(tv.tv_sec) +
+           1e-6 * static_cast<double>(tv.tv_usec);
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 template <typename Run> double secondsOf(const Run &run) {
@@ -192,13 +216,30 @@ Workload makeWorkload(const std::string &name) {
 int runChild(const std::string &workloadName, const std::string &scenario) {
   Workload workload = makeWorkload(workloadName);
   std::function<Tensor()> step = workload.makeStep();
+  long startKb = bench::resetPeakResident();
+  long startAnonKb = bench::statusKb("RssAnon:");
+  long startFileKb = bench::statusKb("RssFile:");
+  double startCpu = threadCpuSeconds(), startProcessCpu = processCpuSeconds();
   auto start = std::chrono::steady_clock::now();
   step();
   double firstMs = secondsSince(start) * 1e3;
+  double firstCpuMs = (threadCpuSeconds() - startCpu) * 1e3;
+  double firstProcessCpuMs = (processCpuSeconds() - startProcessCpu) * 1e3;
+  long peakKb = bench::peakResidentKb();
+  long anonKb = bench::statusKb("RssAnon:") - startAnonKb;
+  long fileKb = bench::statusKb("RssFile:") - startFileKb;
   CompileStats stats = workload.stats();
-  std::printf("first_ms %.3f\nfirst_tier %s\ndisk_hits %lld\n", firstMs,
+  std::printf("first_ms %.3f\nfirst_cpu_ms %.3f\nfirst_process_cpu_ms %.3f\n"
+              "first_tier %s\ndisk_hits %lld\n",
+              firstMs, firstCpuMs, firstProcessCpuMs,
               getTierName(stats.lastTier),
               static_cast<long long>(stats.diskHits));
+  if (startKb >= 0 && peakKb >= 0)
+    std::printf("first_peak_mb %.1f\nfirst_anon_mb %.1f\nfirst_file_mb %.1f\n",
+                (peakKb - startKb) / 1024.0, anonKb / 1024.0, fileKb / 1024.0);
+  std::fflush(stdout);
+  if (scenario == "cold")
+    return 0;
   if (scenario == "tiered") {
     jit::waitForTierUps();
     std::printf("tier_up_ms %.3f\n", secondsSince(start) * 1e3 - firstMs);
@@ -281,6 +322,40 @@ void printWorkloads(const std::vector<std::string> &names) {
               "one stored; in-proc: a new compiled function of the same "
               "program in the cold process; steps: median, with "
               "ADJIT_TIERING=fast and after the cold compile)\n\n");
+}
+
+/// The first call in the default mode (tiered) without the persistent cache,
+/// the median of `runs` new processes per program: wall and CPU time (of the
+/// calling thread, and of the process, whose background tier-up runs
+/// meanwhile), and the growth of the resident set during it.
+void printColdPath(const std::vector<std::string> &names, int runs) {
+  std::printf("cold path: first call, tiered, ADJIT_CACHE=0, median of %d "
+              "new processes\n",
+              runs);
+  std::printf("%-18s %10s %10s %12s %10s %10s %10s\n", "", "wall ms", "CPU ms",
+              "process CPU", "peak MB", "anon MB", "file MB");
+  for (const std::string &name : names) {
+    std::map<std::string, std::vector<double>> values;
+    for (int run = 0; run < runs; ++run)
+      for (auto &[key, value] :
+           runInChild("ADJIT_CACHE=0 ADJIT_TIERING=tiered", name, "cold"))
+        values[key].push_back(std::atof(value.c_str()));
+    auto median = [&](const char *key) {
+      std::vector<double> &all = values[key];
+      if (all.empty())
+        return -1.0;
+      std::sort(all.begin(), all.end());
+      return all[all.size() / 2];
+    };
+    std::printf("%-18s %10.1f %10.1f %12.1f %10.1f %10.1f %10.1f\n",
+                name.c_str(), median("first_ms"), median("first_cpu_ms"),
+                median("first_process_cpu_ms"), median("first_peak_mb"),
+                median("first_anon_mb"), median("first_file_mb"));
+  }
+  std::printf("(peak: growth of the peak resident set during the first "
+              "call; anon, file: growth of the anonymous and file-backed "
+              "resident memory, the latter mostly code of the MLIR and LLVM "
+              "libraries)\n\n");
 }
 
 //===----------------------------------------------------------------------===//
@@ -450,11 +525,16 @@ int main(int argc, char **argv) {
     printEngineLatency();
     return 0;
   }
+  if (argc == 2 && std::strcmp(argv[1], "--cold") == 0) {
+    printColdPath({"linear_regression", "mlp"}, 5);
+    return 0;
+  }
   bool withGpt = argc == 2 && std::strcmp(argv[1], "--gpt") == 0;
   std::vector<std::string> workloads = {"linear_regression", "mlp"};
   if (withGpt)
     workloads.push_back("gpt");
   printWorkloads(workloads);
+  printColdPath(workloads, 3);
   printEngineLatency();
   // The overhead in this process, without the persistent cache.
   setenv("ADJIT_CACHE", "0", 1);

@@ -95,3 +95,5 @@ long adjit::bench::resetPeakResident() {
 }
 
 long adjit::bench::peakResidentKb() { return readStatusKb("VmHWM:"); }
+
+long adjit::bench::statusKb(const char *name) { return readStatusKb(name); }

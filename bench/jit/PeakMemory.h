@@ -37,6 +37,10 @@ long resetPeakResident();
 /// This process's peak resident set size (VmHWM) in kB, or -1.
 long peakResidentKb();
 
+/// The field `name` ("VmRSS:", "RssAnon:", "RssFile:", ...) of
+/// /proc/self/status in kB, or -1.
+long statusKb(const char *name);
+
 } // namespace adjit::bench
 
 #endif // ADJIT_BENCH_JIT_PEAKMEMORY_H

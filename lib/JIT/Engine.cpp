@@ -819,9 +819,11 @@ func.func @warm_up(%x: tensor<4xf32>) -> tensor<4xf32> {
 /// Does, once per process, what a tier-up does (lowering a module's text
 /// and its bitcode, the optimizing pipeline, code generation, linking,
 /// logging), so that the objects with static storage duration these
-/// construct on first use exist before the exit handler that stops the
-/// tier-up threads is registered (lib/JIT/TierUpQueue.h). Never throws: a
-/// failure only leaves the first tier-up to construct them.
+/// construct on first use exist before the tier-up thread registers the
+/// exit handler that stops it again (lib/JIT/TierUpQueue.h: this covers an
+/// exit() called on a thread other than the main one during the first
+/// tier-ups). Runs on the tier-up thread, before its first job. Never
+/// throws: a failure only leaves the first tier-up to construct them.
 void warmUpTierUps(const EngineOptions &options) {
   static std::once_flag once;
   std::call_once(once, [&] {

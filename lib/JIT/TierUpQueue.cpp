@@ -1,15 +1,9 @@
 //===- TierUpQueue.cpp - background compiles of the optimized tier --------===//
 //
-// At process exit, static destructors (LLVM's among them) run after the
-// atexit handlers registered after those statics were constructed. The
-// handler that stops every live queue is therefore registered after the
-// queue's `prepare` function has constructed the statics its jobs use, right
-// before its worker starts, and again after jobs, so that a static a job was
-// the first to construct (one `prepare` missed) is destroyed only after the
-// queues are stopped, at least for the jobs after it. A registration stays
-// in the list until exit, so it is repeated after each of a process's first
-// jobs (when first uses happen) and then only after the 128th, 256th, ...:
-// the list grows with the logarithm of the number of jobs, not with it.
+// The exit handler's registrations stay in glibc's list until exit, so the
+// worker repeats one after each of a process's first jobs (when first uses
+// happen) and then only after the 128th, 256th, ...: the list grows with the
+// logarithm of the number of jobs, not with it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +14,7 @@
 #include <set>
 
 #include <pthread.h>
+#include <unistd.h>
 
 using namespace adjit::jit::detail;
 
@@ -78,7 +73,31 @@ void stopAllQueues() {
 
 void registerExitHandler() { std::atexit(stopAllQueues); }
 
+/// Stops every queue when destroyed on the main thread, which happens at the
+/// start of exit() called on it (before the atexit handlers and the static
+/// destructors), or when the main thread calls pthread_exit.
+struct MainThreadExitSentinel {
+  ~MainThreadExitSentinel() {
+    if (getpid() == gettid())
+      stopAllQueues();
+  }
+};
+
+/// Installed when the library is loaded, which for a library the program
+/// links happens on the main thread (a library loaded later on another thread
+/// installs it with the main thread's first push).
+[[maybe_unused]] const bool kSentinelInstalledAtLoad =
+    TierUpQueue::stopQueuesFirstOnExitFromThisThread();
+
 } // namespace
+
+bool TierUpQueue::stopQueuesFirstOnExitFromThisThread() {
+  if (getpid() != gettid())
+    return false;
+  static thread_local MainThreadExitSentinel sentinel;
+  (void)sentinel;
+  return true;
+}
 
 bool TierUpQueue::registersExitHandlerAfterJob(uint64_t job) {
   return job <= kJobsAlwaysFollowedByRegistration || (job & (job - 1)) == 0;
@@ -99,13 +118,7 @@ TierUpQueue::~TierUpQueue() {
 }
 
 void TierUpQueue::push(Job job) {
-  // Before the exit handler: the statics `prepare` makes are destroyed after
-  // the handler has stopped the queue.
-  std::call_once(prepared, [this] {
-    std::lock_guard<std::mutex> runningLock(running);
-    if (prepare)
-      prepare();
-  });
+  stopQueuesFirstOnExitFromThisThread();
   std::lock_guard<std::mutex> lock(mutex);
   if (stopped)
     return;
@@ -118,6 +131,19 @@ void TierUpQueue::push(Job job) {
 }
 
 void TierUpQueue::run() {
+  {
+    // Also around the registration: fork() must not copy glibc's lock of the
+    // exit handlers held.
+    std::lock_guard<std::mutex> runningLock(running);
+    if (!prepared) {
+      prepared = true;
+      if (prepare && !cancelled.load())
+        prepare();
+      // After the statics `prepare` made: destroyed after the handler has
+      // stopped the queue.
+      registerExitHandler();
+    }
+  }
   std::unique_lock<std::mutex> lock(mutex);
   while (true) {
     changed.wait(lock, [&] { return stopped || !jobs.empty(); });

@@ -10,12 +10,22 @@
 //
 // At process exit, objects with static storage duration are destroyed and
 // atexit handlers run in one list, in the reverse order of their
-// construction and registration. The handler that stops the queues thus runs
+// construction and registration. A handler that stops the queues thus runs
 // only after the destructors of every static constructed after it was
-// registered: a job must never be the first to construct a static it uses
-// (LLVM's code generator has function-local ones), or a job in flight at
-// exit uses it destroyed. A queue's `prepare` function, run on the pushing
-// thread before the worker starts, constructs them first.
+// registered, and a job may be the first to construct a static it uses
+// (LLVM's code generator has function-local ones). Two mechanisms stop the
+// queues before such a static is destroyed:
+//
+// - The process's main thread has a thread_local object whose destructor
+//   stops every queue. glibc's exit() runs the calling thread's thread_local
+//   destructors before any atexit handler or static destructor, so an exit
+//   from the main thread (a return from main, or exit() on it) stops the
+//   queues first, whatever statics the jobs constructed.
+// - For an exit() called on another thread, an atexit handler stops the
+//   queues. It is registered again by the worker after its queue's
+//   `prepare` function (run on the worker, before the first job, to
+//   construct the statics the jobs use) and after jobs, so that it runs
+//   before the destructors of the statics these constructed.
 //
 // fork() waits until no job is running (a job may hold locks of LLVM and
 // MLIR that the child could never take). The child starts with idle queues:
@@ -44,10 +54,12 @@ public:
   /// not throw (an exception is caught and dropped).
   using Job = std::function<void(const std::atomic<bool> &cancelled)>;
 
-  /// `prepare` runs once, on the thread of the first push, before the worker
-  /// starts and before the exit handler that stops this queue is registered:
-  /// it must construct every object with static storage duration the jobs
-  /// use (e.g. by doing a small job's work itself).
+  /// `prepare` runs once, on the worker before its first job, followed by a
+  /// registration of the exit handler: it should construct the objects with
+  /// static storage duration the jobs use (e.g. by doing a small job's work
+  /// itself), for an exit() called on a thread other than the main one
+  /// while the first job runs. It runs off the pushing thread, so that it
+  /// never delays the caller.
   explicit TierUpQueue(std::function<void()> prepare = nullptr);
   /// Stops the queue (see stop()).
   ~TierUpQueue();
@@ -62,7 +74,7 @@ public:
 
   /// Cancels the running job, drops the queued ones and joins the thread.
   /// Later pushes are dropped. Also done for every live queue at process
-  /// exit (an atexit handler).
+  /// exit (see the file comment).
   void stop();
 
   /// Returns the number of jobs queued or running.
@@ -80,11 +92,20 @@ public:
   static bool registersExitHandlerAfterJob(uint64_t job);
   static constexpr uint64_t kJobsAlwaysFollowedByRegistration = 64;
 
+  /// Makes sure that an exit from the calling thread stops every queue
+  /// before any atexit handler runs, if the calling thread is the process's
+  /// main thread (elsewhere a thread_local destructor also runs when the
+  /// thread ends, which must not stop the queues). Returns whether it is.
+  /// Done when the library is loaded and on each push.
+  static bool stopQueuesFirstOnExitFromThisThread();
+
 private:
   void run();
 
   std::function<void()> prepare;
-  std::once_flag prepared;
+  /// Whether `prepare` ran (in this process or the one it was forked from);
+  /// used by the worker only, under `running`.
+  bool prepared = false;
   mutable std::mutex mutex;
   /// Held by the worker while a job runs (fork() waits for it).
   std::mutex running;

@@ -3,10 +3,12 @@
 // At exit, the handler that stops the queues runs after the destructors of
 // the statics constructed after it was registered. These tests exit (in a
 // fresh process each) while a job is in flight and let the job use a
-// function-local static after the queue was stopped: constructed by the
-// queue's `prepare` function it is still alive, constructed by the job it is
-// already destroyed (what LLVM's code generator's statics were when fast
-// entries loaded from the persistent cache were tiered up at exit).
+// function-local static after the queue was stopped. On the main thread,
+// exit() stops the queues before any static is destroyed. On another
+// thread, a static constructed by the queue's `prepare` function is still
+// alive, one constructed by the job is already destroyed (what LLVM's code
+// generator's statics were when fast entries loaded from the persistent
+// cache were tiered up at exit).
 //
 //===----------------------------------------------------------------------===//
 
@@ -53,10 +55,14 @@ void useTheStaticAcrossExit(const std::atomic<bool> &cancelled) {
   (void)getTracked();
 }
 
-/// Exits while the job of a queue with `prepare` is in flight; with
-/// `earlierJobMakesStatic`, an earlier job of the queue constructed the
+/// Where exitDuringAJob calls exit().
+enum class ExitingThread { Main, Other };
+
+/// Exits on `exiting` while the job of a queue with `prepare` is in flight;
+/// with `earlierJobMakesStatic`, an earlier job of the queue constructed the
 /// static and finished before.
 [[noreturn]] void exitDuringAJob(std::function<void()> prepare,
+                                 ExitingThread exiting,
                                  bool earlierJobMakesStatic = false) {
   auto *queue = new TierUpQueue(std::move(prepare));
   if (earlierJobMakesStatic) {
@@ -68,28 +74,41 @@ void useTheStaticAcrossExit(const std::atomic<bool> &cancelled) {
     std::this_thread::yield();
   std::fprintf(stderr, "exiting with %llu job(s) in flight\n",
                static_cast<unsigned long long>(queue->getPending()));
-  std::exit(0);
+  if (exiting == ExitingThread::Main)
+    std::exit(0);
+  std::thread([] { std::exit(0); }).join();
+  std::abort(); // Not reached: the exit ends the process first.
+}
+
+TEST(TierUpQueueTest, AStaticAJobMadeFirstOutlivesAJobInFlightAtMainExit) {
+  // The main thread's thread_local destructors run before the static
+  // destructors: no preparation is needed.
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(exitDuringAJob(nullptr, ExitingThread::Main),
+              ::testing::ExitedWithCode(0), "exiting with 1 job\\(s\\)");
 }
 
 TEST(TierUpQueueTest, AStaticThePreparationMadeOutlivesAJobInFlightAtExit) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
-  EXPECT_EXIT(exitDuringAJob([] { (void)getTracked(); }),
+  EXPECT_EXIT(exitDuringAJob([] { (void)getTracked(); }, ExitingThread::Other),
               ::testing::ExitedWithCode(0), "exiting with 1 job\\(s\\)");
 }
 
 TEST(TierUpQueueTest, AStaticAJobMadeFirstIsDestroyedBeforeTheQueueStops) {
-  // Why `prepare` exists: the order of destruction the C++ standard fixes
-  // ([basic.start.term]) destroys this static before the exit handler runs.
+  // Why `prepare` exists: on a thread other than the main one, the order of
+  // destruction the C++ standard fixes ([basic.start.term]) destroys this
+  // static before the exit handler runs.
   GTEST_FLAG_SET(death_test_style, "threadsafe");
-  EXPECT_EXIT(exitDuringAJob(nullptr), ::testing::ExitedWithCode(3),
-              "exiting with 1 job\\(s\\)");
+  EXPECT_EXIT(exitDuringAJob(nullptr, ExitingThread::Other),
+              ::testing::ExitedWithCode(3), "exiting with 1 job\\(s\\)");
 }
 
 TEST(TierUpQueueTest, AStaticAnEarlierJobMadeFirstOutlivesAJobInFlightAtExit) {
   // The worker is already running when the second job is pushed: only the
   // registration after the first job orders the handler after the static.
   GTEST_FLAG_SET(death_test_style, "threadsafe");
-  EXPECT_EXIT(exitDuringAJob(nullptr, /*earlierJobMakesStatic=*/true),
+  EXPECT_EXIT(exitDuringAJob(nullptr, ExitingThread::Other,
+                             /*earlierJobMakesStatic=*/true),
               ::testing::ExitedWithCode(0), "exiting with 1 job\\(s\\)");
 }
 
@@ -105,23 +124,54 @@ TEST(TierUpQueueTest, ExitHandlerRegistrationsGrowLogarithmicallyWithJobs) {
   EXPECT_TRUE(TierUpQueue::registersExitHandlerAfterJob(1024));
 }
 
-TEST(TierUpQueueTest, PrepareRunsOnceOnThePushingThreadBeforeTheJobs) {
-  std::thread::id preparedOn;
+TEST(TierUpQueueTest, PrepareRunsOnceOnTheWorkerBeforeTheJobs) {
+  std::thread::id preparedOn, jobsRunOn;
   int preparations = 0;
   std::atomic<int> jobsRun{0};
+  std::atomic<bool> releasePreparation{false};
   TierUpQueue queue([&] {
     preparedOn = std::this_thread::get_id();
     ++preparations;
+    // The push does not wait for the preparation.
+    while (!releasePreparation.load())
+      std::this_thread::yield();
   });
   for (int i = 0; i < 3; ++i)
     queue.push([&](const std::atomic<bool> &) {
       EXPECT_EQ(preparations, 1);
+      jobsRunOn = std::this_thread::get_id();
       ++jobsRun;
     });
+  EXPECT_EQ(queue.getPending(), 3u);
+  releasePreparation = true;
   queue.waitUntilIdle();
-  EXPECT_EQ(preparedOn, std::this_thread::get_id());
   EXPECT_EQ(preparations, 1);
   EXPECT_EQ(jobsRun.load(), 3);
+  EXPECT_NE(preparedOn, std::this_thread::get_id());
+  EXPECT_EQ(preparedOn, jobsRunOn);
+}
+
+TEST(TierUpQueueTest, OnlyTheMainThreadStopsTheQueuesFirstOnExit) {
+  // The tests run on the main thread; a thread_local destructor of another
+  // thread also runs when that thread ends, which must not stop the queues.
+  EXPECT_TRUE(TierUpQueue::stopQueuesFirstOnExitFromThisThread());
+  bool onOtherThread = true;
+  std::thread([&] {
+    onOtherThread = TierUpQueue::stopQueuesFirstOnExitFromThisThread();
+  }).join();
+  EXPECT_FALSE(onOtherThread);
+}
+
+TEST(TierUpQueueTest, AThreadThatPushedAndEndedLeavesTheQueueRunning) {
+  TierUpQueue queue;
+  std::atomic<int> jobsRun{0};
+  std::thread([&] {
+    queue.push([&](const std::atomic<bool> &) { ++jobsRun; });
+  }).join();
+  queue.waitUntilIdle();
+  queue.push([&](const std::atomic<bool> &) { ++jobsRun; });
+  queue.waitUntilIdle();
+  EXPECT_EQ(jobsRun.load(), 2);
 }
 
 TEST(TierUpQueueTest, ForkWaitsForTheRunningJobAndTheChildStartsIdle) {
