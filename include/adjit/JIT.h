@@ -74,6 +74,14 @@ struct CompileStats {
   /// Compilations whose optimized code replaced their fast code, counted by
   /// the first call that ran it.
   int64_t tierUps = 0;
+  /// The compiled versions kept now (at most CompileOptions::maxCompilations).
+  int64_t versions = 0;
+  /// Versions dropped to compile another beyond
+  /// CompileOptions::maxCompilations, the least recently used first.
+  int64_t evictions = 0;
+  /// Versions dropped because a tensor they captured was released (the
+  /// function now uses another one), so that they can never run again.
+  int64_t staleDropped = 0;
 };
 
 /// Blocks until the background compiles of the optimized tier of every
@@ -112,6 +120,11 @@ struct CompileOptions {
   /// same shapes and dtypes, and each compilation broadcasts the trained
   /// tensors from rank 0, so that the replicas start equal.
   std::optional<DistributedOptions> distributed;
+  /// The most compiled versions (one per input signature or traced path)
+  /// kept; compiling another drops the least recently used one, whose
+  /// module is freed unless the engine's cache or another function still
+  /// holds it. At least 1.
+  size_t maxCompilations = 8;
 };
 
 class CompiledMultiFunction;
@@ -154,7 +167,8 @@ public:
   /// (see CompileOptions). The function itself thus runs once per call,
   /// with no kernels when compiled code is reused: its host side effects
   /// happen on every call, and twice on a call that recompiles after a
-  /// replay found a difference. Up to 8 compiled versions are kept.
+  /// replay found a difference. Up to CompileOptions::maxCompilations
+  /// compiled versions are kept, the least recently used dropped first.
   ///
   /// Host scalars that change from call to call (a learning rate, a
   /// schedule's factor) are best passed as 0-d tensor inputs: a captured

@@ -342,9 +342,18 @@ void CompiledModule::call(std::string_view name,
   size_t argumentWords = 0;
   for (const TensorType &type : signature.arguments)
     argumentWords += 3 + 2 * type.shape.size();
-  // Small vectors: calls of functions of up to about 40 arguments and 20
-  // results (a training step of a few layers) allocate nothing here.
-  llvm::SmallVector<int64_t, 256> words;
+  // Lists of the thread's own, kept with their capacity: steady-state calls
+  // allocate nothing here, however many arguments and results (no call
+  // nests in another on one thread: compiled code calls no function back).
+  struct CallLists {
+    std::vector<int64_t> words;
+    std::vector<int64_t> results;
+    std::vector<void *> packed;
+    std::vector<void *> adopted;
+  };
+  thread_local CallLists lists;
+  std::vector<int64_t> &words = lists.words;
+  words.clear();
   words.reserve(argumentWords);
   std::vector<std::vector<char>> copies;
   for (size_t i = 0; i < arguments.size(); ++i) {
@@ -396,9 +405,11 @@ void CompiledModule::call(std::string_view name,
   size_t resultWords = 0;
   for (const TensorType &type : signature.results)
     resultWords += 3 + 2 * type.shape.size();
-  llvm::SmallVector<int64_t, 128> results(resultWords, 0);
+  std::vector<int64_t> &results = lists.results;
+  results.assign(resultWords, 0);
 
-  llvm::SmallVector<void *, 256> packed;
+  std::vector<void *> &packed = lists.packed;
+  packed.clear();
   packed.reserve(words.size() + 1);
   for (int64_t &word : words)
     packed.push_back(&word);
@@ -414,7 +425,8 @@ void CompiledModule::call(std::string_view name,
   size_t numResults = signature.results.size();
   if (buffers.size() > numResults)
     buffers.erase(buffers.begin() + numResults, buffers.end());
-  llvm::SmallVector<void *, 16> adopted;
+  std::vector<void *> &adopted = lists.adopted;
+  adopted.clear();
   size_t word = 0;
   for (size_t index = 0; index < numResults; ++index) {
     const TensorType &type = signature.results[index];

@@ -96,6 +96,11 @@ struct Compilation {
   std::string ir;
   /// The tier of the code the last call of this compilation ran.
   mutable Tier lastTier = Tier::Optimized;
+  /// The call that last ran this compilation (State::calls), to drop the
+  /// least recently used one beyond CompileOptions::maxCompilations.
+  uint64_t lastUse = 0;
+  /// Whether the update has optimizer state tensors (a TrainStep).
+  bool hasOptimizerState = false;
 };
 
 std::vector<ArgumentKey> keysOf(const std::vector<Tensor> &tensors) {
@@ -103,6 +108,32 @@ std::vector<ArgumentKey> keysOf(const std::vector<Tensor> &tensors) {
   for (const Tensor &tensor : tensors)
     keys.push_back(ArgumentKey::of(tensor));
   return keys;
+}
+
+/// Returns whether `compilation` can run `inputs` under `gradMode`, comparing
+/// in place and building no message (whyStale() says why not). If it can,
+/// the captured tensors are appended to `arguments`, which holds the inputs;
+/// otherwise `arguments` is left with the inputs only. Sets `released` if a
+/// captured tensor was released: the compilation can never run again.
+bool fitsCall(const Compilation &compilation, const std::vector<Tensor> &inputs,
+              bool gradMode, std::vector<Tensor> &arguments, bool &released) {
+  released = false;
+  if (inputs.size() != compilation.inputKeys.size() ||
+      gradMode != compilation.gradMode)
+    return false;
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (!compilation.inputKeys[i].matches(inputs[i]))
+      return false;
+  for (size_t i = 0; i < compilation.captured.size(); ++i) {
+    arguments.emplace_back(compilation.captured[i].lock());
+    if (!arguments.back().defined())
+      released = true;
+    if (released || !compilation.capturedKeys[i].matches(arguments.back())) {
+      arguments.resize(inputs.size());
+      return false;
+    }
+  }
+  return true;
 }
 
 /// Returns why `compilation` cannot run `inputs`, or "" if it can.
@@ -307,6 +338,21 @@ struct Training {
                    const std::vector<size_t> &wrt, size_t stateResults,
                    const std::string &name) const;
 
+  /// Sets the options of `update` that follow from the optimizer alone (its
+  /// kind, momentum, the options of each group, clipping), leaving those of
+  /// the trained tensors (wrt, groupOf, stateResults) as they are; throws
+  /// adjit::Error if SGD's momentum differs between groups.
+  void setRule(mlir::adjit::OptimizerUpdateOptions &update) const;
+
+  /// Returns whether `compiled`, made by getUpdateOptions() for `arguments`,
+  /// is still the update of the optimizer, using `rule` as scratch; with the
+  /// implicit group this compares in place and allocates nothing.
+  bool isCompiledUpdate(const mlir::adjit::OptimizerUpdateOptions &compiled,
+                        const std::vector<Tensor> &arguments,
+                        const std::vector<size_t> &wrt, size_t stateResults,
+                        const std::string &name,
+                        mlir::adjit::OptimizerUpdateOptions &rule) const;
+
   /// Returns the state of `parameter`, made on its first step.
   std::vector<Tensor> &stateOf(const Tensor &parameter) {
     ParameterState &entry = parameters[parameter.unsafeGetImpl()];
@@ -342,16 +388,12 @@ private:
   }
 };
 
-mlir::adjit::OptimizerUpdateOptions
-Training::getUpdateOptions(const std::vector<Tensor> &arguments,
-                           const std::vector<size_t> &wrt, size_t stateResults,
-                           const std::string &name) const {
-  mlir::adjit::OptimizerUpdateOptions update;
-  update.stateResults = static_cast<unsigned>(stateResults);
+void Training::setRule(mlir::adjit::OptimizerUpdateOptions &update) const {
+  update.kind = mlir::adjit::OptimizerKind::SGD;
+  update.momentum = 0;
+  update.dampening = 0;
+  update.nesterov = false;
   update.maxGradNorm = maxGradNorm;
-  update.wrt.emplace();
-  for (size_t index : wrt)
-    update.wrt->push_back(static_cast<int64_t>(index));
   const std::vector<optim::OptimizerParamGroup> &groups =
       optimizer->param_groups();
   update.groups.clear();
@@ -388,8 +430,39 @@ Training::getUpdateOptions(const std::vector<Tensor> &arguments,
     }
     update.groups.push_back(group);
   }
+}
+
+bool Training::isCompiledUpdate(
+    const mlir::adjit::OptimizerUpdateOptions &compiled,
+    const std::vector<Tensor> &arguments, const std::vector<size_t> &wrt,
+    size_t stateResults, const std::string &name,
+    mlir::adjit::OptimizerUpdateOptions &rule) const {
+  if (!implicitGroup && !wrt.empty())
+    return getUpdateOptions(arguments, wrt, stateResults, name) == compiled;
+  // wrt and stateResults are the compilation's own, and with the implicit
+  // group (or nothing trained) groupOf is empty.
+  setRule(rule);
+  return rule.kind == compiled.kind && rule.momentum == compiled.momentum &&
+         rule.dampening == compiled.dampening &&
+         rule.nesterov == compiled.nesterov &&
+         rule.maxGradNorm == compiled.maxGradNorm &&
+         rule.groups == compiled.groups && compiled.groupOf.empty();
+}
+
+mlir::adjit::OptimizerUpdateOptions
+Training::getUpdateOptions(const std::vector<Tensor> &arguments,
+                           const std::vector<size_t> &wrt, size_t stateResults,
+                           const std::string &name) const {
+  mlir::adjit::OptimizerUpdateOptions update;
+  update.stateResults = static_cast<unsigned>(stateResults);
+  update.wrt.emplace();
+  for (size_t index : wrt)
+    update.wrt->push_back(static_cast<int64_t>(index));
+  setRule(update);
   if (implicitGroup || wrt.empty())
     return update;
+  const std::vector<optim::OptimizerParamGroup> &groups =
+      optimizer->param_groups();
   std::map<const TensorImpl *, int64_t> groupOf;
   for (size_t g = 0; g < groups.size(); ++g)
     for (const Tensor &parameter : groups[g].params())
@@ -397,7 +470,7 @@ Training::getUpdateOptions(const std::vector<Tensor> &arguments,
   for (size_t index : wrt) {
     auto it = groupOf.find(arguments[index].unsafeGetImpl());
     if (it == groupOf.end())
-      throw Error(std::string(api) + "argument " + std::to_string(index) +
+      throw Error("jit::TrainStep: argument " + std::to_string(index) +
                   " of '" + name + "' (shape " +
                   shapeToString(arguments[index].sizes()) +
                   ") requires grad but is in no parameter group; add it to "
@@ -433,8 +506,13 @@ struct CompiledFunction::State {
   std::optional<Training> training;
   /// Set for jit::grad and jit::vjp: what the compiled code differentiates.
   std::optional<jit::detail::TransformRequest> transform;
+  /// The most compilations kept (CompileOptions::maxCompilations).
+  size_t maxCompilations = 8;
   std::mutex mutex;
+  /// The compiled versions, in the order they were compiled.
   std::vector<Compilation> compilations;
+  /// Calls so far, to order the compilations by their last use.
+  uint64_t calls = 0;
   CompileStats stats;
   /// The gradients of the last call that added them to existing .grad()
   /// tensors, kept to take the next call's gradients without allocating.
@@ -442,9 +520,8 @@ struct CompiledFunction::State {
   /// Lists a call fills and empties again, kept with their capacity (under
   /// `mutex`) so that steady-state calls do not allocate them.
   struct CallScratch {
-    /// The captured tensors of the compilation being checked.
-    std::vector<Tensor> captured;
-    /// The inputs, then the captured tensors.
+    /// The inputs, then the captured tensors of the compilation being
+    /// checked.
     std::vector<Tensor> arguments;
     std::vector<Tensor> contiguous;
     /// Views of the arguments, optimizer state and scalars; elements are
@@ -453,6 +530,8 @@ struct CompiledFunction::State {
     size_t numViews = 0;
     std::vector<Tensor *> optimizerState;
     std::vector<double> scalars;
+    /// A TrainStep's update rule as the optimizer has it now.
+    mlir::adjit::OptimizerUpdateOptions rule;
     tracing::TraceGuard::ReplayScratch replay;
     /// The compiled code's results; their elements are released after each
     /// call, their shape lists kept.
@@ -468,7 +547,6 @@ struct CompiledFunction::State {
     }
     /// Releases the tensors, keeping the capacity.
     void clear() {
-      captured.clear();
       arguments.clear();
       contiguous.clear();
       numViews = 0;
@@ -524,6 +602,10 @@ std::shared_ptr<CompiledFunction::State> makeState(MultiTensorFunction function,
                   "negative, got " +
                   std::to_string(options.distributed->bucketBytes));
   }
+  if (options.maxCompilations == 0)
+    throw Error(std::string(api) + ": CompileOptions::maxCompilations of '" +
+                state->name + "' must be at least 1, got 0");
+  state->maxCompilations = options.maxCompilations;
   state->distributed = options.distributed;
   return state;
 }
@@ -764,23 +846,6 @@ OptimizerOptions TrainStep::getOptions() const {
 }
 
 namespace {
-/// The most versions of one function kept; compiling another drops the
-/// oldest.
-constexpr size_t kMaxCompilations = 8;
-
-/// Sets `scratch.captured` to the tensors `compilation` captured (which
-/// whyStale found alive) and `scratch.arguments` to `inputs`, then them.
-void collectArguments(const Compilation &compilation,
-                      const std::vector<Tensor> &inputs,
-                      CompiledFunction::State::CallScratch &scratch) {
-  scratch.captured.clear();
-  for (const std::weak_ptr<TensorImpl> &tensor : compilation.captured)
-    scratch.captured.push_back(Tensor(tensor.lock()));
-  scratch.arguments.assign(inputs.begin(), inputs.end());
-  scratch.arguments.insert(scratch.arguments.end(), scratch.captured.begin(),
-                           scratch.captured.end());
-}
-
 /// Sets `view` to a view of `tensor`'s elements for compiled code.
 void setView(BufferView &view, const Tensor &tensor) {
   view.type.elementType = elementTypeOf(tensor.dtype());
@@ -883,27 +948,71 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
   // Whatever happens, the call keeps no tensor alive.
   llvm::scope_exit release([&] { scratch.clear(); });
 
-  const Compilation *compilation = nullptr;
+  // Arguments: the inputs, then the captured tensors' current values (added
+  // by fitsCall() for each candidate compilation).
+  std::vector<Tensor> &arguments = scratch.arguments;
+  arguments.assign(inputs.begin(), inputs.end());
+  std::vector<Compilation> &compilations = state->compilations;
+  uint64_t now = ++state->calls;
+  Compilation *compilation = nullptr;
   std::string reason = "first call";
-  for (const Compilation &candidate : state->compilations) {
-    std::string stale = whyStale(candidate, inputs, gradMode);
-    if (stale.empty())
-      collectArguments(candidate, inputs, scratch);
-    if (stale.empty() && !state->assumePure) {
+  // The last candidate tried, if its keys differ from the call's: they are
+  // described only if no compilation fits.
+  const Compilation *keysDiffer = nullptr;
+  bool anyReleased = false;
+  for (Compilation &candidate : compilations) {
+    bool released;
+    if (!fitsCall(candidate, inputs, gradMode, arguments, released)) {
+      anyReleased |= released;
+      keysDiffer = &candidate;
+      continue;
+    }
+    keysDiffer = nullptr;
+    std::string stale;
+    if (!state->assumePure) {
       ++state->stats.replays;
+      llvm::ArrayRef<Tensor> captured =
+          llvm::ArrayRef<Tensor>(arguments).drop_front(inputs.size());
       stale = state->singleResultFunction
                   ? candidate.guard.replay(state->singleResultFunction, inputs,
-                                           scratch.captured, &scratch.replay)
-                  : candidate.guard.replay(state->function, inputs,
-                                           scratch.captured, &scratch.replay);
+                                           captured, &scratch.replay)
+                  : candidate.guard.replay(state->function, inputs, captured,
+                                           &scratch.replay);
     }
-    if (stale.empty() && state->training)
-      stale = whyUpdateChanged(*state, candidate, scratch.arguments);
+    if (stale.empty() && state->training &&
+        !state->training->isCompiledUpdate(
+            candidate.update, arguments, candidate.wrt,
+            candidate.stateWrites.size(), state->name, scratch.rule))
+      stale = whyUpdateChanged(*state, candidate, arguments);
     if (stale.empty()) {
       compilation = &candidate;
       break;
     }
-    reason = stale;
+    reason = std::move(stale);
+    arguments.resize(inputs.size());
+  }
+  if (keysDiffer)
+    reason = whyStale(*keysDiffer, inputs, gradMode);
+  if (compilation)
+    compilation->lastUse = now;
+  if (anyReleased) {
+    // A compilation whose captured tensor was released never runs again:
+    // drop it, and with it its reference to the compiled module.
+    size_t before = compilations.size();
+    compilations.erase(std::remove_if(compilations.begin(), compilations.end(),
+                                      [](const Compilation &candidate) {
+                                        for (const auto &tensor :
+                                             candidate.captured)
+                                          if (tensor.expired())
+                                            return true;
+                                        return false;
+                                      }),
+                       compilations.end());
+    state->stats.staleDropped +=
+        static_cast<int64_t>(before - compilations.size());
+    if (compilation)
+      compilation = &*llvm::find_if(
+          compilations, [&](const Compilation &c) { return c.lastUse == now; });
   }
   if (compilation) {
     ++state->stats.cacheHits;
@@ -911,20 +1020,27 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
     if (std::getenv("ADJIT_LOG"))
       std::fprintf(stderr, "adjit: compiling '%s' (%s)\n", state->name.c_str(),
                    reason.c_str());
-    if (state->compilations.size() == kMaxCompilations)
-      state->compilations.erase(state->compilations.begin());
-    state->compilations.push_back(compileFor(*state, inputs, gradMode));
+    Compilation compiled = compileFor(*state, inputs, gradMode);
+    compiled.lastUse = now;
+    // Beyond the limit, the least recently used compilation is dropped.
+    while (compilations.size() >= state->maxCompilations) {
+      compilations.erase(llvm::min_element(
+          compilations, [](const Compilation &a, const Compilation &b) {
+            return a.lastUse < b.lastUse;
+          }));
+      ++state->stats.evictions;
+    }
+    compilations.push_back(std::move(compiled));
     ++state->stats.compilations;
-    if (state->compilations.back().module->isLoadedFromDisk())
+    if (compilations.back().module->isLoadedFromDisk())
       ++state->stats.diskHits;
     state->stats.lastReason = reason;
-    compilation = &state->compilations.back();
-    collectArguments(*compilation, inputs, scratch);
+    compilation = &compilations.back();
+    arguments.resize(inputs.size());
+    for (const std::weak_ptr<TensorImpl> &tensor : compilation->captured)
+      arguments.emplace_back(tensor.lock());
   }
-
-  // Arguments: the inputs, then the captured tensors' current values (set
-  // when the compilation was chosen).
-  std::vector<Tensor> &arguments = scratch.arguments;
+  state->stats.versions = static_cast<int64_t>(compilations.size());
   // The checks the eager ops made of argument values when traced; compiled
   // code cannot fail on a value.
   for (const tracing::Tracer::ArgumentCheck &check :
@@ -934,7 +1050,12 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
   std::vector<Tensor> &contiguous = scratch.contiguous;
   {
     NoGradGuard noGrad;
+    // A contiguous argument is passed as it is, without a new handle.
     for (const Tensor &argument : arguments) {
+      if (argument.is_contiguous()) {
+        setView(scratch.nextView(), argument);
+        continue;
+      }
       contiguous.push_back(argument.contiguous());
       setView(scratch.nextView(), contiguous.back());
     }
@@ -949,11 +1070,15 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
   std::vector<double> &scalars = scratch.scalars;
   if (training) {
     training->dropReleased();
-    for (size_t index : compilation->wrt)
+    // Plain SGD keeps no state: no look-up per trained tensor.
+    for (size_t index : compilation->wrt) {
+      if (!compilation->hasOptimizerState)
+        break;
       for (Tensor &tensor : training->stateOf(arguments[index])) {
         optimizerState.push_back(&tensor);
         setView(scratch.nextView(), tensor);
       }
+    }
     for (const optim::OptimizerParamGroup &group :
          training->optimizer->param_groups())
       scalars.push_back(group.options().get_lr());
@@ -1332,6 +1457,7 @@ Compilation compileFor(CompiledFunction::State &state,
       compilation.update = state.training->getUpdateOptions(
           arguments, compilation.wrt, compilation.stateWrites.size(),
           state.name);
+      compilation.hasOptimizerState = compilation.update.getNumStateTensors();
       pipeline += ",adjit-append-optimizer-update{" +
                   compilation.update.getPassOptions(gradientName) + "}";
     }

@@ -232,7 +232,7 @@ namespace adjit::tracing {
 class ShapeOnlyReplay final : public runtime::OpObserver {
 public:
   ShapeOnlyReplay(const TraceGuard &guard, const std::vector<Tensor> &inputs,
-                  const std::vector<Tensor> &captured,
+                  llvm::ArrayRef<Tensor> captured,
                   TraceGuard::ReplayScratch &scratch)
       : OpObserver(/*replaying=*/true), guard(guard), inputs(inputs),
         captured(captured), tensorOfValue(scratch.tensorOfValue),
@@ -376,9 +376,10 @@ private:
   /// transforms).
   Tensor tensorOf(int32_t id) const {
     const void *impl = tensorOfValue[id];
-    const std::vector<Tensor> &made = constants;
-    for (const std::vector<Tensor> *tensors : {&inputs, &captured, &made})
-      for (const Tensor &tensor : *tensors)
+    for (llvm::ArrayRef<Tensor> tensors :
+         {llvm::ArrayRef<Tensor>(inputs), captured,
+          llvm::ArrayRef<Tensor>(constants)})
+      for (const Tensor &tensor : tensors)
         if (tensor.unsafeGetImpl() == impl)
           return tensor;
     for (const TraceGuard::Op &op : guard.ops) {
@@ -547,7 +548,7 @@ private:
   const TraceGuard &guard;
   /// The arguments of the replay.
   const std::vector<Tensor> &inputs;
-  const std::vector<Tensor> &captured;
+  llvm::ArrayRef<Tensor> captured;
   size_t position = 0;
   /// The tensor each value is in this replay, once it is made: an argument,
   /// a constant the replay made, an operand an op returned, or the
@@ -561,7 +562,7 @@ private:
 
 template <typename Run>
 std::string TraceGuard::replayWith(Run run, const std::vector<Tensor> &inputs,
-                                   const std::vector<Tensor> &captured,
+                                   llvm::ArrayRef<Tensor> captured,
                                    ReplayScratch *scratch) const {
   ReplayScratch own;
   ReplayScratch &lists = scratch ? *scratch : own;
@@ -590,7 +591,7 @@ std::string TraceGuard::replayWith(Run run, const std::vector<Tensor> &inputs,
 
 std::string TraceGuard::replay(const jit::MultiTensorFunction &function,
                                const std::vector<Tensor> &inputs,
-                               const std::vector<Tensor> &captured,
+                               llvm::ArrayRef<Tensor> captured,
                                ReplayScratch *scratch) const {
   std::vector<Tensor> results;
   return replayWith(
@@ -604,7 +605,7 @@ std::string TraceGuard::replay(const jit::MultiTensorFunction &function,
 
 std::string TraceGuard::replay(const jit::TensorFunction &function,
                                const std::vector<Tensor> &inputs,
-                               const std::vector<Tensor> &captured,
+                               llvm::ArrayRef<Tensor> captured,
                                ReplayScratch *scratch) const {
   Tensor result;
   return replayWith(

@@ -17,6 +17,7 @@
 #include "adjit/JIT.h"
 #include "adjit/Runtime/OpObserver.h"
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
 
@@ -97,12 +98,12 @@ public:
   /// uses `scratch` if given, else lists of its own.
   std::string replay(const jit::MultiTensorFunction &function,
                      const std::vector<Tensor> &inputs,
-                     const std::vector<Tensor> &captured,
+                     llvm::ArrayRef<Tensor> captured,
                      ReplayScratch *scratch = nullptr) const;
   /// The same for a function of one result.
   std::string replay(const jit::TensorFunction &function,
                      const std::vector<Tensor> &inputs,
-                     const std::vector<Tensor> &captured,
+                     llvm::ArrayRef<Tensor> captured,
                      ReplayScratch *scratch = nullptr) const;
 
   /// The number of recorded ops.
@@ -120,7 +121,7 @@ private:
   /// its results as a pointer and a count.
   template <typename Run>
   std::string replayWith(Run run, const std::vector<Tensor> &inputs,
-                         const std::vector<Tensor> &captured,
+                         llvm::ArrayRef<Tensor> captured,
                          ReplayScratch *scratch) const;
 
   /// One recorded op.

@@ -14,6 +14,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <optional>
+#include <string>
 
 using namespace adjit;
 
@@ -82,6 +84,51 @@ TEST(AllocationCountTest, MlpTrainStep) {
   // 5 of the step's 8 products (docs/jit.md, "Memory: allocation per call");
   // single-threaded, it allocates nothing.
   EXPECT_EQ(perCall, openblas_get_num_threads() > 1 ? 5.0 : 0.0);
+}
+
+TEST(AllocationCountTest, SixtyFourTensors) {
+  // Calls with many arguments and results (beyond any inline capacity of
+  // the call path's lists) allocate nothing either.
+  std::vector<Tensor> parameters, constants;
+  for (int i = 0; i < 64; ++i) {
+    parameters.push_back(full({1}, 0.5 + i, requires_grad()));
+    constants.push_back(full({1}, 0.5 + i));
+  }
+  Tensor x = ones({1});
+  jit::CompiledFunction sum = jit::compile(
+      [constants](const std::vector<Tensor> &in) {
+        Tensor total = in[0];
+        for (const Tensor &constant : constants)
+          total = total + constant;
+        // A 0-d result: a new tensor of rank 1 or more allocates its shape
+        // and stride lists.
+        return total.sum();
+      },
+      "sum_of_64");
+  EXPECT_EQ(steadyStateAllocations([&] { sum(x); }, "64 captured tensors"),
+            0.0);
+  for (const char *optimizer : {"sgd", "adam"}) {
+    auto loss = [parameters](const std::vector<Tensor> &in) {
+      Tensor total = in[0].sum();
+      for (const Tensor &parameter : parameters)
+        total = total + parameter.sum();
+      return total;
+    };
+    std::optional<jit::TrainStep> step;
+    if (std::string(optimizer) == "sgd")
+      step.emplace(loss, optim::SGDOptions(1e-3), "step_of_64");
+    else
+      step.emplace(loss, optim::AdamOptions(1e-3), "step_of_64");
+    EXPECT_EQ(steadyStateAllocations([&] { (*step)(x); },
+                                     "TrainStep of 64 parameters"),
+              0.0)
+        << optimizer;
+    // Every parameter was trained: each step moved it by the learning rate
+    // (SGD: the gradient is 1; Adam: its first steps move by about lr).
+    NoGradGuard noGrad;
+    EXPECT_LT(parameters[0].item<double>(), 0.5) << optimizer;
+    EXPECT_LT(parameters[63].item<double>(), 63.5) << optimizer;
+  }
 }
 
 /// The dims of the GMM's reductions, made once: a braced list such as `{1}`

@@ -121,6 +121,69 @@ TEST(JitCompile, RecompilesOnShapeChangeAndSaysWhy) {
   EXPECT_EQ(step.getStats().compilations, 2);
 }
 
+TEST(JitCompile, KeepsTheMostRecentlyUsedVersionsUpToTheLimit) {
+  jit::CompileOptions options;
+  options.name = "scaled";
+  options.maxCompilations = 2;
+  jit::CompiledFunction f = jit::compile(
+      [](const std::vector<Tensor> &in) { return (in[0] * 2.0).sum(); },
+      options);
+  Tensor a = ones({1}), b = ones({2}), c = ones({3});
+  EXPECT_DOUBLE_EQ(f(a).item<double>(), 2.0);
+  EXPECT_DOUBLE_EQ(f(b).item<double>(), 4.0);
+  EXPECT_DOUBLE_EQ(f(a).item<double>(), 2.0); // a is now the most recent
+  EXPECT_DOUBLE_EQ(f(c).item<double>(), 6.0); // drops b, not a
+  jit::CompileStats stats = f.getStats();
+  EXPECT_EQ(stats.compilations, 3);
+  EXPECT_EQ(stats.evictions, 1);
+  EXPECT_EQ(stats.versions, 2);
+  EXPECT_DOUBLE_EQ(f(a).item<double>(), 2.0);
+  EXPECT_EQ(f.getStats().compilations, 3);
+  EXPECT_DOUBLE_EQ(f(b).item<double>(), 4.0); // compiled again, dropping c
+  EXPECT_EQ(f.getStats().compilations, 4);
+  EXPECT_EQ(f.getStats().lastReason, "input 0 changed shape from [3] to [2]");
+  EXPECT_DOUBLE_EQ(f(a).item<double>(), 2.0);
+  EXPECT_DOUBLE_EQ(f(c).item<double>(), 6.0);
+  stats = f.getStats();
+  EXPECT_EQ(stats.compilations, 5);
+  EXPECT_EQ(stats.evictions, 3);
+  EXPECT_EQ(stats.versions, 2);
+  EXPECT_EQ(stats.cacheHits, 3);
+}
+
+TEST(JitCompile, DropsVersionsWhoseCapturedTensorWasReleased) {
+  auto weights = std::make_shared<Tensor>(from_vector({1, 2}, {2}));
+  jit::CompiledFunction f = jit::compile(
+      [&](const std::vector<Tensor> &in) { return (in[0] * *weights).sum(); });
+  Tensor x = ones({2});
+  EXPECT_DOUBLE_EQ(f(ones({3, 2})).item<double>(), 9.0);
+  EXPECT_DOUBLE_EQ(f(x).item<double>(), 3.0);
+  EXPECT_EQ(f.getStats().versions, 2);
+  // Both versions captured the old tensor: they can never run again.
+  *weights = from_vector({3, 4}, {2});
+  EXPECT_DOUBLE_EQ(f(x).item<double>(), 7.0);
+  jit::CompileStats stats = f.getStats();
+  EXPECT_EQ(stats.compilations, 3);
+  EXPECT_EQ(stats.lastReason, "captured tensor 0 was released");
+  EXPECT_EQ(stats.staleDropped, 2);
+  EXPECT_EQ(stats.evictions, 0);
+  EXPECT_EQ(stats.versions, 1);
+  EXPECT_DOUBLE_EQ(f(x).item<double>(), 7.0);
+  EXPECT_EQ(f.getStats().cacheHits, 1);
+}
+
+TEST(JitCompile, RejectsKeepingNoVersion) {
+  jit::CompileOptions options;
+  options.name = "none";
+  options.maxCompilations = 0;
+  EXPECT_EQ(errorOf([&] {
+              jit::compile([](const std::vector<Tensor> &in) { return in[0]; },
+                           options);
+            }),
+            "jit::compile: CompileOptions::maxCompilations of 'none' must be "
+            "at least 1, got 0");
+}
+
 TEST(JitCompile, WithoutGradModeOnlyComputesTheResult) {
   Tensor w = full({2}, 3.0, requires_grad());
   jit::CompiledFunction f = jit::compile(

@@ -19,6 +19,7 @@
 #include <initializer_list>
 #include <iterator>
 #include <optional>
+#include <type_traits>
 #include <vector>
 
 namespace adjit::runtime {
@@ -114,8 +115,22 @@ enum class OpKind {
 class OpInputs {
 public:
   OpInputs() = default;
-  OpInputs(std::initializer_list<Tensor> tensors) {
-    assign(tensors.begin(), tensors.end());
+  /// The operands `first`, `rest...`, each copied once: a braced list such
+  /// as `{a, b}` calls this (a std::initializer_list would copy each operand
+  /// twice, into the list and out of it).
+  template <typename... Rest,
+            typename = std::enable_if_t<(std::is_same_v<Rest, Tensor> && ...)>>
+  OpInputs(const Tensor &first, const Rest &...rest) {
+    const Tensor *tensors[] = {&first, &rest...};
+    count = 1 + sizeof...(Rest);
+    if (count > kInline)
+      overflow.reserve(count);
+    for (size_t i = 0; i < count; ++i) {
+      if (count <= kInline)
+        inlineTensors[i] = *tensors[i];
+      else
+        overflow.push_back(*tensors[i]);
+    }
   }
   OpInputs(const std::vector<Tensor> &tensors) {
     assign(tensors.begin(), tensors.end());
