@@ -72,6 +72,8 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
       bufferization::OwnershipBasedBufferDeallocationPassOptions{
           /*privateFunctionDynamicOwnership=*/false}));
   pm.addPass(canonicalizers.create());
+  // The deallocs of fresh buffers without alias queries, then the rest.
+  pm.addPass(createAdjitFreeUnretainedAllocations());
   pm.addPass(bufferization::createBufferDeallocationSimplificationPass());
   pm.addPass(bufferization::createLowerDeallocationsPass());
   pm.addPass(createCSEPass());

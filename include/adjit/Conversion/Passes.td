@@ -193,6 +193,30 @@ def AdjitConvertToLLVM : Pass<"adjit-convert-to-llvm", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def AdjitFreeUnretainedAllocations
+    : Pass<"adjit-free-unretained-allocations", "::mlir::ModuleOp"> {
+  let summary = "Lower the bufferization.dealloc ops of fresh allocations "
+                "whose retained values are views of known buffers";
+  let description = [{
+    Replaces a `bufferization.dealloc` whose memrefs are distinct results of
+    `memref.alloc`, each with a constant true condition, and each of whose
+    retained values is a view (through view-like ops) of a `memref.alloc`
+    result or of a function argument, by one `memref.dealloc` for every
+    memref no retained value is a view of. The updated condition of a
+    retained value becomes `true` when it is a view of one of the memrefs,
+    `false` otherwise. Other deallocs are left as they are.
+
+    Distinct allocations never alias, so this is what
+    `buffer-deallocation-simplification` and `lower-deallocations` compute
+    for such deallocs, without their pairwise alias queries: the
+    ownership-based deallocation pass ends a straight-line function with one
+    dealloc of all its buffers retaining all its results, and those queries
+    grow with their product.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def AdjitOutlineLoops : Pass<"adjit-outline-loops", "::mlir::ModuleOp"> {
   let summary = "Move every top-level loop nest into a function of its own";
   let description = [{
