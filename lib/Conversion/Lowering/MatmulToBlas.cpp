@@ -156,8 +156,9 @@ struct MatmulToBlasPass : adjit::impl::AdjitMatmulToBlasBase<MatmulToBlasPass> {
     // Small products stay generated code; a product whose size overflows
     // int64 is not small.
     int64_t work;
-    if (!llvm::MulOverflow(m, n, work) && !llvm::MulOverflow(work, k, work) &&
-        work < minFlops)
+    bool overflows =
+        llvm::MulOverflow(m, n, work) || llvm::MulOverflow(work, k, work);
+    if (!overflows && work < minFlops)
       return;
 
     std::string name = rank == 2 ? "adjit_blas_" : "adjit_blas_batch_";
@@ -173,8 +174,9 @@ struct MatmulToBlasPass : adjit::impl::AdjitMatmulToBlasBase<MatmulToBlasPass> {
     // A batch of products each too small for BLAS to split among threads
     // is split among the threads of a parallel loop, one call per element.
     Value batchIndex;
-    if (parallelBatches && rank == 3 && work <= kSingleThreadedBlasWork &&
-        resultType.getDimSize(0) > 1 && rhsType.hasStaticShape()) {
+    if (parallelBatches && rank == 3 && !overflows &&
+        work <= kSingleThreadedBlasWork && resultType.getDimSize(0) > 1 &&
+        rhsType.hasStaticShape()) {
       Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
       Value one = arith::ConstantIndexOp::create(builder, loc, 1);
       Value count = arith::ConstantIndexOp::create(builder, loc,
