@@ -83,8 +83,9 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
   // Large contractions to BLAS, large elementwise ops to loops with a
   // parallel (OpenMP) outer loop, everything else to sequential loops; LLVM
   // -O3 vectorizes the inner loops.
-  pm.addPass(createAdjitMatmulToBlas(
-      AdjitMatmulToBlasOptions{options.blasMinFlops.getValue()}));
+  pm.addPass(createAdjitMatmulToBlas(AdjitMatmulToBlasOptions{
+      options.blasMinFlops.getValue(),
+      /*parallelBatches=*/options.parallelMinElements > 0}));
   pm.addPass(createAdjitParallelizeLargeOps(
       AdjitParallelizeLargeOpsOptions{options.parallelMinElements.getValue()}));
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());

@@ -116,14 +116,23 @@ def AdjitMatmulToBlas : Pass<"adjit-matmul-to-blas", "ModuleOp"> {
     right before the product (with nothing in between that may read or write
     `C`) is dropped and the call overwrites `C` (`beta = 0`). Products with
     other maps (broadcasts) stay generated code.
+
+    With `parallel-batches`, a batched product whose per-batch `M*N*K` is at
+    most 2^18 (the size up to which OpenBLAS computes a product on one
+    thread) becomes an `scf.parallel` loop over the batch with one call per
+    batch element (a batch of one, a `memref.subview`), so that the threads
+    of parallel loops share the batch.
   }];
   let options = [
     Option<"minFlops", "min-flops", "int64_t", /*default=*/"0",
-           "Smallest M*N*K sent to BLAS (0 disables the pass)">
+           "Smallest M*N*K sent to BLAS (0 disables the pass)">,
+    Option<"parallelBatches", "parallel-batches", "bool", /*default=*/"false",
+           "Split batches of single-threaded BLAS products over a parallel "
+           "loop">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
-    "::mlir::memref::MemRefDialect"
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect"
   ];
 }
 

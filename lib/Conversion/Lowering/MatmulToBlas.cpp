@@ -3,6 +3,7 @@
 #include "adjit/Conversion/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -16,6 +17,10 @@ namespace mlir::adjit {
 using namespace mlir;
 
 namespace {
+
+/// The largest M*N*K that OpenBLAS computes on one thread (its
+/// GEMM_MULTITHREAD_THRESHOLD of 4 times SMP_THRESHOLD_MIN, 65536).
+constexpr int64_t kSingleThreadedBlasWork = 4 * 65536;
 
 /// A memref type of `rank` with dynamic sizes, strides and offset: the
 /// argument type of the BLAS runtime functions, so one declaration serves
@@ -151,8 +156,9 @@ struct MatmulToBlasPass : adjit::impl::AdjitMatmulToBlasBase<MatmulToBlasPass> {
     // Small products stay generated code; a product whose size overflows
     // int64 is not small.
     int64_t work;
-    if (!llvm::MulOverflow(m, n, work) && !llvm::MulOverflow(work, k, work) &&
-        work < minFlops)
+    bool overflows =
+        llvm::MulOverflow(m, n, work) || llvm::MulOverflow(work, k, work);
+    if (!overflows && work < minFlops)
       return;
 
     std::string name = rank == 2 ? "adjit_blas_" : "adjit_blas_batch_";
@@ -165,6 +171,21 @@ struct MatmulToBlasPass : adjit::impl::AdjitMatmulToBlasBase<MatmulToBlasPass> {
     linalg::FillOp zeroFill = getZeroFillBefore(op, output);
     OpBuilder builder(op);
     Location loc = op.getLoc();
+    // A batch of products each too small for BLAS to split among threads
+    // is split among the threads of a parallel loop, one call per element.
+    Value batchIndex;
+    if (parallelBatches && rank == 3 && !overflows &&
+        work <= kSingleThreadedBlasWork && resultType.getDimSize(0) > 1 &&
+        rhsType.hasStaticShape()) {
+      Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+      Value one = arith::ConstantIndexOp::create(builder, loc, 1);
+      Value count = arith::ConstantIndexOp::create(builder, loc,
+                                                   resultType.getDimSize(0));
+      auto loop = scf::ParallelOp::create(builder, loc, ValueRange{zero},
+                                          ValueRange{count}, ValueRange{one});
+      builder.setInsertionPointToStart(loop.getBody());
+      batchIndex = loop.getInductionVars()[0];
+    }
     // A transposed operand is passed as a view with swapped strides, which
     // the runtime hands to BLAS with its transpose flag.
     auto prepare = [&](Value operand, bool transpose) -> Value {
@@ -176,6 +197,19 @@ struct MatmulToBlasPass : adjit::impl::AdjitMatmulToBlasBase<MatmulToBlasPass> {
             builder, loc, operand,
             AffineMapAttr::get(AffineMap::getPermutationMap(
                 permutation, builder.getContext())));
+      }
+      if (batchIndex) {
+        // The batch element `batchIndex`, as a batch of one.
+        ArrayRef<int64_t> shape =
+            cast<MemRefType>(operand.getType()).getShape();
+        SmallVector<OpFoldResult> offsets = {
+            batchIndex, builder.getIndexAttr(0), builder.getIndexAttr(0)};
+        SmallVector<OpFoldResult> sizes = {builder.getIndexAttr(1),
+                                           builder.getIndexAttr(shape[1]),
+                                           builder.getIndexAttr(shape[2])};
+        SmallVector<OpFoldResult> strides(3, builder.getIndexAttr(1));
+        operand = memref::SubViewOp::create(builder, loc, operand, offsets,
+                                            sizes, strides);
       }
       return memref::CastOp::create(builder, loc, argumentType, operand);
     };

@@ -1,5 +1,6 @@
 // RUN: adjit-opt %s --adjit-matmul-to-blas=min-flops=64 --split-input-file | FileCheck %s
 // RUN: adjit-opt %s --adjit-matmul-to-blas=min-flops=0 --split-input-file | FileCheck %s --check-prefix=OFF
+// RUN: adjit-opt %s --adjit-matmul-to-blas="min-flops=64 parallel-batches=true" --split-input-file | FileCheck %s --check-prefix=PAR
 
 // CHECK-DAG: func.func private @adjit_blas_sgemm(memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, f32) attributes {llvm.emit_c_interface}
 
@@ -167,5 +168,52 @@ func.func @no_nonzero_fill(%a: memref<4x4xf32>, %b: memref<4x4xf32>, %c: memref<
 // CHECK-NOT: linalg.matmul
 func.func @overflowing_size(%a: memref<4611686018427387904x4xf32>, %b: memref<4x4xf32>, %c: memref<4611686018427387904x4xf32>) {
   linalg.matmul ins(%a, %b : memref<4611686018427387904x4xf32>, memref<4x4xf32>) outs(%c : memref<4611686018427387904x4xf32>)
+  return
+}
+
+// -----
+
+// With parallel-batches, a batch of products small enough for one BLAS
+// thread (4 * 8 * 4 multiply-adds each) is a parallel loop of calls on
+// batches of one; without it, one call.
+// CHECK-LABEL: func @batched_parallel
+// CHECK-NOT: scf.parallel
+// CHECK: call @adjit_blas_batch_sgemm
+// PAR-LABEL: func @batched_parallel
+// PAR-SAME: (%[[A:.*]]: memref<3x4x4xf32>, %[[B:.*]]: memref<3x8x4xf32>, %[[C:.*]]: memref<3x4x8xf32>)
+// PAR-DAG: %[[ZERO:.*]] = arith.constant 0 : index
+// PAR-DAG: %[[ONE:.*]] = arith.constant 1 : index
+// PAR-DAG: %[[THREE:.*]] = arith.constant 3 : index
+// PAR: scf.parallel (%[[I:.*]]) = (%[[ZERO]]) to (%[[THREE]]) step (%[[ONE]])
+// PAR: %[[SA:.*]] = memref.subview %[[A]][%[[I]], 0, 0] [1, 4, 4] [1, 1, 1]
+// PAR: %[[CA:.*]] = memref.cast %[[SA]]
+// PAR: %[[TB:.*]] = memref.transpose %[[B]]
+// PAR: %[[SB:.*]] = memref.subview %[[TB]][%[[I]], 0, 0] [1, 4, 8] [1, 1, 1]
+// PAR: %[[CB:.*]] = memref.cast %[[SB]]
+// PAR: %[[SC:.*]] = memref.subview %[[C]][%[[I]], 0, 0] [1, 4, 8] [1, 1, 1]
+// PAR: %[[CC:.*]] = memref.cast %[[SC]]
+// PAR-NEXT: %[[BETA:.*]] = arith.constant 0.000000e+00 : f32
+// PAR-NEXT: call @adjit_blas_batch_sgemm(%[[CA]], %[[CB]], %[[CC]], %[[BETA]])
+// PAR-NOT: linalg.fill
+// PAR-NOT: linalg.batch_matmul
+func.func @batched_parallel(%a: memref<3x4x4xf32>, %b: memref<3x8x4xf32>, %c: memref<3x4x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<3x4x8xf32>)
+  linalg.batch_matmul indexing_maps = [affine_map<(b, m, n, k) -> (b, m, k)>,
+                                       affine_map<(b, m, n, k) -> (b, n, k)>,
+                                       affine_map<(b, m, n, k) -> (b, m, n)>]
+      ins(%a, %b : memref<3x4x4xf32>, memref<3x8x4xf32>) outs(%c : memref<3x4x8xf32>)
+  return
+}
+
+// -----
+
+// 64 * 64 * 128 = 2^19 multiply-adds per batch element: BLAS splits each
+// product among its own threads, so the batch stays one call.
+// PAR-LABEL: func @batched_large
+// PAR-NOT: scf.parallel
+// PAR: call @adjit_blas_batch_sgemm
+func.func @batched_large(%a: memref<2x64x128xf32>, %b: memref<2x128x64xf32>, %c: memref<2x64x64xf32>) {
+  linalg.batch_matmul ins(%a, %b : memref<2x64x128xf32>, memref<2x128x64xf32>) outs(%c : memref<2x64x64xf32>)
   return
 }

@@ -502,6 +502,86 @@ func.func @concat_folds(%x: tensor<2xf32>) -> (tensor<2xf32>, tensor<4xf32>) {
 
 // -----
 
+// The gradient of q, k and v sliced from one tensor: zero-padded pieces
+// summed. With -0 padding every pad folds away and the pieces are
+// concatenated once.
+// CHECK-LABEL: func @add_of_concats_padded_pieces
+// CHECK-SAME: (%[[Q:.*]]: tensor<2x2xf32>, %[[K:.*]]: tensor<2x2xf32>, %[[V:.*]]: tensor<2x2xf32>)
+// CHECK-NEXT: %[[C:.*]] = adjit.concat %[[Q]], %[[K]], %[[V]] dim = 1
+// CHECK-NEXT: return %[[C]]
+func.func @add_of_concats_padded_pieces(%q: tensor<2x2xf32>, %k: tensor<2x2xf32>, %v: tensor<2x2xf32>) -> tensor<2x6xf32> {
+  %z2 = adjit.constant dense<-0.0> : tensor<2x2xf32>
+  %z4 = adjit.constant dense<-0.0> : tensor<2x4xf32>
+  %0 = adjit.concat %z4, %v dim = 1 : tensor<2x4xf32>, tensor<2x2xf32> -> tensor<2x6xf32>
+  %1 = adjit.concat %z2, %k, %z2 dim = 1 : tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32> -> tensor<2x6xf32>
+  %2 = adjit.add %0, %1 : tensor<2x6xf32>
+  %3 = adjit.concat %q, %z4 dim = 1 : tensor<2x2xf32>, tensor<2x4xf32> -> tensor<2x6xf32>
+  %4 = adjit.add %2, %3 : tensor<2x6xf32>
+  return %4 : tensor<2x6xf32>
+}
+
+// -----
+
+// With +0 padding the additions of the pads stay (x + +0 is not x for -0),
+// but on the pieces: no addition of full size is left.
+// CHECK-LABEL: func @add_of_concats_pos_zero_pads
+// CHECK-SAME: (%[[Q:.*]]: tensor<2x2xf32>, %[[K:.*]]: tensor<2x2xf32>)
+// CHECK-DAG: %[[Z:.*]] = adjit.constant dense<0.000000e+00> : tensor<2x2xf32>
+// CHECK-DAG: %[[QZ:.*]] = adjit.add %[[Q]], %[[Z]] : tensor<2x2xf32>
+// CHECK-DAG: %[[KZ:.*]] = adjit.add %[[K]], %[[Z]] : tensor<2x2xf32>
+// CHECK: %[[C:.*]] = adjit.concat %[[QZ]], %[[KZ]] dim = 1
+// CHECK-NOT: adjit.add
+// CHECK: return %[[C]]
+func.func @add_of_concats_pos_zero_pads(%q: tensor<2x2xf32>, %k: tensor<2x2xf32>) -> tensor<2x4xf32> {
+  %z = adjit.constant dense<0.0> : tensor<2x2xf32>
+  %0 = adjit.concat %q, %z dim = 1 : tensor<2x2xf32>, tensor<2x2xf32> -> tensor<2x4xf32>
+  %1 = adjit.concat %z, %k dim = 1 : tensor<2x2xf32>, tensor<2x2xf32> -> tensor<2x4xf32>
+  %2 = adjit.add %0, %1 : tensor<2x4xf32>
+  return %2 : tensor<2x4xf32>
+}
+
+// -----
+
+// Pieces with the same boundaries add piecewise; a splat constant spanning
+// two pieces of the other concat is split.
+// CHECK-LABEL: func @add_of_concats_split_constant
+// CHECK-SAME: (%[[A:.*]]: tensor<1xf32>, %[[B:.*]]: tensor<2xf32>, %[[C:.*]]: tensor<1xf32>, %[[D:.*]]: tensor<1xf32>)
+// CHECK-DAG: %[[T2:.*]] = adjit.constant dense<2.000000e+00> : tensor<2xf32>
+// CHECK-DAG: %[[T1:.*]] = adjit.constant dense<2.000000e+00> : tensor<1xf32>
+// CHECK-DAG: %[[AC:.*]] = adjit.add %[[A]], %[[C]] : tensor<1xf32>
+// CHECK-DAG: %[[BT:.*]] = adjit.add %[[B]], %[[T2]] : tensor<2xf32>
+// CHECK-DAG: %[[DT:.*]] = adjit.add %[[D]], %[[T1]] : tensor<1xf32>
+// CHECK: %[[R:.*]] = adjit.concat %[[AC]], %[[BT]], %[[DT]] dim = 0
+// CHECK-NEXT: return %[[R]]
+func.func @add_of_concats_split_constant(%a: tensor<1xf32>, %b: tensor<2xf32>, %c: tensor<1xf32>, %d: tensor<1xf32>) -> tensor<4xf32> {
+  %two = adjit.constant dense<2.0> : tensor<3xf32>
+  %0 = adjit.concat %a, %b, %d dim = 0 : tensor<1xf32>, tensor<2xf32>, tensor<1xf32> -> tensor<4xf32>
+  %1 = adjit.concat %c, %two dim = 0 : tensor<1xf32>, tensor<3xf32> -> tensor<4xf32>
+  %2 = adjit.add %0, %1 : tensor<4xf32>
+  return %2 : tensor<4xf32>
+}
+
+// -----
+
+// A piece that is not a constant is not split; concats along different
+// dims, and concats with other uses, stay.
+// CHECK-LABEL: func @no_add_of_concats
+// CHECK-COUNT-3: adjit.add {{.*}} : tensor<4x4xf32>
+func.func @no_add_of_concats(%a: tensor<4x1xf32>, %b: tensor<4x3xf32>, %c: tensor<4x2xf32>, %d: tensor<4x2xf32>, %e: tensor<1x4xf32>, %f: tensor<3x4xf32>) -> (tensor<4x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>) {
+  %0 = adjit.concat %a, %b dim = 1 : tensor<4x1xf32>, tensor<4x3xf32> -> tensor<4x4xf32>
+  %1 = adjit.concat %c, %d dim = 1 : tensor<4x2xf32>, tensor<4x2xf32> -> tensor<4x4xf32>
+  %2 = adjit.add %0, %1 : tensor<4x4xf32>
+  %3 = adjit.concat %e, %f dim = 0 : tensor<1x4xf32>, tensor<3x4xf32> -> tensor<4x4xf32>
+  %4 = adjit.concat %a, %b dim = 1 : tensor<4x1xf32>, tensor<4x3xf32> -> tensor<4x4xf32>
+  %5 = adjit.add %3, %4 : tensor<4x4xf32>
+  %6 = adjit.concat %c, %d dim = 1 : tensor<4x2xf32>, tensor<4x2xf32> -> tensor<4x4xf32>
+  %7 = adjit.concat %d, %c dim = 1 : tensor<4x2xf32>, tensor<4x2xf32> -> tensor<4x4xf32>
+  %8 = adjit.add %6, %7 : tensor<4x4xf32>
+  return %2, %5, %8, %6 : tensor<4x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @reduce_no_dims
 // CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
 // CHECK-NEXT: return %[[X]], %[[X]]

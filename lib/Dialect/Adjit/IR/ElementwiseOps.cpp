@@ -4,6 +4,10 @@
 #include "adjit/Dialect/Adjit/IR/Adjit.h"
 
 #include "mlir/Dialect/CommonFolders.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <set>
 
 using namespace mlir;
 using namespace mlir::adjit;
@@ -77,6 +81,105 @@ OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
   return foldConstantBinary(
       adaptor.getOperands(),
       [](const APFloat &a, const APFloat &b) { return a + b; });
+}
+
+namespace {
+/// add(concat(a...), concat(b...)) along one dim -> concat(add(a_i, b_i)...)
+/// over the union of the two concats' piece boundaries. A piece that spans
+/// several of those intervals must be a splat constant, which is split into
+/// smaller splats. The gradient of a tensor that several slices read (q, k
+/// and v of one projection) is such a sum of zero-padded pieces; after this
+/// rewrite and constant folding, its pieces are written once instead of
+/// each being padded to the full size and then added.
+struct AddOfConcats : OpRewritePattern<AddOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  /// A part of a concat's input: input `input`, elements [start, end) of the
+  /// concatenated dimension, relative to the input.
+  struct Part {
+    Value input;
+    int64_t start, end;
+  };
+
+  LogicalResult matchAndRewrite(AddOp op,
+                                PatternRewriter &rewriter) const override {
+    auto lhs = op.getLhs().getDefiningOp<ConcatOp>();
+    auto rhs = op.getRhs().getDefiningOp<ConcatOp>();
+    if (!lhs || !rhs || lhs == rhs || lhs.getDim() != rhs.getDim() ||
+        !lhs->hasOneUse() || !rhs->hasOneUse())
+      return rewriter.notifyMatchFailure(op, "not a sum of two concats");
+    int64_t dim = lhs.getDim();
+    std::set<int64_t> boundaries;
+    for (ConcatOp concat : {lhs, rhs}) {
+      int64_t offset = 0;
+      for (Value input : concat.getInputs()) {
+        boundaries.insert(offset);
+        offset += cast<RankedTensorType>(input.getType()).getDimSize(dim);
+      }
+      boundaries.insert(offset);
+    }
+    SmallVector<int64_t> cuts(boundaries.begin(), boundaries.end());
+    if (cuts.size() < 2)
+      return rewriter.notifyMatchFailure(op, "empty concats");
+    SmallVector<Part> lhsParts, rhsParts;
+    if (failed(split(lhs, dim, cuts, lhsParts)) ||
+        failed(split(rhs, dim, cuts, rhsParts)))
+      return rewriter.notifyMatchFailure(
+          op, "a piece spanning several pieces of the other concat is not a "
+              "splat constant");
+    SmallVector<Value> sums;
+    for (auto [lhsPart, rhsPart] : llvm::zip_equal(lhsParts, rhsParts))
+      sums.push_back(AddOp::create(
+          rewriter, op.getLoc(), getPiece(rewriter, op.getLoc(), lhsPart, dim),
+          getPiece(rewriter, op.getLoc(), rhsPart, dim)));
+    rewriter.replaceOpWithNewOp<ConcatOp>(op, sums, dim);
+    return success();
+  }
+
+  /// The parts of `concat`'s inputs over the intervals between `cuts` (which
+  /// contain all of its boundaries); fails if an input that is not a splat
+  /// constant would be cut.
+  static LogicalResult split(ConcatOp concat, int64_t dim,
+                             ArrayRef<int64_t> cuts,
+                             SmallVectorImpl<Part> &parts) {
+    const int64_t *cut = cuts.begin();
+    int64_t offset = 0;
+    for (Value input : concat.getInputs()) {
+      int64_t size = cast<RankedTensorType>(input.getType()).getDimSize(dim);
+      SmallVector<Part> inputParts;
+      for (; cut + 1 != cuts.end() && cut[1] <= offset + size; ++cut)
+        if (cut[1] > offset)
+          inputParts.push_back({input, cut[0] - offset, cut[1] - offset});
+      SplatElementsAttr splat;
+      if (inputParts.size() > 1 && !matchPattern(input, m_Constant(&splat)))
+        return failure();
+      parts.append(inputParts);
+      offset += size;
+    }
+    return success();
+  }
+
+  /// The value of `part`: its input, or a splat constant of its size.
+  static Value getPiece(PatternRewriter &rewriter, Location loc,
+                        const Part &part, int64_t dim) {
+    auto type = cast<RankedTensorType>(part.input.getType());
+    if (part.start == 0 && part.end == type.getDimSize(dim))
+      return part.input;
+    SplatElementsAttr splat;
+    matchPattern(part.input, m_Constant(&splat));
+    SmallVector<int64_t> shape(type.getShape());
+    shape[dim] = part.end - part.start;
+    return ConstantOp::create(
+        rewriter, loc,
+        SplatElementsAttr::get(type.clone(shape),
+                               splat.getSplatValue<Attribute>()));
+  }
+};
+} // namespace
+
+void AddOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                        MLIRContext *context) {
+  patterns.add<AddOfConcats>(context);
 }
 
 OpFoldResult SubOp::fold(FoldAdaptor adaptor) {

@@ -92,6 +92,7 @@ class Adjit_BinaryOp<string mnemonic, string expression, list<Trait> traits = []
 
 def Adjit_AddOp : Adjit_BinaryOp<"add", "lhs + rhs", [Commutative], 1> {
   let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 def Adjit_SubOp : Adjit_BinaryOp<"sub", "lhs - rhs", [], 1> {
   let hasFolder = 1;
