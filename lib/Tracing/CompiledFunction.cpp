@@ -96,6 +96,8 @@ struct Compilation {
   std::string ir;
   /// The tier of the code the last call of this compilation ran.
   mutable Tier lastTier = Tier::Optimized;
+  /// Whether a call saw the module's tier-up queued.
+  mutable bool tierUpScheduled = false;
 };
 
 std::vector<ArgumentKey> keysOf(const std::vector<Tensor> &tensors) {
@@ -976,6 +978,12 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
   if (tier == Tier::Optimized && compilation->lastTier == Tier::Fast)
     ++state->stats.tierUps;
   compilation->lastTier = state->stats.lastTier = tier;
+  if (!compilation->tierUpScheduled &&
+      compilation->module->isTierUpScheduled()) {
+    compilation->tierUpScheduled = true;
+    ++state->stats.tierUpsScheduled;
+    state->stats.tierUpReason = compilation->module->getTierUpReason();
+  }
 
   jit::detail::TransformCall outcome;
   size_t next = 0;
