@@ -356,6 +356,9 @@ TEST_F(TierDiskCacheTest, TheOptimizedTierReplacesTheFastEntryOnDisk) {
   EXPECT_TRUE(module->isLoadedFromDisk());
   EXPECT_EQ(module->getTier(), Tier::Optimized);
   EXPECT_EQ(later.getCacheStatistics().pendingTierUps, 0u);
+  // Nor does it count calls towards one.
+  EXPECT_FALSE(module->isTierUpScheduled());
+  EXPECT_EQ(module->getTierUpReason(), "");
   later.waitForTierUps();
   EXPECT_EQ(later.getCacheStatistics().tierUps, 0u);
   EXPECT_EQ(callF(*module).values, generated.values);
