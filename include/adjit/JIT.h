@@ -82,10 +82,17 @@ struct CompileStats {
   /// Versions dropped because a tensor they captured was released (the
   /// function now uses another one), so that they can never run again.
   int64_t staleDropped = 0;
+  /// Compilations whose optimized compile a call saw queued, and why the
+  /// last one was, e.g. "after 2 calls" (see
+  /// jit::EngineOptions::tierUpAfterCalls) or "after the first compile".
+  int64_t tierUpsScheduled = 0;
+  std::string tierUpReason;
 };
 
-/// Blocks until the background compiles of the optimized tier of every
-/// compiled function so far have finished; later calls run optimized code.
+/// Blocks until the background compiles of the optimized tier queued so far
+/// have finished; later calls of their functions run optimized code. A
+/// function whose calls have not reached jit::EngineOptions::tierUpAfterCalls
+/// has queued none: it keeps its fast code, and this does not wait for it.
 void waitForTierUps();
 
 /// Data-parallel training inside compiled code: the gradients are averaged

@@ -42,6 +42,8 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <atomic>
+#include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -287,6 +289,30 @@ struct CompiledModule::Impl {
   std::atomic<const TierCode *> current{nullptr};
   /// The compiled name of each function (see prefixDefinedFunctions).
   llvm::StringMap<std::string> compiledNames;
+  /// The call count that runs `deferredTierUp`; 0 if none is deferred. Set
+  /// before the module is shared.
+  uint64_t tierUpAfterCalls = 0;
+  /// Calls counted while the tier-up waits for them.
+  std::atomic<uint64_t> calls{0};
+  /// Queues the tier-up; run once, by the call that reaches the threshold.
+  std::function<void()> deferredTierUp;
+  /// Whether the tier-up was queued.
+  std::atomic<bool> tierUpScheduled{false};
+  /// Why the tier-up is queued; set before the module is shared.
+  std::string tierUpReason;
+
+  /// Counts a call and queues the deferred tier-up on reaching the
+  /// threshold, exactly once. Allocation-free but for that one call; after
+  /// it, one relaxed load.
+  void countCall() {
+    if (tierUpAfterCalls == 0 ||
+        calls.load(std::memory_order_relaxed) >= tierUpAfterCalls ||
+        calls.fetch_add(1, std::memory_order_relaxed) + 1 != tierUpAfterCalls)
+      return;
+    std::function<void()> schedule = std::move(deferredTierUp);
+    deferredTierUp = nullptr;
+    schedule();
+  }
 };
 
 CompiledModule::CompiledModule(std::string cacheKey,
@@ -312,6 +338,14 @@ CompiledModule::getSignature(std::string_view name) const {
 
 Tier CompiledModule::getTier() const {
   return impl->current.load(std::memory_order_acquire)->tier;
+}
+
+bool CompiledModule::isTierUpScheduled() const {
+  return impl->tierUpScheduled.load(std::memory_order_acquire);
+}
+
+const std::string &CompiledModule::getTierUpReason() const {
+  return impl->tierUpReason;
 }
 
 std::vector<Buffer>
@@ -415,6 +449,7 @@ void CompiledModule::call(std::string_view name,
     packed.push_back(&word);
   if (!signature.results.empty())
     packed.push_back(results.data());
+  impl->countCall();
   const TierCode *code = impl->current.load(std::memory_order_acquire);
   code->entryPoints[&signature - signatures.data()](packed.data());
   if (tier)
@@ -528,6 +563,28 @@ Tiering adjit::jit::detail::getDefaultTiering() {
                      "'; expected fast, tiered or optimized");
 }
 
+uint64_t adjit::jit::detail::getDefaultTierUpAfterCalls() {
+  const char *value = std::getenv("ADJIT_TIER_UP_AFTER");
+  if (!value || !*value)
+    return 2;
+  char *end = nullptr;
+  errno = 0;
+  unsigned long long calls = std::strtoull(value, &end, 10);
+  if (*end != '\0' || errno == ERANGE || !std::isdigit(value[0]))
+    throw adjit::Error("jit::Engine: ADJIT_TIER_UP_AFTER is '" +
+                       std::string(value) +
+                       "'; expected a number of calls (0 or 1: tier up right "
+                       "after the first compile)");
+  return calls;
+}
+
+/// The engine, for modules that reach their tier-up threshold; reset by the
+/// engine's destructor, after which they keep their fast code.
+struct Engine::TierUpGate {
+  std::mutex mutex;
+  Engine *engine = nullptr;
+};
+
 namespace {
 void warmUpTierUps(const EngineOptions &options);
 } // namespace
@@ -546,13 +603,21 @@ Engine::Engine(EngineOptions options)
   if (!options.diskCacheDirectory.empty())
     diskCache = std::make_unique<detail::DiskCache>(options.diskCacheDirectory,
                                                     options.diskCacheMaxBytes);
-  if (options.tiering == Tiering::Tiered)
+  if (options.tiering == Tiering::Tiered) {
     tierUps = std::make_unique<detail::TierUpQueue>(
         [options] { warmUpTierUps(options); });
+    tierUpGate = std::make_shared<TierUpGate>();
+    tierUpGate->engine = this;
+  }
 }
 
 Engine::~Engine() {
-  // No background compile may outlive the engine's caches.
+  // No tier-up may be queued from now on, and no background compile may
+  // outlive the engine's caches.
+  if (tierUpGate) {
+    std::lock_guard<std::mutex> lock(tierUpGate->mutex);
+    tierUpGate->engine = nullptr;
+  }
   if (tierUps)
     tierUps->stop();
 }
@@ -928,7 +993,7 @@ Engine::compileModule(mlir::ModuleOp module, std::string key,
       }
       auto compiled = makeModule(std::move(*code), /*fromDisk=*/true);
       if (tier == Tier::Fast && options.tiering == Tiering::Tiered)
-        scheduleTierUp(compiled, "", std::string(text));
+        scheduleOrDeferTierUp(compiled, "", std::string(text));
       return compiled;
     }
   }
@@ -967,12 +1032,40 @@ Engine::compileModule(mlir::ModuleOp module, std::string key,
         llvmTimer.cpuSeconds(), getTierName(tier), level);
   auto compiled = makeModule(std::move(*code), /*fromDisk=*/false);
   if (!bitcode.empty())
-    scheduleTierUp(compiled, std::move(bitcode), "");
+    scheduleOrDeferTierUp(compiled, std::move(bitcode), "");
   return compiled;
+}
+
+void Engine::scheduleOrDeferTierUp(
+    const std::shared_ptr<CompiledModule> &module, std::string bitcode,
+    std::string text) {
+  CompiledModule::Impl &impl = *module->impl;
+  if (options.tierUpAfterCalls <= 1) {
+    impl.tierUpReason = "after the first compile";
+    scheduleTierUp(module, std::move(bitcode), std::move(text));
+    return;
+  }
+  impl.tierUpReason =
+      "after " + std::to_string(options.tierUpAfterCalls) + " calls";
+  impl.tierUpAfterCalls = options.tierUpAfterCalls;
+  std::weak_ptr<const CompiledModule> weak = module;
+  impl.deferredTierUp = [gate = tierUpGate, weak, bitcode = std::move(bitcode),
+                         text = std::move(text)]() mutable {
+    std::shared_ptr<const CompiledModule> compiled = weak.lock();
+    std::lock_guard<std::mutex> lock(gate->mutex);
+    if (compiled && gate->engine)
+      gate->engine->scheduleTierUp(compiled, std::move(bitcode),
+                                   std::move(text));
+  };
 }
 
 void Engine::scheduleTierUp(const std::shared_ptr<const CompiledModule> &module,
                             std::string bitcode, std::string text) {
+  module->impl->tierUpScheduled.store(true, std::memory_order_release);
+  if (std::getenv("ADJIT_LOG"))
+    llvm::errs() << "adjit: tier-up of "
+                 << describeFunctions(module->signatures) << " scheduled "
+                 << module->impl->tierUpReason << "\n";
   std::weak_ptr<const CompiledModule> weak = module;
   tierUps->push([this, weak, bitcode = std::move(bitcode),
                  text = std::move(text)](const std::atomic<bool> &cancelled) {

@@ -101,6 +101,8 @@ struct Compilation {
   uint64_t lastUse = 0;
   /// Whether the update has optimizer state tensors (a TrainStep).
   bool hasOptimizerState = false;
+  /// Whether a call saw the module's tier-up queued.
+  mutable bool tierUpScheduled = false;
 };
 
 std::vector<ArgumentKey> keysOf(const std::vector<Tensor> &tensors) {
@@ -1101,6 +1103,12 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
   if (tier == Tier::Optimized && compilation->lastTier == Tier::Fast)
     ++state->stats.tierUps;
   compilation->lastTier = state->stats.lastTier = tier;
+  if (!compilation->tierUpScheduled &&
+      compilation->module->isTierUpScheduled()) {
+    compilation->tierUpScheduled = true;
+    ++state->stats.tierUpsScheduled;
+    state->stats.tierUpReason = compilation->module->getTierUpReason();
+  }
 
   jit::detail::TransformCall outcome;
   size_t next = 0;

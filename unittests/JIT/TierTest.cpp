@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <string>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -62,10 +63,14 @@ Results callF(const CompiledModule &module) {
   return results;
 }
 
-EngineOptions withTiering(Tiering tiering) {
+/// Options without the persistent cache whose tiered compiles tier up right
+/// after the fast compile (EngineOptions::tierUpAfterCalls 1), unless
+/// `tierUpAfterCalls` says otherwise.
+EngineOptions withTiering(Tiering tiering, uint64_t tierUpAfterCalls = 1) {
   EngineOptions options;
   options.tiering = tiering;
   options.diskCacheDirectory = "";
+  options.tierUpAfterCalls = tierUpAfterCalls;
   return options;
 }
 
@@ -125,6 +130,24 @@ TEST(TierTest, TierUpsArePrintedUnderAdjitLog) {
   EXPECT_NE(log.find("LLVM"), std::string::npos) << log;
   EXPECT_NE(log.find("(fast tier, -O0)"), std::string::npos) << log;
   EXPECT_NE(log.find("adjit: tier-up of @f to the optimized tier (-O3) in "),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("adjit: tier-up of @f scheduled after the first compile"),
+            std::string::npos)
+      << log;
+
+  setenv("ADJIT_LOG", "1", 1);
+  ::testing::internal::CaptureStderr();
+  {
+    Engine tiered(withTiering(Tiering::Tiered, /*tierUpAfterCalls=*/2));
+    auto module = tiered.compile(moduleScaledBy(0.125f));
+    callF(*module);
+    callF(*module);
+    tiered.waitForTierUps();
+  }
+  log = ::testing::internal::GetCapturedStderr();
+  unsetenv("ADJIT_LOG");
+  EXPECT_NE(log.find("adjit: tier-up of @f scheduled after 2 calls"),
             std::string::npos)
       << log;
 }
@@ -193,6 +216,98 @@ TEST(TierTest, AForkedChildCompilesAndTiersUpWhileTheParentTiersUp) {
   EXPECT_EQ(parentModule->getTier(), Tier::Optimized);
 }
 
+TEST(TierTest, AModuleTiersUpOnceWhenItsCallsReachTheThreshold) {
+  Engine tiered(withTiering(Tiering::Tiered, /*tierUpAfterCalls=*/3));
+  auto module = tiered.compile(moduleScaledBy(0.75f));
+  EXPECT_EQ(module->getTierUpReason(), "after 3 calls");
+  Results first = callF(*module);
+  EXPECT_EQ(first.tier, Tier::Fast);
+  // Below the threshold nothing is queued, so there is nothing to wait for.
+  tiered.waitForTierUps();
+  EXPECT_FALSE(module->isTierUpScheduled());
+  EXPECT_EQ(module->getTier(), Tier::Fast);
+  EXPECT_EQ(callF(*module).tier, Tier::Fast);
+  EXPECT_EQ(tiered.getCacheStatistics().tierUps, 0u);
+  // The third call queues the tier-up, and later calls queue no other.
+  expectClose(callF(*module).values, first.values);
+  EXPECT_TRUE(module->isTierUpScheduled());
+  for (int i = 0; i < 5; ++i)
+    callF(*module);
+  tiered.waitForTierUps();
+  EXPECT_EQ(tiered.getCacheStatistics().tierUps, 1u);
+  EXPECT_EQ(tiered.getCacheStatistics().pendingTierUps, 0u);
+  Results optimized = callF(*module);
+  EXPECT_EQ(optimized.tier, Tier::Optimized);
+  expectClose(optimized.values, first.values);
+  // A cache hit shares the module, its count and its tier.
+  EXPECT_EQ(tiered.compile(moduleScaledBy(0.75f)), module);
+  EXPECT_EQ(tiered.getCacheStatistics().tierUps, 1u);
+}
+
+TEST(TierTest, CallsFromManyThreadsQueueOneTierUp) {
+  Engine tiered(withTiering(Tiering::Tiered, /*tierUpAfterCalls=*/4));
+  auto module = tiered.compile(moduleScaledBy(0.625f));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 8; ++i)
+        callF(*module);
+    });
+  for (std::thread &thread : threads)
+    thread.join();
+  EXPECT_TRUE(module->isTierUpScheduled());
+  tiered.waitForTierUps();
+  EXPECT_EQ(tiered.getCacheStatistics().tierUps, 1u);
+  EXPECT_EQ(module->getTier(), Tier::Optimized);
+}
+
+TEST(TierTest, AThresholdOfOneOrZeroTiersUpRightAfterTheCompile) {
+  for (uint64_t threshold : {0u, 1u}) {
+    Engine tiered(withTiering(Tiering::Tiered, threshold));
+    auto module = tiered.compile(moduleScaledBy(0.875f + threshold));
+    EXPECT_TRUE(module->isTierUpScheduled());
+    EXPECT_EQ(module->getTierUpReason(), "after the first compile");
+    tiered.waitForTierUps();
+    EXPECT_EQ(module->getTier(), Tier::Optimized);
+    EXPECT_EQ(tiered.getCacheStatistics().tierUps, 1u);
+  }
+}
+
+TEST(TierTest, AModuleThatOutlivesItsEngineKeepsItsFastCode) {
+  std::shared_ptr<const CompiledModule> module;
+  {
+    Engine tiered(withTiering(Tiering::Tiered, /*tierUpAfterCalls=*/2));
+    module = tiered.compile(moduleScaledBy(0.375f));
+    callF(*module);
+  }
+  // The second call reaches the threshold with no engine to queue it.
+  EXPECT_EQ(callF(*module).tier, Tier::Fast);
+  EXPECT_FALSE(module->isTierUpScheduled());
+}
+
+TEST(TierTest, TheThresholdComesFromTheEnvironment) {
+  const char *variable = "ADJIT_TIER_UP_AFTER";
+  unsetenv(variable);
+  EXPECT_EQ(EngineOptions().tierUpAfterCalls, 2u);
+  setenv(variable, "7", 1);
+  EXPECT_EQ(EngineOptions().tierUpAfterCalls, 7u);
+  setenv(variable, "0", 1);
+  EXPECT_EQ(EngineOptions().tierUpAfterCalls, 0u);
+  for (const char *bad : {"-1", "two", "3x", " 4", "99999999999999999999999"}) {
+    setenv(variable, bad, 1);
+    try {
+      EngineOptions options;
+      ADD_FAILURE() << "'" << bad << "' was accepted";
+    } catch (const adjit::Error &error) {
+      EXPECT_NE(std::string(error.what())
+                    .find("ADJIT_TIER_UP_AFTER is '" + std::string(bad) + "'"),
+                std::string::npos)
+          << error.what();
+    }
+  }
+  unsetenv(variable);
+}
+
 /// A fresh directory for a persistent cache.
 class TierDiskCacheTest : public ::testing::Test {
 protected:
@@ -209,6 +324,7 @@ protected:
     EngineOptions result;
     result.tiering = tiering;
     result.diskCacheDirectory = directory.string();
+    result.tierUpAfterCalls = 1;
     return result;
   }
   size_t countEntries() const {
@@ -240,6 +356,9 @@ TEST_F(TierDiskCacheTest, TheOptimizedTierReplacesTheFastEntryOnDisk) {
   EXPECT_TRUE(module->isLoadedFromDisk());
   EXPECT_EQ(module->getTier(), Tier::Optimized);
   EXPECT_EQ(later.getCacheStatistics().pendingTierUps, 0u);
+  // Nor does it count calls towards one.
+  EXPECT_FALSE(module->isTierUpScheduled());
+  EXPECT_EQ(module->getTierUpReason(), "");
   later.waitForTierUps();
   EXPECT_EQ(later.getCacheStatistics().tierUps, 0u);
   EXPECT_EQ(callF(*module).values, generated.values);
@@ -283,6 +402,7 @@ TEST_F(TierDiskCacheTest, AFastEntryLoadsAndTiersUpFromTheModuleText) {
   EngineOptions options;
   options.tiering = Tiering::Tiered;
   options.diskCacheDirectory = directory;
+  options.tierUpAfterCalls = 1;
   auto *engine = new Engine(options);
   for (int i = 0; i < count; ++i)
     callF(*engine->compile(moduleScaledBy(70.0f + i)));

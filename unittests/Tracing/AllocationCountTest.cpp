@@ -8,11 +8,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "adjit/JIT.h"
+#include "adjit/JIT/Engine.h"
 #include "adjit/Testing/AllocationCounter.h"
 #include "adjit/adjit.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -34,12 +36,16 @@ template <typename Call> double allocationsPerCall(Call &&call, int calls) {
 }
 
 /// The heap allocations per call of `call` in steady state, printed as those
-/// of `what`. The first calls compile and fill the caches; the optimized
-/// tier's code (compiled on a background thread, whose allocations would
-/// count too) replaces the fast tier's before counting.
+/// of `what`. The first calls compile and fill the caches, and reach the
+/// tier-up threshold ($ADJIT_TIER_UP_AFTER); the optimized tier's code
+/// (compiled on a background thread, whose allocations would count too)
+/// replaces the fast tier's before counting.
 template <typename Call>
 double steadyStateAllocations(Call &&call, const char *what) {
-  call();
+  uint64_t threshold =
+      std::max<uint64_t>(1, jit::EngineOptions().tierUpAfterCalls);
+  for (uint64_t i = 0; i < threshold; ++i)
+    call();
   jit::waitForTierUps();
   for (int i = 0; i < 3; ++i)
     call();

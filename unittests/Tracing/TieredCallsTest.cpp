@@ -3,10 +3,12 @@
 #include "TracingTestUtil.h"
 
 #include "adjit/JIT.h"
+#include "adjit/JIT/Engine.h"
 #include "adjit/adjit.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <unistd.h>
@@ -15,6 +17,7 @@ using namespace adjit;
 
 namespace {
 
+using jit::EngineOptions;
 using jit::Tier;
 using test::expectClose;
 
@@ -54,18 +57,33 @@ TEST(TieredCalls, StatsReportTheTierOfEachCallAndTheTierUp) {
   EXPECT_EQ(stats.lastTier, Tier::Fast);
   EXPECT_EQ(stats.fastTierCalls, 1);
   EXPECT_EQ(stats.tierUps, 0);
+  // The optimized compile is queued when the calls reach the threshold
+  // ($ADJIT_TIER_UP_AFTER); below it the calls stay on the fast tier.
+  int64_t threshold = std::max<uint64_t>(1, EngineOptions().tierUpAfterCalls);
+  EXPECT_EQ(stats.tierUpsScheduled, threshold == 1 ? 1 : 0);
+  for (int64_t i = 1; i < threshold; ++i)
+    expectClose(step(x, y), eagerLoss);
+  stats = step.getStats();
+  EXPECT_EQ(stats.lastTier, Tier::Fast);
+  EXPECT_EQ(stats.fastTierCalls, threshold);
+  EXPECT_EQ(stats.tierUpsScheduled, 1);
+  EXPECT_EQ(stats.tierUpReason,
+            threshold == 1 ? "after the first compile"
+                           : "after " + std::to_string(threshold) + " calls");
 
   jit::waitForTierUps();
   expectClose(step(x, y), eagerLoss);
   stats = step.getStats();
   EXPECT_EQ(stats.lastTier, Tier::Optimized);
-  EXPECT_EQ(stats.fastTierCalls, 1);
+  EXPECT_EQ(stats.fastTierCalls, threshold);
   EXPECT_EQ(stats.optimizedTierCalls, 1);
   EXPECT_EQ(stats.tierUps, 1);
+  EXPECT_EQ(stats.tierUpsScheduled, 1);
   EXPECT_EQ(stats.compilations, 1);
-  // Both calls accumulated the same gradient: twice the eager one.
+  // Every call accumulated the same gradient.
   for (size_t i = 0; i < p.size(); ++i)
-    expectClose(p[i].grad(), eagerGrads[i] * 2.0);
+    expectClose(p[i].grad(),
+                eagerGrads[i] * static_cast<double>(threshold + 1));
 
   // A new compiled function of the same program reuses the optimized code.
   jit::CompiledFunction again = jit::compile(loss, "tiered_mlp");
@@ -84,8 +102,10 @@ TEST(TieredCalls, TrainStepsOfBothTiersFollowTheEagerOptimizer) {
   jit::TrainStep step(test::mlpLossWith(compiled), optim::AdamOptions(1e-2),
                       "tiered_train_step");
   optim::Adam optimizer(eager, optim::AdamOptions(1e-2));
-  for (int i = 0; i < 6; ++i) {
-    if (i == 3)
+  // The tier-up is queued by the step that reaches the threshold.
+  int64_t waitAt = std::max<uint64_t>(3, EngineOptions().tierUpAfterCalls);
+  for (int64_t i = 0; i < waitAt + 3; ++i) {
+    if (i == waitAt)
       jit::waitForTierUps();
     optimizer.zero_grad();
     Tensor eagerLoss = test::mlpLossWith(eager)({x, y});
@@ -96,7 +116,7 @@ TEST(TieredCalls, TrainStepsOfBothTiersFollowTheEagerOptimizer) {
   for (size_t i = 0; i < compiled.size(); ++i)
     expectClose(compiled[i], eager[i]);
   jit::CompileStats stats = step.getStats();
-  EXPECT_EQ(stats.fastTierCalls + stats.optimizedTierCalls, 6);
+  EXPECT_EQ(stats.fastTierCalls + stats.optimizedTierCalls, waitAt + 3);
   EXPECT_EQ(stats.lastTier,
             std::getenv("ADJIT_TIERING") &&
                     std::strcmp(std::getenv("ADJIT_TIERING"), "fast") == 0

@@ -41,6 +41,7 @@ class DiskCache;
 class TierUpQueue;
 std::string getDefaultDiskCacheDirectory();
 Tiering getDefaultTiering();
+uint64_t getDefaultTierUpAfterCalls();
 uint64_t getDefaultDiskCacheMaxBytes();
 } // namespace detail
 
@@ -65,6 +66,12 @@ struct EngineOptions {
   /// $ADJIT_TIERING is `optimized` (Tiering::OptimizedOnly) or `fast`
   /// (Tiering::FastOnly).
   Tiering tiering = detail::getDefaultTiering();
+  /// With Tiering::Tiered, the number of calls of a module after which its
+  /// optimized tier is compiled in the background; a module called fewer
+  /// times keeps running its fast code and costs no optimized compile. 0 or 1
+  /// queues the optimized compile right after the fast one. By default
+  /// $ADJIT_TIER_UP_AFTER, else 2 (see docs/jit.md, "Tiers").
+  uint64_t tierUpAfterCalls = detail::getDefaultTierUpAfterCalls();
   /// The directory of the persistent cache of compiled object code, shared
   /// by processes; empty turns it off. By default $ADJIT_CACHE_DIR, else
   /// $XDG_CACHE_HOME/adjit, else ~/.cache/adjit; ADJIT_CACHE=0 turns it off.
@@ -109,6 +116,16 @@ public:
   /// optimized code of a tiered compile replaces it.
   Tier getTier() const;
 
+  /// Returns whether the compile of the optimized tier was queued (by the
+  /// compile itself or by the call that reached
+  /// EngineOptions::tierUpAfterCalls); false for a module without one, e.g.
+  /// loaded from the persistent cache at the optimized tier.
+  bool isTierUpScheduled() const;
+
+  /// Returns why the optimized tier is (or will be) compiled, e.g. "after 2
+  /// calls" or "after the first compile"; empty if it never is.
+  const std::string &getTierUpReason() const;
+
   /// Returns the signature of the public function `name`; throws
   /// adjit::Error if there is none.
   const FunctionSignature &getSignature(std::string_view name) const;
@@ -149,6 +166,8 @@ private:
 /// Destroying the engine cancels the background compiles (modules keep the
 /// tier they have).
 class Engine {
+  struct TierUpGate;
+
 public:
   explicit Engine(EngineOptions options = {});
   ~Engine();
@@ -197,7 +216,9 @@ public:
   CacheStatistics getCacheStatistics() const;
 
   /// Blocks until every background compile of the optimized tier asked for
-  /// so far has finished (and its code replaced the fast code).
+  /// so far has finished (and its code replaced the fast code). A module
+  /// called fewer than EngineOptions::tierUpAfterCalls times has asked for
+  /// none yet: it keeps its fast code, and this does not wait for it.
   void waitForTierUps();
 
   /// Drops every cached module (modules still referenced stay valid).
@@ -231,12 +252,18 @@ private:
   /// (its LLVM IR before optimization) or, if empty, from `text`.
   void scheduleTierUp(const std::shared_ptr<const CompiledModule> &module,
                       std::string bitcode, std::string text);
+  /// Queues the tier-up of `module` now if EngineOptions::tierUpAfterCalls
+  /// is at most 1, else when its call count reaches it.
+  void scheduleOrDeferTierUp(const std::shared_ptr<CompiledModule> &module,
+                             std::string bitcode, std::string text);
 
   EngineOptions options;
   std::string pipelineOptions;
   std::unique_ptr<Cache> cache;
   std::unique_ptr<detail::DiskCache> diskCache;
   std::unique_ptr<detail::TierUpQueue> tierUps;
+  /// Lets modules that outlive the engine reach the threshold safely.
+  std::shared_ptr<TierUpGate> tierUpGate;
 };
 
 } // namespace adjit::jit
