@@ -22,6 +22,7 @@
 #include "PeakMemory.h"
 
 #include "adjit/JIT.h"
+#include "adjit/JIT/Engine.h"
 #include "adjit/adjit.h"
 
 #include <cblas.h>
