@@ -94,7 +94,10 @@ def AdjitDuplicateSharedFills : Pass<"adjit-duplicate-shared-fills"> {
     write against every read of the set, a cost that grows with the square
     of the number of writers (a 3,000-op program spent 80 % of its lowering
     there). The pass gives each writer of a shared `tensor.empty` one of its
-    own, placed right before it; the contents are undefined either way.
+    own, placed right before it; the contents are undefined either way. A
+    static-shaped `tensor.expand_shape` or `tensor.collapse_shape` of a
+    `tensor.empty` becomes a `tensor.empty` of its result type first, so
+    writers sharing a reshaped `tensor.empty` are split the same way.
   }];
   let dependentDialects = ["::mlir::tensor::TensorDialect"];
 }

@@ -24,10 +24,37 @@ SmallVector<OpOperand *> initUses(Value value) {
   return inits;
 }
 
+/// Replaces each static-shaped reshape of a `tensor.empty` by a
+/// `tensor.empty` of its own result type: the contents are undefined either
+/// way, and the writers that use the reshape as their init then share a
+/// `tensor.empty`, which the rest of the pass splits (a shared reshape would
+/// put them all in one alias set too).
+void foldReshapesOfEmpties(Operation *root, OpBuilder &builder) {
+  SmallVector<Operation *> reshapes;
+  root->walk([&](Operation *op) {
+    if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op) &&
+        op->getOperand(0).getDefiningOp<tensor::EmptyOp>() &&
+        cast<RankedTensorType>(op->getResult(0).getType()).hasStaticShape())
+      reshapes.push_back(op);
+  });
+  for (Operation *reshape : reshapes) {
+    builder.setInsertionPoint(reshape);
+    auto type = cast<RankedTensorType>(reshape->getResult(0).getType());
+    Value empty = tensor::EmptyOp::create(
+        builder, reshape->getLoc(), type.getShape(), type.getElementType());
+    Operation *source = reshape->getOperand(0).getDefiningOp();
+    reshape->getResult(0).replaceAllUsesWith(empty);
+    reshape->erase();
+    if (source->use_empty())
+      source->erase();
+  }
+}
+
 struct DuplicateSharedFillsPass
     : adjit::impl::AdjitDuplicateSharedFillsBase<DuplicateSharedFillsPass> {
   void runOnOperation() override {
     OpBuilder builder(&getContext());
+    foldReshapesOfEmpties(getOperation(), builder);
     SmallVector<linalg::FillOp> sharedFills;
     getOperation()->walk([&](linalg::FillOp fill) {
       if (fill.hasPureTensorSemantics() && !fill->getResult(0).hasOneUse())

@@ -86,3 +86,37 @@ func.func @single_empty_use(%a: tensor<4xf32>) -> tensor<4xf32> {
   %0 = linalg.exp ins(%a : tensor<4xf32>) outs(%e : tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// A reshape of a tensor.empty shared by two writers becomes a tensor.empty
+// of its own type, which each writer then gets a copy of: one alias set per
+// writer, not one for both.
+// CHECK-LABEL: func @shared_reshaped_empty
+// CHECK-NOT: tensor.expand_shape
+// CHECK: %[[E1:.*]] = tensor.empty() : tensor<2x8x1xf32>
+// CHECK-NEXT: %[[F1:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[E1]] : tensor<2x8x1xf32>)
+// CHECK-NEXT: %[[E2:.*]] = tensor.empty() : tensor<2x8x1xf32>
+// CHECK-NEXT: %[[F2:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[E2]] : tensor<2x8x1xf32>)
+// CHECK-NEXT: return %[[F1]], %[[F2]]
+func.func @shared_reshaped_empty(%a: f32, %b: f32)
+    -> (tensor<2x8x1xf32>, tensor<2x8x1xf32>) {
+  %empty = tensor.empty() : tensor<2x8xf32>
+  %shared = tensor.expand_shape %empty [[0], [1, 2]] output_shape [2, 8, 1]
+      : tensor<2x8xf32> into tensor<2x8x1xf32>
+  %0 = linalg.fill ins(%a : f32) outs(%shared : tensor<2x8x1xf32>) -> tensor<2x8x1xf32>
+  %1 = linalg.fill ins(%b : f32) outs(%shared : tensor<2x8x1xf32>) -> tensor<2x8x1xf32>
+  return %0, %1 : tensor<2x8x1xf32>, tensor<2x8x1xf32>
+}
+
+// -----
+
+// A reshape of a tensor.empty with a dynamic result shape stays.
+// CHECK-LABEL: func @dynamic_reshape_stays
+// CHECK: tensor.collapse_shape
+func.func @dynamic_reshape_stays(%n: index, %a: f32) -> tensor<?xf32> {
+  %empty = tensor.empty(%n) : tensor<?x4xf32>
+  %flat = tensor.collapse_shape %empty [[0, 1]] : tensor<?x4xf32> into tensor<?xf32>
+  %0 = linalg.fill ins(%a : f32) outs(%flat : tensor<?xf32>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}
