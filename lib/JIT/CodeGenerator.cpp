@@ -18,7 +18,6 @@
 #include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/ExecutionEngine/Orc/CompileUtils.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
-#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/OptBisect.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Passes/StandardInstrumentations.h"
@@ -50,13 +49,13 @@ createHostTargetMachine(unsigned optLevel) {
   }();
   if (!host.first)
     return llvm::createStringError("cannot detect the host: " + host.second);
-  std::optional<llvm::orc::JITTargetMachineBuilder> builder = *host.first;
-  builder->setCodeGenOptLevel(optLevel == 0   ? llvm::CodeGenOptLevel::None
-                              : optLevel == 1 ? llvm::CodeGenOptLevel::Less
-                              : optLevel == 2
-                                  ? llvm::CodeGenOptLevel::Default
-                                  : llvm::CodeGenOptLevel::Aggressive);
-  return builder->createTargetMachine();
+  llvm::orc::JITTargetMachineBuilder builder = *host.first;
+  builder.setCodeGenOptLevel(optLevel == 0   ? llvm::CodeGenOptLevel::None
+                             : optLevel == 1 ? llvm::CodeGenOptLevel::Less
+                             : optLevel == 2
+                                 ? llvm::CodeGenOptLevel::Default
+                                 : llvm::CodeGenOptLevel::Aggressive);
+  return builder.createTargetMachine();
 }
 
 /// Skips every optional pass once its flag is set.
