@@ -10,6 +10,9 @@
 
 #include <memory>
 
+extern "C" int omp_get_max_threads();
+extern "C" void omp_set_num_threads(int);
+
 namespace {
 
 /// The parameters, optimizer, data and loss of a workload, made on the first
@@ -57,13 +60,19 @@ std::function<void()> adjit::bench::makeLibTorchStep(TrainingWorkload workload,
                                                      int threads) {
   auto run = std::make_shared<TorchRun>();
   return [run, workload, threads] {
+    // LibTorch's thread count is libomp's, which adjit's products share
+    // (docs/jit.md, "Threads"): set for LibTorch's step, restored after it.
+    int adjitThreads = omp_get_max_threads();
     if (!run->ready) {
       torch::set_num_threads(threads);
       setUp(*run, workload);
+    } else {
+      omp_set_num_threads(threads);
     }
     run->optimizer->zero_grad();
     run->loss().backward();
     run->optimizer->step();
+    omp_set_num_threads(adjitThreads);
   };
 }
 

@@ -74,10 +74,6 @@ const mlir::DialectRegistry &getRegistry() {
 void initializeNativeTarget() {
   static std::once_flag once;
   std::call_once(once, [] {
-    // OpenMP threads go to sleep right after a parallel loop instead of
-    // spinning for 200 ms, so they never compete with OpenBLAS's threads
-    // (or the caller's) for the cores. A value set by the user wins.
-    setenv("KMP_BLOCKTIME", "0", /*overwrite=*/0);
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
   });

@@ -17,36 +17,32 @@
 
 #include "OpenMPRuntime.h"
 
-#include "llvm/Support/DynamicLibrary.h"
-
 #include <cstdint>
 #include <type_traits>
+
+// libomp's entry points, which adjit links (cmake/AdjitBlas.cmake).
+extern "C" {
+int omp_get_thread_num();
+int omp_get_num_threads();
+void __kmpc_for_static_init_4(void *, int32_t, int32_t, int32_t *, int32_t *,
+                              int32_t *, int32_t *, int32_t, int32_t);
+void __kmpc_for_static_init_4u(void *, int32_t, int32_t, int32_t *, uint32_t *,
+                               uint32_t *, int32_t *, int32_t, int32_t);
+void __kmpc_for_static_init_8(void *, int32_t, int32_t, int32_t *, int64_t *,
+                              int64_t *, int64_t *, int64_t, int64_t);
+void __kmpc_for_static_init_8u(void *, int32_t, int32_t, int32_t *, uint64_t *,
+                               uint64_t *, int64_t *, int64_t, int64_t);
+void __kmpc_for_static_fini(void *, int32_t);
+}
 
 namespace {
 
 /// libomp's kmp_sch_static: the unchunked static schedule.
 constexpr int32_t kStaticSchedule = 34;
 
-using NumThreadsFunction = int (*)();
-
 /// Whether the thread's current loop was scheduled by libomp, whose
 /// `__kmpc_for_static_fini` then ends it.
 thread_local bool scheduledByLibomp = false;
-
-/// Returns libomp's function `name`, which the engine loaded with libomp
-/// before linking any code that calls this runtime.
-void *findLibompSymbol(const char *name) {
-  return llvm::sys::DynamicLibrary::SearchForAddressOfSymbol(name);
-}
-
-/// The thread's number in its team and the team's size.
-std::pair<int64_t, int64_t> getThreadAndTeamSize() {
-  static auto threadNum = reinterpret_cast<NumThreadsFunction>(
-      findLibompSymbol("omp_get_thread_num"));
-  static auto numThreads = reinterpret_cast<NumThreadsFunction>(
-      findLibompSymbol("omp_get_num_threads"));
-  return {threadNum(), numThreads()};
-}
 
 /// `__kmpc_for_static_init_*` for loops over `T` (bounds) with increments
 /// and strides of `S`.
@@ -54,23 +50,15 @@ template <typename T, typename S>
 using StaticInit = void (*)(void *, int32_t, int32_t, int32_t *, T *, T *, S *,
                             S, S);
 
-constexpr char kInit4[] = "__kmpc_for_static_init_4";
-constexpr char kInit4u[] = "__kmpc_for_static_init_4u";
-constexpr char kInit8[] = "__kmpc_for_static_init_8";
-constexpr char kInit8u[] = "__kmpc_for_static_init_8u";
-
-/// The version of libomp's `Name` (a StaticInit<T, S>) that compiled code
-/// calls.
-template <typename T, typename S, const char *Name>
+/// The version of libomp's `Libomp` that compiled code calls.
+template <typename T, typename S, StaticInit<T, S> Libomp>
 void staticInit(void *location, int32_t gtid, int32_t schedule,
                 int32_t *lastIteration, T *lower, T *upper, S *stride,
                 S increment, S chunk) {
   // Only the unchunked static schedule of unit increment, as generated.
   scheduledByLibomp = schedule != kStaticSchedule || increment != 1;
   if (scheduledByLibomp) {
-    static auto libomp =
-        reinterpret_cast<StaticInit<T, S>>(findLibompSymbol(Name));
-    libomp(location, gtid, schedule, lastIteration, lower, upper, stride,
+    Libomp(location, gtid, schedule, lastIteration, lower, upper, stride,
            increment, chunk);
     return;
   }
@@ -82,7 +70,7 @@ void staticInit(void *location, int32_t gtid, int32_t schedule,
     *stride = increment;
     return;
   }
-  auto [thread, team] = getThreadAndTeamSize();
+  int64_t thread = omp_get_thread_num(), team = omp_get_num_threads();
   Unsigned tripCount = static_cast<Unsigned>(static_cast<Unsigned>(*upper) -
                                              static_cast<Unsigned>(*lower)) +
                        1;
@@ -119,10 +107,8 @@ void staticInit(void *location, int32_t gtid, int32_t schedule,
 
 /// Ends a loop scheduled by staticInit.
 void staticFini(void *location, int32_t gtid) {
-  static auto libomp = reinterpret_cast<void (*)(void *, int32_t)>(
-      findLibompSymbol("__kmpc_for_static_fini"));
   if (scheduledByLibomp)
-    libomp(location, gtid);
+    __kmpc_for_static_fini(location, gtid);
   scheduledByLibomp = false;
 }
 
@@ -131,12 +117,18 @@ void staticFini(void *location, int32_t gtid) {
 std::vector<std::pair<std::string, void *>>
 adjit::jit::detail::getOpenMPRuntimeSymbols() {
   return {
-      {kInit4, reinterpret_cast<void *>(&staticInit<int32_t, int32_t, kInit4>)},
-      {kInit4u,
-       reinterpret_cast<void *>(&staticInit<uint32_t, int32_t, kInit4u>)},
-      {kInit8, reinterpret_cast<void *>(&staticInit<int64_t, int64_t, kInit8>)},
-      {kInit8u,
-       reinterpret_cast<void *>(&staticInit<uint64_t, int64_t, kInit8u>)},
+      {"__kmpc_for_static_init_4",
+       reinterpret_cast<void *>(
+           &staticInit<int32_t, int32_t, __kmpc_for_static_init_4>)},
+      {"__kmpc_for_static_init_4u",
+       reinterpret_cast<void *>(
+           &staticInit<uint32_t, int32_t, __kmpc_for_static_init_4u>)},
+      {"__kmpc_for_static_init_8",
+       reinterpret_cast<void *>(
+           &staticInit<int64_t, int64_t, __kmpc_for_static_init_8>)},
+      {"__kmpc_for_static_init_8u",
+       reinterpret_cast<void *>(
+           &staticInit<uint64_t, int64_t, __kmpc_for_static_init_8u>)},
       {"__kmpc_for_static_fini", reinterpret_cast<void *>(&staticFini)},
   };
 }
