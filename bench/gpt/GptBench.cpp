@@ -235,5 +235,11 @@ int main() {
   std::printf("floor: %.2f GFLOP of matrix products per step take %.2f ms in "
               "OpenBLAS sgemm (2 threads, %.1f GFLOP/s)\n",
               flops / 1e9, floorSeconds * 1e3, flops / floorSeconds / 1e9);
+  // 0: sequential, 1: its own pthreads, 2: OpenMP (docs/jit.md, "Threads").
+  static const char *const kThreading[] = {"sequential", "pthreads", "OpenMP"};
+  int parallel = openblas_get_parallel();
+  std::printf("OpenBLAS: %s build (%s)\n",
+              parallel >= 0 && parallel <= 2 ? kThreading[parallel] : "unknown",
+              openblas_get_config());
   return 0;
 }
