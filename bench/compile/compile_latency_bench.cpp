@@ -22,6 +22,11 @@
 //   functions of 64 parameter tensors (jit::compile without gradients, and a
 //   jit::TrainStep), with the guard's replay and with assumePure, also after
 //   200 other programs were compiled in the process.
+// - `--call-loop replayed|pure <calls>` alone: only that many calls of the
+//   function of 64 captured tensors (with the replay, or assumePure), for a
+//   profiler such as `perf record` to sample the call path; prints the CPU
+//   time per call of the calling thread, which a loaded machine disturbs
+//   less than the wall time.
 //
 //===----------------------------------------------------------------------===//
 
@@ -484,6 +489,40 @@ void printTrainStepOverhead(const char *label, std::vector<Tensor> parameters,
       label, [&] { replayed(x); }, [&] { unreplayed(x); });
 }
 
+/// Returns a function adding its input and 64 captured tensors of one
+/// element, one op each.
+TensorFunction makeSumOf64() {
+  std::vector<Tensor> constants;
+  for (int i = 0; i < 64; ++i)
+    constants.push_back(full({1}, 0.5 + i));
+  return [constants](const std::vector<Tensor> &in) {
+    Tensor total = in[0];
+    for (const Tensor &constant : constants)
+      total = total + constant;
+    return total;
+  };
+}
+
+/// Calls the compiled function of 64 captured tensors `calls` times (with
+/// the replay unless `assumePure`), for a profiler to sample the call path
+/// alone, and prints the calling thread's CPU time per call: unlike the wall
+/// time, it does not count the time other processes ran.
+void runCallLoop(bool assumePure, long calls) {
+  CompiledFunction function = compile(
+      makeSumOf64(), assumePure ? pureNamed("overhead") : CompileOptions());
+  Tensor x = ones({1});
+  for (uint64_t i = 0;
+       i < std::max<uint64_t>(1, EngineOptions().tierUpAfterCalls); ++i)
+    function(x);
+  waitForTierUps();
+  double start = threadCpuSeconds();
+  for (long i = 0; i < calls; ++i)
+    function(x);
+  std::printf("%s: %.3f us CPU per call (%ld calls)\n",
+              assumePure ? "assumePure" : "replayed",
+              (threadCpuSeconds() - start) / std::max(calls, 1L) * 1e6, calls);
+}
+
 void printCallOverhead() {
   std::printf("per-call overhead: a cached call of tiny compiled code, us "
               "(median)\n");
@@ -492,18 +531,10 @@ void printCallOverhead() {
   std::vector<Tensor> parameters;
   for (int i = 0; i < 64; ++i)
     parameters.push_back(full({1}, 0.5 + i, requires_grad()));
-  std::vector<Tensor> constants;
-  for (int i = 0; i < 64; ++i)
-    constants.push_back(full({1}, 0.5 + i));
   TensorFunction oneInput = [](const std::vector<Tensor> &in) {
     return in[0].neg();
   };
-  TensorFunction sumOf64 = [constants](const std::vector<Tensor> &in) {
-    Tensor total = in[0];
-    for (const Tensor &constant : constants)
-      total = total + constant;
-    return total;
-  };
+  TensorFunction sumOf64 = makeSumOf64();
   printOverhead("1 input, 1 op", oneInput, {x});
   printOverhead("64 captured tensors, 64 ops, no gradient", sumOf64, {x});
   printTrainStepOverhead("TrainStep, 64 parameters (SGD)", parameters, x);
@@ -528,6 +559,11 @@ int main(int argc, char **argv) {
   if (argc == 2 && std::strcmp(argv[1], "--overhead") == 0) {
     setenv("ADJIT_CACHE", "0", 1);
     printCallOverhead();
+    return 0;
+  }
+  if (argc == 4 && std::strcmp(argv[1], "--call-loop") == 0) {
+    setenv("ADJIT_CACHE", "0", 1);
+    runCallLoop(std::strcmp(argv[2], "pure") == 0, std::atol(argv[3]));
     return 0;
   }
   if (argc == 2 && std::strcmp(argv[1], "--engine") == 0) {

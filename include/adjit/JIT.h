@@ -80,7 +80,12 @@ struct CompileStats {
   /// CompileOptions::maxCompilations, the least recently used first.
   int64_t evictions = 0;
   /// Versions dropped because a tensor they captured was released (the
-  /// function now uses another one), so that they can never run again.
+  /// function now uses another one), so that they can never run again. A
+  /// version holds the tensors it captured, so that calls pass them to
+  /// compiled code without reference counting: a tensor that only compiled
+  /// versions still hold counts as released, and lives until a call of each
+  /// function holding it drops those versions (or the function is
+  /// destroyed).
   int64_t staleDropped = 0;
   /// Compilations whose optimized compile a call saw queued, and why the
   /// last one was, e.g. "after 2 calls" (see

@@ -382,9 +382,11 @@ void CompiledModule::call(std::string_view name,
     std::vector<void *> adopted;
   };
   thread_local CallLists lists;
+  // Written through a pointer: pushed, each word would reload the list's
+  // end from the thread's storage.
   std::vector<int64_t> &words = lists.words;
-  words.clear();
-  words.reserve(argumentWords);
+  words.resize(argumentWords);
+  int64_t *next = words.data();
   std::vector<std::vector<char>> copies;
   for (size_t i = 0; i < arguments.size(); ++i) {
     const BufferView &argument = arguments[i];
@@ -417,18 +419,17 @@ void CompiledModule::call(std::string_view name,
       }
     }
     auto pointer = reinterpret_cast<int64_t>(data);
-    words.push_back(pointer);
-    words.push_back(pointer);
-    words.push_back(0);
-    for (int64_t size : expected.shape)
-      words.push_back(size);
-    size_t stridesStart = words.size();
-    words.resize(stridesStart + expected.shape.size());
+    *next++ = pointer;
+    *next++ = pointer;
+    *next++ = 0;
+    size_t rank = expected.shape.size();
+    next = std::copy(expected.shape.begin(), expected.shape.end(), next);
     int64_t stride = 1;
-    for (size_t d = expected.shape.size(); d-- > 0;) {
-      words[stridesStart + d] = stride;
+    for (size_t d = rank; d-- > 0;) {
+      next[d] = stride;
       stride *= expected.shape[d];
     }
+    next += rank;
   }
 
   // The results come back as one struct of descriptors, all 64-bit fields.
@@ -439,12 +440,12 @@ void CompiledModule::call(std::string_view name,
   results.assign(resultWords, 0);
 
   std::vector<void *> &packed = lists.packed;
-  packed.clear();
-  packed.reserve(words.size() + 1);
-  for (int64_t &word : words)
-    packed.push_back(&word);
+  packed.resize(words.size() + (signature.results.empty() ? 0 : 1));
+  void **slot = packed.data();
+  for (int64_t &argumentWord : words)
+    *slot++ = &argumentWord;
   if (!signature.results.empty())
-    packed.push_back(results.data());
+    *slot = results.data();
   impl->countCall();
   const TierCode *code = impl->current.load(std::memory_order_acquire);
   code->entryPoints[&signature - signatures.data()](packed.data());

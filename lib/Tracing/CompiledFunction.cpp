@@ -1,5 +1,6 @@
 //===- CompiledFunction.cpp - adjit::jit::trace and adjit::jit::compile ---===//
 
+#include "CapturedTensors.h"
 #include "CompiledCall.h"
 #include "Tracer.h"
 
@@ -12,6 +13,8 @@
 #include "adjit/JIT.h"
 #include "adjit/JIT/Engine.h"
 #include "adjit/Pipelines/Pipelines.h"
+#include "adjit/Runtime/CompiledArguments.h"
+#include "adjit/Runtime/OpObserver.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -52,8 +55,7 @@ struct ArgumentKey {
   /// Returns whether `tensor` has this key; compared in place, with no copy
   /// of its shape.
   bool matches(const Tensor &tensor) const {
-    return tensor.sizes() == shape && tensor.dtype() == dtype &&
-           tensor.requires_grad() == requiresGrad;
+    return runtime::hasSignature(tensor, shape, dtype, requiresGrad);
   }
   /// Describes how `next` differs from this key.
   std::string describeChange(const ArgumentKey &next) const {
@@ -66,13 +68,26 @@ struct ArgumentKey {
   }
 };
 
-/// One traced and compiled version of the function.
+/// One traced and compiled version of the function; it holds its captured
+/// tensors, and is moved, never copied.
 struct Compilation {
+  Compilation() = default;
+  Compilation(Compilation &&) = default;
+  Compilation &operator=(Compilation &&) = default;
+  Compilation(const Compilation &) = delete;
+  Compilation &operator=(const Compilation &) = delete;
+
   std::vector<ArgumentKey> inputKeys;
   bool gradMode;
-  /// The captured tensors, weakly: a released one means the function now
-  /// uses another tensor, so this compilation is stale.
-  std::vector<std::weak_ptr<TensorImpl>> captured;
+  /// The arguments of a call: slots for the inputs, filled during a call of
+  /// this compilation, then the captured tensors, held so that calls pass
+  /// them without touching their reference counts.
+  std::vector<Tensor> arguments;
+  /// A hold on each captured tensor: a released one (see
+  /// CapturedTensorHold::isReleased) means the function now uses another
+  /// tensor, so this compilation is stale. Declared after `arguments`, so
+  /// that a hold ends before its tensor is dropped.
+  std::vector<tracing::CapturedTensorHold> captured;
   std::vector<ArgumentKey> capturedKeys;
   /// Argument indices whose gradients the compiled code returns.
   std::vector<size_t> wrt;
@@ -112,13 +127,27 @@ std::vector<ArgumentKey> keysOf(const std::vector<Tensor> &tensors) {
   return keys;
 }
 
+/// Returns the captured tensors of `compilation`.
+llvm::ArrayRef<Tensor> capturedTensors(const Compilation &compilation) {
+  return llvm::ArrayRef<Tensor>(compilation.arguments)
+      .drop_front(compilation.inputKeys.size());
+}
+
+/// Returns whether a captured tensor of `compilation` was released: the
+/// compilation can never run again.
+bool isStale(const Compilation &compilation) {
+  llvm::ArrayRef<Tensor> captured = capturedTensors(compilation);
+  for (size_t i = 0; i < captured.size(); ++i)
+    if (compilation.captured[i].isReleased(captured[i]))
+      return true;
+  return false;
+}
+
 /// Returns whether `compilation` can run `inputs` under `gradMode`, comparing
-/// in place and building no message (whyStale() says why not). If it can,
-/// the captured tensors are appended to `arguments`, which holds the inputs;
-/// otherwise `arguments` is left with the inputs only. Sets `released` if a
-/// captured tensor was released: the compilation can never run again.
+/// in place and building no message (whyStale() says why not). Sets
+/// `released` if a captured tensor was released.
 bool fitsCall(const Compilation &compilation, const std::vector<Tensor> &inputs,
-              bool gradMode, std::vector<Tensor> &arguments, bool &released) {
+              bool gradMode, bool &released) {
   released = false;
   if (inputs.size() != compilation.inputKeys.size() ||
       gradMode != compilation.gradMode)
@@ -126,14 +155,14 @@ bool fitsCall(const Compilation &compilation, const std::vector<Tensor> &inputs,
   for (size_t i = 0; i < inputs.size(); ++i)
     if (!compilation.inputKeys[i].matches(inputs[i]))
       return false;
-  for (size_t i = 0; i < compilation.captured.size(); ++i) {
-    arguments.emplace_back(compilation.captured[i].lock());
-    if (!arguments.back().defined())
+  llvm::ArrayRef<Tensor> captured = capturedTensors(compilation);
+  for (size_t i = 0; i < captured.size(); ++i) {
+    if (compilation.captured[i].isReleased(captured[i])) {
       released = true;
-    if (released || !compilation.capturedKeys[i].matches(arguments.back())) {
-      arguments.resize(inputs.size());
       return false;
     }
+    if (!compilation.capturedKeys[i].matches(captured[i]))
+      return false;
   }
   return true;
 }
@@ -152,11 +181,11 @@ std::string whyStale(const Compilation &compilation,
                  ArgumentKey::of(inputs[i]));
   if (gradMode != compilation.gradMode)
     return gradMode ? "grad mode was enabled" : "grad mode was disabled";
-  for (size_t i = 0; i < compilation.captured.size(); ++i) {
-    std::shared_ptr<TensorImpl> impl = compilation.captured[i].lock();
-    if (!impl)
+  llvm::ArrayRef<Tensor> captured = capturedTensors(compilation);
+  for (size_t i = 0; i < captured.size(); ++i) {
+    if (compilation.captured[i].isReleased(captured[i]))
       return "captured tensor " + std::to_string(i) + " was released";
-    Tensor tensor(impl);
+    const Tensor &tensor = captured[i];
     const ArgumentKey &traced = compilation.capturedKeys[i];
     if (!traced.matches(tensor))
       return "captured tensor " + std::to_string(i) + " " +
@@ -522,9 +551,6 @@ struct CompiledFunction::State {
   /// Lists a call fills and empties again, kept with their capacity (under
   /// `mutex`) so that steady-state calls do not allocate them.
   struct CallScratch {
-    /// The inputs, then the captured tensors of the compilation being
-    /// checked.
-    std::vector<Tensor> arguments;
     std::vector<Tensor> contiguous;
     /// Views of the arguments, optimizer state and scalars; elements are
     /// overwritten in place, so their shape vectors keep their capacity.
@@ -549,7 +575,6 @@ struct CompiledFunction::State {
     }
     /// Releases the tensors, keeping the capacity.
     void clear() {
-      arguments.clear();
       contiguous.clear();
       numViews = 0;
       optimizerState.clear();
@@ -950,10 +975,6 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
   // Whatever happens, the call keeps no tensor alive.
   llvm::scope_exit release([&] { scratch.clear(); });
 
-  // Arguments: the inputs, then the captured tensors' current values (added
-  // by fitsCall() for each candidate compilation).
-  std::vector<Tensor> &arguments = scratch.arguments;
-  arguments.assign(inputs.begin(), inputs.end());
   std::vector<Compilation> &compilations = state->compilations;
   uint64_t now = ++state->calls;
   Compilation *compilation = nullptr;
@@ -964,7 +985,7 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
   bool anyReleased = false;
   for (Compilation &candidate : compilations) {
     bool released;
-    if (!fitsCall(candidate, inputs, gradMode, arguments, released)) {
+    if (!fitsCall(candidate, inputs, gradMode, released)) {
       anyReleased |= released;
       keysDiffer = &candidate;
       continue;
@@ -973,25 +994,30 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
     std::string stale;
     if (!state->assumePure) {
       ++state->stats.replays;
-      llvm::ArrayRef<Tensor> captured =
-          llvm::ArrayRef<Tensor>(arguments).drop_front(inputs.size());
+      llvm::ArrayRef<Tensor> captured = capturedTensors(candidate);
       stale = state->singleResultFunction
                   ? candidate.guard.replay(state->singleResultFunction, inputs,
                                            captured, &scratch.replay)
                   : candidate.guard.replay(state->function, inputs, captured,
                                            &scratch.replay);
     }
-    if (stale.empty() && state->training &&
-        !state->training->isCompiledUpdate(
-            candidate.update, arguments, candidate.wrt,
-            candidate.stateWrites.size(), state->name, scratch.rule))
-      stale = whyUpdateChanged(*state, candidate, arguments);
+    if (stale.empty() && state->training) {
+      // The update looks at the trained arguments only, never at an input
+      // slot (the inputs are the call's).
+      std::copy(inputs.begin(), inputs.end(), candidate.arguments.begin());
+      llvm::scope_exit clearInputs([&] {
+        std::fill_n(candidate.arguments.begin(), inputs.size(), Tensor());
+      });
+      if (!state->training->isCompiledUpdate(
+              candidate.update, candidate.arguments, candidate.wrt,
+              candidate.stateWrites.size(), state->name, scratch.rule))
+        stale = whyUpdateChanged(*state, candidate, candidate.arguments);
+    }
     if (stale.empty()) {
       compilation = &candidate;
       break;
     }
     reason = std::move(stale);
-    arguments.resize(inputs.size());
   }
   if (keysDiffer)
     reason = whyStale(*keysDiffer, inputs, gradMode);
@@ -1001,15 +1027,9 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
     // A compilation whose captured tensor was released never runs again:
     // drop it, and with it its reference to the compiled module.
     size_t before = compilations.size();
-    compilations.erase(std::remove_if(compilations.begin(), compilations.end(),
-                                      [](const Compilation &candidate) {
-                                        for (const auto &tensor :
-                                             candidate.captured)
-                                          if (tensor.expired())
-                                            return true;
-                                        return false;
-                                      }),
-                       compilations.end());
+    compilations.erase(
+        std::remove_if(compilations.begin(), compilations.end(), isStale),
+        compilations.end());
     state->stats.staleDropped +=
         static_cast<int64_t>(before - compilations.size());
     if (compilation)
@@ -1038,10 +1058,13 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
       ++state->stats.diskHits;
     state->stats.lastReason = reason;
     compilation = &compilations.back();
-    arguments.resize(inputs.size());
-    for (const std::weak_ptr<TensorImpl> &tensor : compilation->captured)
-      arguments.emplace_back(tensor.lock());
   }
+  // The call's arguments: the inputs in the compilation's slots, emptied
+  // again when the call ends, then the captured tensors.
+  std::vector<Tensor> &arguments = compilation->arguments;
+  std::copy(inputs.begin(), inputs.end(), arguments.begin());
+  llvm::scope_exit clearInputs(
+      [&] { std::fill_n(arguments.begin(), inputs.size(), Tensor()); });
   state->stats.versions = static_cast<int64_t>(compilations.size());
   // The checks the eager ops made of argument values when traced; compiled
   // code cannot fail on a value.
@@ -1051,15 +1074,26 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
 
   std::vector<Tensor> &contiguous = scratch.contiguous;
   {
+    // The elements are read as data_ptr() reads them, without its checks
+    // per tensor: an observer is told once.
+    runtime::notifyUnsupported("data_ptr",
+                               "it reads tensor values to the host");
     NoGradGuard noGrad;
-    // A contiguous argument is passed as it is, without a new handle.
-    for (const Tensor &argument : arguments) {
-      if (argument.is_contiguous()) {
-        setView(scratch.nextView(), argument);
-        continue;
+    size_t numInputs = inputs.size();
+    for (size_t i = 0; i < arguments.size(); ++i) {
+      // The argument has the key the compilation was checked against.
+      const ArgumentKey &key = i < numInputs
+                                   ? compilation->inputKeys[i]
+                                   : compilation->capturedKeys[i - numInputs];
+      BufferView &view = scratch.nextView();
+      view.type.elementType = elementTypeOf(key.dtype);
+      view.type.shape = key.shape;
+      // A contiguous argument is passed as it is, without a new handle.
+      view.data = runtime::getContiguousElements(arguments[i]);
+      if (!view.data) {
+        contiguous.push_back(arguments[i].contiguous());
+        view.data = getElements(contiguous.back());
       }
-      contiguous.push_back(argument.contiguous());
-      setView(scratch.nextView(), contiguous.back());
     }
   }
 
@@ -1383,8 +1417,10 @@ Compilation compileFor(CompiledFunction::State &state,
   Compilation compilation;
   compilation.inputKeys = keysOf(inputs);
   compilation.gradMode = gradMode;
+  compilation.arguments.resize(inputs.size());
   for (size_t i = inputs.size(); i < arguments.size(); ++i) {
-    compilation.captured.push_back(arguments[i].getIntrusivePtr());
+    compilation.arguments.push_back(arguments[i]);
+    compilation.captured.emplace_back(arguments[i]);
     compilation.capturedKeys.push_back(ArgumentKey::of(arguments[i]));
   }
   compilation.argumentChecks = recording.argumentChecks;

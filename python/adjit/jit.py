@@ -97,10 +97,11 @@ class CompiledFunction:
     With several tensors nothing is differentiated (they carry no grad_fn);
     their gradients come from ``grad``, ``value_and_grad`` and ``vjp``."""
 
-    def __init__(self, fn, name=None, assume_pure=False):
+    def __init__(self, fn, name=None, assume_pure=False, max_compilations=8):
         self.__wrapped__ = fn
         self._flat = _Flat(fn, "jit.compile")
-        self._compiled = _jit.compile(self._flat, name or fn.__name__, assume_pure)
+        self._compiled = _jit.compile(self._flat, name or fn.__name__,
+                                      assume_pure, max_compilations)
         functools.update_wrapper(self, fn)
 
     def __call__(self, *inputs):
@@ -109,7 +110,18 @@ class CompiledFunction:
     @property
     def stats(self):
         """How often the function compiled and why: a dict with
-        ``compilations``, ``cache_hits``, ``replays`` and ``last_reason``."""
+        ``compilations`` (calls that traced and compiled), ``disk_hits`` (of
+        those, the ones loaded from the persistent cache), ``cache_hits``
+        (calls that ran code compiled before), ``replays`` (shape-only
+        replays before reuse), ``last_reason`` (why the last compilation
+        happened), ``fast_tier_calls`` and ``optimized_tier_calls``,
+        ``last_tier`` (``"fast"`` or ``"optimized"``), ``tier_ups``,
+        ``versions`` (compiled versions kept now, at most
+        ``max_compilations``), ``evictions`` (versions dropped beyond
+        ``max_compilations``, the least recently used first),
+        ``stale_dropped`` (versions dropped because a tensor they captured
+        was released), ``tier_ups_scheduled`` and ``tier_up_reason`` (why
+        the last optimized compile was queued, e.g. ``"after 2 calls"``)."""
         return self._compiled.stats()
 
     def ir(self, stage="differentiated"):
@@ -121,16 +133,20 @@ class CompiledFunction:
         return _ir_at(self._compiled.last_ir(), stage)
 
 
-def compile(fn=None, *, name=None, assume_pure=False):
+def compile(fn=None, *, name=None, assume_pure=False, max_compilations=8):
     """Compiles ``fn`` (a function of tensors returning a tensor or a tuple
     or list of tensors); usable as
     ``@compile`` and ``@compile(name=..., assume_pure=...)``. ``assume_pure``
     skips the shape-only replay that checks a cached compilation still
     applies: only correct for functions whose ops depend on nothing but the
-    shapes, dtypes and requires_grad flags of their tensors."""
+    shapes, dtypes and requires_grad flags of their tensors.
+    ``max_compilations`` (at least 1) is the most compiled versions (one per
+    input signature or traced path) kept; compiling another drops the least
+    recently used one."""
     if fn is None:
-        return lambda f: CompiledFunction(f, name, assume_pure)
-    return CompiledFunction(fn, name, assume_pure)
+        return lambda f: CompiledFunction(f, name, assume_pure,
+                                          max_compilations)
+    return CompiledFunction(fn, name, assume_pure, max_compilations)
 
 
 class TrainStep:
@@ -148,9 +164,11 @@ class TrainStep:
     call it takes the groups' current learning rates, so a schedule stepping
     that optimizer drives the compiled step without recompiling. Other
     options are taken when the step is made; the optimizer's state is not
-    used."""
+    used. ``name``, ``assume_pure`` and ``max_compilations`` are as for
+    ``compile``."""
 
-    def __init__(self, loss_fn, optimizer, *, name="train_step", assume_pure=False):
+    def __init__(self, loss_fn, optimizer, *, name="train_step",
+                 assume_pure=False, max_compilations=8):
         self._source = None
         if isinstance(optimizer, (SGD, Adam)):  # AdamW is an Adam
             self._source = optimizer
@@ -158,7 +176,8 @@ class TrainStep:
             raise TypeError(
                 "TrainStep: expected SGDOptions, AdamOptions, AdamWOptions, "
                 "SGD, Adam or AdamW, got %s" % type(optimizer).__name__)
-        self._step = _jit.TrainStep(loss_fn, optimizer, name, assume_pure)
+        self._step = _jit.TrainStep(loss_fn, optimizer, name, assume_pure,
+                                    max_compilations)
 
     def __call__(self, *inputs):
         """Runs one step; returns the loss before the update."""
@@ -206,6 +225,7 @@ class TrainStep:
 
     @property
     def stats(self):
+        """How often the step compiled and why, as CompiledFunction.stats."""
         return self._step.stats()
 
     def ir(self, stage="differentiated"):

@@ -145,5 +145,15 @@ py::dict adjit::python::statsOf(const jit::CompileStats &stats) {
   d["cache_hits"] = stats.cacheHits;
   d["replays"] = stats.replays;
   d["last_reason"] = stats.lastReason;
+  d["disk_hits"] = stats.diskHits;
+  d["fast_tier_calls"] = stats.fastTierCalls;
+  d["optimized_tier_calls"] = stats.optimizedTierCalls;
+  d["last_tier"] = jit::getTierName(stats.lastTier);
+  d["tier_ups"] = stats.tierUps;
+  d["versions"] = stats.versions;
+  d["evictions"] = stats.evictions;
+  d["stale_dropped"] = stats.staleDropped;
+  d["tier_ups_scheduled"] = stats.tierUpsScheduled;
+  d["tier_up_reason"] = stats.tierUpReason;
   return d;
 }

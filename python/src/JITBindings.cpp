@@ -45,12 +45,28 @@ std::string lowerToLLVM(const std::string &ir) {
   return text;
 }
 
+/// Returns the options of a function compiled as `name`; throws
+/// adjit::Error (adjit.Error in Python) unless `maxCompilations` is
+/// positive.
+jit::CompileOptions makeCompileOptions(const char *api, const std::string &name,
+                                       bool assumePure,
+                                       int64_t maxCompilations) {
+  if (maxCompilations < 1)
+    throw Error(std::string(api) + ": max_compilations of '" + name +
+                "' must be at least 1, got " + std::to_string(maxCompilations));
+  jit::CompileOptions options;
+  options.name = name;
+  options.assumePure = assumePure;
+  options.maxCompilations = static_cast<size_t>(maxCompilations);
+  return options;
+}
+
 template <typename Options>
 jit::TrainStep makeTrainStep(py::function loss, const Options &options,
-                             const std::string &name, bool assumePure) {
-  jit::CompileOptions compileOptions;
-  compileOptions.name = name;
-  compileOptions.assumePure = assumePure;
+                             const std::string &name, bool assumePure,
+                             int64_t maxCompilations) {
+  jit::CompileOptions compileOptions =
+      makeCompileOptions("jit.TrainStep", name, assumePure, maxCompilations);
   return jit::TrainStep(toTensorFunction(std::move(loss), "jit.TrainStep"),
                         options, compileOptions);
 }
@@ -59,10 +75,10 @@ jit::TrainStep makeTrainStep(py::function loss, const Options &options,
 /// of `optimizer` (an optim.SGD, Adam or AdamW; its state is not used).
 jit::TrainStep makeTrainStepFrom(py::function loss,
                                  const optim::Optimizer &optimizer,
-                                 const std::string &name, bool assumePure) {
-  jit::CompileOptions compileOptions;
-  compileOptions.name = name;
-  compileOptions.assumePure = assumePure;
+                                 const std::string &name, bool assumePure,
+                                 int64_t maxCompilations) {
+  jit::CompileOptions compileOptions =
+      makeCompileOptions("jit.TrainStep", name, assumePure, maxCompilations);
   jit::TensorFunction function =
       toTensorFunction(std::move(loss), "jit.TrainStep");
   const std::vector<optim::OptimizerParamGroup> &groups =
@@ -94,14 +110,15 @@ void adjit::python::bindJIT(py::module_ &m) {
       .def("last_ir", &jit::CompiledMultiFunction::getLastIR);
   jit.def(
       "compile",
-      [](py::function fn, const std::string &name, bool assumePure) {
-        jit::CompileOptions options;
-        options.name = name;
-        options.assumePure = assumePure;
+      [](py::function fn, const std::string &name, bool assumePure,
+         int64_t maxCompilations) {
+        jit::CompileOptions options = makeCompileOptions(
+            "jit.compile", name, assumePure, maxCompilations);
         return jit::compile(toMultiTensorFunction(std::move(fn), "jit.compile"),
                             options);
       },
-      py::arg("fn"), py::arg("name"), py::arg("assume_pure") = false);
+      py::arg("fn"), py::arg("name"), py::arg("assume_pure") = false,
+      py::arg("max_compilations") = jit::CompileOptions().maxCompilations);
   jit.def(
       "trace",
       [](py::function fn, py::args inputs, const std::string &name) {
@@ -114,13 +131,17 @@ void adjit::python::bindJIT(py::module_ &m) {
 
   py::class_<jit::TrainStep>(jit, "TrainStep")
       .def(py::init(&makeTrainStep<optim::SGDOptions>), py::arg("loss_fn"),
-           py::arg("options"), py::arg("name"), py::arg("assume_pure"))
+           py::arg("options"), py::arg("name"), py::arg("assume_pure"),
+           py::arg("max_compilations"))
       .def(py::init(&makeTrainStep<optim::AdamOptions>), py::arg("loss_fn"),
-           py::arg("options"), py::arg("name"), py::arg("assume_pure"))
+           py::arg("options"), py::arg("name"), py::arg("assume_pure"),
+           py::arg("max_compilations"))
       .def(py::init(&makeTrainStep<optim::AdamWOptions>), py::arg("loss_fn"),
-           py::arg("options"), py::arg("name"), py::arg("assume_pure"))
+           py::arg("options"), py::arg("name"), py::arg("assume_pure"),
+           py::arg("max_compilations"))
       .def(py::init(&makeTrainStepFrom), py::arg("loss_fn"),
-           py::arg("optimizer"), py::arg("name"), py::arg("assume_pure"))
+           py::arg("optimizer"), py::arg("name"), py::arg("assume_pure"),
+           py::arg("max_compilations"))
       .def(
           "clip_grad_norm",
           [](jit::TrainStep &step, double maxNorm) {

@@ -172,6 +172,40 @@ TEST(JitCompile, DropsVersionsWhoseCapturedTensorWasReleased) {
   EXPECT_EQ(f.getStats().cacheHits, 1);
 }
 
+TEST(JitCompile, EveryFunctionThatCapturedAReleasedTensorDropsItsVersions) {
+  // assumePure: no replay, only the release tells that the versions are
+  // stale.
+  auto weights = std::make_shared<Tensor>(from_vector({1, 2}, {2}));
+  auto function = [&](const std::vector<Tensor> &in) {
+    return (in[0] * *weights).sum();
+  };
+  jit::CompileOptions options;
+  options.assumePure = true;
+  options.name = "first";
+  jit::CompiledFunction first = jit::compile(function, options);
+  options.name = "second";
+  jit::CompiledFunction second = jit::compile(function, options);
+  Tensor x = ones({2});
+  EXPECT_DOUBLE_EQ(first(x).item<double>(), 3.0);
+  EXPECT_DOUBLE_EQ(second(x).item<double>(), 3.0);
+  std::weak_ptr<TensorImpl> old = weights->getIntrusivePtr();
+  *weights = from_vector({3, 4}, {2});
+  // The versions hold the released tensor until a call drops them.
+  EXPECT_FALSE(old.expired());
+  EXPECT_DOUBLE_EQ(first(x).item<double>(), 7.0);
+  EXPECT_FALSE(old.expired());
+  EXPECT_DOUBLE_EQ(second(x).item<double>(), 7.0);
+  EXPECT_TRUE(old.expired());
+  for (const jit::CompiledFunction &f : {first, second}) {
+    jit::CompileStats stats = f.getStats();
+    EXPECT_EQ(stats.compilations, 2);
+    EXPECT_EQ(stats.staleDropped, 1);
+    EXPECT_EQ(stats.lastReason, "captured tensor 0 was released");
+  }
+  EXPECT_DOUBLE_EQ(first(x).item<double>(), 7.0);
+  EXPECT_EQ(first.getStats().cacheHits, 1);
+}
+
 TEST(JitCompile, RejectsKeepingNoVersion) {
   jit::CompileOptions options;
   options.name = "none";

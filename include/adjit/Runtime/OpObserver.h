@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <iterator>
@@ -110,53 +111,111 @@ enum class OpKind {
   ScatterAdd,
 };
 
-/// The operands of an op: up to three inline, more (cat) on the heap, so
-/// that reporting an op allocates nothing.
+/// The operands of an op, referred to and not held: a record lives no
+/// longer than the call of its op, whose operands outlive it, so that
+/// reporting an op touches no reference count. Up to three inline, more
+/// (cat) on the heap, so that reporting an op allocates nothing.
 class OpInputs {
 public:
-  OpInputs() = default;
-  /// The operands `first`, `rest...`, each copied once: a braced list such
-  /// as `{a, b}` calls this (a std::initializer_list would copy each operand
-  /// twice, into the list and out of it).
+  /// Iterates over the operands as tensors.
+  class iterator {
+  public:
+    using iterator_category = std::random_access_iterator_tag;
+    using value_type = Tensor;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const Tensor *;
+    using reference = const Tensor &;
+
+    explicit iterator(const Tensor *const *position) : position(position) {}
+    reference operator*() const { return **position; }
+    pointer operator->() const { return *position; }
+    reference operator[](difference_type n) const { return *position[n]; }
+    iterator &operator++() {
+      ++position;
+      return *this;
+    }
+    iterator operator++(int) { return iterator(position++); }
+    iterator &operator--() {
+      --position;
+      return *this;
+    }
+    iterator operator--(int) { return iterator(position--); }
+    iterator &operator+=(difference_type n) {
+      position += n;
+      return *this;
+    }
+    iterator &operator-=(difference_type n) {
+      position -= n;
+      return *this;
+    }
+    friend iterator operator+(iterator it, difference_type n) {
+      return it += n;
+    }
+    friend iterator operator+(difference_type n, iterator it) {
+      return it += n;
+    }
+    friend iterator operator-(iterator it, difference_type n) {
+      return it -= n;
+    }
+    friend difference_type operator-(iterator a, iterator b) {
+      return a.position - b.position;
+    }
+    friend bool operator==(iterator a, iterator b) {
+      return a.position == b.position;
+    }
+    friend bool operator!=(iterator a, iterator b) {
+      return a.position != b.position;
+    }
+    friend bool operator<(iterator a, iterator b) {
+      return a.position < b.position;
+    }
+    friend bool operator>(iterator a, iterator b) { return b < a; }
+    friend bool operator<=(iterator a, iterator b) { return !(b < a); }
+    friend bool operator>=(iterator a, iterator b) { return !(a < b); }
+
+  private:
+    const Tensor *const *position;
+  };
+
+  /// No operands; the inline array is left uninitialized (see OpInts()).
+  OpInputs() {}
+  /// The operands `first`, `rest...`: a braced list such as `{a, b}` calls
+  /// this.
   template <typename... Rest,
             typename = std::enable_if_t<(std::is_same_v<Rest, Tensor> && ...)>>
   OpInputs(const Tensor &first, const Rest &...rest) {
     const Tensor *tensors[] = {&first, &rest...};
     count = 1 + sizeof...(Rest);
     if (count > kInline)
+      overflow.assign(std::begin(tensors), std::end(tensors));
+    else
+      std::copy(std::begin(tensors), std::end(tensors), inlineTensors.begin());
+  }
+  OpInputs(const std::vector<Tensor> &tensors) : count(tensors.size()) {
+    if (count > kInline)
       overflow.reserve(count);
     for (size_t i = 0; i < count; ++i) {
       if (count <= kInline)
-        inlineTensors[i] = *tensors[i];
+        inlineTensors[i] = &tensors[i];
       else
-        overflow.push_back(*tensors[i]);
+        overflow.push_back(&tensors[i]);
     }
-  }
-  OpInputs(const std::vector<Tensor> &tensors) {
-    assign(tensors.begin(), tensors.end());
   }
 
   size_t size() const { return count; }
   bool empty() const { return count == 0; }
-  const Tensor &operator[](size_t index) const { return data()[index]; }
-  const Tensor *begin() const { return data(); }
-  const Tensor *end() const { return data() + count; }
+  const Tensor &operator[](size_t index) const { return *data()[index]; }
+  iterator begin() const { return iterator(data()); }
+  iterator end() const { return iterator(data() + count); }
 
 private:
   static constexpr size_t kInline = 3;
-  template <typename Iterator> void assign(Iterator first, Iterator last) {
-    count = static_cast<size_t>(last - first);
-    if (count <= kInline)
-      std::copy(first, last, inlineTensors.begin());
-    else
-      overflow.assign(first, last);
-  }
-  const Tensor *data() const {
+  const Tensor *const *data() const {
     return count <= kInline ? inlineTensors.data() : overflow.data();
   }
 
-  std::array<Tensor, kInline> inlineTensors;
-  std::vector<Tensor> overflow;
+  std::array<const Tensor *, kInline> inlineTensors;
+  std::vector<const Tensor *> overflow;
   size_t count = 0;
 };
 
@@ -164,7 +223,10 @@ private:
 /// most ten), more on the heap, so that reporting an op allocates nothing.
 class OpInts {
 public:
-  OpInts() = default;
+  /// No attributes. Provided, not defaulted, so that `OpInts ints = {}`
+  /// leaves the inline array uninitialized instead of zeroing it for every
+  /// op reported.
+  OpInts() {}
   OpInts(std::initializer_list<int64_t> values) {
     assign(values.begin(), values.end());
   }
