@@ -7,6 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "adjit/Runtime/BufferCache.h"
+
 #include "SmallObjectPool.h"
 #include "TensorImpl.h"
 
@@ -87,4 +89,26 @@ void adjit::freeBuffer(void *data, size_t nbytes) {
     }
   }
   std::free(data);
+}
+
+size_t adjit::runtime::getCachedBufferBytes() {
+  BufferCache &c = cache();
+  std::lock_guard<std::mutex> lock(c.mutex);
+  return c.cachedBytes;
+}
+
+size_t adjit::runtime::releaseCachedBuffers() {
+  std::unordered_map<size_t, std::vector<void *>> released;
+  size_t bytes;
+  {
+    BufferCache &c = cache();
+    std::lock_guard<std::mutex> lock(c.mutex);
+    released.swap(c.free);
+    bytes = c.cachedBytes;
+    c.cachedBytes = 0;
+  }
+  for (auto &[size, buffers] : released)
+    for (void *buffer : buffers)
+      std::free(buffer);
+  return bytes;
 }

@@ -13,6 +13,7 @@
 #include "adjit/JIT.h"
 #include "adjit/JIT/Engine.h"
 #include "adjit/Pipelines/Pipelines.h"
+#include "adjit/Runtime/BufferCache.h"
 #include "adjit/Runtime/CompiledArguments.h"
 #include "adjit/Runtime/OpObserver.h"
 
@@ -1464,6 +1465,13 @@ Compilation compileFor(CompiledFunction::State &state,
   }
   if (!differentiate && !state.transform)
     compilation.wrt.clear();
+  // The results of the eager run hold its autograd graph, and with it every
+  // tensor the run saved for backward (the char GPT step's activations:
+  // about 100 MB). Nothing below needs them. The runtime keeps the buffers
+  // of destroyed tensors for reuse by later eager ops; return those to malloc
+  // too, where the compile and the compiled code's buffers reuse them.
+  recording.outputs.clear();
+  runtime::releaseCachedBuffers();
   bool vjp = state.transform &&
              state.transform->kind == jit::detail::TransformRequest::Kind::Vjp;
   std::string pipeline;
