@@ -218,6 +218,17 @@ def AdjitFreeUnretainedAllocations
     retained value becomes `true` when it is a view of one of the memrefs,
     `false` otherwise. Other deallocs are left as they are.
 
+    Each `memref.dealloc` of an allocation in the dealloc's block is placed
+    right after the last op of that block that uses the allocation or a
+    value that may alias it (any memref result of an op using an alias),
+    counting uses in nested regions at their ancestor in the block. A buffer
+    whose address may escape that tracking (taken by
+    `memref.extract_aligned_pointer_as_index`, stored, yielded or returned by
+    a terminator, cast by `builtin.unrealized_conversion_cast`, or used by an
+    op with an LLVM pointer result) is freed where the dealloc was. In a
+    straight-line training step this bounds the memory of a call by the
+    buffers alive at once rather than by all of them.
+
     Distinct allocations never alias, so this is what
     `buffer-deallocation-simplification` and `lower-deallocations` compute
     for such deallocs, without their pairwise alias queries: the
