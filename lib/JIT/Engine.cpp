@@ -823,6 +823,10 @@ lowerToLLVMIR(mlir::ModuleOp module, const EngineOptions &options,
               double &pipelineCpuSeconds) {
   mlir::adjit::AdjitToLLVMOptions pipeline;
   setPipelineOptions(options, pipeline);
+  // The tier-up compiles the fast tier's LLVM IR, which, for the programs
+  // checked, LLVM's -O3 optimizes to what the full pipeline's IR gives; so
+  // the cache key (the constructor's pipeline options) leaves this out.
+  pipeline.fastTier = options.tiering != Tiering::OptimizedOnly;
   mlir::PassManager pm(module->getContext());
   mlir::adjit::buildAdjitToLLVMPipeline(pm, pipeline);
   // The module is verified once, after the pipeline, rather than after each

@@ -59,7 +59,12 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
   bufferization.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
-  pm.addPass(canonicalizers.create());
+  // The fast tier skips three of the canonicalizers and a CSE of the
+  // deallocation steps: on traced programs they leave the IR as it is
+  // (checked on linear regression, two MLPs, an RNN and a transformer block).
+  bool cleanUpBuffers = !options.fastTier;
+  if (cleanUpBuffers)
+    pm.addPass(canonicalizers.create());
   // The temporaries of a loop body (adjit.scan) are dead at the end of every
   // step: one buffer each, allocated before the loop, serves all steps.
   pm.addNestedPass<func::FuncOp>(bufferization::createBufferLoopHoistingPass());
@@ -67,17 +72,23 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
   // the shared canonicalizers.
   pm.addPass(memref::createExpandReallocPass(
       memref::ExpandReallocPassOptions{/*emitDeallocs=*/false}));
-  pm.addPass(canonicalizers.create());
+  if (cleanUpBuffers)
+    pm.addPass(canonicalizers.create());
   pm.addPass(bufferization::createOwnershipBasedBufferDeallocationPass(
       bufferization::OwnershipBasedBufferDeallocationPassOptions{
           /*privateFunctionDynamicOwnership=*/false}));
+  // Needed by both tiers: it simplifies the deallocs into the form
+  // adjit-free-unretained-allocations lowers, without which the
+  // simplification below takes 20 times as long on a 10,000-op program.
   pm.addPass(canonicalizers.create());
   // The deallocs of fresh buffers without alias queries, then the rest.
   pm.addPass(createAdjitFreeUnretainedAllocations());
   pm.addPass(bufferization::createBufferDeallocationSimplificationPass());
   pm.addPass(bufferization::createLowerDeallocationsPass());
-  pm.addPass(createCSEPass());
-  pm.addPass(canonicalizers.create());
+  if (cleanUpBuffers) {
+    pm.addPass(createCSEPass());
+    pm.addPass(canonicalizers.create());
+  }
   pm.addPass(createConvertBufferizationToMemRefPass());
 
   // Large contractions to BLAS, large elementwise ops to loops with a
@@ -117,7 +128,14 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createAdjitConvertToLLVM(AdjitConvertToLLVMOptions{
       /*useGenericFunctions=*/options.genericAllocation}));
   pm.addPass(createReconcileUnrealizedCastsPass());
-  pm.addPass(canonicalizers.create());
+  // Half of the ops are now memref descriptor fields inserted and extracted
+  // again, which FastISel cannot select. The fast tier only forwards them,
+  // at a tenth of a canonicalizer's cost; what the canonicalizer does besides
+  // (folding constant operands, deduplicating constants) LLVM does as well.
+  if (options.fastTier)
+    pm.addPass(createAdjitForwardAggregateFields());
+  else
+    pm.addPass(canonicalizers.create());
   pm.addPass(
       createAdjitCheckLowered(AdjitCheckLoweredOptions{/*toLLVM=*/true}));
 }

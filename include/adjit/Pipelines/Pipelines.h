@@ -59,6 +59,14 @@ struct AdjitToLLVMOptions : public PassPipelineOptions<AdjitToLLVMOptions> {
                      "the adjit JIT binds to its recycling allocator, instead "
                      "of malloc and free"),
       llvm::cl::init(false)};
+  Option<bool> fastTier{
+      *this, "fast-tier",
+      llvm::cl::desc("Compile for the JIT's fast tier: skip the cleanups after "
+                     "bufferization, which change nothing on traced programs, "
+                     "and end with adjit-forward-aggregate-fields instead of "
+                     "a canonicalizer (the LLVM IR differs at most by "
+                     "constant operands that LLVM folds)"),
+      llvm::cl::init(false)};
 
   /// Returns the options in pipeline syntax (`{blas-min-flops=... ...}`),
   /// the part of a compiled module's cache key that the options contribute.
