@@ -59,12 +59,7 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
   bufferization.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
-  // The fast tier skips three of the canonicalizers and a CSE of the
-  // deallocation steps: on traced programs they leave the IR as it is
-  // (checked on linear regression, two MLPs, an RNN and a transformer block).
-  bool cleanUpBuffers = !options.fastTier;
-  if (cleanUpBuffers)
-    pm.addPass(canonicalizers.create());
+  pm.addPass(canonicalizers.create());
   // The temporaries of a loop body (adjit.scan) are dead at the end of every
   // step: one buffer each, allocated before the loop, serves all steps.
   pm.addNestedPass<func::FuncOp>(bufferization::createBufferLoopHoistingPass());
@@ -72,23 +67,17 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
   // the shared canonicalizers.
   pm.addPass(memref::createExpandReallocPass(
       memref::ExpandReallocPassOptions{/*emitDeallocs=*/false}));
-  if (cleanUpBuffers)
-    pm.addPass(canonicalizers.create());
+  pm.addPass(canonicalizers.create());
   pm.addPass(bufferization::createOwnershipBasedBufferDeallocationPass(
       bufferization::OwnershipBasedBufferDeallocationPassOptions{
           /*privateFunctionDynamicOwnership=*/false}));
-  // Needed by both tiers: it simplifies the deallocs into the form
-  // adjit-free-unretained-allocations lowers, without which the
-  // simplification below takes 20 times as long on a 10,000-op program.
   pm.addPass(canonicalizers.create());
   // The deallocs of fresh buffers without alias queries, then the rest.
   pm.addPass(createAdjitFreeUnretainedAllocations());
   pm.addPass(bufferization::createBufferDeallocationSimplificationPass());
   pm.addPass(bufferization::createLowerDeallocationsPass());
-  if (cleanUpBuffers) {
-    pm.addPass(createCSEPass());
-    pm.addPass(canonicalizers.create());
-  }
+  pm.addPass(createCSEPass());
+  pm.addPass(canonicalizers.create());
   pm.addPass(createConvertBufferizationToMemRefPass());
 
   // Large contractions to BLAS, large elementwise ops to loops with a
@@ -129,9 +118,9 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
       /*useGenericFunctions=*/options.genericAllocation}));
   pm.addPass(createReconcileUnrealizedCastsPass());
   // Half of the ops are now memref descriptor fields inserted and extracted
-  // again, which FastISel cannot select. The fast tier only forwards them,
-  // at a tenth of a canonicalizer's cost; what the canonicalizer does besides
-  // (folding constant operands, deduplicating constants) LLVM does as well.
+  // again, which FastISel cannot select. The fast tier only forwards them
+  // and folds, at a tenth of a canonicalizer's cost; the constants the
+  // canonicalizer deduplicates, LLVM uniques anyway.
   if (options.fastTier)
     pm.addPass(createAdjitForwardAggregateFields());
   else

@@ -237,9 +237,10 @@ def AdjitForwardAggregateFields
     Replaces each `llvm.extractvalue` whose aggregate is built by a chain of
     `llvm.insertvalue` (and `llvm.extractvalue`) ops by the value inserted at
     its position, or, where a later insert only partly overwrites the field
-    read, makes it read the innermost aggregate it can. Then erases every op
-    that is trivially dead (unused and free of side effects), users before
-    their operands.
+    read, makes it read the innermost aggregate it can. Other LLVM dialect
+    ops get their folder when it needs no new constant (it folds in place or
+    to an existing value). Then erases every op that is trivially dead
+    (unused and free of side effects), users before their operands.
 
     This is what `llvm.extractvalue`'s folder and the canonicalizer's dead
     code elimination do to the memref descriptors of lowered code, in one

@@ -61,11 +61,10 @@ struct AdjitToLLVMOptions : public PassPipelineOptions<AdjitToLLVMOptions> {
       llvm::cl::init(false)};
   Option<bool> fastTier{
       *this, "fast-tier",
-      llvm::cl::desc("Compile for the JIT's fast tier: skip the cleanups after "
-                     "bufferization, which change nothing on traced programs, "
-                     "and end with adjit-forward-aggregate-fields instead of "
-                     "a canonicalizer (the LLVM IR differs at most by "
-                     "constant operands that LLVM folds)"),
+      llvm::cl::desc("Compile for the JIT's fast tier: end with "
+                     "adjit-forward-aggregate-fields instead of a "
+                     "canonicalizer (the same LLVM IR on the programs "
+                     "checked)"),
       llvm::cl::init(false)};
 
   /// Returns the options in pipeline syntax (`{blas-min-flops=... ...}`),

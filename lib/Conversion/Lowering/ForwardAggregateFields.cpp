@@ -76,9 +76,25 @@ public:
   void runOnOperation() override {
     // Definitions come before their uses in each block of lowered code, so
     // an extract's aggregate chain is already forwarded when it is reached.
-    getOperation()->walk([](LLVM::ExtractValueOp extract) {
-      if (forwardExtract(extract))
-        extract->erase();
+    // Other LLVM ops get their folder too, for the folds that need no new
+    // constant: `add %x, 0` is %x, a constant GEP index becomes static.
+    SmallVector<OpFoldResult> folded;
+    getOperation()->walk([&](Operation *op) {
+      if (auto extract = dyn_cast<LLVM::ExtractValueOp>(op)) {
+        if (forwardExtract(extract))
+          extract->erase();
+        return;
+      }
+      if (!isa<LLVM::LLVMDialect>(op->getDialect()) || op->getNumRegions() ||
+          op->hasTrait<OpTrait::ConstantLike>())
+        return;
+      folded.clear();
+      if (failed(op->fold(folded)) || folded.empty() ||
+          !llvm::all_of(folded, llvm::IsaPred<Value>))
+        return;
+      for (auto [result, value] : llvm::zip(op->getResults(), folded))
+        result.replaceAllUsesWith(cast<Value>(value));
+      op->erase();
     });
     // Users are erased before their operands: the walk visits each block's
     // ops from its end.

@@ -8,24 +8,10 @@
 // RUN: adjit-opt %s --adjit-to-llvm --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=FULLPIPE
 
 // The fast tier (fast-tier=true) lowers to code that passes the same checks,
-// without the cleanups after bufferization and with the descriptor fields
-// forwarded instead of a final canonicalizer.
-// FASTPIPE: one-shot-bufferize
-// FASTPIPE-NEXT: func.func(
-// FASTPIPE-NEXT: buffer-loop-hoisting
-// FASTPIPE-NEXT: ),
-// FASTPIPE-NEXT: expand-realloc
-// FASTPIPE-NEXT: ownership-based-buffer-deallocation
-// FASTPIPE-NEXT: canonicalize,
-// FASTPIPE-NEXT: adjit-free-unretained-allocations,
-// FASTPIPE-NEXT: buffer-deallocation-simplification,
-// FASTPIPE-NEXT: bufferization-lower-deallocations,
-// FASTPIPE-NEXT: convert-bufferization-to-memref
+// with the descriptor fields forwarded instead of a final canonicalizer.
 // FASTPIPE: reconcile-unrealized-casts,
 // FASTPIPE-NEXT: adjit-forward-aggregate-fields,
 // FASTPIPE-NEXT: adjit-check-lowered
-// FULLPIPE: one-shot-bufferize
-// FULLPIPE-NEXT: canonicalize
 // FULLPIPE: reconcile-unrealized-casts,
 // FULLPIPE-NEXT: canonicalize,
 // FULLPIPE-NEXT: adjit-check-lowered

@@ -65,3 +65,25 @@ llvm.func @partial(%s: !llvm.struct<(i64, array<2 x i64>)>, %v: i64,
   llvm.call @use(%1, %2) : (!llvm.array<2 x i64>, i64) -> ()
   llvm.return
 }
+
+// -----
+
+// Folds of other LLVM ops that need no new constant are applied (a constant
+// GEP index becomes static, a bitcast to the same type is its operand); a
+// fold to a constant is not.
+// CHECK-LABEL: llvm.func @fold
+// CHECK-SAME: (%[[P:[a-z0-9]+]]: !llvm.ptr, %[[X:[a-z0-9]+]]: i64)
+// CHECK: %[[G:.*]] = llvm.getelementptr %[[P]][16] : (!llvm.ptr) -> !llvm.ptr, f32
+// CHECK-NOT: llvm.bitcast
+// CHECK: %[[S:.*]] = llvm.add %{{.*}}, %{{.*}} : i64
+// CHECK: llvm.call @take(%[[G]], %[[X]], %[[S]])
+llvm.func @take(!llvm.ptr, i64, i64)
+llvm.func @fold(%p: !llvm.ptr, %x: i64) {
+  %c2 = llvm.mlir.constant(2 : i64) : i64
+  %c16 = llvm.mlir.constant(16 : i32) : i32
+  %0 = llvm.getelementptr %p[%c16] : (!llvm.ptr, i32) -> !llvm.ptr, f32
+  %1 = llvm.bitcast %x : i64 to i64
+  %2 = llvm.add %c2, %c2 : i64
+  llvm.call @take(%0, %1, %2) : (!llvm.ptr, i64, i64) -> ()
+  llvm.return
+}
