@@ -824,6 +824,10 @@ lowerToLLVMIR(mlir::ModuleOp module, const EngineOptions &options,
               double &pipelineCpuSeconds) {
   mlir::adjit::AdjitToLLVMOptions pipeline;
   setPipelineOptions(options, pipeline);
+  // The tier-up compiles the fast tier's LLVM IR, the same as the full
+  // pipeline's on the programs checked (docs/jit.md, "Tiers"); so the cache
+  // key (the constructor's pipeline options) leaves this out.
+  pipeline.fastTier = options.tiering != Tiering::OptimizedOnly;
   mlir::PassManager pm(module->getContext());
   mlir::adjit::buildAdjitToLLVMPipeline(pm, pipeline);
   // The module is verified once, after the pipeline, rather than after each

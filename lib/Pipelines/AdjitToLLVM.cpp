@@ -117,7 +117,14 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createAdjitConvertToLLVM(AdjitConvertToLLVMOptions{
       /*useGenericFunctions=*/options.genericAllocation}));
   pm.addPass(createReconcileUnrealizedCastsPass());
-  pm.addPass(canonicalizers.create());
+  // Half of the ops are now memref descriptor fields inserted and extracted
+  // again, which FastISel cannot select. The fast tier only forwards them
+  // and folds, at a tenth of a canonicalizer's cost; the constants the
+  // canonicalizer deduplicates, LLVM uniques anyway.
+  if (options.fastTier)
+    pm.addPass(createAdjitForwardAggregateFields());
+  else
+    pm.addPass(canonicalizers.create());
   pm.addPass(
       createAdjitCheckLowered(AdjitCheckLoweredOptions{/*toLLVM=*/true}));
 }

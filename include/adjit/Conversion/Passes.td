@@ -240,6 +240,29 @@ def AdjitFreeUnretainedAllocations
                            "::mlir::memref::MemRefDialect"];
 }
 
+def AdjitForwardAggregateFields
+    : Pass<"adjit-forward-aggregate-fields", "::mlir::ModuleOp"> {
+  let summary = "Replace reads of llvm.insertvalue chains by the values "
+                "inserted, and erase the ops left dead";
+  let description = [{
+    Replaces each `llvm.extractvalue` whose aggregate is built by a chain of
+    `llvm.insertvalue` (and `llvm.extractvalue`) ops by the value inserted at
+    its position, or, where a later insert only partly overwrites the field
+    read, makes it read the innermost aggregate it can. Other LLVM dialect
+    ops get their folder when it needs no new constant (it folds in place or
+    to an existing value). Then erases every op that is trivially dead
+    (unused and free of side effects), users before their operands.
+
+    This is what `llvm.extractvalue`'s folder and the canonicalizer's dead
+    code elimination do to the memref descriptors of lowered code, in one
+    walk without a worklist: after the conversion to the LLVM dialect, about
+    half of a lowered program's ops are descriptor fields inserted and
+    extracted again. LLVM's FastISel does not select aggregate
+    `insertvalue`s, so they must be gone before code generation at -O0.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 def AdjitOutlineLoops : Pass<"adjit-outline-loops", "::mlir::ModuleOp"> {
   let summary = "Move every top-level loop nest into a function of its own";
   let description = [{

@@ -59,6 +59,13 @@ struct AdjitToLLVMOptions : public PassPipelineOptions<AdjitToLLVMOptions> {
                      "the adjit JIT binds to its recycling allocator, instead "
                      "of malloc and free"),
       llvm::cl::init(false)};
+  Option<bool> fastTier{
+      *this, "fast-tier",
+      llvm::cl::desc("Compile for the JIT's fast tier: end with "
+                     "adjit-forward-aggregate-fields instead of a "
+                     "canonicalizer (the same LLVM IR on the programs "
+                     "checked)"),
+      llvm::cl::init(false)};
 
   /// Returns the options in pipeline syntax (`{blas-min-flops=... ...}`),
   /// the part of a compiled module's cache key that the options contribute.

@@ -2,6 +2,19 @@
 // RUN: adjit-opt %s --adjit-to-llvm='blas-min-flops=1' | FileCheck %s --check-prefix=BLAS
 // RUN: adjit-opt %s --adjit-to-llvm | FileCheck %s --check-prefix=OUTLINE
 // RUN: adjit-opt %s --adjit-to-llvm='outline-loops=false' | FileCheck %s --check-prefix=INLINE
+// RUN: adjit-opt %s --adjit-to-llvm='fast-tier=true' | FileCheck %s
+// RUN: adjit-opt %s --adjit-to-llvm='fast-tier=true' | FileCheck %s --check-prefix=OUTLINE
+// RUN: adjit-opt %s --adjit-to-llvm='fast-tier=true' --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=FASTPIPE
+// RUN: adjit-opt %s --adjit-to-llvm --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=FULLPIPE
+
+// The fast tier (fast-tier=true) lowers to code that passes the same checks,
+// with the descriptor fields forwarded instead of a final canonicalizer.
+// FASTPIPE: reconcile-unrealized-casts,
+// FASTPIPE-NEXT: adjit-forward-aggregate-fields,
+// FASTPIPE-NEXT: adjit-check-lowered
+// FULLPIPE: reconcile-unrealized-casts,
+// FULLPIPE-NEXT: canonicalize,
+// FULLPIPE-NEXT: adjit-check-lowered
 
 // Every loop nest is a function of its own, which LLVM may not inline, so
 // that the size of the functions LLVM compiles does not grow with the
