@@ -220,7 +220,8 @@ def AdjitFreeUnretainedAllocations
 
     Each `memref.dealloc` of an allocation in the dealloc's block is placed
     right after the last op of that block that uses the allocation or a
-    value that may alias it (any memref result of an op using an alias),
+    value that may alias it (any memref result of an op using an alias, and
+    any result of a call using one, such as an all-reduce's request),
     counting uses in nested regions at their ancestor in the block. A buffer
     whose address may escape that tracking (taken by
     `memref.extract_aligned_pointer_as_index`, stored, yielded or returned by

@@ -23,6 +23,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMTypes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/CallInterfaces.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
@@ -61,7 +62,8 @@ bool isFunctionArgument(Value buffer, Operation *op) {
 
 /// The op of `block` after which nothing uses `buffer`, a `memref.alloc`
 /// result in `block`, or a value that may alias it (a memref result of any
-/// op that uses an alias), other than `dealloc`; uses in nested regions count
+/// op that uses an alias, any result of a call that does), other than
+/// `dealloc`; uses in nested regions count
 /// at their ancestor in `block`. Returns null if an alias may escape what this
 /// follows: its address taken as an integer or pointer, stored, yielded or
 /// returned by a terminator, or cast by an unrealized conversion.
@@ -83,10 +85,14 @@ Operation *findLastUse(Value buffer, Block *block,
       if (auto store = dyn_cast<memref::StoreOp>(user);
           store && store.getValueToStore() == alias)
         return nullptr;
+      // A call may return a handle through which its callee keeps using the
+      // buffer (the request of an asynchronous all-reduce, which its wait
+      // completes): every result of a call counts as an alias.
+      bool isCall = isa<CallOpInterface>(user);
       for (Value result : user->getResults()) {
         if (isa<LLVM::LLVMPointerType>(result.getType()))
           return nullptr;
-        if (isa<BaseMemRefType>(result.getType()) &&
+        if ((isCall || isa<BaseMemRefType>(result.getType())) &&
             aliases.insert(result).second)
           worklist.push_back(result);
       }

@@ -140,3 +140,29 @@ func.func @escaping(%pick: i1, %arg: memref<4xf32>) {
   bufferization.dealloc (%a, %b : memref<4xf32>, memref<4xf32>) if (%true, %true)
   return
 }
+
+// -----
+
+// A call's results may carry the buffer it was given: the request of an
+// asynchronous all-reduce keeps the buffer in use until its wait, even where
+// nothing reads the buffer after the wait.
+// CHECK-LABEL: func.func @handle_of_a_call
+// CHECK: %[[A:.*]] = memref.alloc() : memref<4xf32>
+// CHECK: %[[REQUEST:.*]] = call @start(%[[A]])
+// CHECK-NEXT: call @other()
+// CHECK-NEXT: call @wait(%[[REQUEST]])
+// CHECK-NEXT: memref.dealloc %[[A]] : memref<4xf32>
+// CHECK-NEXT: return
+func.func private @start(memref<4xf32>) -> i64
+func.func private @wait(i64)
+func.func private @other()
+func.func @handle_of_a_call(%arg: memref<4xf32>) {
+  %true = arith.constant true
+  %a = memref.alloc() : memref<4xf32>
+  memref.copy %arg, %a : memref<4xf32> to memref<4xf32>
+  %request = func.call @start(%a) : (memref<4xf32>) -> i64
+  func.call @other() : () -> ()
+  func.call @wait(%request) : (i64) -> ()
+  bufferization.dealloc (%a : memref<4xf32>) if (%true)
+  return
+}
