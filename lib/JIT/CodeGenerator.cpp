@@ -149,7 +149,7 @@ detail::generateObject(llvm::Module &module, unsigned optLevel,
       gate.emplace(*cancelled);
       module.getContext().setOptPassGate(*gate);
     }
-    auto restoreGate = llvm::make_scope_exit([&] {
+    llvm::scope_exit restoreGate([&] {
       if (cancelled)
         module.getContext().setOptPassGate(llvm::getGlobalPassGate());
     });

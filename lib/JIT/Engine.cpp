@@ -1095,7 +1095,7 @@ void Engine::scheduleTierUp(const std::shared_ptr<const CompiledModule> &module,
     compiled.reset();
     auto start = std::chrono::steady_clock::now();
     // However the job ends, once its compile has freed its memory.
-    auto release = llvm::make_scope_exit(releaseFreedHeapMemory);
+    llvm::scope_exit release(releaseFreedHeapMemory);
     std::string failure;
     try {
       std::unique_ptr<llvm::MemoryBuffer> object =
