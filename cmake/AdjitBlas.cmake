@@ -8,10 +8,16 @@
 # parallel loop runs on its caller's thread. With the pthreads build, each
 # library kept threads of its own, which spun while the other worked.
 #
-# Defines ADJIT_LIBOMP_LIBRARY, ADJIT_OPENBLAS_LIBRARY (the library linked)
-# ADJIT_BLAS_LIBRARIES (both, in link order), ADJIT_OPENBLAS_OPENMP (whether
-# the OpenMP build was found) and ADJIT_BLAS_RPATH (the directory installed
-# binaries find that build in, or nothing).
+# Defines ADJIT_CBLAS_INCLUDE_DIR (the directory of cblas.h, whose
+# declarations every OpenBLAS build shares), ADJIT_LIBOMP_LIBRARY,
+# ADJIT_OPENBLAS_LIBRARY (the library linked), ADJIT_BLAS_LIBRARIES (both, in
+# link order), ADJIT_OPENBLAS_OPENMP (whether the OpenMP build was found) and
+# ADJIT_BLAS_RPATH (the directory installed binaries find that build in, or
+# nothing).
+
+find_path(ADJIT_CBLAS_INCLUDE_DIR cblas.h
+  PATHS /usr/include/${CMAKE_LIBRARY_ARCHITECTURE} /usr/include/openblas
+  REQUIRED)
 
 set(ADJIT_LIBOMP_LIBRARY ${LLVM_LIBRARY_DIR}/libomp.so)
 if(NOT EXISTS ${ADJIT_LIBOMP_LIBRARY})
