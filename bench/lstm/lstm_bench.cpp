@@ -46,6 +46,12 @@ double threadSeconds() {
          1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
+/// The median of \p times.
+double median(std::vector<double> times) {
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
 /// The median thread CPU time of \p samples runs of \p run, after one warm-up.
 template <typename Run> double medianSeconds(Run run, int samples) {
   run();
@@ -55,12 +61,14 @@ template <typename Run> double medianSeconds(Run run, int samples) {
     run();
     times.push_back(threadSeconds() - start);
   }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
+  return median(times);
 }
 
 struct Timing {
   double loss = 0, objective = 0, gradient = 0;
+  /// The gradient's phases (eager adjit only, each the median of its own
+  /// samples): recording the objective, backward(), freeing the graph.
+  double record = 0, backward = 0, release = 0;
 };
 
 Timing timeAdjit(const std::string &path, int samples) {
@@ -72,14 +80,27 @@ Timing timeAdjit(const std::string &path, int samples) {
   };
   r.loss = objective().item();
   r.objective = medianSeconds([&] { objective(); }, samples);
+  std::vector<double> record, backward, release;
   r.gradient = medianSeconds(
       [&] {
         t.mainParams.mutable_grad() = Tensor();
         t.extraParams.mutable_grad() = Tensor();
-        lstmObjective(t.mainParams, t.extraParams, t.state, t.sequence)
-            .backward();
+        double start = threadSeconds();
+        Tensor loss =
+            lstmObjective(t.mainParams, t.extraParams, t.state, t.sequence);
+        double recorded = threadSeconds();
+        loss.backward();
+        double done = threadSeconds();
+        loss = Tensor();
+        double released = threadSeconds();
+        record.push_back(recorded - start);
+        backward.push_back(done - recorded);
+        release.push_back(released - done);
       },
       samples);
+  r.record = median(record);
+  r.backward = median(backward);
+  r.release = median(release);
   return r;
 }
 
@@ -256,6 +277,15 @@ int main(int argc, char **argv) {
     const Timing &b = t->second;
     std::printf("   %12.2f %12.2f %7.2f   %.10f / %.10f\n", b.objective * 1e3,
                 b.gradient * 1e3, b.gradient / b.objective, a.loss, b.loss);
+  }
+
+  std::printf("\nadjit's gradient by phase (ms): recording the objective, "
+              "backward(), freeing the graph\n");
+  std::printf("%-24s %9s %9s %9s\n", "instance", "record", "backward", "free");
+  for (const std::string &p : paths) {
+    const Timing &a = adjit[p];
+    std::printf("%-24s %9.2f %9.2f %9.2f\n", baseName(p).c_str(),
+                a.record * 1e3, a.backward * 1e3, a.release * 1e3);
   }
 
   std::printf("\nCompiled: jit::compile of the objective looped by jit::scan, "

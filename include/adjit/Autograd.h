@@ -63,6 +63,7 @@ public:
 private:
   Tensor tensor_;
   uint64_t version_ = 0;
+  friend class SavedList;
 };
 
 /// A node of the backward graph: computes the gradients of an op's inputs

@@ -5,7 +5,7 @@
 #include "adjit/Runtime/OpObserver.h"
 
 #include <algorithm>
-#include <queue>
+#include <memory>
 #include <typeinfo>
 #include <unordered_map>
 
@@ -108,6 +108,11 @@ public:
     ++size_;
     return {next, true};
   }
+  /// Forgets every node, keeping the table's memory for the next pass.
+  void clear() {
+    std::fill(slots_.begin(), slots_.end(), Slot());
+    size_ = 0;
+  }
   /// The index of \p node, or kNone.
   uint32_t lookup(Node *node) const {
     if (slots_.empty())
@@ -154,6 +159,58 @@ struct NodeState {
   /// The gradient summed so far.
   Tensor grad;
 };
+
+/// The arrays of one backward pass. A long recurrent graph has tens of
+/// thousands of nodes: arrays of that size, allocated and freed on every
+/// pass, come from fresh pages each time, and their frees make glibc
+/// consolidate the small chunks the ops use. Each thread keeps one workspace
+/// per nesting level of backward passes and reuses it.
+struct EngineWorkspace {
+  NodeIndex index;
+  std::vector<Node *> nodes;
+  std::vector<uint32_t> firstEdge, edgeChild, postOrder;
+  std::vector<std::pair<uint32_t, size_t>> stack;
+  std::vector<NodeState> state;
+  std::vector<std::pair<uint64_t, uint32_t>> ready;
+
+  void clear() {
+    index.clear();
+    nodes.clear();
+    firstEdge.clear();
+    edgeChild.clear();
+    postOrder.clear();
+    stack.clear();
+    state.clear();
+    ready.clear();
+  }
+};
+
+/// Lends the calling thread's workspace for the current nesting level of
+/// backward passes (a hook may run a backward pass of its own).
+class WorkspaceLease {
+public:
+  WorkspaceLease() {
+    if (depth == pool.size())
+      pool.push_back(std::make_unique<EngineWorkspace>());
+    workspace_ = pool[depth++].get();
+    workspace_->clear();
+  }
+  ~WorkspaceLease() {
+    // Gradients the pass did not consume are freed now, not at the next.
+    workspace_->clear();
+    --depth;
+  }
+  WorkspaceLease(const WorkspaceLease &) = delete;
+  WorkspaceLease &operator=(const WorkspaceLease &) = delete;
+  EngineWorkspace &operator*() const { return *workspace_; }
+
+private:
+  static thread_local std::vector<std::unique_ptr<EngineWorkspace>> pool;
+  static thread_local size_t depth;
+  EngineWorkspace *workspace_;
+};
+thread_local std::vector<std::unique_ptr<EngineWorkspace>> WorkspaceLease::pool;
+thread_local size_t WorkspaceLease::depth = 0;
 
 /// Adds \p g into the gradient \p s has summed so far. Under create_graph
 /// (grad mode on) the sum is recorded. Otherwise a gradient the engine owns
@@ -230,11 +287,14 @@ std::vector<Tensor> runBackward(const char *op,
   // children by number (kNone for an input that needs no gradient), and
   // keep a post-order. Each node's edges are read once, when it is reached.
   constexpr uint32_t kNone = NodeIndex::kNone;
-  NodeIndex index;
-  std::vector<Node *> nodes;
-  std::vector<uint32_t> firstEdge, edgeChild, postOrder;
+  WorkspaceLease lease;
+  EngineWorkspace &w = *lease;
+  NodeIndex &index = w.index;
+  std::vector<Node *> &nodes = w.nodes;
+  std::vector<uint32_t> &firstEdge = w.firstEdge, &edgeChild = w.edgeChild,
+                        &postOrder = w.postOrder;
   {
-    std::vector<std::pair<uint32_t, size_t>> stack;
+    std::vector<std::pair<uint32_t, size_t>> &stack = w.stack;
     // Numbers \p n; a new node gets its edges' slots and is pushed.
     auto visit = [&](Node *n) {
       auto [k, inserted] = index.insert(n, static_cast<uint32_t>(nodes.size()));
@@ -274,7 +334,8 @@ std::vector<Tensor> runBackward(const char *op,
   }
 
   // Decide which nodes must run, and count their dependencies.
-  std::vector<NodeState> state(nodes.size());
+  std::vector<NodeState> &state = w.state;
+  state.resize(nodes.size());
   for (uint32_t k : postOrder) {
     bool need = !inputs || captures.count(k);
     for (uint32_t e = firstEdge[k]; e < firstEdge[k + 1] && !need; ++e)
@@ -297,13 +358,18 @@ std::vector<Tensor> runBackward(const char *op,
     }
   }
   // Ready nodes by sequence number, the latest first.
-  std::priority_queue<std::pair<uint64_t, uint32_t>> ready;
+  // (A heap over the workspace's array, as std::priority_queue would keep.)
+  std::vector<std::pair<uint64_t, uint32_t>> &readyHeap = w.ready;
+  auto push = [&](uint64_t sequenceNr, uint32_t k) {
+    readyHeap.push_back({sequenceNr, k});
+    std::push_heap(readyHeap.begin(), readyHeap.end());
+  };
   for (auto &r : rootNodes) {
     uint32_t k = index.lookup(r.get());
     NodeState &rs = state[k];
     if (rs.needed && rs.deps == 0 && !rs.queued) {
       rs.queued = true;
-      ready.push({r->sequenceNr(), k});
+      push(r->sequenceNr(), k);
     }
   }
 
@@ -320,9 +386,10 @@ std::vector<Tensor> runBackward(const char *op,
   } callbackScope(&callbacks);
 
   std::vector<Tensor> results(inputs ? inputs->size() : 0);
-  while (!ready.empty()) {
-    uint32_t k = ready.top().second;
-    ready.pop();
+  while (!readyHeap.empty()) {
+    std::pop_heap(readyHeap.begin(), readyHeap.end());
+    uint32_t k = readyHeap.back().second;
+    readyHeap.pop_back();
     Node *node = nodes[k];
     Tensor g = std::move(state[k].grad);
     uint32_t edgesBegin = firstEdge[k], edgesEnd = firstEdge[k + 1];
@@ -366,7 +433,7 @@ std::vector<Tensor> runBackward(const char *op,
         addGradient(cs, outs[i], createGraph);
       }
       if (--cs.deps == 0)
-        ready.push({nodes[c]->sequenceNr(), c});
+        push(nodes[c]->sequenceNr(), c);
     }
   }
 
@@ -475,14 +542,19 @@ void adjit::throwReleasedError(const char *nodeName) {
 SavedVariable::SavedVariable(const Tensor &t)
     : tensor_(t), version_(t.defined() ? t._version() : 0) {}
 
+void adjit::throwModifiedError(const char *nodeName, const Tensor &saved,
+                               uint64_t version) {
+  throw Error(std::string(nodeName) +
+              ": one of the tensors needed for gradient computation has been "
+              "modified by an in-place operation: a tensor of shape " +
+              shapeToString(saved.sizes()) + " was saved at version " +
+              std::to_string(version) + " and is now at version " +
+              std::to_string(saved._version()));
+}
+
 const Tensor &SavedVariable::unpack(const char *nodeName) const {
   if (tensor_.defined() && tensor_._version() != version_)
-    throw Error(std::string(nodeName) +
-                ": one of the tensors needed for gradient computation has been "
-                "modified by an in-place operation: a tensor of shape " +
-                shapeToString(tensor_.sizes()) + " was saved at version " +
-                std::to_string(version_) + " and is now at version " +
-                std::to_string(tensor_._version()));
+    throwModifiedError(nodeName, tensor_, version_);
   return tensor_;
 }
 
@@ -547,7 +619,7 @@ void Tensor::retain_grad() {
   Tensor self = *this;
   Tensor out(std::make_shared<TensorImpl>(*impl_));
   recordOp(out, "RetainGradBackward", {&self}, {},
-           [weak](const Tensor &g, const std::vector<Tensor> &,
+           [weak](const Tensor &g, SavedTensors,
                   const Node &) -> std::vector<Tensor> {
              if (auto impl = weak.lock())
                accumulateInto(impl->grad, g);

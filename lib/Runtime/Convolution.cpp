@@ -219,7 +219,7 @@ Tensor convolutionForward(const Tensor &xIn, const Tensor &wIn,
     Tensor x = xIn, w = wIn;
     recordOp(out, "ConvolutionBackward0", {&x, &w},
              {SavedVariable(x), SavedVariable(w)},
-             [g](const Tensor &grad, const std::vector<Tensor> &s,
+             [g](const Tensor &grad, SavedTensors s,
                  const Node &node) -> std::vector<Tensor> {
                Tensor gx, gw;
                if (node.needsInputGrad(0))
@@ -258,7 +258,7 @@ Tensor convolutionInputGrad(const Tensor &gradIn, const Tensor &wIn,
     Tensor grad = gradIn, w = wIn;
     recordOp(out, "ConvolutionBackwardInputBackward0", {&grad, &w},
              {SavedVariable(grad), SavedVariable(w)},
-             [g](const Tensor &v, const std::vector<Tensor> &s,
+             [g](const Tensor &v, SavedTensors s,
                  const Node &node) -> std::vector<Tensor> {
                Tensor gGrad, gw;
                if (node.needsInputGrad(0))
@@ -297,7 +297,7 @@ Tensor convolutionWeightGrad(const Tensor &gradIn, const Tensor &xIn,
     Tensor grad = gradIn, x = xIn;
     recordOp(out, "ConvolutionBackwardWeightBackward0", {&grad, &x},
              {SavedVariable(grad), SavedVariable(x)},
-             [g](const Tensor &u, const std::vector<Tensor> &s,
+             [g](const Tensor &u, SavedTensors s,
                  const Node &node) -> std::vector<Tensor> {
                Tensor gGrad, gx;
                if (node.needsInputGrad(0))

@@ -107,12 +107,12 @@ void recordBinary(Tensor &out, const char *nodeName, const Tensor &a,
                   const Tensor &b, std::optional<Shape> as,
                   std::optional<Shape> bs, bool savesOperands,
                   Tensor (*forward)(const Tensor &, const Tensor &)) {
-  std::vector<SavedVariable> saved;
+  SavedList saved;
   if (savesOperands)
     saved = {SavedVariable(a), SavedVariable(b)};
   recordOp(
       out, nodeName, {&a, &b}, std::move(saved),
-      [as, bs, forward](const Tensor &g, const std::vector<Tensor> &s,
+      [as, bs, forward](const Tensor &g, SavedTensors s,
                         const Node &n) -> std::vector<Tensor> {
         EagerRuleBuilder builder;
         Tensor x = s.empty() ? Tensor() : s[0];
@@ -245,7 +245,7 @@ Tensor unaryOp(const char *op, const char *nodeName, UnaryResult result,
   if (!shouldRecord(a))
     return out;
   recordOp(out, nodeName, {&a}, {SavedVariable(a)},
-           [forward, body](const Tensor &g, const std::vector<Tensor> &s,
+           [forward, body](const Tensor &g, SavedTensors s,
                            const Node &) -> std::vector<Tensor> {
              // Without create_graph: the same formula in one pass.
              if (!GradMode::is_enabled() && g.numel() > 0 &&
@@ -374,7 +374,7 @@ Tensor adjit::pow(const Tensor &a, double exponent) {
   if (!shouldRecord(x))
     return out;
   recordOp(out, "PowBackward0", {&x}, {SavedVariable(x)},
-           [exponent](const Tensor &g, const std::vector<Tensor> &s,
+           [exponent](const Tensor &g, SavedTensors s,
                       const Node &) -> std::vector<Tensor> {
              EagerRuleBuilder builder;
              Tensor y = scalarLike(exponent, s[0].dtype());
@@ -482,7 +482,7 @@ Tensor adjit::where(const Tensor &condition, const Tensor &a, const Tensor &b) {
     return out;
   Shape xs = x.sizes(), ys = y.sizes();
   recordOp(out, "WhereBackward0", {&x, &y}, {SavedVariable(condition)},
-           [xs, ys](const Tensor &g, const std::vector<Tensor> &s,
+           [xs, ys](const Tensor &g, SavedTensors s,
                     const Node &n) -> std::vector<Tensor> {
              EagerRuleBuilder builder;
              auto adjoints = semantics::derivatives::Where::vjp(

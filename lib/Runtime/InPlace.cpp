@@ -141,7 +141,7 @@ const Tensor &Tensor::fill_(double value) const {
   if (record)
     // The old history no longer contributes to the value.
     recordOp(*this, "FillBackward0", {}, {},
-             [](const Tensor &, const std::vector<Tensor> &,
+             [](const Tensor &, SavedTensors,
                 const Node &) -> std::vector<Tensor> { return {}; });
   return *this;
 }
@@ -173,7 +173,7 @@ const Tensor &Tensor::copy_(const Tensor &src) const {
     Shape srcShape = src.sizes();
     Dtype srcDtype = src.dtype();
     recordOp(*this, "CopyBackwards", {&src}, {},
-             [srcShape, srcDtype](const Tensor &g, const std::vector<Tensor> &,
+             [srcShape, srcDtype](const Tensor &g, SavedTensors,
                                   const Node &n) -> std::vector<Tensor> {
                if (!n.needsInputGrad(0))
                  return {Tensor()};

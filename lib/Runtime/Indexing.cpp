@@ -85,7 +85,7 @@ Tensor gatherPrimitive(const Tensor &input, int64_t dim, const Tensor &index) {
   if (shouldRecord(input)) {
     Shape inputShape = input.sizes();
     recordOp(out, "GatherBackward0", {&input}, {SavedVariable(index)},
-             [dim, inputShape](const Tensor &g, const std::vector<Tensor> &s,
+             [dim, inputShape](const Tensor &g, SavedTensors s,
                                const Node &) -> std::vector<Tensor> {
                return {scatterAddPrimitive(g, dim, s[0], inputShape)};
              });
@@ -117,7 +117,7 @@ Tensor scatterAddPrimitive(const Tensor &source, int64_t dim,
   });
   if (shouldRecord(source))
     recordOp(out, "ScatterAddBackward0", {&source}, {SavedVariable(index)},
-             [dim](const Tensor &g, const std::vector<Tensor> &s,
+             [dim](const Tensor &g, SavedTensors s,
                    const Node &) -> std::vector<Tensor> {
                return {gatherPrimitive(g, dim, s[0])};
              });

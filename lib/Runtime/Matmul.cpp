@@ -95,7 +95,7 @@ Tensor matmulNd(const Tensor &aIn, const Tensor &bIn,
     Shape ash = as, bsh = bs;
     recordOp(out, plain ? "MmBackward0" : "BmmBackward0", {&a, &b},
              {SavedVariable(a), SavedVariable(b)},
-             [ash, bsh](const Tensor &g, const std::vector<Tensor> &s,
+             [ash, bsh](const Tensor &g, SavedTensors s,
                         const Node &node) -> std::vector<Tensor> {
                Tensor ga, gb;
                if (node.needsInputGrad(0))

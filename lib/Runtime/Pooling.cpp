@@ -125,7 +125,7 @@ Tensor maxPoolScatter(const Tensor &grad, const Tensor &indices,
   if (shouldRecord(grad))
     recordOp(out, "MaxPool2DWithIndicesBackwardBackward0", {&grad},
              {SavedVariable(indices)},
-             [pool](const Tensor &gg, const std::vector<Tensor> &s,
+             [pool](const Tensor &gg, SavedTensors s,
                     const Node &) -> std::vector<Tensor> {
                return {
                    maxPoolGather(gg, s[0], pool, "MaxPool2DGatherBackward0")};
@@ -151,7 +151,7 @@ Tensor maxPoolGather(const Tensor &values, const Tensor &indices,
   });
   if (shouldRecord(values))
     recordOp(out, node, {&values}, {SavedVariable(indices)},
-             [pool](const Tensor &g, const std::vector<Tensor> &s,
+             [pool](const Tensor &g, SavedTensors s,
                     const Node &) -> std::vector<Tensor> {
                return {maxPoolScatter(g, s[0], pool)};
              });
@@ -223,7 +223,7 @@ Tensor windowAverageBackward(const Tensor &grad, const PoolRef &pool,
   });
   if (shouldRecord(grad))
     recordOp(out, node, {&grad}, {},
-             [pool, node](const Tensor &gg, const std::vector<Tensor> &,
+             [pool, node](const Tensor &gg, SavedTensors,
                           const Node &) -> std::vector<Tensor> {
                return {windowAverage(gg, pool, node)};
              });
@@ -258,7 +258,7 @@ Tensor windowAverage(const Tensor &input, const PoolRef &pool,
   });
   if (shouldRecord(input))
     recordOp(out, node, {&input}, {},
-             [pool, node](const Tensor &g, const std::vector<Tensor> &,
+             [pool, node](const Tensor &g, SavedTensors,
                           const Node &) -> std::vector<Tensor> {
                return {windowAverageBackward(g, pool, node)};
              });

@@ -148,7 +148,7 @@ Tensor adjit::sum(const Tensor &a, const Shape &dimsIn, bool keepdim) {
   if (shouldRecord(a)) {
     Shape in = a.sizes();
     recordOp(out, all && !keepdim ? "SumBackward0" : "SumBackward1", {&a}, {},
-             [in, dims, keepdim](const Tensor &g, const std::vector<Tensor> &,
+             [in, dims, keepdim](const Tensor &g, SavedTensors,
                                  const Node &) -> std::vector<Tensor> {
                Tensor gk = keepdim ? g : unsqueezeDims(g, dims);
                return {expand(gk, in)};
@@ -175,7 +175,7 @@ Tensor adjit::prodOverDims(const Tensor &a, const Shape &dimsIn, bool keepdim) {
   if (shouldRecord(a)) {
     recordOp(out, all && !keepdim ? "ProdBackward0" : "ProdBackward1", {&a},
              {SavedVariable(a)},
-             [dims, keepdim](const Tensor &g, const std::vector<Tensor> &s,
+             [dims, keepdim](const Tensor &g, SavedTensors s,
                              const Node &) -> std::vector<Tensor> {
                EagerRuleBuilder builder;
                Tensor gk = keepdim ? g : unsqueezeDims(g, dims);
@@ -238,7 +238,7 @@ Tensor adjit::max(const Tensor &a) {
   });
   if (shouldRecord(a))
     recordOp(out, "MaxBackward1", {&a}, {SavedVariable(a)},
-             [](const Tensor &g, const std::vector<Tensor> &s,
+             [](const Tensor &g, SavedTensors s,
                 const Node &) -> std::vector<Tensor> {
                // The gradient is shared evenly between tied maxima.
                Tensor x = s[0].detach();
@@ -287,7 +287,7 @@ Tensor adjit::amax(const Tensor &a, const Shape &dimsIn, bool keepdim) {
   if (shouldRecord(a)) {
     Shape in = a.sizes();
     recordOp(out, "AmaxBackward0", {&a}, {SavedVariable(a)},
-             [in, dims, keepdim](const Tensor &g, const std::vector<Tensor> &s,
+             [in, dims, keepdim](const Tensor &g, SavedTensors s,
                                  const Node &) -> std::vector<Tensor> {
                // The gradient is shared evenly between tied maxima of each
                // reduced group, as reduce_max's adjoint does.
@@ -397,7 +397,7 @@ std::pair<Tensor, Tensor> extremumAlongDim(const char *op, bool isMax,
     Shape in = a.sizes();
     recordOp(values, isMax ? "MaxBackward0" : "MinBackward0", {&a},
              {SavedVariable(indices)},
-             [in, dims, keepdim](const Tensor &g, const std::vector<Tensor> &s,
+             [in, dims, keepdim](const Tensor &g, SavedTensors s,
                                  const Node &) -> std::vector<Tensor> {
                if (in.empty())
                  return {g};

@@ -68,7 +68,7 @@ Tensor adjit::view(const Tensor &a, const Shape &shape) {
   if (shouldRecord(a)) {
     Shape in = a.sizes();
     recordOp(out, "ViewBackward0", {&a}, {},
-             [in](const Tensor &g, const std::vector<Tensor> &, const Node &)
+             [in](const Tensor &g, SavedTensors, const Node &)
                  -> std::vector<Tensor> { return {reshape(g, in)}; });
   }
   return out;
@@ -125,10 +125,8 @@ Tensor adjit::permute(const Tensor &a, const Shape &dims) {
   Tensor out = makeView(a, std::move(shape), std::move(strides), impl.offset);
   if (shouldRecord(a))
     recordOp(out, "PermuteBackward0", {&a}, {},
-             [inverse](const Tensor &g, const std::vector<Tensor> &,
-                       const Node &) -> std::vector<Tensor> {
-               return {permute(g, inverse)};
-             });
+             [inverse](const Tensor &g, SavedTensors, const Node &)
+                 -> std::vector<Tensor> { return {permute(g, inverse)}; });
   return out;
 }
 
@@ -196,8 +194,7 @@ Tensor adjit::slice_backward(const Tensor &grad, const Shape &inputShape,
   }
   if (shouldRecord(grad))
     recordOp(out, "SliceBackwardBackward0", {&grad}, {},
-             [dim, start, end, step](const Tensor &g,
-                                     const std::vector<Tensor> &,
+             [dim, start, end, step](const Tensor &g, SavedTensors,
                                      const Node &) -> std::vector<Tensor> {
                return {slice(g, dim, start, end, step)};
              });
@@ -246,7 +243,7 @@ Tensor adjit::unsqueeze(const Tensor &a, int64_t dim) {
   Tensor out = makeView(a, std::move(shape), std::move(strides), impl.offset);
   if (shouldRecord(a))
     recordOp(out, "UnsqueezeBackward0", {&a}, {},
-             [d](const Tensor &g, const std::vector<Tensor> &, const Node &)
+             [d](const Tensor &g, SavedTensors, const Node &)
                  -> std::vector<Tensor> { return {squeeze(g, d)}; });
   return out;
 }
@@ -270,7 +267,7 @@ Tensor adjit::squeeze(const Tensor &a, int64_t dim) {
   Tensor out = makeView(a, std::move(shape), std::move(strides), impl.offset);
   if (shouldRecord(a))
     recordOp(out, "SqueezeBackward1", {&a}, {},
-             [d](const Tensor &g, const std::vector<Tensor> &, const Node &)
+             [d](const Tensor &g, SavedTensors, const Node &)
                  -> std::vector<Tensor> { return {unsqueeze(g, d)}; });
   return out;
 }
@@ -319,7 +316,7 @@ Tensor adjit::expand(const Tensor &a, const Shape &shape) {
   if (shouldRecord(a)) {
     Shape in = impl.shape;
     recordOp(out, "ExpandBackward0", {&a}, {},
-             [in](const Tensor &g, const std::vector<Tensor> &, const Node &)
+             [in](const Tensor &g, SavedTensors, const Node &)
                  -> std::vector<Tensor> { return {sum_to(g, in)}; });
   }
   return out;
@@ -335,7 +332,7 @@ Tensor adjit::clone(const Tensor &a) {
   copyData(*out.unsafeGetImpl(), *a.unsafeGetImpl());
   if (shouldRecord(a))
     recordOp(out, "CloneBackward0", {&a}, {},
-             [](const Tensor &g, const std::vector<Tensor> &,
+             [](const Tensor &g, SavedTensors,
                 const Node &) -> std::vector<Tensor> { return {g}; });
   return out;
 }
@@ -358,7 +355,7 @@ Tensor adjit::to(const Tensor &a, Dtype dtype) {
   if (isFloatingPoint(dtype) && shouldRecord(a)) {
     Dtype from = a.dtype();
     recordOp(out, "ToCopyBackward0", {&a}, {},
-             [from](const Tensor &g, const std::vector<Tensor> &, const Node &)
+             [from](const Tensor &g, SavedTensors, const Node &)
                  -> std::vector<Tensor> { return {to(g, from)}; });
   }
   return out;
@@ -400,7 +397,7 @@ Tensor adjit::cat(const std::vector<Tensor> &tensors, int64_t dim) {
   if (record) {
     offsets.push_back(off);
     recordOpList(out, "CatBackward0", inputs, {},
-                 [d, offsets](const Tensor &g, const std::vector<Tensor> &,
+                 [d, offsets](const Tensor &g, SavedTensors,
                               const Node &n) -> std::vector<Tensor> {
                    std::vector<Tensor> grads(offsets.size() - 1);
                    for (size_t i = 0; i + 1 < offsets.size(); ++i)
