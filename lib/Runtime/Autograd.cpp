@@ -520,13 +520,11 @@ Node::~Node() {
 
 void adjit::setNextEdges(Node &node,
                          std::initializer_list<const Tensor *> inputs) {
-  node.next_.reserve(inputs.size());
   for (const Tensor *t : inputs)
     node.next_.push_back(gradientSink(*t));
 }
 
 void adjit::setNextEdges(Node &node, const std::vector<Tensor> &inputs) {
-  node.next_.reserve(inputs.size());
   for (const Tensor &t : inputs)
     node.next_.push_back(gradientSink(t));
 }
