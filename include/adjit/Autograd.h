@@ -3,10 +3,10 @@
 #ifndef ADJIT_AUTOGRAD_H
 #define ADJIT_AUTOGRAD_H
 
+#include "adjit/Runtime/InlineVector.h"
 #include "adjit/Tensor.h"
 
 #include <functional>
-#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -68,55 +68,8 @@ private:
 };
 
 /// The next edges of a node, one per input: the nodes the inputs' gradients
-/// flow to. Up to two live in the node itself (a backward pass walks every
-/// node's edges, and a separate array per node would cost a cache miss per
-/// node and an allocation per recorded op); more go to the heap.
-class EdgeList {
-public:
-  using value_type = std::shared_ptr<Node>;
-  EdgeList() = default;
-  EdgeList(const EdgeList &) = delete;
-  EdgeList &operator=(const EdgeList &) = delete;
-  ~EdgeList() { clear(); }
-
-  size_t size() const { return size_; }
-  bool empty() const { return size_ == 0; }
-  const value_type &operator[](size_t i) const { return data()[i]; }
-  value_type &operator[](size_t i) { return data()[i]; }
-  const value_type *begin() const { return data(); }
-  const value_type *end() const { return data() + size_; }
-  value_type *begin() { return data(); }
-  value_type *end() { return data() + size_; }
-
-  /// Appends \p edge.
-  void push_back(value_type edge) {
-    if (size_ == kInline)
-      heap_.assign(std::make_move_iterator(inline_),
-                   std::make_move_iterator(inline_ + kInline));
-    if (size_ < kInline)
-      inline_[size_] = std::move(edge);
-    else
-      heap_.push_back(std::move(edge));
-    ++size_;
-  }
-  /// Drops every edge.
-  void clear() {
-    for (size_t i = 0; i < kInline; ++i)
-      inline_[i].reset();
-    heap_.clear();
-    size_ = 0;
-  }
-
-private:
-  static constexpr size_t kInline = 2;
-  value_type *data() { return size_ <= kInline ? inline_ : heap_.data(); }
-  const value_type *data() const {
-    return size_ <= kInline ? inline_ : heap_.data();
-  }
-  value_type inline_[kInline];
-  std::vector<value_type> heap_;
-  size_t size_ = 0;
-};
+/// flow to. Up to two live in the node itself (see InlineVector).
+using EdgeList = InlineVector<std::shared_ptr<Node>, 2>;
 
 /// A node of the backward graph: computes the gradients of an op's inputs
 /// from the gradient of its (single) output. Each op that records itself

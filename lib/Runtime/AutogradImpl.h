@@ -36,7 +36,7 @@ private:
   size_t size_;
 };
 
-/// The saved variables of a node: up to kInline of them in the node itself
+/// The saved variables of a node: up to two of them in the node itself
 /// (every op but a few saves at most two), more on the heap. Recording a
 /// long recurrent graph creates a node per op; a heap array per node would
 /// be an allocation per op, and another per backward step to unpack it.
@@ -47,65 +47,30 @@ public:
     for (const SavedVariable &v : saved)
       push_back(v);
   }
-  SavedList(const SavedList &) = delete;
-  SavedList &operator=(const SavedList &) = delete;
-  SavedList(SavedList &&other) noexcept { *this = std::move(other); }
-  SavedList &operator=(SavedList &&other) noexcept {
-    for (size_t i = 0; i < kInline; ++i) {
-      inlineTensors_[i] = std::move(other.inlineTensors_[i]);
-      inlineVersions_[i] = other.inlineVersions_[i];
-    }
-    moreTensors_ = std::move(other.moreTensors_);
-    moreVersions_ = std::move(other.moreVersions_);
-    size_ = other.size_;
-    other.size_ = 0;
-    return *this;
-  }
 
   void push_back(const SavedVariable &v) {
-    if (size_ < kInline) {
-      inlineTensors_[size_] = v.tensor_;
-      inlineVersions_[size_] = v.version_;
-    } else {
-      if (size_ == kInline) {
-        moreTensors_.assign(inlineTensors_, inlineTensors_ + kInline);
-        moreVersions_.assign(inlineVersions_, inlineVersions_ + kInline);
-      }
-      moreTensors_.push_back(v.tensor_);
-      moreVersions_.push_back(v.version_);
-    }
-    ++size_;
+    tensors_.push_back(v.tensor_);
+    versions_.push_back(v.version_);
   }
-  bool empty() const { return size_ == 0; }
+  bool empty() const { return tensors_.empty(); }
 
   /// The saved tensors; throws (naming \p nodeName) if one was modified in
   /// place since it was saved.
   SavedTensors unpack(const char *nodeName) const {
-    const Tensor *tensors =
-        size_ <= kInline ? inlineTensors_ : moreTensors_.data();
-    const uint64_t *versions =
-        size_ <= kInline ? inlineVersions_ : moreVersions_.data();
-    for (size_t i = 0; i < size_; ++i)
-      if (tensors[i].defined() && tensors[i]._version() != versions[i])
-        throwModifiedError(nodeName, tensors[i], versions[i]);
-    return {tensors, size_};
+    for (size_t i = 0; i < tensors_.size(); ++i)
+      if (tensors_[i].defined() && tensors_[i]._version() != versions_[i])
+        throwModifiedError(nodeName, tensors_[i], versions_[i]);
+    return {tensors_.data(), tensors_.size()};
   }
   /// Frees the saved tensors.
   void clear() {
-    for (Tensor &t : inlineTensors_)
-      t = Tensor();
-    moreTensors_.clear();
-    moreVersions_.clear();
-    size_ = 0;
+    tensors_.clear();
+    versions_.clear();
   }
 
 private:
-  static constexpr size_t kInline = 2;
-  Tensor inlineTensors_[kInline];
-  uint64_t inlineVersions_[kInline] = {};
-  std::vector<Tensor> moreTensors_;
-  std::vector<uint64_t> moreVersions_;
-  size_t size_ = 0;
+  InlineVector<Tensor, 2> tensors_;
+  InlineVector<uint64_t, 2> versions_;
 };
 
 /// A node whose backward is a callable
