@@ -91,7 +91,10 @@ std::shared_ptr<Node> gradientSink(const Tensor &t) {
 
 /// Dense indices of the nodes of one backward pass: an open-addressing table
 /// keyed by address. A node-based map would cost an allocation per node and a
-/// cache miss per lookup, for graphs of a node per op of a long loop.
+/// cache miss per lookup, for graphs of a node per op of a long loop. A slot
+/// belongs to the current pass only if it carries the pass's stamp, so that
+/// clearing the table for the next pass costs nothing, however large an
+/// earlier pass made it.
 class NodeIndex {
 public:
   static constexpr uint32_t kNone = UINT32_MAX;
@@ -102,36 +105,43 @@ public:
     if (2 * (size_ + 1) > slots_.size())
       grow();
     Slot &slot = slots_[find(node)];
-    if (slot.node)
+    if (isUsed(slot))
       return {slot.index, false};
-    slot = {node, next};
+    slot = {node, next, pass_};
     ++size_;
     return {next, true};
   }
   /// Forgets every node, keeping the table's memory for the next pass.
   void clear() {
-    std::fill(slots_.begin(), slots_.end(), Slot());
     size_ = 0;
+    if (++pass_ != 0)
+      return;
+    // The stamp wrapped around: unstamp every slot once.
+    std::fill(slots_.begin(), slots_.end(), Slot());
+    pass_ = 1;
   }
   /// The index of \p node, or kNone.
   uint32_t lookup(Node *node) const {
     if (slots_.empty())
       return kNone;
     const Slot &slot = slots_[find(node)];
-    return slot.node ? slot.index : kNone;
+    return isUsed(slot) ? slot.index : kNone;
   }
 
 private:
   struct Slot {
     Node *node = nullptr;
     uint32_t index = 0;
+    /// The pass that filled the slot (0: none).
+    uint32_t pass = 0;
   };
-  /// The slot holding \p node, or the empty slot where it belongs.
+  bool isUsed(const Slot &slot) const { return slot.pass == pass_; }
+  /// The slot holding \p node, or the free slot where it belongs.
   size_t find(Node *node) const {
     size_t mask = slots_.size() - 1;
     size_t i = static_cast<size_t>(
         (reinterpret_cast<uint64_t>(node) * 0x9E3779B97F4A7C15ull) >> shift_);
-    while (slots_[i].node && slots_[i].node != node)
+    while (isUsed(slots_[i]) && slots_[i].node != node)
       i = (i + 1) & mask;
     return i;
   }
@@ -140,12 +150,13 @@ private:
     slots_.assign(old.empty() ? 64 : 2 * old.size(), Slot());
     shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(slots_.size()));
     for (const Slot &slot : old)
-      if (slot.node)
+      if (isUsed(slot))
         slots_[find(slot.node)] = slot;
   }
   std::vector<Slot> slots_;
   size_t size_ = 0;
   unsigned shift_ = 64;
+  uint32_t pass_ = 1;
 };
 
 /// The bookkeeping of one node during a backward pass.
@@ -192,8 +203,8 @@ public:
   WorkspaceLease() {
     if (depth == pool.size())
       pool.push_back(std::make_unique<EngineWorkspace>());
+    // Empty: every lease clears its workspace when it ends.
     workspace_ = pool[depth++].get();
-    workspace_->clear();
   }
   ~WorkspaceLease() {
     // Gradients the pass did not consume are freed now, not at the next.
