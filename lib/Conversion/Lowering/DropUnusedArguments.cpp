@@ -48,6 +48,15 @@ void eraseDeadDefinitions(ArrayRef<Value> values) {
   }
 }
 
+/// The elements of `attributes` (one per argument) not at `unused` positions.
+ArrayAttr withoutUnused(ArrayAttr attributes, const llvm::BitVector &unused) {
+  SmallVector<Attribute> kept;
+  for (auto [index, attribute] : llvm::enumerate(attributes))
+    if (!unused.test(index))
+      kept.push_back(attribute);
+  return ArrayAttr::get(attributes.getContext(), kept);
+}
+
 /// Removes the operands of `call` at the `unused` positions, with their
 /// argument attributes, and erases their definitions left dead.
 void dropOperands(LLVM::CallOp call, const llvm::BitVector &unused) {
@@ -58,13 +67,8 @@ void dropOperands(LLVM::CallOp call, const llvm::BitVector &unused) {
     dropped.push_back(operands[index].get());
     operands.erase(index);
   }
-  if (ArrayAttr attributes = call.getArgAttrsAttr()) {
-    SmallVector<Attribute> kept;
-    for (auto [index, attribute] : llvm::enumerate(attributes))
-      if (!unused.test(index))
-        kept.push_back(attribute);
-    call.setArgAttrsAttr(ArrayAttr::get(call.getContext(), kept));
-  }
+  if (ArrayAttr attributes = call.getArgAttrsAttr())
+    call.setArgAttrsAttr(withoutUnused(attributes, unused));
   eraseDeadDefinitions(dropped);
 }
 
@@ -78,13 +82,8 @@ void eraseArguments(LLVM::LLVMFuncOp function, const llvm::BitVector &unused) {
       parameters.push_back(parameter);
   function.setFunctionType(LLVM::LLVMFunctionType::get(
       type.getReturnType(), parameters, type.isVarArg()));
-  if (ArrayAttr attributes = function.getArgAttrsAttr()) {
-    SmallVector<Attribute> kept;
-    for (auto [index, attribute] : llvm::enumerate(attributes))
-      if (!unused.test(index))
-        kept.push_back(attribute);
-    function.setArgAttrsAttr(ArrayAttr::get(function.getContext(), kept));
-  }
+  if (ArrayAttr attributes = function.getArgAttrsAttr())
+    function.setArgAttrsAttr(withoutUnused(attributes, unused));
   function.getBody().front().eraseArguments(unused);
 }
 
