@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CodeGenerator.h"
+#include "FastISelExpansion.h"
 #include "PackedEntryPoints.h"
 
 #include "mlir/Target/LLVMIR/Export.h"
@@ -139,6 +140,10 @@ detail::generateObject(llvm::Module &module, unsigned optLevel,
   auto targetMachine = createHostTargetMachine(optLevel);
   if (!targetMachine)
     return targetMachine.takeError();
+  // At -O0 FastISel selects instructions, except the intrinsics it leaves to
+  // SelectionDAG one call at a time.
+  if (optLevel == 0)
+    detail::expandForFastISel(module);
   // The gate cuts the IR pipeline short once cancelled: skipping IR passes
   // leaves valid IR. It is gone before code generation, whose passes are not
   // all optional (skipping some makes instruction selection fail, and LLVM's

@@ -40,7 +40,9 @@ readBitcode(llvm::StringRef bitcode, llvm::LLVMContext &context);
 
 /// Optimizes `module` with LLVM's default pipeline at `optLevel` (0 to 3)
 /// and generates its object code at the matching code-generation level
-/// (0: none, 1: less, 2: default, 3: aggressive). When `cancelled` becomes
+/// (0: none, 1: less, 2: default, 3: aggressive). At -O0 the calls of
+/// `llvm.fma` and `llvm.fabs` are expanded first (expandForFastISel), so
+/// `fma` rounds twice there. When `cancelled` becomes
 /// true the remaining optional passes are skipped and an error is returned.
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
 generateObject(llvm::Module &module, unsigned optLevel,

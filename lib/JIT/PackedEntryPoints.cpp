@@ -99,6 +99,69 @@ llvm::Function *returnThroughPointer(llvm::Function &function) {
   return rewritten;
 }
 
+/// True if `function`'s parameters carry no attributes, which a packed
+/// entry point holding its body would not keep.
+bool hasPlainParameters(const llvm::Function &function) {
+  llvm::AttributeList attributes = function.getAttributes();
+  for (unsigned i = 0, e = function.arg_size(); i < e; ++i)
+    if (attributes.getParamAttrs(i).hasAttributes())
+      return false;
+  return true;
+}
+
+/// Moves the body of `function`, which nothing calls, into the empty
+/// `packed` entry point, which reads the arguments from its list at its
+/// entry and stores a result through the list's next pointer; erases
+/// `function`. If `resultByPointer`, `function` was rewritten by
+/// returnThroughPointer and its last argument is that pointer. A wrapper
+/// that loads the arguments and calls `function` computes the same, but the
+/// many scalar arguments of a program's function (memref descriptors,
+/// spread out) send the function to SelectionDAG at -O0, and a program's
+/// function is its largest one.
+void moveBodyIntoPacked(llvm::Function &function, bool resultByPointer,
+                        llvm::Function &packed) {
+  llvm::LLVMContext &context = function.getContext();
+  packed.setAttributes(
+      llvm::AttributeList::get(context, function.getAttributes().getFnAttrs(),
+                               llvm::AttributeSet(), {}));
+  packed.setCallingConv(function.getCallingConv());
+  packed.setSubprogram(function.getSubprogram());
+  packed.splice(packed.end(), &function);
+  // The loads go first in the old entry block, which stays the entry block
+  // so that its allocas stay static.
+  llvm::BasicBlock &entry = packed.getEntryBlock();
+  llvm::IRBuilder<> builder(&entry, entry.begin());
+  llvm::Value *list = packed.arg_begin();
+  auto loadPointer = [&](size_t index) -> llvm::Value * {
+    llvm::Value *slot =
+        builder.CreateGEP(builder.getPtrTy(), list, builder.getInt64(index));
+    return builder.CreateLoad(builder.getPtrTy(), slot);
+  };
+  size_t arity = function.arg_size();
+  for (size_t i = 0; i < arity; ++i) {
+    llvm::Argument *argument = function.getArg(i);
+    llvm::Value *value =
+        resultByPointer && i + 1 == arity
+            ? loadPointer(i)
+            : builder.CreateLoad(argument->getType(), loadPointer(i));
+    value->takeName(argument);
+    argument->replaceAllUsesWith(value);
+  }
+  if (!function.getReturnType()->isVoidTy()) {
+    llvm::SmallVector<llvm::ReturnInst *> returns;
+    for (llvm::BasicBlock &block : packed)
+      if (auto *ret = llvm::dyn_cast<llvm::ReturnInst>(block.getTerminator()))
+        returns.push_back(ret);
+    for (llvm::ReturnInst *ret : returns) {
+      builder.SetInsertPoint(ret);
+      builder.CreateStore(ret->getReturnValue(), loadPointer(arity));
+      builder.CreateRetVoid();
+      ret->eraseFromParent();
+    }
+  }
+  function.eraseFromParent();
+}
+
 } // namespace
 
 void detail::addPackedEntryPoints(llvm::Module &module) {
@@ -120,6 +183,10 @@ void detail::addPackedEntryPoints(llvm::Module &module) {
       function = returnThroughPointer(*function);
     auto *packed = llvm::cast<llvm::Function>(
         module.getOrInsertFunction(name, packedType).getCallee());
+    if (function->use_empty() && hasPlainParameters(*function)) {
+      moveBodyIntoPacked(*function, resultByPointer, *packed);
+      continue;
+    }
     builder.SetInsertPoint(llvm::BasicBlock::Create(context, "", packed));
     llvm::Value *list = packed->arg_begin();
     auto loadPointer = [&](size_t index) -> llvm::Value * {

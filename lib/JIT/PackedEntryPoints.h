@@ -20,7 +20,11 @@ namespace adjit::jit::detail {
 /// with several results does, is rewritten to store its result through a
 /// pointer argument, field by field, instead of building the aggregate
 /// value: LLVM's instruction selection copies the whole aggregate at each
-/// `insertvalue`, a cost quadratic in the number of results.
+/// `insertvalue`, a cost quadratic in the number of results. The body of a
+/// function that nothing calls and whose parameters carry no attributes
+/// moves into its entry point, which loads the arguments at its start; `f`
+/// itself is then gone. (A function with more than six integer arguments,
+/// as a program's is, would go to SelectionDAG rather than FastISel at -O0.)
 void addPackedEntryPoints(llvm::Module &module);
 
 } // namespace adjit::jit::detail

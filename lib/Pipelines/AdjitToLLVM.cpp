@@ -125,6 +125,9 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
     pm.addPass(createAdjitForwardAggregateFields());
   else
     pm.addPass(canonicalizers.create());
+  // Outlined loops read few of the descriptor fields they are passed; with
+  // the rest gone, FastISel rather than SelectionDAG selects them at -O0.
+  pm.addPass(createAdjitDropUnusedArguments());
   pm.addPass(
       createAdjitCheckLowered(AdjitCheckLoweredOptions{/*toLLVM=*/true}));
 }

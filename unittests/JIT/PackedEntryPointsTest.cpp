@@ -31,7 +31,8 @@ namespace {
 /// defined aggregate, writes the array whole and then one element of it,
 /// builds the inner struct with a chain of its own, and writes the last
 /// field twice. @used returns a struct but is called by @caller, so it keeps
-/// its signature. @hidden is private: it gets no entry point.
+/// its signature. @hidden is private: it gets no entry point. @attributed
+/// has a parameter attribute, which its entry point keeps by calling it.
 const char *const kModule = R"llvm(
 %inner = type { ptr, [2 x i64] }
 %three = type { i64, %inner, i64 }
@@ -64,6 +65,12 @@ define i64 @caller(i64 %a) {
 define internal i64 @hidden(i64 %a) {
   %v0 = mul i64 %a, 3
   ret i64 %v0
+}
+
+define i64 @attributed(ptr noalias %p) {
+  %v0 = load i64, ptr %p
+  %v1 = add i64 %v0, 1
+  ret i64 %v1
 }
 )llvm";
 
@@ -103,18 +110,29 @@ TEST_F(PackedEntryPointsTest, PublicFunctionsGetEntryPoints) {
 }
 
 TEST_F(PackedEntryPointsTest, UnusedStructResultIsStoredFieldByField) {
-  llvm::Function *three = module->getFunction("three");
+  // Nothing calls @three: its body moved into its entry point, which takes
+  // the argument list only and stores the result field by field.
+  EXPECT_FALSE(module->getFunction("three"));
+  llvm::Function *three = module->getFunction("_mlir_three");
   ASSERT_TRUE(three);
   EXPECT_TRUE(three->getReturnType()->isVoidTy());
-  EXPECT_EQ(three->arg_size(), 3u);
-  EXPECT_EQ(three->getArg(0)->getName(), "a");
-  for (llvm::Instruction &instruction : llvm::instructions(*three))
+  EXPECT_EQ(three->arg_size(), 1u);
+  for (llvm::Instruction &instruction : llvm::instructions(*three)) {
     EXPECT_FALSE(llvm::isa<llvm::InsertValueInst>(instruction))
         << "a chain is left: " << instruction.getName().str();
-  // A function something calls keeps its signature.
+    EXPECT_FALSE(llvm::isa<llvm::CallInst>(instruction))
+        << "the entry point calls: " << instruction.getName().str();
+  }
+  // A function something calls keeps its signature, and its entry point
+  // calls it.
   llvm::Function *used = module->getFunction("used");
   ASSERT_TRUE(used);
   EXPECT_TRUE(used->getReturnType()->isStructTy());
+  EXPECT_FALSE(used->use_empty());
+  EXPECT_FALSE(module->getFunction("caller"));
+  llvm::Function *attributed = module->getFunction("attributed");
+  ASSERT_TRUE(attributed);
+  EXPECT_FALSE(attributed->use_empty());
 }
 
 TEST_F(PackedEntryPointsTest, CompiledEntryPointsReturnWhatTheFunctionsDid) {
@@ -149,6 +167,15 @@ TEST_F(PackedEntryPointsTest, CompiledEntryPointsReturnWhatTheFunctionsDid) {
     void *callerArguments[] = {&b, &product};
     callerAddress->toPtr<EntryPoint>()(callerArguments);
     EXPECT_EQ(product, 12);
+
+    auto attributedAddress = (*linked)->lookup("_mlir_attributed");
+    ASSERT_TRUE(bool(attributedAddress))
+        << llvm::toString(attributedAddress.takeError());
+    int64_t value = 41, sum = 0;
+    int64_t *valuePointer = &value;
+    void *attributedArguments[] = {&valuePointer, &sum};
+    attributedAddress->toPtr<EntryPoint>()(attributedArguments);
+    EXPECT_EQ(sum, 42);
   }
 }
 

@@ -283,4 +283,30 @@ def AdjitOutlineLoops : Pass<"adjit-outline-loops", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::func::FuncDialect"];
 }
 
+def AdjitDropUnusedArguments
+    : Pass<"adjit-drop-unused-arguments", "::mlir::ModuleOp"> {
+  let summary = "Give private LLVM functions internal linkage and remove "
+                "the arguments they do not use";
+  let description = [{
+    For every `llvm.func` definition with private symbol visibility (such as
+    the functions of `adjit-outline-loops`, after the conversion to the LLVM
+    dialect) that the module only calls directly: sets its linkage to
+    `internal`, removes each argument its body does not use together with
+    the matching operand of every call, and erases the ops that computed
+    those operands if nothing else uses them and they have no side effects.
+    A private function that is referenced other than by a direct call (its
+    address taken) is left unchanged.
+
+    A memref argument becomes five or more scalar arguments (pointers,
+    offset, sizes and strides), of which the body of a loop over a buffer of
+    static shape reads only the aligned pointer. x86-64 FastISel, LLVM's
+    instruction selector at -O0, lowers no function with more than six
+    integer arguments and hands the whole function to the much slower
+    SelectionDAG selector; with the unused arguments gone, nearly all
+    outlined loops stay on FastISel. Internal functions also get no packed
+    entry point in the JIT.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // ADJIT_CONVERSION_PASSES_TD

@@ -11,18 +11,22 @@
 // with the descriptor fields forwarded instead of a final canonicalizer.
 // FASTPIPE: reconcile-unrealized-casts,
 // FASTPIPE-NEXT: adjit-forward-aggregate-fields,
+// FASTPIPE-NEXT: adjit-drop-unused-arguments,
 // FASTPIPE-NEXT: adjit-check-lowered
 // FULLPIPE: reconcile-unrealized-casts,
 // FULLPIPE-NEXT: canonicalize,
+// FULLPIPE-NEXT: adjit-drop-unused-arguments,
 // FULLPIPE-NEXT: adjit-check-lowered
 
 // Every loop nest is a function of its own, which LLVM may not inline, so
 // that the size of the functions LLVM compiles does not grow with the
 // program (its compile time grows faster than linearly in a function's
-// size); outline-loops=false keeps the loops in place.
+// size); outline-loops=false keeps the loops in place. The outlined
+// function is internal and takes only the descriptor fields it reads: the
+// aligned pointers of the two arguments and of the result.
 // OUTLINE-LABEL: llvm.func @chain(
-// OUTLINE: llvm.call @chain_loop0(
-// OUTLINE: llvm.func @chain_loop0(
+// OUTLINE: llvm.call @chain_loop0(%{{[a-z0-9]+}}, %{{[a-z0-9]+}}, %{{[0-9]+}}) : (!llvm.ptr, !llvm.ptr, !llvm.ptr) -> ()
+// OUTLINE: llvm.func internal @chain_loop0(%{{[a-z0-9]+}}: !llvm.ptr, %{{[a-z0-9]+}}: !llvm.ptr, %{{[a-z0-9]+}}: !llvm.ptr)
 // OUTLINE-SAME: passthrough = ["noinline"], sym_visibility = "private"
 // INLINE-NOT: _loop0
 
@@ -54,7 +58,7 @@ func.func @temporaries(%x: tensor<4x4xf32>) -> tensor<4xf32> {
   return %1 : tensor<4xf32>
 }
 
-// BLAS: llvm.func private @adjit_blas_sgemm(
+// BLAS: llvm.func internal @adjit_blas_sgemm(
 // BLAS: llvm.call @_mlir_ciface_adjit_blas_sgemm(
 // BLAS-LABEL: llvm.func @temporaries
 // BLAS: llvm.call @adjit_blas_sgemm(
