@@ -10,6 +10,8 @@
 
 #include "common.h"
 
+#include "adjit/Runtime/Gemm.h"
+
 #include <cblas.h>
 
 #include <cstdint>
@@ -26,11 +28,18 @@ struct SgemmShape {
   double getFlops() const { return 2.0 * m * n * k; }
 };
 
-/// Returns the seconds one cblas_sgemm of `shape` takes with OpenBLAS's
-/// current thread count, the median of `samples` (on operands uniform in
-/// [-1, 1] drawn from `generator`).
-inline double medianSgemmSeconds(const SgemmShape &shape, int samples,
-                                 std::mt19937 &generator) {
+/// Who runs a product on several threads: OpenBLAS's threaded driver
+/// (cblas_sgemm), or adjit's runtime::gemm, which splits it among libomp's
+/// threads itself (as compiled code and eager products do by default).
+enum class SgemmThreads { OpenBlas, Split };
+
+/// Returns the seconds one product of `shape` takes with the current thread
+/// count, the median of `samples` (on operands uniform in [-1, 1] drawn
+/// from `generator`), run by `threads`.
+inline double
+medianSgemmSeconds(const SgemmShape &shape, int samples,
+                   std::mt19937 &generator,
+                   SgemmThreads threads = SgemmThreads::OpenBlas) {
   std::uniform_real_distribution<float> uniform(-1, 1);
   std::vector<float> a(shape.m * shape.k), b(shape.k * shape.n),
       c(shape.m * shape.n);
@@ -40,6 +49,15 @@ inline double medianSgemmSeconds(const SgemmShape &shape, int samples,
     v = uniform(generator);
   int lda = shape.transposeA == CblasNoTrans ? shape.k : shape.m;
   int ldb = shape.transposeB == CblasNoTrans ? shape.n : shape.k;
+  if (threads == SgemmThreads::Split)
+    return medianSecondsPerCall(
+        [&] {
+          adjit::runtime::gemm(shape.transposeA == CblasTrans,
+                               shape.transposeB == CblasTrans, shape.m, shape.n,
+                               shape.k, a.data(), lda, b.data(), ldb, 0.0f,
+                               c.data(), shape.n);
+        },
+        samples);
   return medianSecondsPerCall(
       [&] {
         cblas_sgemm(CblasRowMajor, shape.transposeA, shape.transposeB, shape.m,

@@ -1,17 +1,18 @@
 //===- BlasRuntime.cpp - BLAS entry points called by JIT code -------------===//
 //
 // `C = A * B + beta * C` on strided memref descriptors, forwarded to
-// OpenBLAS. A matrix whose rows are contiguous is passed as is, one whose
-// columns are contiguous (a transposed view) as a transposed matrix, and any
-// other layout is copied first.
+// OpenBLAS through runtime::gemm (which splits a large product among the
+// pool's threads). A matrix whose rows are contiguous is passed as is, one
+// whose columns are contiguous (a transposed view) as a transposed matrix, and
+// any other layout is copied first.
 //
 //===----------------------------------------------------------------------===//
 
 #include "BlasRuntime.h"
 
-#include "mlir/ExecutionEngine/CRunnerUtils.h"
+#include "adjit/Runtime/Gemm.h"
 
-#include <cblas.h>
+#include "mlir/ExecutionEngine/CRunnerUtils.h"
 
 #include <algorithm>
 #include <vector>
@@ -21,7 +22,7 @@ namespace {
 /// A matrix operand as BLAS takes it.
 template <typename T> struct BlasMatrix {
   const T *data;
-  CBLAS_TRANSPOSE transpose;
+  bool transposed;
   int leadingDimension;
   std::vector<T> copy;
 };
@@ -30,11 +31,11 @@ template <typename T>
 BlasMatrix<T> toBlas(const T *base, int64_t rows, int64_t cols,
                      int64_t rowStride, int64_t colStride) {
   if (colStride == 1 && rowStride >= std::max<int64_t>(1, cols))
-    return {base, CblasNoTrans, static_cast<int>(rowStride), {}};
+    return {base, false, static_cast<int>(rowStride), {}};
   if (rowStride == 1 && colStride >= std::max<int64_t>(1, rows))
-    return {base, CblasTrans, static_cast<int>(colStride), {}};
+    return {base, true, static_cast<int>(colStride), {}};
   BlasMatrix<T> matrix{
-      nullptr, CblasNoTrans, static_cast<int>(std::max<int64_t>(1, cols)), {}};
+      nullptr, false, static_cast<int>(std::max<int64_t>(1, cols)), {}};
   matrix.copy.resize(rows * cols);
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < cols; ++j)
@@ -43,16 +44,12 @@ BlasMatrix<T> toBlas(const T *base, int64_t rows, int64_t cols,
   return matrix;
 }
 
-void gemm(int m, int n, int k, const BlasMatrix<float> &a,
-          const BlasMatrix<float> &b, float beta, float *c, int ldc) {
-  cblas_sgemm(CblasRowMajor, a.transpose, b.transpose, m, n, k, 1.0f, a.data,
-              a.leadingDimension, b.data, b.leadingDimension, beta, c, ldc);
-}
-
-void gemm(int m, int n, int k, const BlasMatrix<double> &a,
-          const BlasMatrix<double> &b, double beta, double *c, int ldc) {
-  cblas_dgemm(CblasRowMajor, a.transpose, b.transpose, m, n, k, 1.0, a.data,
-              a.leadingDimension, b.data, b.leadingDimension, beta, c, ldc);
+template <typename T>
+void gemm(int64_t m, int64_t n, int64_t k, const BlasMatrix<T> &a,
+          const BlasMatrix<T> &b, T beta, T *c, int64_t ldc) {
+  adjit::runtime::gemm(a.transposed, b.transposed, m, n, k, a.data,
+                       a.leadingDimension, b.data, b.leadingDimension, beta, c,
+                       ldc);
 }
 
 /// C (m x n, at `c` with row stride `cStrides[0]`, column stride
@@ -75,7 +72,7 @@ void multiply(const T *a, const int64_t *aStrides, const T *b,
   BlasMatrix<T> lhs = toBlas(a, m, k, aStrides[0], aStrides[1]);
   BlasMatrix<T> rhs = toBlas(b, k, n, bStrides[0], bStrides[1]);
   if (cStrides[1] == 1 && cStrides[0] >= std::max<int64_t>(1, n)) {
-    gemm(m, n, k, lhs, rhs, beta, c, static_cast<int>(cStrides[0]));
+    gemm(m, n, k, lhs, rhs, beta, c, cStrides[0]);
     return;
   }
   std::vector<T> result(m * n);
@@ -83,8 +80,7 @@ void multiply(const T *a, const int64_t *aStrides, const T *b,
     for (int64_t i = 0; i < m; ++i)
       for (int64_t j = 0; j < n; ++j)
         result[i * n + j] = c[i * cStrides[0] + j * cStrides[1]];
-  gemm(m, n, k, lhs, rhs, beta, result.data(),
-       static_cast<int>(std::max<int64_t>(1, n)));
+  gemm(m, n, k, lhs, rhs, beta, result.data(), std::max<int64_t>(1, n));
   for (int64_t i = 0; i < m; ++i)
     for (int64_t j = 0; j < n; ++j)
       c[i * cStrides[0] + j * cStrides[1]] = result[i * n + j];

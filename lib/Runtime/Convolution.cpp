@@ -18,9 +18,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "AutogradImpl.h"
+#include "adjit/Runtime/Gemm.h"
 #include "adjit/Runtime/OpObserver.h"
-
-#include <cblas.h>
 
 #include <algorithm>
 #include <cstring>
@@ -150,22 +149,6 @@ template <typename T> void col2im(const Geometry &g, const T *col, T *x) {
   });
 }
 
-void gemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k,
-          const float *a, int64_t lda, const float *b, int64_t ldb, float *c,
-          int64_t ldc) {
-  cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans,
-              transB ? CblasTrans : CblasNoTrans, m, n, k, 1.0f, a, lda, b, ldb,
-              0.0f, c, ldc);
-}
-
-void gemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k,
-          const double *a, int64_t lda, const double *b, int64_t ldb, double *c,
-          int64_t ldc) {
-  cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans,
-              transB ? CblasTrans : CblasNoTrans, m, n, k, 1.0, a, lda, b, ldb,
-              0.0, c, ldc);
-}
-
 /// [N, O, P] <-> [O, N, P] (P = OH * OW): the layout of the output and of
 /// the products' [O, N * OH * OW] result.
 template <typename T>
@@ -207,10 +190,11 @@ Tensor convolutionForward(const Tensor &xIn, const Tensor &wIn,
       im2col(g, x.unsafeGetImpl()->data<scalar_t>(), col.data());
       const scalar_t *pw = w.unsafeGetImpl()->data<scalar_t>();
       for (int64_t group = 0; group < g.groups; ++group)
-        gemm(false, false, g.outPerGroup(), positions, rows,
-             pw + group * g.outPerGroup() * rows, rows,
-             col.data() + group * rows * positions, positions,
-             product.data() + group * g.outPerGroup() * positions, positions);
+        runtime::gemm(
+            false, false, g.outPerGroup(), positions, rows,
+            pw + group * g.outPerGroup() * rows, rows,
+            col.data() + group * rows * positions, positions, scalar_t(0),
+            product.data() + group * g.outPerGroup() * positions, positions);
       swapLeadingDims(product.data(), out.unsafeGetImpl()->data<scalar_t>(),
                       g.o, g.n, plane);
     });
@@ -247,10 +231,11 @@ Tensor convolutionInputGrad(const Tensor &gradIn, const Tensor &wIn,
       std::vector<scalar_t> col(g.groups * rows * positions);
       const scalar_t *pw = w.unsafeGetImpl()->data<scalar_t>();
       for (int64_t group = 0; group < g.groups; ++group)
-        gemm(true, false, rows, positions, g.outPerGroup(),
-             pw + group * g.outPerGroup() * rows, rows,
-             gradT.data() + group * g.outPerGroup() * positions, positions,
-             col.data() + group * rows * positions, positions);
+        runtime::gemm(true, false, rows, positions, g.outPerGroup(),
+                      pw + group * g.outPerGroup() * rows, rows,
+                      gradT.data() + group * g.outPerGroup() * positions,
+                      positions, scalar_t(0),
+                      col.data() + group * rows * positions, positions);
       col2im(g, col.data(), out.unsafeGetImpl()->data<scalar_t>());
     });
   }
@@ -287,10 +272,11 @@ Tensor convolutionWeightGrad(const Tensor &gradIn, const Tensor &xIn,
       im2col(g, x.unsafeGetImpl()->data<scalar_t>(), col.data());
       scalar_t *pw = out.unsafeGetImpl()->data<scalar_t>();
       for (int64_t group = 0; group < g.groups; ++group)
-        gemm(false, true, g.outPerGroup(), rows, positions,
-             gradT.data() + group * g.outPerGroup() * positions, positions,
-             col.data() + group * rows * positions, positions,
-             pw + group * g.outPerGroup() * rows, rows);
+        runtime::gemm(false, true, g.outPerGroup(), rows, positions,
+                      gradT.data() + group * g.outPerGroup() * positions,
+                      positions, col.data() + group * rows * positions,
+                      positions, scalar_t(0),
+                      pw + group * g.outPerGroup() * rows, rows);
     });
   }
   if (shouldRecord(gradIn, xIn)) {

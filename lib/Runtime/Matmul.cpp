@@ -1,9 +1,8 @@
 //===- Matmul.cpp - Matrix products through OpenBLAS ----------------------===//
 
 #include "AutogradImpl.h"
+#include "adjit/Runtime/Gemm.h"
 #include "adjit/Runtime/OpObserver.h"
-
-#include <cblas.h>
 
 using namespace adjit;
 
@@ -26,18 +25,11 @@ std::optional<GemmOperand> gemmLayout(const TensorImpl &t) {
   return std::nullopt;
 }
 
-void gemm(const float *a, GemmOperand la, const float *b, GemmOperand lb,
-          float *c, int64_t n, int64_t k, int64_t m) {
-  cblas_sgemm(CblasRowMajor, la.transposed ? CblasTrans : CblasNoTrans,
-              lb.transposed ? CblasTrans : CblasNoTrans, n, m, k, 1.0f, a,
-              la.ld, b, lb.ld, 0.0f, c, m);
-}
-
-void gemm(const double *a, GemmOperand la, const double *b, GemmOperand lb,
-          double *c, int64_t n, int64_t k, int64_t m) {
-  cblas_dgemm(CblasRowMajor, la.transposed ? CblasTrans : CblasNoTrans,
-              lb.transposed ? CblasTrans : CblasNoTrans, n, m, k, 1.0, a, la.ld,
-              b, lb.ld, 0.0, c, m);
+template <typename T>
+void gemm(const T *a, GemmOperand la, const T *b, GemmOperand lb, T *c,
+          int64_t n, int64_t k, int64_t m) {
+  runtime::gemm(la.transposed, lb.transposed, n, m, k, a, la.ld, b, lb.ld, T(0),
+                c, m);
 }
 
 /// Element offsets of each batch entry of \p t broadcast to \p batch.
