@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "../OptimizedTier.h"
 #include "../common.h"
 
 #include "adjit/JIT.h"
@@ -31,6 +32,7 @@ void report(const char *name, const std::function<void()> &eager,
   double first =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
+  bench::warmUpToOptimizedTier(compiled);
   double eagerSeconds = bench::medianSecondsPerCall(eager, 7);
   double compiledSeconds = bench::medianSecondsPerCall(compiled, 7);
   std::printf("%-34s %10.1f %10.1f %8.2fx %10.2f\n", name, eagerSeconds * 1e6,
