@@ -4,6 +4,7 @@
 #define ADJIT_TENSOR_H
 
 #include "adjit/Error.h"
+#include "adjit/Semantics/Shape.h"
 
 #include <cstdint>
 #include <functional>
@@ -39,8 +40,6 @@ inline bool isFloatingPoint(Dtype dtype) {
 }
 std::ostream &operator<<(std::ostream &os, Dtype dtype);
 
-/// A list of sizes or strides.
-using Shape = std::vector<int64_t>;
 /// Formats a shape as "[2, 3]".
 std::string shapeToString(const Shape &shape);
 

@@ -129,9 +129,8 @@ void recordBinary(Tensor &out, const char *nodeName, const Tensor &a,
 /// Computes `body` of each pair of broadcast elements, without recording
 /// autograd; `a` and `b` have one dtype.
 template <typename Body>
-Tensor binaryForward(const Tensor &a, const Tensor &b, const Shape &shape,
-                     Body body) {
-  Tensor out = makeEmpty(shape, a.dtype());
+Tensor binaryForward(const Tensor &a, const Tensor &b, Shape shape, Body body) {
+  Tensor out = makeEmpty(std::move(shape), a.dtype());
   const TensorImpl &o = *out.unsafeGetImpl();
   const TensorImpl &x = *a.unsafeGetImpl(), &y = *b.unsafeGetImpl();
   ADJIT_DISPATCH_ALL(a.dtype(), {
@@ -167,10 +166,11 @@ Tensor binaryOp(const char *op, const char *nodeName, BinaryResult result,
                 Tensor (*forward)(const Tensor &, const Tensor &), Body body,
                 Tensor a, Tensor b) {
   prepareOperands(op, result, a, b);
-  Shape shape = broadcastShapes(op, a.sizes(), b.sizes());
-  Tensor out = binaryForward(a, b, shape, body);
+  Tensor out =
+      binaryForward(a, b, broadcastShapes(op, a.sizes(), b.sizes()), body);
   if (!shouldRecord(a, b))
     return out;
+  const Shape &shape = out.sizes();
   // Operands already of the result's shape need no reduction (and the
   // node then stores no shapes).
   std::optional<Shape> as, bs;
@@ -268,7 +268,7 @@ Tensor compareOp(const char *op, CompareKind kind, const Tensor &a,
   Shape shape = broadcastShapes(op, a.sizes(), b.sizes());
   Dtype dt = promoteTypes(a.dtype(), b.dtype());
   Tensor x = castTo(a, dt), y = castTo(b, dt);
-  Tensor out = makeEmpty(shape, Dtype::Bool);
+  Tensor out = makeEmpty(std::move(shape), Dtype::Bool);
   const TensorImpl &o = *out.unsafeGetImpl();
   const TensorImpl &xi = *x.unsafeGetImpl(), &yi = *y.unsafeGetImpl();
   ADJIT_DISPATCH_ALL(dt, {

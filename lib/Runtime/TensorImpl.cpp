@@ -138,7 +138,7 @@ Storage::~Storage() {
     freeBuffer(data, nbytes);
 }
 
-Tensor adjit::makeEmpty(const Shape &shape, Dtype dtype) {
+Tensor adjit::makeEmpty(Shape shape, Dtype dtype) {
   // The size in bytes, which must fit in int64_t (so do the element count
   // and every stride): an overflow would allocate a small buffer for a
   // huge shape.
@@ -166,8 +166,8 @@ Tensor adjit::makeEmpty(const Shape &shape, Dtype dtype) {
   impl->numel = numelOf(shape);
   impl->storage = std::allocate_shared<Storage>(SmallObjectAllocator<Storage>(),
                                                 static_cast<size_t>(nbytes));
-  impl->shape = shape;
   impl->strides = contiguousStrides(shape);
+  impl->shape = std::move(shape);
   impl->dtype = dtype;
   return Tensor(std::move(impl));
 }

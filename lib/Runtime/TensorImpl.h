@@ -39,11 +39,14 @@ struct Storage {
   uint64_t version = 0;
   /// The owner of external memory (from_blob); null if the storage owns data.
   std::shared_ptr<void> owner;
-  /// Small tensors (scalars, short vectors) live inline, saving a malloc.
+  /// Small tensors (scalars, vectors of up to 16 doubles) live inline,
+  /// saving a malloc: a recorded graph of small ops (an RNN cell over a long
+  /// sequence) keeps tens of thousands of them alive, and each buffer of its
+  /// own would come from malloc's slow path and cost a cache miss to reach.
   /// Aligned as malloc aligns (as small buffers are, see Allocator.cpp): a
   /// stricter alignment would make every Storage an aligned allocation, and
   /// those are slow once many tensors are alive (a recorded graph).
-  alignas(alignof(std::max_align_t)) char inlineData[64];
+  alignas(alignof(std::max_align_t)) char inlineData[128];
 };
 
 namespace detail {
@@ -93,8 +96,8 @@ Tensor castTo(const Tensor &t, Dtype dtype);
 int64_t numelOf(const Shape &shape);
 /// Row-major strides of \p shape.
 Shape contiguousStrides(const Shape &shape);
-/// A new contiguous tensor with uninitialized data.
-Tensor makeEmpty(const Shape &shape, Dtype dtype);
+/// A new contiguous tensor with uninitialized data (moving \p shape in).
+Tensor makeEmpty(Shape shape, Dtype dtype);
 /// A new view of \p base's storage with the given geometry.
 Tensor makeView(const Tensor &base, Shape shape, Shape strides, int64_t offset);
 /// The value of a shape rule's result (see adjit/Semantics/ShapeRules.h);
@@ -164,7 +167,11 @@ void forEachRow(const Shape &shape, const std::array<const int64_t *, N> &st,
   int64_t outer = 1;
   for (int64_t d = 0; d < rank - 1; ++d)
     outer *= shape[d];
-  std::vector<int64_t> counter(rank, 0);
+  // The row counter, on the stack for the ranks programs use.
+  constexpr int64_t kStackRank = 8;
+  int64_t stackCounter[kStackRank] = {};
+  std::vector<int64_t> heapCounter(rank > kStackRank ? rank : 0, 0);
+  int64_t *counter = rank > kStackRank ? heapCounter.data() : stackCounter;
   std::array<int64_t, N> off = base;
   for (int64_t r = 0; r < outer; ++r) {
     body(off, n, inner);

@@ -877,7 +877,9 @@ namespace {
 /// Sets `view` to a view of `tensor`'s elements for compiled code.
 void setView(BufferView &view, const Tensor &tensor) {
   view.type.elementType = elementTypeOf(tensor.dtype());
-  view.type.shape = tensor.sizes();
+  // Assigned in place: a view reused across calls keeps its capacity.
+  const Shape &sizes = tensor.sizes();
+  view.type.shape.assign(sizes.begin(), sizes.end());
   view.data = getElements(tensor);
 }
 
@@ -1088,7 +1090,7 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
                                    : compilation->capturedKeys[i - numInputs];
       BufferView &view = scratch.nextView();
       view.type.elementType = elementTypeOf(key.dtype);
-      view.type.shape = key.shape;
+      view.type.shape.assign(key.shape.begin(), key.shape.end());
       // A contiguous argument is passed as it is, without a new handle.
       view.data = runtime::getContiguousElements(arguments[i]);
       if (!view.data) {

@@ -18,6 +18,25 @@
 
 #include <optional>
 
+namespace pybind11::detail {
+/// Shape crosses into Python as a list of ints, and from any sequence of
+/// ints, as std::vector<int64_t> does.
+template <> struct type_caster<adjit::Shape> {
+  PYBIND11_TYPE_CASTER(adjit::Shape, const_name("list[int]"));
+  bool load(handle src, bool convert) {
+    make_caster<std::vector<int64_t>> values;
+    if (!values.load(src, convert))
+      return false;
+    value = cast_op<std::vector<int64_t> &&>(std::move(values));
+    return true;
+  }
+  static handle cast(const adjit::Shape &shape, return_value_policy policy,
+                     handle parent) {
+    return make_caster<std::vector<int64_t>>::cast(shape.vec(), policy, parent);
+  }
+};
+} // namespace pybind11::detail
+
 namespace adjit::python {
 
 namespace py = pybind11;

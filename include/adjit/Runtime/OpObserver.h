@@ -233,6 +233,7 @@ public:
   OpInts(const std::vector<int64_t> &values) {
     assign(values.begin(), values.end());
   }
+  OpInts(const Shape &values) { assign(values.begin(), values.end()); }
   template <typename Iterator> OpInts(Iterator first, Iterator last) {
     assign(first, last);
   }

@@ -16,6 +16,8 @@
 #ifndef ADJIT_SEMANTICS_SHAPERULES_H
 #define ADJIT_SEMANTICS_SHAPERULES_H
 
+#include "adjit/Semantics/Shape.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -26,7 +28,7 @@
 namespace adjit::semantics {
 
 /// Sizes of a tensor's dimensions, outermost first.
-using Shape = std::vector<int64_t>;
+using adjit::Shape;
 
 /// The value a rule computed, or the message saying why the request is
 /// invalid (naming the op, the shapes involved and what would be valid).
