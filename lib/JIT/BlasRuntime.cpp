@@ -2,7 +2,8 @@
 //
 // `C = A * B + beta * C` on strided memref descriptors, forwarded to
 // OpenBLAS through runtime::gemm (which splits a large product among the
-// pool's threads). A matrix whose rows are contiguous is passed as is, one
+// pool's threads) and runtime::batchGemm (which splits a batch among them by
+// whole products). A matrix whose rows are contiguous is passed as is, one
 // whose columns are contiguous (a transposed view) as a transposed matrix, and
 // any other layout is copied first.
 //
@@ -15,6 +16,7 @@
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 namespace {
@@ -27,13 +29,33 @@ template <typename T> struct BlasMatrix {
   std::vector<T> copy;
 };
 
+/// How BLAS reads a matrix in place: as stored or transposed, with its
+/// leading dimension.
+struct BlasLayout {
+  bool transposed;
+  int64_t leadingDimension;
+};
+
+/// The layout of a rows x cols matrix of the given strides if BLAS can read
+/// it in place.
+std::optional<BlasLayout> getBlasLayout(int64_t rows, int64_t cols,
+                                        int64_t rowStride, int64_t colStride) {
+  if (colStride == 1 && rowStride >= std::max<int64_t>(1, cols))
+    return BlasLayout{false, rowStride};
+  if (rowStride == 1 && colStride >= std::max<int64_t>(1, rows))
+    return BlasLayout{true, colStride};
+  return std::nullopt;
+}
+
 template <typename T>
 BlasMatrix<T> toBlas(const T *base, int64_t rows, int64_t cols,
                      int64_t rowStride, int64_t colStride) {
-  if (colStride == 1 && rowStride >= std::max<int64_t>(1, cols))
-    return {base, false, static_cast<int>(rowStride), {}};
-  if (rowStride == 1 && colStride >= std::max<int64_t>(1, rows))
-    return {base, true, static_cast<int>(colStride), {}};
+  if (std::optional<BlasLayout> layout =
+          getBlasLayout(rows, cols, rowStride, colStride))
+    return {base,
+            layout->transposed,
+            static_cast<int>(layout->leadingDimension),
+            {}};
   BlasMatrix<T> matrix{
       nullptr, false, static_cast<int>(std::max<int64_t>(1, cols)), {}};
   matrix.copy.resize(rows * cols);
@@ -94,9 +116,30 @@ void matmul(StridedMemRefType<T, 2> *a, StridedMemRefType<T, 2> *b,
            a->sizes[1]);
 }
 
+/// A batch whose operands BLAS reads in place, and whose C is row-major with
+/// disjoint elements, is one runtime::batchGemm call; a broadcast operand
+/// (batch stride 0) is read in place too. Any other batch is multiplied
+/// element by element.
 template <typename T>
 void batchMatmul(StridedMemRefType<T, 3> *a, StridedMemRefType<T, 3> *b,
                  StridedMemRefType<T, 3> *c, T beta) {
+  int64_t count = c->sizes[0], m = c->sizes[1], n = c->sizes[2];
+  int64_t k = a->sizes[2];
+  std::optional<BlasLayout> lhs =
+      getBlasLayout(m, k, a->strides[1], a->strides[2]);
+  std::optional<BlasLayout> rhs =
+      getBlasLayout(k, n, b->strides[1], b->strides[2]);
+  bool rowMajorC =
+      c->strides[2] == 1 && c->strides[1] >= std::max<int64_t>(1, n);
+  bool disjointC = count <= 1 || c->strides[0] >= c->strides[1] * m;
+  if (m > 0 && n > 0 && k > 0 && lhs && rhs && rowMajorC && disjointC) {
+    adjit::runtime::batchGemm(
+        count, lhs->transposed, rhs->transposed, m, n, k, a->data + a->offset,
+        lhs->leadingDimension, a->strides[0], b->data + b->offset,
+        rhs->leadingDimension, b->strides[0], beta, c->data + c->offset,
+        c->strides[1], c->strides[0]);
+    return;
+  }
   for (int64_t batch = 0; batch < c->sizes[0]; ++batch)
     multiply(a->data + a->offset + batch * a->strides[0], a->strides + 1,
              b->data + b->offset + batch * b->strides[0], b->strides + 1, beta,

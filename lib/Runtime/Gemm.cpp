@@ -143,6 +143,53 @@ void gemmOnPool(bool transposeA, bool transposeB, int64_t m, int64_t n,
                    &product);
 }
 
+/// A batch of products split among the threads of a parallel region, a
+/// contiguous range of whole products per thread.
+template <typename T> struct SplitBatch {
+  int64_t count;
+  bool transposeA, transposeB;
+  int64_t m, n, k;
+  const T *a;
+  int64_t lda, strideA;
+  const T *b;
+  int64_t ldb, strideB;
+  T beta;
+  T *c;
+  int64_t ldc, strideC;
+
+  /// Computes the products of thread `thread` of `threads`.
+  void runProducts(int64_t thread, int64_t threads) const {
+    int64_t first = count * thread / threads;
+    int64_t last = count * (thread + 1) / threads;
+    for (int64_t i = first; i < last; ++i)
+      blasGemm(transposeA, transposeB, m, n, k, a + i * strideA, lda,
+               b + i * strideB, ldb, beta, c + i * strideC, ldc);
+  }
+};
+
+/// The body of the parallel region: each thread computes its products.
+template <typename T>
+void runThreadProducts(int32_t *, int32_t *, const SplitBatch<T> *batch) {
+  batch->runProducts(omp_get_thread_num(), omp_get_num_threads());
+}
+
+/// Whether a batch of `count` products of m n k goes to the pool's threads
+/// whole product by whole product.
+bool shouldSplitBatch(int64_t count, int64_t m, int64_t n, int64_t k) {
+  double work =
+      static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
+  if (count < 2 || work * static_cast<double>(count) <= kSingleThreadedWork ||
+      !runtime::splitsGemm() || omp_in_parallel())
+    return false;
+  int64_t threads = omp_get_max_threads();
+  if (threads < 2)
+    return false;
+  // The busiest thread computes at most a quarter more than the average,
+  // unless `gemm` would run each product on one thread anyway.
+  int64_t busiest = (count + threads - 1) / threads;
+  return busiest * threads * 4 <= count * 5 || !shouldSplit(m, n, k);
+}
+
 } // namespace
 
 void runtime::gemm(bool transposeA, bool transposeB, int64_t m, int64_t n,
@@ -156,6 +203,35 @@ void runtime::gemm(bool transposeA, bool transposeB, int64_t m, int64_t n,
                    int64_t ldb, double beta, double *c, int64_t ldc) {
   gemmOnPool(transposeA, transposeB, m, n, k, a, lda, b, ldb, beta, c, ldc);
 }
+
+template <typename T>
+void runtime::batchGemm(int64_t count, bool transposeA, bool transposeB,
+                        int64_t m, int64_t n, int64_t k, const T *a,
+                        int64_t lda, int64_t strideA, const T *b, int64_t ldb,
+                        int64_t strideB, T beta, T *c, int64_t ldc,
+                        int64_t strideC) {
+  if (!shouldSplitBatch(count, m, n, k)) {
+    for (int64_t i = 0; i < count; ++i)
+      gemmOnPool(transposeA, transposeB, m, n, k, a + i * strideA, lda,
+                 b + i * strideB, ldb, beta, c + i * strideC, ldc);
+    return;
+  }
+  SplitBatch<T> batch{count, transposeA, transposeB, m,      n,   k,
+                      a,     lda,        strideA,    b,      ldb, strideB,
+                      beta,  c,          ldc,        strideC};
+  __kmpc_fork_call(&regionLocation, 1,
+                   reinterpret_cast<AdjitOmpMicrotask>(&runThreadProducts<T>),
+                   &batch);
+}
+
+template void runtime::batchGemm(int64_t, bool, bool, int64_t, int64_t, int64_t,
+                                 const float *, int64_t, int64_t, const float *,
+                                 int64_t, int64_t, float, float *, int64_t,
+                                 int64_t);
+template void runtime::batchGemm(int64_t, bool, bool, int64_t, int64_t, int64_t,
+                                 const double *, int64_t, int64_t,
+                                 const double *, int64_t, int64_t, double,
+                                 double *, int64_t, int64_t);
 
 bool runtime::splitsGemm() {
   int state = splitting.load(std::memory_order_relaxed);

@@ -34,6 +34,25 @@ void gemm(bool transposeA, bool transposeB, int64_t m, int64_t n, int64_t k,
           const double *a, int64_t lda, const double *b, int64_t ldb,
           double beta, double *c, int64_t ldc);
 
+/// A batch of `count` products C_i = op(A_i) op(B_i) + beta C_i, each as in
+/// `gemm`, with A_i at `a + i * strideA`, B_i at `b + i * strideB` and C_i at
+/// `c + i * strideC`. A stride of 0 gives every product the same A or B (a
+/// broadcast operand, read in place); the C_i must not overlap.
+///
+/// Where `gemm` would split products, a batch whose total work (count m n k)
+/// is above OpenBLAS's threshold for threads is split among the pool's
+/// threads by whole products, each a single-threaded OpenBLAS call, in one
+/// parallel region: when the busiest thread gets at most a quarter more
+/// products than the average, or when the products are each too small for
+/// `gemm` to split. Any other batch runs product by product through `gemm`.
+///
+/// Defined for T float and double.
+template <typename T>
+void batchGemm(int64_t count, bool transposeA, bool transposeB, int64_t m,
+               int64_t n, int64_t k, const T *a, int64_t lda, int64_t strideA,
+               const T *b, int64_t ldb, int64_t strideB, T beta, T *c,
+               int64_t ldc, int64_t strideC);
+
 /// Whether `gemm` splits products itself: OpenBLAS's OpenMP build is the
 /// one loaded, and splitting is on (the default; `ADJIT_SPLIT_GEMM=0` in the
 /// environment, or `setGemmSplitting(false)`, turns it off).
