@@ -35,7 +35,8 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
   // sweep of dead ops) finds nothing the rewriter's own removal of dead ops
   // leaves, yet walks the whole module after each of the rewriter's
   // iterations: those canonicalizers skip it (the lowered modules of the
-  // compile-scaling programs are identical with and without it).
+  // 1,000- and 10,000-op compile-scaling programs are identical with and
+  // without it).
   SharedCanonicalizers canonicalizers;
   auto structured = [&] {
     return canonicalizers.create(GreedySimplifyRegionLevel::Disabled);
