@@ -12,16 +12,19 @@ using namespace mlir::adjit;
 
 namespace {
 
-/// `canonicalize` with its default options, whose patterns the first
-/// instance of a SharedCanonicalizers freezes and the others reuse.
+/// `canonicalize` with its default options but `region-simplify`, whose
+/// patterns the first instance of a SharedCanonicalizers freezes and the
+/// others reuse.
 class SharedCanonicalizer
     : public PassWrapper<SharedCanonicalizer, OperationPass<>> {
 public:
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(SharedCanonicalizer)
 
   SharedCanonicalizer(std::shared_ptr<SharedCanonicalizers::Patterns> shared,
-                      bool freezes)
-      : shared(std::move(shared)), freezes(freezes) {}
+                      bool freezes, GreedySimplifyRegionLevel level)
+      : shared(std::move(shared)), freezes(freezes) {
+    regionSimplify = level;
+  }
   SharedCanonicalizer(const SharedCanonicalizer &other)
       : PassWrapper(other), shared(other.shared), freezes(other.freezes),
         patterns(other.patterns) {}
@@ -57,13 +60,28 @@ public:
     // failure (canonicalization is best effort).
     GreedyRewriteConfig config;
     config.setUseTopDownTraversal(true)
-        .setRegionSimplificationLevel(GreedySimplifyRegionLevel::Normal)
+        .setRegionSimplificationLevel(regionSimplify)
         .setMaxIterations(10)
         .setMaxNumRewrites(GreedyRewriteConfig::kNoLimit);
     (void)applyPatternsGreedily(getOperation(), *patterns, config);
   }
 
 private:
+  /// `canonicalize`'s option of this name, so that the pass prints as the
+  /// upstream pass that rewrites as it does.
+  Option<GreedySimplifyRegionLevel> regionSimplify{
+      *this, "region-simplify",
+      llvm::cl::desc("Perform control flow optimizations to the region tree"),
+      llvm::cl::init(GreedySimplifyRegionLevel::Normal),
+      llvm::cl::values(
+          clEnumValN(GreedySimplifyRegionLevel::Disabled, "disabled",
+                     "Don't run any control-flow simplification."),
+          clEnumValN(GreedySimplifyRegionLevel::Normal, "normal",
+                     "Perform simple control-flow simplifications (e.g. "
+                     "dead args elimination)."),
+          clEnumValN(GreedySimplifyRegionLevel::Aggressive, "aggressive",
+                     "Perform aggressive control-flow simplification (e.g. "
+                     "block merging)."))};
   std::shared_ptr<SharedCanonicalizers::Patterns> shared;
   bool freezes;
   std::shared_ptr<const FrozenRewritePatternSet> patterns;
@@ -74,8 +92,9 @@ private:
 SharedCanonicalizers::SharedCanonicalizers()
     : patterns(std::make_shared<Patterns>()) {}
 
-std::unique_ptr<Pass> SharedCanonicalizers::create() {
+std::unique_ptr<Pass>
+SharedCanonicalizers::create(GreedySimplifyRegionLevel regionSimplify) {
   bool first = !created;
   created = true;
-  return std::make_unique<SharedCanonicalizer>(patterns, first);
+  return std::make_unique<SharedCanonicalizer>(patterns, first, regionSimplify);
 }

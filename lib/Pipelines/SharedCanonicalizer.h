@@ -12,6 +12,7 @@
 #define ADJIT_LIB_PIPELINES_SHAREDCANONICALIZER_H
 
 #include "mlir/Pass/Pass.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include <memory>
 
@@ -22,19 +23,22 @@ class MLIRContext;
 
 namespace mlir::adjit {
 
-/// Makes `canonicalize` passes (default options) that share one frozen
-/// pattern set. All passes initialize after the pipeline's dialects are
-/// loaded, in pipeline order, so the set the first one freezes is the one each
-/// of them would freeze: the passes rewrite exactly as `canonicalize` does,
-/// and print as `canonicalize`.
+/// Makes `canonicalize` passes (default options but `region-simplify`) that
+/// share one frozen pattern set. All passes initialize after the pipeline's
+/// dialects are loaded, in pipeline order, so the set the first one freezes is
+/// the one each of them would freeze: the passes rewrite exactly as
+/// `canonicalize` with their `region-simplify` does, and print as it.
 class SharedCanonicalizers {
 public:
   SharedCanonicalizers();
 
-  /// Returns the next canonicalizer; add them to the pipeline in the order
-  /// they are made, all to one pipeline. A canonicalizer that initializes in
-  /// another context than the first one fails (the pipeline then fails).
-  std::unique_ptr<Pass> create();
+  /// Returns the next canonicalizer, with `canonicalize`'s option
+  /// `region-simplify` set to `regionSimplify`; add them to the pipeline in
+  /// the order they are made, all to one pipeline. A canonicalizer that
+  /// initializes in another context than the first one fails (the pipeline
+  /// then fails).
+  std::unique_ptr<Pass> create(GreedySimplifyRegionLevel regionSimplify =
+                                   GreedySimplifyRegionLevel::Normal);
 
   /// The patterns the first canonicalizer froze, and the context of their
   /// operations.

@@ -194,7 +194,11 @@ def AdjitConvertToLLVM : Pass<"adjit-convert-to-llvm", "::mlir::ModuleOp"> {
     and the lowered module of a large program has hundreds of thousands).
     Symbols are looked up through one symbol table collection. Math ops and
     `unrealized_conversion_cast`s are left to `convert-math-to-llvm` and
-    `reconcile-unrealized-casts`.
+    `reconcile-unrealized-casts`. During the conversion a function's
+    arguments live in an entry block of their own that branches to its body
+    (merged again afterwards): the signature conversion otherwise asks, for
+    every argument, the op order of the body, which each of its casts
+    invalidates, in time quadratic in a straight-line function's length.
   }];
   let options = [
     Option<"useGenericFunctions", "use-generic-functions", "bool",

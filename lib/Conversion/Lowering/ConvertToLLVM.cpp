@@ -19,6 +19,8 @@
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/OpenMPToLLVM/ConvertOpenMPToLLVM.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -31,6 +33,49 @@ namespace mlir::adjit {
 using namespace mlir;
 
 namespace {
+
+/// Moves the arguments of `function`'s entry block to a new entry block that
+/// only branches to the old one. The conversion of the signature inserts one
+/// cast per argument at the start of the block of the arguments and replaces
+/// only the uses after it, asking for each use in that block whether the
+/// cast comes before it; each inserted cast invalidates the block's op order,
+/// so in one large block every argument cost a renumbering of the whole
+/// block (time arguments x ops). With the casts in a block of their own, no
+/// use is in the casts' block. Returns whether `function` had arguments to
+/// move.
+bool separateArgumentsFromBody(func::FuncOp function) {
+  if (function.isExternal())
+    return false;
+  Block &body = function.getBody().front();
+  if (body.getNumArguments() == 0)
+    return false;
+  OpBuilder builder(function.getContext());
+  Block *entry = builder.createBlock(
+      &function.getBody(), function.getBody().begin(), body.getArgumentTypes(),
+      llvm::map_to_vector(body.getArguments(), [](BlockArgument argument) {
+        return argument.getLoc();
+      }));
+  for (auto [from, to] : llvm::zip(body.getArguments(), entry->getArguments()))
+    from.replaceAllUsesWith(to);
+  body.eraseArguments(0, body.getNumArguments());
+  cf::BranchOp::create(builder, function.getLoc(), &body);
+  return true;
+}
+
+/// Undoes separateArgumentsFromBody on the converted `function`: its entry
+/// block takes the ops of the block it branches to.
+void mergeEntryIntoBody(LLVM::LLVMFuncOp function) {
+  Block &entry = function.getBody().front();
+  auto branch = dyn_cast<LLVM::BrOp>(entry.getTerminator());
+  if (!branch)
+    return;
+  Block *body = branch.getDest();
+  if (body->getNumArguments() != 0 || !body->getSinglePredecessor())
+    return;
+  branch.erase();
+  entry.getOperations().splice(entry.end(), body->getOperations());
+  body->erase();
+}
 
 struct ConvertToLLVM
     : public adjit::impl::AdjitConvertToLLVMBase<ConvertToLLVM> {
@@ -65,9 +110,18 @@ struct ConvertToLLVM
     // changing the IR is then a fatal error rather than a rollback.
     ConversionConfig config;
     config.allowPatternRollback = false;
+    llvm::DenseSet<StringAttr> separated;
+    for (func::FuncOp function : module.getOps<func::FuncOp>())
+      if (separateArgumentsFromBody(function))
+        separated.insert(function.getSymNameAttr());
     if (failed(applyPartialConversion(module, target, std::move(patterns),
-                                      config)))
+                                      config))) {
       signalPassFailure();
+      return;
+    }
+    for (auto function : module.getOps<LLVM::LLVMFuncOp>())
+      if (separated.contains(function.getSymNameAttr()))
+        mergeEntryIntoBody(function);
   }
 };
 

@@ -13,8 +13,15 @@
 // FASTPIPE-NEXT: adjit-forward-aggregate-fields,
 // FASTPIPE-NEXT: adjit-drop-unused-arguments,
 // FASTPIPE-NEXT: adjit-check-lowered
+// Until scf-to-cf the regions are single blocks, and the canonicalizers
+// skip region simplification; the last one, on the LLVM dialect's blocks,
+// keeps it.
+// FULLPIPE: builtin.module(
+// FULLPIPE-NEXT: canonicalize{region-simplify=disabled},
+// FULLPIPE-NOT: region-simplify=normal
+// FULLPIPE: convert-scf-to-cf
 // FULLPIPE: reconcile-unrealized-casts,
-// FULLPIPE-NEXT: canonicalize,
+// FULLPIPE-NEXT: canonicalize{region-simplify=normal},
 // FULLPIPE-NEXT: adjit-drop-unused-arguments,
 // FULLPIPE-NEXT: adjit-check-lowered
 

@@ -54,3 +54,30 @@ func.func private @step_helper(%n: index) -> index {
   %0 = index.mul %n, %n
   return %0 : index
 }
+
+// The signature's casts go to a block of their own during the conversion
+// (so that no use of an argument asks for the op order of a large body);
+// the converted function is one block again, its ops in their order.
+// CHECK-LABEL: llvm.func @straight_line
+// CHECK-SAME: (%[[A:.*]]: i64, %[[B:.*]]: i64)
+// CHECK-NEXT: %[[S:.*]] = llvm.add %[[A]], %[[B]] : i64
+// CHECK-NEXT: %[[P:.*]] = llvm.mul %[[S]], %[[A]] : i64
+// CHECK-NEXT: llvm.return %[[P]] : i64
+// CHECK-NEXT: }
+func.func @straight_line(%a: i64, %b: i64) -> i64 {
+  %s = arith.addi %a, %b : i64
+  %p = arith.muli %s, %a : i64
+  return %p : i64
+}
+
+// A function whose body is more than one block keeps its blocks.
+// CHECK-LABEL: llvm.func @two_blocks
+// CHECK-SAME: (%[[X:.*]]: i64)
+// CHECK-NEXT: llvm.br ^bb1(%[[X]] : i64)
+// CHECK-NEXT: ^bb1(%[[Y:.*]]: i64):
+// CHECK-NEXT: llvm.return %[[Y]] : i64
+func.func @two_blocks(%x: i64) -> i64 {
+  cf.br ^next(%x : i64)
+^next(%y: i64):
+  return %y : i64
+}
