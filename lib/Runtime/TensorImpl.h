@@ -167,11 +167,8 @@ void forEachRow(const Shape &shape, const std::array<const int64_t *, N> &st,
   int64_t outer = 1;
   for (int64_t d = 0; d < rank - 1; ++d)
     outer *= shape[d];
-  // The row counter, on the stack for the ranks programs use.
-  constexpr int64_t kStackRank = 8;
-  int64_t stackCounter[kStackRank] = {};
-  std::vector<int64_t> heapCounter(rank > kStackRank ? rank : 0, 0);
-  int64_t *counter = rank > kStackRank ? heapCounter.data() : stackCounter;
+  // The row counter; a Shape keeps the common ranks off the heap.
+  Shape counter(static_cast<size_t>(rank), 0);
   std::array<int64_t, N> off = base;
   for (int64_t r = 0; r < outer; ++r) {
     body(off, n, inner);
