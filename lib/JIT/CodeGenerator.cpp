@@ -25,6 +25,7 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -33,11 +34,10 @@ using namespace adjit::jit;
 
 namespace {
 
-/// Returns a target machine for the host at `optLevel`'s code-generation
-/// level. The host (triple, CPU name and features) is detected once per
-/// process: detection takes about 0.1 ms, and every compile needed it twice.
-llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
-createHostTargetMachine(unsigned optLevel) {
+/// The host's description (triple, CPU name and features), detected once per
+/// process: detection takes about 0.1 ms, and every compile needed it.
+const std::pair<std::optional<llvm::orc::JITTargetMachineBuilder>, std::string>
+    &getHost() {
   static const auto host = [] {
     std::pair<std::optional<llvm::orc::JITTargetMachineBuilder>, std::string>
         result;
@@ -48,16 +48,46 @@ createHostTargetMachine(unsigned optLevel) {
       result.second = llvm::toString(detected.takeError());
     return result;
   }();
+  return host;
+}
+
+} // namespace
+
+llvm::Expected<llvm::orc::JITTargetMachineBuilder>
+detail::getHostTargetMachineBuilder() {
+  const auto &host = getHost();
   if (!host.first)
     return llvm::createStringError("cannot detect the host: " + host.second);
-  llvm::orc::JITTargetMachineBuilder builder = *host.first;
-  builder.setCodeGenOptLevel(optLevel == 0   ? llvm::CodeGenOptLevel::None
-                             : optLevel == 1 ? llvm::CodeGenOptLevel::Less
-                             : optLevel == 2
-                                 ? llvm::CodeGenOptLevel::Default
-                                 : llvm::CodeGenOptLevel::Aggressive);
-  return builder.createTargetMachine();
+  return *host.first;
 }
+
+llvm::Expected<llvm::TargetMachine &>
+detail::getHostTargetMachine(unsigned optLevel) {
+  // A target machine is not safe to use from two threads at once, but one
+  // thread may use it for any number of modules in turn (as ORC's compilers
+  // do), and it caches its subtargets: creating one, and the subtarget of
+  // its first function, took about 3 ms per compile.
+  thread_local std::unique_ptr<llvm::TargetMachine> machines[4];
+  std::unique_ptr<llvm::TargetMachine> &machine =
+      machines[std::min(optLevel, 3u)];
+  if (machine)
+    return *machine;
+  auto builder = getHostTargetMachineBuilder();
+  if (!builder)
+    return builder.takeError();
+  builder->setCodeGenOptLevel(optLevel == 0   ? llvm::CodeGenOptLevel::None
+                              : optLevel == 1 ? llvm::CodeGenOptLevel::Less
+                              : optLevel == 2
+                                  ? llvm::CodeGenOptLevel::Default
+                                  : llvm::CodeGenOptLevel::Aggressive);
+  auto created = builder->createTargetMachine();
+  if (!created)
+    return created.takeError();
+  machine = std::move(*created);
+  return *machine;
+}
+
+namespace {
 
 /// Skips every optional pass once its flag is set.
 class CancellationGate : public llvm::OptPassGate {
@@ -112,11 +142,13 @@ detail::translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context) {
       mlir::translateModuleToLLVMIR(module, context);
   if (!translated)
     return llvm::createStringError("cannot translate the module to LLVM IR");
-  auto targetMachine = createHostTargetMachine(0);
+  // The -O0 machine, which the fast tier's code generation on this thread
+  // uses next: the data layout and triple are the same at every level.
+  auto targetMachine = getHostTargetMachine(0);
   if (!targetMachine)
     return targetMachine.takeError();
-  translated->setDataLayout((*targetMachine)->createDataLayout());
-  translated->setTargetTriple((*targetMachine)->getTargetTriple());
+  translated->setDataLayout(targetMachine->createDataLayout());
+  translated->setTargetTriple(targetMachine->getTargetTriple());
   detail::addPackedEntryPoints(*translated);
   return std::move(translated);
 }
@@ -137,7 +169,7 @@ detail::readBitcode(llvm::StringRef bitcode, llvm::LLVMContext &context) {
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
 detail::generateObject(llvm::Module &module, unsigned optLevel,
                        const std::atomic<bool> *cancelled) {
-  auto targetMachine = createHostTargetMachine(optLevel);
+  auto targetMachine = getHostTargetMachine(optLevel);
   if (!targetMachine)
     return targetMachine.takeError();
   // At -O0 FastISel selects instructions, except the intrinsics it leaves to
@@ -158,12 +190,12 @@ detail::generateObject(llvm::Module &module, unsigned optLevel,
       if (cancelled)
         module.getContext().setOptPassGate(llvm::getGlobalPassGate());
     });
-    optimize(module, optLevel, **targetMachine);
+    optimize(module, optLevel, *targetMachine);
   }
   auto isCancelled = [&] { return cancelled && cancelled->load(); };
   if (isCancelled())
     return llvm::createStringError("cancelled");
-  llvm::orc::SimpleCompiler compiler(**targetMachine);
+  llvm::orc::SimpleCompiler compiler(*targetMachine);
   auto object = compiler(module);
   if (isCancelled()) {
     if (!object)

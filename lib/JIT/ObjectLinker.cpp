@@ -10,6 +10,7 @@
 
 #include "BlasRuntime.h"
 #include "BufferAllocator.h"
+#include "CodeGenerator.h"
 #include "OpenMPRuntime.h"
 #include "PerfMap.h"
 #include "ScalarRuntime.h"
@@ -56,7 +57,7 @@ detail::linkObject(std::unique_ptr<llvm::MemoryBuffer> object,
       return llvm::createStringError("cannot load " + library.str() + ": " +
                                      error);
   }
-  auto targetMachineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  auto targetMachineBuilder = detail::getHostTargetMachineBuilder();
   if (!targetMachineBuilder)
     return targetMachineBuilder.takeError();
   auto jit =
