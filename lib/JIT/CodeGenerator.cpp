@@ -166,6 +166,30 @@ detail::readBitcode(llvm::StringRef bitcode, llvm::LLVMContext &context) {
                                 context);
 }
 
+bool detail::needsO0Pipeline(const llvm::Module &module) {
+  for (const llvm::Function &function : module) {
+    llvm::StringRef name = function.getName();
+    // The coroutine passes, and alloc-token's lowering of its intrinsics.
+    if (name.starts_with("llvm.coro.") || name.starts_with("llvm.alloc.token"))
+      return true;
+    if (function.hasFnAttribute(llvm::Attribute::AlwaysInline) ||
+        function.hasFnAttribute(llvm::Attribute::SanitizeAllocToken) ||
+        function.hasFnAttribute(llvm::Attribute::PresplitCoroutine))
+      return true;
+    for (llvm::StringRef instrumentation :
+         {"instrument-function-entry", "instrument-function-entry-inlined",
+          "instrument-function-exit", "instrument-function-exit-inlined"})
+      if (function.hasFnAttribute(instrumentation))
+        return true;
+    for (const llvm::BasicBlock &block : function)
+      for (const llvm::Instruction &instruction : block)
+        if (auto *call = llvm::dyn_cast<llvm::CallBase>(&instruction))
+          if (call->hasFnAttr(llvm::Attribute::AlwaysInline))
+            return true;
+  }
+  return false;
+}
+
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
 detail::generateObject(llvm::Module &module, unsigned optLevel,
                        const std::atomic<bool> *cancelled) {
@@ -190,7 +214,8 @@ detail::generateObject(llvm::Module &module, unsigned optLevel,
       if (cancelled)
         module.getContext().setOptPassGate(llvm::getGlobalPassGate());
     });
-    optimize(module, optLevel, *targetMachine);
+    if (optLevel != 0 || detail::needsO0Pipeline(module))
+      optimize(module, optLevel, *targetMachine);
   }
   auto isCancelled = [&] { return cancelled && cancelled->load(); };
   if (isCancelled())

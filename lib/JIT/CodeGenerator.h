@@ -53,12 +53,22 @@ std::string writeBitcode(const llvm::Module &module);
 llvm::Expected<std::unique_ptr<llvm::Module>>
 readBitcode(llvm::StringRef bitcode, llvm::LLVMContext &context);
 
+/// Returns whether LLVM's -O0 IR pipeline can change `module`. Its passes
+/// (in LLVM 22: ee-instrument, always-inline, the coroutine passes,
+/// alloc-token and annotation-remarks, which only reports) act only on
+/// functions with the attributes, or on the intrinsics, that this looks for.
+/// The JIT's lowering produces none of them, and generateObject skips the
+/// pipeline for a module without them.
+bool needsO0Pipeline(const llvm::Module &module);
+
 /// Optimizes `module` with LLVM's default pipeline at `optLevel` (0 to 3)
 /// and generates its object code at the matching code-generation level
 /// (0: none, 1: less, 2: default, 3: aggressive), with the calling thread's
 /// target machine of that level (getHostTargetMachine). At -O0 the calls of
-/// `llvm.fabs` are expanded first (expandForFastISel). When `cancelled` becomes
-/// true the remaining optional passes are skipped and an error is returned.
+/// `llvm.fabs` are expanded first (expandForFastISel), and the IR pipeline
+/// runs only if needsO0Pipeline says it can change the module. When `cancelled`
+/// becomes true the remaining optional passes are skipped and an error is
+/// returned.
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
 generateObject(llvm::Module &module, unsigned optLevel,
                const std::atomic<bool> *cancelled = nullptr);

@@ -3,7 +3,8 @@
 // getHostTargetMachine gives each thread one target machine per
 // code-generation level, and generateObject reuses it from module to module:
 // the code of a module does not depend on what the machine compiled before,
-// and threads compile concurrently on machines of their own.
+// and threads compile concurrently on machines of their own. At -O0 the IR
+// pipeline runs only for the modules it can change.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,6 +12,7 @@
 #include "ObjectLinker.h"
 
 #include "llvm/AsmParser/Parser.h"
+#include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 
@@ -183,6 +185,134 @@ TEST(CodeGeneratorTest, ThreadsGenerateCodeConcurrently) {
     for (const std::string &object : perThread)
       EXPECT_EQ(object, expected);
   expectAffineRuns(objects.back().back());
+}
+
+/// What the JIT's lowering gives LLVM: an entry point calling an internal
+/// function, a loop, memref descriptors, math intrinsics and libm.
+const char *const kLowered = R"llvm(
+define internal void @body(ptr %0, ptr %1, i64 %2) #0 {
+entry:
+  %d = insertvalue { ptr, ptr, i64, [1 x i64], [1 x i64] } poison, ptr %0, 0
+  %d1 = insertvalue { ptr, ptr, i64, [1 x i64], [1 x i64] } %d, ptr %1, 1
+  %p = extractvalue { ptr, ptr, i64, [1 x i64], [1 x i64] } %d1, 1
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %next, %loop ]
+  %a = getelementptr float, ptr %p, i64 %i
+  %x = load float, ptr %a
+  %y = call float @llvm.fabs.f32(float %x)
+  %z = call float @llvm.fma.f32(float %y, float %y, float 1.0)
+  %e = call float @expf(float %z)
+  store float %e, ptr %a
+  %next = add i64 %i, 1
+  %done = icmp sge i64 %next, %2
+  br i1 %done, label %exit, label %loop
+exit:
+  ret void
+}
+
+define void @_mlir_entry(ptr %list) {
+  %p0 = load ptr, ptr %list
+  %a0 = load ptr, ptr %p0
+  call void @body(ptr %a0, ptr %a0, i64 4)
+  ret void
+}
+
+declare float @llvm.fabs.f32(float)
+declare float @llvm.fma.f32(float, float, float)
+declare float @expf(float)
+attributes #0 = { nounwind "frame-pointer"="all" }
+)llvm";
+
+/// Runs LLVM's -O0 IR pipeline on `module`, as generateObject does.
+void runO0Pipeline(llvm::Module &module) {
+  llvm::LoopAnalysisManager loops;
+  llvm::FunctionAnalysisManager functions;
+  llvm::CGSCCAnalysisManager sccs;
+  llvm::ModuleAnalysisManager modules;
+  llvm::PassBuilder builder;
+  builder.registerModuleAnalyses(modules);
+  builder.registerCGSCCAnalyses(sccs);
+  builder.registerFunctionAnalyses(functions);
+  builder.registerLoopAnalyses(loops);
+  builder.crossRegisterProxies(loops, functions, sccs, modules);
+  builder.buildO0DefaultPipeline(llvm::OptimizationLevel::O0)
+      .run(module, modules);
+}
+
+std::string print(const llvm::Module &module) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module.print(os, nullptr);
+  return text;
+}
+
+TEST(CodeGeneratorTest, TheO0PipelineChangesNothingItIsSkippedFor) {
+  for (const char *text : {kAffine, kOther, kLowered}) {
+    llvm::LLVMContext context;
+    std::unique_ptr<llvm::Module> module = parse(text, context);
+    ASSERT_TRUE(module);
+    EXPECT_FALSE(detail::needsO0Pipeline(*module));
+    std::string before = print(*module);
+    runO0Pipeline(*module);
+    EXPECT_EQ(print(*module), before);
+  }
+}
+
+TEST(CodeGeneratorTest, TheO0PipelineRunsForWhatItChanges) {
+  initializeTarget();
+  const char *const alwaysInline = R"llvm(
+define internal i64 @twice(i64 %x) alwaysinline {
+  %y = add i64 %x, %x
+  ret i64 %y
+}
+define i64 @_mlir_f(i64 %x) {
+  %y = call i64 @twice(i64 %x)
+  ret i64 %y
+}
+)llvm";
+  llvm::LLVMContext context;
+  std::unique_ptr<llvm::Module> module = parse(alwaysInline, context);
+  ASSERT_TRUE(module);
+  EXPECT_TRUE(detail::needsO0Pipeline(*module));
+  auto object = detail::generateObject(*module, 0);
+  ASSERT_TRUE(bool(object)) << llvm::toString(object.takeError());
+  // Inlined at its only call, and then deleted.
+  EXPECT_EQ(module->getFunction("twice"), nullptr);
+
+  const char *const others[] = {// An always-inline call site.
+                                R"llvm(
+define i64 @g(i64 %x) {
+  ret i64 %x
+}
+define i64 @f(i64 %x) {
+  %y = call i64 @g(i64 %x) alwaysinline
+  ret i64 %y
+}
+)llvm",
+                                // Entry instrumentation.
+                                R"llvm(
+define void @f() "instrument-function-entry"="__cyg_profile_func_enter" {
+  ret void
+}
+)llvm",
+                                // A coroutine intrinsic.
+                                R"llvm(
+declare ptr @llvm.coro.free(token, ptr)
+)llvm",
+                                // Allocation tokens.
+                                R"llvm(
+declare ptr @malloc(i64)
+define ptr @f() sanitize_alloc_token {
+  %p = call ptr @malloc(i64 8)
+  ret ptr %p
+}
+)llvm"};
+  for (const char *text : others) {
+    std::unique_ptr<llvm::Module> other = parse(text, context);
+    ASSERT_TRUE(other);
+    EXPECT_TRUE(detail::needsO0Pipeline(*other)) << text;
+  }
 }
 
 } // namespace
