@@ -71,6 +71,20 @@ std::unique_ptr<llvm::MemoryBuffer> compile(const char *text) {
   return object ? std::move(*object) : nullptr;
 }
 
+/// Compiles `text`, links it with `library` into `jit` and sets `address` to
+/// the function `name`.
+void link(const char *text, const std::string &library, const char *name,
+          std::unique_ptr<llvm::orc::LLJIT> &jit, void *&address) {
+  auto object = compile(text);
+  ASSERT_TRUE(object);
+  auto linked = detail::linkObject(std::move(object), {library});
+  ASSERT_TRUE(bool(linked)) << llvm::toString(linked.takeError());
+  jit = std::move(*linked);
+  auto found = jit->lookup(name);
+  ASSERT_TRUE(bool(found)) << llvm::toString(found.takeError());
+  address = found->toPtr<void *>();
+}
+
 bool isLoaded(const std::string &library) {
   void *handle = dlopen(library.c_str(), RTLD_LAZY | RTLD_NOLOAD);
   if (handle)
@@ -86,25 +100,21 @@ TEST(ObjectLinkerTest, LoadsTheLibrariesOnlyForSymbolsNothingElseDefines) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
 
-  auto own = compile(kWithoutLibrary);
-  ASSERT_TRUE(own);
-  auto linked = detail::linkObject(std::move(own), {library});
-  ASSERT_TRUE(bool(linked)) << llvm::toString(linked.takeError());
-  auto function = (*linked)->lookup("_mlir_own");
-  ASSERT_TRUE(bool(function)) << llvm::toString(function.takeError());
-  EXPECT_EQ(function->toPtr<double (*)(double)>()(0.0), 1.0);
+  std::unique_ptr<llvm::orc::LLJIT> own;
+  void *function = nullptr;
+  ASSERT_NO_FATAL_FAILURE(
+      link(kWithoutLibrary, library, "_mlir_own", own, function));
+  EXPECT_EQ(reinterpret_cast<double (*)(double)>(function)(0.0), 1.0);
   EXPECT_FALSE(isLoaded(library));
 
-  auto stub = compile(kWithLibrary);
-  ASSERT_TRUE(stub);
-  auto linkedStub = detail::linkObject(std::move(stub), {library});
-  ASSERT_TRUE(bool(linkedStub)) << llvm::toString(linkedStub.takeError());
-  auto address = (*linkedStub)->lookup("_mlir_stub");
-  ASSERT_TRUE(bool(address)) << llvm::toString(address.takeError());
+  std::unique_ptr<llvm::orc::LLJIT> stub;
+  void *address = nullptr;
+  ASSERT_NO_FATAL_FAILURE(
+      link(kWithLibrary, library, "_mlir_stub", stub, address));
   EXPECT_TRUE(isLoaded(library));
   void *expected = dlsym(RTLD_DEFAULT, "mlirAsyncRuntimeAddRef");
   ASSERT_NE(expected, nullptr);
-  EXPECT_EQ(address->toPtr<void *(*)()>()(), expected);
+  EXPECT_EQ(reinterpret_cast<void *(*)()>(address)(), expected);
 }
 
 TEST(ObjectLinkerTest, ASymbolNothingDefinesLoadsTheLibrariesOrFails) {
