@@ -25,6 +25,7 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -33,11 +34,10 @@ using namespace adjit::jit;
 
 namespace {
 
-/// Returns a target machine for the host at `optLevel`'s code-generation
-/// level. The host (triple, CPU name and features) is detected once per
-/// process: detection takes about 0.1 ms, and every compile needed it twice.
-llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
-createHostTargetMachine(unsigned optLevel) {
+/// The host's description (triple, CPU name and features), detected once per
+/// process: detection takes about 0.1 ms, and every compile needed it.
+const std::pair<std::optional<llvm::orc::JITTargetMachineBuilder>, std::string>
+    &getHost() {
   static const auto host = [] {
     std::pair<std::optional<llvm::orc::JITTargetMachineBuilder>, std::string>
         result;
@@ -48,16 +48,46 @@ createHostTargetMachine(unsigned optLevel) {
       result.second = llvm::toString(detected.takeError());
     return result;
   }();
+  return host;
+}
+
+} // namespace
+
+llvm::Expected<llvm::orc::JITTargetMachineBuilder>
+detail::getHostTargetMachineBuilder() {
+  const auto &host = getHost();
   if (!host.first)
     return llvm::createStringError("cannot detect the host: " + host.second);
-  llvm::orc::JITTargetMachineBuilder builder = *host.first;
-  builder.setCodeGenOptLevel(optLevel == 0   ? llvm::CodeGenOptLevel::None
-                             : optLevel == 1 ? llvm::CodeGenOptLevel::Less
-                             : optLevel == 2
-                                 ? llvm::CodeGenOptLevel::Default
-                                 : llvm::CodeGenOptLevel::Aggressive);
-  return builder.createTargetMachine();
+  return *host.first;
 }
+
+llvm::Expected<llvm::TargetMachine &>
+detail::getHostTargetMachine(unsigned optLevel) {
+  // A target machine is not safe to use from two threads at once, but one
+  // thread may use it for any number of modules in turn (as ORC's compilers
+  // do), and it caches its subtargets: creating one, and the subtarget of
+  // its first function, took about 3 ms per compile.
+  thread_local std::unique_ptr<llvm::TargetMachine> machines[4];
+  std::unique_ptr<llvm::TargetMachine> &machine =
+      machines[std::min(optLevel, 3u)];
+  if (machine)
+    return *machine;
+  auto builder = getHostTargetMachineBuilder();
+  if (!builder)
+    return builder.takeError();
+  builder->setCodeGenOptLevel(optLevel == 0   ? llvm::CodeGenOptLevel::None
+                              : optLevel == 1 ? llvm::CodeGenOptLevel::Less
+                              : optLevel == 2
+                                  ? llvm::CodeGenOptLevel::Default
+                                  : llvm::CodeGenOptLevel::Aggressive);
+  auto created = builder->createTargetMachine();
+  if (!created)
+    return created.takeError();
+  machine = std::move(*created);
+  return *machine;
+}
+
+namespace {
 
 /// Skips every optional pass once its flag is set.
 class CancellationGate : public llvm::OptPassGate {
@@ -112,11 +142,13 @@ detail::translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context) {
       mlir::translateModuleToLLVMIR(module, context);
   if (!translated)
     return llvm::createStringError("cannot translate the module to LLVM IR");
-  auto targetMachine = createHostTargetMachine(0);
+  // The -O0 machine, which the fast tier's code generation on this thread
+  // uses next: the data layout and triple are the same at every level.
+  auto targetMachine = getHostTargetMachine(0);
   if (!targetMachine)
     return targetMachine.takeError();
-  translated->setDataLayout((*targetMachine)->createDataLayout());
-  translated->setTargetTriple((*targetMachine)->getTargetTriple());
+  translated->setDataLayout(targetMachine->createDataLayout());
+  translated->setTargetTriple(targetMachine->getTargetTriple());
   detail::addPackedEntryPoints(*translated);
   return std::move(translated);
 }
@@ -134,10 +166,34 @@ detail::readBitcode(llvm::StringRef bitcode, llvm::LLVMContext &context) {
                                 context);
 }
 
+bool detail::needsO0Pipeline(const llvm::Module &module) {
+  for (const llvm::Function &function : module) {
+    llvm::StringRef name = function.getName();
+    // The coroutine passes, and alloc-token's lowering of its intrinsics.
+    if (name.starts_with("llvm.coro.") || name.starts_with("llvm.alloc.token"))
+      return true;
+    if (function.hasFnAttribute(llvm::Attribute::AlwaysInline) ||
+        function.hasFnAttribute(llvm::Attribute::SanitizeAllocToken) ||
+        function.hasFnAttribute(llvm::Attribute::PresplitCoroutine))
+      return true;
+    for (llvm::StringRef instrumentation :
+         {"instrument-function-entry", "instrument-function-entry-inlined",
+          "instrument-function-exit", "instrument-function-exit-inlined"})
+      if (function.hasFnAttribute(instrumentation))
+        return true;
+    for (const llvm::BasicBlock &block : function)
+      for (const llvm::Instruction &instruction : block)
+        if (auto *call = llvm::dyn_cast<llvm::CallBase>(&instruction))
+          if (call->hasFnAttr(llvm::Attribute::AlwaysInline))
+            return true;
+  }
+  return false;
+}
+
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
 detail::generateObject(llvm::Module &module, unsigned optLevel,
                        const std::atomic<bool> *cancelled) {
-  auto targetMachine = createHostTargetMachine(optLevel);
+  auto targetMachine = getHostTargetMachine(optLevel);
   if (!targetMachine)
     return targetMachine.takeError();
   // At -O0 FastISel selects instructions, except the intrinsics it leaves to
@@ -158,12 +214,13 @@ detail::generateObject(llvm::Module &module, unsigned optLevel,
       if (cancelled)
         module.getContext().setOptPassGate(llvm::getGlobalPassGate());
     });
-    optimize(module, optLevel, **targetMachine);
+    if (optLevel != 0 || detail::needsO0Pipeline(module))
+      optimize(module, optLevel, *targetMachine);
   }
   auto isCancelled = [&] { return cancelled && cancelled->load(); };
   if (isCancelled())
     return llvm::createStringError("cancelled");
-  llvm::orc::SimpleCompiler compiler(**targetMachine);
+  llvm::orc::SimpleCompiler compiler(*targetMachine);
   auto object = compiler(module);
   if (isCancelled()) {
     if (!object)

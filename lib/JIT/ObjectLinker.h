@@ -21,8 +21,9 @@ getJITRuntimeSymbols(llvm::orc::MangleAndInterner interner);
 /// Links `object`, machine code that mlir::ExecutionEngine generated in this
 /// or another process, into a new JIT with what the generated code calls:
 /// the JIT's runtime symbols, the process's own symbols and the
-/// `sharedLibraries`, loaded permanently. The object's static initializers
-/// have run when this returns.
+/// `sharedLibraries`. These are loaded permanently, all of them, the first
+/// time an object refers to a symbol that neither the runtime nor the process
+/// defines. The object's static initializers have run when this returns.
 llvm::Expected<std::unique_ptr<llvm::orc::LLJIT>>
 linkObject(std::unique_ptr<llvm::MemoryBuffer> object,
            llvm::ArrayRef<llvm::StringRef> sharedLibraries);
