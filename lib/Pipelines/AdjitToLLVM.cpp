@@ -9,7 +9,6 @@
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -99,7 +98,9 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
       /*parallelBatches=*/options.parallelMinElements > 0}));
   pm.addPass(createAdjitParallelizeLargeOps(
       AdjitParallelizeLargeOpsOptions{options.parallelMinElements.getValue()}));
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // convert-linalg-to-loops and expand-strided-metadata, without the region
+  // simplification of their greedy drivers (same output).
+  pm.addNestedPass<func::FuncOp>(createAdjitLinalgToLoops());
   if (options.approximateMath)
     pm.addPass(createAdjitApproximateMath());
   pm.addPass(structured());
@@ -109,7 +110,7 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
     pm.addPass(createAdjitOutlineLoops());
 
   // To the LLVM dialect.
-  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createAdjitExpandStridedMetadata());
   pm.addPass(createLowerAffinePass());
   if (options.parallelMinElements > 0) {
     ConvertSCFToOpenMPPassOptions openMP;
