@@ -94,23 +94,12 @@ public:
   /// Creation order; later nodes run first in backward.
   uint64_t sequenceNr() const { return sequenceNr_; }
 
-  /// The backward engine's number for this node: the pass that numbered it
-  /// last and the number it got. Only the engine reads and writes it.
-  struct EngineSlot {
-    uint64_t pass = 0;
-    uint32_t index = 0;
-  };
-  EngineSlot &engineSlot() { return engineSlot_; }
-
 protected:
   Node();
   uint64_t sequenceNr_;
   EdgeList next_;
   friend void setNextEdges(Node &, std::initializer_list<const Tensor *>);
   friend void setNextEdges(Node &, const std::vector<Tensor> &);
-
-private:
-  EngineSlot engineSlot_;
 };
 
 /// Points \p node's next edges at the gradient sinks of \p inputs.

@@ -5,7 +5,6 @@
 #include "adjit/Runtime/OpObserver.h"
 
 #include <algorithm>
-#include <atomic>
 #include <memory>
 #include <typeinfo>
 #include <unordered_map>
@@ -90,48 +89,19 @@ std::shared_ptr<Node> gradientSink(const Tensor &t) {
   return impl->gradAccumulator;
 }
 
-/// Set while a backward pass numbers nodes in their own EngineSlot: one pass
-/// at a time in the process does, from its start to its last look-up.
-std::atomic<bool> nodeSlotsTaken{false};
-/// The stamps of passes that number nodes in their slots.
-std::atomic<uint64_t> nextSlotPass{1};
-
-/// Dense indices of the nodes of one backward pass. The pass numbers the
-/// nodes in their own EngineSlot when no other pass does: the slot is in
-/// memory the pass reads anyway, where a table keyed by address costs a
-/// cache miss per look-up once the graph has tens of thousands of nodes (a
-/// node per op of a long loop). A pass that finds the slots taken (a pass on
-/// another thread, or one a hook starts) uses an open-addressing table
-/// keyed by address instead. In both, an entry belongs to the current pass
-/// only if it carries the pass's stamp, so that forgetting the nodes costs
-/// nothing.
+/// Dense indices of the nodes of one backward pass: an open-addressing table
+/// keyed by address. A node-based map would cost an allocation per node and a
+/// cache miss per lookup, for graphs of a node per op of a long loop. A slot
+/// belongs to the current pass only if it carries the pass's stamp, so that
+/// clearing the table for the next pass costs nothing, however large an
+/// earlier pass made it.
 class NodeIndex {
 public:
   static constexpr uint32_t kNone = UINT32_MAX;
 
-  NodeIndex() = default;
-  NodeIndex(const NodeIndex &) = delete;
-  NodeIndex &operator=(const NodeIndex &) = delete;
-  ~NodeIndex() { clear(); }
-
-  /// Starts numbering the nodes of a pass.
-  void begin() {
-    clear();
-    usesSlots_ = !nodeSlotsTaken.exchange(true, std::memory_order_acquire);
-    if (usesSlots_)
-      slotPass_ = nextSlotPass.fetch_add(1, std::memory_order_relaxed);
-  }
-
   /// The index of \p node, inserted with index \p next if it is new; the
   /// flag is true if it was.
   std::pair<uint32_t, bool> insert(Node *node, uint32_t next) {
-    if (usesSlots_) {
-      Node::EngineSlot &slot = node->engineSlot();
-      if (slot.pass == slotPass_)
-        return {slot.index, false};
-      slot = {slotPass_, next};
-      return {next, true};
-    }
     if (2 * (size_ + 1) > slots_.size())
       grow();
     Slot &slot = slots_[find(node)];
@@ -141,30 +111,27 @@ public:
     ++size_;
     return {next, true};
   }
-  /// The index of \p node, or kNone.
-  uint32_t lookup(Node *node) const {
-    if (usesSlots_) {
-      const Node::EngineSlot &slot = node->engineSlot();
-      return slot.pass == slotPass_ ? slot.index : kNone;
-    }
-    if (slots_.empty())
-      return kNone;
-    const Slot &slot = slots_[find(node)];
-    return isUsed(slot) ? slot.index : kNone;
+  /// Starts fetching the slot of \p node (its own or the free one where it
+  /// belongs), before the pass looks it up.
+  void prefetch(Node *node) const {
+    if (!slots_.empty())
+      __builtin_prefetch(&slots_[home(node)]);
   }
-  /// Forgets every node, keeping the table's memory for the next pass, and
-  /// leaves the nodes' slots to other passes.
+  /// Forgets every node, keeping the table's memory for the next pass.
   void clear() {
-    if (usesSlots_) {
-      usesSlots_ = false;
-      nodeSlotsTaken.store(false, std::memory_order_release);
-    }
     size_ = 0;
     if (++pass_ != 0)
       return;
     // The stamp wrapped around: unstamp every slot once.
     std::fill(slots_.begin(), slots_.end(), Slot());
     pass_ = 1;
+  }
+  /// The index of \p node, or kNone.
+  uint32_t lookup(Node *node) const {
+    if (slots_.empty())
+      return kNone;
+    const Slot &slot = slots_[find(node)];
+    return isUsed(slot) ? slot.index : kNone;
   }
 
 private:
@@ -178,11 +145,15 @@ private:
   /// The slot holding \p node, or the free slot where it belongs.
   size_t find(Node *node) const {
     size_t mask = slots_.size() - 1;
-    size_t i = static_cast<size_t>(
-        (reinterpret_cast<uint64_t>(node) * 0x9E3779B97F4A7C15ull) >> shift_);
+    size_t i = home(node);
     while (isUsed(slots_[i]) && slots_[i].node != node)
       i = (i + 1) & mask;
     return i;
+  }
+  /// The first slot probed for \p node.
+  size_t home(Node *node) const {
+    return static_cast<size_t>(
+        (reinterpret_cast<uint64_t>(node) * 0x9E3779B97F4A7C15ull) >> shift_);
   }
   void grow() {
     std::vector<Slot> old = std::move(slots_);
@@ -196,10 +167,6 @@ private:
   size_t size_ = 0;
   unsigned shift_ = 64;
   uint32_t pass_ = 1;
-  /// True while this pass numbers nodes in their slots, with stamp
-  /// slotPass_.
-  bool usesSlots_ = false;
-  uint64_t slotPass_ = 0;
 };
 
 /// The bookkeeping of one node during a backward pass.
@@ -347,7 +314,6 @@ std::vector<Tensor> runBackward(const char *op,
   std::vector<Node *> &nodes = w.nodes;
   std::vector<uint32_t> &firstEdge = w.firstEdge, &edgeChild = w.edgeChild,
                         &postOrder = w.postOrder;
-  index.begin();
   {
     std::vector<std::pair<uint32_t, size_t>> &stack = w.stack;
     // Numbers \p n; a new node gets its edges' slots and is pushed.
@@ -358,11 +324,12 @@ std::vector<Tensor> runBackward(const char *op,
         firstEdge.push_back(static_cast<uint32_t>(edgeChild.size()));
         edgeChild.resize(edgeChild.size() + n->next_functions().size(), kNone);
         stack.push_back({k, 0});
-        // The children are read next: start fetching them all at once.
+        // The children are looked up next: start fetching them, and their
+        // slots in the index, all at once.
         for (const std::shared_ptr<Node> &child : n->next_functions())
           if (Node *c = child.get()) {
             __builtin_prefetch(c);
-            __builtin_prefetch(&c->engineSlot());
+            index.prefetch(c);
           }
       }
       return k;
@@ -393,11 +360,6 @@ std::vector<Tensor> runBackward(const char *op,
     if (k != kNone)
       captures[k].push_back(j);
   }
-  // The roots' indices; the nodes are not looked up after this.
-  std::vector<uint32_t> rootIndex;
-  for (auto &r : rootNodes)
-    rootIndex.push_back(index.lookup(r.get()));
-  index.clear();
 
   // Decide which nodes must run, and count their dependencies.
   std::vector<NodeState> &state = w.state;
@@ -419,7 +381,7 @@ std::vector<Tensor> runBackward(const char *op,
   {
     AutoGradMode mode(createGraph);
     for (size_t i = 0; i < roots.size(); ++i) {
-      Tensor &b = state[rootIndex[i]].grad;
+      Tensor &b = state[index.lookup(rootNodes[i].get())].grad;
       b = b.defined() ? add(b, rootGrads[i]) : rootGrads[i];
     }
   }
@@ -430,12 +392,12 @@ std::vector<Tensor> runBackward(const char *op,
     readyHeap.push_back({sequenceNr, k});
     std::push_heap(readyHeap.begin(), readyHeap.end());
   };
-  for (size_t i = 0; i < rootNodes.size(); ++i) {
-    uint32_t k = rootIndex[i];
+  for (auto &r : rootNodes) {
+    uint32_t k = index.lookup(r.get());
     NodeState &rs = state[k];
     if (rs.needed && rs.deps == 0 && !rs.queued) {
       rs.queued = true;
-      push(rootNodes[i]->sequenceNr(), k);
+      push(r->sequenceNr(), k);
     }
   }
 

@@ -110,9 +110,8 @@ Tensor longChain(const Tensor &x, int length) {
 }
 
 TEST(AutogradTest, ConcurrentPassesOverOneGraphAgree) {
-  // Passes on two threads over the same nodes at once: one numbers the
-  // nodes in their own slots, the other in its table, and neither may see
-  // the other's numbers.
+  // Passes on two threads over the same nodes at once, each with its own
+  // numbering of the nodes and its own gradients.
   Tensor x = tensor({0.5, -1.0}, requires_grad());
   Tensor loss = longChain(x, 300);
   Tensor expected = autograd::grad({loss}, {x}, {}, /*retainGraph=*/true)[0];
