@@ -24,16 +24,36 @@ bool isProduct(Operation *op) {
   return isa_and_nonnull<linalg::MatmulOp, linalg::BatchMatmulOp>(op);
 }
 
+/// The most operands a fused elementwise op may have. Fusing a chain of n
+/// elementwise ops into one (the sum of the gradient contributions of a
+/// weight shared by n unrolled steps) builds n ever larger ops, each a copy
+/// of the last plus one: quadratic in n, and bufferization then analyses an
+/// op of n operands. With the cap, such a chain becomes n / kMaxFusedOperands
+/// ops of bounded size; chains below it fuse as before.
+constexpr unsigned kMaxFusedOperands = 16;
+
+/// Operands of the op that fusing the producer of `fusedOperand` into its
+/// consumer would create: all of the consumer's but the fused one, and the
+/// producer's inputs (all its operands if it is not destination-style).
+unsigned fusedOperandCount(OpOperand *fusedOperand, Operation *producer) {
+  unsigned producerInputs = producer->getNumOperands();
+  if (auto destinationStyle = dyn_cast<DestinationStyleOpInterface>(producer))
+    producerInputs = destinationStyle.getNumDpsInputs();
+  return fusedOperand->getOwner()->getNumOperands() - 1 + producerInputs;
+}
+
 /// Fuses `fusedOperand` (an operand of the consumer, defined by the producer)
-/// when the producer has no other use, neither side is a matrix product, and
-/// the consumer is not a copy: a copy writes a loop's carry back into the
-/// carry's buffer (adjit.scan's lowering), and a reshape folded into it would
-/// make the loop yield a reshaped view, which bufferization rejects.
+/// when the producer has no other use, neither side is a matrix product, the
+/// fused op stays within kMaxFusedOperands, and the consumer is not a copy: a
+/// copy writes a loop's carry back into the carry's buffer (adjit.scan's
+/// lowering), and a reshape folded into it would make the loop yield a
+/// reshaped view, which bufferization rejects.
 bool shouldFuse(OpOperand *fusedOperand) {
   Operation *producer = fusedOperand->get().getDefiningOp();
   Operation *consumer = fusedOperand->getOwner();
   return producer && producer->hasOneUse() && !isProduct(producer) &&
-         !isProduct(consumer) && !isa<linalg::CopyOp>(consumer);
+         !isProduct(consumer) && !isa<linalg::CopyOp>(consumer) &&
+         fusedOperandCount(fusedOperand, producer) <= kMaxFusedOperands;
 }
 
 struct FuseElementwisePass
