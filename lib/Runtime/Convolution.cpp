@@ -53,11 +53,6 @@ struct Geometry {
   }
 };
 
-/// The 2-D attributes of `geometry`'s convolution.
-semantics::ConvolutionAttrs attrsOf(const Geometry &g) {
-  return {{g.sh, g.sw}, {g.pt, g.pl}, {g.pb, g.pr}, {g.dh, g.dw}, g.groups};
-}
-
 /// The geometry of the convolution of 4-D `input` and `weight` shapes under
 /// the 2-D `attrs`; throws naming `op` if they do not fit.
 Geometry makeGeometry(const char *op, const Shape &input, const Shape &weight,

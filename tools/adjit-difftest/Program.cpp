@@ -1204,6 +1204,10 @@ private:
       emit(step);
       return;
     }
+    case OpKind::MaxDim:
+    case OpKind::MinDim:
+      // Emitted as variants of MaxAll above, never picked themselves.
+      return;
     case OpKind::MseLoss: {
       int y = pickMatching([&](const Shape &s) { return s == shape; }, shape);
       if (y >= 0)

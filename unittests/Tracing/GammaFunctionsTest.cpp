@@ -76,9 +76,10 @@ void expectNear(const std::vector<double> &actual,
       EXPECT_TRUE(identical(actual[i], expected[i]))
           << "at x = " << kPoints[i] << ": " << actual[i] << ", PyTorch "
           << expected[i];
-      if (std::isinf(expected[i]))
+      if (std::isinf(expected[i])) {
         EXPECT_EQ(std::signbit(actual[i]), std::signbit(expected[i]))
             << "at x = " << kPoints[i];
+      }
     } else {
       EXPECT_NEAR(actual[i], expected[i], rtol * std::abs(expected[i]))
           << "at x = " << kPoints[i];

@@ -81,9 +81,10 @@ void expectAgrees(const jit::TensorFunction &function,
   Tensor eager = function(inputs);
   jit::CompiledFunction compiled = jit::compile(function);
   expectIdentical(compiled(inputs), eager);
-  if (noFloat)
+  if (noFloat) {
     EXPECT_EQ(compiled.getLastIR().find("f64"), std::string::npos)
         << compiled.getLastIR();
+  }
 }
 
 TEST(IntegerOps, ArgumentsAndResultsPassUnchanged) {

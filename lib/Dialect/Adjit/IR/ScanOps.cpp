@@ -267,7 +267,7 @@ struct FoldConstantTripCount : OpRewritePattern<ScanOp> {
         !matchPattern(op.getTripCount(), m_Constant(&value)))
       return failure();
     int64_t count = (*value.begin()).getSExtValue();
-    if (count == op.getLength()) {
+    if (count == static_cast<int64_t>(op.getLength())) {
       rewriter.modifyOpInPlace(op, [&] { op.getTripCountMutable().clear(); });
       return success();
     }
