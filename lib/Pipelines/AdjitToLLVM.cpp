@@ -59,6 +59,9 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
   // Buffers: results are fresh allocations owned by the caller; arguments are
   // never written.
   pm.addNestedPass<func::FuncOp>(createAdjitMarkArgumentsReadOnly());
+  // Each read of them gets a tensor of its own, which bufferization need not
+  // analyse against the others.
+  pm.addNestedPass<func::FuncOp>(createAdjitDetachArgumentReads());
   // Every writer of a zero- or identity-filled init gets its own fill rather
   // than a copy of a shared one.
   pm.addPass(createAdjitDuplicateSharedFills());

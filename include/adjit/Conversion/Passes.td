@@ -57,6 +57,33 @@ def AdjitMarkArgumentsReadOnly
   }];
 }
 
+def AdjitDetachArgumentReads
+    : Pass<"adjit-detach-argument-reads", "::mlir::func::FuncOp"> {
+  let summary = "Give each read of a read-only argument a tensor of its own";
+  let description = [{
+    For each tensor argument that bufferization may not write
+    (`bufferization.writable = false`, see `adjit-mark-arguments-readonly`)
+    and that is read at least twice in the function body's own block (as the
+    source of a `tensor.extract_slice`, or as an input of a destination-style
+    op), reads the argument's buffer once (`bufferization.to_buffer ...
+    read_only`) and replaces each such read by a `bufferization.to_tensor
+    ... restrict` of that buffer, not writable; a slice becomes one of the
+    `memref.subview` it reads.
+
+    One-shot bufferization visits all uses of all aliases of a value for each
+    in-place decision about it, so a value read n times, or sliced n times,
+    costs n^2: an unrolled recurrent net, which reads its weights and slices
+    its input once per step, made bufferization quadratic in the number of
+    steps. Nothing writes a read-only argument, so none of its reads can
+    conflict; after bufferization the reads are the argument's buffer and
+    the subviews they were before, and a writer into one still gets a copy.
+  }];
+  let dependentDialects = [
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+}
+
 def AdjitFuseElementwise : Pass<"adjit-fuse-elementwise"> {
   let summary = "Fuse elementwise linalg ops, but never into matrix products";
   let description = [{
