@@ -94,7 +94,7 @@ void adjit::freeBuffer(void *data, size_t nbytes) {
 size_t adjit::runtime::getCachedBufferBytes() {
   BufferCache &c = cache();
   std::lock_guard<std::mutex> lock(c.mutex);
-  return c.cachedBytes;
+  return c.cachedBytes + getSmallObjectBytes();
 }
 
 size_t adjit::runtime::releaseCachedBuffers() {
@@ -110,5 +110,5 @@ size_t adjit::runtime::releaseCachedBuffers() {
   for (auto &[size, buffers] : released)
     for (void *buffer : buffers)
       std::free(buffer);
-  return bytes;
+  return bytes + releaseSmallObjects();
 }

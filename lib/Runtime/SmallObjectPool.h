@@ -21,6 +21,11 @@ namespace adjit {
 void *allocateSmallObject(size_t nbytes);
 /// Returns a block of allocateSmallObject(\p nbytes); any thread may.
 void freeSmallObject(void *block, size_t nbytes);
+/// The bytes of freed blocks the calling thread keeps for reuse.
+size_t getSmallObjectBytes();
+/// Returns the freed blocks the calling thread keeps to malloc; returns their
+/// bytes.
+size_t releaseSmallObjects();
 
 /// A standard allocator over allocateSmallObject, for std::allocate_shared.
 template <typename T> struct SmallObjectAllocator {

@@ -14,11 +14,15 @@
 
 namespace adjit::runtime {
 
-/// The bytes of freed tensor buffers the eager runtime keeps for reuse.
+/// The bytes of freed tensor buffers the eager runtime keeps for reuse: the
+/// buffers of 256 bytes and more (shared by all threads), and the calling
+/// thread's freed small blocks (tensors, their small buffers, autograd
+/// nodes; up to 256 MB a thread).
 size_t getCachedBufferBytes();
 
-/// Returns every freed tensor buffer the eager runtime keeps for reuse to
-/// malloc; returns the bytes released. Tensors alive are not affected.
+/// Returns every freed tensor buffer the eager runtime keeps for reuse, and
+/// the calling thread's freed small blocks, to malloc; returns the bytes
+/// released. Tensors alive are not affected.
 size_t releaseCachedBuffers();
 
 } // namespace adjit::runtime
