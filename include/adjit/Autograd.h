@@ -71,6 +71,30 @@ private:
 /// flow to. Up to two live in the node itself (see InlineVector).
 using EdgeList = InlineVector<std::shared_ptr<Node>, 2>;
 
+/// The gradients a node's apply() returns, one per next edge (undefined for
+/// an input that needs none). Up to two live in the list itself, so that the
+/// backward pass of a unary or binary op allocates no list.
+class GradList : public InlineVector<Tensor, 2> {
+public:
+  GradList() = default;
+  GradList(Tensor a) { push_back(std::move(a)); }
+  GradList(Tensor a, Tensor b) {
+    push_back(std::move(a));
+    push_back(std::move(b));
+  }
+  GradList(Tensor a, Tensor b, Tensor c) {
+    reserve(3);
+    push_back(std::move(a));
+    push_back(std::move(b));
+    push_back(std::move(c));
+  }
+  GradList(std::vector<Tensor> grads) {
+    reserve(grads.size());
+    for (Tensor &g : grads)
+      push_back(std::move(g));
+  }
+};
+
 /// A node of the backward graph: computes the gradients of an op's inputs
 /// from the gradient of its (single) output. Each op that records itself
 /// creates one node; the output tensor points to it as its grad_fn().
@@ -81,7 +105,7 @@ public:
   virtual const char *name() const = 0;
   /// Gradients of the inputs (one per next edge, undefined when an input
   /// needs none) given the gradient of the output.
-  virtual std::vector<Tensor> apply(const Tensor &grad) = 0;
+  virtual GradList apply(const Tensor &grad) = 0;
   /// Frees saved tensors; a later apply() throws.
   virtual void releaseVariables() {}
   /// The nodes the inputs' gradients flow to (null for inputs that do not

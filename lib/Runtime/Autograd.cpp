@@ -26,7 +26,7 @@ public:
     sequenceNr_ = UINT64_MAX;
   }
   const char *name() const override { return "AccumulateGrad"; }
-  std::vector<Tensor> apply(const Tensor &grad) override;
+  GradList apply(const Tensor &grad) override;
   uint64_t addHook(autograd::PostAccumulateGradHook hook) {
     hooks_.emplace_back(nextHandle_, std::move(hook));
     return nextHandle_++;
@@ -63,7 +63,7 @@ void accumulateInto(Tensor &slot, const Tensor &g) {
     slot.add_(g);
 }
 
-std::vector<Tensor> AccumulateGrad::apply(const Tensor &grad) {
+GradList AccumulateGrad::apply(const Tensor &grad) {
   // A leaf that no longer exists has nobody to read its gradient.
   std::shared_ptr<TensorImpl> leaf = leaf_.lock();
   if (!leaf)
@@ -433,7 +433,7 @@ std::vector<Tensor> runBackward(const char *op,
           childNeeded = true;
       runIt = childNeeded && dynamic_cast<AccumulateGrad *>(node) == nullptr;
     }
-    std::vector<Tensor> outs;
+    GradList outs;
     if (runIt && g.defined()) {
       AutoGradMode mode(createGraph);
       // A slice's gradient goes straight into its input's gradient.
@@ -548,11 +548,13 @@ Node::~Node() {
 
 void adjit::setNextEdges(Node &node,
                          std::initializer_list<const Tensor *> inputs) {
+  node.next_.reserve(inputs.size());
   for (const Tensor *t : inputs)
     node.next_.push_back(gradientSink(*t));
 }
 
 void adjit::setNextEdges(Node &node, const std::vector<Tensor> &inputs) {
+  node.next_.reserve(inputs.size());
   for (const Tensor &t : inputs)
     node.next_.push_back(gradientSink(t));
 }
@@ -645,8 +647,7 @@ void Tensor::retain_grad() {
   Tensor self = *this;
   Tensor out(std::make_shared<TensorImpl>(*impl_));
   recordOp(out, "RetainGradBackward", {&self}, {},
-           [weak](const Tensor &g, SavedTensors,
-                  const Node &) -> std::vector<Tensor> {
+           [weak](const Tensor &g, SavedTensors, const Node &) -> GradList {
              if (auto impl = weak.lock())
                accumulateInto(impl->grad, g);
              return {g};
@@ -668,7 +669,8 @@ Tensor Tensor::detach() const {
     return runtime::observeAsOneOp(
         {runtime::OpKind::StopGradient, "detach", {*this}},
         [&] { return detach(); });
-  auto impl = std::make_shared<TensorImpl>();
+  auto impl =
+      std::allocate_shared<TensorImpl>(SmallObjectAllocator<TensorImpl>());
   impl->storage = impl_->storage;
   impl->shape = impl_->shape;
   impl->strides = impl_->strides;

@@ -75,14 +75,14 @@ private:
 
 /// A node whose backward is a callable
 ///   fn(const Tensor &grad, SavedTensors saved, const Node &)
-///     -> std::vector<Tensor>
+///     -> GradList
 /// written in differentiable ops, so that create_graph works.
 template <typename Fn> class FunctionNode final : public Node {
 public:
   FunctionNode(const char *name, SavedList saved, Fn fn)
       : name_(name), saved_(std::move(saved)), fn_(std::move(fn)) {}
   const char *name() const override { return name_; }
-  std::vector<Tensor> apply(const Tensor &grad) override {
+  GradList apply(const Tensor &grad) override {
     if (released_)
       throwReleasedError(name_);
     return fn_(grad, saved_.unpack(name_), static_cast<const Node &>(*this));

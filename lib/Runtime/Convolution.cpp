@@ -196,17 +196,17 @@ Tensor convolutionForward(const Tensor &xIn, const Tensor &wIn,
   }
   if (shouldRecord(xIn, wIn)) {
     Tensor x = xIn, w = wIn;
-    recordOp(out, "ConvolutionBackward0", {&x, &w},
-             {SavedVariable(x), SavedVariable(w)},
-             [g](const Tensor &grad, SavedTensors s,
-                 const Node &node) -> std::vector<Tensor> {
-               Tensor gx, gw;
-               if (node.needsInputGrad(0))
-                 gx = convolutionInputGrad(grad, s[1], g);
-               if (node.needsInputGrad(1))
-                 gw = convolutionWeightGrad(grad, s[0], g);
-               return {gx, gw};
-             });
+    recordOp(
+        out, "ConvolutionBackward0", {&x, &w},
+        {SavedVariable(x), SavedVariable(w)},
+        [g](const Tensor &grad, SavedTensors s, const Node &node) -> GradList {
+          Tensor gx, gw;
+          if (node.needsInputGrad(0))
+            gx = convolutionInputGrad(grad, s[1], g);
+          if (node.needsInputGrad(1))
+            gw = convolutionWeightGrad(grad, s[0], g);
+          return {gx, gw};
+        });
   }
   return out;
 }
@@ -236,17 +236,17 @@ Tensor convolutionInputGrad(const Tensor &gradIn, const Tensor &wIn,
   }
   if (shouldRecord(gradIn, wIn)) {
     Tensor grad = gradIn, w = wIn;
-    recordOp(out, "ConvolutionBackwardInputBackward0", {&grad, &w},
-             {SavedVariable(grad), SavedVariable(w)},
-             [g](const Tensor &v, SavedTensors s,
-                 const Node &node) -> std::vector<Tensor> {
-               Tensor gGrad, gw;
-               if (node.needsInputGrad(0))
-                 gGrad = convolutionForward(v, s[1], g);
-               if (node.needsInputGrad(1))
-                 gw = convolutionWeightGrad(s[0], v, g);
-               return {gGrad, gw};
-             });
+    recordOp(
+        out, "ConvolutionBackwardInputBackward0", {&grad, &w},
+        {SavedVariable(grad), SavedVariable(w)},
+        [g](const Tensor &v, SavedTensors s, const Node &node) -> GradList {
+          Tensor gGrad, gw;
+          if (node.needsInputGrad(0))
+            gGrad = convolutionForward(v, s[1], g);
+          if (node.needsInputGrad(1))
+            gw = convolutionWeightGrad(s[0], v, g);
+          return {gGrad, gw};
+        });
   }
   return out;
 }
@@ -276,17 +276,17 @@ Tensor convolutionWeightGrad(const Tensor &gradIn, const Tensor &xIn,
   }
   if (shouldRecord(gradIn, xIn)) {
     Tensor grad = gradIn, x = xIn;
-    recordOp(out, "ConvolutionBackwardWeightBackward0", {&grad, &x},
-             {SavedVariable(grad), SavedVariable(x)},
-             [g](const Tensor &u, SavedTensors s,
-                 const Node &node) -> std::vector<Tensor> {
-               Tensor gGrad, gx;
-               if (node.needsInputGrad(0))
-                 gGrad = convolutionForward(s[1], u, g);
-               if (node.needsInputGrad(1))
-                 gx = convolutionInputGrad(s[0], u, g);
-               return {gGrad, gx};
-             });
+    recordOp(
+        out, "ConvolutionBackwardWeightBackward0", {&grad, &x},
+        {SavedVariable(grad), SavedVariable(x)},
+        [g](const Tensor &u, SavedTensors s, const Node &node) -> GradList {
+          Tensor gGrad, gx;
+          if (node.needsInputGrad(0))
+            gGrad = convolutionForward(s[1], u, g);
+          if (node.needsInputGrad(1))
+            gx = convolutionInputGrad(s[0], u, g);
+          return {gGrad, gx};
+        });
   }
   return out;
 }

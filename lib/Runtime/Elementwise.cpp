@@ -113,7 +113,7 @@ void recordBinary(Tensor &out, const char *nodeName, const Tensor &a,
   recordOp(
       out, nodeName, {&a, &b}, std::move(saved),
       [as, bs, forward](const Tensor &g, SavedTensors s,
-                        const Node &n) -> std::vector<Tensor> {
+                        const Node &n) -> GradList {
         EagerRuleBuilder builder;
         Tensor x = s.empty() ? Tensor() : s[0];
         Tensor y = s.empty() ? Tensor() : s[1];
@@ -246,7 +246,7 @@ Tensor unaryOp(const char *op, const char *nodeName, UnaryResult result,
     return out;
   recordOp(out, nodeName, {&a}, {SavedVariable(a)},
            [forward, body](const Tensor &g, SavedTensors s,
-                           const Node &) -> std::vector<Tensor> {
+                           const Node &) -> GradList {
              // Without create_graph: the same formula in one pass.
              if (!GradMode::is_enabled() && g.numel() > 0 &&
                  g.sizes() == s[0].sizes() && g.dtype() == s[0].dtype() &&
@@ -373,15 +373,15 @@ Tensor adjit::pow(const Tensor &a, double exponent) {
       [](auto p, auto q) { return semantics::scalar::pow(p, q); });
   if (!shouldRecord(x))
     return out;
-  recordOp(out, "PowBackward0", {&x}, {SavedVariable(x)},
-           [exponent](const Tensor &g, SavedTensors s,
-                      const Node &) -> std::vector<Tensor> {
-             EagerRuleBuilder builder;
-             Tensor y = scalarLike(exponent, s[0].dtype());
-             return {semantics::derivatives::Pow::vjp(builder, g, s[0], y,
-                                                      Tensor(), true, false)
-                         .lhs};
-           });
+  recordOp(
+      out, "PowBackward0", {&x}, {SavedVariable(x)},
+      [exponent](const Tensor &g, SavedTensors s, const Node &) -> GradList {
+        EagerRuleBuilder builder;
+        Tensor y = scalarLike(exponent, s[0].dtype());
+        return {semantics::derivatives::Pow::vjp(builder, g, s[0], y, Tensor(),
+                                                 true, false)
+                    .lhs};
+      });
   return out;
 }
 
@@ -481,16 +481,15 @@ Tensor adjit::where(const Tensor &condition, const Tensor &a, const Tensor &b) {
   if (!shouldRecord(x, y))
     return out;
   Shape xs = x.sizes(), ys = y.sizes();
-  recordOp(out, "WhereBackward0", {&x, &y}, {SavedVariable(condition)},
-           [xs, ys](const Tensor &g, SavedTensors s,
-                    const Node &n) -> std::vector<Tensor> {
-             EagerRuleBuilder builder;
-             auto adjoints = semantics::derivatives::Where::vjp(
-                 builder, g, s[0], n.needsInputGrad(0), n.needsInputGrad(1));
-             return {
-                 adjoints.lhs.defined() ? sum_to(adjoints.lhs, xs) : Tensor(),
-                 adjoints.rhs.defined() ? sum_to(adjoints.rhs, ys) : Tensor()};
-           });
+  recordOp(
+      out, "WhereBackward0", {&x, &y}, {SavedVariable(condition)},
+      [xs, ys](const Tensor &g, SavedTensors s, const Node &n) -> GradList {
+        EagerRuleBuilder builder;
+        auto adjoints = semantics::derivatives::Where::vjp(
+            builder, g, s[0], n.needsInputGrad(0), n.needsInputGrad(1));
+        return {adjoints.lhs.defined() ? sum_to(adjoints.lhs, xs) : Tensor(),
+                adjoints.rhs.defined() ? sum_to(adjoints.rhs, ys) : Tensor()};
+      });
   return out;
 }
 

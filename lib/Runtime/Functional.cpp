@@ -82,8 +82,7 @@ Tensor adjit::nn::functional::log_softmax(const Tensor &input, int64_t dim) {
     out = castTo(transpose(out, d, -1), input.dtype());
   if (shouldRecord(input))
     recordOp(out, "LogSoftmaxBackward0", {&input}, {SavedVariable(input)},
-             [d](const Tensor &g, SavedTensors s,
-                 const Node &) -> std::vector<Tensor> {
+             [d](const Tensor &g, SavedTensors s, const Node &) -> GradList {
                // d/dx log_softmax: g - softmax(x) * sum(g) along d.
                return {g - softmax(s[0], d) * sum(g, {d}, /*keepdim=*/true)};
              });
@@ -120,8 +119,7 @@ Tensor adjit::nn::functional::binary_cross_entropy_with_logits(
   if (shouldRecord(input, y))
     recordOp(loss, "BinaryCrossEntropyWithLogitsBackward0", {&input, &y},
              {SavedVariable(input), SavedVariable(y)},
-             [](const Tensor &g, SavedTensors s,
-                const Node &n) -> std::vector<Tensor> {
+             [](const Tensor &g, SavedTensors s, const Node &n) -> GradList {
                return {n.needsInputGrad(0) ? g * (adjit::sigmoid(s[0]) - s[1])
                                            : Tensor(),
                        n.needsInputGrad(1) ? neg(g * s[0]) : Tensor()};

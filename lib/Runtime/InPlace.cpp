@@ -141,8 +141,9 @@ const Tensor &Tensor::fill_(double value) const {
   if (record)
     // The old history no longer contributes to the value.
     recordOp(*this, "FillBackward0", {}, {},
-             [](const Tensor &, SavedTensors,
-                const Node &) -> std::vector<Tensor> { return {}; });
+             [](const Tensor &, SavedTensors, const Node &) -> GradList {
+               return {};
+             });
   return *this;
 }
 
@@ -174,7 +175,7 @@ const Tensor &Tensor::copy_(const Tensor &src) const {
     Dtype srcDtype = src.dtype();
     recordOp(*this, "CopyBackwards", {&src}, {},
              [srcShape, srcDtype](const Tensor &g, SavedTensors,
-                                  const Node &n) -> std::vector<Tensor> {
+                                  const Node &n) -> GradList {
                if (!n.needsInputGrad(0))
                  return {Tensor()};
                return {adjit::to(sum_to(g, srcShape), srcDtype)};

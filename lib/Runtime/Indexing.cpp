@@ -86,7 +86,7 @@ Tensor gatherPrimitive(const Tensor &input, int64_t dim, const Tensor &index) {
     Shape inputShape = input.sizes();
     recordOp(out, "GatherBackward0", {&input}, {SavedVariable(index)},
              [dim, inputShape](const Tensor &g, SavedTensors s,
-                               const Node &) -> std::vector<Tensor> {
+                               const Node &) -> GradList {
                return {scatterAddPrimitive(g, dim, s[0], inputShape)};
              });
   }
@@ -117,8 +117,7 @@ Tensor scatterAddPrimitive(const Tensor &source, int64_t dim,
   });
   if (shouldRecord(source))
     recordOp(out, "ScatterAddBackward0", {&source}, {SavedVariable(index)},
-             [dim](const Tensor &g, SavedTensors s,
-                   const Node &) -> std::vector<Tensor> {
+             [dim](const Tensor &g, SavedTensors s, const Node &) -> GradList {
                return {gatherPrimitive(g, dim, s[0])};
              });
   return out;

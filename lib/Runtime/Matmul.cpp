@@ -88,7 +88,7 @@ Tensor matmulNd(const Tensor &aIn, const Tensor &bIn,
     recordOp(out, plain ? "MmBackward0" : "BmmBackward0", {&a, &b},
              {SavedVariable(a), SavedVariable(b)},
              [ash, bsh](const Tensor &g, SavedTensors s,
-                        const Node &node) -> std::vector<Tensor> {
+                        const Node &node) -> GradList {
                Tensor ga, gb;
                if (node.needsInputGrad(0))
                  ga = sum_to(matmul(g, transpose(s[1], -1, -2)), ash);

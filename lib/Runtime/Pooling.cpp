@@ -123,13 +123,12 @@ Tensor maxPoolScatter(const Tensor &grad, const Tensor &indices,
     }
   });
   if (shouldRecord(grad))
-    recordOp(out, "MaxPool2DWithIndicesBackwardBackward0", {&grad},
-             {SavedVariable(indices)},
-             [pool](const Tensor &gg, SavedTensors s,
-                    const Node &) -> std::vector<Tensor> {
-               return {
-                   maxPoolGather(gg, s[0], pool, "MaxPool2DGatherBackward0")};
-             });
+    recordOp(
+        out, "MaxPool2DWithIndicesBackwardBackward0", {&grad},
+        {SavedVariable(indices)},
+        [pool](const Tensor &gg, SavedTensors s, const Node &) -> GradList {
+          return {maxPoolGather(gg, s[0], pool, "MaxPool2DGatherBackward0")};
+        });
   return out;
 }
 
@@ -151,8 +150,7 @@ Tensor maxPoolGather(const Tensor &values, const Tensor &indices,
   });
   if (shouldRecord(values))
     recordOp(out, node, {&values}, {SavedVariable(indices)},
-             [pool](const Tensor &g, SavedTensors s,
-                    const Node &) -> std::vector<Tensor> {
+             [pool](const Tensor &g, SavedTensors s, const Node &) -> GradList {
                return {maxPoolScatter(g, s[0], pool)};
              });
   return out;
@@ -222,11 +220,11 @@ Tensor windowAverageBackward(const Tensor &grad, const PoolRef &pool,
     }
   });
   if (shouldRecord(grad))
-    recordOp(out, node, {&grad}, {},
-             [pool, node](const Tensor &gg, SavedTensors,
-                          const Node &) -> std::vector<Tensor> {
-               return {windowAverage(gg, pool, node)};
-             });
+    recordOp(
+        out, node, {&grad}, {},
+        [pool, node](const Tensor &gg, SavedTensors, const Node &) -> GradList {
+          return {windowAverage(gg, pool, node)};
+        });
   return out;
 }
 
@@ -257,11 +255,11 @@ Tensor windowAverage(const Tensor &input, const PoolRef &pool,
     }
   });
   if (shouldRecord(input))
-    recordOp(out, node, {&input}, {},
-             [pool, node](const Tensor &g, SavedTensors,
-                          const Node &) -> std::vector<Tensor> {
-               return {windowAverageBackward(g, pool, node)};
-             });
+    recordOp(
+        out, node, {&input}, {},
+        [pool, node](const Tensor &g, SavedTensors, const Node &) -> GradList {
+          return {windowAverageBackward(g, pool, node)};
+        });
   return out;
 }
 

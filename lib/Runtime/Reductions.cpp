@@ -16,16 +16,17 @@ namespace {
 Tensor rowsForReduction(const Tensor &a, const Shape &dims, Dtype dtype,
                         int64_t &rows, int64_t &rowLen) {
   int64_t rank = a.dim();
-  std::vector<bool> reduced(std::max<int64_t>(rank, 1), false);
+  // Shape keeps up to six entries inline: no allocation per reduction.
+  Shape reduced(std::max<int64_t>(rank, 1), 0);
   for (int64_t d : dims)
-    reduced[d] = true;
+    reduced[d] = 1;
   const TensorImpl &impl = *a.unsafeGetImpl();
   Shape order, shape, strides;
   rows = 1;
   rowLen = 1;
   for (int pass = 0; pass < 2; ++pass)
     for (int64_t d = 0; d < rank; ++d)
-      if (reduced[d] == (pass == 1)) {
+      if ((reduced[d] != 0) == (pass == 1)) {
         order.push_back(d);
         shape.push_back(impl.shape[d]);
         strides.push_back(impl.strides[d]);
@@ -149,7 +150,7 @@ Tensor adjit::sum(const Tensor &a, const Shape &dimsIn, bool keepdim) {
     Shape in = a.sizes();
     recordOp(out, all && !keepdim ? "SumBackward0" : "SumBackward1", {&a}, {},
              [in, dims, keepdim](const Tensor &g, SavedTensors,
-                                 const Node &) -> std::vector<Tensor> {
+                                 const Node &) -> GradList {
                Tensor gk = keepdim ? g : unsqueezeDims(g, dims);
                return {expand(gk, in)};
              });
@@ -176,7 +177,7 @@ Tensor adjit::prodOverDims(const Tensor &a, const Shape &dimsIn, bool keepdim) {
     recordOp(out, all && !keepdim ? "ProdBackward0" : "ProdBackward1", {&a},
              {SavedVariable(a)},
              [dims, keepdim](const Tensor &g, SavedTensors s,
-                             const Node &) -> std::vector<Tensor> {
+                             const Node &) -> GradList {
                EagerRuleBuilder builder;
                Tensor gk = keepdim ? g : unsqueezeDims(g, dims);
                return {
@@ -238,8 +239,7 @@ Tensor adjit::max(const Tensor &a) {
   });
   if (shouldRecord(a))
     recordOp(out, "MaxBackward1", {&a}, {SavedVariable(a)},
-             [](const Tensor &g, SavedTensors s,
-                const Node &) -> std::vector<Tensor> {
+             [](const Tensor &g, SavedTensors s, const Node &) -> GradList {
                // The gradient is shared evenly between tied maxima.
                Tensor x = s[0].detach();
                Tensor mask = castTo(eq(x, max(x)), g.dtype());
@@ -288,7 +288,7 @@ Tensor adjit::amax(const Tensor &a, const Shape &dimsIn, bool keepdim) {
     Shape in = a.sizes();
     recordOp(out, "AmaxBackward0", {&a}, {SavedVariable(a)},
              [in, dims, keepdim](const Tensor &g, SavedTensors s,
-                                 const Node &) -> std::vector<Tensor> {
+                                 const Node &) -> GradList {
                // The gradient is shared evenly between tied maxima of each
                // reduced group, as reduce_max's adjoint does.
                Tensor x = s[0].detach();
@@ -398,7 +398,7 @@ std::pair<Tensor, Tensor> extremumAlongDim(const char *op, bool isMax,
     recordOp(values, isMax ? "MaxBackward0" : "MinBackward0", {&a},
              {SavedVariable(indices)},
              [in, dims, keepdim](const Tensor &g, SavedTensors s,
-                                 const Node &) -> std::vector<Tensor> {
+                                 const Node &) -> GradList {
                if (in.empty())
                  return {g};
                // The chosen element, where its position along dim equals

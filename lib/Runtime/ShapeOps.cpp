@@ -68,8 +68,9 @@ Tensor adjit::view(const Tensor &a, const Shape &shape) {
   if (shouldRecord(a)) {
     Shape in = a.sizes();
     recordOp(out, "ViewBackward0", {&a}, {},
-             [in](const Tensor &g, SavedTensors, const Node &)
-                 -> std::vector<Tensor> { return {reshape(g, in)}; });
+             [in](const Tensor &g, SavedTensors, const Node &) -> GradList {
+               return {reshape(g, in)};
+             });
   }
   return out;
 }
@@ -124,9 +125,11 @@ Tensor adjit::permute(const Tensor &a, const Shape &dims) {
   }
   Tensor out = makeView(a, std::move(shape), std::move(strides), impl.offset);
   if (shouldRecord(a))
-    recordOp(out, "PermuteBackward0", {&a}, {},
-             [inverse](const Tensor &g, SavedTensors, const Node &)
-                 -> std::vector<Tensor> { return {permute(g, inverse)}; });
+    recordOp(
+        out, "PermuteBackward0", {&a}, {},
+        [inverse](const Tensor &g, SavedTensors, const Node &) -> GradList {
+          return {permute(g, inverse)};
+        });
   return out;
 }
 
@@ -195,7 +198,7 @@ Tensor adjit::slice_backward(const Tensor &grad, const Shape &inputShape,
   if (shouldRecord(grad))
     recordOp(out, "SliceBackwardBackward0", {&grad}, {},
              [dim, start, end, step](const Tensor &g, SavedTensors,
-                                     const Node &) -> std::vector<Tensor> {
+                                     const Node &) -> GradList {
                return {slice(g, dim, start, end, step)};
              });
   return out;
@@ -243,8 +246,9 @@ Tensor adjit::unsqueeze(const Tensor &a, int64_t dim) {
   Tensor out = makeView(a, std::move(shape), std::move(strides), impl.offset);
   if (shouldRecord(a))
     recordOp(out, "UnsqueezeBackward0", {&a}, {},
-             [d](const Tensor &g, SavedTensors, const Node &)
-                 -> std::vector<Tensor> { return {squeeze(g, d)}; });
+             [d](const Tensor &g, SavedTensors, const Node &) -> GradList {
+               return {squeeze(g, d)};
+             });
   return out;
 }
 
@@ -267,8 +271,9 @@ Tensor adjit::squeeze(const Tensor &a, int64_t dim) {
   Tensor out = makeView(a, std::move(shape), std::move(strides), impl.offset);
   if (shouldRecord(a))
     recordOp(out, "SqueezeBackward1", {&a}, {},
-             [d](const Tensor &g, SavedTensors, const Node &)
-                 -> std::vector<Tensor> { return {unsqueeze(g, d)}; });
+             [d](const Tensor &g, SavedTensors, const Node &) -> GradList {
+               return {unsqueeze(g, d)};
+             });
   return out;
 }
 
@@ -316,8 +321,9 @@ Tensor adjit::expand(const Tensor &a, const Shape &shape) {
   if (shouldRecord(a)) {
     Shape in = impl.shape;
     recordOp(out, "ExpandBackward0", {&a}, {},
-             [in](const Tensor &g, SavedTensors, const Node &)
-                 -> std::vector<Tensor> { return {sum_to(g, in)}; });
+             [in](const Tensor &g, SavedTensors, const Node &) -> GradList {
+               return {sum_to(g, in)};
+             });
   }
   return out;
 }
@@ -332,8 +338,9 @@ Tensor adjit::clone(const Tensor &a) {
   copyData(*out.unsafeGetImpl(), *a.unsafeGetImpl());
   if (shouldRecord(a))
     recordOp(out, "CloneBackward0", {&a}, {},
-             [](const Tensor &g, SavedTensors,
-                const Node &) -> std::vector<Tensor> { return {g}; });
+             [](const Tensor &g, SavedTensors, const Node &) -> GradList {
+               return {g};
+             });
   return out;
 }
 
@@ -355,14 +362,16 @@ Tensor adjit::to(const Tensor &a, Dtype dtype) {
   if (isFloatingPoint(dtype) && shouldRecord(a)) {
     Dtype from = a.dtype();
     recordOp(out, "ToCopyBackward0", {&a}, {},
-             [from](const Tensor &g, SavedTensors, const Node &)
-                 -> std::vector<Tensor> { return {to(g, from)}; });
+             [from](const Tensor &g, SavedTensors, const Node &) -> GradList {
+               return {to(g, from)};
+             });
   }
   return out;
 }
 
 Tensor adjit::cat(const std::vector<Tensor> &tensors, int64_t dim) {
   std::vector<Shape> shapes;
+  shapes.reserve(tensors.size());
   for (const Tensor &t : tensors) {
     checkDefined("cat", t);
     shapes.push_back(t.sizes());
@@ -384,6 +393,7 @@ Tensor adjit::cat(const std::vector<Tensor> &tensors, int64_t dim) {
     inputs.push_back(to(t, dt));
   Tensor out = makeEmpty(concatenation.shape, dt);
   std::vector<int64_t> offsets;
+  offsets.reserve(inputs.size() + 1);
   int64_t off = 0;
   bool record = false;
   Tensor untracked = out.detach();
@@ -397,8 +407,8 @@ Tensor adjit::cat(const std::vector<Tensor> &tensors, int64_t dim) {
   if (record) {
     offsets.push_back(off);
     recordOpList(out, "CatBackward0", inputs, {},
-                 [d, offsets](const Tensor &g, SavedTensors,
-                              const Node &n) -> std::vector<Tensor> {
+                 [d, offsets = std::move(offsets)](
+                     const Tensor &g, SavedTensors, const Node &n) -> GradList {
                    std::vector<Tensor> grads(offsets.size() - 1);
                    for (size_t i = 0; i + 1 < offsets.size(); ++i)
                      if (n.needsInputGrad(i))

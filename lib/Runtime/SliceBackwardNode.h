@@ -31,7 +31,7 @@ public:
   const char *name() const override {
     return selects_ ? "SelectBackward0" : "SliceBackward0";
   }
-  std::vector<Tensor> apply(const Tensor &grad) override {
+  GradList apply(const Tensor &grad) override {
     return {slice_backward(selects_ ? unsqueeze(grad, dim_) : grad, inputShape_,
                            dim_, start_, end_, step_)};
   }

@@ -45,6 +45,14 @@ public:
   T *data() { return size_ <= N ? inline_ : heap_.data(); }
   const T *data() const { return size_ <= N ? inline_ : heap_.data(); }
 
+  /// Makes room for \p count elements: beyond N, the heap buffer the
+  /// elements move to gets that capacity at once, rather than growing by
+  /// push_back.
+  void reserve(size_t count) {
+    if (count > N)
+      heap_.reserve(count);
+  }
+
   /// Appends \p value.
   void push_back(T value) {
     if (size_ == N)
