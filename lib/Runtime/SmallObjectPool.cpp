@@ -17,7 +17,7 @@ constexpr size_t kClasses = 40;
 /// characters: about a million tensors and nodes) frees 100-200 MB of such
 /// blocks at once; below that cap the next gradient's recording takes them
 /// all from the lists, above it most go through malloc's coalescing free
-/// (measured: 32 MB made that gradient 35-50 % slower).
+/// (measured: 32 MB made that gradient 35-45 % slower).
 constexpr size_t kThreadLimit = size_t(256) << 20;
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
