@@ -2,7 +2,10 @@
 //
 // Defines the C allocation functions of the process: each forwards to
 // glibc's implementation (__libc_malloc and friends), counts the call and
-// tracks the usable bytes of every live allocation and their peak.
+// tracks the usable bytes of every live allocation and their peak. Not in
+// builds with AddressSanitizer or ThreadSanitizer: their runtimes own the
+// allocator, and memory from glibc's would reach theirs (the process faults
+// before main).
 //
 //===----------------------------------------------------------------------===//
 
@@ -45,6 +48,14 @@ void *counted(void *pointer) {
 void called() { calls.fetch_add(1, std::memory_order_relaxed); }
 } // namespace
 
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kCounting = false;
+#else
+constexpr bool kCounting = true;
+#endif
+
+bool adjit::testsupport::isCountingAllocations() { return kCounting; }
+
 int64_t adjit::testsupport::getAllocationCalls() { return calls.load(); }
 
 void adjit::testsupport::resetPeakHeapBytes() {
@@ -56,6 +67,7 @@ int64_t adjit::testsupport::getPeakHeapBytes() {
   return peak.load() - base.load();
 }
 
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 extern "C" {
 void *malloc(size_t size) {
   called();
@@ -103,3 +115,4 @@ int posix_memalign(void **result, size_t alignment, size_t size) {
   return 0;
 }
 }
+#endif

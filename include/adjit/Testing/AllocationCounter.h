@@ -17,6 +17,11 @@
 
 namespace adjit::testsupport {
 
+/// False in builds with AddressSanitizer or ThreadSanitizer, whose runtimes
+/// own the allocation functions: nothing is counted there, and the counts and
+/// the peak stay 0.
+bool isCountingAllocations();
+
 /// Returns how many allocating calls (malloc, calloc, realloc and the aligned
 /// allocators) the process has made since it started. The difference of two
 /// readings counts the calls in between.
