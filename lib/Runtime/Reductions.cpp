@@ -3,6 +3,7 @@
 #include "AutogradImpl.h"
 #include "EagerRuleBuilder.h"
 #include "adjit/Runtime/OpObserver.h"
+#include "adjit/Semantics/ScalarFunctions.h"
 
 #include <algorithm>
 #include <array>
@@ -53,12 +54,15 @@ void reduceRows(const Tensor &src, const Tensor &out, int64_t rows,
   }
 }
 
-/// Sums: floats in double, integers (and bools) in int64.
+/// Sums: floats in double, integers (and bools) in int64, wrapping around
+/// on overflow as PyTorch's.
 struct Summation {
   template <typename T>
   using Acc = std::conditional_t<std::is_floating_point_v<T>, double, int64_t>;
   static constexpr int kInit = 0;
-  template <typename A> static A combine(A acc, A v) { return acc + v; }
+  template <typename A> static A combine(A acc, A v) {
+    return semantics::scalar::add(acc, v);
+  }
 };
 
 /// Products: floats in their own type, integers in uint64_t, so that they

@@ -24,7 +24,12 @@ namespace adjit::semantics::scalar {
 
 using namespace std;
 
-template <typename T> T neg(T x) { return static_cast<T>(-x); }
+template <typename T> T neg(T x) {
+  if constexpr (std::is_integral_v<T> && std::is_signed_v<T>)
+    return static_cast<T>(-static_cast<std::make_unsigned_t<T>>(x));
+  else
+    return static_cast<T>(-x);
+}
 
 /// 1 / (1 + exp(-x)): exp(-x) overflows to +inf for very negative x, giving
 /// exactly 0, and underflows for large x, giving exactly 1. The compiled
@@ -52,9 +57,37 @@ template <typename T> T sign(T x) {
   return static_cast<T>((T(0) < x) - (x < T(0)));
 }
 
-template <typename T> T add(T a, T b) { return static_cast<T>(a + b); }
-template <typename T> T sub(T a, T b) { return static_cast<T>(a - b); }
-template <typename T> T mul(T a, T b) { return static_cast<T>(a * b); }
+/// The operation `op` on signed integers, wrapping around on overflow as
+/// PyTorch's integer tensors and the compiled code's integer ops do (done in
+/// the unsigned type: signed overflow is undefined in C++); on other types
+/// `op` itself.
+template <typename T, typename Op> T wrapping(T a, T b, Op op) {
+  if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+    using U = std::make_unsigned_t<T>;
+    return static_cast<T>(op(static_cast<U>(a), static_cast<U>(b)));
+  } else {
+    return static_cast<T>(op(a, b));
+  }
+}
+
+/// |x|; on signed integers |min| wraps to min, as PyTorch's abs (std::abs
+/// of it is undefined).
+template <typename T> T abs(T x) {
+  if constexpr (std::is_integral_v<T> && std::is_signed_v<T>)
+    return x < T(0) ? neg(x) : x;
+  else
+    return static_cast<T>(std::abs(x));
+}
+
+template <typename T> T add(T a, T b) {
+  return wrapping(a, b, [](auto p, auto q) { return p + q; });
+}
+template <typename T> T sub(T a, T b) {
+  return wrapping(a, b, [](auto p, auto q) { return p - q; });
+}
+template <typename T> T mul(T a, T b) {
+  return wrapping(a, b, [](auto p, auto q) { return p * q; });
+}
 template <typename T> T div(T a, T b) { return static_cast<T>(a / b); }
 /// The larger operand, NaN if either is NaN.
 template <typename T> T maximum(T a, T b) {
