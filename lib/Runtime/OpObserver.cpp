@@ -68,8 +68,11 @@ ObserverScope::~ObserverScope() { currentObserver = previous; }
 
 // x86-64's baseline (SSE2) has no 64-bit integer comparison to vectorize
 // with; an AVX2 copy of the check, chosen when the process starts, does it
-// four values at a time.
-#if defined(__x86_64__) && defined(__has_attribute)
+// four values at a time. Not under ThreadSanitizer: the copy is chosen by an
+// ifunc resolver that the dynamic loader runs before TSan's runtime is set
+// up, and TSan's instrumentation of it faults.
+#if defined(__x86_64__) && defined(__has_attribute) &&                         \
+    !defined(__SANITIZE_THREAD__)
 #if __has_attribute(target_clones)
 #define ADJIT_CLONE_FOR_AVX2 __attribute__((target_clones("avx2", "default")))
 #endif
