@@ -82,12 +82,6 @@ public:
     push_back(std::move(a));
     push_back(std::move(b));
   }
-  GradList(Tensor a, Tensor b, Tensor c) {
-    reserve(3);
-    push_back(std::move(a));
-    push_back(std::move(b));
-    push_back(std::move(c));
-  }
   GradList(std::vector<Tensor> grads) {
     reserve(grads.size());
     for (Tensor &g : grads)
