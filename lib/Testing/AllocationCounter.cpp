@@ -16,6 +16,13 @@
 #include <cstddef>
 #include <malloc.h>
 
+/// 1 where this file replaces the allocation functions (see above).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define ADJIT_COUNTS_ALLOCATIONS 0
+#else
+#define ADJIT_COUNTS_ALLOCATIONS 1
+#endif
+
 extern "C" {
 void *__libc_malloc(size_t size);
 void *__libc_calloc(size_t count, size_t size);
@@ -48,13 +55,9 @@ void *counted(void *pointer) {
 void called() { calls.fetch_add(1, std::memory_order_relaxed); }
 } // namespace
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kCounting = false;
-#else
-constexpr bool kCounting = true;
-#endif
-
-bool adjit::testsupport::isCountingAllocations() { return kCounting; }
+bool adjit::testsupport::isCountingAllocations() {
+  return ADJIT_COUNTS_ALLOCATIONS;
+}
 
 int64_t adjit::testsupport::getAllocationCalls() { return calls.load(); }
 
@@ -67,7 +70,7 @@ int64_t adjit::testsupport::getPeakHeapBytes() {
   return peak.load() - base.load();
 }
 
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#if ADJIT_COUNTS_ALLOCATIONS
 extern "C" {
 void *malloc(size_t size) {
   called();
