@@ -73,12 +73,14 @@ void detach(OpOperand &use, Value buffer, OpBuilder &builder) {
     return;
   }
   RankedTensorType resultType = slice.getType();
+  SmallVector<OpFoldResult> offsets = slice.getMixedOffsets();
+  SmallVector<OpFoldResult> sizes = slice.getMixedSizes();
+  SmallVector<OpFoldResult> strides = slice.getMixedStrides();
   MemRefType viewType = memref::SubViewOp::inferRankReducedResultType(
-      resultType.getShape(), cast<MemRefType>(buffer.getType()),
-      slice.getMixedOffsets(), slice.getMixedSizes(), slice.getMixedStrides());
-  Value view = memref::SubViewOp::create(
-      builder, slice.getLoc(), viewType, buffer, slice.getMixedOffsets(),
-      slice.getMixedSizes(), slice.getMixedStrides());
+      resultType.getShape(), cast<MemRefType>(buffer.getType()), offsets, sizes,
+      strides);
+  Value view = memref::SubViewOp::create(builder, slice.getLoc(), viewType,
+                                         buffer, offsets, sizes, strides);
   Value tensor = bufferization::ToTensorOp::create(
       builder, slice.getLoc(), resultType, view,
       /*restrict=*/builder.getUnitAttr());
