@@ -99,6 +99,8 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createAdjitMatmulToBlas(AdjitMatmulToBlasOptions{
       options.blasMinFlops.getValue(),
       /*parallelBatches=*/options.parallelMinElements > 0}));
+  // Copies the runtime would make element by element become loops too.
+  pm.addPass(createAdjitStridedCopiesToLinalg());
   pm.addPass(createAdjitParallelizeLargeOps(
       AdjitParallelizeLargeOpsOptions{options.parallelMinElements.getValue()}));
   // convert-linalg-to-loops and expand-strided-metadata, without the region

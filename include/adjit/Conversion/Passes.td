@@ -166,6 +166,22 @@ def AdjitMatmulToBlas : Pass<"adjit-matmul-to-blas", "ModuleOp"> {
   ];
 }
 
+def AdjitStridedCopiesToLinalg : Pass<"adjit-strided-copies-to-linalg"> {
+  let summary = "Rewrite memref.copy of non-contiguous memrefs as linalg.copy";
+  let description = [{
+    The LLVM lowering of `memref.copy` makes one `memcpy` of a copy whose
+    source and target are both contiguous, and otherwise calls the runtime's
+    `memrefCopy`, which copies one element per `memcpy` call (a copy into a
+    slice of a concatenation, for instance). This pass rewrites every copy of
+    ranked memrefs that is not copied as one block as a `linalg.copy` of the
+    same operands, which `adjit-parallelize-large-ops` and
+    `adjit-linalg-to-loops` then lower to loops that LLVM vectorizes, the
+    outer one parallel for a large copy. Contiguous copies and copies of
+    unranked memrefs are left alone.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def AdjitParallelizeLargeOps : Pass<"adjit-parallelize-large-ops", "ModuleOp"> {
   let summary = "Lower large elementwise linalg ops to a parallel outer loop";
   let description = [{
