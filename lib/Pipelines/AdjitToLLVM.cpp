@@ -65,6 +65,9 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
   // Every writer of a zero- or identity-filled init gets its own fill rather
   // than a copy of a shared one.
   pm.addPass(createAdjitDuplicateSharedFills());
+  // Pieces of concatenations computed in a reshaped form are inserted
+  // unreshaped, so that empty-tensor elimination sees their producers.
+  pm.addPass(createAdjitInsertSlicesBeforeCollapse());
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
   bufferization::OneShotBufferizePassOptions bufferization;

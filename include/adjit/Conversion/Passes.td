@@ -166,6 +166,27 @@ def AdjitMatmulToBlas : Pass<"adjit-matmul-to-blas", "ModuleOp"> {
   ];
 }
 
+def AdjitInsertSlicesBeforeCollapse
+    : Pass<"adjit-insert-slices-before-collapse", "ModuleOp"> {
+  let summary = "Insert a collapsed piece into an expanded view of the "
+                "destination, so that its producer can write in place";
+  let description = [{
+    Rewrites `tensor.insert_slice (tensor.collapse_shape %x) into %d` as
+    `tensor.collapse_shape (tensor.insert_slice %x into
+    (tensor.expand_shape %d))` when every shape is static, the slice has
+    unit strides and the same rank as `%d`, and each group of collapsed dims
+    `[a, b, c]` maps to a slice of its destination dim (size `n`, offset `o`)
+    that `b*c` divides (`n` and `o`): the dim expands to `[n / (b*c), b, c]`,
+    the slice to offsets `[o / (b*c), 0, 0]` and sizes `[a, b, c]`, the same
+    elements. `eliminate-empty-tensors` does not look through a collapse, so
+    before this rewrite a piece of a concatenation computed in a reshaped
+    form (the head-split gradient of an attention projection) was computed
+    into a buffer of its own and copied into the concatenation; after it,
+    the piece's producer writes into the concatenation. Expansions of
+    collapses and of empty tensors that this leaves behind fold away.
+  }];
+}
+
 def AdjitStridedCopiesToLinalg : Pass<"adjit-strided-copies-to-linalg"> {
   let summary = "Rewrite memref.copy of non-contiguous memrefs as linalg.copy";
   let description = [{
