@@ -94,7 +94,9 @@ def AdjitFuseElementwise : Pass<"adjit-fuse-elementwise"> {
     its operands (the im2col gather of a convolution) into it: the result is
     a direct convolution loop nest that `adjit-matmul-to-blas` cannot call
     BLAS for. Keeping the products named keeps them BLAS calls; chains of
-    elementwise ops and reductions fuse as before.
+    elementwise ops and reductions fuse as before. A `linalg.transpose`
+    whose one use is an all-parallel `linalg.generic` becomes a generic
+    first, so that it fuses into its user.
   }];
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect",

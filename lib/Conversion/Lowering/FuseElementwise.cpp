@@ -56,11 +56,36 @@ bool shouldFuse(OpOperand *fusedOperand) {
          fusedOperandCount(fusedOperand, producer) <= kMaxFusedOperands;
 }
 
+/// Rewrites a `linalg.transpose` whose one use is an all-parallel
+/// `linalg.generic` as the equivalent generic, which elementwise fusion then
+/// folds into its user: the user reads the transpose's input through a
+/// permuted map instead of a transposed copy of it. (Fusion only fuses
+/// generics; a transpose feeding a product stays named, as does one with
+/// other uses.)
+struct GeneralizeTransposeIntoElementwiseUser
+    : OpRewritePattern<linalg::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::TransposeOp transpose,
+                                PatternRewriter &rewriter) const override {
+    if (!transpose.hasPureTensorSemantics() || !transpose->hasOneUse())
+      return failure();
+    auto user = dyn_cast<linalg::GenericOp>(*transpose->user_begin());
+    if (!user || user.getNumParallelLoops() != user.getNumLoops() ||
+        !shouldFuse(&*transpose->use_begin()))
+      return failure();
+    if (failed(linalg::generalizeNamedOp(rewriter, transpose)))
+      return failure();
+    return success();
+  }
+};
+
 struct FuseElementwisePass
     : adjit::impl::AdjitFuseElementwiseBase<FuseElementwisePass> {
   void runOnOperation() override {
     MLIRContext *context = &getContext();
     RewritePatternSet patterns(context);
+    patterns.add<GeneralizeTransposeIntoElementwiseUser>(context);
     linalg::populateElementwiseOpsFusionPatterns(patterns, shouldFuse);
     linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, shouldFuse);
     tensor::populateBubbleUpExpandShapePatterns(patterns);
