@@ -208,11 +208,14 @@ def AdjitStridedCopiesToLinalg : Pass<"adjit-strided-copies-to-linalg"> {
 def AdjitParallelizeLargeOps : Pass<"adjit-parallelize-large-ops", "ModuleOp"> {
   let summary = "Lower large elementwise linalg ops to a parallel outer loop";
   let description = [{
-    Lowers every linalg op on buffers whose iterators are all parallel and
-    whose iteration space has at least `min-elements` points to a loop nest
-    whose outermost loop is an `scf.parallel` (for `convert-scf-to-openmp`)
-    and whose inner loops are `scf.for` (which LLVM vectorizes). Smaller ops
-    and ops with reductions are left for `convert-linalg-to-loops`.
+    Lowers every linalg op on buffers whose outermost iterator is parallel
+    and indexes every output, and whose iteration space has at least
+    `min-elements` points, to a loop nest whose outermost loop is an
+    `scf.parallel` (for `convert-scf-to-openmp`) and whose inner loops are
+    `scf.for` (which LLVM vectorizes). Reductions over inner dims (the row
+    sums of a softmax or a layer norm) qualify: each outer iteration writes
+    its own outputs. Smaller ops and ops whose outermost iterator is a
+    reduction (a column sum) are left for `convert-linalg-to-loops`.
     `min-elements=0` turns the pass off.
   }];
   let options = [

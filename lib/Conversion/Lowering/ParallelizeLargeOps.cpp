@@ -3,6 +3,7 @@
 #include "adjit/Conversion/Passes.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Linalg/Utils/Utils.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -30,6 +31,21 @@ std::optional<int64_t> getIterationCount(linalg::LinalgOp op) {
   return count;
 }
 
+/// True if the outermost loop of `op`'s loop nest (its first iteration
+/// dim) is parallel and indexes every output: iterations of that loop then
+/// write disjoint output elements, whatever the inner loops (reductions of
+/// a row, for instance) do.
+bool hasParallelOuterLoop(linalg::LinalgOp op) {
+  if (op.getNumLoops() == 0 ||
+      !linalg::isParallelIterator(op.getIteratorTypesArray().front()))
+    return false;
+  AffineExpr outer = getAffineDimExpr(0, op.getContext());
+  return llvm::all_of(op.getDpsInitsMutable(), [&](OpOperand &init) {
+    return llvm::is_contained(op.getMatchingIndexingMap(&init).getResults(),
+                              outer);
+  });
+}
+
 struct ParallelizeLargeOpsPass
     : adjit::impl::AdjitParallelizeLargeOpsBase<ParallelizeLargeOpsPass> {
   using Base::Base;
@@ -39,8 +55,7 @@ struct ParallelizeLargeOpsPass
       return;
     SmallVector<linalg::LinalgOp> candidates;
     getOperation()->walk([&](linalg::LinalgOp op) {
-      if (!op.hasPureBufferSemantics() || op.getNumLoops() == 0 ||
-          op.getNumParallelLoops() != op.getNumLoops())
+      if (!op.hasPureBufferSemantics() || !hasParallelOuterLoop(op))
         return;
       std::optional<int64_t> count = getIterationCount(op);
       if (count && *count >= minElements)
