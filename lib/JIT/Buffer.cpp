@@ -126,3 +126,12 @@ void Buffer::releaseElements() {
   allocation.reset();
   data = nullptr;
 }
+
+void *Buffer::releaseAllocation() {
+  data = nullptr;
+  return allocation.release();
+}
+
+void Buffer::freeAllocation(void *allocation) {
+  detail::deallocateBuffer(allocation);
+}

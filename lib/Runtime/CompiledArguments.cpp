@@ -18,3 +18,19 @@ void *runtime::getContiguousElements(const Tensor &tensor) {
   const TensorImpl &impl = *tensor.unsafeGetImpl();
   return isContiguous(impl) ? impl.bytes() : nullptr;
 }
+
+bool runtime::adoptElements(const Tensor &tensor, void *data, size_t nbytes,
+                            void *allocation, void (*release)(void *)) {
+  TensorImpl &impl = *tensor.unsafeGetImpl();
+  Storage &storage = *impl.storage;
+  if (impl.isView || impl.offset != 0 || !isContiguous(impl) ||
+      impl.storage.use_count() != 1 || storage.owner ||
+      storage.nbytes != nbytes ||
+      static_cast<size_t>(impl.numel) * elementSize(impl.dtype) != nbytes)
+    return false;
+  storage.releaseData();
+  storage.data = data;
+  storage.releaseAdopted = release;
+  storage.adoptedAllocation = allocation;
+  return true;
+}

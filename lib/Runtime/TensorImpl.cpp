@@ -133,9 +133,17 @@ Storage::Storage(size_t n)
 Storage::Storage(void *external, size_t n, std::shared_ptr<void> externalOwner)
     : data(external), nbytes(n), owner(std::move(externalOwner)) {}
 
-Storage::~Storage() {
-  if (!owner && data != inlineData)
+Storage::~Storage() { releaseData(); }
+
+void Storage::releaseData() {
+  if (releaseAdopted)
+    releaseAdopted(adoptedAllocation);
+  else if (owner)
+    owner.reset();
+  else if (data != inlineData)
     freeBuffer(data, nbytes);
+  releaseAdopted = nullptr;
+  adoptedAllocation = nullptr;
 }
 
 Tensor adjit::makeEmpty(Shape shape, Dtype dtype) {

@@ -39,6 +39,14 @@ struct Storage {
   uint64_t version = 0;
   /// The owner of external memory (from_blob); null if the storage owns data.
   std::shared_ptr<void> owner;
+  /// Set when the storage owns elements it adopted from compiled code
+  /// (runtime::adoptElements): `releaseAdopted(adoptedAllocation)` frees
+  /// them, instead of freeBuffer.
+  void (*releaseAdopted)(void *allocation) = nullptr;
+  void *adoptedAllocation = nullptr;
+
+  /// Frees the elements (not the inline ones) as their owner requires.
+  void releaseData();
   /// Small tensors (scalars, vectors of up to 16 doubles) live inline,
   /// saving a malloc: a recorded graph of small ops (an RNN cell over a long
   /// sequence) keeps tens of thousands of them alive, and each buffer of its

@@ -334,6 +334,24 @@ void overwriteWith(Tensor &tensor, const Buffer &buffer) {
   tensor.copy_(toTensor(buffer, tensor.dtype()));
 }
 
+/// Makes `buffer`'s elements the new elements of `tensor`: adopted without
+/// a copy where runtime::adoptElements allows it (the buffer then holds
+/// none), copied otherwise. A training step's updated parameters and
+/// optimizer state come back this way.
+void moveInto(Tensor &tensor, Buffer &buffer) {
+  size_t bytes =
+      buffer.getNumElements() * getElementSize(buffer.getElementType());
+  if (bytes && elementTypeOf(tensor.dtype()) == buffer.getElementType()) {
+    if (runtime::adoptElements(tensor, buffer.getData(), bytes,
+                               buffer.getAllocation(),
+                               &Buffer::freeAllocation)) {
+      buffer.releaseAllocation();
+      return;
+    }
+  }
+  overwriteWith(tensor, buffer);
+}
+
 } // namespace
 
 namespace {
@@ -1162,9 +1180,9 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
     // updated optimizer state.
     NoGradGuard noGrad;
     for (size_t index : compilation->wrt)
-      overwriteWith(arguments[index], results[next++]);
+      moveInto(arguments[index], results[next++]);
     for (Tensor *tensor : optimizerState)
-      overwriteWith(*tensor, results[next++]);
+      moveInto(*tensor, results[next++]);
     if (training->maxGradNorm > 0 && next < results.size())
       training->lastGradNorm =
           toTensor(results[next], Dtype::Float64).item<double>();

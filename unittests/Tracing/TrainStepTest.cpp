@@ -70,6 +70,29 @@ TEST(JitTrainStep, PlainSgdWithWeightDecayMatchesEager) {
   EXPECT_EQ(stats.cacheHits, 11);
 }
 
+TEST(JitTrainStep, ViewsOfParametersSeeTheUpdates) {
+  // The updated parameters and momentum buffers come back without a copy
+  // where nothing else shares their storage, and are copied into it where
+  // something does: here a view of the first weight, kept across steps.
+  manual_seed(5);
+  Tensor x = randn({16, 3}), y = randn({16, 1});
+  std::vector<Tensor> eager = makeParameters(), fused = makeParameters();
+  Tensor view = fused[0].view({-1});
+  auto options = optim::SGDOptions(0.05).momentum(0.9);
+  optim::SGD optimizer(eager, options);
+  jit::TrainStep step(lossWith(fused), options);
+  for (int i = 0; i < 3; ++i) {
+    eagerStep(optimizer, eager, x, y);
+    step(x, y);
+  }
+  for (size_t i = 0; i < eager.size(); ++i) {
+    SCOPED_TRACE("parameter " + std::to_string(i));
+    expectClose(fused[i], eager[i]);
+  }
+  EXPECT_TRUE(equal(view, fused[0].view({-1})));
+  EXPECT_FALSE(allclose(view, makeParameters()[0].view({-1})));
+}
+
 TEST(JitTrainStep, SgdMomentumMatchesEager) {
   expectTrainStepMatchesEager<optim::SGD>(
       optim::SGDOptions(0.05).momentum(0.9).weight_decay(0.01), 12);

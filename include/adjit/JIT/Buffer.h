@@ -93,6 +93,17 @@ public:
   /// Frees the elements (the data becomes null), keeping the type.
   void releaseElements();
 
+  /// Returns the allocation that holds the elements (at or before the data).
+  void *getAllocation() const { return allocation.get(); }
+
+  /// Gives up ownership of the elements without freeing them (the data
+  /// becomes null, the type stays) and returns their allocation, which
+  /// `freeAllocation` frees.
+  void *releaseAllocation();
+
+  /// Frees an allocation returned by releaseAllocation().
+  static void freeAllocation(void *allocation);
+
 private:
   struct FreeDeleter {
     void operator()(void *pointer) const;

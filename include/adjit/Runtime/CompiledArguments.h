@@ -24,6 +24,17 @@ bool hasSignature(const Tensor &tensor, const Shape &shape, Dtype dtype,
 /// observer is told.
 void *getContiguousElements(const Tensor &tensor);
 
+/// Makes `data`, elements written by compiled code, the elements of
+/// `tensor` without copying them, where no other tensor can tell: `tensor`
+/// is contiguous, starts its storage, spans all of it (`nbytes`), owns it
+/// (not from_blob), and no other tensor shares it (no view, no detached
+/// alias). Its old elements are freed; `release(allocation)` frees the new
+/// ones (`allocation` holds `data`) when the storage dies. Returns false,
+/// changing nothing, otherwise: the caller then copies. Pointers to the old
+/// elements (`data_ptr()`) are invalid after a true return.
+bool adoptElements(const Tensor &tensor, void *data, size_t nbytes,
+                   void *allocation, void (*release)(void *));
+
 } // namespace adjit::runtime
 
 #endif // ADJIT_RUNTIME_COMPILEDARGUMENTS_H
