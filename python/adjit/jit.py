@@ -31,7 +31,7 @@ from ._tree import flatten, unflatten
 from .optim import SGD, Adam, AdamW, SGDOptions, AdamOptions, AdamWOptions
 
 __all__ = ["compile", "trace", "lower", "CompiledFunction", "TrainStep",
-           "scan", "grad", "value_and_grad", "vjp"]
+           "scan", "grad", "value_and_grad", "vjp", "wait_for_tier_ups"]
 
 
 def _signature(inputs):
@@ -74,6 +74,14 @@ def lower(ir):
     """Lowers adjit IR text with the ``adjit-to-llvm`` pipeline, as the JIT
     does: returns the LLVM dialect module it compiles."""
     return _jit.lower(ir)
+
+
+def wait_for_tier_ups():
+    """Blocks until the optimized (-O3) compiles queued so far have finished;
+    later calls of their functions run the optimized code. A function called
+    fewer times than the tier-up threshold has queued none (its
+    ``stats()["tier_ups_scheduled"]`` is 0) and keeps its fast code."""
+    _jit.wait_for_tier_ups()
 
 
 def _ir_at(text, stage):

@@ -127,6 +127,9 @@ void adjit::python::bindJIT(py::module_ &m) {
       },
       py::arg("fn"), py::kw_only(), py::arg("name") = "traced");
   jit.def("lower", &lowerToLLVM, py::arg("ir"));
+  // The background compiles do not need the GIL; waiting holds none.
+  jit.def("wait_for_tier_ups", &jit::waitForTierUps,
+          py::call_guard<py::gil_scoped_release>());
   bindTransforms(jit);
 
   py::class_<jit::TrainStep>(jit, "TrainStep")

@@ -88,3 +88,19 @@ def test_train_step_takes_max_compilations():
     with pytest.raises(adjit.Error, match="must be at least 1, got 0"):
         adjit.jit.TrainStep(lambda x: (x * w).sum(),
                             adjit.optim.SGDOptions(0.1), max_compilations=0)
+
+
+def test_wait_for_tier_ups_lets_later_calls_run_optimized_code():
+    f = adjit.jit.compile(lambda t: (t * 3.0).sum(), name="tripled")
+    x = adjit.ones(4)
+    # Calls up to the tier-up threshold queue the optimized compile (or find
+    # optimized code in the persistent cache).
+    for _ in range(1000):
+        assert f(x).item() == 12.0
+        stats = f.stats
+        if stats["tier_ups_scheduled"] > 0 or stats["last_tier"] == "optimized":
+            break
+    adjit.jit.wait_for_tier_ups()
+    assert f(x).item() == 12.0
+    assert f.stats["last_tier"] == "optimized"
+    adjit.jit.wait_for_tier_ups()  # nothing queued: returns at once
