@@ -3,6 +3,7 @@
 #include "adjit/Conversion/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
@@ -116,6 +117,88 @@ linalg::FillOp getZeroFillBefore(Operation *op, Value output) {
   return {};
 }
 
+/// A batch operand that is a matrix copied into every batch element: the
+/// buffer, the linalg.generic that fills it, and the matrix.
+struct BroadcastOperand {
+  memref::AllocOp buffer;
+  linalg::GenericOp broadcast;
+  Value matrix;
+};
+
+/// Returns how `operand` of the batch product `product` was made if it is a
+/// buffer that only a broadcast of a constant matrix (a constant global,
+/// which nothing writes) fills, that only `product` reads, and that is freed
+/// by deallocs alone: the product can then read the matrix itself, with a
+/// batch stride of 0.
+std::optional<BroadcastOperand> getBroadcastOperand(Value operand,
+                                                    Operation *product) {
+  auto buffer = operand.getDefiningOp<memref::AllocOp>();
+  if (!buffer || buffer.getType().getRank() != 3 ||
+      llvm::count(product->getOperands(), operand) != 1)
+    return std::nullopt;
+  linalg::GenericOp broadcast;
+  for (Operation *user : buffer->getUsers()) {
+    if (user == product || isa<memref::DeallocOp>(user))
+      continue;
+    auto generic = dyn_cast<linalg::GenericOp>(user);
+    if (!generic || broadcast)
+      return std::nullopt;
+    broadcast = generic;
+  }
+  if (!broadcast || broadcast->getBlock() != product->getBlock() ||
+      !broadcast->isBeforeInBlock(product) ||
+      broadcast.getNumDpsInputs() != 1 || broadcast.getNumDpsInits() != 1 ||
+      broadcast.getDpsInits()[0] != operand ||
+      !broadcast.hasPureBufferSemantics())
+    return std::nullopt;
+  MLIRContext *context = product->getContext();
+  AffineExpr d1 = getAffineDimExpr(1, context),
+             d2 = getAffineDimExpr(2, context);
+  SmallVector<AffineMap> maps = broadcast.getIndexingMapsArray();
+  if (maps[0] != AffineMap::get(3, 0, {d1, d2}, context) ||
+      !maps[1].isIdentity() ||
+      broadcast.getNumParallelLoops() != broadcast.getNumLoops())
+    return std::nullopt;
+  // The body yields the input element unchanged.
+  Block &body = broadcast.getRegion().front();
+  auto yield = dyn_cast<linalg::YieldOp>(body.getTerminator());
+  if (!yield || body.getOperations().size() != 1 ||
+      yield.getNumOperands() != 1 || yield.getOperand(0) != body.getArgument(0))
+    return std::nullopt;
+  Value matrix = broadcast.getDpsInputs()[0];
+  auto global = matrix.getDefiningOp<memref::GetGlobalOp>();
+  if (!global)
+    return std::nullopt;
+  auto declaration = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+      global, global.getNameAttr());
+  if (!declaration || !declaration.getConstant())
+    return std::nullopt;
+  return BroadcastOperand{buffer, broadcast, matrix};
+}
+
+/// A view of the matrix `matrix` ([m, k]) as a batch of `count` copies of
+/// it: batch stride 0.
+Value createBroadcastView(OpBuilder &builder, Location loc, Value matrix,
+                          int64_t count) {
+  auto type = cast<MemRefType>(matrix.getType());
+  auto metadata =
+      memref::ExtractStridedMetadataOp::create(builder, loc, matrix);
+  SmallVector<OpFoldResult> sizes = {builder.getIndexAttr(count),
+                                     builder.getIndexAttr(type.getDimSize(0)),
+                                     builder.getIndexAttr(type.getDimSize(1))};
+  SmallVector<OpFoldResult> strides = {builder.getIndexAttr(0),
+                                       metadata.getStrides()[0],
+                                       metadata.getStrides()[1]};
+  return memref::ReinterpretCastOp::create(
+      builder, loc,
+      MemRefType::get({count, type.getDimSize(0), type.getDimSize(1)},
+                      type.getElementType(),
+                      StridedLayoutAttr::get(
+                          builder.getContext(), ShapedType::kDynamic,
+                          {0, ShapedType::kDynamic, ShapedType::kDynamic})),
+      metadata.getBaseBuffer(), metadata.getOffset(), sizes, strides);
+}
+
 struct MatmulToBlasPass : adjit::impl::AdjitMatmulToBlasBase<MatmulToBlasPass> {
   using Base::Base;
 
@@ -186,9 +269,24 @@ struct MatmulToBlasPass : adjit::impl::AdjitMatmulToBlasBase<MatmulToBlasPass> {
       builder.setInsertionPointToStart(loop.getBody());
       batchIndex = loop.getInductionVars()[0];
     }
+    // A matrix broadcast to every batch element is read in place, with a
+    // batch stride of 0, instead of from the buffer the broadcast filled.
+    SmallVector<BroadcastOperand> broadcasts;
     // A transposed operand is passed as a view with swapped strides, which
     // the runtime hands to BLAS with its transpose flag.
     auto prepare = [&](Value operand, bool transpose) -> Value {
+      if (rank == 3 && operand != output) {
+        if (std::optional<BroadcastOperand> broadcast =
+                getBroadcastOperand(operand, op)) {
+          OpBuilder::InsertionGuard guard(builder);
+          builder.setInsertionPoint(
+              batchIndex ? batchIndex.getParentBlock()->getParentOp()
+                         : op.getOperation());
+          operand = createBroadcastView(builder, loc, broadcast->matrix,
+                                        resultType.getDimSize(0));
+          broadcasts.push_back(*broadcast);
+        }
+      }
       if (transpose) {
         SmallVector<unsigned> permutation =
             llvm::to_vector(llvm::seq<unsigned>(0, rank));
@@ -223,6 +321,14 @@ struct MatmulToBlasPass : adjit::impl::AdjitMatmulToBlasBase<MatmulToBlasPass> {
     op->erase();
     if (zeroFill)
       zeroFill->erase();
+    // The broadcasts and their buffers, which nothing reads now.
+    for (BroadcastOperand &broadcast : broadcasts) {
+      broadcast.broadcast->erase();
+      for (Operation *user :
+           llvm::make_early_inc_range(broadcast.buffer->getUsers()))
+        user->erase();
+      broadcast.buffer->erase();
+    }
   }
 };
 

@@ -217,3 +217,56 @@ func.func @batched_large(%a: memref<2x64x128xf32>, %b: memref<2x128x64xf32>, %c:
   linalg.batch_matmul ins(%a, %b : memref<2x64x128xf32>, memref<2x128x64xf32>) outs(%c : memref<2x64x64xf32>)
   return
 }
+
+// -----
+
+// A constant matrix broadcast to every batch element (cumsum's triangle of
+// ones) is read in place with a batch stride of 0: the broadcast and its
+// buffer go. A broadcast of anything else stays: something could write it
+// between the broadcast and the product.
+#bcast = affine_map<(d0, d1, d2) -> (d1, d2)>
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+memref.global "private" constant @triangle : memref<4x4xf32> = dense<1.0>
+// CHECK-LABEL: func @broadcast_lhs
+// CHECK: %[[M:.*]] = memref.get_global @triangle
+// CHECK: %[[BASE:.*]], %[[OFFSET:.*]], %{{.*}}:2, %[[STRIDES:.*]]:2 = memref.extract_strided_metadata %[[M]]
+// CHECK: %[[VIEW:.*]] = memref.reinterpret_cast %[[BASE]] to offset: [%[[OFFSET]]], sizes: [3, 4, 4], strides: [0, %[[STRIDES]]#0, %[[STRIDES]]#1]
+// CHECK: %[[CA:.*]] = memref.cast %[[VIEW]]
+// CHECK: call @adjit_blas_batch_sgemm(%[[CA]],
+// CHECK-NOT: linalg.generic
+// CHECK-NOT: memref.alloc
+// CHECK: return
+// PAR-LABEL: func @broadcast_lhs
+// PAR: memref.reinterpret_cast
+// PAR: scf.parallel
+// PAR: memref.subview
+// PAR: call @adjit_blas_batch_sgemm
+func.func @broadcast_lhs(%x: memref<3x4x8xf32>, %y: memref<3x4x8xf32>) {
+  %m = memref.get_global @triangle : memref<4x4xf32>
+  %b = memref.alloc() : memref<3x4x4xf32>
+  linalg.generic {indexing_maps = [#bcast, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%m : memref<4x4xf32>) outs(%b : memref<3x4x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.batch_matmul ins(%b, %x : memref<3x4x4xf32>, memref<3x4x8xf32>) outs(%y : memref<3x4x8xf32>)
+  memref.dealloc %b : memref<3x4x4xf32>
+  return
+}
+
+// CHECK-LABEL: func @broadcast_of_a_buffer
+// CHECK: linalg.generic
+// CHECK: %[[CA:.*]] = memref.cast %{{.*}} : memref<3x4x4xf32> to
+// CHECK: call @adjit_blas_batch_sgemm(%[[CA]],
+func.func @broadcast_of_a_buffer(%m: memref<4x4xf32>, %x: memref<3x4x8xf32>, %y: memref<3x4x8xf32>) {
+  %copy = memref.alloc() : memref<4x4xf32>
+  memref.copy %m, %copy : memref<4x4xf32> to memref<4x4xf32>
+  %b = memref.alloc() : memref<3x4x4xf32>
+  linalg.generic {indexing_maps = [#bcast, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%copy : memref<4x4xf32>) outs(%b : memref<3x4x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.batch_matmul ins(%b, %x : memref<3x4x4xf32>, memref<3x4x8xf32>) outs(%y : memref<3x4x8xf32>)
+  return
+}
