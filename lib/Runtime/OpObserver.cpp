@@ -13,18 +13,36 @@ using namespace adjit::runtime;
 
 namespace {
 thread_local OpObserver *currentObserver = nullptr;
+/// The first serial no thread has taken a block of.
 std::atomic<uint64_t> nextSerial{0};
+/// Serials a thread takes at once.
+constexpr uint64_t kSerialBlock = 4096;
+/// The calling thread's serials left: [next, end).
+struct SerialBlock {
+  uint64_t next = 0, end = 0;
+};
+thread_local SerialBlock serials;
 } // namespace
 
 uint64_t adjit::detail::takeCreationSerial() {
-  return nextSerial.fetch_add(1, std::memory_order_relaxed);
+  SerialBlock &block = serials;
+  if (block.next == block.end) {
+    block.next = nextSerial.fetch_add(kSerialBlock, std::memory_order_relaxed);
+    block.end = block.next + kSerialBlock;
+  }
+  return block.next++;
 }
 
 uint64_t adjit::runtime::getCreationSerial(const Tensor &tensor) {
   return tensor.unsafeGetImpl()->serial;
 }
 
-uint64_t adjit::runtime::getNextCreationSerial() { return nextSerial.load(); }
+uint64_t adjit::runtime::getNextCreationSerial() {
+  // The rest of the calling thread's block is dropped: its next tensor
+  // takes a new block, at or above the value returned.
+  serials = SerialBlock();
+  return nextSerial.load(std::memory_order_relaxed);
+}
 
 OpObserver::~OpObserver() = default;
 

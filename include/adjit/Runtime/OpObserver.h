@@ -372,11 +372,15 @@ private:
   OpObserver *previous;
 };
 
-/// Every tensor gets a serial number when it is made; later tensors get larger
-/// ones. Returns the serial of `tensor`.
+/// Every tensor gets a serial number when it is made, unique in the process;
+/// later tensors made by the same thread get larger ones. (Each thread takes
+/// its serials from a block of its own, so that making a tensor touches no
+/// memory shared with other threads.) Returns the serial of `tensor`.
 uint64_t getCreationSerial(const Tensor &tensor);
 
-/// Returns the serial the next tensor made will get.
+/// Returns a serial that every tensor made before this call has a smaller
+/// serial than, or is made by another thread, and that every tensor the
+/// calling thread makes after it reaches.
 uint64_t getNextCreationSerial();
 
 /// Returns a tensor with the shape, strides, dtype and requires_grad flag of
