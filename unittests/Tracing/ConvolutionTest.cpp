@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <ostream>
 #include <string>
 
 using namespace adjit;
@@ -140,6 +141,10 @@ struct Config {
   int64_t groups;
   std::string paddingMode; // "same"/"valid", or empty for `padding`
 };
+
+/// Names a configuration in test output (gtest would print its bytes,
+/// padding included).
+void PrintTo(const Config &c, std::ostream *os) { *os << c.name; }
 
 Tensor apply(const Config &c, const Tensor &x, const Tensor &w,
              const Tensor &b) {
