@@ -1203,11 +1203,11 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
     gradients.resize(compilation->wrt.size());
   for (size_t i = 0; i < compilation->wrt.size(); ++i) {
     Tensor &parameter = arguments[compilation->wrt[i]];
-    const Buffer &result = results[next + i];
+    Buffer &result = results[next + i];
     NoGradGuard noGrad;
     Tensor &accumulated = parameter.mutable_grad();
     Dtype dtype = dtypeOf(result.getElementType());
-    if (!accumulated.defined() || dtype != parameter.dtype()) {
+    if (dtype != parameter.dtype()) {
       Tensor gradient = toTensor(result, parameter.dtype());
       if (accumulated.defined())
         accumulated.add_(gradient);
@@ -1215,12 +1215,19 @@ jit::detail::TransformCall call(CompiledFunction::State *state,
         accumulated = gradient;
       continue;
     }
-    // Added from a tensor of the function's own, reused from call to call.
+    if (!accumulated.defined()) {
+      // The result's buffer becomes the gradient, without a copy.
+      accumulated = empty(result.getShape(), dtype);
+      moveInto(accumulated, result);
+      continue;
+    }
+    // Added from a tensor of the function's own, reused from call to call,
+    // which takes the result's buffer.
     Tensor &gradient = gradients[i];
     if (!gradient.defined() || gradient.sizes() != result.getShape() ||
         gradient.dtype() != dtype)
       gradient = empty(result.getShape(), dtype);
-    overwriteWith(gradient, result);
+    moveInto(gradient, result);
     accumulated.add_(gradient);
   }
   return outcome;
