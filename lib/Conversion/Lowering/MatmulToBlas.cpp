@@ -147,23 +147,13 @@ std::optional<BroadcastOperand> getBroadcastOperand(Value operand,
   }
   if (!broadcast || broadcast->getBlock() != product->getBlock() ||
       !broadcast->isBeforeInBlock(product) ||
-      broadcast.getNumDpsInputs() != 1 || broadcast.getNumDpsInits() != 1 ||
-      broadcast.getDpsInits()[0] != operand ||
       !broadcast.hasPureBufferSemantics())
     return std::nullopt;
-  MLIRContext *context = product->getContext();
-  AffineExpr d1 = getAffineDimExpr(1, context),
-             d2 = getAffineDimExpr(2, context);
-  SmallVector<AffineMap> maps = broadcast.getIndexingMapsArray();
-  if (maps[0] != AffineMap::get(3, 0, {d1, d2}, context) ||
-      !maps[1].isIdentity() ||
-      broadcast.getNumParallelLoops() != broadcast.getNumLoops())
-    return std::nullopt;
-  // The body yields the input element unchanged.
-  Block &body = broadcast.getRegion().front();
-  auto yield = dyn_cast<linalg::YieldOp>(body.getTerminator());
-  if (!yield || body.getOperations().size() != 1 ||
-      yield.getNumOperands() != 1 || yield.getOperand(0) != body.getArgument(0))
+  // A copy of a matrix into every element of the batch dim, into `operand`.
+  std::optional<SmallVector<int64_t>> broadcastDims =
+      linalg::isaBroadcastOpInterface(broadcast);
+  if (!broadcastDims || *broadcastDims != ArrayRef<int64_t>{0} ||
+      broadcast.getDpsInits()[0] != operand)
     return std::nullopt;
   Value matrix = broadcast.getDpsInputs()[0];
   auto global = matrix.getDefiningOp<memref::GetGlobalOp>();
