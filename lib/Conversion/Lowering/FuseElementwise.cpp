@@ -42,12 +42,32 @@ unsigned fusedOperandCount(OpOperand *fusedOperand, Operation *producer) {
   return fusedOperand->getOwner()->getNumOperands() - 1 + producerInputs;
 }
 
+/// True when fusing the producer of `fusedOperand` keeps every other use of
+/// its results valid: the fused op replaces the producer at the consumer's
+/// place, so each other user must come after the consumer in its block (or be
+/// nested in an op that does), and the consumer may use the producer once.
+bool otherUsesFollowConsumer(Operation *producer, Operation *consumer) {
+  unsigned consumerUses = 0;
+  for (Operation *user : producer->getUsers()) {
+    // A second operand of the consumer defined by the producer would become
+    // an operand of the fused op defined by the fused op itself.
+    if (user == consumer && ++consumerUses == 1)
+      continue;
+    Operation *ancestor = consumer->getBlock()->findAncestorOpInBlock(*user);
+    if (!ancestor || ancestor == consumer ||
+        !consumer->isBeforeInBlock(ancestor))
+      return false;
+  }
+  return true;
+}
+
 /// Fuses `fusedOperand` (an operand of the consumer, defined by the producer)
 /// when the producer has no other use, neither side is a matrix product, the
 /// fused op stays within kMaxFusedOperands, and the consumer is not a copy: a
 /// copy writes a loop's carry back into the carry's buffer (adjit.scan's
 /// lowering), and a reshape folded into it would make the loop yield a
-/// reshaped view, which bufferization rejects.
+/// reshaped view, which bufferization rejects. (Producers with other uses:
+/// FuseSharedProducer.)
 bool shouldFuse(OpOperand *fusedOperand) {
   Operation *producer = fusedOperand->get().getDefiningOp();
   Operation *consumer = fusedOperand->getOwner();
@@ -55,6 +75,47 @@ bool shouldFuse(OpOperand *fusedOperand) {
          !isProduct(consumer) && !isa<linalg::CopyOp>(consumer) &&
          fusedOperandCount(fusedOperand, producer) <= kMaxFusedOperands;
 }
+
+/// Fuses an elementwise producer whose results have other uses into an
+/// all-parallel consumer over the same iteration space (a permutation of
+/// it): the fused op also yields the producer's results, and their other
+/// users read those. Each value is still computed and stored once, but the
+/// consumer no longer reads it back from memory. (Upstream's pattern, given
+/// such a producer, keeps it for the other users and recomputes it in the
+/// consumer: twice the arithmetic, which for erf or exp costs more than the
+/// load it saves.) The other users must come after the consumer, where the
+/// fused op is built.
+struct FuseSharedProducer : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::GenericOp consumer,
+                                PatternRewriter &rewriter) const override {
+    if (consumer.getNumParallelLoops() != consumer.getNumLoops() ||
+        isa<linalg::CopyOp>(consumer.getOperation()))
+      return failure();
+    for (OpOperand &operand : consumer->getOpOperands()) {
+      auto producer = operand.get().getDefiningOp<linalg::GenericOp>();
+      if (!producer || producer->hasOneUse() ||
+          producer.getNumLoops() != consumer.getNumLoops() ||
+          !linalg::areElementwiseOpsFusable(&operand) ||
+          !consumer.getMatchingIndexingMap(&operand).isPermutation() ||
+          fusedOperandCount(&operand, producer) > kMaxFusedOperands ||
+          !otherUsesFollowConsumer(producer, consumer))
+        continue;
+      FailureOr<linalg::ElementwiseOpFusionResult> fused =
+          linalg::fuseElementwiseOps(rewriter, &operand);
+      if (failed(fused))
+        return failure();
+      for (auto [original, replacement] : fused->replacements)
+        rewriter.replaceAllUsesWith(original, replacement);
+      rewriter.eraseOp(consumer);
+      if (producer->use_empty())
+        rewriter.eraseOp(producer);
+      return success();
+    }
+    return failure();
+  }
+};
 
 /// Rewrites a `linalg.transpose` whose one use is an all-parallel
 /// `linalg.generic` as the equivalent generic, which elementwise fusion then
@@ -85,7 +146,8 @@ struct FuseElementwisePass
   void runOnOperation() override {
     MLIRContext *context = &getContext();
     RewritePatternSet patterns(context);
-    patterns.add<GeneralizeTransposeIntoElementwiseUser>(context);
+    patterns.add<GeneralizeTransposeIntoElementwiseUser, FuseSharedProducer>(
+        context);
     linalg::populateElementwiseOpsFusionPatterns(patterns, shouldFuse);
     linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, shouldFuse);
     tensor::populateBubbleUpExpandShapePatterns(patterns);
