@@ -97,6 +97,13 @@ def AdjitFuseElementwise : Pass<"adjit-fuse-elementwise"> {
     elementwise ops and reductions fuse as before. A `linalg.transpose`
     whose one use is an all-parallel `linalg.generic` becomes a generic
     first, so that it fuses into its user.
+
+    A producer whose result has other uses (a value the gradient saves)
+    fuses into an all-parallel consumer over the same iteration space, when
+    the consumer reads it once and every other use comes after the consumer:
+    the fused op yields the producer's result too, and the other uses read
+    that. Upstream's pattern would keep the producer and compute its value a
+    second time inside the consumer; here it is computed and stored once.
   }];
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect",
