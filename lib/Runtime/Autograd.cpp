@@ -191,6 +191,7 @@ struct EngineWorkspace {
   std::vector<Node *> nodes;
   std::vector<uint32_t> firstEdge, edgeChild, postOrder;
   std::vector<std::pair<uint32_t, size_t>> stack;
+  std::vector<uint8_t> seen;
   std::vector<NodeState> state;
   std::vector<std::pair<uint64_t, uint32_t>> ready;
 
@@ -201,6 +202,7 @@ struct EngineWorkspace {
     edgeChild.clear();
     postOrder.clear();
     stack.clear();
+    seen.clear();
     state.clear();
     ready.clear();
   }
@@ -304,10 +306,17 @@ std::vector<Tensor> runBackward(const char *op,
     }
   }
 
-  // Discover the graph: number the nodes as they are found, list each one's
-  // children by number (kNone for an input that needs no gradient), and
-  // keep a post-order. Each node's edges are read once, when it is reached.
+  // Discover the graph breadth first: number the nodes as they are found
+  // (`nodes` is also the queue of nodes whose edges are still to be read),
+  // and list each one's children by number (kNone for an input that needs no
+  // gradient). Each node's edges are read once. In a large graph every node
+  // and its slot in the index are cache misses; breadth first, the nodes
+  // between one's numbering and the reading of its edges (the width of the
+  // graph) give time to fetch them: a node is fetched when numbered, and
+  // kDiscoveryAhead places before its edges are read, its children and their
+  // slots are.
   constexpr uint32_t kNone = NodeIndex::kNone;
+  constexpr size_t kDiscoveryAhead = 8;
   WorkspaceLease lease;
   EngineWorkspace &w = *lease;
   NodeIndex &index = w.index;
@@ -315,40 +324,27 @@ std::vector<Tensor> runBackward(const char *op,
   std::vector<uint32_t> &firstEdge = w.firstEdge, &edgeChild = w.edgeChild,
                         &postOrder = w.postOrder;
   {
-    std::vector<std::pair<uint32_t, size_t>> &stack = w.stack;
-    // Numbers \p n; a new node gets its edges' slots and is pushed.
-    auto visit = [&](Node *n) {
+    auto number = [&](Node *n) {
       auto [k, inserted] = index.insert(n, static_cast<uint32_t>(nodes.size()));
       if (inserted) {
         nodes.push_back(n);
-        firstEdge.push_back(static_cast<uint32_t>(edgeChild.size()));
-        edgeChild.resize(edgeChild.size() + n->next_functions().size(), kNone);
-        stack.push_back({k, 0});
-        // The children are looked up next: start fetching them, and their
-        // slots in the index, all at once.
-        for (const std::shared_ptr<Node> &child : n->next_functions())
-          if (Node *c = child.get()) {
-            __builtin_prefetch(c);
-            index.prefetch(c);
-          }
+        __builtin_prefetch(n);
       }
       return k;
     };
     for (auto &r : rootNodes)
-      visit(r.get());
-    while (!stack.empty()) {
-      auto [k, idx] = stack.back();
-      const auto &next = nodes[k]->next_functions();
-      if (idx < next.size()) {
-        ++stack.back().second;
-        if (Node *child = next[idx].get()) {
-          uint32_t c = visit(child);
-          edgeChild[firstEdge[k] + idx] = c;
-        }
-        continue;
-      }
-      postOrder.push_back(k);
-      stack.pop_back();
+      number(r.get());
+    for (size_t k = 0; k < nodes.size(); ++k) {
+      if (k + kDiscoveryAhead < nodes.size())
+        for (const std::shared_ptr<Node> &child :
+             nodes[k + kDiscoveryAhead]->next_functions())
+          if (Node *c = child.get()) {
+            __builtin_prefetch(c);
+            index.prefetch(c);
+          }
+      firstEdge.push_back(static_cast<uint32_t>(edgeChild.size()));
+      for (const std::shared_ptr<Node> &child : nodes[k]->next_functions())
+        edgeChild.push_back(child ? number(child.get()) : kNone);
     }
     firstEdge.push_back(static_cast<uint32_t>(edgeChild.size()));
   }
@@ -361,16 +357,47 @@ std::vector<Tensor> runBackward(const char *op,
       captures[k].push_back(j);
   }
 
-  // Decide which nodes must run, and count their dependencies.
+  // Decide which nodes must run, and count their dependencies. Every node
+  // reached runs, unless only the gradients of `inputs` are asked for: then
+  // only the nodes on a path to one of them, found children first (a
+  // post-order of the numbered graph, walked in the arrays).
   std::vector<NodeState> &state = w.state;
   state.resize(nodes.size());
-  for (uint32_t k : postOrder) {
-    bool need = !inputs || captures.count(k);
-    for (uint32_t e = firstEdge[k]; e < firstEdge[k + 1] && !need; ++e)
-      need = edgeChild[e] != kNone && state[edgeChild[e]].needed;
-    state[k].needed = need;
+  if (inputs) {
+    std::vector<std::pair<uint32_t, size_t>> &stack = w.stack;
+    std::vector<uint8_t> &seen = w.seen;
+    seen.assign(nodes.size(), 0);
+    for (auto &r : rootNodes) {
+      uint32_t root = index.lookup(r.get());
+      if (seen[root])
+        continue;
+      seen[root] = 1;
+      stack.push_back({root, firstEdge[root]});
+      while (!stack.empty()) {
+        auto &[k, e] = stack.back();
+        if (e < firstEdge[k + 1]) {
+          uint32_t c = edgeChild[e++];
+          if (c != kNone && !seen[c]) {
+            seen[c] = 1;
+            stack.push_back({c, firstEdge[c]});
+          }
+          continue;
+        }
+        postOrder.push_back(k);
+        stack.pop_back();
+      }
+    }
+    for (uint32_t k : postOrder) {
+      bool need = captures.count(k) != 0;
+      for (uint32_t e = firstEdge[k]; e < firstEdge[k + 1] && !need; ++e)
+        need = edgeChild[e] != kNone && state[edgeChild[e]].needed;
+      state[k].needed = need;
+    }
+  } else {
+    for (NodeState &s : state)
+      s.needed = true;
   }
-  for (uint32_t k : postOrder) {
+  for (uint32_t k = 0; k < nodes.size(); ++k) {
     if (!state[k].needed)
       continue;
     for (uint32_t e = firstEdge[k]; e < firstEdge[k + 1]; ++e)
@@ -414,8 +441,8 @@ std::vector<Tensor> runBackward(const char *op,
   } callbackScope(&callbacks);
 
   std::vector<Tensor> results(inputs ? inputs->size() : 0);
-  // Nodes run in about the reverse of the discovery's post-order (exactly,
-  // for a chain). In a large graph each is cold by the time it runs: start
+  // Nodes run in about the order of their discovery (exactly, for a
+  // chain). In a large graph each is cold by the time it runs: start
   // fetching the one that many steps ahead (its first three cache lines: the
   // node, its edges and what it saved), so that its misses overlap the work
   // of the nodes before it. A wrong guess costs only the prefetch.
@@ -425,10 +452,8 @@ std::vector<Tensor> runBackward(const char *op,
     std::pop_heap(readyHeap.begin(), readyHeap.end());
     uint32_t k = readyHeap.back().second;
     readyHeap.pop_back();
-    if (size_t ahead = executed++ + kPrefetchDistance;
-        ahead < postOrder.size()) {
-      const char *next = reinterpret_cast<const char *>(
-          nodes[postOrder[postOrder.size() - 1 - ahead]]);
+    if (size_t ahead = executed++ + kPrefetchDistance; ahead < nodes.size()) {
+      const char *next = reinterpret_cast<const char *>(nodes[ahead]);
       __builtin_prefetch(next);
       __builtin_prefetch(next + 64);
       __builtin_prefetch(next + 128);

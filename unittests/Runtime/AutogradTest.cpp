@@ -245,6 +245,24 @@ TEST(AutogradTest, GradWithRespectToNonLeaf) {
   expectTensor(g[1], {2}, {6, 12});
 }
 
+TEST(AutogradTest, GradReachesANonLeafAlongPathsOfDifferentLengths) {
+  // The engine discovers the graph breadth first: `h` is found one step from
+  // the root, through the short path, before the long path's nodes. Which
+  // nodes lead to `h` must still be decided children first, or the long
+  // path's contribution is lost.
+  Tensor x = tensor({1, 2}, requires_grad());
+  Tensor h = x * x;
+  Tensor longPath = ((h * 2.0).exp() * 0.5).log() + h * 3.0;
+  Tensor y = (h + longPath).sum();
+  // y = h + (2h - log 2) + 3h: dy/dh = 6.
+  std::vector<Tensor> g = autograd::grad({y}, {h}, {}, /*retainGraph=*/true);
+  expectTensor(g[0], {2}, {6, 6});
+  // Only the nodes on a path to `h` run: x's gradient stays undefined.
+  EXPECT_FALSE(x.grad().defined());
+  g = autograd::grad({y}, {x});
+  expectTensor(g[0], {2}, {12, 24});
+}
+
 TEST(AutogradTest, GradUnusedInput) {
   Tensor x = tensor({1}, requires_grad());
   Tensor unused = tensor({1}, requires_grad());
