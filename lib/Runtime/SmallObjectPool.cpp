@@ -2,6 +2,7 @@
 
 #include "SmallObjectPool.h"
 
+#include <algorithm>
 #include <cstdint>
 
 using namespace adjit;
@@ -75,9 +76,15 @@ void *adjit::allocateSmallObject(size_t nbytes) {
     lists.heads[c] = next;
     lists.bytes -= c * kGranule;
     // Blocks freed long ago (a whole graph's) are cold: fetch the next one
-    // of this class now, for writing, so that the next allocation neither
-    // waits for its link nor its new owner for its first write.
-    __builtin_prefetch(next, 1);
+    // of this class now, for writing (its first four cache lines), so that
+    // the next allocation neither waits for its link nor its new owner for
+    // its first writes.
+    if (next) {
+      const char *bytes = reinterpret_cast<const char *>(next);
+      size_t end = std::min<size_t>(c * kGranule, 256);
+      for (size_t offset = 0; offset < end; offset += 64)
+        __builtin_prefetch(bytes + offset, 1);
+    }
     return b;
   }
   // Constructs this thread's Drain, so its lists are emptied at exit.
