@@ -441,11 +441,13 @@ std::vector<Tensor> runBackward(const char *op,
   } callbackScope(&callbacks);
 
   std::vector<Tensor> results(inputs ? inputs->size() : 0);
-  // Nodes run in about the order of their discovery (exactly, for a
-  // chain). In a large graph each is cold by the time it runs: start
-  // fetching the one that many steps ahead (its first three cache lines: the
-  // node, its edges and what it saved), so that its misses overlap the work
-  // of the nodes before it. A wrong guess costs only the prefetch.
+  // In a large graph each node is cold by the time it runs. Fetching the
+  // first three cache lines of the node that many places ahead in the order
+  // of discovery made the ADBench LSTM's backward pass 4 % faster, though
+  // that order is not the one nodes run in: nodes found together were made
+  // together, and lie together in memory. (Fetching exactly the nodes about
+  // to run, in the order of their sequence numbers, with their saved
+  // tensors, measured no better.) A prefetch changes nothing else.
   constexpr size_t kPrefetchDistance = 16;
   size_t executed = 0;
   while (!readyHeap.empty()) {
