@@ -90,8 +90,7 @@ struct FuseSharedProducer : OpRewritePattern<linalg::GenericOp> {
 
   LogicalResult matchAndRewrite(linalg::GenericOp consumer,
                                 PatternRewriter &rewriter) const override {
-    if (consumer.getNumParallelLoops() != consumer.getNumLoops() ||
-        isa<linalg::CopyOp>(consumer.getOperation()))
+    if (consumer.getNumParallelLoops() != consumer.getNumLoops())
       return failure();
     for (OpOperand &operand : consumer->getOpOperands()) {
       auto producer = operand.get().getDefiningOp<linalg::GenericOp>();
