@@ -94,8 +94,10 @@ struct FuseSharedProducer : OpRewritePattern<linalg::GenericOp> {
       return failure();
     for (OpOperand &operand : consumer->getOpOperands()) {
       auto producer = operand.get().getDefiningOp<linalg::GenericOp>();
+      // A permutation map over the consumer's loops, of as many results as
+      // the producer has loops (areElementwiseOpsFusable): the same
+      // iteration space.
       if (!producer || producer->hasOneUse() ||
-          producer.getNumLoops() != consumer.getNumLoops() ||
           !linalg::areElementwiseOpsFusable(&operand) ||
           !consumer.getMatchingIndexingMap(&operand).isPermutation() ||
           fusedOperandCount(&operand, producer) > kMaxFusedOperands ||
