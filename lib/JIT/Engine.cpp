@@ -37,6 +37,7 @@
 
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/SHA256.h"
 #include "llvm/Support/TargetSelect.h"
@@ -161,6 +162,14 @@ std::string printType(mlir::Type type) {
   std::string text;
   llvm::raw_string_ostream os(text);
   os << type;
+  return text;
+}
+
+/// Returns `op` in MLIR's textual form.
+std::string printOperation(mlir::Operation *op) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  op->print(os);
   return text;
 }
 
@@ -633,19 +642,23 @@ const mlir::DialectRegistry &Engine::getDialectRegistry() {
 }
 
 std::shared_ptr<const CompiledModule> Engine::compile(mlir::ModuleOp module) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  module->print(os);
-  return compile(std::string_view(text));
+  return compile(std::string_view(printOperation(module)));
 }
 
 std::shared_ptr<const CompiledModule>
 Engine::compile(mlir::OwningOpRef<mlir::ModuleOp> module) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  module->print(os);
+  std::string text = printOperation(*module);
   std::string key = fingerprint(text, pipelineOptions);
   return compileCached(key, [&] { return compileModule(*module, key, text); });
+}
+
+std::shared_ptr<const CompiledModule>
+Engine::compile(mlir::OwningOpRef<mlir::ModuleOp> module,
+                std::string_view keyText) {
+  // Kept apart from the keys of printed modules, which a key text could
+  // equal without determining the same module.
+  std::string key = fingerprint(keyText, pipelineOptions + "\nkey text");
+  return compileCached(key, [&] { return compileModule(*module, key, ""); });
 }
 
 std::shared_ptr<const CompiledModule>
@@ -701,29 +714,51 @@ namespace {
 /// Prefix of the symbols of the functions a module defines, once compiled.
 constexpr llvm::StringLiteral kDefinedFunctionPrefix = "__adjit_";
 
-/// Renames the functions `module` defines to kDefinedFunctionPrefix + name,
-/// so that none takes the name of a C library function the generated code
-/// calls: a module defining @exp would otherwise receive the calls that the
-/// lowered code makes to libm's exp. Returns the new name of each function by
-/// its old one: a name that another symbol has (@f when the module also
-/// defines @__adjit_f) gets a numeric suffix.
-llvm::StringMap<std::string> prefixDefinedFunctions(mlir::ModuleOp module) {
+/// Returns the name each function `module` defines takes once compiled:
+/// kDefinedFunctionPrefix + name, so that none takes the name of a C library
+/// function the generated code calls (a module defining @exp would otherwise
+/// receive the calls that the lowered code makes to libm's exp). A name that
+/// another symbol has (@f when the module also defines @__adjit_f) gets a
+/// numeric suffix. Changes nothing; renameDefinedFunctions applies the names.
+llvm::StringMap<std::string> getCompiledNames(mlir::ModuleOp module) {
   llvm::StringMap<std::string> newNames;
   mlir::SymbolTable symbols(module);
-  for (auto function :
-       llvm::make_early_inc_range(module.getOps<mlir::func::FuncOp>())) {
+  llvm::StringSet<> taken;
+  for (auto function : module.getOps<mlir::func::FuncOp>()) {
     if (function.isExternal())
       continue;
     std::string oldName = function.getSymName().str();
     std::string newName = (kDefinedFunctionPrefix + oldName).str();
-    for (unsigned suffix = 0; symbols.lookup(newName); ++suffix)
+    for (unsigned suffix = 0;
+         symbols.lookup(newName) || taken.contains(newName); ++suffix)
       newName =
           (kDefinedFunctionPrefix + oldName + "_" + llvm::Twine(suffix)).str();
-    // Renaming cannot fail here: the new name is free and every use is a
-    // plain symbol reference in this module.
-    (void)symbols.rename(function, newName);
+    taken.insert(newName);
     newNames[oldName] = newName;
   }
+  return newNames;
+}
+
+/// Renames the functions of `module` to `compiledNames` (getCompiledNames).
+void renameDefinedFunctions(mlir::ModuleOp module,
+                            const llvm::StringMap<std::string> &compiledNames) {
+  mlir::SymbolTable symbols(module);
+  for (auto function :
+       llvm::make_early_inc_range(module.getOps<mlir::func::FuncOp>())) {
+    auto newName = compiledNames.find(function.getSymName());
+    if (function.isExternal() || newName == compiledNames.end())
+      continue;
+    // Renaming cannot fail here: the new name is free and every use is a
+    // plain symbol reference in this module.
+    (void)symbols.rename(function, newName->second);
+  }
+}
+
+/// Renames the functions `module` defines to their compiled names; returns
+/// the new name of each by its old one.
+llvm::StringMap<std::string> prefixDefinedFunctions(mlir::ModuleOp module) {
+  llvm::StringMap<std::string> newNames = getCompiledNames(module);
+  renameDefinedFunctions(module, newNames);
   return newNames;
 }
 } // namespace
@@ -969,7 +1004,7 @@ Engine::compileModule(mlir::ModuleOp module, std::string key,
                       std::string_view text) {
   DiagnosticCollector diagnostics(module->getContext());
   std::vector<FunctionSignature> signatures = collectSignatures(module);
-  llvm::StringMap<std::string> compiledNames = prefixDefinedFunctions(module);
+  llvm::StringMap<std::string> compiledNames = getCompiledNames(module);
   initializeNativeTarget();
   bool fastFirst = options.tiering != Tiering::OptimizedOnly;
   std::string fastKey = getFastTierDiskKey(key, options.fastOptLevel);
@@ -1009,11 +1044,14 @@ Engine::compileModule(mlir::ModuleOp module, std::string key,
       }
       auto compiled = makeModule(std::move(*code), /*fromDisk=*/true);
       if (tier == Tier::Fast && options.tiering == Tiering::Tiered)
-        scheduleOrDeferTierUp(compiled, "", std::string(text));
+        scheduleOrDeferTierUp(compiled, "",
+                              text.empty() ? printOperation(module)
+                                           : std::string(text));
       return compiled;
     }
   }
 
+  renameDefinedFunctions(module, compiledNames);
   llvm::LLVMContext context;
   double pipelineSeconds = 0, pipelineCpuSeconds = 0;
   std::unique_ptr<llvm::Module> llvmModule =

@@ -1573,8 +1573,13 @@ Compilation compileFor(CompiledFunction::State &state,
     if (std::optional<std::string> lowered = lowerToLLVM(module))
       dumpIR(dumpDirectory, state.name, dumpIndex, "lowered", *lowered);
   }
+  // The module compiled lacks the functions nothing calls; the text printed
+  // above and the names kept determine it, and key its compilation.
   eraseUncalledFunctions(module, compilation.entry, compilation.vjpEntry);
-  compilation.module = getEngine().compile(std::move(recording.module));
+  compilation.module = getEngine().compile(
+      std::move(recording.module), compilation.ir + "\n// entry points: @" +
+                                       compilation.entry + " @" +
+                                       compilation.vjpEntry + "\n");
   compilation.lastTier = compilation.module->getTier();
   return compilation;
 }

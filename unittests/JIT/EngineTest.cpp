@@ -257,6 +257,32 @@ TEST(EngineTest, TakesOverAModuleAndLowersItInItsContext) {
   EXPECT_EQ(engine.getCacheStatistics().hits, 1u);
 }
 
+TEST(EngineTest, AKeyTextKeysATakenOverModule) {
+  mlir::MLIRContext context(Engine::getDialectRegistry(),
+                            mlir::MLIRContext::Threading::DISABLED);
+  auto parse = [&] {
+    return mlir::parseSourceString<mlir::ModuleOp>(kModule, &context);
+  };
+  Engine engine;
+  auto keyed = engine.compile(parse(), "axpy, keyed");
+  std::vector<float> a = {1, 2, 3, 4}, x = {10, 20, 30, 40}, y = {1, 1, 1, 1};
+  std::vector<Buffer> results = keyed->call(
+      "axpy",
+      {{a.data(), f32({4})}, {x.data(), f32({4})}, {y.data(), f32({4})}});
+  EXPECT_EQ(results[0].getDataAs<float>()[3], 161.0f);
+  // The same key text is a hit; the module's printed form, or a key text
+  // equal to it, is not.
+  EXPECT_EQ(engine.compile(parse(), "axpy, keyed").get(), keyed.get());
+  EXPECT_EQ(engine.getCacheStatistics().hits, 1u);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  parse()->print(os);
+  auto printed = engine.compile(text);
+  EXPECT_NE(printed.get(), keyed.get());
+  EXPECT_NE(engine.compile(parse(), text).get(), printed.get());
+  EXPECT_EQ(engine.getCacheStatistics().hits, 1u);
+}
+
 TEST(EngineTest, AFailingTakenOverModuleIsAnErrorWithTheDiagnostic) {
   mlir::MLIRContext context(Engine::getDialectRegistry(),
                             mlir::MLIRContext::Threading::DISABLED);

@@ -2,6 +2,10 @@
 
 #include "adjit/JIT/Engine.h"
 
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+
 #include "gtest/gtest.h"
 
 #include <cmath>
@@ -392,6 +396,42 @@ TEST_F(TierDiskCacheTest, AFastEntryLoadsAndTiersUpFromTheModuleText) {
   Engine optimizedOnly(options(Tiering::OptimizedOnly));
   EXPECT_EQ(optimizedOnly.compile(moduleScaledBy(4.0f))->getTier(),
             Tier::Optimized);
+}
+
+TEST_F(TierDiskCacheTest, AFastEntryOfAKeyedModuleTiersUpFromTheModule) {
+  // A module compiled under a key text is printed only for the tier-up of a
+  // fast entry loaded from disk, before the engine renames its functions:
+  // here @f becomes @__adjit_f_0, since the module also defines @__adjit_f.
+  std::string text = moduleScaledBy(5.0f) + R"mlir(
+func.func @__adjit_f(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = adjit.neg %x : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+)mlir";
+  const std::string keyText = "moduleScaledBy(5) and @__adjit_f";
+  mlir::MLIRContext context(Engine::getDialectRegistry(),
+                            mlir::MLIRContext::Threading::DISABLED);
+  auto parse = [&] {
+    return mlir::parseSourceString<mlir::ModuleOp>(text, &context);
+  };
+  Results fast;
+  {
+    Engine fastOnly(options(Tiering::FastOnly));
+    fast = callF(*fastOnly.compile(parse(), keyText));
+    EXPECT_EQ(fastOnly.getCacheStatistics().diskStores, 1u);
+  }
+  Engine tiered(options(Tiering::Tiered));
+  auto module = tiered.compile(parse(), keyText);
+  EXPECT_TRUE(module->isLoadedFromDisk());
+  tiered.waitForTierUps();
+  EXPECT_EQ(tiered.getCacheStatistics().tierUps, 1u);
+  Results optimized = callF(*module);
+  EXPECT_EQ(optimized.tier, Tier::Optimized);
+  expectClose(optimized.values, fast.values);
+  std::vector<float> x = {1, -2, 3, -4};
+  std::vector<Buffer> negated =
+      module->call("__adjit_f", {{x.data(), {ElementType::F32, {4}}}});
+  EXPECT_EQ(negated[0].getDataAs<float>()[1], 2.0f);
 }
 
 /// Loads the fast entries of `count` modules from the persistent cache in

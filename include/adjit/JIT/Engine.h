@@ -189,6 +189,14 @@ public:
   std::shared_ptr<const CompiledModule>
   compile(mlir::OwningOpRef<mlir::ModuleOp> module);
 
+  /// Compiles `module` as the overload above does, under the cache key of
+  /// `keyText` instead of the module's printed form, which is then not
+  /// printed at all. `keyText` must determine the module: for example its
+  /// printed form before a deterministic change, with that change's
+  /// parameters. Modules with equal `keyText` share one compilation.
+  std::shared_ptr<const CompiledModule>
+  compile(mlir::OwningOpRef<mlir::ModuleOp> module, std::string_view keyText);
+
   /// Parses and compiles a module given as MLIR text; diagnostics name the
   /// text `sourceName`. Throws adjit::Error carrying the diagnostics if
   /// parsing, lowering or code generation fails.
@@ -245,7 +253,8 @@ private:
   std::shared_ptr<const CompiledModule>
   compileUncached(std::string_view text, std::string_view sourceName,
                   std::string key);
-  /// Lowers `module`, printed as `text`, in place and generates its code.
+  /// Lowers `module`, printed as `text` (empty if not printed), in place and
+  /// generates its code.
   std::shared_ptr<const CompiledModule>
   compileModule(mlir::ModuleOp module, std::string key, std::string_view text);
   /// Queues the compile of the optimized tier of `module` from `bitcode`
