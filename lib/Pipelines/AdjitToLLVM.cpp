@@ -137,6 +137,8 @@ void adjit::buildAdjitToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createAdjitConvertToLLVM(AdjitConvertToLLVMOptions{
       /*useGenericFunctions=*/options.genericAllocation}));
   pm.addPass(createReconcileUnrealizedCastsPass());
+  // Masks in memory as bytes, so that LLVM vectorizes the loops over them.
+  pm.addPass(createAdjitWidenI1MemoryAccesses());
   // Half of the ops are now memref descriptor fields inserted and extracted
   // again, which FastISel cannot select. The fast tier only forwards them
   // and folds, at a tenth of a canonicalizer's cost; the constants the

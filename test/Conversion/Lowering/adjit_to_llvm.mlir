@@ -10,6 +10,7 @@
 // The fast tier (fast-tier=true) lowers to code that passes the same checks,
 // with the descriptor fields forwarded instead of a final canonicalizer.
 // FASTPIPE: reconcile-unrealized-casts,
+// FASTPIPE-NEXT: adjit-widen-i1-memory-accesses,
 // FASTPIPE-NEXT: adjit-forward-aggregate-fields,
 // FASTPIPE-NEXT: adjit-drop-unused-arguments,
 // FASTPIPE-NEXT: adjit-check-lowered
@@ -21,6 +22,7 @@
 // FULLPIPE-NOT: region-simplify=normal
 // FULLPIPE: convert-scf-to-cf
 // FULLPIPE: reconcile-unrealized-casts,
+// FULLPIPE-NEXT: adjit-widen-i1-memory-accesses,
 // FULLPIPE-NEXT: canonicalize{region-simplify=normal},
 // FULLPIPE-NEXT: adjit-drop-unused-arguments,
 // FULLPIPE-NEXT: adjit-check-lowered
