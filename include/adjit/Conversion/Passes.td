@@ -104,6 +104,11 @@ def AdjitFuseElementwise : Pass<"adjit-fuse-elementwise"> {
     the fused op yields the producer's result too, and the other uses read
     that. Upstream's pattern would keep the producer and compute its value a
     second time inside the consumer; here it is computed and stored once.
+    A producer that only broadcasts (yields an element of a smaller input
+    unchanged, such as a layer norm's weight spread over the rows, or a
+    scalar of the optimizer update over a weight) is the exception: it fuses
+    into each of its users, as upstream fuses it, and they read the smaller
+    input; the broadcast tensor is never stored.
   }];
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect",

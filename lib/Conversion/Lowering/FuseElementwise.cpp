@@ -61,18 +61,41 @@ bool otherUsesFollowConsumer(Operation *producer, Operation *consumer) {
   return true;
 }
 
+/// True for an elementwise op that only broadcasts: its body yields an
+/// element of an input unchanged, and that input has fewer dimensions than
+/// the op has loops (a bias or a scale spread over the rows of a tensor).
+/// Fused into each of its users, it costs no arithmetic, and they read the
+/// smaller input instead of a materialized copy.
+bool isBroadcast(Operation *op) {
+  auto generic = dyn_cast_or_null<linalg::GenericOp>(op);
+  if (!generic || generic->getNumResults() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops())
+    return false;
+  Block &body = generic.getRegion().front();
+  if (!llvm::hasSingleElement(body))
+    return false;
+  auto element = dyn_cast<BlockArgument>(body.getTerminator()->getOperand(0));
+  if (!element || element.getArgNumber() >= generic.getNumDpsInputs())
+    return false;
+  OpOperand *input = generic.getDpsInputOperand(element.getArgNumber());
+  return generic.getMatchingIndexingMap(input).getNumResults() <
+         generic.getNumLoops();
+}
+
 /// Fuses `fusedOperand` (an operand of the consumer, defined by the producer)
-/// when the producer has no other use, neither side is a matrix product, the
-/// fused op stays within kMaxFusedOperands, and the consumer is not a copy: a
-/// copy writes a loop's carry back into the carry's buffer (adjit.scan's
-/// lowering), and a reshape folded into it would make the loop yield a
-/// reshaped view, which bufferization rejects. (Producers with other uses:
-/// FuseSharedProducer.)
+/// when the producer has no other use or only broadcasts (it then stays for
+/// its other users, which fuse it in turn), neither side is a matrix product,
+/// the fused op stays within kMaxFusedOperands, and the consumer is not a
+/// copy: a copy writes a loop's carry back into the carry's buffer
+/// (adjit.scan's lowering), and a reshape folded into it would make the loop
+/// yield a reshaped view, which bufferization rejects. (Other producers with
+/// other uses: FuseSharedProducer.)
 bool shouldFuse(OpOperand *fusedOperand) {
   Operation *producer = fusedOperand->get().getDefiningOp();
   Operation *consumer = fusedOperand->getOwner();
-  return producer && producer->hasOneUse() && !isProduct(producer) &&
-         !isProduct(consumer) && !isa<linalg::CopyOp>(consumer) &&
+  return producer && (producer->hasOneUse() || isBroadcast(producer)) &&
+         !isProduct(producer) && !isProduct(consumer) &&
+         !isa<linalg::CopyOp>(consumer) &&
          fusedOperandCount(fusedOperand, producer) <= kMaxFusedOperands;
 }
 
@@ -84,7 +107,8 @@ bool shouldFuse(OpOperand *fusedOperand) {
 /// such a producer, keeps it for the other users and recomputes it in the
 /// consumer: twice the arithmetic, which for erf or exp costs more than the
 /// load it saves.) The other users must come after the consumer, where the
-/// fused op is built.
+/// fused op is built. (A broadcast is instead fused into each user: see
+/// shouldFuse.)
 struct FuseSharedProducer : OpRewritePattern<linalg::GenericOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -97,7 +121,7 @@ struct FuseSharedProducer : OpRewritePattern<linalg::GenericOp> {
       // A permutation map over the consumer's loops, of as many results as
       // the producer has loops (areElementwiseOpsFusable): the same
       // iteration space.
-      if (!producer || producer->hasOneUse() ||
+      if (!producer || producer->hasOneUse() || isBroadcast(producer) ||
           !linalg::areElementwiseOpsFusable(&operand) ||
           !consumer.getMatchingIndexingMap(&operand).isPermutation() ||
           fusedOperandCount(&operand, producer) > kMaxFusedOperands ||

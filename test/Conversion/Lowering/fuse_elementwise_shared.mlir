@@ -121,3 +121,39 @@ func.func @consumer_reads_twice(%b: tensor<4x4xf32>) -> (tensor<4x4xf32>, tensor
   } -> tensor<4x4xf32>
   return %s, %y : tensor<4x4xf32>, tensor<4x4xf32>
 }
+
+// A broadcast with several users (a layer norm's weight, used forward and
+// backward) fuses into each of them: they read the vector, and the
+// broadcast tensor is never built.
+// CHECK-LABEL: func @broadcast_fused_into_each_user
+// CHECK-NOT: linalg.generic {{.*}}ins(%arg0 : tensor<4xf32>) outs(%{{.*}} : tensor<3x4xf32>)
+// CHECK: %[[A:.*]] = linalg.generic
+// CHECK-SAME: ins(%arg1, %arg0 : tensor<3x4xf32>, tensor<4xf32>)
+// CHECK: arith.mulf
+// CHECK: %[[B:.*]] = linalg.generic
+// CHECK-SAME: ins(%arg2, %arg0 : tensor<3x4xf32>, tensor<4xf32>)
+// CHECK: arith.addf
+// CHECK: return %[[A]], %[[B]]
+func.func @broadcast_fused_into_each_user(%w: tensor<4xf32>, %x: tensor<3x4xf32>, %g: tensor<3x4xf32>) -> (tensor<3x4xf32>, tensor<3x4xf32>) {
+  %e = tensor.empty() : tensor<3x4xf32>
+  %wb = linalg.generic {indexing_maps = [#row, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%w : tensor<4xf32>) outs(%e : tensor<3x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<3x4xf32>
+  %e1 = tensor.empty() : tensor<3x4xf32>
+  %a = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %wb : tensor<3x4xf32>, tensor<3x4xf32>) outs(%e1 : tensor<3x4xf32>) {
+  ^bb0(%in: f32, %in2: f32, %out: f32):
+    %m = arith.mulf %in, %in2 : f32
+    linalg.yield %m : f32
+  } -> tensor<3x4xf32>
+  %e2 = tensor.empty() : tensor<3x4xf32>
+  %b = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%g, %wb : tensor<3x4xf32>, tensor<3x4xf32>) outs(%e2 : tensor<3x4xf32>) {
+  ^bb0(%in: f32, %in2: f32, %out: f32):
+    %s = arith.addf %in, %in2 : f32
+    linalg.yield %s : f32
+  } -> tensor<3x4xf32>
+  return %a, %b : tensor<3x4xf32>, tensor<3x4xf32>
+}
