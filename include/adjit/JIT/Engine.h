@@ -190,10 +190,12 @@ public:
   compile(mlir::OwningOpRef<mlir::ModuleOp> module);
 
   /// Compiles `module` as the overload above does, under the cache key of
-  /// `keyText` instead of the module's printed form, which is then not
-  /// printed at all. `keyText` must determine the module: for example its
-  /// printed form before a deterministic change, with that change's
-  /// parameters. Modules with equal `keyText` share one compilation.
+  /// `keyText` instead of the module's printed form. The module is then
+  /// printed only if its fast tier is loaded from the persistent cache and
+  /// must tier up from text. `keyText` must determine the module: for
+  /// example its printed form before a deterministic change, with that
+  /// change's parameters. Modules with equal `keyText` share one
+  /// compilation.
   std::shared_ptr<const CompiledModule>
   compile(mlir::OwningOpRef<mlir::ModuleOp> module, std::string_view keyText);
 
