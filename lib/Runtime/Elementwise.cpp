@@ -2,6 +2,7 @@
 
 #include "AutogradImpl.h"
 #include "EagerRuleBuilder.h"
+#include "ErfKernel.h"
 #include "ScalarRuleBuilder.h"
 #include "adjit/Runtime/OpObserver.h"
 #include "adjit/Semantics/ScalarFunctions.h"
@@ -203,6 +204,23 @@ template <typename Body> Tensor unaryForward(const Tensor &a, Body body) {
   return out;
 }
 
+/// erf of the f32 tensor `a`, by the kernel of ErfKernel.h (which runs the
+/// algorithm of adjit/Semantics/Erf.h with FMA instructions where the CPU
+/// has them) on `a`'s elements, or on a contiguous copy of them.
+Tensor erfFloat32(const Tensor &a) {
+  Tensor out = makeEmpty(a.sizes(), Dtype::Float32);
+  const TensorImpl &o = *out.unsafeGetImpl(), &x = *a.unsafeGetImpl();
+  if (isContiguous(x)) {
+    runtime::erfF32(x.data<float>(), o.data<float>(), o.numel);
+    return out;
+  }
+  Tensor copy = makeEmpty(a.sizes(), Dtype::Float32);
+  const TensorImpl &c = *copy.unsafeGetImpl();
+  copyData(c, x);
+  runtime::erfF32(c.data<float>(), o.data<float>(), o.numel);
+  return out;
+}
+
 /// The vector-Jacobian product of the unary primitive `Derivative` for the
 /// gradient \p g of body(\p x), evaluated element by element (x is f32 or
 /// f64, g of its dtype and shape): the values of the decomposed formula,
@@ -241,7 +259,12 @@ Tensor unaryOp(const char *op, const char *nodeName, UnaryResult result,
   if (a.dtype() == Dtype::Bool)
     throw Error(std::string(op) + ": not supported on a bool tensor of shape " +
                 shapeToString(a.sizes()));
-  Tensor out = unaryForward(a, body);
+  Tensor out;
+  if constexpr (std::is_same_v<Derivative, semantics::derivatives::Erf>)
+    if (a.dtype() == Dtype::Float32)
+      out = erfFloat32(a);
+  if (!out.defined())
+    out = unaryForward(a, body);
   if (!shouldRecord(a))
     return out;
   recordOp(out, nodeName, {&a}, {SavedVariable(a)},

@@ -13,6 +13,7 @@
 #include "TracingTestUtil.h"
 
 #include "adjit/JIT.h"
+#include "adjit/Semantics/Erf.h"
 #include "adjit/adjit.h"
 
 #include <gtest/gtest.h>
@@ -118,6 +119,39 @@ TEST(Erf, Float32EagerAndCompiledAreIdentical) {
   std::vector<float> points = sweepPoints();
   Tensor (*erfOf)(const Tensor &) = &adjit::erf;
   expectIdenticalEagerAndCompiled(points, erfOf);
+}
+
+// The eager kernel runs a build of the algorithm for the CPU (with FMA
+// instructions where it has them); this test's own build of it (std::fma,
+// the C library's fma on the baseline target) computes the same values.
+TEST(Erf, Float32EagerKernelIsTheAlgorithmOnEveryBuild) {
+  std::vector<float> points = sweepPoints();
+  NoGradGuard noGrad;
+  std::vector<float> values = elementsOf(erf(float32Tensor(points)));
+  int64_t mismatches = 0;
+  for (size_t i = 0; i < points.size(); ++i) {
+    float expected = semantics::erfF32(points[i]);
+    bool same = std::isnan(expected) ? std::isnan(values[i])
+                                     : bitsOf(values[i]) == bitsOf(expected);
+    if (!same && ++mismatches <= 10)
+      ADD_FAILURE() << "at x = " << std::hexfloat << points[i] << ": kernel "
+                    << values[i] << ", algorithm " << expected;
+  }
+  EXPECT_EQ(mismatches, 0);
+}
+
+// A strided view's elements take the same values as contiguous ones.
+TEST(Erf, Float32OfAStridedViewIsErfOfItsElements) {
+  NoGradGuard noGrad;
+  Tensor x = randn({37, 23}) * 2.0;
+  Tensor strided = x.t();
+  ASSERT_FALSE(strided.is_contiguous());
+  std::vector<float> ofView = elementsOf(erf(strided).reshape({-1}));
+  std::vector<float> ofCopy =
+      elementsOf(erf(strided.contiguous()).reshape({-1}));
+  ASSERT_EQ(ofView.size(), ofCopy.size());
+  for (size_t i = 0; i < ofView.size(); ++i)
+    EXPECT_EQ(bitsOf(ofView[i]), bitsOf(ofCopy[i])) << i;
 }
 
 TEST(Erf, Float32IsWithinOneUlpOfTheCorrectlyRoundedValue) {

@@ -1,26 +1,31 @@
 //===- Erf.h - f32 erf shared by eager and compiled code --------*- C++ -*-===//
 //
 // erf of an f32 value as a fixed sequence of IEEE operations (widening to
-// f64, multiplications, additions, comparisons, selections, |x|, copysign and
-// one rounding back to f32), written once over a builder `B` so that the
-// eager kernel (ScalarErfBuilder below, host arithmetic that vectorizes) and
-// the compiled code (the lowering of `adjit.erf` on f32, which builds arith
-// and math ops) compute the same value bit for bit. No operation may be fused
-// (no FMA) and no fast-math flag may be set on either side.
+// f64, multiplications, fused multiply-adds, additions, comparisons,
+// selections, |x|, copysign and one rounding back to f32), written once over
+// a builder `B` so that the eager kernel (ScalarErfBuilder below, host
+// arithmetic; lib/Runtime/ErfKernel.cpp runs it with FMA instructions where
+// the CPU has them) and the compiled code (the lowering of `adjit.erf` on
+// f32, which builds arith and math ops) compute the same value bit for bit.
+// The fused multiply-adds are exact operations (one rounding), so they are
+// the same on every target; no other operation may be fused (no contraction)
+// and no fast-math flag may be set on either side.
 //
 // Algorithm, in f64: for |x| < 1, x * P(x^2) with P of degree 7 (relative
 // error below 4e-11); for 1 <= |x| <= 4, copysign(Q(|x| - 2.5), x) with Q of
 // degree 16 (absolute error below 8e-10); above 4 (and for +-inf),
 // copysign(1, x), which is erf(x) rounded to f32 from |x| > 3.92 on. The
-// polynomials are Chebyshev interpolants of erf. NaN stays NaN, -0 stays -0,
-// subnormals are x * 2/sqrt(pi) rounded once. Rounding the f64 value to f32
-// gives at most 1 ulp of difference from glibc's erff over all f32 inputs
-// (docs/architecture.md, "erf on f32").
+// polynomials are Chebyshev interpolants of erf, evaluated by Horner's
+// scheme with fused multiply-adds. NaN stays NaN, -0 stays -0, subnormals
+// are x * 2/sqrt(pi) rounded once. Rounding the f64 value to f32 gives at
+// most 1 ulp of difference from glibc's erff, and from erf computed in f64
+// and rounded, over all f32 inputs (docs/architecture.md, "erf on f32").
 //
 // A builder provides `using Value = ...` and: widen (an f32 Value) -> f64,
 // narrow (f64) -> f32 rounded to nearest even, add mul copysign (Value,
-// Value), abs (Value), less (Value, Value) -> mask (ordered: false for NaN),
-// select (mask, Value, Value), constant (Value like, double) -> an f64 value.
+// Value), fma (Value a, Value b, Value c) -> a * b + c rounded once, abs
+// (Value), less (Value, Value) -> mask (ordered: false for NaN), select
+// (mask, Value, Value), constant (Value like, double) -> an f64 value.
 //
 //===----------------------------------------------------------------------===//
 
@@ -50,12 +55,13 @@ inline constexpr double kLarge[] = {
     -0x1.fc7bd29764484p-17, 0x1.d09933aa44c66p-19, 0x1.8b009e4eec705p-21,
     -0x1.790efff9b37d7p-22, 0x1.26590df50ece4p-26};
 
-/// Horner's scheme c[N-1], then r * v + c[k] for k = N-2 down to 0, unrolled.
+/// Horner's scheme c[N-1], then fma(r, v, c[k]) for k = N-2 down to 0,
+/// unrolled.
 template <typename B, typename V, std::size_t N, std::size_t... I>
 [[gnu::always_inline]] inline V horner(B &b, V v, const double (&c)[N],
                                        std::index_sequence<I...>) {
   V r = b.constant(v, c[N - 1]);
-  ((r = b.add(b.mul(r, v), b.constant(v, c[N - 2 - I]))), ...);
+  ((r = b.fma(r, v, b.constant(v, c[N - 2 - I]))), ...);
   return r;
 }
 template <typename B, typename V, std::size_t N>
@@ -85,13 +91,17 @@ template <typename B, typename F32>
 }
 
 /// Host arithmetic for erfF32: the eager kernel's element function, branch
-/// free so that its loop vectorizes.
+/// free so that its loop vectorizes (with FMA instructions only where it is
+/// compiled for them, see lib/Runtime/ErfKernel.cpp).
 struct ScalarErfBuilder {
   using Value = double;
   double widen(float x) { return static_cast<double>(x); }
   float narrow(double x) { return static_cast<float>(x); }
   double add(double a, double b) { return a + b; }
   double mul(double a, double b) { return a * b; }
+  /// An FMA instruction where the function is compiled for one, else the C
+  /// library's fma: both round once.
+  double fma(double a, double b, double c) { return std::fma(a, b, c); }
   double abs(double a) { return std::fabs(a); }
   double copysign(double a, double b) { return std::copysign(a, b); }
   /// a < b, false for NaN, without raising "invalid": a quiet comparison

@@ -66,8 +66,8 @@ Value buildCustomScalar(SignOp, OpBuilder &b, Location loc, ValueRange a) {
 }
 
 /// Builds the operations of semantics::erfF32 (adjit/Semantics/Erf.h) as
-/// arith and math ops, without fast-math flags, so the compiled erf is the
-/// eager kernel's bit for bit.
+/// arith and math ops (math.fma for its fused multiply-adds), without
+/// fast-math flags, so the compiled erf is the eager kernel's bit for bit.
 struct ArithErfBuilder {
   using Value = mlir::Value;
   OpBuilder &b;
@@ -81,6 +81,11 @@ struct ArithErfBuilder {
   }
   Value add(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
   Value mul(Value x, Value y) { return arith::MulFOp::create(b, loc, x, y); }
+  /// x * y + z rounded once: llvm.fma, an FMA instruction on CPUs with one
+  /// and the C library's fma elsewhere.
+  Value fma(Value x, Value y, Value z) {
+    return math::FmaOp::create(b, loc, x, y, z);
+  }
   Value abs(Value x) { return math::AbsFOp::create(b, loc, x); }
   Value copysign(Value x, Value y) {
     return math::CopySignOp::create(b, loc, x, y);

@@ -116,7 +116,8 @@ func.func @constant_convert(%x: tensor<2xf64>) -> (tensor<2xf64>, tensor<2xf32>,
 
 // erf on f32 is the arithmetic of adjit/Semantics/Erf.h, which the eager
 // kernel computes too: widened to f64, x * P(x^2) for |x| < 1, Q(|x| - 2.5)
-// for 1 <= |x| <= 4 and 1 above, with x's sign, rounded back to f32. No
+// for 1 <= |x| <= 4 and 1 above, with x's sign, rounded back to f32; the
+// polynomials by Horner's scheme with math.fma (one rounding per step). No
 // math.erf (the C library's erff) and no fast-math flags.
 // CHECK-LABEL: func @erf_f32
 // CHECK: linalg.generic
@@ -126,9 +127,15 @@ func.func @constant_convert(%x: tensor<2xf64>) -> (tensor<2xf64>, tensor<2xf32>,
 // CHECK-NEXT: %[[SQUARE:.*]] = arith.mulf %[[WIDE]], %[[WIDE]] : f64
 // CHECK-NOT: math.erf
 // CHECK-NOT: fastmath
+// CHECK: %[[C7:.*]] = arith.constant -9.6670457878644811E-6 : f64
+// CHECK-NEXT: %[[C6:.*]] = arith.constant 1.1265959395245773E-4 : f64
+// CHECK-NEXT: math.fma %[[C7]], %[[SQUARE]], %[[C6]] : f64
+// CHECK-COUNT-5: math.fma %{{.*}}, %[[SQUARE]], %{{.*}} : f64
 // CHECK: %[[C0:.*]] = arith.constant 1.1283791670615424 : f64
-// CHECK: %[[P:.*]] = arith.addf %{{.*}}, %[[C0]] : f64
+// CHECK-NEXT: %[[P:.*]] = math.fma %{{.*}}, %[[SQUARE]], %[[C0]] : f64
 // CHECK-NEXT: %[[SMALL:.*]] = arith.mulf %[[WIDE]], %[[P]] : f64
+// CHECK: %[[SHIFTED:.*]] = arith.addf %[[MAG]], %{{.*}} : f64
+// CHECK-COUNT-16: math.fma %{{.*}}, %[[SHIFTED]], %{{.*}} : f64
 // CHECK: arith.constant 4.000000e+00 : f64
 // CHECK: %[[ABOVE:.*]] = arith.cmpf olt, %{{.*}}, %[[MAG]] : f64
 // CHECK: %[[LARGE:.*]] = arith.select %[[ABOVE]], %{{.*}}, %{{.*}} : f64
