@@ -290,6 +290,10 @@ mlir::FailureOr<Value> Tracer::emit(const runtime::OpRecord &record) {
     return mlir::failure();
   case OpKind::LogSoftmax: {
     // x - max - log(sum(exp(x - max))), with the max kept for stability.
+    // The result does not depend on the max, so no gradient flows through
+    // it (stop_gradient, as the eager kernel's backward and PyTorch's): its
+    // adjoint would be the rounding error of 1 - sum(softmax), spread over
+    // the row's maxima, at the cost of a tie mask and two more reductions.
     // A 0-d input (dim 0 or -1) is computed as a row of one element.
     Value input = in[0];
     int64_t dim = record.ints[0];
@@ -304,7 +308,8 @@ mlir::FailureOr<Value> Tracer::emit(const runtime::OpRecord &record) {
     mlir::FailureOr<Value> max = builder.amax(input, {dim}, true);
     if (mlir::failed(max))
       return mlir::failure();
-    mlir::FailureOr<Value> shifted = builder.sub(input, *max);
+    mlir::FailureOr<Value> shifted =
+        builder.sub(input, builder.stopGradient(*max));
     if (mlir::failed(shifted))
       return mlir::failure();
     mlir::FailureOr<Value> total =

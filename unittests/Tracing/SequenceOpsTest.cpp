@@ -112,6 +112,39 @@ TEST(SequenceOpsJit, SoftmaxOverEveryDim) {
   }
 }
 
+// log_softmax does not depend on the row maximum it subtracts, so the
+// compiled gradient has no adjoint of that maximum (a tie mask over the
+// input and two more reductions, whose value would be the rounding error of
+// 1 - sum(softmax) sent to the row's maxima), as eagerly; rows of ties
+// still get g - sum(g) / n.
+TEST(SequenceOpsJit, LogSoftmaxSendsNoGradientThroughTheRowMaximum) {
+  std::vector<Tensor> x = {
+      from_vector({1.0, 3.0, 3.0, 0.5, 2.0, 2.0, 2.0, 2.0}, {2, 4}, kFloat64)
+          .requires_grad_()};
+  Tensor weights = from_vector({0.5, -1.0, 2.0, 0.25, 1.0, -2.0, 3.0, 0.5},
+                               {2, 4}, kFloat64);
+  jit::CompiledFunction step = jit::compile(
+      [&](const std::vector<Tensor> &) {
+        return (nn::functional::log_softmax(x[0], -1) * weights).sum();
+      },
+      "log_softmax_ties");
+  step(std::vector<Tensor>{});
+  std::string ir = step.getLastIR();
+  EXPECT_EQ(ir.find("adjit.compare"), std::string::npos) << ir;
+  // The row of ties: g - sum(g) / 4 with g = (1, -2, 3, 0.5).
+  Tensor grad = x[0].grad().contiguous();
+  const double expected[] = {1 - 0.625, -2 - 0.625, 3 - 0.625, 0.5 - 0.625};
+  for (int j = 0; j < 4; ++j)
+    EXPECT_NEAR(grad.data_ptr<double>()[4 + j], expected[j], 1e-15) << j;
+  Tensor eager = x[0].detach().clone().requires_grad_();
+  (nn::functional::log_softmax(eager, -1) * weights).sum().backward();
+  Tensor eagerGrad = eager.grad().contiguous();
+  for (int j = 0; j < 8; ++j)
+    EXPECT_NEAR(grad.data_ptr<double>()[j], eagerGrad.data_ptr<double>()[j],
+                1e-15)
+        << j;
+}
+
 TEST(SequenceOpsJit, ShapeOps) {
   expectCompiledAsEager({{2, 6}, {2, 6}}, [](auto &p) {
     Tensor s = stack({p[0], p[1]}, 1);
