@@ -19,49 +19,60 @@ namespace {
 // Kernels
 //===----------------------------------------------------------------------===//
 
-/// out[i] = f(a[i], b[i]) with broadcasting; out is fresh and contiguous.
+/// out[i] = f(a[i], b[i]) with broadcasting; out is fresh and contiguous,
+/// or (in-place ops) a strided view that a or b may be. Many elements are
+/// split among the pool's threads if `mayUseThreads`: the caller's promise
+/// that computing an element of out reads no other element of out and that
+/// no two elements of out share memory.
 template <typename Out, typename In, typename F>
 void binaryKernel(const TensorImpl &out, const TensorImpl &a,
-                  const TensorImpl &b, F f) {
+                  const TensorImpl &b, F f, bool mayUseThreads = true) {
+  int64_t perThread = mayUseThreads ? runtime::kElementsPerThread : out.numel;
   Out *o = out.data<Out>();
   const In *pa = static_cast<const In *>(a.storage->data);
   const In *pb = static_cast<const In *>(b.storage->data);
   if (a.numel == out.numel && b.numel == out.numel && isContiguous(out) &&
       isContiguous(a) && isContiguous(b)) {
     const In *x = pa + a.offset, *y = pb + b.offset;
-    for (int64_t i = 0; i < out.numel; ++i)
-      o[i] = static_cast<Out>(f(x[i], y[i]));
+    runtime::parallelFor(out.numel, perThread, 16,
+                         [o, x, y, &f](int64_t begin, int64_t end) {
+                           for (int64_t i = begin; i < end; ++i)
+                             o[i] = static_cast<Out>(f(x[i], y[i]));
+                         });
     return;
   }
   Shape sa = broadcastStrides(a, out.shape);
   Shape sb = broadcastStrides(b, out.shape);
   std::array<const int64_t *, 3> st = {out.strides.data(), sa.data(),
                                        sb.data()};
-  forEachRow<3>(out.shape, st, {0, a.offset, b.offset},
-                [&](const std::array<int64_t, 3> &off, int64_t n,
-                    const std::array<int64_t, 3> &inner) {
-                  Out *po = o + off[0];
-                  const In *x = pa + off[1], *y = pb + off[2];
-                  int64_t io = inner[0], ia = inner[1], ib = inner[2];
-                  if (io != 1) { // only for in-place ops on strided views
-                    for (int64_t k = 0; k < n; ++k)
-                      po[k * io] = static_cast<Out>(f(x[k * ia], y[k * ib]));
-                  } else if (ia == 1 && ib == 1) {
-                    for (int64_t k = 0; k < n; ++k)
-                      po[k] = static_cast<Out>(f(x[k], y[k]));
-                  } else if (ia == 0 && ib == 1) {
-                    In xv = *x;
-                    for (int64_t k = 0; k < n; ++k)
-                      po[k] = static_cast<Out>(f(xv, y[k]));
-                  } else if (ia == 1 && ib == 0) {
-                    In yv = *y;
-                    for (int64_t k = 0; k < n; ++k)
-                      po[k] = static_cast<Out>(f(x[k], yv));
-                  } else {
-                    for (int64_t k = 0; k < n; ++k)
-                      po[k] = static_cast<Out>(f(x[k * ia], y[k * ib]));
-                  }
-                });
+  auto row = [&](const std::array<int64_t, 3> &off, int64_t n,
+                 const std::array<int64_t, 3> &inner) {
+    Out *po = o + off[0];
+    const In *x = pa + off[1], *y = pb + off[2];
+    int64_t io = inner[0], ia = inner[1], ib = inner[2];
+    if (io != 1) { // only for in-place ops on strided views
+      for (int64_t k = 0; k < n; ++k)
+        po[k * io] = static_cast<Out>(f(x[k * ia], y[k * ib]));
+    } else if (ia == 1 && ib == 1) {
+      for (int64_t k = 0; k < n; ++k)
+        po[k] = static_cast<Out>(f(x[k], y[k]));
+    } else if (ia == 0 && ib == 1) {
+      In xv = *x;
+      for (int64_t k = 0; k < n; ++k)
+        po[k] = static_cast<Out>(f(xv, y[k]));
+    } else if (ia == 1 && ib == 0) {
+      In yv = *y;
+      for (int64_t k = 0; k < n; ++k)
+        po[k] = static_cast<Out>(f(x[k], yv));
+    } else {
+      for (int64_t k = 0; k < n; ++k)
+        po[k] = static_cast<Out>(f(x[k * ia], y[k * ib]));
+    }
+  };
+  if (mayUseThreads)
+    parallelForEachRow<3>(out.shape, st, {0, a.offset, b.offset}, row);
+  else
+    forEachRow<3>(out.shape, st, {0, a.offset, b.offset}, row);
 }
 
 /// out[i] = f(a[i]); out is fresh and contiguous with a's shape.
@@ -70,22 +81,24 @@ void unaryKernel(const TensorImpl &out, const TensorImpl &a, F f) {
   Out *o = out.data<Out>();
   if (isContiguous(a)) {
     const In *x = a.data<In>();
-    // The count in a local: stores through o (of integer types) could
-    // otherwise alias out.numel, and the loop would not vectorize.
-    const int64_t numel = out.numel;
-    for (int64_t i = 0; i < numel; ++i)
-      o[i] = static_cast<Out>(f(x[i]));
+    // The bounds and pointers in locals: stores through o (of integer types)
+    // could otherwise alias them, and the loop would not vectorize.
+    runtime::parallelFor(out.numel, runtime::kElementsPerThread, 16,
+                         [o, x, &f](int64_t begin, int64_t end) {
+                           for (int64_t i = begin; i < end; ++i)
+                             o[i] = static_cast<Out>(f(x[i]));
+                         });
     return;
   }
   const In *pa = static_cast<const In *>(a.storage->data);
   std::array<const int64_t *, 2> st = {out.strides.data(), a.strides.data()};
-  forEachRow<2>(out.shape, st, {0, a.offset},
-                [&](const std::array<int64_t, 2> &off, int64_t n,
-                    const std::array<int64_t, 2> &inner) {
-                  for (int64_t k = 0; k < n; ++k)
-                    o[off[0] + k] =
-                        static_cast<Out>(f(pa[off[1] + k * inner[1]]));
-                });
+  parallelForEachRow<2>(out.shape, st, {0, a.offset},
+                        [&](const std::array<int64_t, 2> &off, int64_t n,
+                            const std::array<int64_t, 2> &inner) {
+                          for (int64_t k = 0; k < n; ++k)
+                            o[off[0] + k] =
+                                static_cast<Out>(f(pa[off[1] + k * inner[1]]));
+                        });
 }
 
 /// sum_to(g, *shape) if a shape is given, else g.
@@ -206,18 +219,24 @@ template <typename Body> Tensor unaryForward(const Tensor &a, Body body) {
 
 /// erf of the f32 tensor `a`, by the kernel of ErfKernel.h (which runs the
 /// algorithm of adjit/Semantics/Erf.h with FMA instructions where the CPU
-/// has them) on `a`'s elements, or on a contiguous copy of them.
+/// has them) on `a`'s elements, or on a contiguous copy of them, split among
+/// the pool's threads when there are many.
 Tensor erfFloat32(const Tensor &a) {
   Tensor out = makeEmpty(a.sizes(), Dtype::Float32);
   const TensorImpl &o = *out.unsafeGetImpl(), &x = *a.unsafeGetImpl();
-  if (isContiguous(x)) {
-    runtime::erfF32(x.data<float>(), o.data<float>(), o.numel);
-    return out;
+  Tensor copy;
+  const float *in = x.data<float>();
+  if (!isContiguous(x)) {
+    copy = makeEmpty(a.sizes(), Dtype::Float32);
+    copyData(*copy.unsafeGetImpl(), x);
+    in = copy.unsafeGetImpl()->data<float>();
   }
-  Tensor copy = makeEmpty(a.sizes(), Dtype::Float32);
-  const TensorImpl &c = *copy.unsafeGetImpl();
-  copyData(c, x);
-  runtime::erfF32(c.data<float>(), o.data<float>(), o.numel);
+  float *result = o.data<float>();
+  runtime::parallelFor(o.numel, runtime::kElementsPerThread, 16,
+                       [in, result](int64_t begin, int64_t end) {
+                         runtime::erfF32(in + begin, result + begin,
+                                         end - begin);
+                       });
   return out;
 }
 
@@ -337,27 +356,43 @@ Tensor scalarOperand(const Tensor &t, double value) {
 void adjit::inPlaceKernel(InPlaceKind kind, const Tensor &self,
                           const Tensor &other, double alpha) {
   const TensorImpl &o = *self.unsafeGetImpl(), &y = *other.unsafeGetImpl();
+  // Threads only where each element of self is computed from itself and
+  // other alone: self's elements do not share memory, and other is self or
+  // has memory of its own (an overlapping view of self would make the
+  // elements depend on the order they are computed in).
+  bool mayUseThreads =
+      y.storage != o.storage ||
+      (y.offset == o.offset && y.strides == o.strides && y.shape == o.shape);
+  for (size_t d = 0; d < o.shape.size(); ++d)
+    if (o.shape[d] > 1 && o.strides[d] == 0)
+      mayUseThreads = false;
   ADJIT_DISPATCH_ALL(self.dtype(), {
     using T = scalar_t;
     T s = static_cast<T>(alpha);
     switch (kind) {
     case InPlaceKind::Add:
       if (alpha == 1.0)
-        binaryKernel<T, T>(o, o, y, [](T p, T q) { return p + q; });
+        binaryKernel<T, T>(
+            o, o, y, [](T p, T q) { return p + q; }, mayUseThreads);
       else
-        binaryKernel<T, T>(o, o, y, [s](T p, T q) { return p + s * q; });
+        binaryKernel<T, T>(
+            o, o, y, [s](T p, T q) { return p + s * q; }, mayUseThreads);
       break;
     case InPlaceKind::Sub:
       if (alpha == 1.0)
-        binaryKernel<T, T>(o, o, y, [](T p, T q) { return p - q; });
+        binaryKernel<T, T>(
+            o, o, y, [](T p, T q) { return p - q; }, mayUseThreads);
       else
-        binaryKernel<T, T>(o, o, y, [s](T p, T q) { return p - s * q; });
+        binaryKernel<T, T>(
+            o, o, y, [s](T p, T q) { return p - s * q; }, mayUseThreads);
       break;
     case InPlaceKind::Mul:
-      binaryKernel<T, T>(o, o, y, [](T p, T q) { return p * q; });
+      binaryKernel<T, T>(
+          o, o, y, [](T p, T q) { return p * q; }, mayUseThreads);
       break;
     case InPlaceKind::Div:
-      binaryKernel<T, T>(o, o, y, [](T p, T q) { return p / q; });
+      binaryKernel<T, T>(
+          o, o, y, [](T p, T q) { return p / q; }, mayUseThreads);
       break;
     }
   });
@@ -492,14 +527,14 @@ Tensor adjit::where(const Tensor &condition, const Tensor &a, const Tensor &b) {
     scalar_t *po = o.data<scalar_t>();
     const scalar_t *px = static_cast<const scalar_t *>(xi.storage->data);
     const scalar_t *py = static_cast<const scalar_t *>(yi.storage->data);
-    forEachRow<4>(shape, st, {0, c.offset, xi.offset, yi.offset},
-                  [&](const std::array<int64_t, 4> &off, int64_t n,
-                      const std::array<int64_t, 4> &in) {
-                    for (int64_t k = 0; k < n; ++k)
-                      po[off[0] + k] = pc[off[1] + k * in[1]]
-                                           ? px[off[2] + k * in[2]]
-                                           : py[off[3] + k * in[3]];
-                  });
+    parallelForEachRow<4>(shape, st, {0, c.offset, xi.offset, yi.offset},
+                          [&](const std::array<int64_t, 4> &off, int64_t n,
+                              const std::array<int64_t, 4> &in) {
+                            for (int64_t k = 0; k < n; ++k)
+                              po[off[0] + k] = pc[off[1] + k * in[1]]
+                                                   ? px[off[2] + k * in[2]]
+                                                   : py[off[3] + k * in[3]];
+                          });
   });
   if (!shouldRecord(x, y))
     return out;

@@ -64,19 +64,24 @@ Tensor adjit::nn::functional::log_softmax(const Tensor &input, int64_t dim) {
   ADJIT_DISPATCH_FLOAT(input.dtype(), {
     const scalar_t *x = rows.unsafeGetImpl()->data<scalar_t>();
     scalar_t *o = out.unsafeGetImpl()->data<scalar_t>();
-    for (int64_t r = 0; r < count; ++r) {
-      const scalar_t *xr = x + r * n;
-      scalar_t m = xr[0];
-      for (int64_t k = 1; k < n; ++k)
-        m = xr[k] > m ? xr[k] : m;
-      double total = 0;
-      for (int64_t k = 0; k < n; ++k)
-        total += std::exp(static_cast<double>(xr[k] - m));
-      // (x - m) - log(sum), in the order of the traced decomposition.
-      scalar_t logTotal = static_cast<scalar_t>(std::log(total));
-      for (int64_t k = 0; k < n; ++k)
-        o[r * n + k] = (xr[k] - m) - logTotal;
-    }
+    // Rows split among the pool's threads when there are many.
+    runtime::parallelFor(
+        count, (runtime::kElementsPerThread + n - 1) / std::max<int64_t>(n, 1),
+        1, [=](int64_t first, int64_t last) {
+          for (int64_t r = first; r < last; ++r) {
+            const scalar_t *xr = x + r * n;
+            scalar_t m = xr[0];
+            for (int64_t k = 1; k < n; ++k)
+              m = xr[k] > m ? xr[k] : m;
+            double total = 0;
+            for (int64_t k = 0; k < n; ++k)
+              total += std::exp(static_cast<double>(xr[k] - m));
+            // (x - m) - log(sum), in the order of the traced decomposition.
+            scalar_t logTotal = static_cast<scalar_t>(std::log(total));
+            for (int64_t k = 0; k < n; ++k)
+              o[r * n + k] = (xr[k] - m) - logTotal;
+          }
+        });
   });
   if (!last)
     out = castTo(transpose(out, d, -1), input.dtype());

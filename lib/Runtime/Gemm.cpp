@@ -14,6 +14,8 @@
 
 #include "adjit/Runtime/Gemm.h"
 
+#include "Libomp.h"
+
 #include <cblas.h>
 
 #include <algorithm>
@@ -21,24 +23,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <type_traits>
-
-// libomp's entry points, which the runtime links (cmake/AdjitBlas.cmake).
-extern "C" {
-/// libomp's `ident_t`: the source location of a parallel region.
-struct AdjitOmpLocation {
-  int32_t reserved1;
-  int32_t flags;
-  int32_t reserved2;
-  int32_t reserved3;
-  const char *source;
-};
-using AdjitOmpMicrotask = void (*)(int32_t *, int32_t *, ...);
-void __kmpc_fork_call(AdjitOmpLocation *, int32_t, AdjitOmpMicrotask, ...);
-int omp_in_parallel();
-int omp_get_max_threads();
-int omp_get_thread_num();
-int omp_get_num_threads();
-}
 
 using namespace adjit;
 
@@ -53,8 +37,9 @@ constexpr double kSingleThreadedWork = 4 * 65536.0;
 /// thread one.
 constexpr int64_t kBlockAlignment = 16;
 
-/// libomp's KMP_IDENT_KMPC flag: a location from the kmpc interface.
-AdjitOmpLocation regionLocation = {0, 2, 0, 0, ";adjit;runtime::gemm;0;0;;"};
+/// The parallel regions' source location, as libomp's tools show it.
+AdjitOmpLocation regionLocation = {0, runtime::kOmpIdentKmpc, 0, 0,
+                                   ";adjit;runtime::gemm;0;0;;"};
 
 /// Whether products are split here: -1 until first asked.
 std::atomic<int> splitting{-1};

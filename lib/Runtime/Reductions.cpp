@@ -39,19 +39,25 @@ Tensor rowsForReduction(const Tensor &a, const Shape &dims, Dtype dtype,
 
 /// Reduces each of the \p rows contiguous rows of \p rowLen elements of
 /// \p src into one element of \p out: `acc = combine(acc, element)` from
-/// \p init in the accumulator type Acc, then converted to T.
+/// \p init in the accumulator type Acc, then converted to T. Many rows are
+/// split among the pool's threads; each row is reduced in order on one.
 template <typename T, typename Acc, typename Combine>
 void reduceRows(const Tensor &src, const Tensor &out, int64_t rows,
                 int64_t rowLen, Acc init, Combine combine) {
   const T *x = src.unsafeGetImpl()->data<T>();
   T *o = out.unsafeGetImpl()->data<T>();
-  for (int64_t r = 0; r < rows; ++r) {
-    Acc acc = init;
-    const T *row = x + r * rowLen;
-    for (int64_t k = 0; k < rowLen; ++k)
-      acc = combine(acc, static_cast<Acc>(row[k]));
-    o[r] = static_cast<T>(acc);
-  }
+  int64_t rowsPerThread =
+      (runtime::kElementsPerThread + rowLen - 1) / std::max<int64_t>(rowLen, 1);
+  runtime::parallelFor(rows, rowsPerThread, 16,
+                       [=](int64_t first, int64_t last) {
+                         for (int64_t r = first; r < last; ++r) {
+                           Acc acc = init;
+                           const T *row = x + r * rowLen;
+                           for (int64_t k = 0; k < rowLen; ++k)
+                             acc = combine(acc, static_cast<Acc>(row[k]));
+                           o[r] = static_cast<T>(acc);
+                         }
+                       });
 }
 
 /// Sums: floats in double, integers (and bools) in int64, wrapping around
@@ -91,7 +97,9 @@ Tensor reduceOverDims(const char *op, const Tensor &a, const Shape &dimsIn,
   ADJIT_DISPATCH_ALL(dt, {
     using acc_t = typename Accumulation::template Acc<scalar_t>;
     reduceRows<scalar_t>(src, out, rows, rowLen, acc_t(Accumulation::kInit),
-                         Accumulation::template combine<acc_t>);
+                         [](acc_t acc, acc_t v) {
+                           return Accumulation::template combine<acc_t>(acc, v);
+                         });
   });
   return out;
 }

@@ -196,6 +196,13 @@ Tensor adjit::makeView(const Tensor &base, Shape shape, Shape strides,
 }
 
 void adjit::copyData(const TensorImpl &dst, const TensorImpl &src) {
+  // Rows are copied on several threads only if no two elements of dst
+  // share memory (no stride 0 over a dim of several elements), so that
+  // each element has one writer.
+  bool writesEachElementOnce = true;
+  for (size_t d = 0; d < dst.shape.size(); ++d)
+    if (dst.shape[d] > 1 && dst.strides[d] == 0)
+      writesEachElementOnce = false;
   Shape srcStrides = broadcastStrides(src, dst.shape);
   std::array<const int64_t *, 2> st = {dst.strides.data(), srcStrides.data()};
   ADJIT_DISPATCH_ALL(dst.dtype, {
@@ -203,19 +210,22 @@ void adjit::copyData(const TensorImpl &dst, const TensorImpl &src) {
     dst_t *d = static_cast<dst_t *>(dst.storage->data);
     ADJIT_DISPATCH_ALL(src.dtype, {
       const scalar_t *s = static_cast<const scalar_t *>(src.storage->data);
-      forEachRow<2>(dst.shape, st, {dst.offset, src.offset},
-                    [&](const std::array<int64_t, 2> &off, int64_t n,
-                        const std::array<int64_t, 2> &inner) {
-                      dst_t *o = d + off[0];
-                      const scalar_t *i = s + off[1];
-                      if (inner[0] == 1 && inner[1] == 1) {
-                        for (int64_t k = 0; k < n; ++k)
-                          o[k] = static_cast<dst_t>(i[k]);
-                        return;
-                      }
-                      for (int64_t k = 0; k < n; ++k)
-                        o[k * inner[0]] = static_cast<dst_t>(i[k * inner[1]]);
-                    });
+      auto copyRow = [&](const std::array<int64_t, 2> &off, int64_t n,
+                         const std::array<int64_t, 2> &inner) {
+        dst_t *o = d + off[0];
+        const scalar_t *i = s + off[1];
+        if (inner[0] == 1 && inner[1] == 1) {
+          for (int64_t k = 0; k < n; ++k)
+            o[k] = static_cast<dst_t>(i[k]);
+          return;
+        }
+        for (int64_t k = 0; k < n; ++k)
+          o[k * inner[0]] = static_cast<dst_t>(i[k * inner[1]]);
+      };
+      if (writesEachElementOnce)
+        parallelForEachRow<2>(dst.shape, st, {dst.offset, src.offset}, copyRow);
+      else
+        forEachRow<2>(dst.shape, st, {dst.offset, src.offset}, copyRow);
     });
   });
 }

@@ -3,11 +3,13 @@
 #ifndef ADJIT_LIB_RUNTIME_TENSORIMPL_H
 #define ADJIT_LIB_RUNTIME_TENSORIMPL_H
 
+#include "adjit/Runtime/ParallelFor.h"
 #include "adjit/Autograd.h"
 #include "adjit/Error.h"
 #include "adjit/Semantics/ShapeRules.h"
 #include "adjit/Tensor.h"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdlib>
@@ -154,15 +156,19 @@ enum class InPlaceKind { Add, Sub, Mul, Div };
 void inPlaceKernel(InPlaceKind kind, const Tensor &self, const Tensor &other,
                    double alpha);
 
-/// Calls body(offsets, n, innerStrides) for each innermost row of \p shape
-/// given per-operand strides; offsets are in elements.
+/// Calls body(offsets, n, innerStrides) for the innermost rows \p firstRow
+/// to \p lastRow (exclusive, in row-major order) of \p shape, given
+/// per-operand strides; offsets are in elements. A 0-d shape has one row of
+/// one element.
 template <size_t N, typename Body>
-void forEachRow(const Shape &shape, const std::array<const int64_t *, N> &st,
-                std::array<int64_t, N> base, Body &&body) {
+void forEachRowIn(const Shape &shape, const std::array<const int64_t *, N> &st,
+                  std::array<int64_t, N> base, int64_t firstRow,
+                  int64_t lastRow, Body &&body) {
   int64_t rank = static_cast<int64_t>(shape.size());
   if (rank == 0) {
     std::array<int64_t, N> inner{};
-    body(base, int64_t(1), inner);
+    if (firstRow < lastRow)
+      body(base, int64_t(1), inner);
     return;
   }
   for (int64_t d : shape)
@@ -172,13 +178,17 @@ void forEachRow(const Shape &shape, const std::array<const int64_t *, N> &st,
   for (size_t k = 0; k < N; ++k)
     inner[k] = st[k][rank - 1];
   int64_t n = shape[rank - 1];
-  int64_t outer = 1;
-  for (int64_t d = 0; d < rank - 1; ++d)
-    outer *= shape[d];
-  // The row counter; a Shape keeps the common ranks off the heap.
+  // The row counter, at firstRow; a Shape keeps the common ranks off the
+  // heap.
   Shape counter(static_cast<size_t>(rank), 0);
   std::array<int64_t, N> off = base;
-  for (int64_t r = 0; r < outer; ++r) {
+  for (int64_t d = rank - 2, rest = firstRow; d >= 0 && rest > 0; --d) {
+    counter[d] = rest % shape[d];
+    rest /= shape[d];
+    for (size_t k = 0; k < N; ++k)
+      off[k] += counter[d] * st[k][d];
+  }
+  for (int64_t r = firstRow; r < lastRow; ++r) {
     body(off, n, inner);
     for (int64_t d = rank - 2; d >= 0; --d) {
       if (++counter[d] < shape[d]) {
@@ -191,6 +201,37 @@ void forEachRow(const Shape &shape, const std::array<const int64_t *, N> &st,
       counter[d] = 0;
     }
   }
+}
+
+/// The number of innermost rows of \p shape (1 for a 0-d shape).
+inline int64_t rowCount(const Shape &shape) {
+  int64_t rows = 1;
+  for (size_t d = 0; d + 1 < shape.size(); ++d)
+    rows *= shape[d];
+  return shape.empty() || shape.back() != 0 ? rows : 0;
+}
+
+/// Calls body(offsets, n, innerStrides) for each innermost row of \p shape
+/// given per-operand strides; offsets are in elements.
+template <size_t N, typename Body>
+void forEachRow(const Shape &shape, const std::array<const int64_t *, N> &st,
+                std::array<int64_t, N> base, Body &&body) {
+  forEachRowIn<N>(shape, st, base, 0, rowCount(shape), body);
+}
+
+/// forEachRow with the rows split among the threads of libomp's pool
+/// (runtime::parallelFor) when there are many elements: for bodies that
+/// write disjoint elements of a row and read nothing another row writes.
+template <size_t N, typename Body>
+void parallelForEachRow(const Shape &shape,
+                        const std::array<const int64_t *, N> &st,
+                        std::array<int64_t, N> base, Body &&body) {
+  int64_t rows = rowCount(shape);
+  int64_t n = shape.empty() ? 1 : std::max<int64_t>(shape.back(), 1);
+  runtime::parallelFor(rows, (runtime::kElementsPerThread + n - 1) / n, 1,
+                       [&](int64_t first, int64_t last) {
+                         forEachRowIn<N>(shape, st, base, first, last, body);
+                       });
 }
 
 } // namespace adjit

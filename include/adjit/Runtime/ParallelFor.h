@@ -1,0 +1,55 @@
+//===- ParallelFor.h - eager kernels on the pool's threads ------*- C++ -*-===//
+//
+// An eager elementwise kernel over many elements splits them among the
+// threads of libomp's pool (the threads compiled parallel loops and matrix
+// products run on), one contiguous range per thread. Each element is
+// computed as on one thread, so the values do not depend on the split.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ADJIT_RUNTIME_PARALLELFOR_H
+#define ADJIT_RUNTIME_PARALLELFOR_H
+
+#include <cstdint>
+
+namespace adjit::runtime {
+
+/// The fewest elements an elementwise kernel gives a thread: a kernel over
+/// fewer than twice this many runs on its caller's thread alone (opening a
+/// parallel region costs about a microsecond, the time of a few thousand
+/// elements).
+constexpr int64_t kElementsPerThread = 32768;
+
+/// Calls `body(context, begin, end)` on disjoint ranges that cover
+/// [0, count): one range per thread of libomp's pool, ranges starting at
+/// multiples of `alignment` where each thread still gets one, if `count` is
+/// at least twice `minimumPerThread`, the pool has several threads and the
+/// caller is not inside a parallel region; else once, on the caller's
+/// thread, with the whole range. `body` must not throw.
+void parallelForRanges(int64_t count, int64_t minimumPerThread,
+                       int64_t alignment,
+                       void (*body)(const void *context, int64_t begin,
+                                    int64_t end),
+                       const void *context);
+
+/// parallelForRanges with a callable `body(begin, end)`.
+template <typename Body>
+void parallelFor(int64_t count, int64_t minimumPerThread, int64_t alignment,
+                 const Body &body) {
+  if (count <= 0)
+    return;
+  if (count < 2 * minimumPerThread) {
+    body(int64_t(0), count);
+    return;
+  }
+  parallelForRanges(
+      count, minimumPerThread, alignment,
+      [](const void *context, int64_t begin, int64_t end) {
+        (*static_cast<const Body *>(context))(begin, end);
+      },
+      &body);
+}
+
+} // namespace adjit::runtime
+
+#endif // ADJIT_RUNTIME_PARALLELFOR_H
