@@ -198,8 +198,9 @@ Tensor adjit::makeView(const Tensor &base, Shape shape, Shape strides,
 void adjit::copyData(const TensorImpl &dst, const TensorImpl &src) {
   // Rows are copied on several threads only if no two elements of dst
   // share memory (no stride 0 over a dim of several elements), so that
-  // each element has one writer.
-  bool writesEachElementOnce = true;
+  // each element has one writer, and if src is other memory (a copy between
+  // overlapping views of one buffer keeps the one-thread order).
+  bool writesEachElementOnce = src.storage != dst.storage;
   for (size_t d = 0; d < dst.shape.size(); ++d)
     if (dst.shape[d] > 1 && dst.strides[d] == 0)
       writesEachElementOnce = false;

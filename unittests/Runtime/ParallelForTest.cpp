@@ -188,10 +188,10 @@ TEST(ParallelKernels, RowReductionsAndLogSoftmaxGiveOneThreadValues) {
                  floatsOf(cat(each)));
 }
 
-// An in-place op whose operand is a contiguous view of the written memory
-// (here shifted by one element) reads elements it has already written: it
-// keeps the one-thread order, a running sum. A non-contiguous operand is
-// copied first, so it reads the values before the op.
+// An in-place op or copy whose operand is a contiguous view of the written
+// memory (here shifted by one element) reads elements it has already
+// written: it keeps the one-thread order (a running sum, a repeated row). A
+// non-contiguous operand is copied first, so it reads the values before the op.
 TEST(ParallelKernels, InPlaceOpsOverTheirOwnMemoryKeepTheOneThreadOrder) {
   NoGradGuard noGrad;
   manual_seed(5);
@@ -205,6 +205,14 @@ TEST(ParallelKernels, InPlaceOpsOverTheirOwnMemoryKeepTheOneThreadOrder) {
     running[i] += running[i - 1];
   v.narrow(0, 1, count - 1).add_(v.narrow(0, 0, count - 1));
   expectSameBits(floatsOf(v), running);
+  // A copy forward by one row within one buffer: the first row everywhere.
+  Tensor rows = v.reshape({2048, 2048});
+  rows.narrow(0, 1, 2047).copy_(rows.narrow(0, 0, 2047));
+  std::vector<float> firstRow(running.begin(), running.begin() + 2048);
+  std::vector<float> repeated;
+  for (int i = 0; i < 2048; ++i)
+    repeated.insert(repeated.end(), firstRow.begin(), firstRow.end());
+  expectSameBits(floatsOf(rows), repeated);
 
   const int64_t n = 600;
   Tensor x = randn({n, n});
