@@ -18,8 +18,8 @@ AdjitOmpLocation regionLocation = {0, runtime::kOmpIdentKmpc, 0, 0,
 struct Region {
   int64_t count;
   int64_t alignment;
-  void (*body)(const void *, int64_t, int64_t);
-  const void *context;
+  void (*body)(void *, int64_t, int64_t);
+  void *context;
 };
 
 /// The body of the parallel region: each thread runs its range.
@@ -39,8 +39,8 @@ void runThreadRange(int32_t *, int32_t *, const Region *region) {
 
 void runtime::parallelForRanges(int64_t count, int64_t minimumPerThread,
                                 int64_t alignment,
-                                void (*body)(const void *, int64_t, int64_t),
-                                const void *context) {
+                                void (*body)(void *, int64_t, int64_t),
+                                void *context) {
   if (count <= 0)
     return;
   if (count < 2 * minimumPerThread || omp_in_parallel() ||

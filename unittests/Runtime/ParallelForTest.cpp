@@ -99,6 +99,43 @@ TEST(ParallelFor, RunsOnTheCallersThreadInsideAParallelRegion) {
   EXPECT_EQ(mismatches, 0);
 }
 
+TEST(ParallelFor, RethrowsABodysExceptionOnTheCaller) {
+  for (int64_t count : {int64_t(150), int64_t(1) << 20}) {
+    SCOPED_TRACE("count " + std::to_string(count));
+    std::atomic<int64_t> ran{0};
+    try {
+      runtime::parallelFor(count, 100, 16, [&](int64_t begin, int64_t end) {
+        ran += end - begin;
+        if (end == count)
+          throw Error("the last range fails");
+      });
+      ADD_FAILURE() << "no exception";
+    } catch (const Error &error) {
+      EXPECT_STREQ(error.what(), "the last range fails");
+    }
+    EXPECT_EQ(ran.load(), count);
+  }
+}
+
+// A kernel that fails on a large tensor (here the unsupported gradient of
+// digamma, evaluated element by element) is an adjit::Error on the caller,
+// as on a small one.
+TEST(ParallelKernels, AnErrorInsideAKernelReachesTheCaller) {
+  for (int64_t rows : {int64_t(1), int64_t(512)}) {
+    SCOPED_TRACE("rows " + std::to_string(rows));
+    Tensor x = (rand({rows, 512}) + 1.0).requires_grad_();
+    Tensor loss = digamma(x).sum();
+    try {
+      loss.backward();
+      ADD_FAILURE() << "no error";
+    } catch (const Error &error) {
+      EXPECT_NE(std::string(error.what()).find("gradient of digamma"),
+                std::string::npos)
+          << error.what();
+    }
+  }
+}
+
 uint32_t bitsOf(float value) {
   uint32_t bits;
   std::memcpy(&bits, &value, sizeof bits);

@@ -10,7 +10,9 @@
 #ifndef ADJIT_RUNTIME_PARALLELFOR_H
 #define ADJIT_RUNTIME_PARALLELFOR_H
 
+#include <atomic>
 #include <cstdint>
+#include <exception>
 
 namespace adjit::runtime {
 
@@ -28,11 +30,12 @@ constexpr int64_t kElementsPerThread = 32768;
 /// thread, with the whole range. `body` must not throw.
 void parallelForRanges(int64_t count, int64_t minimumPerThread,
                        int64_t alignment,
-                       void (*body)(const void *context, int64_t begin,
-                                    int64_t end),
-                       const void *context);
+                       void (*body)(void *context, int64_t begin, int64_t end),
+                       void *context);
 
-/// parallelForRanges with a callable `body(begin, end)`.
+/// parallelForRanges with a callable `body(begin, end)`. If `body` throws,
+/// the first exception is rethrown on the caller once every range has run
+/// or thrown.
 template <typename Body>
 void parallelFor(int64_t count, int64_t minimumPerThread, int64_t alignment,
                  const Body &body) {
@@ -42,12 +45,25 @@ void parallelFor(int64_t count, int64_t minimumPerThread, int64_t alignment,
     body(int64_t(0), count);
     return;
   }
+  struct Context {
+    const Body &body;
+    std::atomic<bool> failed{false};
+    std::exception_ptr error;
+  } context{body};
   parallelForRanges(
       count, minimumPerThread, alignment,
-      [](const void *context, int64_t begin, int64_t end) {
-        (*static_cast<const Body *>(context))(begin, end);
+      [](void *opaque, int64_t begin, int64_t end) {
+        auto &context = *static_cast<Context *>(opaque);
+        try {
+          context.body(begin, end);
+        } catch (...) {
+          if (!context.failed.exchange(true))
+            context.error = std::current_exception();
+        }
       },
-      &body);
+      &context);
+  if (context.error)
+    std::rethrow_exception(context.error);
 }
 
 } // namespace adjit::runtime
