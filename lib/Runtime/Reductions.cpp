@@ -60,6 +60,36 @@ void reduceRows(const Tensor &src, const Tensor &out, int64_t rows,
                        });
 }
 
+/// Reduces the \p count contiguous rows of \p columns elements at \p x
+/// column by column into \p o: o[j] combines x[i * columns + j] for i in
+/// order, from \p init in the accumulator type Acc. That is the order in
+/// which reduceRows reduces the rows of the transposed input, so the values
+/// are the same, without the transposed copy; the columns are split among
+/// the pool's threads.
+template <typename T, typename Acc, typename Combine>
+void reduceColumns(const T *x, T *o, int64_t count, int64_t columns, Acc init,
+                   Combine combine) {
+  int64_t columnsPerThread =
+      (runtime::kElementsPerThread + count - 1) / std::max<int64_t>(count, 1);
+  runtime::parallelFor(
+      columns, columnsPerThread, 16, [=](int64_t first, int64_t last) {
+        constexpr int64_t kBlock = 256;
+        Acc acc[kBlock];
+        for (int64_t start = first; start < last; start += kBlock) {
+          int64_t width = std::min(kBlock, last - start);
+          for (int64_t j = 0; j < width; ++j)
+            acc[j] = init;
+          for (int64_t i = 0; i < count; ++i) {
+            const T *row = x + i * columns + start;
+            for (int64_t j = 0; j < width; ++j)
+              acc[j] = combine(acc[j], static_cast<Acc>(row[j]));
+          }
+          for (int64_t j = 0; j < width; ++j)
+            o[start + j] = static_cast<T>(acc[j]);
+        }
+      });
+}
+
 /// Sums: floats in double, integers (and bools) in int64, wrapping around
 /// on overflow as PyTorch's.
 struct Summation {
@@ -91,9 +121,32 @@ Tensor reduceOverDims(const char *op, const Tensor &a, const Shape &dimsIn,
       checkedShape(semantics::reducedShape(op, a.sizes(), dimsIn, keepdim));
   dims = reduction.dims;
   Dtype dt = a.is_floating_point() ? a.dtype() : Dtype::Int64;
+  Tensor out = makeEmpty(reduction.shape, dt);
+  // Leading dims of a contiguous input (a bias gradient's rows): reduced
+  // column by column, in place.
+  int64_t rank = a.dim();
+  bool leading = !dims.empty() && static_cast<int64_t>(dims.size()) < rank &&
+                 a.dtype() == dt && a.is_contiguous();
+  int64_t count = 1;
+  for (size_t i = 0; leading && i < dims.size(); ++i) {
+    leading = dims[i] == static_cast<int64_t>(i);
+    count *= a.size(dims[i]);
+  }
+  if (leading) {
+    int64_t columns = count == 0 ? out.numel() : a.numel() / count;
+    ADJIT_DISPATCH_ALL(dt, {
+      using acc_t = typename Accumulation::template Acc<scalar_t>;
+      reduceColumns<scalar_t>(
+          a.unsafeGetImpl()->data<scalar_t>(),
+          out.unsafeGetImpl()->data<scalar_t>(), count, columns,
+          acc_t(Accumulation::kInit), [](acc_t acc, acc_t v) {
+            return Accumulation::template combine<acc_t>(acc, v);
+          });
+    });
+    return out;
+  }
   int64_t rows, rowLen;
   Tensor src = rowsForReduction(a, dims, dt, rows, rowLen);
-  Tensor out = makeEmpty(reduction.shape, dt);
   ADJIT_DISPATCH_ALL(dt, {
     using acc_t = typename Accumulation::template Acc<scalar_t>;
     reduceRows<scalar_t>(src, out, rows, rowLen, acc_t(Accumulation::kInit),

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "adjit/Runtime/ParallelFor.h"
+#include "TestUtil.h"
 #include "adjit/adjit.h"
 
 #include <gtest/gtest.h>
@@ -223,6 +224,37 @@ TEST(ParallelKernels, RowReductionsAndLogSoftmaxGiveOneThreadValues) {
     each.push_back(nn::functional::log_softmax(a.narrow(0, i, 1), 1));
   expectSameBits(floatsOf(nn::functional::log_softmax(a, 1)),
                  floatsOf(cat(each)));
+}
+
+// Leading dims of a contiguous tensor are reduced column by column, in
+// place; a strided view of the same elements goes through a transposed copy.
+// The two give the same values, in every dtype and for sum and prod.
+TEST(ParallelKernels, ReducingLeadingDimsInPlaceGivesTheTransposedCopysValues) {
+  NoGradGuard noGrad;
+  manual_seed(6);
+  Tensor wide = randn({12, 64, 130});
+  Tensor strided = wide.narrow(2, 0, 128);
+  ASSERT_FALSE(strided.is_contiguous());
+  Tensor contiguous = strided.contiguous();
+  expectSameBits(floatsOf(contiguous.sum({0, 1})),
+                 floatsOf(strided.sum({0, 1})));
+  expectSameBits(floatsOf(contiguous.sum({0}, /*keepdim=*/true)),
+                 floatsOf(strided.sum({0}, /*keepdim=*/true)));
+  expectSameBits(floatsOf(contiguous.mean({0})), floatsOf(strided.mean({0})));
+  Tensor factors = (rand({40, 3000}) + 0.5);
+  Tensor factorsStrided = cat({factors, factors}, 1).narrow(1, 0, 3000);
+  expectSameBits(floatsOf(factors.prod(0)), floatsOf(factorsStrided.prod(0)));
+  Tensor integers = (floor(rand({300, 500}) * 2000.0) - 1000.0).to(kInt64);
+  Tensor integersStrided = cat({integers, integers}, 1).narrow(1, 0, 500);
+  Tensor sums = integers.sum({0}), sumsStrided = integersStrided.sum({0});
+  ASSERT_EQ(sums.dtype(), kInt64);
+  for (int64_t j = 0; j < 500; ++j)
+    ASSERT_EQ(sums[j].item<int64_t>(), sumsStrided[j].item<int64_t>()) << j;
+  // An empty leading dim gives the initial values.
+  EXPECT_EQ(test::values(zeros({0, 3}).sum({0})),
+            (std::vector<double>{0, 0, 0}));
+  EXPECT_EQ(test::values(zeros({0, 3}).prod(0)),
+            (std::vector<double>{1, 1, 1}));
 }
 
 // An in-place op or copy whose operand is a contiguous view of the written
