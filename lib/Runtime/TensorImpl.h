@@ -3,9 +3,9 @@
 #ifndef ADJIT_LIB_RUNTIME_TENSORIMPL_H
 #define ADJIT_LIB_RUNTIME_TENSORIMPL_H
 
-#include "adjit/Runtime/ParallelFor.h"
 #include "adjit/Autograd.h"
 #include "adjit/Error.h"
+#include "adjit/Runtime/ParallelFor.h"
 #include "adjit/Semantics/ShapeRules.h"
 #include "adjit/Tensor.h"
 
