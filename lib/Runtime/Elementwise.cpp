@@ -69,10 +69,8 @@ void binaryKernel(const TensorImpl &out, const TensorImpl &a,
         po[k] = static_cast<Out>(f(x[k * ia], y[k * ib]));
     }
   };
-  if (mayUseThreads)
-    parallelForEachRow<3>(out.shape, st, {0, a.offset, b.offset}, row);
-  else
-    forEachRow<3>(out.shape, st, {0, a.offset, b.offset}, row);
+  parallelForEachRow<3>(out.shape, st, {0, a.offset, b.offset}, row,
+                        mayUseThreads);
 }
 
 /// out[i] = f(a[i]); out is fresh and contiguous with a's shape.
@@ -360,12 +358,10 @@ void adjit::inPlaceKernel(InPlaceKind kind, const Tensor &self,
   // other alone: self's elements do not share memory, and other is self or
   // has memory of its own (an overlapping view of self would make the
   // elements depend on the order they are computed in).
-  bool mayUseThreads =
-      y.storage != o.storage ||
-      (y.offset == o.offset && y.strides == o.strides && y.shape == o.shape);
-  for (size_t d = 0; d < o.shape.size(); ++d)
-    if (o.shape[d] > 1 && o.strides[d] == 0)
-      mayUseThreads = false;
+  bool mayUseThreads = (y.storage != o.storage ||
+                        (y.offset == o.offset && y.strides == o.strides &&
+                         y.shape == o.shape)) &&
+                       !hasSharedElements(o);
   ADJIT_DISPATCH_ALL(self.dtype(), {
     using T = scalar_t;
     T s = static_cast<T>(alpha);

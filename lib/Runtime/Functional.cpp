@@ -66,8 +66,7 @@ Tensor adjit::nn::functional::log_softmax(const Tensor &input, int64_t dim) {
     scalar_t *o = out.unsafeGetImpl()->data<scalar_t>();
     // Rows split among the pool's threads when there are many.
     runtime::parallelFor(
-        count, (runtime::kElementsPerThread + n - 1) / std::max<int64_t>(n, 1),
-        1, [=](int64_t first, int64_t last) {
+        count, runtime::unitsPerThread(n), 1, [=](int64_t first, int64_t last) {
           for (int64_t r = first; r < last; ++r) {
             const scalar_t *xr = x + r * n;
             scalar_t m = xr[0];

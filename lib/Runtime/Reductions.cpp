@@ -46,9 +46,7 @@ void reduceRows(const Tensor &src, const Tensor &out, int64_t rows,
                 int64_t rowLen, Acc init, Combine combine) {
   const T *x = src.unsafeGetImpl()->data<T>();
   T *o = out.unsafeGetImpl()->data<T>();
-  int64_t rowsPerThread =
-      (runtime::kElementsPerThread + rowLen - 1) / std::max<int64_t>(rowLen, 1);
-  runtime::parallelFor(rows, rowsPerThread, 16,
+  runtime::parallelFor(rows, runtime::unitsPerThread(rowLen), 16,
                        [=](int64_t first, int64_t last) {
                          for (int64_t r = first; r < last; ++r) {
                            Acc acc = init;
@@ -69,10 +67,9 @@ void reduceRows(const Tensor &src, const Tensor &out, int64_t rows,
 template <typename T, typename Acc, typename Combine>
 void reduceColumns(const T *x, T *o, int64_t count, int64_t columns, Acc init,
                    Combine combine) {
-  int64_t columnsPerThread =
-      (runtime::kElementsPerThread + count - 1) / std::max<int64_t>(count, 1);
   runtime::parallelFor(
-      columns, columnsPerThread, 16, [=](int64_t first, int64_t last) {
+      columns, runtime::unitsPerThread(count), 16,
+      [=](int64_t first, int64_t last) {
         constexpr int64_t kBlock = 256;
         Acc acc[kBlock];
         for (int64_t start = first; start < last; start += kBlock) {

@@ -197,13 +197,10 @@ Tensor adjit::makeView(const Tensor &base, Shape shape, Shape strides,
 
 void adjit::copyData(const TensorImpl &dst, const TensorImpl &src) {
   // Rows are copied on several threads only if no two elements of dst
-  // share memory (no stride 0 over a dim of several elements), so that
-  // each element has one writer, and if src is other memory (a copy between
-  // overlapping views of one buffer keeps the one-thread order).
-  bool writesEachElementOnce = src.storage != dst.storage;
-  for (size_t d = 0; d < dst.shape.size(); ++d)
-    if (dst.shape[d] > 1 && dst.strides[d] == 0)
-      writesEachElementOnce = false;
+  // share memory, so that each element has one writer, and if src is other
+  // memory (a copy between overlapping views of one buffer keeps the
+  // one-thread order).
+  bool mayUseThreads = src.storage != dst.storage && !hasSharedElements(dst);
   Shape srcStrides = broadcastStrides(src, dst.shape);
   std::array<const int64_t *, 2> st = {dst.strides.data(), srcStrides.data()};
   ADJIT_DISPATCH_ALL(dst.dtype, {
@@ -223,10 +220,8 @@ void adjit::copyData(const TensorImpl &dst, const TensorImpl &src) {
         for (int64_t k = 0; k < n; ++k)
           o[k * inner[0]] = static_cast<dst_t>(i[k * inner[1]]);
       };
-      if (writesEachElementOnce)
-        parallelForEachRow<2>(dst.shape, st, {dst.offset, src.offset}, copyRow);
-      else
-        forEachRow<2>(dst.shape, st, {dst.offset, src.offset}, copyRow);
+      parallelForEachRow<2>(dst.shape, st, {dst.offset, src.offset}, copyRow,
+                            mayUseThreads);
     });
   });
 }

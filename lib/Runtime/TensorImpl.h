@@ -9,7 +9,6 @@
 #include "adjit/Semantics/ShapeRules.h"
 #include "adjit/Tensor.h"
 
-#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdlib>
@@ -220,18 +219,29 @@ void forEachRow(const Shape &shape, const std::array<const int64_t *, N> &st,
 }
 
 /// forEachRow with the rows split among the threads of libomp's pool
-/// (runtime::parallelFor) when there are many elements: for bodies that
-/// write disjoint elements of a row and read nothing another row writes.
+/// (runtime::parallelFor) when there are many elements and
+/// \p mayUseThreads: for bodies that write disjoint elements of a row and
+/// read nothing another row writes.
 template <size_t N, typename Body>
 void parallelForEachRow(const Shape &shape,
                         const std::array<const int64_t *, N> &st,
-                        std::array<int64_t, N> base, Body &&body) {
+                        std::array<int64_t, N> base, Body &&body,
+                        bool mayUseThreads = true) {
   int64_t rows = rowCount(shape);
-  int64_t n = shape.empty() ? 1 : std::max<int64_t>(shape.back(), 1);
-  runtime::parallelFor(rows, (runtime::kElementsPerThread + n - 1) / n, 1,
+  int64_t perThread = runtime::unitsPerThread(shape.empty() ? 1 : shape.back());
+  runtime::parallelFor(rows, mayUseThreads ? perThread : rows, 1,
                        [&](int64_t first, int64_t last) {
                          forEachRowIn<N>(shape, st, base, first, last, body);
                        });
+}
+
+/// Whether two elements of \p t share memory: a stride of 0 over a dim of
+/// several elements (an expanded tensor).
+inline bool hasSharedElements(const TensorImpl &t) {
+  for (size_t d = 0; d < t.shape.size(); ++d)
+    if (t.shape[d] > 1 && t.strides[d] == 0)
+      return true;
+  return false;
 }
 
 } // namespace adjit

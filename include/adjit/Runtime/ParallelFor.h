@@ -22,6 +22,13 @@ namespace adjit::runtime {
 /// elements).
 constexpr int64_t kElementsPerThread = 32768;
 
+/// The fewest units of \p unitSize elements each (rows, columns) a kernel
+/// gives a thread: kElementsPerThread elements, rounded up to whole units.
+constexpr int64_t unitsPerThread(int64_t unitSize) {
+  return unitSize <= 1 ? kElementsPerThread
+                       : (kElementsPerThread + unitSize - 1) / unitSize;
+}
+
 /// Calls `body(context, begin, end)` on disjoint ranges that cover
 /// [0, count): one range per thread of libomp's pool, ranges starting at
 /// multiples of `alignment` where each thread still gets one, if `count` is
